@@ -1,0 +1,66 @@
+"""`chart_validate_test`: real Helm lint --strict and render, then Kubernetes schema validation."""
+
+load("//rules:providers.bzl", "HelmChartInfo")
+
+HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
+
+# Kubernetes version the charts are linted for and validated against (schemas from the
+# kubernetes-validate wheel, strict: unknown fields are errors).
+KUBE_VERSION = "1.34.0"
+
+def _chart_validate_test_impl(ctx):
+    helm = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm
+    chart = ctx.attr.chart[HelmChartInfo].chart
+    validator = ctx.executable._validator
+    schemas = ctx.files._kubernetes_schemas
+
+    command = [
+        validator.short_path,
+        "--chart",
+        chart.short_path,
+        "--kube-version",
+        KUBE_VERSION,
+        "--schemas",
+        _schema_short_dir(schemas),
+    ]
+    tool_files = []
+    if helm.helm_library:
+        command += ["--helm-library", helm.helm_library.short_path]
+        tool_files.append(helm.helm_library)
+    else:
+        command += ["--helm-binary", helm.helm_binary.short_path]
+        tool_files.append(helm.helm_binary)
+    if ctx.attr.expect_failure:
+        command.append("--expect-failure")
+
+    # Test and run both start in the main repository's runfiles directory, where every
+    # short path resolves (an external repository's files are at ../<repo>/).
+    launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(
+        launcher,
+        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join(["'{}'".format(a) for a in command])),
+        is_executable = True,
+    )
+    runfiles = ctx.runfiles(files = [chart] + schemas + tool_files)
+    runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
+    return [DefaultInfo(executable = launcher, runfiles = runfiles)]
+
+def _schema_short_dir(files):
+    for f in files:
+        if f.basename == "_definitions.json":
+            return f.short_path.removesuffix("/_definitions.json")
+    fail("the Kubernetes schema files lack _definitions.json")
+
+chart_validate_test = rule(
+    implementation = _chart_validate_test_impl,
+    doc = "Lints a chart with Helm (strict), renders it as `helm template` does and validates " +
+          "every rendered object against the Kubernetes schemas (unknown fields rejected).",
+    attrs = {
+        "chart": attr.label(mandatory = True, providers = [HelmChartInfo], doc = "A `helm_chart` target."),
+        "expect_failure": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
+        "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
+        "_validator": attr.label(default = "//rules/private/validator:chart_validator", executable = True, cfg = "target"),
+    },
+    test = True,
+    toolchains = [HELM_TOOLCHAIN_TYPE],
+)

@@ -1,0 +1,71 @@
+"""`helm_chart`: composes a chart from apps in one composer action, plus its `.validate` test."""
+
+load("//rules:providers.bzl", "AppInfo", "HelmChartInfo")
+load(":chart_validate_test.bzl", "chart_validate_test")
+
+def _helm_chart_impl(ctx):
+    chart_name = ctx.attr.chart_name or ctx.label.name.replace("_", "-")
+    chart = ctx.actions.declare_directory(ctx.label.name)
+    metadata = [app[AppInfo].metadata for app in ctx.attr.apps]
+
+    args = ctx.actions.args()
+    args.add("generate")
+    args.add("--name", chart_name)
+    args.add("--chart-version", ctx.attr.chart_version)
+    args.add("--app-version", ctx.attr.app_version)
+    args.add("--namespace", ctx.attr.namespace)
+    args.add("--environment", ctx.attr.environment)
+    args.add("--ingress-mode", ctx.attr.ingress_mode)
+    if ctx.attr.description:
+        args.add("--description", ctx.attr.description)
+    args.add_all(metadata, before_each = "--metadata")
+    args.add("--output", chart.path)
+
+    ctx.actions.run(
+        executable = ctx.executable._composer,
+        arguments = [args],
+        inputs = metadata,
+        outputs = [chart],
+        mnemonic = "HelmCompose",
+        progress_message = "Composing Helm chart %{label}",
+    )
+    return [
+        DefaultInfo(files = depset([chart])),
+        HelmChartInfo(chart = chart, chart_name = chart_name, chart_version = ctx.attr.chart_version),
+    ]
+
+_helm_chart = rule(
+    implementation = _helm_chart_impl,
+    doc = "Composes a Helm chart directory (Chart.yaml, values.yaml, templates/) from apps.",
+    attrs = {
+        "app_version": attr.string(default = "0.1.0", doc = "appVersion of Chart.yaml."),
+        "apps": attr.label_list(mandatory = True, providers = [AppInfo], doc = "`app_metadata` targets (`<app>_metadata` of `release_app`)."),
+        "chart_name": attr.string(doc = "Chart name (DNS-1123 label); defaults to the target name with `_` as `-`."),
+        "chart_version": attr.string(default = "0.1.0", doc = "Chart version (SemVer 2)."),
+        "description": attr.string(doc = "Description in Chart.yaml."),
+        "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
+        "ingress_mode": attr.string(default = "single", values = ["single", "per-app"], doc = "`single`: one Ingress for every external-api; `per-app`: one each."),
+        "namespace": attr.string(doc = "Namespace the chart is meant for. Documentation only: objects never hard-code it; the release namespace applies."),
+        "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "exec"),
+    },
+    provides = [HelmChartInfo],
+)
+
+def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
+    """Composes chart `name` and declares `name + ".validate"`, a test that lints and renders it.
+
+    Args:
+        name: Target name; the chart directory is `bazel-bin/<package>/<name>`.
+        validate: Whether to declare the `.validate` test.
+        tags: Tags of the chart target.
+        visibility: Visibility of the chart target.
+        **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
+            description, namespace, environment, ingress_mode.
+    """
+    _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)
+    if validate:
+        chart_validate_test(
+            name = name + ".validate",
+            chart = ":" + name,
+            size = "small",
+        )

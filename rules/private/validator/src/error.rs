@@ -1,0 +1,23 @@
+//! Errors of the validator: problems running it, as opposed to findings about a chart.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ValidateError {
+    #[error("helm: {0}")]
+    Helm(String),
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("Kubernetes schemas: {0}")]
+    Schema(String),
+}
+
+impl ValidateError {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ValidateError::Io { path: path.into(), source }
+    }
+}

@@ -1,0 +1,134 @@
+//! The Helm the validator drives: Helm's Go SDK (`libhelm_c.so`) or a `helm` binary. Both
+//! give the same two answers: lint findings, and the rendered manifests by template path.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+use crate::error::ValidateError;
+use crate::sdk::HelmSdk;
+
+/// A lint finding at warning level or above (what `--strict` fails on).
+pub struct Finding {
+    pub severity: &'static str,
+    pub path: String,
+    pub message: String,
+}
+
+pub struct RenderOptions<'a> {
+    pub release: &'a str,
+    pub namespace: &'a str,
+    pub kube_version: &'a str,
+}
+
+pub enum Helm {
+    Sdk(HelmSdk),
+    Binary(PathBuf),
+}
+
+impl Helm {
+    pub fn describe(&self) -> String {
+        match self {
+            Helm::Sdk(sdk) => format!("Helm Go SDK {}", sdk.version().unwrap_or_else(|e| e.to_string())),
+            Helm::Binary(path) => format!("helm binary {}", path.display()),
+        }
+    }
+
+    /// `helm lint --strict`: every finding of warning level or above.
+    pub fn lint(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<Vec<Finding>, ValidateError> {
+        match self {
+            Helm::Sdk(sdk) => {
+                let values = self.values_json(values)?;
+                let report = sdk.lint(
+                    chart,
+                    &values,
+                    &json!({"strict": true, "namespace": options.namespace, "kube_version": format!("v{}", options.kube_version)}),
+                )?;
+                let mut findings: Vec<Finding> = report
+                    .messages
+                    .into_iter()
+                    .filter(|m| m.severity >= 2)
+                    .map(|m| Finding {
+                        severity: if m.severity >= 3 { "ERROR" } else { "WARNING" },
+                        path: m.path,
+                        message: m.error,
+                    })
+                    .collect();
+                findings.extend(report.errors.into_iter().map(|e| Finding { severity: "ERROR", path: String::new(), message: e }));
+                Ok(findings)
+            }
+            Helm::Binary(helm) => {
+                let mut command = Command::new(helm);
+                command.args(["lint", "--strict", "--namespace", options.namespace, "--kube-version", options.kube_version]);
+                if let Some(values) = values {
+                    command.arg("--values").arg(values);
+                }
+                let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
+                if output.status.success() {
+                    return Ok(Vec::new());
+                }
+                Ok(String::from_utf8_lossy(&output.stdout)
+                    .lines()
+                    .chain(String::from_utf8_lossy(&output.stderr).lines())
+                    .filter(|l| l.starts_with("[ERROR]") || l.starts_with("[WARNING]") || l.starts_with("Error"))
+                    .map(|l| Finding { severity: "ERROR", path: String::new(), message: l.to_string() })
+                    .collect())
+            }
+        }
+    }
+
+    /// Renders as `helm template` does: template path -> manifest text.
+    pub fn render(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<BTreeMap<String, String>, ValidateError> {
+        match self {
+            Helm::Sdk(sdk) => {
+                let values = self.values_json(values)?;
+                sdk.render(
+                    chart,
+                    &values,
+                    &json!({"name": options.release, "namespace": options.namespace, "is_install": true}),
+                )
+            }
+            Helm::Binary(helm) => {
+                let mut command = Command::new(helm);
+                command.args(["template", options.release, "--namespace", options.namespace, "--kube-version", options.kube_version]);
+                if let Some(values) = values {
+                    command.arg("--values").arg(values);
+                }
+                let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
+                if !output.status.success() {
+                    return Err(ValidateError::Helm(String::from_utf8_lossy(&output.stderr).into_owned()));
+                }
+                Ok(split_by_source(&String::from_utf8_lossy(&output.stdout)))
+            }
+        }
+    }
+
+    fn values_json(&self, values: Option<&Path>) -> Result<Value, ValidateError> {
+        match (self, values) {
+            (Helm::Sdk(sdk), Some(path)) => {
+                let yaml = fs::read_to_string(path).map_err(|e| ValidateError::io(path, e))?;
+                sdk.values_from_yaml(&yaml)
+            }
+            _ => Ok(json!({})),
+        }
+    }
+}
+
+/// Splits `helm template` output into documents keyed by their `# Source:` template path.
+fn split_by_source(stream: &str) -> BTreeMap<String, String> {
+    let mut manifests: BTreeMap<String, String> = BTreeMap::new();
+    for document in stream.split("\n---") {
+        let source = document
+            .lines()
+            .find_map(|l| l.strip_prefix("# Source: "))
+            .unwrap_or("(unknown)")
+            .to_string();
+        let entry = manifests.entry(source).or_default();
+        entry.push_str("\n---\n");
+        entry.push_str(document);
+    }
+    manifests
+}

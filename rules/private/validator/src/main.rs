@@ -1,0 +1,177 @@
+//! `chart_validator`: proves a chart correct with the real Helm and the Kubernetes schemas.
+//!
+//! 1. `helm lint --strict` (Helm's own lint rules, warnings fail);
+//! 2. render as `helm template` does, with the chart's defaults and with each values file;
+//! 3. validate every rendered object against the Kubernetes schema of its kind (strict:
+//!    unknown fields fail), and check no object hard-codes a namespace.
+//!
+//! Exits 0 when the chart is valid, 1 when it is not (inverted by `--expect-failure`),
+//! 2 when the validator itself cannot run.
+
+mod error;
+mod helm;
+mod kube;
+mod sdk;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use serde_json::Value;
+
+use crate::error::ValidateError;
+use crate::helm::{Helm, RenderOptions};
+use crate::kube::KubeSchemas;
+
+#[derive(Parser)]
+#[command(name = "chart_validator", about = "Lints, renders and schema-checks a Helm chart")]
+struct Args {
+    /// Chart directory.
+    #[arg(long)]
+    chart: PathBuf,
+    /// Directory of Kubernetes JSON schemas (with _definitions.json).
+    #[arg(long)]
+    schemas: PathBuf,
+    /// Kubernetes version to lint for, e.g. 1.34.0.
+    #[arg(long)]
+    kube_version: String,
+    /// libhelm_c.so: Helm's Go SDK behind a C ABI.
+    #[arg(long, conflicts_with = "helm_binary", required_unless_present = "helm_binary")]
+    helm_library: Option<PathBuf>,
+    /// A helm executable, used instead of the SDK.
+    #[arg(long)]
+    helm_binary: Option<PathBuf>,
+    /// Values files to lint and render with, one run each (the defaults always run).
+    #[arg(long = "values")]
+    values: Vec<PathBuf>,
+    /// Release name to render with.
+    #[arg(long, default_value = "release-name")]
+    release: String,
+    /// Namespace to render into.
+    #[arg(long, default_value = "default")]
+    namespace: String,
+    /// Succeed only if the chart is invalid (to test that broken charts are caught).
+    #[arg(long)]
+    expect_failure: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(problems) => report(&args, problems),
+        Err(error) => {
+            eprintln!("chart_validator: error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn report(args: &Args, problems: usize) -> ExitCode {
+    let valid = problems == 0;
+    match (valid, args.expect_failure) {
+        (true, false) => println!("chart {} is valid", args.chart.display()),
+        (false, false) => println!("chart {} has {problems} problem(s)", args.chart.display()),
+        (true, true) => println!("chart {} is valid, but it was expected to fail", args.chart.display()),
+        (false, true) => println!("chart {} was rejected, as expected ({problems} problem(s))", args.chart.display()),
+    }
+    if valid != args.expect_failure {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs every check and returns how many problems were found (each one is printed).
+fn run(args: &Args) -> Result<usize, ValidateError> {
+    let _helm_home = isolate_helm_home()?;
+    let helm = match (&args.helm_library, &args.helm_binary) {
+        (Some(library), _) => Helm::Sdk(sdk::HelmSdk::load(library)?),
+        (None, Some(binary)) => Helm::Binary(binary.clone()),
+        (None, None) => return Err(ValidateError::Helm("no Helm given".into())),
+    };
+    println!("validating with {}, Kubernetes {}", helm.describe(), args.kube_version);
+    let options = RenderOptions { release: &args.release, namespace: &args.namespace, kube_version: &args.kube_version };
+    let mut schemas = KubeSchemas::open(&args.schemas)?;
+    let runs: Vec<Option<&Path>> = std::iter::once(None).chain(args.values.iter().map(|v| Some(v.as_path()))).collect();
+    let mut problems = 0;
+    for values in runs {
+        let label = values.map_or("default values".to_string(), |v| v.display().to_string());
+        problems += lint(&helm, args, values, &options, &label)?;
+        problems += render_and_validate(&helm, args, values, &options, &mut schemas, &label)?;
+    }
+    Ok(problems)
+}
+
+/// Helm writes caches and config under $HOME; keep it in a directory of its own.
+fn isolate_helm_home() -> Result<tempfile::TempDir, ValidateError> {
+    let base = std::env::var_os("TEST_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let home = tempfile::Builder::new().prefix("helm-home").tempdir_in(&base).map_err(|e| ValidateError::io(&base, e))?;
+    for (variable, dir) in [("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data")] {
+        // Set before the Go runtime starts (the library is loaded afterwards) and while
+        // this process has a single thread.
+        std::env::set_var(variable, home.path().join(dir));
+    }
+    Ok(home)
+}
+
+fn lint(helm: &Helm, args: &Args, values: Option<&Path>, options: &RenderOptions, label: &str) -> Result<usize, ValidateError> {
+    let findings = helm.lint(&args.chart, values, options)?;
+    println!("==> helm lint --strict ({label}): {} finding(s)", findings.len());
+    for finding in &findings {
+        println!("[{}] {}: {}", finding.severity, finding.path, finding.message);
+    }
+    Ok(findings.len())
+}
+
+fn render_and_validate(
+    helm: &Helm,
+    args: &Args,
+    values: Option<&Path>,
+    options: &RenderOptions,
+    schemas: &mut KubeSchemas,
+    label: &str,
+) -> Result<usize, ValidateError> {
+    let manifests = match helm.render(&args.chart, values, options) {
+        Ok(m) => m,
+        Err(error) => {
+            println!("[ERROR] render ({label}): {error}");
+            return Ok(1);
+        }
+    };
+    let mut problems = 0;
+    let mut objects = 0;
+    for (template, text) in manifests.iter().filter(|(t, _)| t.ends_with(".yaml") || t.ends_with(".yml")) {
+        for document in serde_yaml_ng::Deserializer::from_str(text) {
+            let object: Value = match serde::Deserialize::deserialize(document) {
+                Ok(Value::Null) => continue,
+                Ok(object) => object,
+                Err(error) => {
+                    println!("[ERROR] {template}: not valid YAML: {error}");
+                    problems += 1;
+                    continue;
+                }
+            };
+            objects += 1;
+            for problem in object_problems(&object, schemas)? {
+                println!("[ERROR] {template}: {}: {problem}", describe(&object));
+                problems += 1;
+            }
+        }
+    }
+    println!("==> rendered ({label}): {objects} object(s) checked against the Kubernetes schemas");
+    Ok(problems)
+}
+
+fn object_problems(object: &Value, schemas: &mut KubeSchemas) -> Result<Vec<String>, ValidateError> {
+    let mut problems = schemas.validate(object)?;
+    if object.pointer("/metadata/namespace").is_some() {
+        problems.push("metadata.namespace is hard-coded; the release namespace must apply".into());
+    }
+    Ok(problems)
+}
+
+fn describe(object: &Value) -> String {
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or("?");
+    let name = object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
+    format!("{kind}/{name}")
+}

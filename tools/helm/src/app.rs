@@ -1,0 +1,444 @@
+//! The validated app model: what templates and values are rendered from. Building an `App`
+//! is the only place input is checked, so everything downstream can trust it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::checks;
+use crate::error::ComposeError;
+use crate::model::{AppMetadata, HealthMetadata, IngressMetadata, JobMetadata, ResourcesMetadata};
+
+/// What an app is, which decides the Kubernetes objects it gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum AppType {
+    #[serde(rename = "external-api")]
+    ExternalApi,
+    #[serde(rename = "internal-api")]
+    InternalApi,
+    #[serde(rename = "worker")]
+    Worker,
+    #[serde(rename = "job")]
+    Job,
+}
+
+impl AppType {
+    pub const ALL: [AppType; 4] = [AppType::ExternalApi, AppType::InternalApi, AppType::Worker, AppType::Job];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppType::ExternalApi => "external-api",
+            AppType::InternalApi => "internal-api",
+            AppType::Worker => "worker",
+            AppType::Job => "job",
+        }
+    }
+
+    fn parse(value: &str) -> Option<AppType> {
+        AppType::ALL.into_iter().find(|t| t.as_str() == value)
+    }
+
+    pub fn is_api(self) -> bool {
+        matches!(self, AppType::ExternalApi | AppType::InternalApi)
+    }
+
+    pub fn is_long_running(self) -> bool {
+        self != AppType::Job
+    }
+}
+
+impl fmt::Display for AppType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Requests and limits applied when an app declares none (explicit values win).
+const DEFAULT_CPU_REQUEST: &str = "100m";
+const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
+const DEFAULT_CPU_LIMIT: &str = "500m";
+const DEFAULT_MEMORY_LIMIT: &str = "512Mi";
+const DEFAULT_API_REPLICAS: u32 = 2;
+const DEFAULT_WORKER_REPLICAS: u32 = 1;
+const DEFAULT_LIVENESS_PATH: &str = "/healthz";
+const DEFAULT_READINESS_PATH: &str = "/readyz";
+const DEFAULT_JOB_BACKOFF_LIMIT: u32 = 3;
+const DEFAULT_JOB_TTL_SECONDS: u32 = 3600;
+const DEFAULT_JOB_HOOK: &str = "pre-install,pre-upgrade";
+const HOOK_PHASES: [&str; 4] = ["pre-install", "pre-upgrade", "post-install", "post-upgrade"];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct App {
+    pub name: String,
+    /// Key of the app under `apps:` in values.yaml (lowerCamelCase of the name).
+    pub values_key: String,
+    pub target: String,
+    pub app_type: AppType,
+    pub image: Image,
+    pub port: Option<u16>,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub secret_env: BTreeMap<String, SecretKeyRef>,
+    pub env_from_secrets: Vec<String>,
+    pub env_from_configmaps: Vec<String>,
+    pub resources: Resources,
+    pub replicas: u32,
+    pub probes: Option<Probes>,
+    pub ingress: Option<Ingress>,
+    pub job: Option<Job>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Image {
+    pub repository: String,
+    pub tag: String,
+    pub digest: String,
+    pub pull_policy: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecretKeyRef {
+    pub name: String,
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quantities {
+    pub cpu: String,
+    pub memory: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Resources {
+    pub requests: Quantities,
+    pub limits: Quantities,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Probes {
+    pub port: u16,
+    pub liveness_path: String,
+    pub readiness_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ingress {
+    pub host: String,
+    pub path: String,
+    pub tls_secret: String,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    pub backoff_limit: u32,
+    pub ttl_seconds_after_finished: u32,
+    pub active_deadline_seconds: Option<u32>,
+    /// Helm hook phases joined by commas; empty for a plain Job.
+    pub hook: String,
+}
+
+/// Where an app came from, for error messages: the metadata file and its Bazel target.
+struct Origin<'a> {
+    file: &'a Path,
+    target: &'a str,
+}
+
+impl Origin<'_> {
+    fn error(&self, field: &str, message: impl Into<String>) -> ComposeError {
+        let location = if self.target.is_empty() {
+            self.file.display().to_string()
+        } else {
+            format!("{} ({})", self.target, self.file.display())
+        };
+        ComposeError::InvalidField { location, field: field.into(), message: message.into() }
+    }
+
+    fn check<T>(&self, field: &str, result: Result<T, String>) -> Result<T, ComposeError> {
+        result.map_err(|message| self.error(field, message))
+    }
+}
+
+impl App {
+    /// Validates metadata read from `file` into an app, or names the first bad field.
+    pub fn from_metadata(meta: &AppMetadata, file: &Path) -> Result<App, ComposeError> {
+        let origin = Origin { file, target: &meta.target };
+        origin.check("name", checks::dns_label(&meta.name))?;
+        let app_type = app_type(meta, &origin)?;
+        let port = match (app_type.is_api(), meta.port) {
+            (_, Some(p)) => Some(origin.check("port", checks::port(p))?),
+            (true, None) => return Err(origin.error("port", format!("is required for an {app_type}"))),
+            (false, None) => None,
+        };
+        Ok(App {
+            name: meta.name.clone(),
+            values_key: checks::lower_camel_case(&meta.name),
+            target: meta.target.clone(),
+            app_type,
+            image: image(meta, &origin)?,
+            port,
+            command: meta.command.clone(),
+            args: meta.args.clone(),
+            env: env(meta, &origin)?,
+            secret_env: secret_env(meta, &origin)?,
+            env_from_secrets: names(&meta.env_from_secrets, "env_from_secrets", &origin)?,
+            env_from_configmaps: names(&meta.env_from_configmaps, "env_from_configmaps", &origin)?,
+            resources: resources(&meta.resources, &origin)?,
+            replicas: replicas(meta, app_type, &origin)?,
+            probes: probes(&meta.health, app_type, port, &origin)?,
+            ingress: ingress(&meta.ingress, app_type, &origin)?,
+            job: job(&meta.job, app_type, &origin)?,
+        })
+    }
+}
+
+fn app_type(meta: &AppMetadata, origin: &Origin) -> Result<AppType, ComposeError> {
+    if meta.app_type.is_empty() {
+        // The core design's inference rule: a name containing "api" is an internal API;
+        // anything else must say what it is.
+        return if meta.name.contains("api") {
+            Ok(AppType::InternalApi)
+        } else {
+            Err(origin.error(
+                "app_type",
+                format!(
+                    "cannot be inferred from the name {:?}; set it to one of {}",
+                    meta.name,
+                    type_list()
+                ),
+            ))
+        };
+    }
+    AppType::parse(&meta.app_type).ok_or_else(|| {
+        origin.error("app_type", format!("unknown type {:?}; expected one of {}", meta.app_type, type_list()))
+    })
+}
+
+fn type_list() -> String {
+    AppType::ALL.map(AppType::as_str).join(", ")
+}
+
+fn image(meta: &AppMetadata, origin: &Origin) -> Result<Image, ComposeError> {
+    let image = &meta.image;
+    origin.check("image.repository", checks::image_repository(&image.repository))?;
+    if image.tag.is_empty() && image.digest.is_empty() {
+        return Err(origin.error("image.tag", "a tag or a digest is required (never an implicit latest)"));
+    }
+    if !image.tag.is_empty() {
+        origin.check("image.tag", checks::image_tag(&image.tag))?;
+    }
+    if !image.digest.is_empty() {
+        origin.check("image.digest", checks::image_digest(&image.digest))?;
+    }
+    let pull_policy = match image.pull_policy.as_str() {
+        "" => "IfNotPresent",
+        p @ ("Always" | "IfNotPresent" | "Never") => p,
+        other => {
+            return Err(origin.error(
+                "image.pull_policy",
+                format!("{other:?} is not one of Always, IfNotPresent, Never"),
+            ))
+        }
+    };
+    Ok(Image {
+        repository: image.repository.clone(),
+        tag: image.tag.clone(),
+        digest: image.digest.clone(),
+        pull_policy: pull_policy.into(),
+    })
+}
+
+fn env(meta: &AppMetadata, origin: &Origin) -> Result<BTreeMap<String, String>, ComposeError> {
+    for name in meta.env.keys() {
+        origin.check("env", checks::env_name(name))?;
+        if meta.secret_env.contains_key(name) {
+            return Err(origin.error("env", format!("{name:?} is also set in secret_env; names must be unique")));
+        }
+    }
+    Ok(meta.env.clone())
+}
+
+fn secret_env(meta: &AppMetadata, origin: &Origin) -> Result<BTreeMap<String, SecretKeyRef>, ComposeError> {
+    meta.secret_env
+        .iter()
+        .map(|(name, reference)| {
+            origin.check("secret_env", checks::env_name(name))?;
+            let (secret, key) = reference
+                .split_once('/')
+                .filter(|(s, k)| checks::dns_subdomain(s).is_ok() && !k.is_empty())
+                .ok_or_else(|| {
+                    origin.error("secret_env", format!("{name}: {reference:?} is not of the form <secret-name>/<key>"))
+                })?;
+            Ok((name.clone(), SecretKeyRef { name: secret.into(), key: key.into() }))
+        })
+        .collect()
+}
+
+fn names(values: &[String], field: &str, origin: &Origin) -> Result<Vec<String>, ComposeError> {
+    for value in values {
+        origin.check(field, checks::dns_subdomain(value))?;
+    }
+    Ok(values.to_vec())
+}
+
+fn resources(meta: &ResourcesMetadata, origin: &Origin) -> Result<Resources, ComposeError> {
+    let pick = |field: &str, value: &str, default: &str| -> Result<String, ComposeError> {
+        let value = if value.is_empty() { default } else { value };
+        origin.check(&format!("resources.{field}"), checks::quantity(value))?;
+        Ok(value.to_string())
+    };
+    Ok(Resources {
+        requests: Quantities {
+            cpu: pick("cpu_request", &meta.cpu_request, DEFAULT_CPU_REQUEST)?,
+            memory: pick("memory_request", &meta.memory_request, DEFAULT_MEMORY_REQUEST)?,
+        },
+        limits: Quantities {
+            cpu: pick("cpu_limit", &meta.cpu_limit, DEFAULT_CPU_LIMIT)?,
+            memory: pick("memory_limit", &meta.memory_limit, DEFAULT_MEMORY_LIMIT)?,
+        },
+    })
+}
+
+fn replicas(meta: &AppMetadata, app_type: AppType, origin: &Origin) -> Result<u32, ComposeError> {
+    let default = if app_type.is_api() { DEFAULT_API_REPLICAS } else { DEFAULT_WORKER_REPLICAS };
+    match meta.replicas {
+        None => Ok(default),
+        Some(n) => u32::try_from(n)
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| origin.error("replicas", format!("{n} must be at least 1"))),
+    }
+}
+
+fn probes(
+    health: &HealthMetadata,
+    app_type: AppType,
+    port: Option<u16>,
+    origin: &Origin,
+) -> Result<Option<Probes>, ComposeError> {
+    let or_default = |path: &str, default: &str| if path.is_empty() { default.to_string() } else { path.to_string() };
+    for (field, path) in [("health.liveness_path", &health.liveness_path), ("health.readiness_path", &health.readiness_path)] {
+        if !path.is_empty() && !path.starts_with('/') {
+            return Err(origin.error(field, format!("{path:?} must start with '/'")));
+        }
+    }
+    match app_type {
+        AppType::Job => Ok(None),
+        AppType::ExternalApi | AppType::InternalApi => {
+            let probes = Probes {
+                port: match health.port {
+                    Some(p) => origin.check("health.port", checks::port(p))?,
+                    None => port.unwrap_or_default(),
+                },
+                liveness_path: or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH),
+                readiness_path: or_default(&health.readiness_path, DEFAULT_READINESS_PATH),
+            };
+            distinct_probes(probes, origin).map(Some)
+        }
+        // A worker has probes only when it declares a health endpoint.
+        AppType::Worker => match (health.port, health.liveness_path.is_empty()) {
+            (None, true) => Ok(None),
+            (None, false) => Err(origin.error("health.port", "is required when a worker declares health paths")),
+            (Some(p), _) => {
+                let probes = Probes {
+                    port: origin.check("health.port", checks::port(p))?,
+                    liveness_path: or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH),
+                    readiness_path: or_default(&health.readiness_path, DEFAULT_READINESS_PATH),
+                };
+                distinct_probes(probes, origin).map(Some)
+            }
+        },
+    }
+}
+
+/// Identical liveness and readiness probes restart pods that are merely busy.
+fn distinct_probes(probes: Probes, origin: &Origin) -> Result<Probes, ComposeError> {
+    if probes.liveness_path == probes.readiness_path {
+        return Err(origin.error(
+            "health.readiness_path",
+            format!("equals the liveness path {:?}; liveness and readiness must differ", probes.liveness_path),
+        ));
+    }
+    Ok(probes)
+}
+
+fn ingress(meta: &IngressMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Ingress>, ComposeError> {
+    let declared = *meta != IngressMetadata::default();
+    if app_type != AppType::ExternalApi {
+        if declared {
+            return Err(origin.error("ingress", format!("is only meaningful for an external-api, not an {app_type}")));
+        }
+        return Ok(None);
+    }
+    if meta.host.is_empty() {
+        return Err(origin.error("ingress.host", "is required for an external-api"));
+    }
+    origin.check("ingress.host", checks::dns_subdomain(&meta.host))?;
+    let path = if meta.path.is_empty() { "/".to_string() } else { meta.path.clone() };
+    if !path.starts_with('/') {
+        return Err(origin.error("ingress.path", format!("{path:?} must start with '/'")));
+    }
+    if !meta.tls_secret.is_empty() {
+        origin.check("ingress.tls_secret", checks::dns_subdomain(&meta.tls_secret))?;
+    }
+    Ok(Some(Ingress {
+        host: meta.host.clone(),
+        path,
+        tls_secret: meta.tls_secret.clone(),
+        annotations: meta.annotations.clone(),
+    }))
+}
+
+fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Job>, ComposeError> {
+    if app_type != AppType::Job {
+        if *meta != JobMetadata::default() {
+            return Err(origin.error("job", format!("is only meaningful for a job, not an {app_type}")));
+        }
+        return Ok(None);
+    }
+    let non_negative = |field: &str, value: Option<i64>, default: u32| -> Result<u32, ComposeError> {
+        value.map_or(Ok(default), |v| {
+            u32::try_from(v).map_err(|_| origin.error(field, format!("{v} must be zero or more")))
+        })
+    };
+    let hook = job_hook(&meta.hook, origin)?;
+    Ok(Some(Job {
+        backoff_limit: non_negative("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT)?,
+        ttl_seconds_after_finished: non_negative(
+            "job.ttl_seconds_after_finished",
+            meta.ttl_seconds_after_finished,
+            DEFAULT_JOB_TTL_SECONDS,
+        )?,
+        active_deadline_seconds: meta
+            .active_deadline_seconds
+            .map(|v| non_negative("job.active_deadline_seconds", Some(v), 0))
+            .transpose()?,
+        hook,
+    }))
+}
+
+/// Hook phases of a job: `none` for a plain Job, empty for the default (run before installs
+/// and upgrades, as migrations need), or a comma-separated list of phases.
+fn job_hook(value: &str, origin: &Origin) -> Result<String, ComposeError> {
+    match value.trim() {
+        "none" => return Ok(String::new()),
+        "" => return Ok(DEFAULT_JOB_HOOK.to_string()),
+        _ => {}
+    }
+    let phases: Vec<&str> = value.split(',').map(str::trim).collect();
+    if let Some(bad) = phases.iter().find(|p| !HOOK_PHASES.contains(p)) {
+        return Err(origin.error(
+            "job.hook",
+            format!("{bad:?} is not one of {} (or \"none\")", HOOK_PHASES.join(", ")),
+        ));
+    }
+    Ok(phases.join(","))
+}

@@ -1,0 +1,166 @@
+//! Chart assembly: decides which files a chart has and renders each one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::app::{App, AppType};
+use crate::checks;
+use crate::error::ComposeError;
+use crate::render::Renderer;
+
+/// How external-api apps are exposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum IngressMode {
+    /// One Ingress for the whole chart, aggregating every external-api's paths by host.
+    Single,
+    /// One Ingress per external-api.
+    PerApp,
+}
+
+/// Chart-level settings from the `helm_chart` rule.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartSpec {
+    pub name: String,
+    pub version: String,
+    pub app_version: String,
+    pub description: String,
+    /// Namespace the chart is meant for; recorded for users, never written into objects
+    /// (the release namespace applies).
+    pub namespace: String,
+    pub environment: String,
+    pub ingress_mode: IngressMode,
+}
+
+/// Kubernetes objects an app can get, one template (and one file per app) each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resource {
+    Deployment,
+    Service,
+    Ingress,
+    PodDisruptionBudget,
+    Job,
+}
+
+impl Resource {
+    /// File name part and template name of the resource.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Resource::Deployment => "deployment",
+            Resource::Service => "service",
+            Resource::Ingress => "ingress",
+            Resource::PodDisruptionBudget => "pdb",
+            Resource::Job => "job",
+        }
+    }
+
+    /// The resource matrix of the core design.
+    pub fn for_type(app_type: AppType, ingress_mode: IngressMode) -> Vec<Resource> {
+        use Resource::*;
+        match app_type {
+            AppType::ExternalApi if ingress_mode == IngressMode::PerApp => {
+                vec![Deployment, Service, Ingress, PodDisruptionBudget]
+            }
+            // In single mode the external-api's Ingress rules live in the shared ingress.yaml.
+            AppType::ExternalApi | AppType::InternalApi => vec![Deployment, Service, PodDisruptionBudget],
+            AppType::Worker => vec![Deployment, PodDisruptionBudget],
+            AppType::Job => vec![Job],
+        }
+    }
+}
+
+/// A composed chart: relative path -> file content, in a stable order.
+#[derive(Debug, Default, PartialEq)]
+pub struct Chart {
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+/// What every template sees.
+#[derive(Serialize)]
+struct ChartContext<'a> {
+    chart: &'a ChartSpec,
+    apps: &'a [App],
+    #[serde(rename = "appTypes")]
+    app_types: String,
+}
+
+#[derive(Serialize)]
+struct AppContext<'a> {
+    chart: &'a ChartSpec,
+    app: &'a App,
+}
+
+/// Checks the chart settings and the app set, then renders every file.
+pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Result<Chart, ComposeError> {
+    check_spec(spec)?;
+    apps.sort_by(|a, b| a.name.cmp(&b.name));
+    check_unique_names(&apps)?;
+
+    let context = ChartContext { chart: spec, apps: &apps, app_types: app_types_annotation(&apps) };
+    let mut chart = Chart::default();
+    chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
+    chart.add("values.yaml", renderer.render("values.yaml", &context)?);
+    chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
+    chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
+    for app in &apps {
+        let app_context = AppContext { chart: spec, app };
+        for resource in Resource::for_type(app.app_type, spec.ingress_mode) {
+            let path = format!("templates/{}-{}.yaml", app.name, resource.file_stem());
+            chart.add(&path, renderer.render(&format!("{}.yaml", resource.file_stem()), &app_context)?);
+        }
+    }
+    Ok(chart)
+}
+
+impl Chart {
+    fn add(&mut self, path: &str, content: String) {
+        self.files.insert(PathBuf::from(path), content);
+    }
+}
+
+fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
+    let invalid = |what: &str, message: String| ComposeError::InvalidChart { message: format!("chart {what}: {message}") };
+    checks::dns_label(&spec.name).map_err(|m| invalid("name", format!("{:?} {m}", spec.name)))?;
+    checks::semver(&spec.version).map_err(|m| invalid("version", m))?;
+    if spec.app_version.is_empty() {
+        return Err(invalid("app_version", "is required".into()));
+    }
+    if !spec.namespace.is_empty() {
+        checks::dns_label(&spec.namespace).map_err(|m| invalid("namespace", format!("{:?} {m}", spec.namespace)))?;
+    }
+    Ok(())
+}
+
+fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
+    if apps.is_empty() {
+        return Err(ComposeError::InvalidChart { message: "a chart needs at least one app".into() });
+    }
+    let mut seen = BTreeSet::new();
+    for pair in apps.windows(2) {
+        if pair[0].name == pair[1].name {
+            return Err(ComposeError::InvalidChart {
+                message: format!(
+                    "two apps are named {:?}: {} and {}",
+                    pair[0].name, pair[0].target, pair[1].target
+                ),
+            });
+        }
+    }
+    // Distinct names can still collide as values keys (`a-b` and `aB` are both `aB`).
+    for app in apps {
+        if !seen.insert(app.values_key.as_str()) {
+            return Err(ComposeError::InvalidChart {
+                message: format!("app {:?} collides with another app as values key {:?}", app.name, app.values_key),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `name:type` pairs for the Chart.yaml annotation listing the composed apps.
+fn app_types_annotation(apps: &[App]) -> String {
+    apps.iter().map(|a| format!("{}:{}", a.name, a.app_type)).collect::<Vec<_>>().join(",")
+}

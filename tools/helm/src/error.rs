@@ -1,0 +1,39 @@
+//! Errors of the composer. Every variant names the file, Bazel target and field it is about
+//! where those are known, because the user fixes a BUILD file, not the composer.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ComposeError {
+    #[error("{path}: cannot read app metadata: {source}")]
+    ReadMetadata { path: PathBuf, source: std::io::Error },
+
+    #[error("{path}: app metadata is not valid: {source}")]
+    ParseMetadata { path: PathBuf, source: serde_json::Error },
+
+    #[error("{location}: field `{field}`: {message}")]
+    InvalidField { location: String, field: String, message: String },
+
+    #[error("{message}")]
+    InvalidChart { message: String },
+
+    #[error("template {name}: {source}")]
+    Template { name: String, source: Box<handlebars::RenderError> },
+
+    #[error("template directory {path}: {source}")]
+    LoadTemplates { path: PathBuf, source: Box<handlebars::TemplateError> },
+
+    #[error("cannot locate the templates in runfiles: {message}")]
+    Runfiles { message: String },
+
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl ComposeError {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        ComposeError::Io { path: path.into(), source }
+    }
+}

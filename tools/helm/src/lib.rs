@@ -1,0 +1,37 @@
+//! The Helm chart composer: app metadata in, a complete chart directory out.
+//!
+//! Data flows one way: `model` (metadata as written by the Bazel rules) is validated into
+//! `app`, `chart` decides the files and renders them with `render`, `output` writes them.
+
+pub mod app;
+pub mod chart;
+pub mod checks;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod templates;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::app::App;
+use crate::chart::{Chart, ChartSpec};
+use crate::error::ComposeError;
+use crate::model::AppMetadata;
+use crate::render::Renderer;
+
+/// Reads and validates one app metadata file.
+pub fn load_app(path: &Path) -> Result<App, ComposeError> {
+    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata { path: path.into(), source })?;
+    let metadata: AppMetadata =
+        serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata { path: path.into(), source })?;
+    App::from_metadata(&metadata, path)
+}
+
+/// Composes a chart from metadata files, rendering with the templates in `templates`.
+pub fn compose_files(spec: &ChartSpec, metadata: &[PathBuf], templates: &Path) -> Result<Chart, ComposeError> {
+    let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
+    let renderer = Renderer::load(templates)?;
+    chart::compose(spec, apps, &renderer)
+}

@@ -1,0 +1,91 @@
+//! `composer`: the command line of the Helm chart composer. Parses arguments, runs the
+//! library, reports errors; nothing else lives here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use helm_composer::chart::{ChartSpec, IngressMode};
+use helm_composer::error::ComposeError;
+use helm_composer::{compose_files, output, templates};
+
+#[derive(Parser)]
+#[command(name = "composer", version, about = "Composes Helm charts from app metadata")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Writes a complete chart directory from app metadata JSON files.
+    Generate(GenerateArgs),
+}
+
+#[derive(clap::Args)]
+struct GenerateArgs {
+    /// App metadata JSON written by an `app_metadata` target (repeat for every app).
+    #[arg(long = "metadata", required = true, value_name = "FILE")]
+    metadata: Vec<PathBuf>,
+    /// Chart name (DNS-1123 label).
+    #[arg(long)]
+    name: String,
+    /// Chart version (SemVer 2).
+    #[arg(long, default_value = "0.1.0")]
+    chart_version: String,
+    /// Version of the apps the chart deploys.
+    #[arg(long, default_value = "0.1.0")]
+    app_version: String,
+    /// Chart description for Chart.yaml.
+    #[arg(long, default_value = "")]
+    description: String,
+    /// Namespace the chart is meant for (documentation only: objects use the release namespace).
+    #[arg(long, default_value = "")]
+    namespace: String,
+    /// Logical environment the default values are for.
+    #[arg(long, default_value = "dev")]
+    environment: String,
+    /// One Ingress for every external-api, or one per app.
+    #[arg(long, value_enum, default_value = "single")]
+    ingress_mode: IngressMode,
+    /// Directory of Handlebars templates; by default the ones in the composer's runfiles.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Chart directory to write (replaced atomically).
+    #[arg(long, value_name = "DIR")]
+    output: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("composer: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
+    let description = if args.description.is_empty() {
+        format!("Chart {} composed from {} app(s)", args.name, args.metadata.len())
+    } else {
+        args.description
+    };
+    let spec = ChartSpec {
+        name: args.name,
+        version: args.chart_version,
+        app_version: args.app_version,
+        description,
+        namespace: args.namespace,
+        environment: args.environment,
+        ingress_mode: args.ingress_mode,
+    };
+    let templates = templates::locate(args.templates.as_deref())?;
+    let chart = compose_files(&spec, &args.metadata, &templates)?;
+    output::write_chart(&chart, &args.output)
+}
