@@ -30,7 +30,7 @@ def _chart_validate_test_impl(ctx):
     else:
         command += ["--helm-binary", helm.helm_binary.short_path]
         tool_files.append(helm.helm_binary)
-    if ctx.attr.expect_failure:
+    if ctx.attr.must_fail:
         command.append("--expect-failure")
 
     # Test and run both start in the main repository's runfiles directory, where every
@@ -57,7 +57,7 @@ chart_validate_test = rule(
           "every rendered object against the Kubernetes schemas (unknown fields rejected).",
     attrs = {
         "chart": attr.label(mandatory = True, providers = [HelmChartInfo], doc = "A `helm_chart` target."),
-        "expect_failure": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
+        "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
         "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
         "_validator": attr.label(default = "//rules/private/validator:chart_validator", executable = True, cfg = "target"),
     },

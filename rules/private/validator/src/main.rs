@@ -91,13 +91,14 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     };
     println!("validating with {}, Kubernetes {}", helm.describe(), args.kube_version);
     let options = RenderOptions { release: &args.release, namespace: &args.namespace, kube_version: &args.kube_version };
+    let chart = resolve_chart_dir(&args.chart)?;
     let mut schemas = KubeSchemas::open(&args.schemas)?;
     let runs: Vec<Option<&Path>> = std::iter::once(None).chain(args.values.iter().map(|v| Some(v.as_path()))).collect();
     let mut problems = 0;
     for values in runs {
         let label = values.map_or("default values".to_string(), |v| v.display().to_string());
-        problems += lint(&helm, args, values, &options, &label)?;
-        problems += render_and_validate(&helm, args, values, &options, &mut schemas, &label)?;
+        problems += lint(&helm, &chart, values, &options, &label)?;
+        problems += render_and_validate(&helm, &chart, values, &options, &mut schemas, &label)?;
     }
     Ok(problems)
 }
@@ -114,8 +115,16 @@ fn isolate_helm_home() -> Result<tempfile::TempDir, ValidateError> {
     Ok(home)
 }
 
-fn lint(helm: &Helm, args: &Args, values: Option<&Path>, options: &RenderOptions, label: &str) -> Result<usize, ValidateError> {
-    let findings = helm.lint(&args.chart, values, options)?;
+/// The real chart directory: in runfiles every file of a directory output is a symlink into
+/// Bazel's output tree, which Helm would report file by file.
+fn resolve_chart_dir(chart: &Path) -> Result<PathBuf, ValidateError> {
+    let chart_file = chart.join("Chart.yaml");
+    let real = chart_file.canonicalize().map_err(|e| ValidateError::io(&chart_file, e))?;
+    Ok(real.parent().map_or_else(|| chart.to_path_buf(), Path::to_path_buf))
+}
+
+fn lint(helm: &Helm, chart: &Path, values: Option<&Path>, options: &RenderOptions, label: &str) -> Result<usize, ValidateError> {
+    let findings = helm.lint(chart, values, options)?;
     println!("==> helm lint --strict ({label}): {} finding(s)", findings.len());
     for finding in &findings {
         println!("[{}] {}: {}", finding.severity, finding.path, finding.message);
@@ -125,13 +134,13 @@ fn lint(helm: &Helm, args: &Args, values: Option<&Path>, options: &RenderOptions
 
 fn render_and_validate(
     helm: &Helm,
-    args: &Args,
+    chart: &Path,
     values: Option<&Path>,
     options: &RenderOptions,
     schemas: &mut KubeSchemas,
     label: &str,
 ) -> Result<usize, ValidateError> {
-    let manifests = match helm.render(&args.chart, values, options) {
+    let manifests = match helm.render(chart, values, options) {
         Ok(m) => m,
         Err(error) => {
             println!("[ERROR] render ({label}): {error}");
