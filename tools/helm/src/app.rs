@@ -442,3 +442,132 @@ fn job_hook(value: &str, origin: &Origin) -> Result<String, ComposeError> {
     }
     Ok(phases.join(","))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metadata(json: &str) -> AppMetadata {
+        serde_json::from_str(json).expect("test metadata parses")
+    }
+
+    fn api() -> AppMetadata {
+        metadata(r#"{"name": "status-api", "target": "//x:status_api_metadata", "image": {"repository": "ghcr.io/x/status", "tag": "1.0"}, "port": 8080}"#)
+    }
+
+    fn error_of(meta: &AppMetadata) -> String {
+        App::from_metadata(meta, Path::new("x.json")).expect_err("must be rejected").to_string()
+    }
+
+    #[test]
+    fn infers_internal_api_from_name() {
+        let app = App::from_metadata(&api(), Path::new("x.json")).expect("valid");
+        assert_eq!(app.app_type, AppType::InternalApi);
+        assert_eq!(app.values_key, "statusApi");
+        assert_eq!(app.replicas, 2);
+        let probes = app.probes.expect("APIs have probes");
+        assert_ne!(probes.liveness_path, probes.readiness_path);
+    }
+
+    #[test]
+    fn other_names_need_an_explicit_type() {
+        let mut meta = api();
+        meta.name = "processor".into();
+        let error = error_of(&meta);
+        assert!(error.contains("//x:status_api_metadata (x.json): field `app_type`"), "{error}");
+        assert!(error.contains("cannot be inferred"), "{error}");
+    }
+
+    #[test]
+    fn rejects_unknown_type() {
+        let mut meta = api();
+        meta.app_type = "daemon".into();
+        assert!(error_of(&meta).contains("unknown type \"daemon\""));
+    }
+
+    #[test]
+    fn rejects_bad_names() {
+        for name in ["Status", "status_api", "-api", &"a".repeat(64)] {
+            let mut meta = api();
+            meta.name = name.into();
+            assert!(error_of(&meta).contains("field `name`"), "{name}");
+        }
+    }
+
+    #[test]
+    fn rejects_port_out_of_range_and_missing_port() {
+        let mut meta = api();
+        meta.port = Some(70000);
+        assert!(error_of(&meta).contains("field `port`: 70000 is out of range"));
+        meta.port = None;
+        assert!(error_of(&meta).contains("field `port`: is required for an internal-api"));
+    }
+
+    #[test]
+    fn rejects_malformed_quantities() {
+        let mut meta = api();
+        meta.resources.memory_limit = "512MB".into();
+        assert!(error_of(&meta).contains("field `resources.memory_limit`"));
+    }
+
+    #[test]
+    fn rejects_bad_images() {
+        let mut meta = api();
+        meta.image.tag = "latest".into();
+        assert!(error_of(&meta).contains("field `image.tag`: must not be \"latest\""));
+        let mut meta = api();
+        meta.image.tag = String::new();
+        assert!(error_of(&meta).contains("a tag or a digest is required"));
+        let mut meta = api();
+        meta.image.repository = "ghcr.io/x/status:1.0".into();
+        assert!(error_of(&meta).contains("field `image.repository`"));
+    }
+
+    #[test]
+    fn rejects_missing_required_fields() {
+        let parsed: Result<AppMetadata, _> = serde_json::from_str(r#"{"name": "status-api"}"#);
+        assert!(parsed.expect_err("image is required").to_string().contains("missing field `image`"));
+        let unknown: Result<AppMetadata, _> =
+            serde_json::from_str(r#"{"name": "a", "image": {"repository": "r"}, "replica": 2}"#);
+        assert!(unknown.expect_err("unknown fields are rejected").to_string().contains("unknown field `replica`"));
+    }
+
+    #[test]
+    fn rejects_colliding_env_names_and_bad_secret_refs() {
+        let mut meta = api();
+        meta.env.insert("DB_PASSWORD".into(), "x".into());
+        meta.secret_env.insert("DB_PASSWORD".into(), "db/password".into());
+        assert!(error_of(&meta).contains("also set in secret_env"));
+        let mut meta = api();
+        meta.secret_env.insert("TOKEN".into(), "no-key".into());
+        assert!(error_of(&meta).contains("<secret-name>/<key>"));
+    }
+
+    #[test]
+    fn identical_probes_are_rejected() {
+        let mut meta = api();
+        meta.health.liveness_path = "/health".into();
+        meta.health.readiness_path = "/health".into();
+        assert!(error_of(&meta).contains("liveness and readiness must differ"));
+    }
+
+    #[test]
+    fn type_specific_settings_need_the_type() {
+        let mut meta = api();
+        meta.ingress.host = "example.com".into();
+        assert!(error_of(&meta).contains("field `ingress`: is only meaningful for an external-api"));
+        let mut meta = api();
+        meta.job.backoff_limit = Some(1);
+        assert!(error_of(&meta).contains("field `job`"));
+    }
+
+    #[test]
+    fn jobs_default_to_pre_install_hooks() {
+        let meta = metadata(r#"{"name": "migrations", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+        let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+        assert_eq!(app.job.expect("job settings").hook, "pre-install,pre-upgrade");
+        let mut meta = meta;
+        meta.job.hook = "pre-delete".into();
+        assert!(error_of(&meta).contains("field `job.hook`"));
+    }
+}

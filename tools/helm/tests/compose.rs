@@ -1,0 +1,148 @@
+//! Composes charts from the metadata in testdata/ and compares them with golden files;
+//! checks that bad input fails with a clear error and writes nothing.
+//!
+//! Regenerate the golden files after an intended change with
+//! `UPDATE_GOLDEN=1 cargo test -p helm_composer --test compose`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use helm_composer::chart::{ChartSpec, IngressMode};
+use helm_composer::error::ComposeError;
+use helm_composer::{compose_files, output};
+
+/// tools/helm in the source tree (cargo) or in the test's runfiles (Bazel).
+fn package_dir() -> PathBuf {
+    if let Ok(runfiles) = runfiles::Runfiles::create() {
+        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
+            return dir;
+        }
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn spec() -> ChartSpec {
+    ChartSpec {
+        name: "sample".into(),
+        version: "1.2.3".into(),
+        app_version: "2.3.1".into(),
+        description: "Sample chart of the golden test".into(),
+        namespace: "sample".into(),
+        environment: "dev".into(),
+        ingress_mode: IngressMode::Single,
+    }
+}
+
+fn metadata(names: &[&str]) -> Vec<PathBuf> {
+    names.iter().map(|n| package_dir().join("testdata/apps").join(format!("{n}.json"))).collect()
+}
+
+fn compose(names: &[&str]) -> Result<helm_composer::chart::Chart, ComposeError> {
+    compose_files(&spec(), &metadata(names), &package_dir().join("templates"))
+}
+
+#[test]
+fn sample_chart_matches_golden_files() {
+    let chart = compose(&["status-api", "processor", "migrations"]).expect("sample chart composes");
+    let golden = package_dir().join("testdata/golden/sample");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = fs::remove_dir_all(&golden);
+        output::write_chart(&chart, &golden).expect("golden files written");
+        return;
+    }
+    let mut expected = Vec::new();
+    collect_files(&golden, &golden, &mut expected);
+    let actual: Vec<PathBuf> = chart.files.keys().cloned().collect();
+    assert_eq!(actual, expected, "file set differs from {}", golden.display());
+    for (path, content) in &chart.files {
+        let want = fs::read_to_string(golden.join(path)).expect("golden file readable");
+        assert_eq!(content, &want, "{} differs from the golden file", path.display());
+    }
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = fs::read_dir(dir).expect("golden dir").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_files(root, &path, out);
+        } else {
+            out.push(path.strip_prefix(root).expect("under root").to_path_buf());
+        }
+    }
+    out.sort();
+}
+
+#[test]
+fn composing_twice_is_byte_identical() {
+    let first = tempfile::tempdir().expect("tempdir");
+    let second = tempfile::tempdir().expect("tempdir");
+    let names = ["status-api", "processor", "migrations"];
+    output::write_chart(&compose(&names).expect("composes"), &first.path().join("chart")).expect("written");
+    // Input order must not matter either.
+    let reversed = ["migrations", "processor", "status-api"];
+    output::write_chart(&compose(&reversed).expect("composes"), &second.path().join("chart")).expect("written");
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    collect_files(&first.path().join("chart"), &first.path().join("chart"), &mut a);
+    collect_files(&second.path().join("chart"), &second.path().join("chart"), &mut b);
+    assert_eq!(a, b);
+    for path in a {
+        let x = fs::read(first.path().join("chart").join(&path)).expect("read");
+        let y = fs::read(second.path().join("chart").join(&path)).expect("read");
+        assert_eq!(x, y, "{} differs between runs", path.display());
+    }
+}
+
+#[test]
+fn user_strings_stay_literal() {
+    let chart = compose(&["status-api"]).expect("composes");
+    let values = &chart.files[Path::new("values.yaml")];
+    assert!(values.contains(r#""GREETING": "hello {{ .Values }}""#), "{values}");
+    // The template reads the value through Helm and quotes it; the string itself is never
+    // part of a template.
+    for (path, text) in &chart.files {
+        if path.starts_with("templates") {
+            assert!(!text.contains("hello {{"), "{} embeds a user string", path.display());
+        }
+    }
+}
+
+#[test]
+fn every_object_template_is_named_app_resource() {
+    let chart = compose(&["status-api", "processor", "migrations"]).expect("composes");
+    let names: Vec<String> = chart
+        .files
+        .keys()
+        .filter(|p| p.starts_with("templates") && p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "migrations-job.yaml",
+            "processor-deployment.yaml",
+            "processor-pdb.yaml",
+            "status-api-deployment.yaml",
+            "status-api-pdb.yaml",
+            "status-api-service.yaml",
+        ]
+    );
+}
+
+#[test]
+fn failure_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    fs::write(&bad, r#"{"name": "Bad_Name", "image": {"repository": "r", "tag": "1"}}"#).expect("write");
+    let error = compose_files(&spec(), &[bad], &package_dir().join("templates")).expect_err("must fail");
+    assert!(error.to_string().contains("field `name`"), "{error}");
+    assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 1, "only the input file exists");
+}
+
+#[test]
+fn duplicate_app_names_name_both_targets() {
+    let error = compose(&["status-api", "status-api"]).expect_err("must fail");
+    let message = error.to_string();
+    assert!(message.contains("two apps are named \"status-api\""), "{message}");
+    assert!(message.contains("//testdata:status_api_metadata"), "{message}");
+}
