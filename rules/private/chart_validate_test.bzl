@@ -10,14 +10,14 @@ KUBE_VERSION = "1.34.0"
 
 def _chart_validate_test_impl(ctx):
     helm = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm
-    chart = ctx.attr.chart[HelmChartInfo].chart
+    chart_files, chart_dir = _chart_files_and_dir(ctx.attr.chart)
     validator = ctx.executable._validator
     schemas = ctx.files._kubernetes_schemas
 
     command = [
         validator.short_path,
         "--chart",
-        chart.short_path,
+        chart_dir,
         "--kube-version",
         KUBE_VERSION,
         "--schemas",
@@ -41,9 +41,20 @@ def _chart_validate_test_impl(ctx):
         "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join(["'{}'".format(a) for a in command])),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = [chart] + schemas + tool_files)
+    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
+
+def _chart_files_and_dir(target):
+    """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml)."""
+    if HelmChartInfo in target:
+        chart = target[HelmChartInfo].chart
+        return [chart], chart.short_path
+    files = target[DefaultInfo].files.to_list()
+    for f in files:
+        if f.basename == "Chart.yaml":
+            return files, f.short_path.removesuffix("/Chart.yaml")
+    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
 
 def _schema_short_dir(files):
     for f in files:
@@ -56,7 +67,7 @@ chart_validate_test = rule(
     doc = "Lints a chart with Helm (strict), renders it as `helm template` does and validates " +
           "every rendered object against the Kubernetes schemas (unknown fields rejected).",
     attrs = {
-        "chart": attr.label(mandatory = True, providers = [HelmChartInfo], doc = "A `helm_chart` target."),
+        "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
         "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
         "_validator": attr.label(default = "//rules/private/validator:chart_validator", executable = True, cfg = "target"),

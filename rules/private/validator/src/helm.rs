@@ -57,7 +57,10 @@ impl Helm {
                         message: m.error,
                     })
                     .collect();
-                findings.extend(report.errors.into_iter().map(|e| Finding { severity: "ERROR", path: String::new(), message: e }));
+                // `errors` repeats the messages' texts; keep only what they do not already say.
+                let unseen: Vec<String> =
+                    report.errors.into_iter().filter(|e| !findings.iter().any(|f| e.contains(&f.message))).collect();
+                findings.extend(unseen.into_iter().map(|e| Finding { severity: "ERROR", path: String::new(), message: e }));
                 Ok(findings)
             }
             Helm::Binary(helm) => {
