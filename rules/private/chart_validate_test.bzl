@@ -30,6 +30,12 @@ def _chart_validate_test_impl(ctx):
     else:
         command += ["--helm-binary", helm.helm_binary.short_path]
         tool_files.append(helm.helm_binary)
+    for key, value in sorted(ctx.attr.set.items()):
+        command += ["--set", "{}={}".format(key, value)]
+    for object in ctx.attr.expect_objects:
+        command += ["--expect-object", object]
+    for place, value in sorted(ctx.attr.expect_values.items()):
+        command += ["--expect-value", "{}={}".format(place, value)]
     if ctx.attr.must_fail:
         command.append("--expect-failure")
 
@@ -38,12 +44,15 @@ def _chart_validate_test_impl(ctx):
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         launcher,
-        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join(["'{}'".format(a) for a in command])),
+        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([_shell_quote(a) for a in command])),
         is_executable = True,
     )
     runfiles = ctx.runfiles(files = chart_files + schemas + tool_files)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
+
+def _shell_quote(word):
+    return "'" + word.replace("'", "'\\''") + "'"
 
 def _chart_files_and_dir(target):
     """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml)."""
@@ -68,7 +77,10 @@ chart_validate_test = rule(
           "every rendered object against the Kubernetes schemas (unknown fields rejected).",
     attrs = {
         "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
+        "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
+        "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
+        "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),
         "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
         "_validator": attr.label(default = "//rules/private/validator:chart_validator", executable = True, cfg = "target"),
     },

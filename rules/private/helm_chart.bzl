@@ -58,7 +58,7 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
         name: Target name; the chart directory is `bazel-bin/<package>/<name>`.
         validate: Whether to declare the `.validate` test.
         tags: Tags of the chart target.
-        visibility: Visibility of the chart target.
+        visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
             description, namespace, environment, ingress_mode.
     """
@@ -68,4 +68,5 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
             name = name + ".validate",
             chart = ":" + name,
             size = "small",
+            visibility = visibility,
         )

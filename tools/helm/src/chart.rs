@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::app::{App, AppType};
 use crate::checks;
 use crate::error::ComposeError;
+use crate::ingress::{self, IngressPlan};
 use crate::render::Renderer;
 
 /// How external-api apps are exposed.
@@ -40,7 +41,6 @@ pub struct ChartSpec {
 pub enum Resource {
     Deployment,
     Service,
-    Ingress,
     PodDisruptionBudget,
     Job,
 }
@@ -51,20 +51,16 @@ impl Resource {
         match self {
             Resource::Deployment => "deployment",
             Resource::Service => "service",
-            Resource::Ingress => "ingress",
             Resource::PodDisruptionBudget => "pdb",
             Resource::Job => "job",
         }
     }
 
     /// The resource matrix of the core design.
-    pub fn for_type(app_type: AppType, ingress_mode: IngressMode) -> Vec<Resource> {
+    pub fn for_type(app_type: AppType) -> Vec<Resource> {
         use Resource::*;
         match app_type {
-            AppType::ExternalApi if ingress_mode == IngressMode::PerApp => {
-                vec![Deployment, Service, Ingress, PodDisruptionBudget]
-            }
-            // In single mode the external-api's Ingress rules live in the shared ingress.yaml.
+            // An external-api's Ingress is planned by `ingress::plan` (its own, or shared).
             AppType::ExternalApi | AppType::InternalApi => vec![Deployment, Service, PodDisruptionBudget],
             AppType::Worker => vec![Deployment, PodDisruptionBudget],
             AppType::Job => vec![Job],
@@ -85,6 +81,17 @@ struct ChartContext<'a> {
     apps: &'a [App],
     #[serde(rename = "appTypes")]
     app_types: String,
+    #[serde(rename = "hasIngress")]
+    has_ingress: bool,
+    /// Annotations of the shared Ingress (single mode), merged from the apps'.
+    #[serde(rename = "sharedAnnotations")]
+    shared_annotations: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct IngressContext<'a> {
+    chart: &'a ChartSpec,
+    ingress: &'a IngressPlan<'a>,
 }
 
 #[derive(Serialize)]
@@ -99,7 +106,15 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
     apps.sort_by(|a, b| a.name.cmp(&b.name));
     check_unique_names(&apps)?;
 
-    let context = ChartContext { chart: spec, apps: &apps, app_types: app_types_annotation(&apps) };
+    let ingresses = ingress::plan(&apps, spec.ingress_mode)?;
+    let shared_annotations = ingresses.iter().find(|i| i.shared).map(|i| i.annotations.clone()).unwrap_or_default();
+    let context = ChartContext {
+        chart: spec,
+        apps: &apps,
+        app_types: app_types_annotation(&apps),
+        has_ingress: !ingresses.is_empty(),
+        shared_annotations,
+    };
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
     chart.add("values.yaml", renderer.render("values.yaml", &context)?);
@@ -107,10 +122,14 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
     for app in &apps {
         let app_context = AppContext { chart: spec, app };
-        for resource in Resource::for_type(app.app_type, spec.ingress_mode) {
+        for resource in Resource::for_type(app.app_type) {
             let path = format!("templates/{}-{}.yaml", app.name, resource.file_stem());
             chart.add(&path, renderer.render(&format!("{}.yaml", resource.file_stem()), &app_context)?);
         }
+    }
+    for plan in &ingresses {
+        let path = if plan.shared { "templates/ingress.yaml".to_string() } else { format!("templates/{}-ingress.yaml", plan.name) };
+        chart.add(&path, renderer.render("ingress.yaml", &IngressContext { chart: spec, ingress: plan })?);
     }
     Ok(chart)
 }

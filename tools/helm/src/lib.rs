@@ -7,6 +7,7 @@ pub mod app;
 pub mod chart;
 pub mod checks;
 pub mod error;
+pub mod ingress;
 pub mod model;
 pub mod output;
 pub mod render;

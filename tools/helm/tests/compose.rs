@@ -43,7 +43,7 @@ fn compose(names: &[&str]) -> Result<helm_composer::chart::Chart, ComposeError> 
 
 #[test]
 fn sample_chart_matches_golden_files() {
-    let chart = compose(&["status-api", "processor", "migrations"]).expect("sample chart composes");
+    let chart = compose(&["status-api", "processor", "migrations", "web"]).expect("sample chart composes");
     let golden = package_dir().join("testdata/golden/sample");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         let _ = fs::remove_dir_all(&golden);
@@ -145,4 +145,31 @@ fn duplicate_app_names_name_both_targets() {
     let message = error.to_string();
     assert!(message.contains("two apps are named \"status-api\""), "{message}");
     assert!(message.contains("//testdata:status_api_metadata"), "{message}");
+}
+
+#[test]
+fn ingress_collisions_name_both_apps() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let twin = dir.path().join("web-twin.json");
+    let web = fs::read_to_string(package_dir().join("testdata/apps/web.json")).expect("read");
+    fs::write(&twin, web.replace("\"name\": \"web\"", "\"name\": \"web-twin\"").replace("//testdata:web_metadata", "//testdata:web_twin_metadata"))
+        .expect("write");
+    let mut files = metadata(&["web"]);
+    files.push(twin);
+    let error = compose_files(&spec(), &files, &package_dir().join("templates")).expect_err("must fail");
+    let message = error.to_string();
+    assert!(message.contains("ingress collision"), "{message}");
+    assert!(message.contains("//testdata:web_metadata") && message.contains("//testdata:web_twin_metadata"), "{message}");
+}
+
+#[test]
+fn per_app_mode_gives_each_external_api_its_ingress() {
+    let mut per_app = spec();
+    per_app.ingress_mode = IngressMode::PerApp;
+    let chart = compose_files(&per_app, &metadata(&["web", "status-api"]), &package_dir().join("templates")).expect("composes");
+    assert!(chart.files.contains_key(Path::new("templates/web-ingress.yaml")));
+    assert!(!chart.files.contains_key(Path::new("templates/ingress.yaml")));
+    let single = compose(&["web", "status-api"]).expect("composes");
+    assert!(single.files.contains_key(Path::new("templates/ingress.yaml")));
+    assert!(!single.files.contains_key(Path::new("templates/web-ingress.yaml")));
 }

@@ -22,6 +22,8 @@ pub struct RenderOptions<'a> {
     pub release: &'a str,
     pub namespace: &'a str,
     pub kube_version: &'a str,
+    /// `--set` expressions applied on top of the values file.
+    pub set: &'a [String],
 }
 
 pub enum Helm {
@@ -41,7 +43,7 @@ impl Helm {
     pub fn lint(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<Vec<Finding>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
-                let values = self.values_json(values)?;
+                let values = values_json(sdk, values, options)?;
                 let report = sdk.lint(
                     chart,
                     &values,
@@ -66,9 +68,7 @@ impl Helm {
             Helm::Binary(helm) => {
                 let mut command = Command::new(helm);
                 command.args(["lint", "--strict", "--namespace", options.namespace, "--kube-version", options.kube_version]);
-                if let Some(values) = values {
-                    command.arg("--values").arg(values);
-                }
+                add_value_args(&mut command, values, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if output.status.success() {
                     return Ok(Vec::new());
@@ -87,7 +87,7 @@ impl Helm {
     pub fn render(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<BTreeMap<String, String>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
-                let values = self.values_json(values)?;
+                let values = values_json(sdk, values, options)?;
                 sdk.render(
                     chart,
                     &values,
@@ -97,9 +97,7 @@ impl Helm {
             Helm::Binary(helm) => {
                 let mut command = Command::new(helm);
                 command.args(["template", options.release, "--namespace", options.namespace, "--kube-version", options.kube_version]);
-                if let Some(values) = values {
-                    command.arg("--values").arg(values);
-                }
+                add_value_args(&mut command, values, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if !output.status.success() {
                     return Err(ValidateError::Helm(String::from_utf8_lossy(&output.stderr).into_owned()));
@@ -109,14 +107,51 @@ impl Helm {
         }
     }
 
-    fn values_json(&self, values: Option<&Path>) -> Result<Value, ValidateError> {
-        match (self, values) {
-            (Helm::Sdk(sdk), Some(path)) => {
-                let yaml = fs::read_to_string(path).map_err(|e| ValidateError::io(path, e))?;
-                sdk.values_from_yaml(&yaml)
+}
+
+fn add_value_args(command: &mut Command, values: Option<&Path>, options: &RenderOptions) {
+    if let Some(values) = values {
+        command.arg("--values").arg(values);
+    }
+    for expression in options.set {
+        command.arg("--set").arg(expression);
+    }
+}
+
+/// The values the SDK gets: the values file, then the `--set` expressions over it.
+fn values_json(sdk: &HelmSdk, values: Option<&Path>, options: &RenderOptions) -> Result<Value, ValidateError> {
+    let mut merged = match values {
+        Some(path) => sdk.values_from_yaml(&fs::read_to_string(path).map_err(|e| ValidateError::io(path, e))?)?,
+        None => json!({}),
+    };
+    for expression in options.set {
+        merge(&mut merged, sdk.values_from_set(expression)?);
+    }
+    Ok(merged)
+}
+
+/// Deep-merges `overlay` into `base` as Helm coalesces values: maps merge, the rest replaces.
+fn merge(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Object(base), Value::Object(overlay)) => {
+            for (key, value) in overlay {
+                merge(base.entry(key).or_insert(Value::Null), value);
             }
-            _ => Ok(json!({})),
         }
+        (base, overlay) => *base = overlay,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+    use serde_json::json;
+
+    #[test]
+    fn merge_coalesces_maps_and_replaces_the_rest() {
+        let mut base = json!({"apps": {"a": {"replicas": 2, "env": {"X": "1"}}}, "list": [1]});
+        merge(&mut base, json!({"apps": {"a": {"replicas": 5}}, "list": [2]}));
+        assert_eq!(base, json!({"apps": {"a": {"replicas": 5, "env": {"X": "1"}}}, "list": [2]}));
     }
 }
 

@@ -13,6 +13,7 @@ mod helm;
 mod kube;
 mod sdk;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -50,6 +51,18 @@ struct Args {
     /// Namespace to render into.
     #[arg(long, default_value = "default")]
     namespace: String,
+    /// `--set` expressions applied to every lint and render run.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// An object every run must render, as Kind/name; when given, no other object may appear.
+    #[arg(long = "expect-object", value_name = "KIND/NAME")]
+    expect_objects: Vec<String>,
+    /// A value a rendered object must hold: `Kind/name:/json/pointer=JSON`.
+    #[arg(long = "expect-value", value_name = "KIND/NAME:/POINTER=JSON")]
+    expect_values: Vec<String>,
+    /// Print every rendered manifest.
+    #[arg(long)]
+    show: bool,
     /// Succeed only if the chart is invalid (to test that broken charts are caught).
     #[arg(long)]
     expect_failure: bool,
@@ -90,7 +103,13 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
         (None, None) => return Err(ValidateError::Helm("no Helm given".into())),
     };
     println!("validating with {}, Kubernetes {}", helm.describe(), args.kube_version);
-    let options = RenderOptions { release: &args.release, namespace: &args.namespace, kube_version: &args.kube_version };
+    let options = RenderOptions {
+        release: &args.release,
+        namespace: &args.namespace,
+        kube_version: &args.kube_version,
+        set: &args.set,
+    };
+    let expectations = Expectations::parse(args)?;
     let chart = resolve_chart_dir(&args.chart)?;
     let mut schemas = KubeSchemas::open(&args.schemas)?;
     let runs: Vec<Option<&Path>> = std::iter::once(None).chain(args.values.iter().map(|v| Some(v.as_path()))).collect();
@@ -98,7 +117,8 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     for values in runs {
         let label = values.map_or("default values".to_string(), |v| v.display().to_string());
         problems += lint(&helm, &chart, values, &options, &label)?;
-        problems += render_and_validate(&helm, &chart, values, &options, &mut schemas, &label)?;
+        let (render_problems, objects) = render_and_validate(&helm, &chart, values, &options, &mut schemas, &label, args.show)?;
+        problems += render_problems + expectations.check(&objects, &label);
     }
     Ok(problems)
 }
@@ -139,17 +159,21 @@ fn render_and_validate(
     options: &RenderOptions,
     schemas: &mut KubeSchemas,
     label: &str,
-) -> Result<usize, ValidateError> {
+    show: bool,
+) -> Result<(usize, BTreeMap<String, Value>), ValidateError> {
+    let mut objects = BTreeMap::new();
     let manifests = match helm.render(chart, values, options) {
         Ok(m) => m,
         Err(error) => {
             println!("[ERROR] render ({label}): {error}");
-            return Ok(1);
+            return Ok((1, objects));
         }
     };
     let mut problems = 0;
-    let mut objects = 0;
     for (template, text) in manifests.iter().filter(|(t, _)| t.ends_with(".yaml") || t.ends_with(".yml")) {
+        if show {
+            println!("---\n# Source: {template}\n{}", text.trim());
+        }
         for document in serde_yaml_ng::Deserializer::from_str(text) {
             let object: Value = match serde::Deserialize::deserialize(document) {
                 Ok(Value::Null) => continue,
@@ -160,15 +184,18 @@ fn render_and_validate(
                     continue;
                 }
             };
-            objects += 1;
             for problem in object_problems(&object, schemas)? {
                 println!("[ERROR] {template}: {}: {problem}", describe(&object));
                 problems += 1;
             }
+            if let Some(previous) = objects.insert(describe(&object), object) {
+                println!("[ERROR] {template}: {} is rendered twice", describe(&previous));
+                problems += 1;
+            }
         }
     }
-    println!("==> rendered ({label}): {objects} object(s) checked against the Kubernetes schemas");
-    Ok(problems)
+    println!("==> rendered ({label}): {} object(s) checked against the Kubernetes schemas", objects.len());
+    Ok((problems, objects))
 }
 
 fn object_problems(object: &Value, schemas: &mut KubeSchemas) -> Result<Vec<String>, ValidateError> {
@@ -177,6 +204,56 @@ fn object_problems(object: &Value, schemas: &mut KubeSchemas) -> Result<Vec<Stri
         problems.push("metadata.namespace is hard-coded; the release namespace must apply".into());
     }
     Ok(problems)
+}
+
+/// What a test expects of the rendered objects (`--expect-object`, `--expect-value`).
+struct Expectations {
+    objects: BTreeSet<String>,
+    values: Vec<(String, String, Value)>,
+}
+
+impl Expectations {
+    fn parse(args: &Args) -> Result<Expectations, ValidateError> {
+        let values = args
+            .expect_values
+            .iter()
+            .map(|spec| {
+                let bad = || ValidateError::Helm(format!("--expect-value {spec:?} is not Kind/name:/pointer=JSON"));
+                let (object, rest) = spec.split_once(":/").ok_or_else(bad)?;
+                let (pointer, json) = rest.split_once('=').ok_or_else(bad)?;
+                let expected = serde_json::from_str(json).map_err(|_| bad())?;
+                Ok((object.to_string(), format!("/{pointer}"), expected))
+            })
+            .collect::<Result<_, ValidateError>>()?;
+        Ok(Expectations { objects: args.expect_objects.iter().cloned().collect(), values })
+    }
+
+    /// Prints every unmet expectation and returns how many there were.
+    fn check(&self, objects: &BTreeMap<String, Value>, label: &str) -> usize {
+        let mut problems = 0;
+        if !self.objects.is_empty() {
+            let rendered: BTreeSet<String> = objects.keys().cloned().collect();
+            for missing in self.objects.difference(&rendered) {
+                println!("[ERROR] expected ({label}): {missing} was not rendered");
+                problems += 1;
+            }
+            for extra in rendered.difference(&self.objects) {
+                println!("[ERROR] expected ({label}): {extra} was rendered but not expected");
+                problems += 1;
+            }
+        }
+        for (object, pointer, expected) in &self.values {
+            let actual = objects.get(object).and_then(|o| o.pointer(pointer));
+            if actual != Some(expected) {
+                println!("[ERROR] expected ({label}): {object} {pointer} = {expected}, got {}", actual.map_or("nothing".into(), Value::to_string));
+                problems += 1;
+            }
+        }
+        if problems == 0 && !(self.objects.is_empty() && self.values.is_empty()) {
+            println!("==> expectations ({label}): {} object(s) and {} value(s) as expected", self.objects.len(), self.values.len());
+        }
+        problems
+    }
 }
 
 fn describe(object: &Value) -> String {

@@ -20,7 +20,7 @@ type LoadFn = unsafe extern "C" fn(*const c_char, *mut Handle, *mut *mut c_char)
 type RenderFn =
     unsafe extern "C" fn(Handle, *const c_char, *const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
 type FreeHandleFn = unsafe extern "C" fn(Handle, *mut *mut c_char) -> Status;
-type ValuesFromYamlFn = unsafe extern "C" fn(*const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
+type ParseValuesFn = unsafe extern "C" fn(*const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
 type FreeStringFn = unsafe extern "C" fn(*mut c_char);
 type VersionFn = unsafe extern "C" fn() -> *mut c_char;
 
@@ -109,11 +109,20 @@ impl HelmSdk {
 
     /// Parses a YAML values file the way Helm does, into JSON.
     pub fn values_from_yaml(&self, yaml: &str) -> Result<serde_json::Value, ValidateError> {
-        let parse: ValuesFromYamlFn = self.symbol(b"helm_values_from_yaml\0")?;
-        let yaml = c_string(yaml)?;
+        self.parse_values(b"helm_values_from_yaml\0", yaml)
+    }
+
+    /// Parses `--set` expressions (`a.b=1,c=x`) the way Helm does, into JSON.
+    pub fn values_from_set(&self, expression: &str) -> Result<serde_json::Value, ValidateError> {
+        self.parse_values(b"helm_strvals_parse\0", expression)
+    }
+
+    fn parse_values(&self, symbol: &[u8], input: &str) -> Result<serde_json::Value, ValidateError> {
+        let parse: ParseValuesFn = self.symbol(symbol)?;
+        let input = c_string(input)?;
         let (mut out, mut err) = (ptr::null_mut(), ptr::null_mut());
         // SAFETY: as above.
-        let status = unsafe { parse(yaml.as_ptr(), &mut out, &mut err) };
+        let status = unsafe { parse(input.as_ptr(), &mut out, &mut err) };
         let json = self.finish("values", status, out, err)?;
         serde_json::from_str(&json).map_err(|e| ValidateError::Helm(format!("values returned invalid JSON: {e}")))
     }
