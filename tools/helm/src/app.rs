@@ -2,58 +2,14 @@
 //! is the only place input is checked, so everything downstream can trust it.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use serde::Serialize;
 
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AppMetadata, HealthMetadata, IngressMetadata, JobMetadata, ResourcesMetadata};
-
-/// What an app is, which decides the Kubernetes objects it gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum AppType {
-    #[serde(rename = "external-api")]
-    ExternalApi,
-    #[serde(rename = "internal-api")]
-    InternalApi,
-    #[serde(rename = "worker")]
-    Worker,
-    #[serde(rename = "job")]
-    Job,
-}
-
-impl AppType {
-    pub const ALL: [AppType; 4] = [AppType::ExternalApi, AppType::InternalApi, AppType::Worker, AppType::Job];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AppType::ExternalApi => "external-api",
-            AppType::InternalApi => "internal-api",
-            AppType::Worker => "worker",
-            AppType::Job => "job",
-        }
-    }
-
-    fn parse(value: &str) -> Option<AppType> {
-        AppType::ALL.into_iter().find(|t| t.as_str() == value)
-    }
-
-    pub fn is_api(self) -> bool {
-        matches!(self, AppType::ExternalApi | AppType::InternalApi)
-    }
-
-    pub fn is_long_running(self) -> bool {
-        self != AppType::Job
-    }
-}
-
-impl fmt::Display for AppType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::model::AppType;
+use crate::model::{AppMetadata, HealthMetadata, IngressMetadata, JobMetadata, PullPolicy, ResourcesMetadata};
 
 /// Requests and limits applied when an app declares none (explicit values win).
 const DEFAULT_CPU_REQUEST: &str = "100m";
@@ -98,7 +54,7 @@ pub struct Image {
     pub repository: String,
     pub tag: String,
     pub digest: String,
-    pub pull_policy: String,
+    pub pull_policy: PullPolicy,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -201,29 +157,20 @@ impl App {
 }
 
 fn app_type(meta: &AppMetadata, origin: &Origin) -> Result<AppType, ComposeError> {
-    if meta.app_type.is_empty() {
+    match meta.app_type {
+        Some(app_type) => Ok(app_type),
         // The core design's inference rule: a name containing "api" is an internal API;
         // anything else must say what it is.
-        return if meta.name.contains("api") {
-            Ok(AppType::InternalApi)
-        } else {
-            Err(origin.error(
-                "app_type",
-                format!(
-                    "cannot be inferred from the name {:?}; set it to one of {}",
-                    meta.name,
-                    type_list()
-                ),
-            ))
-        };
+        None if meta.name.contains("api") => Ok(AppType::InternalApi),
+        None => Err(origin.error(
+            "app_type",
+            format!(
+                "cannot be inferred from the name {:?}; set it to one of {}",
+                meta.name,
+                AppType::ALL.map(AppType::as_str).join(", ")
+            ),
+        )),
     }
-    AppType::parse(&meta.app_type).ok_or_else(|| {
-        origin.error("app_type", format!("unknown type {:?}; expected one of {}", meta.app_type, type_list()))
-    })
-}
-
-fn type_list() -> String {
-    AppType::ALL.map(AppType::as_str).join(", ")
 }
 
 fn image(meta: &AppMetadata, origin: &Origin) -> Result<Image, ComposeError> {
@@ -238,21 +185,11 @@ fn image(meta: &AppMetadata, origin: &Origin) -> Result<Image, ComposeError> {
     if !image.digest.is_empty() {
         origin.check("image.digest", checks::image_digest(&image.digest))?;
     }
-    let pull_policy = match image.pull_policy.as_str() {
-        "" => "IfNotPresent",
-        p @ ("Always" | "IfNotPresent" | "Never") => p,
-        other => {
-            return Err(origin.error(
-                "image.pull_policy",
-                format!("{other:?} is not one of Always, IfNotPresent, Never"),
-            ))
-        }
-    };
     Ok(Image {
         repository: image.repository.clone(),
         tag: image.tag.clone(),
         digest: image.digest.clone(),
-        pull_policy: pull_policy.into(),
+        pull_policy: image.pull_policy.unwrap_or_default(),
     })
 }
 
@@ -480,9 +417,10 @@ mod tests {
 
     #[test]
     fn rejects_unknown_type() {
-        let mut meta = api();
-        meta.app_type = "daemon".into();
-        assert!(error_of(&meta).contains("unknown type \"daemon\""));
+        let parsed: Result<AppMetadata, _> =
+            serde_json::from_str(r#"{"name": "a", "app_type": "daemon", "image": {"repository": "r"}}"#);
+        let error = parsed.expect_err("unknown types are rejected").to_string();
+        assert!(error.contains("unknown variant `daemon`, expected one of `external-api`"), "{error}");
     }
 
     #[test]

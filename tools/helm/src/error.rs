@@ -13,6 +13,9 @@ pub enum ComposeError {
     #[error("{path}: app metadata is not valid: {source}")]
     ParseMetadata { path: PathBuf, source: serde_json::Error },
 
+    #[error("{target} ({path}): app metadata does not match the schema: {source}")]
+    InvalidMetadata { path: PathBuf, target: String, source: serde_json::Error },
+
     #[error("{location}: field `{field}`: {message}")]
     InvalidField { location: String, field: String, message: String },
 

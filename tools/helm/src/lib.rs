@@ -8,6 +8,7 @@ pub mod chart;
 pub mod checks;
 pub mod error;
 pub mod ingress;
+pub mod metadata_schema;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -25,8 +26,12 @@ use crate::render::Renderer;
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
     let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata { path: path.into(), source })?;
-    let metadata: AppMetadata =
+    let json: serde_json::Value =
         serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata { path: path.into(), source })?;
+    // The target is read first so that a schema error can name it.
+    let target = json.get("target").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
+    let metadata: AppMetadata = serde_json::from_value(json)
+        .map_err(|source| ComposeError::InvalidMetadata { path: path.into(), target, source })?;
     App::from_metadata(&metadata, path)
 }
 

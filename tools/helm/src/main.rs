@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use helm_composer::chart::{ChartSpec, IngressMode};
 use helm_composer::error::ComposeError;
-use helm_composer::{compose_files, output, templates};
+use helm_composer::{compose_files, metadata_schema, output, templates};
 
 #[derive(Parser)]
 #[command(name = "composer", version, about = "Composes Helm charts from app metadata")]
@@ -20,6 +20,25 @@ struct Cli {
 enum Command {
     /// Writes a complete chart directory from app metadata JSON files.
     Generate(GenerateArgs),
+    /// Prints what follows from the app metadata schema: its JSON schema, the Starlark
+    /// attribute table of `app_metadata`, or the reference docs.
+    Metadata(MetadataArgs),
+}
+
+#[derive(clap::Args)]
+struct MetadataArgs {
+    #[arg(long, value_enum, default_value = "json-schema")]
+    format: MetadataFormat,
+    /// Directory of Handlebars templates; by default the ones in the composer's runfiles.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MetadataFormat {
+    JsonSchema,
+    Starlark,
+    Markdown,
 }
 
 #[derive(clap::Args)]
@@ -60,6 +79,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate(args),
+        Command::Metadata(args) => metadata(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,6 +88,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn metadata(args: MetadataArgs) -> Result<(), ComposeError> {
+    let text = match args.format {
+        MetadataFormat::JsonSchema => format!("{:#}\n", metadata_schema::json_schema()),
+        MetadataFormat::Starlark | MetadataFormat::Markdown => {
+            let codegen = templates::locate(args.templates.as_deref())?.join(metadata_schema::CODEGEN_DIR);
+            let template = match args.format {
+                MetadataFormat::Starlark => metadata_schema::STARLARK_TEMPLATE,
+                _ => metadata_schema::MARKDOWN_TEMPLATE,
+            };
+            metadata_schema::generate(&codegen, template)?
+        }
+    };
+    print!("{text}");
+    Ok(())
 }
 
 fn generate(args: GenerateArgs) -> Result<(), ComposeError> {

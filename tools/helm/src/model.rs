@@ -1,29 +1,33 @@
 //! The app metadata schema: the one definition of what an app may declare.
 //!
 //! `app_metadata` (rules/private/app_metadata.bzl) writes one JSON file per app in exactly
-//! this shape; unknown fields are rejected so a rule and the composer cannot drift apart
-//! silently. These types describe *input*; `validate` turns them into the checked model
-//! in `app.rs`.
+//! this shape. Everything else follows from these types: the Starlark attributes
+//! (rules/private/metadata_fields.bzl), the JSON schema and the reference docs
+//! (docs/app-metadata.md) are generated from them by `composer metadata`, and tests fail
+//! when a generated file is stale. Doc comments here are the user documentation.
+//! Unknown fields are rejected. These types describe *input*; `app.rs` validates them.
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
-/// One app as written by the `app_metadata` rule.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// One app, as written by the `app_metadata` rule.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AppMetadata {
-    /// App name: DNS-1123 label, used in object names and file names.
+    /// App name: a DNS-1035 label of at most 63 characters, used in object and file names.
     pub name: String,
-    /// Bazel label of the `app_metadata` target, for error messages.
+    /// Bazel label of the metadata target, for error messages.
     #[serde(default)]
     pub target: String,
-    /// `external-api`, `internal-api`, `worker` or `job`; empty means inferred from the name.
+    /// What the app is, which decides the objects it gets. Unset: a name containing "api"
+    /// is an internal-api; any other name must set it.
     #[serde(default)]
-    pub app_type: String,
-    /// Container image; the tag or the digest must be given and is never `latest`.
+    pub app_type: Option<AppType>,
+    /// Container image.
     pub image: ImageMetadata,
-    /// Container port of an API (required for the API types, ignored otherwise).
+    /// Port the container listens on; required for external-api and internal-api.
     #[serde(default)]
     pub port: Option<i64>,
     /// Overrides the image entrypoint.
@@ -32,10 +36,11 @@ pub struct AppMetadata {
     /// Arguments to the entrypoint.
     #[serde(default)]
     pub args: Vec<String>,
-    /// Plain environment variables (names are unique by construction).
+    /// Environment variables, NAME: value. Values reach the pod literally, never templated.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
-    /// Environment variables read from Secrets: name -> "secret-name/key".
+    /// Environment variables read from Secrets, NAME: "secret-name/key". Secret values never
+    /// appear in the chart.
     #[serde(default)]
     pub secret_env: BTreeMap<String, String>,
     /// Secrets whose every key becomes an environment variable.
@@ -44,16 +49,16 @@ pub struct AppMetadata {
     /// ConfigMaps whose every key becomes an environment variable.
     #[serde(default)]
     pub env_from_configmaps: Vec<String>,
-    /// CPU and memory requests and limits.
+    /// CPU and memory of the container.
     #[serde(default)]
     pub resources: ResourcesMetadata,
-    /// Replica count of a long-running app (ignored for jobs).
+    /// Pods of a long-running app; unset: 2 for APIs, 1 for workers.
     #[serde(default)]
     pub replicas: Option<i64>,
     /// HTTP health checks.
     #[serde(default)]
     pub health: HealthMetadata,
-    /// Ingress settings of an external-api.
+    /// Routing of an external-api.
     #[serde(default)]
     pub ingress: IngressMetadata,
     /// Settings of a job.
@@ -61,68 +66,128 @@ pub struct AppMetadata {
     pub job: JobMetadata,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ImageMetadata {
-    pub repository: String,
-    #[serde(default)]
-    pub tag: String,
-    #[serde(default)]
-    pub digest: String,
-    #[serde(default)]
-    pub pull_policy: String,
+/// The app types (`external-api`, `internal-api`, `worker`, `job`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppType {
+    ExternalApi,
+    InternalApi,
+    Worker,
+    Job,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+impl AppType {
+    pub const ALL: [AppType; 4] = [AppType::ExternalApi, AppType::InternalApi, AppType::Worker, AppType::Job];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppType::ExternalApi => "external-api",
+            AppType::InternalApi => "internal-api",
+            AppType::Worker => "worker",
+            AppType::Job => "job",
+        }
+    }
+
+    pub fn is_api(self) -> bool {
+        matches!(self, AppType::ExternalApi | AppType::InternalApi)
+    }
+}
+
+impl std::fmt::Display for AppType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When the kubelet pulls the image.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum PullPolicy {
+    Always,
+    #[default]
+    IfNotPresent,
+    Never,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImageMetadata {
+    /// Image repository without tag or digest, e.g. "ghcr.io/org/app".
+    pub repository: String,
+    /// Image tag; never "latest". A tag or a digest is required.
+    #[serde(default)]
+    pub tag: String,
+    /// Image digest "sha256:<64 hex digits>"; used instead of the tag when set.
+    #[serde(default)]
+    pub digest: String,
+    /// Unset: IfNotPresent.
+    #[serde(default)]
+    pub pull_policy: Option<PullPolicy>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcesMetadata {
+    /// CPU request, a Kubernetes quantity such as "100m"; unset: 100m.
     #[serde(default)]
     pub cpu_request: String,
+    /// Memory request such as "128Mi"; unset: 128Mi.
     #[serde(default)]
     pub memory_request: String,
+    /// CPU limit; unset: 500m.
     #[serde(default)]
     pub cpu_limit: String,
+    /// Memory limit; unset: 512Mi.
     #[serde(default)]
     pub memory_limit: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HealthMetadata {
-    /// Liveness path; APIs default to `/healthz`. Empty on a worker means no probe.
+    /// Liveness probe path; unset on an API: /healthz.
     #[serde(default)]
     pub liveness_path: String,
-    /// Readiness path; APIs default to `/readyz`.
+    /// Readiness probe path, different from the liveness path; unset on an API: /readyz.
     #[serde(default)]
     pub readiness_path: String,
-    /// Port of a worker's health endpoint (APIs use `port`).
+    /// Port of the health endpoints; unset on an API: its port. A worker gets probes only
+    /// when this is set.
     #[serde(default)]
     pub port: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct IngressMetadata {
+    /// Host routed to an external-api (required for that type).
     #[serde(default)]
     pub host: String,
+    /// Path prefix on the host; unset: "/".
     #[serde(default)]
     pub path: String,
+    /// Secret holding the host's TLS certificate; unset: plain HTTP.
     #[serde(default)]
     pub tls_secret: String,
+    /// Annotations of the Ingress (merged into the shared one in single mode).
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct JobMetadata {
+    /// Retries before the job fails; unset: 3.
     #[serde(default)]
     pub backoff_limit: Option<i64>,
+    /// Seconds a finished job is kept; unset: 3600.
     #[serde(default)]
     pub ttl_seconds_after_finished: Option<i64>,
+    /// Seconds the job may run; unset: no limit.
     #[serde(default)]
     pub active_deadline_seconds: Option<i64>,
-    /// Helm hook phases, e.g. "pre-install,pre-upgrade"; empty means a plain Job.
+    /// Helm hook phases, comma-separated (pre-install, pre-upgrade, post-install,
+    /// post-upgrade); unset: "pre-install,pre-upgrade", so migrations run first; "none": a
+    /// plain Job.
     #[serde(default)]
     pub hook: String,
 }
