@@ -30,6 +30,8 @@ def _chart_validate_test_impl(ctx):
     else:
         command += ["--helm-binary", helm.helm_binary.short_path]
         tool_files.append(helm.helm_binary)
+    for values_file in ctx.files.values:
+        command += ["--values", values_file.short_path]
     for key, value in sorted(ctx.attr.set.items()):
         command += ["--set", "{}={}".format(key, value)]
     for object in ctx.attr.expect_objects:
@@ -47,7 +49,7 @@ def _chart_validate_test_impl(ctx):
         "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([_shell_quote(a) for a in command])),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files)
+    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + ctx.files.values)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
@@ -80,6 +82,7 @@ chart_validate_test = rule(
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
+        "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),
         "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
         "_validator": attr.label(default = "//rules/private/validator:chart_validator", executable = True, cfg = "target"),

@@ -10,6 +10,7 @@ use crate::checks;
 use crate::error::ComposeError;
 use crate::ingress::{self, IngressPlan};
 use crate::render::Renderer;
+use crate::values_schema;
 
 /// How external-api apps are exposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -39,6 +40,7 @@ pub struct ChartSpec {
 /// Kubernetes objects an app can get, one template (and one file per app) each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Resource {
+    ServiceAccount,
     Deployment,
     Service,
     PodDisruptionBudget,
@@ -49,6 +51,7 @@ impl Resource {
     /// File name part and template name of the resource.
     pub fn file_stem(self) -> &'static str {
         match self {
+            Resource::ServiceAccount => "serviceaccount",
             Resource::Deployment => "deployment",
             Resource::Service => "service",
             Resource::PodDisruptionBudget => "pdb",
@@ -61,9 +64,9 @@ impl Resource {
         use Resource::*;
         match app_type {
             // An external-api's Ingress is planned by `ingress::plan` (its own, or shared).
-            AppType::ExternalApi | AppType::InternalApi => vec![Deployment, Service, PodDisruptionBudget],
-            AppType::Worker => vec![Deployment, PodDisruptionBudget],
-            AppType::Job => vec![Job],
+            AppType::ExternalApi | AppType::InternalApi => vec![ServiceAccount, Deployment, Service, PodDisruptionBudget],
+            AppType::Worker => vec![ServiceAccount, Deployment, PodDisruptionBudget],
+            AppType::Job => vec![ServiceAccount, Job],
         }
     }
 }
@@ -118,6 +121,8 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
     chart.add("values.yaml", renderer.render("values.yaml", &context)?);
+    let schema = values_schema::values_schema(spec, &apps, !ingresses.is_empty());
+    chart.add("values.schema.json", format!("{schema:#}\n"));
     chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
     for app in &apps {

@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod templates;
+pub mod values_schema;
 
 use std::fs;
 use std::path::{Path, PathBuf};

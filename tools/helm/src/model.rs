@@ -91,6 +91,11 @@ impl AppType {
     pub fn is_api(self) -> bool {
         matches!(self, AppType::ExternalApi | AppType::InternalApi)
     }
+
+    /// Runs as a Deployment (everything but a job).
+    pub fn is_long_running(self) -> bool {
+        self != AppType::Job
+    }
 }
 
 impl std::fmt::Display for AppType {

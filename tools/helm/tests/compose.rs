@@ -120,11 +120,14 @@ fn every_object_template_is_named_app_resource() {
         names,
         [
             "migrations-job.yaml",
+            "migrations-serviceaccount.yaml",
             "processor-deployment.yaml",
             "processor-pdb.yaml",
+            "processor-serviceaccount.yaml",
             "status-api-deployment.yaml",
             "status-api-pdb.yaml",
             "status-api-service.yaml",
+            "status-api-serviceaccount.yaml",
         ]
     );
 }

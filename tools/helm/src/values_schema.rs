@@ -1,0 +1,267 @@
+//! values.schema.json: the type of every value in values.yaml (JSON Schema draft-07, which
+//! Helm enforces on lint, template, install and upgrade). A wrong override fails with the
+//! value's path in the message, before anything reaches a cluster.
+//!
+//! Helm lint checks values.yaml against this schema, so the two cannot drift: every object
+//! here is closed (`additionalProperties: false`), and a key values.yaml has but the schema
+//! lacks, or the reverse for a required one, fails every chart's `.validate`.
+
+use serde_json::{json, Map, Value};
+
+use crate::app::App;
+use crate::chart::{ChartSpec, IngressMode};
+
+const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+
+/// The schema of a chart's values.
+pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool) -> Value {
+    let mut properties = Map::new();
+    let mut required = vec![json!("apps")];
+    if has_ingress {
+        properties.insert("ingress".into(), chart_ingress(spec.ingress_mode));
+        required.push(json!("ingress"));
+    }
+    let app_schemas: Map<String, Value> = apps.iter().map(|a| (a.values_key.clone(), app(a, spec.ingress_mode))).collect();
+    let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
+    properties.insert(
+        "apps".into(),
+        closed_object("Per-app settings, keyed by the app name in lowerCamelCase.", app_schemas, app_keys),
+    );
+    json!({
+        "$schema": DRAFT_07,
+        "title": format!("Values of the {} chart", spec.name),
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": properties,
+        "definitions": definitions(),
+    })
+}
+
+fn closed_object(description: &str, properties: Map<String, Value>, required: Vec<Value>) -> Value {
+    json!({
+        "description": description,
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": properties,
+    })
+}
+
+fn reference(definition: &str, description: &str) -> Value {
+    json!({"description": description, "$ref": format!("#/definitions/{definition}")})
+}
+
+fn app(app: &App, mode: IngressMode) -> Value {
+    let mut properties = Map::new();
+    let mut add = |key: &str, schema: Value| {
+        properties.insert(key.to_string(), schema);
+    };
+    add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
+    if app.app_type.is_long_running() {
+        add("replicas", json!({"description": "Number of pods.", "type": "integer", "minimum": 0}));
+        add("pdb", reference("pdb", "PodDisruptionBudget, rendered only with 2 or more replicas."));
+    }
+    add("command", reference("stringList", "Entrypoint; empty keeps the image's own."));
+    add("args", reference("stringList", "Arguments of the entrypoint."));
+    add("env", reference("env", "Environment variables, NAME: value."));
+    add("secretEnv", reference("secretEnv", "Environment variables from Secrets."));
+    add("envFrom", reference("envFrom", "Secrets and ConfigMaps whose every key becomes an environment variable."));
+    add("resources", reference("resources", "CPU and memory requests and limits."));
+    add("serviceAccount", reference("serviceAccount", "The app's own ServiceAccount."));
+    add("podSecurityContext", json!({"description": "Pod security context.", "type": "object"}));
+    add("securityContext", json!({"description": "Container security context.", "type": "object"}));
+    if app.port.is_some() {
+        add("containerPort", reference("port", "Port the container listens on."));
+        add("service", reference("service", "ClusterIP Service."));
+    }
+    if app.probes.is_some() {
+        add("probes", reference("probes", "HTTP health checks."));
+    }
+    if app.ingress.is_some() {
+        add("ingress", app_ingress(mode));
+    }
+    if app.job.is_some() {
+        add("job", reference("job", "Job settings."));
+    }
+    let required: Vec<Value> = properties.keys().map(|k| json!(k)).collect();
+    closed_object(&format!("{} ({}).", app.name, app.app_type), properties, required)
+}
+
+fn app_ingress(mode: IngressMode) -> Value {
+    let mut properties = json!({
+        "host": {"description": "Host routed to the app.", "type": "string", "minLength": 1},
+        "path": {"description": "Path prefix on the host.", "type": "string", "pattern": "^/"},
+        "pathType": {"type": "string", "enum": ["Prefix", "Exact", "ImplementationSpecific"]},
+        "tlsSecret": {"description": "Secret with the host's TLS certificate; empty: plain HTTP.", "type": "string"},
+    });
+    if mode == IngressMode::PerApp {
+        properties["annotations"] = json!({"$ref": "#/definitions/stringMap"});
+    }
+    let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
+    json!({
+        "description": "Where the Ingress routes to this app.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": properties,
+    })
+}
+
+fn chart_ingress(mode: IngressMode) -> Value {
+    let mut properties = json!({
+        "enabled": {"type": "boolean"},
+        "className": {"description": "IngressClass; empty: the cluster default.", "type": "string"},
+        "tlsSecret": {"description": "One certificate Secret for every host; empty: each app's own.", "type": "string"},
+    });
+    if mode == IngressMode::Single {
+        properties["annotations"] = json!({"$ref": "#/definitions/stringMap"});
+    }
+    let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
+    json!({
+        "description": "Ingress settings shared by every external API.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": properties,
+    })
+}
+
+/// Shared definitions. Quantities accept what Kubernetes accepts (a number or a string such
+/// as 250m or 1Gi); an image tag is never "latest".
+fn definitions() -> Value {
+    let quantity = json!({
+        "type": ["string", "number"],
+        "pattern": "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$"
+    });
+    let probe = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["path", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"],
+        "properties": {
+            "path": {"type": "string", "pattern": "^/"},
+            "initialDelaySeconds": {"type": "integer", "minimum": 0},
+            "periodSeconds": {"type": "integer", "minimum": 1},
+            "timeoutSeconds": {"type": "integer", "minimum": 1},
+            "failureThreshold": {"type": "integer", "minimum": 1}
+        }
+    });
+    let cpu_and_memory = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["cpu", "memory"],
+        "properties": {"cpu": {"$ref": "#/definitions/quantity"}, "memory": {"$ref": "#/definitions/quantity"}}
+    });
+    json!({
+        "quantity": quantity,
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "stringList": {"type": "array", "items": {"type": "string"}},
+        "stringMap": {"type": "object", "additionalProperties": {"type": "string"}},
+        "image": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["repository", "tag", "digest", "pullPolicy"],
+            "properties": {
+                "repository": {"type": "string", "minLength": 1},
+                "tag": {"type": "string", "pattern": "^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "not": {"const": "latest"}},
+                "digest": {"type": "string", "pattern": "^$|^sha256:[a-f0-9]{64}$"},
+                "pullPolicy": {"type": "string", "enum": ["Always", "IfNotPresent", "Never"]}
+            }
+        },
+        "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+        "secretEnv": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name", "key"],
+                "properties": {"name": {"type": "string", "minLength": 1}, "key": {"type": "string", "minLength": 1}}
+            }
+        },
+        "envFrom": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["secrets", "configMaps"],
+            "properties": {"secrets": {"$ref": "#/definitions/stringList"}, "configMaps": {"$ref": "#/definitions/stringList"}}
+        },
+        "resources": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["requests", "limits"],
+            "properties": {"requests": cpu_and_memory, "limits": cpu_and_memory}
+        },
+        "serviceAccount": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["automountToken"],
+            "properties": {"automountToken": {"type": "boolean"}}
+        },
+        "service": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["port"],
+            "properties": {"port": {"$ref": "#/definitions/port"}}
+        },
+        "probes": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["port", "liveness", "readiness"],
+            "properties": {"port": {"$ref": "#/definitions/port"}, "liveness": probe, "readiness": probe}
+        },
+        "pdb": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["enabled", "maxUnavailable"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "maxUnavailable": {"type": ["integer", "string"], "minimum": 1, "pattern": "^[0-9]+%$"}
+            }
+        },
+        "job": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["backoffLimit", "ttlSecondsAfterFinished"],
+            "properties": {
+                "backoffLimit": {"type": "integer", "minimum": 0},
+                "ttlSecondsAfterFinished": {"type": "integer", "minimum": 0},
+                "activeDeadlineSeconds": {"type": "integer", "minimum": 1}
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_apps_have_no_replicas_and_apis_have_a_service() {
+        let spec = ChartSpec {
+            name: "c".into(),
+            version: "0.1.0".into(),
+            app_version: "1".into(),
+            description: String::new(),
+            namespace: String::new(),
+            environment: "dev".into(),
+            ingress_mode: IngressMode::Single,
+        };
+        let api: crate::model::AppMetadata = serde_json::from_str(
+            r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#,
+        )
+        .expect("parses");
+        let job: crate::model::AppMetadata =
+            serde_json::from_str(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#)
+                .expect("parses");
+        let apps = [
+            App::from_metadata(&api, std::path::Path::new("a.json")).expect("valid"),
+            App::from_metadata(&job, std::path::Path::new("b.json")).expect("valid"),
+        ];
+        let schema = values_schema(&spec, &apps, false);
+        let app_props = |key: &str| schema["properties"]["apps"]["properties"][key]["properties"].clone();
+        assert!(app_props("statusApi").get("service").is_some());
+        assert!(app_props("statusApi").get("replicas").is_some());
+        assert!(app_props("migrate").get("replicas").is_none());
+        assert!(app_props("migrate").get("job").is_some());
+        assert_eq!(schema["$schema"], DRAFT_07);
+    }
+}
