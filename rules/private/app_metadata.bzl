@@ -18,6 +18,8 @@ def _attribute(field):
         return attr.string(mandatory = field.mandatory, doc = field.doc)
     if field.kind == "int":
         return attr.int(default = UNSET, doc = field.doc)
+    if field.kind == "bool":
+        return attr.bool(default = False, doc = field.doc)
     if field.kind == "string_list":
         return attr.string_list(doc = field.doc)
     if field.kind == "string_dict":
@@ -25,7 +27,7 @@ def _attribute(field):
     fail("metadata field kind {} has no attribute type".format(field.kind))
 
 def _is_set(value):
-    return value not in ("", UNSET, [], {})
+    return value not in ("", UNSET, False, [], {})
 
 def _app_name(ctx):
     if ctx.attr.app_name:

@@ -9,7 +9,10 @@ use serde::Serialize;
 use crate::checks;
 use crate::error::ComposeError;
 pub use crate::model::AppType;
-use crate::model::{AppMetadata, HealthMetadata, IngressMetadata, JobMetadata, PullPolicy, ResourcesMetadata};
+use crate::model::{
+    AppMetadata, AutoscalingMetadata, HealthMetadata, IngressMetadata, JobMetadata, PdbMetadata, PullPolicy,
+    ResourcesMetadata,
+};
 
 /// Requests and limits applied when an app declares none (explicit values win).
 const DEFAULT_CPU_REQUEST: &str = "100m";
@@ -22,6 +25,8 @@ const DEFAULT_LIVENESS_PATH: &str = "/healthz";
 const DEFAULT_READINESS_PATH: &str = "/readyz";
 const DEFAULT_JOB_BACKOFF_LIMIT: u32 = 3;
 const DEFAULT_JOB_TTL_SECONDS: u32 = 3600;
+const DEFAULT_MAX_REPLICAS: u32 = 10;
+const DEFAULT_TARGET_CPU_PERCENT: u32 = 80;
 const DEFAULT_JOB_HOOK: &str = "pre-install,pre-upgrade";
 const HOOK_PHASES: [&str; 4] = ["pre-install", "pre-upgrade", "post-install", "post-upgrade"];
 
@@ -43,6 +48,8 @@ pub struct App {
     pub env_from_configmaps: Vec<String>,
     pub resources: Resources,
     pub replicas: u32,
+    pub autoscaling: Option<Autoscaling>,
+    pub pdb: Option<DisruptionBudget>,
     pub probes: Option<Probes>,
     pub ingress: Option<Ingress>,
     pub job: Option<Job>,
@@ -81,6 +88,24 @@ pub struct Probes {
     pub port: u16,
     pub liveness_path: String,
     pub readiness_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Autoscaling {
+    pub enabled: bool,
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    pub target_cpu: u32,
+    pub target_memory: Option<u32>,
+}
+
+/// A PodDisruptionBudget's one constraint: `key` is minAvailable or maxUnavailable, `value`
+/// a number or a percentage string, as Kubernetes takes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisruptionBudget {
+    pub key: &'static str,
+    pub value: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -134,6 +159,7 @@ impl App {
             (true, None) => return Err(origin.error("port", format!("is required for an {app_type}"))),
             (false, None) => None,
         };
+        let replicas = replicas(meta, app_type, &origin)?;
         Ok(App {
             name: meta.name.clone(),
             values_key: checks::lower_camel_case(&meta.name),
@@ -148,7 +174,9 @@ impl App {
             env_from_secrets: names(&meta.env_from_secrets, "env_from_secrets", &origin)?,
             env_from_configmaps: names(&meta.env_from_configmaps, "env_from_configmaps", &origin)?,
             resources: resources(&meta.resources, &origin)?,
-            replicas: replicas(meta, app_type, &origin)?,
+            replicas,
+            autoscaling: autoscaling(&meta.autoscaling, app_type, replicas, &origin)?,
+            pdb: disruption_budget(&meta.pdb, app_type, &origin)?,
             probes: probes(&meta.health, app_type, port, &origin)?,
             ingress: ingress(&meta.ingress, app_type, &origin)?,
             job: job(&meta.job, app_type, &origin)?,
@@ -253,6 +281,70 @@ fn replicas(meta: &AppMetadata, app_type: AppType, origin: &Origin) -> Result<u3
             .filter(|n| *n >= 1)
             .ok_or_else(|| origin.error("replicas", format!("{n} must be at least 1"))),
     }
+}
+
+fn autoscaling(
+    meta: &AutoscalingMetadata,
+    app_type: AppType,
+    replicas: u32,
+    origin: &Origin,
+) -> Result<Option<Autoscaling>, ComposeError> {
+    if !app_type.is_long_running() {
+        return if *meta == AutoscalingMetadata::default() {
+            Ok(None)
+        } else {
+            Err(origin.error("autoscaling", "is only meaningful for a long-running app, not a job"))
+        };
+    }
+    let count = |field: &str, value: Option<i64>, default: u32| -> Result<u32, ComposeError> {
+        value.map_or(Ok(default), |v| {
+            u32::try_from(v).ok().filter(|v| *v >= 1).ok_or_else(|| origin.error(field, format!("{v} must be at least 1")))
+        })
+    };
+    let percent = |field: &str, value: i64| -> Result<u32, ComposeError> {
+        u32::try_from(value)
+            .ok()
+            .filter(|v| (1..=100).contains(v))
+            .ok_or_else(|| origin.error(field, format!("{value} is not a percentage from 1 to 100")))
+    };
+    let min_replicas = count("autoscaling.min_replicas", meta.min_replicas, replicas)?;
+    let max_replicas = count("autoscaling.max_replicas", meta.max_replicas, DEFAULT_MAX_REPLICAS.max(min_replicas))?;
+    if max_replicas < min_replicas {
+        return Err(origin.error(
+            "autoscaling.max_replicas",
+            format!("{max_replicas} is below min_replicas {min_replicas}"),
+        ));
+    }
+    Ok(Some(Autoscaling {
+        enabled: meta.enabled,
+        min_replicas,
+        max_replicas,
+        target_cpu: meta
+            .target_cpu_utilization
+            .map_or(Ok(DEFAULT_TARGET_CPU_PERCENT), |v| percent("autoscaling.target_cpu_utilization", v))?,
+        target_memory: meta
+            .target_memory_utilization
+            .map(|v| percent("autoscaling.target_memory_utilization", v))
+            .transpose()?,
+    }))
+}
+
+fn disruption_budget(meta: &PdbMetadata, app_type: AppType, origin: &Origin) -> Result<Option<DisruptionBudget>, ComposeError> {
+    if !app_type.is_long_running() {
+        return if *meta == PdbMetadata::default() {
+            Ok(None)
+        } else {
+            Err(origin.error("pdb", "is only meaningful for a long-running app, not a job"))
+        };
+    }
+    let (key, field, value) = match (meta.min_available.as_str(), meta.max_unavailable.as_str()) {
+        ("", "") => return Ok(Some(DisruptionBudget { key: "maxUnavailable", value: serde_json::json!(1) })),
+        (min, "") => ("minAvailable", "pdb.min_available", min),
+        ("", max) => ("maxUnavailable", "pdb.max_unavailable", max),
+        _ => return Err(origin.error("pdb", "set min_available or max_unavailable, not both")),
+    };
+    let value = origin.check(field, checks::int_or_percent(value))?;
+    Ok(Some(DisruptionBudget { key, value }))
 }
 
 fn probes(

@@ -44,6 +44,7 @@ pub enum Resource {
     Deployment,
     Service,
     PodDisruptionBudget,
+    HorizontalPodAutoscaler,
     Job,
 }
 
@@ -55,6 +56,7 @@ impl Resource {
             Resource::Deployment => "deployment",
             Resource::Service => "service",
             Resource::PodDisruptionBudget => "pdb",
+            Resource::HorizontalPodAutoscaler => "hpa",
             Resource::Job => "job",
         }
     }
@@ -64,8 +66,8 @@ impl Resource {
         use Resource::*;
         match app_type {
             // An external-api's Ingress is planned by `ingress::plan` (its own, or shared).
-            AppType::ExternalApi | AppType::InternalApi => vec![ServiceAccount, Deployment, Service, PodDisruptionBudget],
-            AppType::Worker => vec![ServiceAccount, Deployment, PodDisruptionBudget],
+            AppType::ExternalApi | AppType::InternalApi => vec![ServiceAccount, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler],
+            AppType::Worker => vec![ServiceAccount, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler],
             AppType::Job => vec![ServiceAccount, Job],
         }
     }

@@ -136,6 +136,18 @@ pub fn port(value: i64) -> Result<u16, String> {
         .ok_or_else(|| format!("{value} is out of range 1-65535"))
 }
 
+/// A Kubernetes IntOrString count: a whole number, or a percentage such as "50%".
+pub fn int_or_percent(value: &str) -> Result<serde_json::Value, String> {
+    let reason = || format!("{value:?} is neither a whole number nor a percentage such as 50%");
+    match value.strip_suffix('%') {
+        Some(p) => match p.parse::<u32>() {
+            Ok(n) if n <= 100 => Ok(serde_json::Value::String(value.to_string())),
+            _ => Err(reason()),
+        },
+        None => value.parse::<u32>().map(serde_json::Value::from).map_err(|_| reason()),
+    }
+}
+
 /// lowerCamelCase of a dashed name, for values keys (`status-api` -> `statusApi`), so
 /// `--set apps.statusApi.replicas=3` works without quoting.
 pub fn lower_camel_case(name: &str) -> String {

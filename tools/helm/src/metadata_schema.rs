@@ -27,7 +27,7 @@ pub struct Field {
     pub attr: String,
     /// Place of the value in the metadata JSON.
     pub path: Vec<String>,
-    /// `string`, `int`, `string_list`, `string_dict`.
+    /// `string`, `int`, `bool`, `string_list`, `string_dict`.
     pub kind: &'static str,
     /// Allowed values of an enumerated string (empty otherwise).
     pub values: Vec<String>,
@@ -100,6 +100,7 @@ fn leaf(path: &[String], property: &Value, resolved: &Value, required: bool) -> 
     let kind = match types.as_slice() {
         ["string"] => "string",
         ["integer"] => "int",
+        ["boolean"] => "bool",
         ["array"] => "string_list",
         ["object"] => "string_dict",
         other => {

@@ -58,6 +58,12 @@ pub struct AppMetadata {
     /// HTTP health checks.
     #[serde(default)]
     pub health: HealthMetadata,
+    /// Horizontal pod autoscaling (autoscaling/v2) of a long-running app.
+    #[serde(default)]
+    pub autoscaling: AutoscalingMetadata,
+    /// PodDisruptionBudget of a long-running app.
+    #[serde(default)]
+    pub pdb: PdbMetadata,
     /// Routing of an external-api.
     #[serde(default)]
     pub ingress: IngressMetadata,
@@ -159,6 +165,40 @@ pub struct HealthMetadata {
     /// when this is set.
     #[serde(default)]
     pub port: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AutoscalingMetadata {
+    /// Whether the HorizontalPodAutoscaler is on by default (environments can switch it);
+    /// while it is, the Deployment sets no replica count.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Fewest pods; unset: the app's replicas.
+    #[serde(default)]
+    pub min_replicas: Option<i64>,
+    /// Most pods; unset: 10 (at least min_replicas).
+    #[serde(default)]
+    pub max_replicas: Option<i64>,
+    /// Average CPU utilization to keep, in percent of the request; unset: 80.
+    #[serde(default)]
+    pub target_cpu_utilization: Option<i64>,
+    /// Average memory utilization to keep, in percent of the request; unset: no memory target.
+    #[serde(default)]
+    pub target_memory_utilization: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PdbMetadata {
+    /// Pods that must stay available during voluntary disruptions, a number or a percentage
+    /// ("50%"). The budget is rendered only when it can be satisfied.
+    #[serde(default)]
+    pub min_available: String,
+    /// Pods that may be unavailable at once (number or percentage); unset with no
+    /// min_available: 1.
+    #[serde(default)]
+    pub max_unavailable: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

@@ -60,7 +60,8 @@ fn app(app: &App, mode: IngressMode) -> Value {
     add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
     if app.app_type.is_long_running() {
         add("replicas", json!({"description": "Number of pods.", "type": "integer", "minimum": 0}));
-        add("pdb", reference("pdb", "PodDisruptionBudget, rendered only with 2 or more replicas."));
+        add("pdb", reference("pdb", "PodDisruptionBudget, rendered only when it can be satisfied."));
+        add("autoscaling", reference("autoscaling", "HorizontalPodAutoscaler; while enabled, the Deployment sets no replicas."));
     }
     add("command", reference("stringList", "Entrypoint; empty keeps the image's own."));
     add("args", reference("stringList", "Arguments of the entrypoint."));
@@ -208,13 +209,28 @@ fn definitions() -> Value {
             "required": ["port", "liveness", "readiness"],
             "properties": {"port": {"$ref": "#/definitions/port"}, "liveness": probe, "readiness": probe}
         },
+        "intOrPercent": {"type": ["integer", "string"], "minimum": 0, "pattern": "^[0-9]+%$"},
         "pdb": {
             "type": "object",
             "additionalProperties": false,
-            "required": ["enabled", "maxUnavailable"],
+            "required": ["enabled"],
             "properties": {
                 "enabled": {"type": "boolean"},
-                "maxUnavailable": {"type": ["integer", "string"], "minimum": 1, "pattern": "^[0-9]+%$"}
+                "minAvailable": {"$ref": "#/definitions/intOrPercent"},
+                "maxUnavailable": {"$ref": "#/definitions/intOrPercent"}
+            },
+            "not": {"required": ["minAvailable", "maxUnavailable"]}
+        },
+        "autoscaling": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["enabled", "minReplicas", "maxReplicas", "targetCPUUtilizationPercentage"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "minReplicas": {"type": "integer", "minimum": 1},
+                "maxReplicas": {"type": "integer", "minimum": 1},
+                "targetCPUUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100},
+                "targetMemoryUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100}
             }
         },
         "job": {
