@@ -18,6 +18,8 @@ def _helm_chart_impl(ctx):
     args.add("--ingress-mode", ctx.attr.ingress_mode)
     if ctx.attr.description:
         args.add("--description", ctx.attr.description)
+    if ctx.attr.resource_preset:
+        args.add("--resource-preset", ctx.attr.resource_preset)
     args.add_all(metadata, before_each = "--metadata")
     args.add("--output", chart.path)
 
@@ -45,6 +47,11 @@ _helm_chart = rule(
         "description": attr.string(doc = "Description in Chart.yaml."),
         "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
         "ingress_mode": attr.string(default = "single", values = ["single", "per-app"], doc = "`single`: one Ingress for every external-api; `per-app`: one each."),
+        "resource_preset": attr.string(
+            default = "",
+            values = ["", "small", "medium", "large"],
+            doc = "Resource preset of every app that does not choose its own (`resources_preset`); explicit quantities still win. Unset: small.",
+        ),
         "namespace": attr.string(doc = "Namespace the chart is meant for. Documentation only: objects never hard-code it; the release namespace applies."),
         "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "exec"),
     },
@@ -60,7 +67,7 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
         tags: Tags of the chart target.
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
-            description, namespace, environment, ingress_mode.
+            description, namespace, environment, ingress_mode, resource_preset.
     """
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)
     if validate:

@@ -11,14 +11,9 @@ use crate::error::ComposeError;
 pub use crate::model::AppType;
 use crate::model::{
     AppMetadata, AutoscalingMetadata, HealthMetadata, IngressMetadata, JobMetadata, PdbMetadata, PullPolicy,
-    ResourcesMetadata,
+    ResourcePreset, ResourcesMetadata,
 };
 
-/// Requests and limits applied when an app declares none (explicit values win).
-const DEFAULT_CPU_REQUEST: &str = "100m";
-const DEFAULT_MEMORY_REQUEST: &str = "128Mi";
-const DEFAULT_CPU_LIMIT: &str = "500m";
-const DEFAULT_MEMORY_LIMIT: &str = "512Mi";
 const DEFAULT_API_REPLICAS: u32 = 2;
 const DEFAULT_WORKER_REPLICAS: u32 = 1;
 const DEFAULT_LIVENESS_PATH: &str = "/healthz";
@@ -47,6 +42,11 @@ pub struct App {
     pub env_from_secrets: Vec<String>,
     pub env_from_configmaps: Vec<String>,
     pub resources: Resources,
+    /// The app's own preset, which a chart-wide preset does not override.
+    pub resource_preset: Option<ResourcePreset>,
+    /// Quantities the app set itself, which win over any preset.
+    #[serde(skip)]
+    pub explicit_resources: ResourcesMetadata,
     pub replicas: u32,
     pub autoscaling: Option<Autoscaling>,
     pub pdb: Option<DisruptionBudget>,
@@ -173,7 +173,9 @@ impl App {
             secret_env: secret_env(meta, &origin)?,
             env_from_secrets: names(&meta.env_from_secrets, "env_from_secrets", &origin)?,
             env_from_configmaps: names(&meta.env_from_configmaps, "env_from_configmaps", &origin)?,
-            resources: resources(&meta.resources, &origin)?,
+            resources: Resources::resolve(&meta.resources, meta.resources.preset.unwrap_or_default()),
+            resource_preset: meta.resources.preset,
+            explicit_resources: checked_resources(&meta.resources, &origin)?,
             replicas,
             autoscaling: autoscaling(&meta.autoscaling, app_type, replicas, &origin)?,
             pdb: disruption_budget(&meta.pdb, app_type, &origin)?,
@@ -254,22 +256,43 @@ fn names(values: &[String], field: &str, origin: &Origin) -> Result<Vec<String>,
     Ok(values.to_vec())
 }
 
-fn resources(meta: &ResourcesMetadata, origin: &Origin) -> Result<Resources, ComposeError> {
-    let pick = |field: &str, value: &str, default: &str| -> Result<String, ComposeError> {
-        let value = if value.is_empty() { default } else { value };
-        origin.check(&format!("resources.{field}"), checks::quantity(value))?;
-        Ok(value.to_string())
-    };
-    Ok(Resources {
-        requests: Quantities {
-            cpu: pick("cpu_request", &meta.cpu_request, DEFAULT_CPU_REQUEST)?,
-            memory: pick("memory_request", &meta.memory_request, DEFAULT_MEMORY_REQUEST)?,
-        },
-        limits: Quantities {
-            cpu: pick("cpu_limit", &meta.cpu_limit, DEFAULT_CPU_LIMIT)?,
-            memory: pick("memory_limit", &meta.memory_limit, DEFAULT_MEMORY_LIMIT)?,
-        },
-    })
+/// Checks the quantities an app set itself.
+fn checked_resources(meta: &ResourcesMetadata, origin: &Origin) -> Result<ResourcesMetadata, ComposeError> {
+    for (field, value) in [
+        ("resources.cpu_request", &meta.cpu_request),
+        ("resources.memory_request", &meta.memory_request),
+        ("resources.cpu_limit", &meta.cpu_limit),
+        ("resources.memory_limit", &meta.memory_limit),
+    ] {
+        if !value.is_empty() {
+            origin.check(field, checks::quantity(value))?;
+        }
+    }
+    Ok(meta.clone())
+}
+
+impl Resources {
+    /// The preset's quantities, with every quantity the app set itself winning.
+    pub fn resolve(explicit: &ResourcesMetadata, preset: ResourcePreset) -> Resources {
+        let [cpu_request, memory_request, cpu_limit, memory_limit] = preset.quantities();
+        let pick = |own: &str, preset: &str| if own.is_empty() { preset.to_string() } else { own.to_string() };
+        Resources {
+            requests: Quantities {
+                cpu: pick(&explicit.cpu_request, cpu_request),
+                memory: pick(&explicit.memory_request, memory_request),
+            },
+            limits: Quantities { cpu: pick(&explicit.cpu_limit, cpu_limit), memory: pick(&explicit.memory_limit, memory_limit) },
+        }
+    }
+}
+
+impl App {
+    /// Applies a chart-wide preset unless the app chose its own.
+    pub fn apply_chart_preset(&mut self, preset: ResourcePreset) {
+        if self.resource_preset.is_none() {
+            self.resources = Resources::resolve(&self.explicit_resources, preset);
+        }
+    }
 }
 
 fn replicas(meta: &AppMetadata, app_type: AppType, origin: &Origin) -> Result<u32, ComposeError> {
@@ -551,6 +574,21 @@ mod tests {
         let mut meta = api();
         meta.image.repository = "ghcr.io/x/status:1.0".into();
         assert!(error_of(&meta).contains("field `image.repository`"));
+    }
+
+    #[test]
+    fn presets_fill_what_the_app_leaves_unset() {
+        let mut meta = api();
+        meta.resources.memory_limit = "3Gi".into();
+        let mut app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+        assert_eq!(app.resources.requests.cpu, "100m", "small by default");
+        app.apply_chart_preset(ResourcePreset::Large);
+        assert_eq!(app.resources.requests.cpu, "500m");
+        assert_eq!(app.resources.limits.memory, "3Gi", "explicit wins");
+        meta.resources.preset = Some(ResourcePreset::Medium);
+        let mut own = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+        own.apply_chart_preset(ResourcePreset::Large);
+        assert_eq!(own.resources.requests.cpu, "250m", "the app's own preset wins over the chart's");
     }
 
     #[test]

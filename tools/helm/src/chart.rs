@@ -9,6 +9,7 @@ use crate::app::{App, AppType};
 use crate::checks;
 use crate::error::ComposeError;
 use crate::ingress::{self, IngressPlan};
+use crate::model::ResourcePreset;
 use crate::render::Renderer;
 use crate::values_schema;
 
@@ -35,6 +36,8 @@ pub struct ChartSpec {
     pub namespace: String,
     pub environment: String,
     pub ingress_mode: IngressMode,
+    /// Size of every app that does not choose its own resource preset.
+    pub resource_preset: Option<ResourcePreset>,
 }
 
 /// Kubernetes objects an app can get, one template (and one file per app) each.
@@ -109,6 +112,9 @@ struct AppContext<'a> {
 pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Result<Chart, ComposeError> {
     check_spec(spec)?;
     apps.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(preset) = spec.resource_preset {
+        apps.iter_mut().for_each(|app| app.apply_chart_preset(preset));
+    }
     check_unique_names(&apps)?;
 
     let ingresses = ingress::plan(&apps, spec.ingress_mode)?;

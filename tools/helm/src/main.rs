@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use helm_composer::chart::{ChartSpec, IngressMode};
 use helm_composer::error::ComposeError;
+use helm_composer::model::ResourcePreset;
 use helm_composer::{compose_files, metadata_schema, output, templates};
 
 #[derive(Parser)]
@@ -67,6 +68,9 @@ struct GenerateArgs {
     /// One Ingress for every external-api, or one per app.
     #[arg(long, value_enum, default_value = "single")]
     ingress_mode: IngressMode,
+    /// Resource preset of every app that does not choose its own.
+    #[arg(long, value_enum)]
+    resource_preset: Option<ResourcePreset>,
     /// Directory of Handlebars templates; by default the ones in the composer's runfiles.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -120,6 +124,7 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         namespace: args.namespace,
         environment: args.environment,
         ingress_mode: args.ingress_mode,
+        resource_preset: args.resource_preset,
     };
     let templates = templates::locate(args.templates.as_deref())?;
     let chart = compose_files(&spec, &args.metadata, &templates)?;

@@ -135,19 +135,46 @@ pub struct ImageMetadata {
     pub pull_policy: Option<PullPolicy>,
 }
 
+/// Named sizes of CPU and memory requests and limits: small (development), medium
+/// (staging), large (production).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourcePreset {
+    #[default]
+    Small,
+    Medium,
+    Large,
+}
+
+impl ResourcePreset {
+    /// CPU request, memory request, CPU limit, memory limit.
+    pub fn quantities(self) -> [&'static str; 4] {
+        match self {
+            ResourcePreset::Small => ["100m", "256Mi", "500m", "512Mi"],
+            ResourcePreset::Medium => ["250m", "512Mi", "1000m", "1Gi"],
+            ResourcePreset::Large => ["500m", "1Gi", "2000m", "2Gi"],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcesMetadata {
-    /// CPU request, a Kubernetes quantity such as "100m"; unset: 100m.
+    /// Size to start from: small (100m/256Mi requested, 500m/512Mi limit), medium
+    /// (250m/512Mi, 1000m/1Gi) or large (500m/1Gi, 2000m/2Gi). Unset: the chart's
+    /// resource_preset, else small. Explicit quantities below win over the preset.
+    #[serde(default)]
+    pub preset: Option<ResourcePreset>,
+    /// CPU request, a Kubernetes quantity such as "100m"; unset: the preset's.
     #[serde(default)]
     pub cpu_request: String,
-    /// Memory request such as "128Mi"; unset: 128Mi.
+    /// Memory request such as "128Mi"; unset: the preset's.
     #[serde(default)]
     pub memory_request: String,
-    /// CPU limit; unset: 500m.
+    /// CPU limit; unset: the preset's.
     #[serde(default)]
     pub cpu_limit: String,
-    /// Memory limit; unset: 512Mi.
+    /// Memory limit; unset: the preset's.
     #[serde(default)]
     pub memory_limit: String,
 }

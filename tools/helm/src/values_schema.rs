@@ -260,6 +260,7 @@ mod tests {
             namespace: String::new(),
             environment: "dev".into(),
             ingress_mode: IngressMode::Single,
+            resource_preset: None,
         };
         let api: crate::model::AppMetadata = serde_json::from_str(
             r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#,

@@ -30,6 +30,7 @@ fn spec() -> ChartSpec {
         namespace: "sample".into(),
         environment: "dev".into(),
         ingress_mode: IngressMode::Single,
+        resource_preset: None,
     }
 }
 
