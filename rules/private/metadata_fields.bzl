@@ -198,6 +198,27 @@ METADATA_FIELDS = {
         mandatory = False,
         doc = "App name: a DNS-1035 label of at most 63 characters, used in object and file names. Unset: the target name without a `_metadata` suffix, `_` becoming `-`.",
     ),
+    "network_policy_allow_from_apps": struct(
+        path = ["network_policy","allow_from_apps"],
+        kind = "string_list",
+        values = [],
+        mandatory = False,
+        doc = "Apps of the same chart that may connect to this app's port.",
+    ),
+    "network_policy_egress_cidrs": struct(
+        path = ["network_policy","egress_cidrs"],
+        kind = "string_list",
+        values = [],
+        mandatory = False,
+        doc = "Outside destinations this app may connect to, as \"CIDR:port\" (e.g. \"10.0.0.0/8:5432\").",
+    ),
+    "network_policy_egress_to_apps": struct(
+        path = ["network_policy","egress_to_apps"],
+        kind = "string_list",
+        values = [],
+        mandatory = False,
+        doc = "APIs of the same chart this app may connect to (on their port).",
+    ),
     "pdb_max_unavailable": struct(
         path = ["pdb","max_unavailable"],
         kind = "string",

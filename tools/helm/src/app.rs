@@ -10,8 +10,8 @@ use crate::checks;
 use crate::error::ComposeError;
 pub use crate::model::AppType;
 use crate::model::{
-    AppMetadata, AutoscalingMetadata, HealthMetadata, IngressMetadata, JobMetadata, PdbMetadata, PullPolicy,
-    ResourcePreset, ResourcesMetadata,
+    AppMetadata, AutoscalingMetadata, HealthMetadata, IngressMetadata, JobMetadata, NetworkPolicyMetadata, PdbMetadata,
+    PullPolicy, ResourcePreset, ResourcesMetadata,
 };
 
 const DEFAULT_API_REPLICAS: u32 = 2;
@@ -52,7 +52,32 @@ pub struct App {
     pub pdb: Option<DisruptionBudget>,
     pub probes: Option<Probes>,
     pub ingress: Option<Ingress>,
+    pub network_policy: NetworkPolicy,
     pub job: Option<Job>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkPolicy {
+    /// Apps allowed in, checked against the chart's apps when composing.
+    pub allow_from_apps: Vec<AppRef>,
+    /// APIs this app may reach.
+    pub egress_to_apps: Vec<AppRef>,
+    pub egress_cidrs: Vec<CidrPort>,
+}
+
+/// Another app of the chart, by name and values key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppRef {
+    pub name: String,
+    pub values_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CidrPort {
+    pub cidr: String,
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -181,6 +206,7 @@ impl App {
             pdb: disruption_budget(&meta.pdb, app_type, &origin)?,
             probes: probes(&meta.health, app_type, port, &origin)?,
             ingress: ingress(&meta.ingress, app_type, &origin)?,
+            network_policy: network_policy(&meta.network_policy, &origin)?,
             job: job(&meta.job, app_type, &origin)?,
         })
     }
@@ -447,6 +473,33 @@ fn ingress(meta: &IngressMetadata, app_type: AppType, origin: &Origin) -> Result
         tls_secret: meta.tls_secret.clone(),
         annotations: meta.annotations.clone(),
     }))
+}
+
+fn network_policy(meta: &NetworkPolicyMetadata, origin: &Origin) -> Result<NetworkPolicy, ComposeError> {
+    for (field, names) in [
+        ("network_policy.allow_from_apps", &meta.allow_from_apps),
+        ("network_policy.egress_to_apps", &meta.egress_to_apps),
+    ] {
+        for name in names {
+            origin.check(field, checks::dns_label(name))?;
+        }
+    }
+    let egress_cidrs = meta
+        .egress_cidrs
+        .iter()
+        .map(|entry| {
+            let (cidr, port) = origin.check("network_policy.egress_cidrs", checks::cidr_port(entry))?;
+            Ok(CidrPort { cidr, port })
+        })
+        .collect::<Result<_, ComposeError>>()?;
+    let refs = |names: &[String]| {
+        names.iter().map(|n| AppRef { name: n.clone(), values_key: checks::lower_camel_case(n) }).collect()
+    };
+    Ok(NetworkPolicy {
+        allow_from_apps: refs(&meta.allow_from_apps),
+        egress_to_apps: refs(&meta.egress_to_apps),
+        egress_cidrs,
+    })
 }
 
 fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Job>, ComposeError> {

@@ -44,6 +44,7 @@ pub struct ChartSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Resource {
     ServiceAccount,
+    NetworkPolicy,
     Deployment,
     Service,
     PodDisruptionBudget,
@@ -56,6 +57,7 @@ impl Resource {
     pub fn file_stem(self) -> &'static str {
         match self {
             Resource::ServiceAccount => "serviceaccount",
+            Resource::NetworkPolicy => "networkpolicy",
             Resource::Deployment => "deployment",
             Resource::Service => "service",
             Resource::PodDisruptionBudget => "pdb",
@@ -69,9 +71,11 @@ impl Resource {
         use Resource::*;
         match app_type {
             // An external-api's Ingress is planned by `ingress::plan` (its own, or shared).
-            AppType::ExternalApi | AppType::InternalApi => vec![ServiceAccount, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler],
-            AppType::Worker => vec![ServiceAccount, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler],
-            AppType::Job => vec![ServiceAccount, Job],
+            AppType::ExternalApi | AppType::InternalApi => {
+                vec![ServiceAccount, NetworkPolicy, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler]
+            }
+            AppType::Worker => vec![ServiceAccount, NetworkPolicy, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler],
+            AppType::Job => vec![ServiceAccount, NetworkPolicy, Job],
         }
     }
 }
@@ -116,6 +120,7 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
         apps.iter_mut().for_each(|app| app.apply_chart_preset(preset));
     }
     check_unique_names(&apps)?;
+    check_network_references(&apps)?;
 
     let ingresses = ingress::plan(&apps, spec.ingress_mode)?;
     let shared_annotations = ingresses.iter().find(|i| i.shared).map(|i| i.annotations.clone()).unwrap_or_default();
@@ -187,6 +192,29 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
             return Err(ComposeError::InvalidChart {
                 message: format!("app {:?} collides with another app as values key {:?}", app.name, app.values_key),
             });
+        }
+    }
+    Ok(())
+}
+
+/// Network policy peers must be apps of this chart, and egress targets APIs with a port.
+fn check_network_references(apps: &[App]) -> Result<(), ComposeError> {
+    let find = |name: &str| apps.iter().find(|a| a.name == name);
+    for app in apps {
+        let policy = &app.network_policy;
+        for (field, peers) in [("allow_from_apps", &policy.allow_from_apps), ("egress_to_apps", &policy.egress_to_apps)] {
+            for peer in peers {
+                let invalid = |why: &str| ComposeError::InvalidChart {
+                    message: format!("{} ({}): network_policy.{field}: {:?} {why}", app.name, app.target, peer.name),
+                };
+                match find(&peer.name) {
+                    None => return Err(invalid("is not an app of this chart")),
+                    Some(target) if field == "egress_to_apps" && target.port.is_none() => {
+                        return Err(invalid("has no port to connect to (only APIs do)"))
+                    }
+                    Some(_) => {}
+                }
+            }
         }
     }
     Ok(())

@@ -148,6 +148,19 @@ pub fn int_or_percent(value: &str) -> Result<serde_json::Value, String> {
     }
 }
 
+/// "CIDR:port" such as "10.0.0.0/8:5432" (IPv4) or "fd00::/8:443" (IPv6, split at the last
+/// colon).
+pub fn cidr_port(value: &str) -> Result<(String, u16), String> {
+    let reason = || format!("{value:?} is not of the form CIDR:port, e.g. 10.0.0.0/8:5432");
+    let (cidr, port) = value.rsplit_once(':').ok_or_else(reason)?;
+    let (address, prefix) = cidr.split_once('/').ok_or_else(reason)?;
+    let address: std::net::IpAddr = address.parse().map_err(|_| reason())?;
+    let max_prefix = if address.is_ipv4() { 32 } else { 128 };
+    prefix.parse::<u8>().ok().filter(|p| *p <= max_prefix).ok_or_else(reason)?;
+    let port = port.parse::<i64>().map_err(|_| reason())?;
+    Ok((cidr.to_string(), self::port(port)?))
+}
+
 /// lowerCamelCase of a dashed name, for values keys (`status-api` -> `statusApi`), so
 /// `--set apps.statusApi.replicas=3` works without quoting.
 pub fn lower_camel_case(name: &str) -> String {
@@ -215,6 +228,16 @@ mod tests {
         assert!(image_tag(".hidden").is_err());
         assert!(image_digest(&format!("sha256:{}", "a".repeat(64))).is_ok());
         assert!(image_digest("sha256:abc").is_err());
+    }
+
+    #[test]
+    fn cidr_ports() {
+        assert_eq!(cidr_port("10.0.0.0/8:5432"), Ok(("10.0.0.0/8".into(), 5432)));
+        assert_eq!(cidr_port("fd00::/8:443"), Ok(("fd00::/8".into(), 443)));
+        assert!(cidr_port("10.0.0.0:5432").is_err());
+        assert!(cidr_port("10.0.0.0/40:5432").is_err());
+        assert!(cidr_port("10.0.0.0/8").is_err());
+        assert!(cidr_port("10.0.0.0/8:0").is_err());
     }
 
     #[test]

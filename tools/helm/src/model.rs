@@ -67,6 +67,10 @@ pub struct AppMetadata {
     /// Routing of an external-api.
     #[serde(default)]
     pub ingress: IngressMetadata,
+    /// What the app's NetworkPolicy allows besides DNS (when the chart's network policies
+    /// are on, every pod denies all other traffic).
+    #[serde(default)]
+    pub network_policy: NetworkPolicyMetadata,
     /// Settings of a job.
     #[serde(default)]
     pub job: JobMetadata,
@@ -243,6 +247,20 @@ pub struct IngressMetadata {
     /// Annotations of the Ingress (merged into the shared one in single mode).
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkPolicyMetadata {
+    /// Apps of the same chart that may connect to this app's port.
+    #[serde(default)]
+    pub allow_from_apps: Vec<String>,
+    /// APIs of the same chart this app may connect to (on their port).
+    #[serde(default)]
+    pub egress_to_apps: Vec<String>,
+    /// Outside destinations this app may connect to, as "CIDR:port" (e.g. "10.0.0.0/8:5432").
+    #[serde(default)]
+    pub egress_cidrs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

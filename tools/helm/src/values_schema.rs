@@ -16,7 +16,20 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// The schema of a chart's values.
 pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool) -> Value {
     let mut properties = Map::new();
-    let mut required = vec![json!("apps")];
+    let mut required = vec![json!("apps"), json!("networkPolicy")];
+    properties.insert(
+        "networkPolicy".into(),
+        json!({
+            "description": "NetworkPolicies: when enabled, every pod denies all traffic but DNS and what its app allows.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["enabled", "ingressControllerNamespace"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "ingressControllerNamespace": {"type": "string", "minLength": 1}
+            }
+        }),
+    );
     if has_ingress {
         properties.insert("ingress".into(), chart_ingress(spec.ingress_mode));
         required.push(json!("ingress"));

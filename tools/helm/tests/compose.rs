@@ -21,6 +21,9 @@ fn package_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every sample app; they name each other in their network policies, so they go together.
+const SAMPLE_APPS: [&str; 4] = ["status-api", "processor", "migrations", "web"];
+
 fn spec() -> ChartSpec {
     ChartSpec {
         name: "sample".into(),
@@ -44,7 +47,7 @@ fn compose(names: &[&str]) -> Result<helm_composer::chart::Chart, ComposeError> 
 
 #[test]
 fn sample_chart_matches_golden_files() {
-    let chart = compose(&["status-api", "processor", "migrations", "web"]).expect("sample chart composes");
+    let chart = compose(&SAMPLE_APPS).expect("sample chart composes");
     let golden = package_dir().join("testdata/golden/sample");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         let _ = fs::remove_dir_all(&golden);
@@ -78,10 +81,9 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 fn composing_twice_is_byte_identical() {
     let first = tempfile::tempdir().expect("tempdir");
     let second = tempfile::tempdir().expect("tempdir");
-    let names = ["status-api", "processor", "migrations"];
-    output::write_chart(&compose(&names).expect("composes"), &first.path().join("chart")).expect("written");
+    output::write_chart(&compose(&SAMPLE_APPS).expect("composes"), &first.path().join("chart")).expect("written");
     // Input order must not matter either.
-    let reversed = ["migrations", "processor", "status-api"];
+    let reversed = ["web", "migrations", "processor", "status-api"];
     output::write_chart(&compose(&reversed).expect("composes"), &second.path().join("chart")).expect("written");
     let (mut a, mut b) = (Vec::new(), Vec::new());
     collect_files(&first.path().join("chart"), &first.path().join("chart"), &mut a);
@@ -96,7 +98,7 @@ fn composing_twice_is_byte_identical() {
 
 #[test]
 fn user_strings_stay_literal() {
-    let chart = compose(&["status-api"]).expect("composes");
+    let chart = compose(&SAMPLE_APPS).expect("composes");
     let values = &chart.files[Path::new("values.yaml")];
     assert!(values.contains(r#""GREETING": "hello {{ .Values }}""#), "{values}");
     // The template reads the value through Helm and quotes it; the string itself is never
@@ -110,27 +112,38 @@ fn user_strings_stay_literal() {
 
 #[test]
 fn every_object_template_is_named_app_resource() {
-    let chart = compose(&["status-api", "processor", "migrations"]).expect("composes");
+    let chart = compose(&SAMPLE_APPS).expect("composes");
     let names: Vec<String> = chart
         .files
         .keys()
         .filter(|p| p.starts_with("templates") && p.extension().is_some_and(|e| e == "yaml"))
         .map(|p| p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string())
+        // The one chart-wide object: the Ingress shared by every external API.
+        .filter(|name| name != "ingress.yaml")
         .collect();
     assert_eq!(
         names,
         [
             "migrations-job.yaml",
+            "migrations-networkpolicy.yaml",
             "migrations-serviceaccount.yaml",
             "processor-deployment.yaml",
             "processor-hpa.yaml",
+            "processor-networkpolicy.yaml",
             "processor-pdb.yaml",
             "processor-serviceaccount.yaml",
             "status-api-deployment.yaml",
             "status-api-hpa.yaml",
+            "status-api-networkpolicy.yaml",
             "status-api-pdb.yaml",
             "status-api-service.yaml",
             "status-api-serviceaccount.yaml",
+            "web-deployment.yaml",
+            "web-hpa.yaml",
+            "web-networkpolicy.yaml",
+            "web-pdb.yaml",
+            "web-service.yaml",
+            "web-serviceaccount.yaml",
         ]
     );
 }
@@ -147,7 +160,9 @@ fn failure_writes_nothing() {
 
 #[test]
 fn duplicate_app_names_name_both_targets() {
-    let error = compose(&["status-api", "status-api"]).expect_err("must fail");
+    let mut twice = SAMPLE_APPS.to_vec();
+    twice.push("status-api");
+    let error = compose(&twice).expect_err("must fail");
     let message = error.to_string();
     assert!(message.contains("two apps are named \"status-api\""), "{message}");
     assert!(message.contains("//testdata:status_api_metadata"), "{message}");
@@ -160,7 +175,7 @@ fn ingress_collisions_name_both_apps() {
     let web = fs::read_to_string(package_dir().join("testdata/apps/web.json")).expect("read");
     fs::write(&twin, web.replace("\"name\": \"web\"", "\"name\": \"web-twin\"").replace("//testdata:web_metadata", "//testdata:web_twin_metadata"))
         .expect("write");
-    let mut files = metadata(&["web"]);
+    let mut files = metadata(&SAMPLE_APPS);
     files.push(twin);
     let error = compose_files(&spec(), &files, &package_dir().join("templates")).expect_err("must fail");
     let message = error.to_string();
@@ -172,10 +187,26 @@ fn ingress_collisions_name_both_apps() {
 fn per_app_mode_gives_each_external_api_its_ingress() {
     let mut per_app = spec();
     per_app.ingress_mode = IngressMode::PerApp;
-    let chart = compose_files(&per_app, &metadata(&["web", "status-api"]), &package_dir().join("templates")).expect("composes");
+    let chart = compose_files(&per_app, &metadata(&SAMPLE_APPS), &package_dir().join("templates")).expect("composes");
     assert!(chart.files.contains_key(Path::new("templates/web-ingress.yaml")));
     assert!(!chart.files.contains_key(Path::new("templates/ingress.yaml")));
-    let single = compose(&["web", "status-api"]).expect("composes");
+    let single = compose(&SAMPLE_APPS).expect("composes");
     assert!(single.files.contains_key(Path::new("templates/ingress.yaml")));
     assert!(!single.files.contains_key(Path::new("templates/web-ingress.yaml")));
+}
+
+#[test]
+fn network_policy_peers_must_be_apps_of_the_chart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lonely = dir.path().join("lonely.json");
+    fs::write(
+        &lonely,
+        r#"{"name": "lonely-api", "target": "//x:lonely_api_metadata", "image": {"repository": "r", "tag": "1"}, "port": 80,
+            "network_policy": {"egress_to_apps": ["ghost-api"]}}"#,
+    )
+    .expect("write");
+    let error = compose_files(&spec(), &[lonely], &package_dir().join("templates")).expect_err("must fail");
+    let message = error.to_string();
+    assert!(message.contains("network_policy.egress_to_apps: \"ghost-api\" is not an app of this chart"), "{message}");
+    assert!(message.contains("//x:lonely_api_metadata"), "{message}");
 }
