@@ -25,3 +25,11 @@ HelmToolchainInfo = provider(
         "helm_library": "File or None: `libhelm_c.so` (Helm's Go SDK behind a C ABI).",
     },
 )
+
+EnvironmentInfo = provider(
+    doc = "One logical environment described by a `helm_environment` target.",
+    fields = {
+        "environment": "File: the environment JSON the composer reads.",
+        "name": "Environment name.",
+    },
+)

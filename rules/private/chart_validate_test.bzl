@@ -38,6 +38,8 @@ def _chart_validate_test_impl(ctx):
         command += ["--expect-object", object]
     for place, value in sorted(ctx.attr.expect_values.items()):
         command += ["--expect-value", "{}={}".format(place, value)]
+    if ctx.attr.environments:
+        command.append("--environments")
     if ctx.attr.must_fail:
         command.append("--expect-failure")
 
@@ -79,6 +81,7 @@ chart_validate_test = rule(
           "every rendered object against the Kubernetes schemas (unknown fields rejected).",
     attrs = {
         "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
+        "environments": attr.bool(doc = "Also lint and render with every values-<env>.yaml of the chart."),
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),

@@ -1,12 +1,13 @@
 """`helm_chart`: composes a chart from apps in one composer action, plus its `.validate` test."""
 
-load("//rules:providers.bzl", "AppInfo", "HelmChartInfo")
+load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo", "HelmChartInfo")
 load(":chart_validate_test.bzl", "chart_validate_test")
 
 def _helm_chart_impl(ctx):
     chart_name = ctx.attr.chart_name or ctx.label.name.replace("_", "-")
     chart = ctx.actions.declare_directory(ctx.label.name)
     metadata = [app[AppInfo].metadata for app in ctx.attr.apps]
+    environments = [env[EnvironmentInfo].environment for env in ctx.attr.environments]
 
     args = ctx.actions.args()
     args.add("generate")
@@ -21,12 +22,13 @@ def _helm_chart_impl(ctx):
     if ctx.attr.resource_preset:
         args.add("--resource-preset", ctx.attr.resource_preset)
     args.add_all(metadata, before_each = "--metadata")
+    args.add_all(environments, before_each = "--environment-file")
     args.add("--output", chart.path)
 
     ctx.actions.run(
         executable = ctx.executable._composer,
         arguments = [args],
-        inputs = metadata,
+        inputs = metadata + environments,
         outputs = [chart],
         mnemonic = "HelmCompose",
         progress_message = "Composing Helm chart %{label}",
@@ -46,6 +48,7 @@ _helm_chart = rule(
         "chart_version": attr.string(default = "0.1.0", doc = "Chart version (SemVer 2)."),
         "description": attr.string(doc = "Description in Chart.yaml."),
         "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
+        "environments": attr.label_list(providers = [EnvironmentInfo], doc = "`helm_environment` targets; each becomes values-<name>.yaml, which `.validate` also checks."),
         "ingress_mode": attr.string(default = "single", values = ["single", "per-app"], doc = "`single`: one Ingress for every external-api; `per-app`: one each."),
         "resource_preset": attr.string(
             default = "",
@@ -67,13 +70,14 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
         tags: Tags of the chart target.
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
-            description, namespace, environment, ingress_mode, resource_preset.
+            description, namespace, environment, environments, ingress_mode, resource_preset.
     """
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)
     if validate:
         chart_validate_test(
             name = name + ".validate",
             chart = ":" + name,
+            environments = True,
             size = "small",
             visibility = visibility,
         )

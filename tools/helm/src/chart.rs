@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::app::{App, AppType};
 use crate::checks;
+use crate::environment::{self, ClusterGroup, Environment};
 use crate::error::ComposeError;
 use crate::ingress::{self, IngressPlan};
 use crate::model::ResourcePreset;
@@ -98,6 +99,16 @@ struct ChartContext<'a> {
     /// Annotations of the shared Ingress (single mode), merged from the apps'.
     #[serde(rename = "sharedAnnotations")]
     shared_annotations: BTreeMap<String, String>,
+    #[serde(rename = "clusterMapping")]
+    cluster_mapping: Vec<ClusterGroup>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnvironmentContext<'a> {
+    chart: &'a ChartSpec,
+    environment: &'a Environment,
+    has_ingress: bool,
 }
 
 #[derive(Serialize)]
@@ -113,7 +124,12 @@ struct AppContext<'a> {
 }
 
 /// Checks the chart settings and the app set, then renders every file.
-pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Result<Chart, ComposeError> {
+pub fn compose(
+    spec: &ChartSpec,
+    mut apps: Vec<App>,
+    environment_files: &[PathBuf],
+    renderer: &Renderer,
+) -> Result<Chart, ComposeError> {
     check_spec(spec)?;
     apps.sort_by(|a, b| a.name.cmp(&b.name));
     if let Some(preset) = spec.resource_preset {
@@ -122,6 +138,7 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
     check_unique_names(&apps)?;
     check_network_references(&apps)?;
 
+    let environments = load_environments(environment_files, &apps)?;
     let ingresses = ingress::plan(&apps, spec.ingress_mode)?;
     let shared_annotations = ingresses.iter().find(|i| i.shared).map(|i| i.annotations.clone()).unwrap_or_default();
     let context = ChartContext {
@@ -130,6 +147,7 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
         app_types: app_types_annotation(&apps),
         has_ingress: !ingresses.is_empty(),
         shared_annotations,
+        cluster_mapping: environment::cluster_mapping(&environments),
     };
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
@@ -138,6 +156,10 @@ pub fn compose(spec: &ChartSpec, mut apps: Vec<App>, renderer: &Renderer) -> Res
     chart.add("values.schema.json", format!("{schema:#}\n"));
     chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
+    for env in &environments {
+        let env_context = EnvironmentContext { chart: spec, environment: env, has_ingress: context.has_ingress };
+        chart.add(&format!("values-{}.yaml", env.name), renderer.render("values-env.yaml", &env_context)?);
+    }
     for app in &apps {
         let app_context = AppContext { chart: spec, app };
         for resource in Resource::for_type(app.app_type) {
@@ -195,6 +217,19 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
         }
     }
     Ok(())
+}
+
+fn load_environments(files: &[PathBuf], apps: &[App]) -> Result<Vec<Environment>, ComposeError> {
+    let mut environments: Vec<Environment> = Vec::new();
+    for file in files {
+        let env = environment::load(file, apps)?;
+        if environments.iter().any(|e| e.name == env.name) {
+            return Err(ComposeError::InvalidChart { message: format!("two environments are named {:?}", env.name) });
+        }
+        environments.push(env);
+    }
+    environments.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(environments)
 }
 
 /// Network policy peers must be apps of this chart, and egress targets APIs with a port.

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod chart;
+pub mod environment;
 pub mod checks;
 pub mod error;
 pub mod ingress;
@@ -36,9 +37,15 @@ pub fn load_app(path: &Path) -> Result<App, ComposeError> {
     App::from_metadata(&metadata, path)
 }
 
-/// Composes a chart from metadata files, rendering with the templates in `templates`.
-pub fn compose_files(spec: &ChartSpec, metadata: &[PathBuf], templates: &Path) -> Result<Chart, ComposeError> {
+/// Composes a chart from app metadata files and environment files, rendering with the
+/// templates in `templates`.
+pub fn compose_files(
+    spec: &ChartSpec,
+    metadata: &[PathBuf],
+    environments: &[PathBuf],
+    templates: &Path,
+) -> Result<Chart, ComposeError> {
     let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
     let renderer = Renderer::load(templates)?;
-    chart::compose(spec, apps, &renderer)
+    chart::compose(spec, apps, environments, &renderer)
 }

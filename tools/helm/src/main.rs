@@ -47,6 +47,9 @@ struct GenerateArgs {
     /// App metadata JSON written by an `app_metadata` target (repeat for every app).
     #[arg(long = "metadata", required = true, value_name = "FILE")]
     metadata: Vec<PathBuf>,
+    /// Environment JSON written by a `helm_environment` target; each becomes values-<name>.yaml.
+    #[arg(long = "environment-file", value_name = "FILE")]
+    environment_files: Vec<PathBuf>,
     /// Chart name (DNS-1123 label).
     #[arg(long)]
     name: String,
@@ -127,6 +130,6 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         resource_preset: args.resource_preset,
     };
     let templates = templates::locate(args.templates.as_deref())?;
-    let chart = compose_files(&spec, &args.metadata, &templates)?;
+    let chart = compose_files(&spec, &args.metadata, &args.environment_files, &templates)?;
     output::write_chart(&chart, &args.output)
 }

@@ -281,3 +281,41 @@ pub struct JobMetadata {
     #[serde(default)]
     pub hook: String,
 }
+
+/// One logical environment of a chart, as written by the `helm_environment` rule: what its
+/// `values-<name>.yaml` changes, and where it runs.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentMetadata {
+    /// Environment name (DNS-1123 label), e.g. dev, staging, prod.
+    pub name: String,
+    /// Bazel label of the environment target, for error messages.
+    #[serde(default)]
+    pub target: String,
+    /// Replica counts by app name.
+    #[serde(default)]
+    pub replicas: BTreeMap<String, i64>,
+    /// Apps whose HorizontalPodAutoscaler is on in this environment (it is off for the rest).
+    #[serde(default)]
+    pub autoscaling: Vec<String>,
+    /// Whether NetworkPolicies are on.
+    #[serde(default)]
+    pub network_policy: bool,
+    /// Resource preset of apps that do not choose their own.
+    #[serde(default)]
+    pub resource_preset: Option<ResourcePreset>,
+    /// Whether Ingress TLS stays on; false serves plain HTTP (for example in dev).
+    #[serde(default = "default_true")]
+    pub ingress_tls: bool,
+    /// Namespace the environment is installed into.
+    #[serde(default)]
+    pub namespace: String,
+    /// Physical cluster the environment runs on; several environments may share one,
+    /// each in its own namespace.
+    #[serde(default)]
+    pub cluster: String,
+}
+
+fn default_true() -> bool {
+    true
+}

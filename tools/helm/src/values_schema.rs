@@ -34,6 +34,31 @@ pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool) -> Value
         properties.insert("ingress".into(), chart_ingress(spec.ingress_mode));
         required.push(json!("ingress"));
     }
+    properties.insert(
+        "clusterMapping".into(),
+        json!({
+            "description": "Logical environments by the physical cluster they share.",
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["cluster", "isolation", "environments"],
+                "properties": {
+                    "cluster": {"type": "string", "minLength": 1},
+                    "isolation": {"type": "string", "enum": ["namespace"]},
+                    "environments": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["namespace"],
+                            "properties": {"namespace": {"type": "string"}}
+                        }
+                    }
+                }
+            }
+        }),
+    );
     let app_schemas: Map<String, Value> = apps.iter().map(|a| (a.values_key.clone(), app(a, spec.ingress_mode))).collect();
     let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
     properties.insert(

@@ -42,7 +42,7 @@ fn metadata(names: &[&str]) -> Vec<PathBuf> {
 }
 
 fn compose(names: &[&str]) -> Result<helm_composer::chart::Chart, ComposeError> {
-    compose_files(&spec(), &metadata(names), &package_dir().join("templates"))
+    compose_files(&spec(), &metadata(names), &[], &package_dir().join("templates"))
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn failure_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let bad = dir.path().join("bad.json");
     fs::write(&bad, r#"{"name": "Bad_Name", "image": {"repository": "r", "tag": "1"}}"#).expect("write");
-    let error = compose_files(&spec(), &[bad], &package_dir().join("templates")).expect_err("must fail");
+    let error = compose_files(&spec(), &[bad], &[], &package_dir().join("templates")).expect_err("must fail");
     assert!(error.to_string().contains("field `name`"), "{error}");
     assert_eq!(fs::read_dir(dir.path()).expect("dir").count(), 1, "only the input file exists");
 }
@@ -177,7 +177,7 @@ fn ingress_collisions_name_both_apps() {
         .expect("write");
     let mut files = metadata(&SAMPLE_APPS);
     files.push(twin);
-    let error = compose_files(&spec(), &files, &package_dir().join("templates")).expect_err("must fail");
+    let error = compose_files(&spec(), &files, &[], &package_dir().join("templates")).expect_err("must fail");
     let message = error.to_string();
     assert!(message.contains("ingress collision"), "{message}");
     assert!(message.contains("//testdata:web_metadata") && message.contains("//testdata:web_twin_metadata"), "{message}");
@@ -187,7 +187,7 @@ fn ingress_collisions_name_both_apps() {
 fn per_app_mode_gives_each_external_api_its_ingress() {
     let mut per_app = spec();
     per_app.ingress_mode = IngressMode::PerApp;
-    let chart = compose_files(&per_app, &metadata(&SAMPLE_APPS), &package_dir().join("templates")).expect("composes");
+    let chart = compose_files(&per_app, &metadata(&SAMPLE_APPS), &[], &package_dir().join("templates")).expect("composes");
     assert!(chart.files.contains_key(Path::new("templates/web-ingress.yaml")));
     assert!(!chart.files.contains_key(Path::new("templates/ingress.yaml")));
     let single = compose(&SAMPLE_APPS).expect("composes");
@@ -205,7 +205,7 @@ fn network_policy_peers_must_be_apps_of_the_chart() {
             "network_policy": {"egress_to_apps": ["ghost-api"]}}"#,
     )
     .expect("write");
-    let error = compose_files(&spec(), &[lonely], &package_dir().join("templates")).expect_err("must fail");
+    let error = compose_files(&spec(), &[lonely], &[], &package_dir().join("templates")).expect_err("must fail");
     let message = error.to_string();
     assert!(message.contains("network_policy.egress_to_apps: \"ghost-api\" is not an app of this chart"), "{message}");
     assert!(message.contains("//x:lonely_api_metadata"), "{message}");

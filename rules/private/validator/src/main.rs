@@ -45,6 +45,9 @@ struct Args {
     /// Values files to lint and render with, one run each (the defaults always run).
     #[arg(long = "values")]
     values: Vec<PathBuf>,
+    /// Also lint and render once with every values-<env>.yaml in the chart directory.
+    #[arg(long)]
+    environments: bool,
     /// Release name to render with.
     #[arg(long, default_value = "release-name")]
     release: String,
@@ -112,7 +115,11 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     let expectations = Expectations::parse(args)?;
     let chart = resolve_chart_dir(&args.chart)?;
     let mut schemas = KubeSchemas::open(&args.schemas)?;
-    let runs: Vec<Option<&Path>> = std::iter::once(None).chain(args.values.iter().map(|v| Some(v.as_path()))).collect();
+    let mut values_files = args.values.clone();
+    if args.environments {
+        values_files.extend(environment_files(&chart)?);
+    }
+    let runs: Vec<Option<&Path>> = std::iter::once(None).chain(values_files.iter().map(|v| Some(v.as_path()))).collect();
     let mut problems = 0;
     for values in runs {
         let label = values.map_or("default values".to_string(), |v| v.display().to_string());
@@ -133,6 +140,21 @@ fn isolate_helm_home() -> Result<tempfile::TempDir, ValidateError> {
         std::env::set_var(variable, home.path().join(dir));
     }
     Ok(home)
+}
+
+/// The chart's environment files (`values-<env>.yaml`), sorted.
+fn environment_files(chart: &Path) -> Result<Vec<PathBuf>, ValidateError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(chart)
+        .map_err(|e| ValidateError::io(chart, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("values-") && n.ends_with(".yaml"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// The real chart directory: in runfiles every file of a directory output is a symlink into

@@ -1,0 +1,48 @@
+"""`helm_environment`: one logical environment of a chart, as the composer reads it.
+
+Each environment given to `helm_chart(environments = ...)` becomes `values-<name>.yaml` in
+the chart (only what differs from values.yaml), and the chart's `.validate` lints and
+renders the chart with it. The fields are those of EnvironmentMetadata in
+tools/helm/src/model.rs.
+"""
+
+load("//rules:providers.bzl", "EnvironmentInfo")
+
+def _helm_environment_impl(ctx):
+    replicas = {}
+    for app, count in ctx.attr.replicas.items():
+        if not count.isdigit():
+            fail("{}: replicas of {}: {} is not a whole number".format(ctx.label, app, count))
+        replicas[app] = int(count)
+    environment = {
+        "autoscaling": ctx.attr.autoscaling,
+        "cluster": ctx.attr.cluster,
+        "ingress_tls": ctx.attr.ingress_tls,
+        "name": ctx.attr.env or ctx.label.name,
+        "namespace": ctx.attr.namespace,
+        "network_policy": ctx.attr.network_policy,
+        "replicas": replicas,
+        "target": str(ctx.label),
+    }
+    if ctx.attr.resource_preset:
+        environment["resource_preset"] = ctx.attr.resource_preset
+    out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
+    ctx.actions.write(out, json.encode_indent(environment, indent = "  ") + "\n")
+    return [DefaultInfo(files = depset([out])), EnvironmentInfo(environment = out, name = environment["name"])]
+
+helm_environment = rule(
+    implementation = _helm_environment_impl,
+    doc = "One logical environment (dev, staging, prod, ...) of a chart: replica counts, " +
+          "autoscalers, network policies, resource preset and Ingress TLS, and where it runs.",
+    attrs = {
+        "autoscaling": attr.string_list(doc = "Apps whose HorizontalPodAutoscaler is on (off for the others)."),
+        "cluster": attr.string(doc = "Physical cluster the environment runs on; environments sharing one are isolated by namespace (clusterMapping in values.yaml)."),
+        "env": attr.string(doc = "Environment name (DNS-1123 label); defaults to the target name."),
+        "ingress_tls": attr.bool(default = True, doc = "Whether Ingress TLS stays on; False serves plain HTTP."),
+        "namespace": attr.string(doc = "Namespace the environment is installed into."),
+        "network_policy": attr.bool(default = False, doc = "Whether NetworkPolicies are on."),
+        "replicas": attr.string_dict(doc = "Replica counts by app name, e.g. {\"philotes-api\": \"3\"}."),
+        "resource_preset": attr.string(default = "", values = ["", "small", "medium", "large"], doc = "Resource preset of apps that do not choose their own."),
+    },
+    provides = [EnvironmentInfo],
+)

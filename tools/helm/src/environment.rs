@@ -1,0 +1,114 @@
+//! Environments: each becomes a `values-<name>.yaml` overlay holding only what differs from
+//! values.yaml, plus the chart-wide map of logical environments onto physical clusters.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::app::{App, Resources};
+use crate::checks;
+use crate::error::ComposeError;
+use crate::model::EnvironmentMetadata;
+
+/// What one environment changes for one app.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppOverlay {
+    pub values_key: String,
+    pub replicas: Option<u32>,
+    /// Set for every long-running app: on for the listed ones, off for the rest.
+    pub autoscaling: Option<bool>,
+    pub resources: Option<Resources>,
+    /// The app's Ingress TLS Secret is cleared (plain HTTP).
+    pub tls_off: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Environment {
+    pub name: String,
+    pub namespace: String,
+    pub cluster: String,
+    pub network_policy: bool,
+    pub ingress_tls: bool,
+    pub apps: Vec<AppOverlay>,
+}
+
+/// Environments sharing one physical cluster.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterGroup {
+    pub key: String,
+    pub cluster: String,
+    /// Environment name -> namespace.
+    pub environments: BTreeMap<String, String>,
+}
+
+pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
+    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata { path: path.into(), source })?;
+    let meta: EnvironmentMetadata =
+        serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata { path: path.into(), source })?;
+    let invalid = |message: String| ComposeError::InvalidChart {
+        message: format!("environment {:?} ({}): {message}", meta.name, meta.target),
+    };
+    checks::dns_label(&meta.name).map_err(|m| invalid(format!("name {m}")))?;
+    if !meta.namespace.is_empty() {
+        checks::dns_label(&meta.namespace).map_err(|m| invalid(format!("namespace {m}")))?;
+    }
+    for name in meta.replicas.keys().chain(&meta.autoscaling) {
+        match apps.iter().find(|a| &a.name == name) {
+            None => return Err(invalid(format!("{name:?} is not an app of this chart"))),
+            Some(app) if !app.app_type.is_long_running() => {
+                return Err(invalid(format!("{name:?} is a job: it has no replicas or autoscaler")))
+            }
+            Some(_) => {}
+        }
+    }
+    let overlays = apps
+        .iter()
+        .map(|app| {
+            let replicas = meta
+                .replicas
+                .get(&app.name)
+                .map(|n| u32::try_from(*n).map_err(|_| invalid(format!("replicas of {}: {n} is negative", app.name))))
+                .transpose()?;
+            Ok(AppOverlay {
+                values_key: app.values_key.clone(),
+                replicas,
+                autoscaling: app.autoscaling.as_ref().map(|_| meta.autoscaling.contains(&app.name)),
+                resources: meta
+                    .resource_preset
+                    .filter(|_| app.resource_preset.is_none())
+                    .map(|preset| Resources::resolve(&app.explicit_resources, preset)),
+                tls_off: !meta.ingress_tls && app.ingress.is_some(),
+            })
+        })
+        .collect::<Result<_, ComposeError>>()?;
+    Ok(Environment {
+        name: meta.name,
+        namespace: meta.namespace,
+        cluster: meta.cluster,
+        network_policy: meta.network_policy,
+        ingress_tls: meta.ingress_tls,
+        apps: overlays,
+    })
+}
+
+/// The logical-to-physical map: environments grouped by the cluster they run on.
+pub fn cluster_mapping(environments: &[Environment]) -> Vec<ClusterGroup> {
+    let mut groups: BTreeMap<&str, ClusterGroup> = BTreeMap::new();
+    for env in environments.iter().filter(|e| !e.cluster.is_empty()) {
+        groups
+            .entry(&env.cluster)
+            .or_insert_with(|| ClusterGroup {
+                key: checks::lower_camel_case(&env.cluster),
+                cluster: env.cluster.clone(),
+                environments: BTreeMap::new(),
+            })
+            .environments
+            .insert(env.name.clone(), env.namespace.clone());
+    }
+    groups.into_values().collect()
+}
