@@ -40,6 +40,8 @@ def _chart_validate_test_impl(ctx):
         command += ["--expect-value", "{}={}".format(place, value)]
     if ctx.attr.environments:
         command.append("--environments")
+    if ctx.attr.policy:
+        command.append("--policy")
     if ctx.attr.must_fail:
         command.append("--expect-failure")
 
@@ -82,6 +84,7 @@ chart_validate_test = rule(
     attrs = {
         "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
         "environments": attr.bool(doc = "Also lint and render with every values-<env>.yaml of the chart."),
+        "policy": attr.bool(default = True, doc = "Apply the policy checks (security context, resources, probes, disruption budgets, network policy coverage) to every workload."),
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),

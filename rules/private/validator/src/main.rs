@@ -11,6 +11,7 @@
 mod error;
 mod helm;
 mod kube;
+mod policy;
 mod sdk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,6 +46,10 @@ struct Args {
     /// Values files to lint and render with, one run each (the defaults always run).
     #[arg(long = "values")]
     values: Vec<PathBuf>,
+    /// Also apply the policy checks (security context, resources, probes, disruption budgets,
+    /// network policy coverage) to every rendered workload.
+    #[arg(long)]
+    policy: bool,
     /// Also lint and render once with every values-<env>.yaml in the chart directory.
     #[arg(long)]
     environments: bool,
@@ -126,6 +131,9 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
         problems += lint(&helm, &chart, values, &options, &label)?;
         let (render_problems, objects) = render_and_validate(&helm, &chart, values, &options, &mut schemas, &label, args.show)?;
         problems += render_problems + expectations.check(&objects, &label);
+        if args.policy {
+            problems += check_policy(&objects, &label);
+        }
     }
     Ok(problems)
 }
@@ -226,6 +234,15 @@ fn object_problems(object: &Value, schemas: &mut KubeSchemas) -> Result<Vec<Stri
         problems.push("metadata.namespace is hard-coded; the release namespace must apply".into());
     }
     Ok(problems)
+}
+
+fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> usize {
+    let findings = policy::check(objects);
+    for finding in &findings {
+        println!("[POLICY] {finding}");
+    }
+    println!("==> policy ({label}): {} finding(s)", findings.len());
+    findings.len()
 }
 
 /// What a test expects of the rendered objects (`--expect-object`, `--expect-value`).

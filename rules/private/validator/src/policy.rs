@@ -1,0 +1,198 @@
+//! Policy checks on the rendered objects: the defaults that kube-score, kube-linter and
+//! Polaris look for, which composed charts must meet by construction
+//! (../shared/notes/chart-quality.md in the design notes). Each finding names the object.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// Checks every object of one render run and returns the findings.
+pub fn check(objects: &BTreeMap<String, Value>) -> Vec<String> {
+    let mut findings = Vec::new();
+    for (name, object) in objects {
+        let Some(pod) = pod_spec(object) else { continue };
+        check_pod(name, pod, &mut findings);
+        if kind(object) == "Deployment" {
+            check_deployment(name, object, objects, &mut findings);
+        }
+        check_network_policy_covers(name, object, objects, &mut findings);
+    }
+    findings
+}
+
+fn kind(object: &Value) -> &str {
+    object.get("kind").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn pod_spec(object: &Value) -> Option<&Value> {
+    match kind(object) {
+        "Deployment" | "Job" | "StatefulSet" | "DaemonSet" => object.pointer("/spec/template/spec"),
+        "CronJob" => object.pointer("/spec/jobTemplate/spec/template/spec"),
+        _ => None,
+    }
+}
+
+fn pod_labels(object: &Value) -> Option<&serde_json::Map<String, Value>> {
+    let path = if kind(object) == "CronJob" { "/spec/jobTemplate/spec/template/metadata/labels" } else { "/spec/template/metadata/labels" };
+    object.pointer(path).and_then(Value::as_object)
+}
+
+fn check_pod(name: &str, pod: &Value, findings: &mut Vec<String>) {
+    let mut require = |ok: bool, what: &str| {
+        if !ok {
+            findings.push(format!("{name}: {what}"));
+        }
+    };
+    require(pod.pointer("/securityContext/runAsNonRoot") == Some(&Value::Bool(true)), "pod must set runAsNonRoot: true");
+    require(
+        pod.pointer("/securityContext/runAsUser").and_then(Value::as_u64).is_some_and(|u| u > 10000),
+        "pod must run as a UID above 10000",
+    );
+    require(
+        pod.pointer("/securityContext/seccompProfile/type").and_then(Value::as_str) == Some("RuntimeDefault"),
+        "pod must use the RuntimeDefault seccomp profile",
+    );
+    require(
+        pod.get("automountServiceAccountToken") == Some(&Value::Bool(false)),
+        "pod must not mount a service account token",
+    );
+    for container in pod.get("containers").and_then(Value::as_array).into_iter().flatten() {
+        let container_name = container.get("name").and_then(Value::as_str).unwrap_or("?");
+        check_container(&format!("{name} container {container_name}"), container, findings);
+    }
+}
+
+fn check_container(name: &str, container: &Value, findings: &mut Vec<String>) {
+    let mut require = |ok: bool, what: &str| {
+        if !ok {
+            findings.push(format!("{name}: {what}"));
+        }
+    };
+    for path in ["/resources/requests/cpu", "/resources/requests/memory", "/resources/limits/cpu", "/resources/limits/memory"] {
+        require(container.pointer(path).is_some(), &format!("missing {}", &path[1..].replace('/', ".")));
+    }
+    let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
+    require(image.contains('@') || (image.rsplit('/').next().is_some_and(|last| last.contains(':')) && !image.ends_with(":latest")), "image needs an explicit tag (not latest) or digest");
+    require(container.get("imagePullPolicy").is_some(), "imagePullPolicy must be stated");
+    let security = |field: &str| container.pointer(&format!("/securityContext/{field}"));
+    require(security("allowPrivilegeEscalation") == Some(&Value::Bool(false)), "allowPrivilegeEscalation must be false");
+    require(security("privileged") == Some(&Value::Bool(false)), "privileged must be false");
+    require(security("readOnlyRootFilesystem") == Some(&Value::Bool(true)), "readOnlyRootFilesystem must be true");
+    require(
+        security("capabilities/drop").and_then(Value::as_array).is_some_and(|d| d.iter().any(|c| c == "ALL")),
+        "capabilities must drop ALL",
+    );
+}
+
+/// Long-running pods: distinct liveness and readiness probes when they serve, and a
+/// satisfiable PodDisruptionBudget when more than one pod runs.
+fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+    let containers = deployment.pointer("/spec/template/spec/containers").and_then(Value::as_array);
+    for container in containers.into_iter().flatten() {
+        let serves = container.get("ports").is_some();
+        let (liveness, readiness) = (container.get("livenessProbe"), container.get("readinessProbe"));
+        if serves && (liveness.is_none() || readiness.is_none()) {
+            findings.push(format!("{name}: a serving container needs liveness and readiness probes"));
+        }
+        if liveness.is_some() && liveness == readiness {
+            findings.push(format!("{name}: liveness and readiness probes must differ"));
+        }
+    }
+    let short_name = name.split_once('/').map_or(name, |(_, n)| n);
+    let autoscaler = objects.get(&format!("HorizontalPodAutoscaler/{short_name}"));
+    let pods = match autoscaler {
+        Some(hpa) => hpa.pointer("/spec/minReplicas").and_then(Value::as_u64).unwrap_or(1),
+        None => deployment.pointer("/spec/replicas").and_then(Value::as_u64).unwrap_or(1),
+    };
+    if autoscaler.is_some() && deployment.pointer("/spec/replicas").is_some() {
+        findings.push(format!("{name}: sets replicas although an autoscaler owns them"));
+    }
+    let budget = objects.get(&format!("PodDisruptionBudget/{short_name}"));
+    if pods >= 2 && budget.is_none() {
+        findings.push(format!("{name}: runs {pods} pods but has no PodDisruptionBudget"));
+    }
+    if let Some(min) = budget.and_then(|b| b.pointer("/spec/minAvailable")).and_then(Value::as_u64) {
+        if min >= pods {
+            findings.push(format!("{name}: PodDisruptionBudget minAvailable {min} can never be satisfied by {pods} pods"));
+        }
+    }
+}
+
+/// When the run renders NetworkPolicies, every pod must be selected by one.
+fn check_network_policy_covers(name: &str, workload: &Value, objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+    let policies: Vec<&Value> = objects.values().filter(|o| kind(o) == "NetworkPolicy").collect();
+    if policies.is_empty() {
+        return;
+    }
+    let Some(labels) = pod_labels(workload) else { return };
+    let selected = policies.iter().any(|policy| {
+        policy
+            .pointer("/spec/podSelector/matchLabels")
+            .and_then(Value::as_object)
+            .is_some_and(|selector| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
+    });
+    if !selected {
+        findings.push(format!("{name}: no NetworkPolicy selects its pods"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn deployment(replicas: u64, secure: bool) -> Value {
+        json!({
+            "kind": "Deployment",
+            "spec": {
+                "replicas": replicas,
+                "template": {
+                    "metadata": {"labels": {"app": "a"}},
+                    "spec": {
+                        "automountServiceAccountToken": false,
+                        "securityContext": {"runAsNonRoot": true, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}},
+                        "containers": [{
+                            "name": "a",
+                            "image": "ghcr.io/x/a:1.0",
+                            "imagePullPolicy": "IfNotPresent",
+                            "ports": [{"containerPort": 80}],
+                            "livenessProbe": {"httpGet": {"path": "/healthz", "port": 80}},
+                            "readinessProbe": {"httpGet": {"path": "/readyz", "port": 80}},
+                            "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}},
+                            "securityContext": {
+                                "allowPrivilegeEscalation": false,
+                                "privileged": false,
+                                "readOnlyRootFilesystem": secure,
+                                "capabilities": {"drop": ["ALL"]}
+                            }
+                        }]
+                    }
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn a_compliant_single_replica_deployment_passes() {
+        let objects = BTreeMap::from([("Deployment/a".to_string(), deployment(1, true))]);
+        assert_eq!(check(&objects), Vec::<String>::new());
+    }
+
+    #[test]
+    fn findings_name_the_object_and_the_rule() {
+        let objects = BTreeMap::from([("Deployment/a".to_string(), deployment(2, false))]);
+        let findings = check(&objects);
+        assert!(findings.contains(&"Deployment/a container a: readOnlyRootFilesystem must be true".to_string()), "{findings:?}");
+        assert!(findings.contains(&"Deployment/a: runs 2 pods but has no PodDisruptionBudget".to_string()), "{findings:?}");
+    }
+
+    #[test]
+    fn unselected_pods_are_reported_once_policies_exist() {
+        let policy = json!({"kind": "NetworkPolicy", "spec": {"podSelector": {"matchLabels": {"app": "other"}}}});
+        let objects = BTreeMap::from([
+            ("Deployment/a".to_string(), deployment(1, true)),
+            ("NetworkPolicy/other".to_string(), policy),
+        ]);
+        assert_eq!(check(&objects), vec!["Deployment/a: no NetworkPolicy selects its pods".to_string()]);
+    }
+}
