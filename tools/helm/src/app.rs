@@ -10,8 +10,8 @@ use crate::checks;
 use crate::error::ComposeError;
 pub use crate::model::AppType;
 use crate::model::{
-    AppMetadata, AutoscalingMetadata, HealthMetadata, IngressMetadata, JobMetadata, NetworkPolicyMetadata, PdbMetadata,
-    PullPolicy, ResourcePreset, ResourcesMetadata,
+    AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, CronMetadata, HealthMetadata, IngressMetadata, JobMetadata,
+    NetworkPolicyMetadata, PdbMetadata, PullPolicy, ResourcePreset, ResourcesMetadata,
 };
 
 const DEFAULT_API_REPLICAS: u32 = 2;
@@ -54,6 +54,17 @@ pub struct App {
     pub ingress: Option<Ingress>,
     pub network_policy: NetworkPolicy,
     pub job: Option<Job>,
+    pub cron: Option<Cron>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cron {
+    pub schedule: String,
+    pub concurrency_policy: ConcurrencyPolicy,
+    pub starting_deadline_seconds: u32,
+    pub successful_jobs_history_limit: u32,
+    pub failed_jobs_history_limit: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -208,6 +219,7 @@ impl App {
             ingress: ingress(&meta.ingress, app_type, &origin)?,
             network_policy: network_policy(&meta.network_policy, &origin)?,
             job: job(&meta.job, app_type, &origin)?,
+            cron: cron(&meta.cron, app_type, &origin)?,
         })
     }
 }
@@ -409,7 +421,7 @@ fn probes(
         }
     }
     match app_type {
-        AppType::Job => Ok(None),
+        AppType::Job | AppType::Cronjob => Ok(None),
         AppType::ExternalApi | AppType::InternalApi => {
             let probes = Probes {
                 port: match health.port {
@@ -503,9 +515,9 @@ fn network_policy(meta: &NetworkPolicyMetadata, origin: &Origin) -> Result<Netwo
 }
 
 fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Job>, ComposeError> {
-    if app_type != AppType::Job {
+    if !app_type.is_batch() {
         if *meta != JobMetadata::default() {
-            return Err(origin.error("job", format!("is only meaningful for a job, not an {app_type}")));
+            return Err(origin.error("job", format!("is only meaningful for a job or cronjob, not an {app_type}")));
         }
         return Ok(None);
     }
@@ -514,7 +526,12 @@ fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<
             u32::try_from(v).map_err(|_| origin.error(field, format!("{v} must be zero or more")))
         })
     };
-    let hook = job_hook(&meta.hook, origin)?;
+    // A scheduled run is not part of installing the release: a cronjob is never a hook.
+    let hook = match (app_type, meta.hook.as_str()) {
+        (AppType::Cronjob, "" | "none") => String::new(),
+        (AppType::Cronjob, _) => return Err(origin.error("job.hook", "a cronjob cannot be a Helm hook")),
+        _ => job_hook(&meta.hook, origin)?,
+    };
     Ok(Some(Job {
         backoff_limit: non_negative("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT)?,
         ttl_seconds_after_finished: non_negative(
@@ -527,6 +544,29 @@ fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<
             .map(|v| non_negative("job.active_deadline_seconds", Some(v), 0))
             .transpose()?,
         hook,
+    }))
+}
+
+fn cron(meta: &CronMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Cron>, ComposeError> {
+    if app_type != AppType::Cronjob {
+        if *meta != CronMetadata::default() {
+            return Err(origin.error("cron", format!("is only meaningful for a cronjob, not an {app_type}")));
+        }
+        return Ok(None);
+    }
+    if meta.schedule.is_empty() {
+        return Err(origin.error("cron.schedule", "is required for a cronjob"));
+    }
+    origin.check("cron.schedule", checks::cron_schedule(&meta.schedule))?;
+    let count = |field: &str, value: Option<i64>, default: u32| -> Result<u32, ComposeError> {
+        value.map_or(Ok(default), |v| u32::try_from(v).map_err(|_| origin.error(field, format!("{v} must be zero or more"))))
+    };
+    Ok(Some(Cron {
+        schedule: meta.schedule.clone(),
+        concurrency_policy: meta.concurrency_policy.unwrap_or_default(),
+        starting_deadline_seconds: count("cron.starting_deadline_seconds", meta.starting_deadline_seconds, 300)?,
+        successful_jobs_history_limit: count("cron.successful_jobs_history_limit", meta.successful_jobs_history_limit, 3)?,
+        failed_jobs_history_limit: count("cron.failed_jobs_history_limit", meta.failed_jobs_history_limit, 3)?,
     }))
 }
 
@@ -680,6 +720,20 @@ mod tests {
         let mut meta = api();
         meta.job.backoff_limit = Some(1);
         assert!(error_of(&meta).contains("field `job`"));
+    }
+
+    #[test]
+    fn cronjobs_need_a_valid_schedule_and_are_never_hooks() {
+        let meta = metadata(r#"{"name": "nightly", "app_type": "cronjob", "image": {"repository": "r", "tag": "1"}, "cron": {"schedule": "0 3 * * *"}}"#);
+        let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+        assert_eq!(app.job.expect("job settings").hook, "");
+        assert_eq!(app.cron.expect("cron settings").concurrency_policy, ConcurrencyPolicy::Forbid);
+        let mut bad = meta.clone();
+        bad.cron.schedule = "every night".into();
+        assert!(error_of(&bad).contains("field `cron.schedule`"));
+        let mut hooked = meta;
+        hooked.job.hook = "pre-install".into();
+        assert!(error_of(&hooked).contains("a cronjob cannot be a Helm hook"));
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub enum Resource {
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
     Job,
+    CronJob,
 }
 
 impl Resource {
@@ -64,6 +65,7 @@ impl Resource {
             Resource::PodDisruptionBudget => "pdb",
             Resource::HorizontalPodAutoscaler => "hpa",
             Resource::Job => "job",
+            Resource::CronJob => "cronjob",
         }
     }
 
@@ -77,6 +79,7 @@ impl Resource {
             }
             AppType::Worker => vec![ServiceAccount, NetworkPolicy, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler],
             AppType::Job => vec![ServiceAccount, NetworkPolicy, Job],
+            AppType::Cronjob => vec![ServiceAccount, NetworkPolicy, CronJob],
         }
     }
 }

@@ -161,6 +161,19 @@ pub fn cidr_port(value: &str) -> Result<(String, u16), String> {
     Ok((cidr.to_string(), self::port(port)?))
 }
 
+/// A CronJob schedule: five fields of digits and `*,-/` (names like MON or JAN too), or one
+/// of the macros Kubernetes accepts.
+pub fn cron_schedule(value: &str) -> Result<(), String> {
+    const MACROS: [&str; 7] = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+    let fields: Vec<&str> = value.split_whitespace().collect();
+    let field_ok = |f: &&str| f.chars().all(|c| c.is_ascii_alphanumeric() || "*,-/?".contains(c));
+    if MACROS.contains(&value) || (fields.len() == 5 && fields.iter().all(field_ok)) {
+        Ok(())
+    } else {
+        Err(format!("{value:?} is not a cron schedule of five fields (e.g. \"0 3 * * *\") or a macro such as @daily"))
+    }
+}
+
 /// lowerCamelCase of a dashed name, for values keys (`status-api` -> `statusApi`), so
 /// `--set apps.statusApi.replicas=3` works without quoting.
 pub fn lower_camel_case(name: &str) -> String {

@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(find("image_repository").path, ["image", "repository"]);
         assert!(find("image_repository").required);
         assert!(!find("image_tag").required);
-        assert_eq!(find("app_type").values, ["external-api", "internal-api", "worker", "job"]);
+        assert_eq!(find("app_type").values, ["external-api", "internal-api", "worker", "job", "cronjob"]);
         assert_eq!(find("image_pull_policy").values, ["Always", "IfNotPresent", "Never"]);
         assert_eq!(find("port").kind, "int");
         assert_eq!(find("env").kind, "string_dict");

@@ -71,12 +71,15 @@ pub struct AppMetadata {
     /// are on, every pod denies all other traffic).
     #[serde(default)]
     pub network_policy: NetworkPolicyMetadata,
-    /// Settings of a job.
+    /// Settings of a job or of each run of a cronjob.
     #[serde(default)]
     pub job: JobMetadata,
+    /// Schedule of a cronjob.
+    #[serde(default)]
+    pub cron: CronMetadata,
 }
 
-/// The app types (`external-api`, `internal-api`, `worker`, `job`).
+/// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`).
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum AppType {
@@ -84,10 +87,12 @@ pub enum AppType {
     InternalApi,
     Worker,
     Job,
+    Cronjob,
 }
 
 impl AppType {
-    pub const ALL: [AppType; 4] = [AppType::ExternalApi, AppType::InternalApi, AppType::Worker, AppType::Job];
+    pub const ALL: [AppType; 5] =
+        [AppType::ExternalApi, AppType::InternalApi, AppType::Worker, AppType::Job, AppType::Cronjob];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -95,6 +100,7 @@ impl AppType {
             AppType::InternalApi => "internal-api",
             AppType::Worker => "worker",
             AppType::Job => "job",
+            AppType::Cronjob => "cronjob",
         }
     }
 
@@ -102,9 +108,14 @@ impl AppType {
         matches!(self, AppType::ExternalApi | AppType::InternalApi)
     }
 
-    /// Runs as a Deployment (everything but a job).
+    /// Runs as a Deployment (everything but a job or cronjob).
     pub fn is_long_running(self) -> bool {
-        self != AppType::Job
+        !self.is_batch()
+    }
+
+    /// Runs to completion: a job or a cronjob.
+    pub fn is_batch(self) -> bool {
+        matches!(self, AppType::Job | AppType::Cronjob)
     }
 }
 
@@ -280,6 +291,36 @@ pub struct JobMetadata {
     /// plain Job.
     #[serde(default)]
     pub hook: String,
+}
+
+/// What a CronJob does when a run is due while the previous one still runs.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum ConcurrencyPolicy {
+    Allow,
+    #[default]
+    Forbid,
+    Replace,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CronMetadata {
+    /// Cron schedule, five fields ("0 3 * * *") or a macro such as "@daily"; required for a
+    /// cronjob.
+    #[serde(default)]
+    pub schedule: String,
+    /// Unset: Forbid (a run never overlaps the previous one).
+    #[serde(default)]
+    pub concurrency_policy: Option<ConcurrencyPolicy>,
+    /// Seconds after its time a missed run may still start; unset: 300.
+    #[serde(default)]
+    pub starting_deadline_seconds: Option<i64>,
+    /// Finished runs kept; unset: 3.
+    #[serde(default)]
+    pub successful_jobs_history_limit: Option<i64>,
+    /// Failed runs kept; unset: 3.
+    #[serde(default)]
+    pub failed_jobs_history_limit: Option<i64>,
 }
 
 /// One logical environment of a chart, as written by the `helm_environment` rule: what its

@@ -32,7 +32,7 @@ impl Renderer {
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
         registry.register_helper("json", Box::new(json_helper));
-        registry.register_helper("indent", Box::new(indent_helper));
+        registry.register_helper("plus", Box::new(plus_helper));
         for (name, path) in template_files(dir)? {
             registry
                 .register_template_file(&name, &path)
@@ -82,11 +82,9 @@ fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, o
     Ok(())
 }
 
-/// `{{indent n text}}`: indents every line but the first of `text` by `n` spaces.
-fn indent_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
-    let width = h.param(0).and_then(|p| p.value().as_u64()).ok_or(RenderErrorReason::ParamNotFoundForIndex("indent", 0))?;
-    let text = h.param(1).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("indent", 1))?;
-    let padding = " ".repeat(usize::try_from(width).unwrap_or(0));
-    out.write(&text.replace('\n', &format!("\n{padding}")))?;
+/// `{{plus a b}}`: the sum of two whole numbers (for indentation widths).
+fn plus_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let number = |i: usize| h.param(i).and_then(|p| p.value().as_u64()).ok_or(RenderErrorReason::ParamNotFoundForIndex("plus", i));
+    out.write(&(number(0)? + number(1)?).to_string())?;
     Ok(())
 }

@@ -123,6 +123,9 @@ fn app(app: &App, mode: IngressMode) -> Value {
     if app.job.is_some() {
         add("job", reference("job", "Job settings."));
     }
+    if app.cron.is_some() {
+        add("cronJob", reference("cronJob", "Schedule of the CronJob."));
+    }
     let required: Vec<Value> = properties.keys().map(|k| json!(k)).collect();
     closed_object(&format!("{} ({}).", app.name, app.app_type), properties, required)
 }
@@ -269,6 +272,19 @@ fn definitions() -> Value {
                 "maxReplicas": {"type": "integer", "minimum": 1},
                 "targetCPUUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100},
                 "targetMemoryUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100}
+            }
+        },
+        "cronJob": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["schedule", "suspend", "concurrencyPolicy", "startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"],
+            "properties": {
+                "schedule": {"type": "string", "minLength": 1},
+                "suspend": {"type": "boolean"},
+                "concurrencyPolicy": {"type": "string", "enum": ["Allow", "Forbid", "Replace"]},
+                "startingDeadlineSeconds": {"type": "integer", "minimum": 0},
+                "successfulJobsHistoryLimit": {"type": "integer", "minimum": 0},
+                "failedJobsHistoryLimit": {"type": "integer", "minimum": 0}
             }
         },
         "job": {

@@ -22,7 +22,7 @@ fn package_dir() -> PathBuf {
 }
 
 /// Every sample app; they name each other in their network policies, so they go together.
-const SAMPLE_APPS: [&str; 4] = ["status-api", "processor", "migrations", "web"];
+const SAMPLE_APPS: [&str; 5] = ["status-api", "processor", "migrations", "web", "nightly-report"];
 
 fn spec() -> ChartSpec {
     ChartSpec {
@@ -83,7 +83,7 @@ fn composing_twice_is_byte_identical() {
     let second = tempfile::tempdir().expect("tempdir");
     output::write_chart(&compose(&SAMPLE_APPS).expect("composes"), &first.path().join("chart")).expect("written");
     // Input order must not matter either.
-    let reversed = ["web", "migrations", "processor", "status-api"];
+    let reversed = ["nightly-report", "web", "migrations", "processor", "status-api"];
     output::write_chart(&compose(&reversed).expect("composes"), &second.path().join("chart")).expect("written");
     let (mut a, mut b) = (Vec::new(), Vec::new());
     collect_files(&first.path().join("chart"), &first.path().join("chart"), &mut a);
@@ -127,6 +127,9 @@ fn every_object_template_is_named_app_resource() {
             "migrations-job.yaml",
             "migrations-networkpolicy.yaml",
             "migrations-serviceaccount.yaml",
+            "nightly-report-cronjob.yaml",
+            "nightly-report-networkpolicy.yaml",
+            "nightly-report-serviceaccount.yaml",
             "processor-deployment.yaml",
             "processor-hpa.yaml",
             "processor-networkpolicy.yaml",
