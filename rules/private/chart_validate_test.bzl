@@ -40,6 +40,8 @@ def _chart_validate_test_impl(ctx):
         command += ["--expect-value", "{}={}".format(place, value)]
     if ctx.attr.environments:
         command.append("--environments")
+    if ctx.attr.environment:
+        command += ["--environment", ctx.attr.environment]
     if ctx.attr.policy:
         command.append("--policy")
     if ctx.attr.must_fail:
@@ -83,10 +85,11 @@ chart_validate_test = rule(
           "every rendered object against the Kubernetes schemas (unknown fields rejected).",
     attrs = {
         "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
+        "environment": attr.string(doc = "Check only the chart rendered with its values-<environment>.yaml."),
         "environments": attr.bool(doc = "Also lint and render with every values-<env>.yaml of the chart."),
         "policy": attr.bool(default = True, doc = "Apply the policy checks (security context, resources, probes, disruption budgets, network policy coverage) to every workload."),
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
-        "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold."),
+        "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),

@@ -53,6 +53,9 @@ struct Args {
     /// Also lint and render once with every values-<env>.yaml in the chart directory.
     #[arg(long)]
     environments: bool,
+    /// Lint and render only with the chart's values-<NAME>.yaml (not its defaults alone).
+    #[arg(long, conflicts_with = "environments")]
+    environment: Option<String>,
     /// Release name to render with.
     #[arg(long, default_value = "release-name")]
     release: String,
@@ -124,7 +127,14 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     if args.environments {
         values_files.extend(environment_files(&chart)?);
     }
-    let runs: Vec<Option<&Path>> = std::iter::once(None).chain(values_files.iter().map(|v| Some(v.as_path()))).collect();
+    let defaults = match &args.environment {
+        Some(name) => {
+            values_files.push(chart.join(format!("values-{name}.yaml")));
+            None
+        }
+        None => Some(None),
+    };
+    let runs: Vec<Option<&Path>> = defaults.into_iter().chain(values_files.iter().map(|v| Some(v.as_path()))).collect();
     let mut problems = 0;
     for values in runs {
         let label = values.map_or("default values".to_string(), |v| v.display().to_string());
@@ -283,7 +293,13 @@ impl Expectations {
         }
         for (object, pointer, expected) in &self.values {
             let actual = objects.get(object).and_then(|o| o.pointer(pointer));
-            if actual != Some(expected) {
+            // An expected null means the field must be absent (or null).
+            let met = if expected.is_null() {
+                objects.contains_key(object) && actual.is_none_or(Value::is_null)
+            } else {
+                actual == Some(expected)
+            };
+            if !met {
                 println!("[ERROR] expected ({label}): {object} {pointer} = {expected}, got {}", actual.map_or("nothing".into(), Value::to_string));
                 problems += 1;
             }
