@@ -137,7 +137,11 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     let runs: Vec<Option<&Path>> = defaults.into_iter().chain(values_files.iter().map(|v| Some(v.as_path()))).collect();
     let mut problems = 0;
     for values in runs {
-        let label = values.map_or("default values".to_string(), |v| v.display().to_string());
+        // Files of the chart itself (values-<env>.yaml) are named by file name alone.
+        let label = values.map_or("default values".to_string(), |v| match v.strip_prefix(&chart) {
+            Ok(inside) => inside.display().to_string(),
+            Err(_) => v.display().to_string(),
+        });
         problems += lint(&helm, &chart, values, &options, &label)?;
         let (render_problems, objects) = render_and_validate(&helm, &chart, values, &options, &mut schemas, &label, args.show)?;
         problems += render_problems + expectations.check(&objects, &label);
