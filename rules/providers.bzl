@@ -5,6 +5,7 @@ AppInfo = provider(
     fields = {
         "app_name": "The app's name (DNS-1123 label).",
         "app_type": "Declared type, or empty when the composer infers it from the name.",
+        "files": "depset of Files the composer reads (config files).",
         "metadata": "File: the app metadata JSON the composer reads.",
     },
 )

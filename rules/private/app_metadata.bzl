@@ -24,6 +24,8 @@ def _attribute(field):
         return attr.string_list(doc = field.doc)
     if field.kind == "string_dict":
         return attr.string_dict(doc = field.doc)
+    if field.kind == "label_list":
+        return attr.label_list(allow_files = True, doc = field.doc)
     fail("metadata field kind {} has no attribute type".format(field.kind))
 
 def _is_set(value):
@@ -39,6 +41,9 @@ def _metadata_dict(ctx):
     metadata = {"name": _app_name(ctx), "target": str(ctx.label)}
     for attr_name, field in METADATA_FIELDS.items():
         value = getattr(ctx.attr, attr_name)
+        if field.kind == "label_list":
+            # Files by name: the composer reads them from these paths in its action.
+            value = {f.basename: f.path for f in getattr(ctx.files, attr_name)}
         if attr_name == "app_name" or not _is_set(value):
             continue
         node = metadata
@@ -53,7 +58,12 @@ def _app_metadata_impl(ctx):
     ctx.actions.write(out, json.encode_indent(metadata, indent = "  ") + "\n")
     return [
         DefaultInfo(files = depset([out])),
-        AppInfo(app_name = metadata["name"], app_type = ctx.attr.app_type, metadata = out),
+        AppInfo(
+            app_name = metadata["name"],
+            app_type = ctx.attr.app_type,
+            files = depset(ctx.files.config_files),
+            metadata = out,
+        ),
     ]
 
 app_metadata = rule(

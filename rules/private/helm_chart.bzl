@@ -28,7 +28,7 @@ def _helm_chart_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._composer,
         arguments = [args],
-        inputs = metadata + environments,
+        inputs = depset(metadata + environments, transitive = [app[AppInfo].files for app in ctx.attr.apps]),
         outputs = [chart],
         mnemonic = "HelmCompose",
         progress_message = "Composing Helm chart %{label}",

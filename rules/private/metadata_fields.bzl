@@ -65,6 +65,27 @@ METADATA_FIELDS = {
         mandatory = False,
         doc = "Overrides the image entrypoint.",
     ),
+    "config_data": struct(
+        path = ["config","data"],
+        kind = "string_dict",
+        values = [],
+        mandatory = False,
+        doc = "Key/values of the ConfigMap (overridable in values.yaml).",
+    ),
+    "config_files": struct(
+        path = ["config","files"],
+        kind = "label_list",
+        values = [],
+        mandatory = False,
+        doc = "Files of the ConfigMap, each under its file name (Bazel labels; their content is shipped in the chart under files/<app>/).",
+    ),
+    "config_mount_path": struct(
+        path = ["config","mount_path"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        doc = "Directory the ConfigMap is mounted at (read-only); unset: its keys become environment variables.",
+    ),
     "cron_concurrency_policy": struct(
         path = ["cron","concurrency_policy"],
         kind = "string",

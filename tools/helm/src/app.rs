@@ -10,7 +10,7 @@ use crate::checks;
 use crate::error::ComposeError;
 pub use crate::model::AppType;
 use crate::model::{
-    AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, CronMetadata, HealthMetadata, IngressMetadata, JobMetadata,
+    AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, ConfigMetadata, CronMetadata, HealthMetadata, IngressMetadata, JobMetadata,
     NetworkPolicyMetadata, PdbMetadata, PullPolicy, ResourcePreset, ResourcesMetadata,
 };
 
@@ -55,6 +55,27 @@ pub struct App {
     pub network_policy: NetworkPolicy,
     pub job: Option<Job>,
     pub cron: Option<Cron>,
+    pub config: Option<Config>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    pub data: BTreeMap<String, String>,
+    pub files: Vec<ConfigFile>,
+    /// Where the ConfigMap is mounted; empty: its keys become environment variables.
+    pub mount_path: String,
+    /// Its keys become environment variables (it is not mounted).
+    pub as_env: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConfigFile {
+    /// Key in the ConfigMap (the file name).
+    pub name: String,
+    /// Where the composer reads the content from.
+    #[serde(skip)]
+    pub source: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -220,6 +241,7 @@ impl App {
             network_policy: network_policy(&meta.network_policy, &origin)?,
             job: job(&meta.job, app_type, &origin)?,
             cron: cron(&meta.cron, app_type, &origin)?,
+            config: config(&meta.config, &origin)?,
         })
     }
 }
@@ -544,6 +566,41 @@ fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<
             .map(|v| non_negative("job.active_deadline_seconds", Some(v), 0))
             .transpose()?,
         hook,
+    }))
+}
+
+fn config(meta: &ConfigMetadata, origin: &Origin) -> Result<Option<Config>, ComposeError> {
+    if meta.data.is_empty() && meta.files.is_empty() {
+        if !meta.mount_path.is_empty() {
+            return Err(origin.error("config.mount_path", "is set but the ConfigMap has no data or files"));
+        }
+        return Ok(None);
+    }
+    let as_env = meta.mount_path.is_empty();
+    for key in meta.data.keys().chain(meta.files.keys()) {
+        origin.check("config", checks::config_key(key))?;
+        if as_env {
+            origin.check("config", checks::env_name(key).map_err(|m| format!("{m}; set config_mount_path to mount it as a file")))?;
+        }
+        if meta.data.contains_key(key) && meta.files.contains_key(key) {
+            return Err(origin.error("config", format!("{key:?} is both a data key and a file name")));
+        }
+    }
+    if !as_env && (!meta.mount_path.starts_with('/') || meta.mount_path == "/" || meta.mount_path == "/tmp") {
+        return Err(origin.error(
+            "config.mount_path",
+            format!("{:?} must be an absolute directory other than / and /tmp", meta.mount_path),
+        ));
+    }
+    Ok(Some(Config {
+        data: meta.data.clone(),
+        files: meta
+            .files
+            .iter()
+            .map(|(name, source)| ConfigFile { name: name.clone(), source: source.into() })
+            .collect(),
+        mount_path: meta.mount_path.clone(),
+        as_env,
     }))
 }
 

@@ -44,6 +44,7 @@ pub struct ChartSpec {
 /// Kubernetes objects an app can get, one template (and one file per app) each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Resource {
+    ConfigMap,
     ServiceAccount,
     NetworkPolicy,
     Deployment,
@@ -58,6 +59,7 @@ impl Resource {
     /// File name part and template name of the resource.
     pub fn file_stem(self) -> &'static str {
         match self {
+            Resource::ConfigMap => "configmap",
             Resource::ServiceAccount => "serviceaccount",
             Resource::NetworkPolicy => "networkpolicy",
             Resource::Deployment => "deployment",
@@ -67,6 +69,15 @@ impl Resource {
             Resource::Job => "job",
             Resource::CronJob => "cronjob",
         }
+    }
+
+    /// The objects of one app: its type's, plus a ConfigMap when it has configuration.
+    pub fn for_app(app: &App) -> Vec<Resource> {
+        let mut resources = Resource::for_type(app.app_type);
+        if app.config.is_some() {
+            resources.insert(0, Resource::ConfigMap);
+        }
+        resources
     }
 
     /// The resource matrix of the core design.
@@ -165,10 +176,13 @@ pub fn compose(
     }
     for app in &apps {
         let app_context = AppContext { chart: spec, app };
-        for resource in Resource::for_type(app.app_type) {
+        for resource in Resource::for_app(app) {
             let path = format!("templates/{}-{}.yaml", app.name, resource.file_stem());
             chart.add(&path, renderer.render(&format!("{}.yaml", resource.file_stem()), &app_context)?);
         }
+    }
+    for (path, content) in config_files(&apps)? {
+        chart.files.insert(path, content);
     }
     for plan in &ingresses {
         let path = if plan.shared { "templates/ingress.yaml".to_string() } else { format!("templates/{}-ingress.yaml", plan.name) };
@@ -220,6 +234,27 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
         }
     }
     Ok(())
+}
+
+/// The content of every app's config files, at `files/<app>/<name>` in the chart (where the
+/// ConfigMap template reads them with `.Files.Get`).
+fn config_files(apps: &[App]) -> Result<Vec<(PathBuf, String)>, ComposeError> {
+    let mut files = Vec::new();
+    for app in apps {
+        for file in app.config.iter().flat_map(|c| &c.files) {
+            let content = std::fs::read_to_string(&file.source).map_err(|e| ComposeError::InvalidChart {
+                message: format!(
+                    "{} ({}): config file {} ({}) cannot be read as UTF-8 text: {e}",
+                    app.name,
+                    app.target,
+                    file.name,
+                    file.source.display()
+                ),
+            })?;
+            files.push((PathBuf::from(format!("files/{}/{}", app.name, file.name)), content));
+        }
+    }
+    Ok(files)
 }
 
 fn load_environments(files: &[PathBuf], apps: &[App]) -> Result<Vec<Environment>, ComposeError> {

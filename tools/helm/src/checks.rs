@@ -161,6 +161,20 @@ pub fn cidr_port(value: &str) -> Result<(String, u16), String> {
     Ok((cidr.to_string(), self::port(port)?))
 }
 
+/// A ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters.
+pub fn config_key(value: &str) -> Result<(), String> {
+    let valid = !value.is_empty()
+        && value.len() <= 253
+        && value != "."
+        && value != ".."
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{value:?} is not a ConfigMap key (letters, digits, '-', '_', '.')"))
+    }
+}
+
 /// A CronJob schedule: five fields of digits and `*,-/` (names like MON or JAN too), or one
 /// of the macros Kubernetes accepts.
 pub fn cron_schedule(value: &str) -> Result<(), String> {

@@ -27,7 +27,7 @@ pub struct Field {
     pub attr: String,
     /// Place of the value in the metadata JSON.
     pub path: Vec<String>,
-    /// `string`, `int`, `bool`, `string_list`, `string_dict`.
+    /// `string`, `int`, `bool`, `string_list`, `string_dict`, `label_list` (files).
     pub kind: &'static str,
     /// Allowed values of an enumerated string (empty otherwise).
     pub values: Vec<String>,
@@ -115,6 +115,10 @@ fn leaf(path: &[String], property: &Value, resolved: &Value, required: bool) -> 
         .map(|v| v.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default();
     let mut doc = property.get("description").and_then(Value::as_str).unwrap_or_default().replace('\n', " ");
+    // Files come from Bazel labels: the rule maps each to its file name and path.
+    if path == ["config", "files"] {
+        return Ok(Field { attr: path.join("_"), path: path.to_vec(), kind: "label_list", values, required, doc });
+    }
     if path == ["name"] {
         // The rule derives the name from the target when the attribute is unset.
         doc.push_str(" Unset: the target name without a `_metadata` suffix, `_` becoming `-`.");

@@ -77,6 +77,26 @@ pub struct AppMetadata {
     /// Schedule of a cronjob.
     #[serde(default)]
     pub cron: CronMetadata,
+    /// The app's ConfigMap: key/values and files, mounted as a directory or exposed as
+    /// environment variables.
+    #[serde(default)]
+    pub config: ConfigMetadata,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigMetadata {
+    /// Key/values of the ConfigMap (overridable in values.yaml).
+    #[serde(default)]
+    pub data: BTreeMap<String, String>,
+    /// Files of the ConfigMap, each under its file name (Bazel labels; their content is
+    /// shipped in the chart under files/<app>/).
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+    /// Directory the ConfigMap is mounted at (read-only); unset: its keys become
+    /// environment variables.
+    #[serde(default)]
+    pub mount_path: String,
 }
 
 /// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`).

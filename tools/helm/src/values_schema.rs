@@ -123,6 +123,18 @@ fn app(app: &App, mode: IngressMode) -> Value {
     if app.job.is_some() {
         add("job", reference("job", "Job settings."));
     }
+    if app.config.is_some() {
+        add(
+            "config",
+            json!({
+                "description": "The app's ConfigMap key/values.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["data"],
+                "properties": {"data": {"$ref": "#/definitions/env"}}
+            }),
+        );
+    }
     if app.cron.is_some() {
         add("cronJob", reference("cronJob", "Schedule of the CronJob."));
     }

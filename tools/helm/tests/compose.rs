@@ -37,8 +37,26 @@ fn spec() -> ChartSpec {
     }
 }
 
+/// The sample apps' metadata, with `{testdata}` in file paths pointing at testdata/ (the
+/// rule writes paths the composer's action can read; tests run elsewhere). Written once,
+/// before any test reads it.
 fn metadata(names: &[&str]) -> Vec<PathBuf> {
-    names.iter().map(|n| package_dir().join("testdata/apps").join(format!("{n}.json"))).collect()
+    let dir = METADATA_DIR.get_or_init(write_sample_metadata);
+    names.iter().map(|n| dir.path().join(format!("{n}.json"))).collect()
+}
+
+static METADATA_DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+
+fn write_sample_metadata() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let testdata = package_dir().join("testdata");
+    for entry in fs::read_dir(testdata.join("apps")).expect("testdata/apps") {
+        let path = entry.expect("entry").path();
+        let text = fs::read_to_string(&path).expect("read metadata");
+        let name = path.file_name().expect("file name");
+        fs::write(dir.path().join(name), text.replace("{testdata}", &testdata.display().to_string())).expect("write");
+    }
+    dir
 }
 
 fn compose(names: &[&str]) -> Result<helm_composer::chart::Chart, ComposeError> {
@@ -124,12 +142,14 @@ fn every_object_template_is_named_app_resource() {
     assert_eq!(
         names,
         [
+            "migrations-configmap.yaml",
             "migrations-job.yaml",
             "migrations-networkpolicy.yaml",
             "migrations-serviceaccount.yaml",
             "nightly-report-cronjob.yaml",
             "nightly-report-networkpolicy.yaml",
             "nightly-report-serviceaccount.yaml",
+            "processor-configmap.yaml",
             "processor-deployment.yaml",
             "processor-hpa.yaml",
             "processor-networkpolicy.yaml",
@@ -176,6 +196,7 @@ fn ingress_collisions_name_both_apps() {
     let dir = tempfile::tempdir().expect("tempdir");
     let twin = dir.path().join("web-twin.json");
     let web = fs::read_to_string(package_dir().join("testdata/apps/web.json")).expect("read");
+    let _ = &web;
     fs::write(&twin, web.replace("\"name\": \"web\"", "\"name\": \"web-twin\"").replace("//testdata:web_metadata", "//testdata:web_twin_metadata"))
         .expect("write");
     let mut files = metadata(&SAMPLE_APPS);
