@@ -26,6 +26,8 @@ def _helm_environment_impl(ctx):
     }
     if ctx.attr.resource_preset:
         environment["resource_preset"] = ctx.attr.resource_preset
+    if ctx.attr.app_resource_presets:
+        environment["app_resource_presets"] = ctx.attr.app_resource_presets
     out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
     ctx.actions.write(out, json.encode_indent(environment, indent = "  ") + "\n")
     return [DefaultInfo(files = depset([out])), EnvironmentInfo(environment = out, name = environment["name"])]
@@ -35,6 +37,7 @@ helm_environment = rule(
     doc = "One logical environment (dev, staging, prod, ...) of a chart: replica counts, " +
           "autoscalers, network policies, resource preset and Ingress TLS, and where it runs.",
     attrs = {
+        "app_resource_presets": attr.string_dict(doc = "Resource presets of named apps (small, medium, large), over any other preset."),
         "autoscaling": attr.string_list(doc = "Apps whose HorizontalPodAutoscaler is on (off for the others)."),
         "cluster": attr.string(doc = "Physical cluster the environment runs on; environments sharing one are isolated by namespace (clusterMapping in values.yaml)."),
         "env": attr.string(doc = "Environment name (DNS-1123 label); defaults to the target name."),

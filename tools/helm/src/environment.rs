@@ -57,6 +57,9 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
     if !meta.namespace.is_empty() {
         checks::dns_label(&meta.namespace).map_err(|m| invalid(format!("namespace {m}")))?;
     }
+    if let Some(name) = meta.app_resource_presets.keys().find(|n| !apps.iter().any(|a| &a.name == *n)) {
+        return Err(invalid(format!("{name:?} is not an app of this chart")));
+    }
     for name in meta.replicas.keys().chain(&meta.autoscaling) {
         match apps.iter().find(|a| &a.name == name) {
             None => return Err(invalid(format!("{name:?} is not an app of this chart"))),
@@ -79,8 +82,10 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
                 replicas,
                 autoscaling: app.autoscaling.as_ref().map(|_| meta.autoscaling.contains(&app.name)),
                 resources: meta
-                    .resource_preset
-                    .filter(|_| app.resource_preset.is_none())
+                    .app_resource_presets
+                    .get(&app.name)
+                    .copied()
+                    .or(meta.resource_preset.filter(|_| app.resource_preset.is_none()))
                     .map(|preset| Resources::resolve(&app.explicit_resources, preset)),
                 tls_off: !meta.ingress_tls && app.ingress.is_some(),
             })

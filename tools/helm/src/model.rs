@@ -365,6 +365,10 @@ pub struct EnvironmentMetadata {
     /// Resource preset of apps that do not choose their own.
     #[serde(default)]
     pub resource_preset: Option<ResourcePreset>,
+    /// Resource presets of named apps in this environment, over any other preset (an app's
+    /// own quantities still win).
+    #[serde(default)]
+    pub app_resource_presets: BTreeMap<String, ResourcePreset>,
     /// Whether Ingress TLS stays on; false serves plain HTTP (for example in dev).
     #[serde(default = "default_true")]
     pub ingress_tls: bool,
