@@ -10,8 +10,8 @@ use crate::checks;
 use crate::error::ComposeError;
 pub use crate::model::AppType;
 use crate::model::{
-    AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, ConfigMetadata, CronMetadata, HealthMetadata, IngressMetadata, JobMetadata,
-    NetworkPolicyMetadata, PdbMetadata, PullPolicy, ResourcePreset, ResourcesMetadata,
+    AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, ConfigMetadata, CronMetadata, HealthMetadata, IngressMetadata,
+    JobMetadata, NetworkPolicyMetadata, PdbMetadata, PullPolicy, ResourcePreset, ResourcesMetadata,
 };
 
 const DEFAULT_API_REPLICAS: u32 = 2;
@@ -203,6 +203,16 @@ impl Origin<'_> {
     fn check<T>(&self, field: &str, result: Result<T, String>) -> Result<T, ComposeError> {
         result.map_err(|message| self.error(field, message))
     }
+
+    /// A whole number of at least `minimum`, or `default` when unset.
+    fn count(&self, field: &str, value: Option<i64>, default: u32, minimum: u32) -> Result<u32, ComposeError> {
+        value.map_or(Ok(default), |v| {
+            u32::try_from(v)
+                .ok()
+                .filter(|v| *v >= minimum)
+                .ok_or_else(|| self.error(field, format!("{v} must be at least {minimum}")))
+        })
+    }
 }
 
 impl App {
@@ -341,7 +351,10 @@ impl Resources {
                 cpu: pick(&explicit.cpu_request, cpu_request),
                 memory: pick(&explicit.memory_request, memory_request),
             },
-            limits: Quantities { cpu: pick(&explicit.cpu_limit, cpu_limit), memory: pick(&explicit.memory_limit, memory_limit) },
+            limits: Quantities {
+                cpu: pick(&explicit.cpu_limit, cpu_limit),
+                memory: pick(&explicit.memory_limit, memory_limit),
+            },
         }
     }
 }
@@ -357,13 +370,7 @@ impl App {
 
 fn replicas(meta: &AppMetadata, app_type: AppType, origin: &Origin) -> Result<u32, ComposeError> {
     let default = if app_type.is_api() { DEFAULT_API_REPLICAS } else { DEFAULT_WORKER_REPLICAS };
-    match meta.replicas {
-        None => Ok(default),
-        Some(n) => u32::try_from(n)
-            .ok()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| origin.error("replicas", format!("{n} must be at least 1"))),
-    }
+    origin.count("replicas", meta.replicas, default, 1)
 }
 
 fn autoscaling(
@@ -379,24 +386,19 @@ fn autoscaling(
             Err(origin.error("autoscaling", "is only meaningful for a long-running app, not a job"))
         };
     }
-    let count = |field: &str, value: Option<i64>, default: u32| -> Result<u32, ComposeError> {
-        value.map_or(Ok(default), |v| {
-            u32::try_from(v).ok().filter(|v| *v >= 1).ok_or_else(|| origin.error(field, format!("{v} must be at least 1")))
-        })
-    };
     let percent = |field: &str, value: i64| -> Result<u32, ComposeError> {
         u32::try_from(value)
             .ok()
             .filter(|v| (1..=100).contains(v))
             .ok_or_else(|| origin.error(field, format!("{value} is not a percentage from 1 to 100")))
     };
-    let min_replicas = count("autoscaling.min_replicas", meta.min_replicas, replicas)?;
-    let max_replicas = count("autoscaling.max_replicas", meta.max_replicas, DEFAULT_MAX_REPLICAS.max(min_replicas))?;
+    let min_replicas = origin.count("autoscaling.min_replicas", meta.min_replicas, replicas, 1)?;
+    let max_replicas =
+        origin.count("autoscaling.max_replicas", meta.max_replicas, DEFAULT_MAX_REPLICAS.max(min_replicas), 1)?;
     if max_replicas < min_replicas {
-        return Err(origin.error(
-            "autoscaling.max_replicas",
-            format!("{max_replicas} is below min_replicas {min_replicas}"),
-        ));
+        return Err(
+            origin.error("autoscaling.max_replicas", format!("{max_replicas} is below min_replicas {min_replicas}"))
+        );
     }
     Ok(Some(Autoscaling {
         enabled: meta.enabled,
@@ -412,7 +414,11 @@ fn autoscaling(
     }))
 }
 
-fn disruption_budget(meta: &PdbMetadata, app_type: AppType, origin: &Origin) -> Result<Option<DisruptionBudget>, ComposeError> {
+fn disruption_budget(
+    meta: &PdbMetadata,
+    app_type: AppType,
+    origin: &Origin,
+) -> Result<Option<DisruptionBudget>, ComposeError> {
     if !app_type.is_long_running() {
         return if *meta == PdbMetadata::default() {
             Ok(None)
@@ -437,7 +443,9 @@ fn probes(
     origin: &Origin,
 ) -> Result<Option<Probes>, ComposeError> {
     let or_default = |path: &str, default: &str| if path.is_empty() { default.to_string() } else { path.to_string() };
-    for (field, path) in [("health.liveness_path", &health.liveness_path), ("health.readiness_path", &health.readiness_path)] {
+    for (field, path) in
+        [("health.liveness_path", &health.liveness_path), ("health.readiness_path", &health.readiness_path)]
+    {
         if !path.is_empty() && !path.starts_with('/') {
             return Err(origin.error(field, format!("{path:?} must start with '/'")));
         }
@@ -543,11 +551,6 @@ fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<
         }
         return Ok(None);
     }
-    let non_negative = |field: &str, value: Option<i64>, default: u32| -> Result<u32, ComposeError> {
-        value.map_or(Ok(default), |v| {
-            u32::try_from(v).map_err(|_| origin.error(field, format!("{v} must be zero or more")))
-        })
-    };
     // A scheduled run is not part of installing the release: a cronjob is never a hook.
     let hook = match (app_type, meta.hook.as_str()) {
         (AppType::Cronjob, "" | "none") => String::new(),
@@ -555,15 +558,16 @@ fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<
         _ => job_hook(&meta.hook, origin)?,
     };
     Ok(Some(Job {
-        backoff_limit: non_negative("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT)?,
-        ttl_seconds_after_finished: non_negative(
+        backoff_limit: origin.count("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT, 0)?,
+        ttl_seconds_after_finished: origin.count(
             "job.ttl_seconds_after_finished",
             meta.ttl_seconds_after_finished,
             DEFAULT_JOB_TTL_SECONDS,
+            0,
         )?,
         active_deadline_seconds: meta
             .active_deadline_seconds
-            .map(|v| non_negative("job.active_deadline_seconds", Some(v), 0))
+            .map(|v| origin.count("job.active_deadline_seconds", Some(v), 0, 1))
             .transpose()?,
         hook,
     }))
@@ -580,7 +584,10 @@ fn config(meta: &ConfigMetadata, origin: &Origin) -> Result<Option<Config>, Comp
     for key in meta.data.keys().chain(meta.files.keys()) {
         origin.check("config", checks::config_key(key))?;
         if as_env {
-            origin.check("config", checks::env_name(key).map_err(|m| format!("{m}; set config_mount_path to mount it as a file")))?;
+            origin.check(
+                "config",
+                checks::env_name(key).map_err(|m| format!("{m}; set config_mount_path to mount it as a file")),
+            )?;
         }
         if meta.data.contains_key(key) && meta.files.contains_key(key) {
             return Err(origin.error("config", format!("{key:?} is both a data key and a file name")));
@@ -615,15 +622,27 @@ fn cron(meta: &CronMetadata, app_type: AppType, origin: &Origin) -> Result<Optio
         return Err(origin.error("cron.schedule", "is required for a cronjob"));
     }
     origin.check("cron.schedule", checks::cron_schedule(&meta.schedule))?;
-    let count = |field: &str, value: Option<i64>, default: u32| -> Result<u32, ComposeError> {
-        value.map_or(Ok(default), |v| u32::try_from(v).map_err(|_| origin.error(field, format!("{v} must be zero or more"))))
-    };
     Ok(Some(Cron {
         schedule: meta.schedule.clone(),
         concurrency_policy: meta.concurrency_policy.unwrap_or_default(),
-        starting_deadline_seconds: count("cron.starting_deadline_seconds", meta.starting_deadline_seconds, 300)?,
-        successful_jobs_history_limit: count("cron.successful_jobs_history_limit", meta.successful_jobs_history_limit, 3)?,
-        failed_jobs_history_limit: count("cron.failed_jobs_history_limit", meta.failed_jobs_history_limit, 3)?,
+        starting_deadline_seconds: origin.count(
+            "cron.starting_deadline_seconds",
+            meta.starting_deadline_seconds,
+            300,
+            0,
+        )?,
+        successful_jobs_history_limit: origin.count(
+            "cron.successful_jobs_history_limit",
+            meta.successful_jobs_history_limit,
+            3,
+            0,
+        )?,
+        failed_jobs_history_limit: origin.count(
+            "cron.failed_jobs_history_limit",
+            meta.failed_jobs_history_limit,
+            3,
+            0,
+        )?,
     }))
 }
 
@@ -637,10 +656,7 @@ fn job_hook(value: &str, origin: &Origin) -> Result<String, ComposeError> {
     }
     let phases: Vec<&str> = value.split(',').map(str::trim).collect();
     if let Some(bad) = phases.iter().find(|p| !HOOK_PHASES.contains(p)) {
-        return Err(origin.error(
-            "job.hook",
-            format!("{bad:?} is not one of {} (or \"none\")", HOOK_PHASES.join(", ")),
-        ));
+        return Err(origin.error("job.hook", format!("{bad:?} is not one of {} (or \"none\")", HOOK_PHASES.join(", "))));
     }
     Ok(phases.join(","))
 }
@@ -654,7 +670,9 @@ mod tests {
     }
 
     fn api() -> AppMetadata {
-        metadata(r#"{"name": "status-api", "target": "//x:status_api_metadata", "image": {"repository": "ghcr.io/x/status", "tag": "1.0"}, "port": 8080}"#)
+        metadata(
+            r#"{"name": "status-api", "target": "//x:status_api_metadata", "image": {"repository": "ghcr.io/x/status", "tag": "1.0"}, "port": 8080}"#,
+        )
     }
 
     fn error_of(meta: &AppMetadata) -> String {
@@ -781,7 +799,9 @@ mod tests {
 
     #[test]
     fn cronjobs_need_a_valid_schedule_and_are_never_hooks() {
-        let meta = metadata(r#"{"name": "nightly", "app_type": "cronjob", "image": {"repository": "r", "tag": "1"}, "cron": {"schedule": "0 3 * * *"}}"#);
+        let meta = metadata(
+            r#"{"name": "nightly", "app_type": "cronjob", "image": {"repository": "r", "tag": "1"}, "cron": {"schedule": "0 3 * * *"}}"#,
+        );
         let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
         assert_eq!(app.job.expect("job settings").hook, "");
         assert_eq!(app.cron.expect("cron settings").concurrency_policy, ConcurrencyPolicy::Forbid);

@@ -88,7 +88,9 @@ impl Resource {
             AppType::ExternalApi | AppType::InternalApi => {
                 vec![ServiceAccount, NetworkPolicy, Deployment, Service, PodDisruptionBudget, HorizontalPodAutoscaler]
             }
-            AppType::Worker => vec![ServiceAccount, NetworkPolicy, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler],
+            AppType::Worker => {
+                vec![ServiceAccount, NetworkPolicy, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler]
+            }
             AppType::Job => vec![ServiceAccount, NetworkPolicy, Job],
             AppType::Cronjob => vec![ServiceAccount, NetworkPolicy, CronJob],
         }
@@ -185,7 +187,11 @@ pub fn compose(
         chart.files.insert(path, content);
     }
     for plan in &ingresses {
-        let path = if plan.shared { "templates/ingress.yaml".to_string() } else { format!("templates/{}-ingress.yaml", plan.name) };
+        let path = if plan.shared {
+            "templates/ingress.yaml".to_string()
+        } else {
+            format!("templates/{}-ingress.yaml", plan.name)
+        };
         chart.add(&path, renderer.render("ingress.yaml", &IngressContext { chart: spec, ingress: plan })?);
     }
     Ok(chart)
@@ -198,7 +204,8 @@ impl Chart {
 }
 
 fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
-    let invalid = |what: &str, message: String| ComposeError::InvalidChart { message: format!("chart {what}: {message}") };
+    let invalid =
+        |what: &str, message: String| ComposeError::InvalidChart { message: format!("chart {what}: {message}") };
     checks::dns_label(&spec.name).map_err(|m| invalid("name", format!("{:?} {m}", spec.name)))?;
     checks::semver(&spec.version).map_err(|m| invalid("version", m))?;
     if spec.app_version.is_empty() {
@@ -218,10 +225,7 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
     for pair in apps.windows(2) {
         if pair[0].name == pair[1].name {
             return Err(ComposeError::InvalidChart {
-                message: format!(
-                    "two apps are named {:?}: {} and {}",
-                    pair[0].name, pair[0].target, pair[1].target
-                ),
+                message: format!("two apps are named {:?}: {} and {}", pair[0].name, pair[0].target, pair[1].target),
             });
         }
     }
@@ -275,7 +279,8 @@ fn check_network_references(apps: &[App]) -> Result<(), ComposeError> {
     let find = |name: &str| apps.iter().find(|a| a.name == name);
     for app in apps {
         let policy = &app.network_policy;
-        for (field, peers) in [("allow_from_apps", &policy.allow_from_apps), ("egress_to_apps", &policy.egress_to_apps)] {
+        for (field, peers) in [("allow_from_apps", &policy.allow_from_apps), ("egress_to_apps", &policy.egress_to_apps)]
+        {
             for peer in peers {
                 let invalid = |why: &str| ComposeError::InvalidChart {
                     message: format!("{} ({}): network_policy.{field}: {:?} {why}", app.name, app.target, peer.name),

@@ -40,7 +40,8 @@ pub fn semver(value: &str) -> Result<(), String> {
     let (core, _build) = value.split_once('+').unwrap_or((value, ""));
     let (core, _pre) = core.split_once('-').unwrap_or((core, ""));
     let parts: Vec<&str> = core.split('.').collect();
-    let numeric = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
+    let numeric =
+        |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
     if parts.len() == 3 && parts.iter().all(numeric) {
         Ok(())
     } else {
@@ -130,10 +131,7 @@ pub fn env_name(value: &str) -> Result<(), String> {
 
 /// A TCP port number.
 pub fn port(value: i64) -> Result<u16, String> {
-    u16::try_from(value)
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("{value} is out of range 1-65535"))
+    u16::try_from(value).ok().filter(|p| *p > 0).ok_or_else(|| format!("{value} is out of range 1-65535"))
 }
 
 /// A Kubernetes IntOrString count: a whole number, or a percentage such as "50%".

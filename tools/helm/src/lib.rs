@@ -5,8 +5,8 @@
 
 pub mod app;
 pub mod chart;
-pub mod environment;
 pub mod checks;
+pub mod environment;
 pub mod error;
 pub mod ingress;
 pub mod metadata_schema;
@@ -32,8 +32,11 @@ pub fn load_app(path: &Path) -> Result<App, ComposeError> {
         serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata { path: path.into(), source })?;
     // The target is read first so that a schema error can name it.
     let target = json.get("target").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-    let metadata: AppMetadata = serde_json::from_value(json)
-        .map_err(|source| ComposeError::InvalidMetadata { path: path.into(), target, source })?;
+    let metadata: AppMetadata = serde_json::from_value(json).map_err(|source| ComposeError::InvalidMetadata {
+        path: path.into(),
+        target,
+        source,
+    })?;
     App::from_metadata(&metadata, path)
 }
 

@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Writes a complete chart directory from app metadata JSON files.
-    Generate(GenerateArgs),
+    Generate(Box<GenerateArgs>),
     /// Prints what follows from the app metadata schema: its JSON schema, the Starlark
     /// attribute table of `app_metadata`, or the reference docs.
     Metadata(MetadataArgs),
@@ -85,7 +85,7 @@ struct GenerateArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate(args) => generate(args),
+        Command::Generate(args) => generate(*args),
         Command::Metadata(args) => metadata(args),
     };
     match result {

@@ -79,9 +79,10 @@ fn collect(
 /// Follows `$ref` and `anyOf: [$ref, null]` (an optional enum) to the definition.
 fn resolve(property: &Value, defs: &Map<String, Value>) -> Value {
     let reference = property.get("$ref").or_else(|| {
-        property.get("anyOf").and_then(Value::as_array).and_then(|alternatives| {
-            alternatives.iter().find_map(|a| a.get("$ref"))
-        })
+        property
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .and_then(|alternatives| alternatives.iter().find_map(|a| a.get("$ref")))
     });
     reference
         .and_then(Value::as_str)

@@ -13,10 +13,8 @@ pub fn write_chart(chart: &Chart, destination: &Path) -> Result<(), ComposeError
         _ => Path::new("."),
     };
     fs::create_dir_all(parent).map_err(|e| ComposeError::io(parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".chart-")
-        .tempdir_in(parent)
-        .map_err(|e| ComposeError::io(parent, e))?;
+    let staging =
+        tempfile::Builder::new().prefix(".chart-").tempdir_in(parent).map_err(|e| ComposeError::io(parent, e))?;
     for (relative, content) in &chart.files {
         let path = staging.path().join(relative);
         if let Some(dir) = path.parent() {

@@ -84,7 +84,9 @@ fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, o
 
 /// `{{plus a b}}`: the sum of two whole numbers (for indentation widths).
 fn plus_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
-    let number = |i: usize| h.param(i).and_then(|p| p.value().as_u64()).ok_or(RenderErrorReason::ParamNotFoundForIndex("plus", i));
+    let number = |i: usize| {
+        h.param(i).and_then(|p| p.value().as_u64()).ok_or(RenderErrorReason::ParamNotFoundForIndex("plus", i))
+    };
     out.write(&(number(0)? + number(1)?).to_string())?;
     Ok(())
 }

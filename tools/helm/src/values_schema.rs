@@ -59,7 +59,8 @@ pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool) -> Value
             }
         }),
     );
-    let app_schemas: Map<String, Value> = apps.iter().map(|a| (a.values_key.clone(), app(a, spec.ingress_mode))).collect();
+    let app_schemas: Map<String, Value> =
+        apps.iter().map(|a| (a.values_key.clone(), app(a, spec.ingress_mode))).collect();
     let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
     properties.insert(
         "apps".into(),
@@ -99,7 +100,10 @@ fn app(app: &App, mode: IngressMode) -> Value {
     if app.app_type.is_long_running() {
         add("replicas", json!({"description": "Number of pods.", "type": "integer", "minimum": 0}));
         add("pdb", reference("pdb", "PodDisruptionBudget, rendered only when it can be satisfied."));
-        add("autoscaling", reference("autoscaling", "HorizontalPodAutoscaler; while enabled, the Deployment sets no replicas."));
+        add(
+            "autoscaling",
+            reference("autoscaling", "HorizontalPodAutoscaler; while enabled, the Deployment sets no replicas."),
+        );
     }
     add("command", reference("stringList", "Entrypoint; empty keeps the image's own."));
     add("args", reference("stringList", "Arguments of the entrypoint."));
@@ -328,10 +332,9 @@ mod tests {
             ingress_mode: IngressMode::Single,
             resource_preset: None,
         };
-        let api: crate::model::AppMetadata = serde_json::from_str(
-            r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#,
-        )
-        .expect("parses");
+        let api: crate::model::AppMetadata =
+            serde_json::from_str(r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#)
+                .expect("parses");
         let job: crate::model::AppMetadata =
             serde_json::from_str(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#)
                 .expect("parses");

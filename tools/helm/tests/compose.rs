@@ -197,21 +197,29 @@ fn ingress_collisions_name_both_apps() {
     let twin = dir.path().join("web-twin.json");
     let web = fs::read_to_string(package_dir().join("testdata/apps/web.json")).expect("read");
     let _ = &web;
-    fs::write(&twin, web.replace("\"name\": \"web\"", "\"name\": \"web-twin\"").replace("//testdata:web_metadata", "//testdata:web_twin_metadata"))
-        .expect("write");
+    fs::write(
+        &twin,
+        web.replace("\"name\": \"web\"", "\"name\": \"web-twin\"")
+            .replace("//testdata:web_metadata", "//testdata:web_twin_metadata"),
+    )
+    .expect("write");
     let mut files = metadata(&SAMPLE_APPS);
     files.push(twin);
     let error = compose_files(&spec(), &files, &[], &package_dir().join("templates")).expect_err("must fail");
     let message = error.to_string();
     assert!(message.contains("ingress collision"), "{message}");
-    assert!(message.contains("//testdata:web_metadata") && message.contains("//testdata:web_twin_metadata"), "{message}");
+    assert!(
+        message.contains("//testdata:web_metadata") && message.contains("//testdata:web_twin_metadata"),
+        "{message}"
+    );
 }
 
 #[test]
 fn per_app_mode_gives_each_external_api_its_ingress() {
     let mut per_app = spec();
     per_app.ingress_mode = IngressMode::PerApp;
-    let chart = compose_files(&per_app, &metadata(&SAMPLE_APPS), &[], &package_dir().join("templates")).expect("composes");
+    let chart =
+        compose_files(&per_app, &metadata(&SAMPLE_APPS), &[], &package_dir().join("templates")).expect("composes");
     assert!(chart.files.contains_key(Path::new("templates/web-ingress.yaml")));
     assert!(!chart.files.contains_key(Path::new("templates/ingress.yaml")));
     let single = compose(&SAMPLE_APPS).expect("composes");

@@ -10,7 +10,8 @@ use helm_composer::metadata_schema::{self, CODEGEN_DIR, MARKDOWN_TEMPLATE, STARL
 /// The workspace root in the source tree (cargo) or in the test's runfiles (Bazel).
 fn workspace_dir() -> PathBuf {
     if let Ok(runfiles) = runfiles::Runfiles::create() {
-        if let Some(dir) = runfiles.rlocation("_main").filter(|d| d.join("rules/private/metadata_fields.bzl").is_file()) {
+        if let Some(dir) = runfiles.rlocation("_main").filter(|d| d.join("rules/private/metadata_fields.bzl").is_file())
+        {
             return dir;
         }
     }
@@ -19,8 +20,8 @@ fn workspace_dir() -> PathBuf {
 
 fn check_generated(template: &str, checked_in: &str) {
     let root = workspace_dir();
-    let generated = metadata_schema::generate(&root.join("tools/helm/templates").join(CODEGEN_DIR), template)
-        .expect("generates");
+    let generated =
+        metadata_schema::generate(&root.join("tools/helm/templates").join(CODEGEN_DIR), template).expect("generates");
     let path = root.join(checked_in);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         fs::write(&path, &generated).expect("writes");

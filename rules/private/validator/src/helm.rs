@@ -40,7 +40,12 @@ impl Helm {
     }
 
     /// `helm lint --strict`: every finding of warning level or above.
-    pub fn lint(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<Vec<Finding>, ValidateError> {
+    pub fn lint(
+        &self,
+        chart: &Path,
+        values: Option<&Path>,
+        options: &RenderOptions,
+    ) -> Result<Vec<Finding>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
                 let values = values_json(sdk, values, options)?;
@@ -62,12 +67,23 @@ impl Helm {
                 // `errors` repeats the messages' texts; keep only what they do not already say.
                 let unseen: Vec<String> =
                     report.errors.into_iter().filter(|e| !findings.iter().any(|f| e.contains(&f.message))).collect();
-                findings.extend(unseen.into_iter().map(|e| Finding { severity: "ERROR", path: String::new(), message: e }));
+                findings.extend(unseen.into_iter().map(|e| Finding {
+                    severity: "ERROR",
+                    path: String::new(),
+                    message: e,
+                }));
                 Ok(findings)
             }
             Helm::Binary(helm) => {
                 let mut command = Command::new(helm);
-                command.args(["lint", "--strict", "--namespace", options.namespace, "--kube-version", options.kube_version]);
+                command.args([
+                    "lint",
+                    "--strict",
+                    "--namespace",
+                    options.namespace,
+                    "--kube-version",
+                    options.kube_version,
+                ]);
                 add_value_args(&mut command, values, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if output.status.success() {
@@ -84,7 +100,12 @@ impl Helm {
     }
 
     /// Renders as `helm template` does: template path -> manifest text.
-    pub fn render(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<BTreeMap<String, String>, ValidateError> {
+    pub fn render(
+        &self,
+        chart: &Path,
+        values: Option<&Path>,
+        options: &RenderOptions,
+    ) -> Result<BTreeMap<String, String>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
                 let values = values_json(sdk, values, options)?;
@@ -96,7 +117,14 @@ impl Helm {
             }
             Helm::Binary(helm) => {
                 let mut command = Command::new(helm);
-                command.args(["template", options.release, "--namespace", options.namespace, "--kube-version", options.kube_version]);
+                command.args([
+                    "template",
+                    options.release,
+                    "--namespace",
+                    options.namespace,
+                    "--kube-version",
+                    options.kube_version,
+                ]);
                 add_value_args(&mut command, values, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if !output.status.success() {
@@ -106,7 +134,6 @@ impl Helm {
             }
         }
     }
-
 }
 
 fn add_value_args(command: &mut Command, values: Option<&Path>, options: &RenderOptions) {
@@ -159,11 +186,7 @@ mod tests {
 fn split_by_source(stream: &str) -> BTreeMap<String, String> {
     let mut manifests: BTreeMap<String, String> = BTreeMap::new();
     for document in stream.split("\n---") {
-        let source = document
-            .lines()
-            .find_map(|l| l.strip_prefix("# Source: "))
-            .unwrap_or("(unknown)")
-            .to_string();
+        let source = document.lines().find_map(|l| l.strip_prefix("# Source: ")).unwrap_or("(unknown)").to_string();
         let entry = manifests.entry(source).or_default();
         entry.push_str("\n---\n");
         entry.push_str(document);

@@ -108,6 +108,9 @@ mod tests {
         assert_eq!(schema_file_name("apps/v1", "Deployment"), "deployment-apps-v1.json");
         assert_eq!(schema_file_name("v1", "Service"), "service-v1.json");
         assert_eq!(schema_file_name("networking.k8s.io/v1", "Ingress"), "ingress-networking-v1.json");
-        assert_eq!(schema_file_name("autoscaling/v2", "HorizontalPodAutoscaler"), "horizontalpodautoscaler-autoscaling-v2.json");
+        assert_eq!(
+            schema_file_name("autoscaling/v2", "HorizontalPodAutoscaler"),
+            "horizontalpodautoscaler-autoscaling-v2.json"
+        );
     }
 }

@@ -143,7 +143,8 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
             Err(_) => v.display().to_string(),
         });
         problems += lint(&helm, &chart, values, &options, &label)?;
-        let (render_problems, objects) = render_and_validate(&helm, &chart, values, &options, &mut schemas, &label, args.show)?;
+        let (render_problems, objects) =
+            render_and_validate(&helm, &chart, values, &options, &mut schemas, &label, args.show)?;
         problems += render_problems + expectations.check(&objects, &label);
         if args.policy {
             problems += check_policy(&objects, &label);
@@ -155,7 +156,8 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
 /// Helm writes caches and config under $HOME; keep it in a directory of its own.
 fn isolate_helm_home() -> Result<tempfile::TempDir, ValidateError> {
     let base = std::env::var_os("TEST_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let home = tempfile::Builder::new().prefix("helm-home").tempdir_in(&base).map_err(|e| ValidateError::io(&base, e))?;
+    let home =
+        tempfile::Builder::new().prefix("helm-home").tempdir_in(&base).map_err(|e| ValidateError::io(&base, e))?;
     for (variable, dir) in [("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data")] {
         // Set before the Go runtime starts (the library is loaded afterwards) and while
         // this process has a single thread.
@@ -170,9 +172,7 @@ fn environment_files(chart: &Path) -> Result<Vec<PathBuf>, ValidateError> {
         .map_err(|e| ValidateError::io(chart, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("values-") && n.ends_with(".yaml"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("values-") && n.ends_with(".yaml"))
         })
         .collect();
     files.sort();
@@ -187,7 +187,13 @@ fn resolve_chart_dir(chart: &Path) -> Result<PathBuf, ValidateError> {
     Ok(real.parent().map_or_else(|| chart.to_path_buf(), Path::to_path_buf))
 }
 
-fn lint(helm: &Helm, chart: &Path, values: Option<&Path>, options: &RenderOptions, label: &str) -> Result<usize, ValidateError> {
+fn lint(
+    helm: &Helm,
+    chart: &Path,
+    values: Option<&Path>,
+    options: &RenderOptions,
+    label: &str,
+) -> Result<usize, ValidateError> {
     let findings = helm.lint(chart, values, options)?;
     println!("==> helm lint --strict ({label}): {} finding(s)", findings.len());
     for finding in &findings {
@@ -304,12 +310,19 @@ impl Expectations {
                 actual == Some(expected)
             };
             if !met {
-                println!("[ERROR] expected ({label}): {object} {pointer} = {expected}, got {}", actual.map_or("nothing".into(), Value::to_string));
+                println!(
+                    "[ERROR] expected ({label}): {object} {pointer} = {expected}, got {}",
+                    actual.map_or("nothing".into(), Value::to_string)
+                );
                 problems += 1;
             }
         }
         if problems == 0 && !(self.objects.is_empty() && self.values.is_empty()) {
-            println!("==> expectations ({label}): {} object(s) and {} value(s) as expected", self.objects.len(), self.values.len());
+            println!(
+                "==> expectations ({label}): {} object(s) and {} value(s) as expected",
+                self.objects.len(),
+                self.values.len()
+            );
         }
         problems
     }

@@ -33,7 +33,11 @@ fn pod_spec(object: &Value) -> Option<&Value> {
 }
 
 fn pod_labels(object: &Value) -> Option<&serde_json::Map<String, Value>> {
-    let path = if kind(object) == "CronJob" { "/spec/jobTemplate/spec/template/metadata/labels" } else { "/spec/template/metadata/labels" };
+    let path = if kind(object) == "CronJob" {
+        "/spec/jobTemplate/spec/template/metadata/labels"
+    } else {
+        "/spec/template/metadata/labels"
+    };
     object.pointer(path).and_then(Value::as_object)
 }
 
@@ -43,7 +47,10 @@ fn check_pod(name: &str, pod: &Value, findings: &mut Vec<String>) {
             findings.push(format!("{name}: {what}"));
         }
     };
-    require(pod.pointer("/securityContext/runAsNonRoot") == Some(&Value::Bool(true)), "pod must set runAsNonRoot: true");
+    require(
+        pod.pointer("/securityContext/runAsNonRoot") == Some(&Value::Bool(true)),
+        "pod must set runAsNonRoot: true",
+    );
     require(
         pod.pointer("/securityContext/runAsUser").and_then(Value::as_u64).is_some_and(|u| u > 10000),
         "pod must run as a UID above 10000",
@@ -68,14 +75,23 @@ fn check_container(name: &str, container: &Value, findings: &mut Vec<String>) {
             findings.push(format!("{name}: {what}"));
         }
     };
-    for path in ["/resources/requests/cpu", "/resources/requests/memory", "/resources/limits/cpu", "/resources/limits/memory"] {
+    for path in
+        ["/resources/requests/cpu", "/resources/requests/memory", "/resources/limits/cpu", "/resources/limits/memory"]
+    {
         require(container.pointer(path).is_some(), &format!("missing {}", &path[1..].replace('/', ".")));
     }
     let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
-    require(image.contains('@') || (image.rsplit('/').next().is_some_and(|last| last.contains(':')) && !image.ends_with(":latest")), "image needs an explicit tag (not latest) or digest");
+    require(
+        image.contains('@')
+            || (image.rsplit('/').next().is_some_and(|last| last.contains(':')) && !image.ends_with(":latest")),
+        "image needs an explicit tag (not latest) or digest",
+    );
     require(container.get("imagePullPolicy").is_some(), "imagePullPolicy must be stated");
     let security = |field: &str| container.pointer(&format!("/securityContext/{field}"));
-    require(security("allowPrivilegeEscalation") == Some(&Value::Bool(false)), "allowPrivilegeEscalation must be false");
+    require(
+        security("allowPrivilegeEscalation") == Some(&Value::Bool(false)),
+        "allowPrivilegeEscalation must be false",
+    );
     require(security("privileged") == Some(&Value::Bool(false)), "privileged must be false");
     require(security("readOnlyRootFilesystem") == Some(&Value::Bool(true)), "readOnlyRootFilesystem must be true");
     require(
@@ -113,13 +129,19 @@ fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, V
     }
     if let Some(min) = budget.and_then(|b| b.pointer("/spec/minAvailable")).and_then(Value::as_u64) {
         if min >= pods {
-            findings.push(format!("{name}: PodDisruptionBudget minAvailable {min} can never be satisfied by {pods} pods"));
+            findings
+                .push(format!("{name}: PodDisruptionBudget minAvailable {min} can never be satisfied by {pods} pods"));
         }
     }
 }
 
 /// When the run renders NetworkPolicies, every pod must be selected by one.
-fn check_network_policy_covers(name: &str, workload: &Value, objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+fn check_network_policy_covers(
+    name: &str,
+    workload: &Value,
+    objects: &BTreeMap<String, Value>,
+    findings: &mut Vec<String>,
+) {
     let policies: Vec<&Value> = objects.values().filter(|o| kind(o) == "NetworkPolicy").collect();
     if policies.is_empty() {
         return;
@@ -182,8 +204,14 @@ mod tests {
     fn findings_name_the_object_and_the_rule() {
         let objects = BTreeMap::from([("Deployment/a".to_string(), deployment(2, false))]);
         let findings = check(&objects);
-        assert!(findings.contains(&"Deployment/a container a: readOnlyRootFilesystem must be true".to_string()), "{findings:?}");
-        assert!(findings.contains(&"Deployment/a: runs 2 pods but has no PodDisruptionBudget".to_string()), "{findings:?}");
+        assert!(
+            findings.contains(&"Deployment/a container a: readOnlyRootFilesystem must be true".to_string()),
+            "{findings:?}"
+        );
+        assert!(
+            findings.contains(&"Deployment/a: runs 2 pods but has no PodDisruptionBudget".to_string()),
+            "{findings:?}"
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::error::ValidateError;
 
 type Status = i32;
 type Handle = u64;
-type LintFn = unsafe extern "C" fn(*const c_char, *const c_char, *const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
+type LintFn =
+    unsafe extern "C" fn(*const c_char, *const c_char, *const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
 type LoadFn = unsafe extern "C" fn(*const c_char, *mut Handle, *mut *mut c_char) -> Status;
 type RenderFn =
     unsafe extern "C" fn(Handle, *const c_char, *const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
@@ -66,7 +67,12 @@ impl HelmSdk {
     }
 
     /// `helm lint` with the given values (JSON) and options (JSON, e.g. strict, kube_version).
-    pub fn lint(&self, chart: &Path, values: &serde_json::Value, options: &serde_json::Value) -> Result<LintReport, ValidateError> {
+    pub fn lint(
+        &self,
+        chart: &Path,
+        values: &serde_json::Value,
+        options: &serde_json::Value,
+    ) -> Result<LintReport, ValidateError> {
         let lint: LintFn = self.symbol(b"helm_lint_run_opts\0")?;
         let chart = c_string(&chart.to_string_lossy())?;
         let values = c_string(&values.to_string())?;
