@@ -1,4 +1,4 @@
-"""`chart_validate_test`: real Helm lint --strict and render, then Kubernetes schema validation."""
+"""`chart_validate_test`: real Helm lint --strict and render, Kubernetes schema validation, policy checks."""
 
 load("//rules:providers.bzl", "HelmChartInfo")
 
