@@ -9,13 +9,16 @@ use serde_json::Value;
 /// Checks every object of one render run and returns the findings.
 pub fn check(objects: &BTreeMap<String, Value>) -> Vec<String> {
     let mut findings = Vec::new();
+    let policies: Vec<&Value> = objects.values().filter(|o| kind(o) == "NetworkPolicy").collect();
     for (name, object) in objects {
-        let Some(pod) = pod_spec(object) else { continue };
-        check_pod(name, pod, &mut findings);
+        let Some(template) = pod_template(object) else { continue };
+        if let Some(pod) = template.get("spec") {
+            check_pod(name, pod, &mut findings);
+        }
         if kind(object) == "Deployment" {
             check_deployment(name, object, objects, &mut findings);
         }
-        check_network_policy_covers(name, object, objects, &mut findings);
+        check_network_policy_covers(name, template, &policies, &mut findings);
     }
     findings
 }
@@ -24,21 +27,13 @@ fn kind(object: &Value) -> &str {
     object.get("kind").and_then(Value::as_str).unwrap_or_default()
 }
 
-fn pod_spec(object: &Value) -> Option<&Value> {
+/// The pod template of a workload (metadata and spec), wherever its kind keeps it.
+fn pod_template(object: &Value) -> Option<&Value> {
     match kind(object) {
-        "Deployment" | "Job" | "StatefulSet" | "DaemonSet" => object.pointer("/spec/template/spec"),
-        "CronJob" => object.pointer("/spec/jobTemplate/spec/template/spec"),
+        "Deployment" | "Job" | "StatefulSet" | "DaemonSet" => object.pointer("/spec/template"),
+        "CronJob" => object.pointer("/spec/jobTemplate/spec/template"),
         _ => None,
     }
-}
-
-fn pod_labels(object: &Value) -> Option<&serde_json::Map<String, Value>> {
-    let path = if kind(object) == "CronJob" {
-        "/spec/jobTemplate/spec/template/metadata/labels"
-    } else {
-        "/spec/template/metadata/labels"
-    };
-    object.pointer(path).and_then(Value::as_object)
 }
 
 fn check_pod(name: &str, pod: &Value, findings: &mut Vec<String>) {
@@ -136,17 +131,11 @@ fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, V
 }
 
 /// When the run renders NetworkPolicies, every pod must be selected by one.
-fn check_network_policy_covers(
-    name: &str,
-    workload: &Value,
-    objects: &BTreeMap<String, Value>,
-    findings: &mut Vec<String>,
-) {
-    let policies: Vec<&Value> = objects.values().filter(|o| kind(o) == "NetworkPolicy").collect();
+fn check_network_policy_covers(name: &str, template: &Value, policies: &[&Value], findings: &mut Vec<String>) {
     if policies.is_empty() {
         return;
     }
-    let Some(labels) = pod_labels(workload) else { return };
+    let Some(labels) = template.pointer("/metadata/labels").and_then(Value::as_object) else { return };
     let selected = policies.iter().any(|policy| {
         policy
             .pointer("/spec/podSelector/matchLabels")
