@@ -168,7 +168,7 @@ pub fn compose(
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
     chart.add("values.yaml", renderer.render("values.yaml", &context)?);
-    let schema = values_schema::values_schema(spec, &apps, !ingresses.is_empty());
+    let schema = values_schema::values_schema(spec, &apps, context.has_ingress);
     chart.add("values.schema.json", format!("{schema:#}\n"));
     chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);

@@ -47,9 +47,16 @@ pub struct ClusterGroup {
 }
 
 pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
-    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata { path: path.into(), source })?;
-    let meta: EnvironmentMetadata =
-        serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata { path: path.into(), source })?;
+    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata {
+        path: path.into(),
+        what: "environment",
+        source,
+    })?;
+    let meta: EnvironmentMetadata = serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata {
+        path: path.into(),
+        what: "environment",
+        source,
+    })?;
     let invalid = |message: String| ComposeError::InvalidChart {
         message: format!("environment {:?} ({}): {message}", meta.name, meta.target),
     };
@@ -57,16 +64,17 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
     if !meta.namespace.is_empty() {
         checks::dns_label(&meta.namespace).map_err(|m| invalid(format!("namespace {m}")))?;
     }
-    if let Some(name) = meta.app_resource_presets.keys().find(|n| !apps.iter().any(|a| &a.name == *n)) {
-        return Err(invalid(format!("{name:?} is not an app of this chart")));
+    let app_named = |name: &String| {
+        apps.iter().find(|a| &a.name == name).ok_or_else(|| invalid(format!("{name:?} is not an app of this chart")))
+    };
+    for name in meta.app_resource_presets.keys() {
+        app_named(name)?;
     }
     for name in meta.replicas.keys().chain(&meta.autoscaling) {
-        match apps.iter().find(|a| &a.name == name) {
-            None => return Err(invalid(format!("{name:?} is not an app of this chart"))),
-            Some(app) if !app.app_type.is_long_running() => {
-                return Err(invalid(format!("{name:?} is a job: it has no replicas or autoscaler")))
-            }
-            Some(_) => {}
+        if !app_named(name)?.app_type.is_long_running() {
+            return Err(invalid(format!(
+                "{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"
+            )));
         }
     }
     let overlays = apps

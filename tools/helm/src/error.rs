@@ -7,11 +7,12 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum ComposeError {
-    #[error("{path}: cannot read app metadata: {source}")]
-    ReadMetadata { path: PathBuf, source: std::io::Error },
+    /// `what` names the input: "app metadata" or "environment".
+    #[error("{path}: cannot read {what}: {source}")]
+    ReadMetadata { path: PathBuf, what: &'static str, source: std::io::Error },
 
-    #[error("{path}: app metadata is not valid: {source}")]
-    ParseMetadata { path: PathBuf, source: serde_json::Error },
+    #[error("{path}: {what} is not valid: {source}")]
+    ParseMetadata { path: PathBuf, what: &'static str, source: serde_json::Error },
 
     #[error("{target} ({path}): app metadata does not match the schema: {source}")]
     InvalidMetadata { path: PathBuf, target: String, source: serde_json::Error },

@@ -27,9 +27,16 @@ use crate::render::Renderer;
 
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
-    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata { path: path.into(), source })?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata { path: path.into(), source })?;
+    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata {
+        path: path.into(),
+        what: "app metadata",
+        source,
+    })?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata {
+        path: path.into(),
+        what: "app metadata",
+        source,
+    })?;
     // The target is read first so that a schema error can name it.
     let target = json.get("target").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
     let metadata: AppMetadata = serde_json::from_value(json).map_err(|source| ComposeError::InvalidMetadata {
