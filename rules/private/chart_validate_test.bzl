@@ -22,6 +22,12 @@ def _chart_validate_test_impl(ctx):
         KUBE_VERSION,
         "--schemas",
         _schema_short_dir(schemas),
+        "--node",
+        ctx.file._node.short_path,
+        "--crd-script",
+        ctx.file._crd_script.short_path,
+        "--crd-models",
+        _node_modules_short_dir(ctx.files._crd_models),
     ]
     tool_files = []
     if helm.helm_library:
@@ -55,7 +61,8 @@ def _chart_validate_test_impl(ctx):
         "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([_shell_quote(a) for a in command])),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + ctx.files.values)
+    crd_files = [ctx.file._node, ctx.file._crd_script] + ctx.files._crd_models
+    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + crd_files + ctx.files.values)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
@@ -79,10 +86,17 @@ def _schema_short_dir(files):
             return f.short_path.removesuffix("/_definitions.json")
     fail("the Kubernetes schema files lack _definitions.json")
 
+def _node_modules_short_dir(files):
+    for f in files:
+        if f.basename == "package.json" and f.dirname.endswith("/node_modules/@kubernetes-models/keda"):
+            return f.short_path.removesuffix("/@kubernetes-models/keda/package.json")
+    fail("the CRD models lack @kubernetes-models/keda")
+
 chart_validate_test = rule(
     implementation = _chart_validate_test_impl,
     doc = "Lints a chart with Helm (strict), renders it as `helm template` does and validates " +
-          "every rendered object against the Kubernetes schemas (unknown fields rejected).",
+          "every rendered object against the Kubernetes schemas (unknown fields rejected) or, for " +
+          "KEDA and Prometheus operator objects, their CRD schemas.",
     attrs = {
         "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
         "environment": attr.string(doc = "Check only the chart rendered with its values-<environment>.yaml."),
@@ -93,7 +107,10 @@ chart_validate_test = rule(
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),
+        "_crd_models": attr.label(default = "@crd_models//:node_modules"),
+        "_crd_script": attr.label(default = "//rules/private/validator:crd_validate.mjs", allow_single_file = True),
         "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
+        "_node": attr.label(default = "@host_node//:node", allow_single_file = True),
         "_validator": attr.label(default = "//rules/private/validator:chart_validator", executable = True, cfg = "target"),
     },
     test = True,

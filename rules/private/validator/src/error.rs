@@ -14,6 +14,9 @@ pub enum ValidateError {
 
     #[error("Kubernetes schemas: {0}")]
     Schema(String),
+
+    #[error("CRD schemas: {0}")]
+    Crd(String),
 }
 
 impl ValidateError {

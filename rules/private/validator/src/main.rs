@@ -3,11 +3,13 @@
 //! 1. `helm lint --strict` (Helm's own lint rules, warnings fail);
 //! 2. render as `helm template` does, with the chart's defaults and with each values file;
 //! 3. validate every rendered object against the Kubernetes schema of its kind (strict:
-//!    unknown fields fail), and check no object hard-codes a namespace.
+//!    unknown fields fail) or, for KEDA and Prometheus operator objects, against their CRD
+//!    schemas, and check no object hard-codes a namespace.
 //!
 //! Exits 0 when the chart is valid, 1 when it is not (inverted by `--expect-failure`),
 //! 2 when the validator itself cannot run.
 
+mod crd;
 mod error;
 mod helm;
 mod kube;
@@ -21,6 +23,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use serde_json::Value;
 
+use crate::crd::CrdSchemas;
 use crate::error::ValidateError;
 use crate::helm::{Helm, RenderOptions};
 use crate::kube::KubeSchemas;
@@ -34,6 +37,15 @@ struct Args {
     /// Directory of Kubernetes JSON schemas (with _definitions.json).
     #[arg(long)]
     schemas: PathBuf,
+    /// Node.js, to run the CRD validators.
+    #[arg(long)]
+    node: PathBuf,
+    /// crd_validate.mjs: validates custom resources with the CRD models.
+    #[arg(long)]
+    crd_script: PathBuf,
+    /// node_modules directory holding the CRD models (@kubernetes-models/*).
+    #[arg(long)]
+    crd_models: PathBuf,
     /// Kubernetes version to lint for, e.g. 1.34.0.
     #[arg(long)]
     kube_version: String,
@@ -122,7 +134,14 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     };
     let expectations = Expectations::parse(args)?;
     let chart = resolve_chart_dir(&args.chart)?;
-    let mut schemas = KubeSchemas::open(&args.schemas)?;
+    let mut schemas = Schemas {
+        kube: KubeSchemas::open(&args.schemas)?,
+        crd: CrdSchemas {
+            node: args.node.clone(),
+            script: args.crd_script.clone(),
+            node_modules: args.crd_models.clone(),
+        },
+    };
     let mut values_files = args.values.clone();
     if args.environments {
         values_files.extend(environment_files(&chart)?);
@@ -207,7 +226,7 @@ fn render_and_validate(
     chart: &Path,
     values: Option<&Path>,
     options: &RenderOptions,
-    schemas: &mut KubeSchemas,
+    schemas: &mut Schemas,
     label: &str,
     show: bool,
 ) -> Result<(usize, BTreeMap<String, Value>), ValidateError> {
@@ -220,40 +239,64 @@ fn render_and_validate(
         }
     };
     let mut problems = 0;
+    let mut rendered: Vec<(&str, Value)> = Vec::new();
     for (template, text) in manifests.iter().filter(|(t, _)| t.ends_with(".yaml") || t.ends_with(".yml")) {
         if show {
             println!("---\n# Source: {template}\n{}", text.trim());
         }
         for document in serde_yaml_ng::Deserializer::from_str(text) {
-            let object: Value = match serde::Deserialize::deserialize(document) {
-                Ok(Value::Null) => continue,
-                Ok(object) => object,
+            match serde::Deserialize::deserialize(document) {
+                Ok(Value::Null) => {}
+                Ok(object) => rendered.push((template, object)),
                 Err(error) => {
                     println!("[ERROR] {template}: not valid YAML: {error}");
                     problems += 1;
-                    continue;
                 }
-            };
-            for problem in object_problems(&object, schemas)? {
-                println!("[ERROR] {template}: {}: {problem}", describe(&object));
-                problems += 1;
-            }
-            if let Some(previous) = objects.insert(describe(&object), object) {
-                println!("[ERROR] {template}: {} is rendered twice", describe(&previous));
-                problems += 1;
             }
         }
     }
-    println!("==> rendered ({label}): {} object(s) checked against the Kubernetes schemas", objects.len());
+    for ((template, object), object_problems) in rendered.iter().zip(schemas.validate(&rendered)?) {
+        for problem in object_problems {
+            println!("[ERROR] {template}: {}: {problem}", describe(object));
+            problems += 1;
+        }
+    }
+    for (template, object) in rendered {
+        if let Some(previous) = objects.insert(describe(&object), object) {
+            println!("[ERROR] {template}: {} is rendered twice", describe(&previous));
+            problems += 1;
+        }
+    }
+    println!("==> rendered ({label}): {} object(s) checked against the Kubernetes and CRD schemas", objects.len());
     Ok((problems, objects))
 }
 
-fn object_problems(object: &Value, schemas: &mut KubeSchemas) -> Result<Vec<String>, ValidateError> {
-    let mut problems = schemas.validate(object)?;
-    if object.pointer("/metadata/namespace").is_some() {
-        problems.push("metadata.namespace is hard-coded; the release namespace must apply".into());
+/// The Kubernetes schemas for built-in kinds and the CRD schemas for custom resources.
+struct Schemas {
+    kube: KubeSchemas,
+    crd: CrdSchemas,
+}
+
+impl Schemas {
+    /// Problems of each rendered object, in order.
+    fn validate(&mut self, rendered: &[(&str, Value)]) -> Result<Vec<Vec<String>>, ValidateError> {
+        let custom: Vec<&Value> = rendered.iter().map(|(_, o)| o).filter(|o| crd::is_custom(o)).collect();
+        let mut custom_problems = self.crd.validate(&custom)?.into_iter();
+        rendered
+            .iter()
+            .map(|(_, object)| {
+                let mut problems = if crd::is_custom(object) {
+                    custom_problems.next().unwrap_or_default()
+                } else {
+                    self.kube.validate(object)?
+                };
+                if object.pointer("/metadata/namespace").is_some() {
+                    problems.push("metadata.namespace is hard-coded; the release namespace must apply".into());
+                }
+                Ok(problems)
+            })
+            .collect()
     }
-    Ok(problems)
 }
 
 fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> usize {
