@@ -26,10 +26,18 @@ def _attribute(field):
         return attr.string_dict(doc = field.doc)
     if field.kind == "label_list":
         return attr.label_list(allow_files = True, doc = field.doc)
+    if field.kind == "json":
+        return attr.string(doc = field.doc + " Given as JSON text (`release_app` encodes lists and dicts itself).")
     fail("metadata field kind {} has no attribute type".format(field.kind))
 
 def _is_set(value):
     return value not in ("", UNSET, False, [], {})
+
+def _decode_json(ctx, attr_name, text):
+    value = json.decode(text, default = None)
+    if value == None:
+        fail("{}: {} is not valid JSON: {}".format(ctx.label, attr_name, text))
+    return value
 
 def _app_name(ctx):
     if ctx.attr.app_name:
@@ -46,6 +54,8 @@ def _metadata_dict(ctx):
             value = {f.basename: f.path for f in getattr(ctx.files, attr_name)}
         if attr_name == "app_name" or not _is_set(value):
             continue
+        if field.kind == "json":
+            value = _decode_json(ctx, attr_name, value)
         node = metadata
         for key in field.path[:-1]:
             node = node.setdefault(key, {})

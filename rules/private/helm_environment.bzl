@@ -15,7 +15,9 @@ def _helm_environment_impl(ctx):
             fail("{}: replicas of {}: {} is not a whole number".format(ctx.label, app, count))
         replicas[app] = int(count)
     environment = {
+        "access": ctx.attr.access,
         "autoscaling": ctx.attr.autoscaling,
+        "keda": ctx.attr.keda,
         "cluster": ctx.attr.cluster,
         "ingress_tls": ctx.attr.ingress_tls,
         "name": ctx.attr.env or ctx.label.name,
@@ -35,13 +37,16 @@ def _helm_environment_impl(ctx):
 helm_environment = rule(
     implementation = _helm_environment_impl,
     doc = "One logical environment (dev, staging, prod, ...) of a chart: replica counts, " +
-          "autoscalers, network policies, resource preset and Ingress TLS, and where it runs.",
+          "autoscalers, KEDA, network policies, resource preset, Ingress TLS, namespace access, " +
+          "and where it runs.",
     attrs = {
+        "access": attr.string_list_dict(doc = "Groups granted a built-in role in the environment's namespace: {\"view\" | \"edit\" | \"admin\": [groups]}, bound by RoleBindings."),
         "app_resource_presets": attr.string_dict(doc = "Resource presets of named apps (small, medium, large), over any other preset."),
         "autoscaling": attr.string_list(doc = "Apps whose HorizontalPodAutoscaler is on (off for the others)."),
         "cluster": attr.string(doc = "Physical cluster the environment runs on; environments sharing one are isolated by namespace (clusterMapping in values.yaml)."),
         "env": attr.string(doc = "Environment name (DNS-1123 label); defaults to the target name."),
         "ingress_tls": attr.bool(default = True, doc = "Whether Ingress TLS stays on; False serves plain HTTP."),
+        "keda": attr.string_list(doc = "Apps whose KEDA ScaledObject is on (off for the other apps with triggers); never an app whose autoscaler is on."),
         "namespace": attr.string(doc = "Namespace the environment is installed into."),
         "network_policy": attr.bool(default = False, doc = "Whether NetworkPolicies are on."),
         "replicas": attr.string_dict(doc = "Replica counts by app name, e.g. {\"philotes-api\": \"3\"}."),

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use crate::checks;
 use crate::error::ComposeError;
+use crate::keda::{self, Keda};
+use crate::metrics::{self, Metrics};
 pub use crate::model::AppType;
 use crate::model::{
     AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, ConfigMetadata, CronMetadata, HealthMetadata, IngressMetadata,
@@ -49,7 +51,9 @@ pub struct App {
     pub explicit_resources: ResourcesMetadata,
     pub replicas: u32,
     pub autoscaling: Option<Autoscaling>,
+    pub keda: Option<Keda>,
     pub pdb: Option<DisruptionBudget>,
+    pub metrics: Option<Metrics>,
     pub probes: Option<Probes>,
     pub ingress: Option<Ingress>,
     pub network_policy: NetworkPolicy,
@@ -185,13 +189,13 @@ pub struct Job {
 }
 
 /// Where an app came from, for error messages: the metadata file and its Bazel target.
-struct Origin<'a> {
+pub(crate) struct Origin<'a> {
     file: &'a Path,
     target: &'a str,
 }
 
 impl Origin<'_> {
-    fn error(&self, field: &str, message: impl Into<String>) -> ComposeError {
+    pub(crate) fn error(&self, field: &str, message: impl Into<String>) -> ComposeError {
         let location = if self.target.is_empty() {
             self.file.display().to_string()
         } else {
@@ -200,12 +204,18 @@ impl Origin<'_> {
         ComposeError::InvalidField { location, field: field.into(), message: message.into() }
     }
 
-    fn check<T>(&self, field: &str, result: Result<T, String>) -> Result<T, ComposeError> {
+    pub(crate) fn check<T>(&self, field: &str, result: Result<T, String>) -> Result<T, ComposeError> {
         result.map_err(|message| self.error(field, message))
     }
 
     /// A whole number of at least `minimum`, or `default` when unset.
-    fn count(&self, field: &str, value: Option<i64>, default: u32, minimum: u32) -> Result<u32, ComposeError> {
+    pub(crate) fn count(
+        &self,
+        field: &str,
+        value: Option<i64>,
+        default: u32,
+        minimum: u32,
+    ) -> Result<u32, ComposeError> {
         value.map_or(Ok(default), |v| {
             u32::try_from(v)
                 .ok()
@@ -218,6 +228,19 @@ impl Origin<'_> {
 impl App {
     /// Validates metadata read from `file` into an app, or names the first bad field.
     pub fn from_metadata(meta: &AppMetadata, file: &Path) -> Result<App, ComposeError> {
+        let app = App::from_fields(meta, file)?;
+        if app.metrics.is_some() && app.probes.is_none() {
+            let origin = Origin { file, target: &meta.target };
+            return Err(origin.error(
+                "health.port",
+                "is required for a worker serving metrics: its Service needs readiness and liveness probes",
+            ));
+        }
+        Ok(app)
+    }
+
+    /// Validates every field on its own.
+    fn from_fields(meta: &AppMetadata, file: &Path) -> Result<App, ComposeError> {
         let origin = Origin { file, target: &meta.target };
         origin.check("name", checks::dns_label(&meta.name))?;
         let app_type = app_type(meta, &origin)?;
@@ -227,6 +250,8 @@ impl App {
             (false, None) => None,
         };
         let replicas = replicas(meta, app_type, &origin)?;
+        let autoscaling = autoscaling(&meta.autoscaling, app_type, replicas, &origin)?;
+        let autoscaling_enabled = autoscaling.as_ref().is_some_and(|a| a.enabled);
         Ok(App {
             name: meta.name.clone(),
             values_key: checks::lower_camel_case(&meta.name),
@@ -244,8 +269,10 @@ impl App {
             resource_preset: meta.resources.preset,
             explicit_resources: checked_resources(&meta.resources, &origin)?,
             replicas,
-            autoscaling: autoscaling(&meta.autoscaling, app_type, replicas, &origin)?,
+            autoscaling,
+            keda: keda::keda(&meta.keda, app_type, autoscaling_enabled, &origin)?,
             pdb: disruption_budget(&meta.pdb, app_type, &origin)?,
+            metrics: metrics::metrics(&meta.metrics, app_type, port, &origin)?,
             probes: probes(&meta.health, app_type, port, &origin)?,
             ingress: ingress(&meta.ingress, app_type, &origin)?,
             network_policy: network_policy(&meta.network_policy, &origin)?,

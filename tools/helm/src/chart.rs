@@ -51,6 +51,8 @@ pub enum Resource {
     Service,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    ScaledObject,
+    ServiceMonitor,
     Job,
     CronJob,
 }
@@ -66,17 +68,29 @@ impl Resource {
             Resource::Service => "service",
             Resource::PodDisruptionBudget => "pdb",
             Resource::HorizontalPodAutoscaler => "hpa",
+            Resource::ScaledObject => "scaledobject",
+            Resource::ServiceMonitor => "servicemonitor",
             Resource::Job => "job",
             Resource::CronJob => "cronjob",
         }
     }
 
-    /// The objects of one app: its type's, plus a ConfigMap when it has configuration.
+    /// The objects of one app: its type's, plus a ConfigMap when it has configuration, a
+    /// ScaledObject when it declares KEDA triggers, and a ServiceMonitor (with a Service to
+    /// select, for a worker) when it serves metrics.
     pub fn for_app(app: &App) -> Vec<Resource> {
         let mut resources = Resource::for_type(app.app_type);
         if app.config.is_some() {
-            resources.insert(0, Resource::ConfigMap);
+            resources.push(Resource::ConfigMap);
         }
+        if app.keda.is_some() {
+            resources.push(Resource::ScaledObject);
+        }
+        if app.metrics.is_some() {
+            resources.extend([Resource::Service, Resource::ServiceMonitor]);
+        }
+        resources.sort();
+        resources.dedup();
         resources
     }
 
@@ -112,6 +126,9 @@ struct ChartContext<'a> {
     app_types: String,
     #[serde(rename = "hasIngress")]
     has_ingress: bool,
+    /// Some app serves Prometheus metrics.
+    #[serde(rename = "hasMetrics")]
+    has_metrics: bool,
     /// Annotations of the shared Ingress (single mode), merged from the apps'.
     #[serde(rename = "sharedAnnotations")]
     shared_annotations: BTreeMap<String, String>,
@@ -162,16 +179,18 @@ pub fn compose(
         apps: &apps,
         app_types: app_types_annotation(&apps),
         has_ingress: !ingresses.is_empty(),
+        has_metrics: apps.iter().any(|a| a.metrics.is_some()),
         shared_annotations,
         cluster_mapping: environment::cluster_mapping(&environments),
     };
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
     chart.add("values.yaml", renderer.render("values.yaml", &context)?);
-    let schema = values_schema::values_schema(spec, &apps, context.has_ingress);
+    let schema = values_schema::values_schema(spec, &apps, context.has_ingress, context.has_metrics);
     chart.add("values.schema.json", format!("{schema:#}\n"));
     chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
+    chart.add("templates/rbac.yaml", renderer.render("rbac.yaml", &context)?);
     for env in &environments {
         let env_context = EnvironmentContext { chart: spec, environment: env, has_ingress: context.has_ingress };
         chart.add(&format!("values-{}.yaml", env.name), renderer.render("values-env.yaml", &env_context)?);

@@ -186,6 +186,35 @@ pub fn cron_schedule(value: &str) -> Result<(), String> {
     }
 }
 
+/// A Prometheus duration as the Prometheus operator takes it: units from ms to y, largest
+/// first, such as "30s", "1m30s" or "2h".
+pub fn prometheus_duration(value: &str) -> Result<(), String> {
+    const UNITS: [&str; 7] = ["y", "w", "d", "h", "m", "s", "ms"];
+    let reason = || format!("{value:?} is not a Prometheus duration such as 30s, 1m or 1h30m");
+    let mut rest = value;
+    let mut next_unit = 0;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(reason)?;
+        if digits == 0 {
+            return Err(reason());
+        }
+        rest = &rest[digits..];
+        // "ms" before "m", so that 500ms is not read as 500m followed by "s".
+        let unit = UNITS[next_unit..]
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| rest.starts_with(*u))
+            .max_by_key(|(_, u)| u.len())
+            .ok_or_else(reason)?;
+        next_unit += unit.0 + 1;
+        rest = &rest[unit.1.len()..];
+    }
+    if value.is_empty() || value == "0" {
+        return Err(reason());
+    }
+    Ok(())
+}
+
 /// lowerCamelCase of a dashed name, for values keys (`status-api` -> `statusApi`), so
 /// `--set apps.statusApi.replicas=3` works without quoting.
 pub fn lower_camel_case(name: &str) -> String {
@@ -253,6 +282,16 @@ mod tests {
         assert!(image_tag(".hidden").is_err());
         assert!(image_digest(&format!("sha256:{}", "a".repeat(64))).is_ok());
         assert!(image_digest("sha256:abc").is_err());
+    }
+
+    #[test]
+    fn prometheus_durations() {
+        for ok in ["30s", "1m", "1h30m", "500ms", "1m500ms", "2d"] {
+            assert!(prometheus_duration(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "30", "s", "30 s", "1s1m", "30sec", "-1s"] {
+            assert!(prometheus_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

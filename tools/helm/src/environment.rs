@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::app::{App, Resources};
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::EnvironmentMetadata;
+use crate::model::{AccessRole, EnvironmentMetadata};
 
 /// What one environment changes for one app.
 #[derive(Debug, Serialize)]
@@ -20,6 +20,8 @@ pub struct AppOverlay {
     pub replicas: Option<u32>,
     /// Set for every long-running app: on for the listed ones, off for the rest.
     pub autoscaling: Option<bool>,
+    /// Set for every app with KEDA triggers: on for the listed ones, off for the rest.
+    pub keda: Option<bool>,
     pub resources: Option<Resources>,
     /// The app's Ingress TLS Secret is cleared (plain HTTP).
     pub tls_off: bool,
@@ -33,6 +35,8 @@ pub struct Environment {
     pub cluster: String,
     pub network_policy: bool,
     pub ingress_tls: bool,
+    /// Groups bound to each built-in role in the environment's namespace.
+    pub access: BTreeMap<AccessRole, Vec<String>>,
     pub apps: Vec<AppOverlay>,
 }
 
@@ -77,6 +81,21 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
             )));
         }
     }
+    for name in &meta.keda {
+        if app_named(name)?.keda.is_none() {
+            return Err(invalid(format!("keda: {name:?} declares no KEDA triggers (keda_triggers)")));
+        }
+        if meta.autoscaling.contains(name) {
+            return Err(invalid(format!(
+                "{name:?} is in both autoscaling and keda; KEDA runs its own HorizontalPodAutoscaler, so choose one"
+            )));
+        }
+    }
+    for (role, groups) in &meta.access {
+        if let Some(bad) = groups.iter().find(|g| g.trim().is_empty() || g.trim() != g.as_str()) {
+            return Err(invalid(format!("access {role:?}: {bad:?} is not a group name")));
+        }
+    }
     let overlays = apps
         .iter()
         .map(|app| {
@@ -89,6 +108,7 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
                 values_key: app.values_key.clone(),
                 replicas,
                 autoscaling: app.autoscaling.as_ref().map(|_| meta.autoscaling.contains(&app.name)),
+                keda: app.keda.as_ref().map(|_| meta.keda.contains(&app.name)),
                 resources: meta
                     .app_resource_presets
                     .get(&app.name)
@@ -105,6 +125,7 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
         cluster: meta.cluster,
         network_policy: meta.network_policy,
         ingress_tls: meta.ingress_tls,
+        access: meta.access,
         apps: overlays,
     })
 }

@@ -27,7 +27,8 @@ pub struct Field {
     pub attr: String,
     /// Place of the value in the metadata JSON.
     pub path: Vec<String>,
-    /// `string`, `int`, `bool`, `string_list`, `string_dict`, `label_list` (files).
+    /// `string`, `int`, `bool`, `string_list`, `string_dict`, `label_list` (files), `json`
+    /// (structured data such as a list of dicts, passed to the rule as JSON text).
     pub kind: &'static str,
     /// Allowed values of an enumerated string (empty otherwise).
     pub values: Vec<String>,
@@ -102,7 +103,8 @@ fn leaf(path: &[String], property: &Value, resolved: &Value, required: bool) -> 
         ["string"] => "string",
         ["integer"] => "int",
         ["boolean"] => "bool",
-        ["array"] => "string_list",
+        ["array"] if is_list_of_strings(resolved) => "string_list",
+        ["array"] => "json",
         ["object"] => "string_dict",
         other => {
             return Err(ComposeError::InvalidChart {
@@ -126,6 +128,10 @@ fn leaf(path: &[String], property: &Value, resolved: &Value, required: bool) -> 
         return Ok(Field { attr: "app_name".into(), path: path.to_vec(), kind, values, required: false, doc });
     }
     Ok(Field { attr: path.join("_"), path: path.to_vec(), kind, values, required, doc })
+}
+
+fn is_list_of_strings(array: &Value) -> bool {
+    array.pointer("/items/type").and_then(Value::as_str) == Some("string")
 }
 
 /// Renders a generated file (`metadata_fields.bzl`, `app-metadata.md`) from its template in
@@ -157,6 +163,7 @@ mod tests {
         assert_eq!(find("port").kind, "int");
         assert_eq!(find("env").kind, "string_dict");
         assert_eq!(find("command").kind, "string_list");
+        assert_eq!(find("keda_triggers").kind, "json");
         assert_eq!(find("job_hook").kind, "string");
         assert!(fields.iter().all(|f| f.attr != "target"));
     }

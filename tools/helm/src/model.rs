@@ -61,9 +61,17 @@ pub struct AppMetadata {
     /// Horizontal pod autoscaling (autoscaling/v2) of a long-running app.
     #[serde(default)]
     pub autoscaling: AutoscalingMetadata,
+    /// Event-driven autoscaling of a long-running app with a KEDA ScaledObject; never
+    /// together with the HorizontalPodAutoscaler.
+    #[serde(default)]
+    pub keda: KedaMetadata,
     /// PodDisruptionBudget of a long-running app.
     #[serde(default)]
     pub pdb: PdbMetadata,
+    /// Prometheus metrics endpoint of a long-running app, scraped through a ServiceMonitor
+    /// (Prometheus operator).
+    #[serde(default)]
+    pub metrics: MetricsMetadata,
     /// Routing of an external-api.
     #[serde(default)]
     pub ingress: IngressMetadata,
@@ -252,6 +260,66 @@ pub struct AutoscalingMetadata {
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
+pub struct KedaMetadata {
+    /// Whether the ScaledObject is on by default (environments can switch it); never
+    /// together with autoscaling.enabled. While it is, the Deployment sets no replica count.
+    #[serde(default)]
+    pub enabled: bool,
+    /// Fewest pods; 0 lets KEDA scale the app to zero while no trigger is active; unset: 1.
+    #[serde(default)]
+    pub min_replicas: Option<i64>,
+    /// Most pods; unset: 5 (at least min_replicas).
+    #[serde(default)]
+    pub max_replicas: Option<i64>,
+    /// Seconds between two checks of the triggers; unset: 30.
+    #[serde(default)]
+    pub polling_interval: Option<i64>,
+    /// Seconds after the last active trigger before scaling back to min_replicas; unset: 300.
+    #[serde(default)]
+    pub cooldown_period: Option<i64>,
+    /// KEDA scalers, as data: a list of {"type": scaler, "metadata": {key: string},
+    /// "authentication_ref": TriggerAuthentication name, "name": optional}. Credentials only
+    /// by reference (authentication_ref, or metadata keys ending in FromEnv). Required for
+    /// KEDA; in Starlark a list of dicts.
+    #[serde(default)]
+    pub triggers: Vec<KedaTrigger>,
+}
+
+/// One KEDA trigger (scaler), e.g. {"type": "postgresql", "metadata": {"query": "..."}}.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KedaTrigger {
+    /// Scaler type, e.g. "postgresql", "rabbitmq", "prometheus", "cpu".
+    #[serde(rename = "type")]
+    pub scaler: String,
+    /// The scaler's settings; KEDA takes every value as a string.
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+    /// TriggerAuthentication (in the release namespace) holding the scaler's credentials.
+    #[serde(default)]
+    pub authentication_ref: String,
+    /// Name of the trigger, unique within the app.
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsMetadata {
+    /// Port serving Prometheus metrics (may be the app's own port); unset: no metrics. A
+    /// worker gets a ClusterIP Service for it, which the ServiceMonitor selects.
+    #[serde(default)]
+    pub port: Option<i64>,
+    /// Path of the metrics endpoint; unset: /metrics.
+    #[serde(default)]
+    pub path: String,
+    /// Scrape interval, a Prometheus duration such as "30s" or "1m"; unset: 30s.
+    #[serde(default)]
+    pub interval: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
 pub struct PdbMetadata {
     /// Pods that must stay available during voluntary disruptions, a number or a percentage
     /// ("50%"). The budget is rendered only when it can be satisfied.
@@ -359,6 +427,13 @@ pub struct EnvironmentMetadata {
     /// Apps whose HorizontalPodAutoscaler is on in this environment (it is off for the rest).
     #[serde(default)]
     pub autoscaling: Vec<String>,
+    /// Apps whose KEDA ScaledObject is on in this environment (it is off for the rest).
+    #[serde(default)]
+    pub keda: Vec<String>,
+    /// Who may do what in the environment's namespace: built-in ClusterRole (view, edit or
+    /// admin) -> groups bound to it by a RoleBinding.
+    #[serde(default)]
+    pub access: BTreeMap<AccessRole, Vec<String>>,
     /// Whether NetworkPolicies are on.
     #[serde(default)]
     pub network_policy: bool,
@@ -379,6 +454,15 @@ pub struct EnvironmentMetadata {
     /// each in its own namespace.
     #[serde(default)]
     pub cluster: String,
+}
+
+/// The built-in, namespace-scoped user roles of Kubernetes a group can be granted.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessRole {
+    View,
+    Edit,
+    Admin,
 }
 
 fn default_true() -> bool {

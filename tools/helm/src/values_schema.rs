@@ -12,11 +12,41 @@ use crate::app::App;
 use crate::chart::{ChartSpec, IngressMode};
 
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+/// What the Prometheus operator's CRD accepts as a duration.
+const PROMETHEUS_DURATION: &str =
+    "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
 
 /// The schema of a chart's values.
-pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool) -> Value {
+pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool, has_metrics: bool) -> Value {
     let mut properties = Map::new();
-    let mut required = vec![json!("apps"), json!("networkPolicy")];
+    let mut required = vec![json!("access"), json!("apps"), json!("networkPolicy")];
+    let groups = json!({"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true});
+    properties.insert(
+        "access".into(),
+        json!({
+            "description": "Groups bound to the built-in ClusterRoles view, edit and admin in the release namespace.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["view", "edit", "admin"],
+            "properties": {"view": groups, "edit": groups, "admin": groups}
+        }),
+    );
+    if has_metrics {
+        properties.insert(
+            "monitoring".into(),
+            json!({
+                "description": "Prometheus operator: ServiceMonitors, and the namespace Prometheus scrapes from.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["serviceMonitors", "prometheusNamespace"],
+                "properties": {
+                    "serviceMonitors": {"type": "boolean"},
+                    "prometheusNamespace": {"type": "string", "minLength": 1}
+                }
+            }),
+        );
+        required.push(json!("monitoring"));
+    }
     properties.insert(
         "networkPolicy".into(),
         json!({
@@ -114,6 +144,33 @@ fn app(app: &App, mode: IngressMode) -> Value {
     add("serviceAccount", reference("serviceAccount", "The app's own ServiceAccount."));
     add("podSecurityContext", json!({"description": "Pod security context.", "type": "object"}));
     add("securityContext", json!({"description": "Container security context.", "type": "object"}));
+    if app.keda.is_some() {
+        add(
+            "keda",
+            reference(
+                "keda",
+                "KEDA ScaledObject; never with autoscaling; while enabled, the Deployment sets no replicas.",
+            ),
+        );
+    }
+    if let Some(metrics) = &app.metrics {
+        let mut schema = json!({
+            "description": "Prometheus metrics endpoint, scraped through a ServiceMonitor.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["enabled", "path", "interval"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "path": {"type": "string", "pattern": "^/"},
+                "interval": {"description": "Prometheus duration such as 30s.", "type": "string", "pattern": PROMETHEUS_DURATION}
+            }
+        });
+        if metrics.own_port {
+            schema["properties"]["port"] = json!({"$ref": "#/definitions/port"});
+            schema["required"] = json!(["enabled", "port", "path", "interval"]);
+        }
+        add("metrics", schema);
+    }
     if app.port.is_some() {
         add("containerPort", reference("port", "Port the container listens on."));
         add("service", reference("service", "ClusterIP Service."));
@@ -290,6 +347,33 @@ fn definitions() -> Value {
                 "targetMemoryUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100}
             }
         },
+        "keda": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["enabled", "minReplicaCount", "maxReplicaCount", "pollingInterval", "cooldownPeriod", "triggers"],
+            "properties": {
+                "enabled": {"type": "boolean"},
+                "minReplicaCount": {"type": "integer", "minimum": 0},
+                "maxReplicaCount": {"type": "integer", "minimum": 1},
+                "pollingInterval": {"description": "Seconds.", "type": "integer", "minimum": 1},
+                "cooldownPeriod": {"description": "Seconds.", "type": "integer", "minimum": 0},
+                "triggers": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/kedaTrigger"}}
+            }
+        },
+        "kedaTrigger": {
+            "type": "object",
+            "required": ["type", "metadata"],
+            "properties": {
+                "type": {"description": "KEDA scaler type.", "type": "string", "minLength": 1},
+                "name": {"type": "string"},
+                "metadata": {"$ref": "#/definitions/stringMap"},
+                "authenticationRef": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {"name": {"type": "string", "minLength": 1}, "kind": {"type": "string", "enum": ["TriggerAuthentication", "ClusterTriggerAuthentication"]}}
+                }
+            }
+        },
         "cronJob": {
             "type": "object",
             "additionalProperties": false,
@@ -342,7 +426,7 @@ mod tests {
             App::from_metadata(&api, std::path::Path::new("a.json")).expect("valid"),
             App::from_metadata(&job, std::path::Path::new("b.json")).expect("valid"),
         ];
-        let schema = values_schema(&spec, &apps, false);
+        let schema = values_schema(&spec, &apps, false, false);
         let app_props = |key: &str| schema["properties"]["apps"]["properties"][key]["properties"].clone();
         assert!(app_props("statusApi").get("service").is_some());
         assert!(app_props("statusApi").get("replicas").is_some());

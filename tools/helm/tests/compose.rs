@@ -136,8 +136,9 @@ fn every_object_template_is_named_app_resource() {
         .keys()
         .filter(|p| p.starts_with("templates") && p.extension().is_some_and(|e| e == "yaml"))
         .map(|p| p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string())
-        // The one chart-wide object: the Ingress shared by every external API.
-        .filter(|name| name != "ingress.yaml")
+        // The chart-wide objects: the Ingress shared by every external API, and the
+        // RoleBindings granting access to the namespace.
+        .filter(|name| name != "ingress.yaml" && name != "rbac.yaml")
         .collect();
     assert_eq!(
         names,
@@ -154,13 +155,17 @@ fn every_object_template_is_named_app_resource() {
             "processor-hpa.yaml",
             "processor-networkpolicy.yaml",
             "processor-pdb.yaml",
+            "processor-scaledobject.yaml",
+            "processor-service.yaml",
             "processor-serviceaccount.yaml",
+            "processor-servicemonitor.yaml",
             "status-api-deployment.yaml",
             "status-api-hpa.yaml",
             "status-api-networkpolicy.yaml",
             "status-api-pdb.yaml",
             "status-api-service.yaml",
             "status-api-serviceaccount.yaml",
+            "status-api-servicemonitor.yaml",
             "web-deployment.yaml",
             "web-hpa.yaml",
             "web-networkpolicy.yaml",

@@ -110,12 +110,15 @@ fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, V
         }
     }
     let short_name = name.split_once('/').map_or(name, |(_, n)| n);
-    let autoscaler = objects.get(&format!("HorizontalPodAutoscaler/{short_name}"));
-    let pods = match autoscaler {
-        Some(hpa) => hpa.pointer("/spec/minReplicas").and_then(Value::as_u64).unwrap_or(1),
+    let scalers = scalers_of(short_name, objects);
+    if scalers.len() > 1 {
+        findings.push(format!("{name}: is scaled by both a HorizontalPodAutoscaler and a KEDA ScaledObject"));
+    }
+    let pods = match scalers.first() {
+        Some(scaler) => fewest_pods(scaler),
         None => deployment.pointer("/spec/replicas").and_then(Value::as_u64).unwrap_or(1),
     };
-    if autoscaler.is_some() && deployment.pointer("/spec/replicas").is_some() {
+    if !scalers.is_empty() && deployment.pointer("/spec/replicas").is_some() {
         findings.push(format!("{name}: sets replicas although an autoscaler owns them"));
     }
     let budget = objects.get(&format!("PodDisruptionBudget/{short_name}"));
@@ -127,6 +130,26 @@ fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, V
             findings
                 .push(format!("{name}: PodDisruptionBudget minAvailable {min} can never be satisfied by {pods} pods"));
         }
+    }
+}
+
+/// The HorizontalPodAutoscalers and KEDA ScaledObjects scaling the Deployment `name`.
+fn scalers_of<'a>(name: &str, objects: &'a BTreeMap<String, Value>) -> Vec<&'a Value> {
+    objects
+        .values()
+        .filter(|o| matches!(kind(o), "HorizontalPodAutoscaler" | "ScaledObject"))
+        .filter(|o| {
+            o.pointer("/spec/scaleTargetRef/kind").and_then(Value::as_str).unwrap_or("Deployment") == "Deployment"
+                && o.pointer("/spec/scaleTargetRef/name").and_then(Value::as_str) == Some(name)
+        })
+        .collect()
+}
+
+/// The fewest pods a scaler keeps (Kubernetes' and KEDA's defaults when unset).
+fn fewest_pods(scaler: &Value) -> u64 {
+    match kind(scaler) {
+        "ScaledObject" => scaler.pointer("/spec/minReplicaCount").and_then(Value::as_u64).unwrap_or(0),
+        _ => scaler.pointer("/spec/minReplicas").and_then(Value::as_u64).unwrap_or(1),
     }
 }
 
@@ -199,6 +222,30 @@ mod tests {
         );
         assert!(
             findings.contains(&"Deployment/a: runs 2 pods but has no PodDisruptionBudget".to_string()),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn a_deployment_has_one_scaler_which_owns_its_replicas() {
+        let target = json!({"name": "a"});
+        let objects = BTreeMap::from([
+            ("Deployment/a".to_string(), deployment(2, true)),
+            (
+                "HorizontalPodAutoscaler/a".to_string(),
+                json!({"kind": "HorizontalPodAutoscaler", "spec": {"scaleTargetRef": target, "minReplicas": 1}}),
+            ),
+            ("ScaledObject/a".to_string(), json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": target}})),
+        ]);
+        let findings = check(&objects);
+        assert!(
+            findings.contains(
+                &"Deployment/a: is scaled by both a HorizontalPodAutoscaler and a KEDA ScaledObject".to_string()
+            ),
+            "{findings:?}"
+        );
+        assert!(
+            findings.contains(&"Deployment/a: sets replicas although an autoscaler owns them".to_string()),
             "{findings:?}"
         );
     }

@@ -22,3 +22,10 @@ sed -i 's/^  name: {{ include "sample.fullname" (list $ "status-api") }}$/&\n  n
 # Helm lint damage: a chart version that is not SemVer.
 fresh_copy broken_lint
 sed -i 's/^version: "1.2.3"$/version: "one"/' "$here/broken_lint/Chart.yaml"
+
+# CRD schema damage (KEDA, Prometheus operator): a wrong type and a malformed duration.
+fresh_copy broken_crd
+sed -i 's/^  minReplicaCount: {{ $app.keda.minReplicaCount }}$/  minReplicaCount: "zero"/' \
+  "$here/broken_crd/templates/processor-scaledobject.yaml"
+sed -i 's/^      interval: {{ $app.metrics.interval | quote }}$/      interval: "15 seconds"/' \
+  "$here/broken_crd/templates/status-api-servicemonitor.yaml"

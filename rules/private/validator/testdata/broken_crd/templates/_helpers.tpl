@@ -1,0 +1,41 @@
+{{/*
+Name of an app's objects: <release>-<app>, truncated to 63 characters (DNS-1123).
+Call with (list $ "app-name").
+*/}}
+{{- define "sample.fullname" -}}
+{{- printf "%s-%s" (index . 0).Release.Name (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Selector labels: only what never changes across upgrades and environments.
+Call with (list $ "app-name").
+*/}}
+{{- define "sample.selectorLabels" -}}
+app.kubernetes.io/name: {{ index . 1 }}
+app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
+{{- end -}}
+
+{{/*
+Standard labels of every object. Call with (list $ "app-name" "app-type").
+*/}}
+{{- define "sample.labels" -}}
+{{- $root := index . 0 -}}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{ include "sample.selectorLabels" (list $root (index . 1)) }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/component: {{ index . 2 }}
+app.kubernetes.io/part-of: {{ $root.Chart.Name }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+{{- end -}}
+
+{{/*
+Image reference: repository@digest when a digest is set, else repository:tag.
+Call with an app's image values.
+*/}}
+{{- define "sample.image" -}}
+{{- if .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository (required "an image tag or digest is required" .tag) -}}
+{{- end -}}
+{{- end -}}
