@@ -706,6 +706,58 @@ mod tests {
         App::from_metadata(meta, Path::new("x.json")).expect_err("must be rejected").to_string()
     }
 
+    fn with_keda(meta: &mut AppMetadata, enabled: bool) {
+        meta.keda = serde_json::from_value(serde_json::json!({
+            "enabled": enabled,
+            "triggers": [{"type": "rabbitmq", "metadata": {"queueName": "q", "hostFromEnv": "AMQP_URL"}}]
+        }))
+        .expect("keda parses");
+    }
+
+    #[test]
+    fn keda_and_the_autoscaler_are_never_both_on() {
+        let mut meta = api();
+        with_keda(&mut meta, true);
+        meta.autoscaling.enabled = true;
+        let error = error_of(&meta);
+        assert!(error.contains("//x:status_api_metadata (x.json): field `keda.enabled`"), "{error}");
+        assert!(error.contains("autoscaling.enabled"), "{error}");
+        meta.autoscaling.enabled = false;
+        let keda = App::from_metadata(&meta, Path::new("x.json")).expect("valid").keda.expect("declared");
+        assert_eq!(
+            (keda.min_replicas, keda.max_replicas, keda.polling_interval, keda.cooldown_period),
+            (1, 5, 30, 300)
+        );
+    }
+
+    #[test]
+    fn keda_needs_triggers_without_credentials_on_a_long_running_app() {
+        let mut meta = api();
+        meta.keda.max_replicas = Some(3);
+        assert!(error_of(&meta).contains("field `keda.triggers`: at least one trigger is required"));
+        with_keda(&mut meta, false);
+        meta.keda.triggers[0].metadata.insert("password".into(), "hunter2".into());
+        assert!(error_of(&meta).contains("field `keda.triggers[0].metadata`"), "{}", error_of(&meta));
+        let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+        with_keda(&mut job, false);
+        assert!(error_of(&job).contains("field `keda`: is only meaningful for a long-running app"));
+    }
+
+    #[test]
+    fn metrics_share_the_app_port_or_get_their_own() {
+        let mut meta = api();
+        meta.metrics.port = Some(8080);
+        let metrics = App::from_metadata(&meta, Path::new("x.json")).expect("valid").metrics.expect("declared");
+        assert_eq!((metrics.port_name, metrics.own_port, metrics.path.as_str()), ("http", false, "/metrics"));
+        meta.metrics.port = Some(9090);
+        meta.metrics.interval = "1 minute".into();
+        assert!(error_of(&meta).contains("field `metrics.interval`"));
+        let worker = metadata(
+            r#"{"name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"}, "metrics": {"port": 9090}}"#,
+        );
+        assert!(error_of(&worker).contains("field `health.port`: is required for a worker serving metrics"));
+    }
+
     #[test]
     fn infers_internal_api_from_name() {
         let app = App::from_metadata(&api(), Path::new("x.json")).expect("valid");

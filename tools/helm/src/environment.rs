@@ -146,3 +146,52 @@ pub fn cluster_mapping(environments: &[Environment]) -> Vec<ClusterGroup> {
     }
     groups.into_values().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AppMetadata;
+
+    fn apps() -> Vec<App> {
+        let worker: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "worker", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "keda": {"triggers": [{"type": "cron", "metadata": {"timezone": "UTC", "start": "0 8 * * *", "end": "0 18 * * *", "desiredReplicas": "3"}}]}
+        }))
+        .expect("parses");
+        let api: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 8080
+        }))
+        .expect("parses");
+        [worker, api].iter().map(|m| App::from_metadata(m, Path::new("x.json")).expect("valid")).collect()
+    }
+
+    fn load_json(environment: serde_json::Value) -> Result<Environment, ComposeError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        fs::write(&file, environment.to_string()).expect("write");
+        load(&file, &apps())
+    }
+
+    #[test]
+    fn keda_is_switched_per_environment_for_apps_with_triggers() {
+        let env = load_json(serde_json::json!({
+            "name": "prod", "keda": ["worker"], "autoscaling": ["status-api"],
+            "access": {"view": ["developers"], "edit": ["oncall"]}
+        }))
+        .expect("valid");
+        let keda: Vec<_> = env.apps.iter().map(|a| (a.values_key.as_str(), a.keda)).collect();
+        assert_eq!(keda, [("worker", Some(true)), ("statusApi", None)]);
+        assert_eq!(env.access[&AccessRole::Edit], ["oncall"]);
+    }
+
+    #[test]
+    fn keda_needs_triggers_and_excludes_the_autoscaler() {
+        let error = load_json(serde_json::json!({"name": "prod", "keda": ["status-api"]})).expect_err("no triggers");
+        assert!(error.to_string().contains("\"status-api\" declares no KEDA triggers"), "{error}");
+        let error = load_json(serde_json::json!({"name": "prod", "keda": ["worker"], "autoscaling": ["worker"]}))
+            .expect_err("both");
+        assert!(error.to_string().contains("in both autoscaling and keda"), "{error}");
+        let error = load_json(serde_json::json!({"name": "prod", "access": {"owner": ["x"]}})).expect_err("role");
+        assert!(error.to_string().contains("owner"), "{error}");
+    }
+}
