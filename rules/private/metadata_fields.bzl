@@ -287,7 +287,7 @@ METADATA_FIELDS = {
         kind = "json",
         values = [],
         mandatory = False,
-        doc = "KEDA scalers, as data: a list of {\"type\": scaler, \"metadata\": {key: string}, \"authentication_ref\": TriggerAuthentication name, \"name\": optional}. Credentials only by reference (authentication_ref, or metadata keys ending in FromEnv). Required for KEDA; in Starlark a list of dicts.",
+        doc = "KEDA scalers, as data: a list of {\"type\": scaler, \"metadata\": {key: string}, \"authentication_ref\": TriggerAuthentication name, \"metric_type\": AverageValue, Value or Utilization, \"name\": optional}. Credentials only by reference (authentication_ref, or metadata keys ending in FromEnv). Required for KEDA; in Starlark a list of dicts.",
     ),
     "metrics_interval": struct(
         path = ["metrics","interval"],

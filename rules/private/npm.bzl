@@ -46,6 +46,9 @@ filegroup(
     srcs = glob(["node_modules/**"], exclude = ["**/*.d.ts", "**/*.md", "**/*.map"]),
     visibility = ["//visibility:public"],
 )
+
+# Each package's manifest, to locate a package (and node_modules) in runfiles.
+exports_files(glob(["node_modules/**/package.json"]), visibility = ["//visibility:public"])
 """)
 
 npm_lock_repository = repository_rule(

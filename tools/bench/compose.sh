@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: wall time of the composer (one `composer generate`, the work of one Bazel
 # action) for the manman chart and for a generated chart of N apps, and of the chart
-# validator (real helm lint --strict + render + Kubernetes schema check) on both.
+# validator (real helm lint --strict + render + Kubernetes schema check, and the CRD check
+# of the generated workers' ScaledObjects and ServiceMonitors, on Node.js) on both.
 #
 #   tools/bazel run -c opt //tools/bench:compose -- [N_APPS] [RUNS]   (defaults: 200, 10)
 #
@@ -12,7 +13,8 @@ set -euo pipefail
 runfiles="${RUNFILES_DIR:-$PWD/..}"
 composer="$runfiles/$1" validator="$runfiles/$2" templates_marker="$runfiles/$3"
 helm_library="$runfiles/$4" schemas_marker="$runfiles/$5"
-shift 5
+node="$runfiles/$6" crd_script="$runfiles/$7" keda_manifest="$runfiles/$8"
+shift 8
 manman=()
 while [[ $# -gt 0 && "$1" == *.json ]]; do
   manman+=("$runfiles/$1")
@@ -22,11 +24,13 @@ apps="${1:-200}"
 runs="${2:-10}"
 templates="$(dirname "$templates_marker")"
 schemas="$(dirname "$schemas_marker")"
+crd_models="$(dirname "$(dirname "$(dirname "$keda_manifest")")")"  # node_modules
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# N apps cycling through the four types, as app_metadata would write them.
+# N apps cycling through the four types, as app_metadata would write them; workers are
+# scaled by KEDA and serve metrics.
 mkdir -p "$work/apps"
 types=(external-api internal-api worker job)
 for i in $(seq 1 "$apps"); do
@@ -35,6 +39,7 @@ for i in $(seq 1 "$apps"); do
   case "$type" in
     external-api) extra=", \"port\": 8080, \"ingress\": {\"host\": \"app$i.example.com\"}" ;;
     internal-api) extra=", \"port\": 8080" ;;
+    worker) extra=", \"health\": {\"port\": 8081}, \"metrics\": {\"port\": 9090}, \"keda\": {\"enabled\": true, \"triggers\": [{\"type\": \"rabbitmq\", \"metadata\": {\"queueName\": \"q$i\", \"mode\": \"QueueLength\", \"value\": \"20\", \"hostFromEnv\": \"AMQP_URL\"}}]}" ;;
   esac
   printf '{"name": "app-%d", "target": "//bench:app_%d_metadata", "app_type": "%s", "image": {"repository": "ghcr.io/example/app-%d", "tag": "1.0.%d"}, "env": {"INDEX": "%d"}%s}\n' \
     "$i" "$i" "$type" "$i" "$i" "$i" "$extra" >"$work/apps/app-$i.json"
@@ -61,7 +66,8 @@ compose() { # compose OUTPUT METADATA...
     $(printf -- '--metadata %s ' "$@")
 }
 validate() {
-  "$validator" --chart "$1" --schemas "$schemas" --kube-version 1.34.0 --helm-library "$helm_library"
+  "$validator" --chart "$1" --schemas "$schemas" --kube-version 1.34.0 --helm-library "$helm_library" \
+    --node "$node" --crd-script "$crd_script" --crd-models "$crd_models"
 }
 
 echo "composer and validator, ${#manman[@]}-app manman chart and ${apps}-app generated chart"

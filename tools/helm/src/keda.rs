@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::app::{AppType, Origin};
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{KedaMetadata, KedaTrigger};
+use crate::model::{KedaMetadata, KedaMetricType, KedaTrigger};
 
 const DEFAULT_MIN_REPLICAS: u32 = 1;
 const DEFAULT_MAX_REPLICAS: u32 = 5;
@@ -40,6 +40,8 @@ pub struct Trigger {
     pub metadata: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication_ref: Option<AuthenticationRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_type: Option<KedaMetricType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -127,6 +129,7 @@ fn triggers(triggers: &[KedaTrigger], origin: &Origin) -> Result<Vec<Trigger>, C
                 name: trigger.name.clone(),
                 metadata: trigger.metadata.clone(),
                 authentication_ref,
+                metric_type: trigger.metric_type,
             })
         })
         .collect()

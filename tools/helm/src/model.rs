@@ -278,7 +278,8 @@ pub struct KedaMetadata {
     #[serde(default)]
     pub cooldown_period: Option<i64>,
     /// KEDA scalers, as data: a list of {"type": scaler, "metadata": {key: string},
-    /// "authentication_ref": TriggerAuthentication name, "name": optional}. Credentials only
+    /// "authentication_ref": TriggerAuthentication name, "metric_type": AverageValue, Value
+    /// or Utilization, "name": optional}. Credentials only
     /// by reference (authentication_ref, or metadata keys ending in FromEnv). Required for
     /// KEDA; in Starlark a list of dicts.
     #[serde(default)]
@@ -298,9 +299,20 @@ pub struct KedaTrigger {
     /// TriggerAuthentication (in the release namespace) holding the scaler's credentials.
     #[serde(default)]
     pub authentication_ref: String,
+    /// How the metric is compared with the target; the cpu and memory scalers need one.
+    #[serde(default)]
+    pub metric_type: Option<KedaMetricType>,
     /// Name of the trigger, unique within the app.
     #[serde(default)]
     pub name: String,
+}
+
+/// KEDA's `metricType` of a trigger.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum KedaMetricType {
+    AverageValue,
+    Value,
+    Utilization,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

@@ -367,6 +367,7 @@ fn definitions() -> Value {
                 "type": {"description": "KEDA scaler type.", "type": "string", "minLength": 1},
                 "name": {"type": "string"},
                 "metadata": {"$ref": "#/definitions/stringMap"},
+                "metricType": {"type": "string", "enum": ["AverageValue", "Value", "Utilization"]},
                 "authenticationRef": {
                     "type": "object",
                     "required": ["name"],
