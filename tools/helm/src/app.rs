@@ -738,6 +738,9 @@ mod tests {
         with_keda(&mut meta, false);
         meta.keda.triggers[0].metadata.insert("password".into(), "hunter2".into());
         assert!(error_of(&meta).contains("field `keda.triggers[0].metadata`"), "{}", error_of(&meta));
+        meta.keda.triggers[0].metadata.clear();
+        meta.keda.triggers[0].scaler = "cpu".into();
+        assert!(error_of(&meta).contains("field `keda.triggers[0].metric_type`"), "{}", error_of(&meta));
         let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
         with_keda(&mut job, false);
         assert!(error_of(&job).contains("field `keda`: is only meaningful for a long-running app"));

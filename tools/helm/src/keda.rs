@@ -114,6 +114,16 @@ fn triggers(triggers: &[KedaTrigger], origin: &Origin) -> Result<Vec<Trigger>, C
             if !trigger.name.is_empty() && !names.insert(trigger.name.as_str()) {
                 return Err(origin.error(&format!("{field}.name"), format!("{:?} names two triggers", trigger.name)));
             }
+            // KEDA reads these from the container's requests, and needs to know how to compare.
+            let resource_scaler = matches!(trigger.scaler.as_str(), "cpu" | "memory");
+            if resource_scaler
+                && !matches!(trigger.metric_type, Some(KedaMetricType::Utilization | KedaMetricType::AverageValue))
+            {
+                return Err(origin.error(
+                    &format!("{field}.metric_type"),
+                    format!("the {} scaler needs metric_type Utilization or AverageValue", trigger.scaler),
+                ));
+            }
             for (key, value) in &trigger.metadata {
                 origin.check(&format!("{field}.metadata"), credential_free(key, value))?;
             }

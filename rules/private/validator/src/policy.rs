@@ -20,7 +20,116 @@ pub fn check(objects: &BTreeMap<String, Value>) -> Vec<String> {
         }
         check_network_policy_covers(name, template, &policies, &mut findings);
     }
+    check_references(objects, &mut findings);
     findings
+}
+
+/// Objects that point at others must find them: a Service its pods and their named ports, an
+/// Ingress its Services and ports, a ServiceMonitor its Services and port, an autoscaler or
+/// ScaledObject its Deployment.
+fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+    let templates: Vec<&Value> = objects.values().filter_map(pod_template).collect();
+    let services: Vec<&Value> = objects.values().filter(|o| kind(o) == "Service").collect();
+    for (name, object) in objects {
+        match kind(object) {
+            "Service" => check_service_targets(name, object, &templates, findings),
+            "Ingress" => {
+                for backend in ingress_backends(object) {
+                    let service = backend.pointer("/name").and_then(Value::as_str).unwrap_or_default();
+                    match services.iter().find(|s| s.pointer("/metadata/name").and_then(Value::as_str) == Some(service))
+                    {
+                        None => findings.push(format!("{name}: routes to Service {service}, which is not rendered")),
+                        Some(s) if !service_has_port(s, backend.get("port").unwrap_or(&Value::Null)) => {
+                            findings.push(format!("{name}: Service {service} has no port {}", backend["port"]))
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            "ServiceMonitor" => {
+                let selector = object.pointer("/spec/selector/matchLabels");
+                let selected: Vec<&&Value> =
+                    services.iter().filter(|s| selects(selector, s.pointer("/metadata/labels"))).collect();
+                if selected.is_empty() {
+                    findings.push(format!("{name}: selects no Service"));
+                }
+                for endpoint in object.pointer("/spec/endpoints").and_then(Value::as_array).into_iter().flatten() {
+                    let port = endpoint.get("port").cloned().unwrap_or(Value::Null);
+                    if !selected.is_empty() && !selected.iter().all(|s| service_has_port(s, &json_port(&port))) {
+                        findings.push(format!("{name}: a selected Service has no port {port}"));
+                    }
+                }
+            }
+            "HorizontalPodAutoscaler" | "ScaledObject" => {
+                let target = object.pointer("/spec/scaleTargetRef/name").and_then(Value::as_str).unwrap_or_default();
+                if !objects.contains_key(&format!("Deployment/{target}")) {
+                    findings.push(format!("{name}: scales Deployment {target}, which is not rendered"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A Service must select some rendered pods, and its named target ports must be theirs.
+fn check_service_targets(name: &str, service: &Value, templates: &[&Value], findings: &mut Vec<String>) {
+    let selector = service.pointer("/spec/selector");
+    let Some(pod) = templates.iter().find(|t| selects(selector, t.pointer("/metadata/labels"))) else {
+        findings.push(format!("{name}: selects no rendered pods"));
+        return;
+    };
+    let container_ports: Vec<&Value> = pod
+        .pointer("/spec/containers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c.get("ports").and_then(Value::as_array).into_iter().flatten())
+        .collect();
+    for port in service.pointer("/spec/ports").and_then(Value::as_array).into_iter().flatten() {
+        if let Some(target) = port.get("targetPort").and_then(Value::as_str) {
+            if !container_ports.iter().any(|p| p.get("name").and_then(Value::as_str) == Some(target)) {
+                findings.push(format!("{name}: targetPort {target} is not a port of the selected pods"));
+            }
+        }
+    }
+}
+
+/// A selector (matchLabels or a Service's selector) that is non-empty and all of whose
+/// labels are among `labels`.
+fn selects(selector: Option<&Value>, labels: Option<&Value>) -> bool {
+    let (Some(selector), Some(labels)) = (selector.and_then(Value::as_object), labels.and_then(Value::as_object))
+    else {
+        return false;
+    };
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// The `service` backends of an Ingress (default backend and every rule's paths).
+fn ingress_backends(ingress: &Value) -> Vec<&Value> {
+    let rules = ingress.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten();
+    let paths = rules.flat_map(|r| r.pointer("/http/paths").and_then(Value::as_array).into_iter().flatten());
+    ingress
+        .pointer("/spec/defaultBackend/service")
+        .into_iter()
+        .chain(paths.filter_map(|p| p.pointer("/backend/service")))
+        .collect()
+}
+
+/// An Ingress port is `{name}` or `{number}`; a ServiceMonitor port is a name.
+fn json_port(port: &Value) -> Value {
+    match port {
+        Value::String(name) => serde_json::json!({"name": name}),
+        other => other.clone(),
+    }
+}
+
+fn service_has_port(service: &Value, port: &Value) -> bool {
+    let mut ports = service.pointer("/spec/ports").and_then(Value::as_array).into_iter().flatten();
+    match (port.get("name").and_then(Value::as_str), port.get("number").and_then(Value::as_u64)) {
+        (Some(name), _) => ports.any(|p| p.get("name").and_then(Value::as_str) == Some(name)),
+        (None, Some(number)) => ports.any(|p| p.get("port").and_then(Value::as_u64) == Some(number)),
+        _ => false,
+    }
 }
 
 fn kind(object: &Value) -> &str {
@@ -248,6 +357,36 @@ mod tests {
             findings.contains(&"Deployment/a: sets replicas although an autoscaler owns them".to_string()),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn references_must_resolve() {
+        let labels = json!({"app": "a"});
+        let service = |target: &str| json!({"kind": "Service", "metadata": {"name": "a", "labels": labels}, "spec": {"selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": target}]}});
+        let monitor = json!({"kind": "ServiceMonitor", "spec": {"selector": {"matchLabels": labels}, "endpoints": [{"port": "metrics"}]}});
+        let ingress = json!({"kind": "Ingress", "spec": {"rules": [{"http": {"paths": [{"backend": {"service": {"name": "b", "port": {"name": "http"}}}}]}}]}});
+        let scaler = json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": {"name": "z"}}});
+        let objects = BTreeMap::from([
+            ("Deployment/a".to_string(), deployment(1, true)),
+            ("Service/a".to_string(), service("web")),
+            ("ServiceMonitor/a".to_string(), monitor),
+            ("Ingress/a".to_string(), ingress),
+            ("ScaledObject/z".to_string(), scaler),
+        ]);
+        assert_eq!(
+            check(&objects),
+            [
+                "Ingress/a: routes to Service b, which is not rendered",
+                "ScaledObject/z: scales Deployment z, which is not rendered",
+                "Service/a: targetPort web is not a port of the selected pods",
+                "ServiceMonitor/a: a selected Service has no port \"metrics\"",
+            ]
+        );
+        let named = BTreeMap::from([
+            ("Deployment/a".to_string(), deployment(1, true)),
+            ("Service/a".to_string(), service("http")),
+        ]);
+        assert_eq!(check(&named), ["Service/a: targetPort http is not a port of the selected pods"]);
     }
 
     #[test]
