@@ -380,6 +380,20 @@ METADATA_FIELDS = {
         mandatory = False,
         doc = "CPU request, a Kubernetes quantity such as \"100m\"; unset: the preset's.",
     ),
+    "resources_ephemeral_storage_limit": struct(
+        path = ["resources","ephemeral_storage_limit"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        doc = "Ephemeral storage limit; unset: the preset's.",
+    ),
+    "resources_ephemeral_storage_request": struct(
+        path = ["resources","ephemeral_storage_request"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        doc = "Ephemeral storage request (local disk: logs, /tmp); unset: the preset's.",
+    ),
     "resources_memory_limit": struct(
         path = ["resources","memory_limit"],
         kind = "string",
@@ -399,7 +413,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = ["small","medium","large"],
         mandatory = False,
-        doc = "Size to start from: small (100m/256Mi requested, 500m/512Mi limit), medium (250m/512Mi, 1000m/1Gi) or large (500m/1Gi, 2000m/2Gi). Unset: the chart's resource_preset, else small. Explicit quantities below win over the preset.",
+        doc = "Size to start from, as CPU/memory/ephemeral storage: small (100m/256Mi/128Mi requested, 500m/512Mi/1Gi limit), medium (250m/512Mi/256Mi, 1000m/1Gi/2Gi) or large (500m/1Gi/512Mi, 2000m/2Gi/4Gi). Unset: the chart's resource_preset, else small. Explicit quantities below win over the preset.",
     ),
     "secret_env": struct(
         path = ["secret_env"],

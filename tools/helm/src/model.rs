@@ -190,12 +190,12 @@ pub enum ResourcePreset {
 }
 
 impl ResourcePreset {
-    /// CPU request, memory request, CPU limit, memory limit.
-    pub fn quantities(self) -> [&'static str; 4] {
+    /// Requests, then limits, each as [CPU, memory, ephemeral storage].
+    pub fn quantities(self) -> [[&'static str; 3]; 2] {
         match self {
-            ResourcePreset::Small => ["100m", "256Mi", "500m", "512Mi"],
-            ResourcePreset::Medium => ["250m", "512Mi", "1000m", "1Gi"],
-            ResourcePreset::Large => ["500m", "1Gi", "2000m", "2Gi"],
+            ResourcePreset::Small => [["100m", "256Mi", "128Mi"], ["500m", "512Mi", "1Gi"]],
+            ResourcePreset::Medium => [["250m", "512Mi", "256Mi"], ["1000m", "1Gi", "2Gi"]],
+            ResourcePreset::Large => [["500m", "1Gi", "512Mi"], ["2000m", "2Gi", "4Gi"]],
         }
     }
 }
@@ -203,9 +203,10 @@ impl ResourcePreset {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ResourcesMetadata {
-    /// Size to start from: small (100m/256Mi requested, 500m/512Mi limit), medium
-    /// (250m/512Mi, 1000m/1Gi) or large (500m/1Gi, 2000m/2Gi). Unset: the chart's
-    /// resource_preset, else small. Explicit quantities below win over the preset.
+    /// Size to start from, as CPU/memory/ephemeral storage: small (100m/256Mi/128Mi
+    /// requested, 500m/512Mi/1Gi limit), medium (250m/512Mi/256Mi, 1000m/1Gi/2Gi) or large
+    /// (500m/1Gi/512Mi, 2000m/2Gi/4Gi). Unset: the chart's resource_preset, else small.
+    /// Explicit quantities below win over the preset.
     #[serde(default)]
     pub preset: Option<ResourcePreset>,
     /// CPU request, a Kubernetes quantity such as "100m"; unset: the preset's.
@@ -220,6 +221,12 @@ pub struct ResourcesMetadata {
     /// Memory limit; unset: the preset's.
     #[serde(default)]
     pub memory_limit: String,
+    /// Ephemeral storage request (local disk: logs, /tmp); unset: the preset's.
+    #[serde(default)]
+    pub ephemeral_storage_request: String,
+    /// Ephemeral storage limit; unset: the preset's.
+    #[serde(default)]
+    pub ephemeral_storage_limit: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

@@ -140,7 +140,7 @@ fn app(app: &App, mode: IngressMode) -> Value {
     add("env", reference("env", "Environment variables, NAME: value."));
     add("secretEnv", reference("secretEnv", "Environment variables from Secrets."));
     add("envFrom", reference("envFrom", "Secrets and ConfigMaps whose every key becomes an environment variable."));
-    add("resources", reference("resources", "CPU and memory requests and limits."));
+    add("resources", reference("resources", "CPU, memory and ephemeral storage requests and limits."));
     add("serviceAccount", reference("serviceAccount", "The app's own ServiceAccount."));
     add("podSecurityContext", json!({"description": "Pod security context.", "type": "object"}));
     add("securityContext", json!({"description": "Container security context.", "type": "object"}));
@@ -261,11 +261,15 @@ fn definitions() -> Value {
             "failureThreshold": {"type": "integer", "minimum": 1}
         }
     });
-    let cpu_and_memory = json!({
+    let quantities = json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["cpu", "memory"],
-        "properties": {"cpu": {"$ref": "#/definitions/quantity"}, "memory": {"$ref": "#/definitions/quantity"}}
+        "required": ["cpu", "memory", "ephemeral-storage"],
+        "properties": {
+            "cpu": {"$ref": "#/definitions/quantity"},
+            "memory": {"$ref": "#/definitions/quantity"},
+            "ephemeral-storage": {"$ref": "#/definitions/quantity"}
+        }
     });
     json!({
         "quantity": quantity,
@@ -303,7 +307,7 @@ fn definitions() -> Value {
             "type": "object",
             "additionalProperties": false,
             "required": ["requests", "limits"],
-            "properties": {"requests": cpu_and_memory, "limits": cpu_and_memory}
+            "properties": {"requests": quantities, "limits": quantities}
         },
         "serviceAccount": {
             "type": "object",

@@ -179,9 +179,14 @@ fn check_container(name: &str, container: &Value, findings: &mut Vec<String>) {
             findings.push(format!("{name}: {what}"));
         }
     };
-    for path in
-        ["/resources/requests/cpu", "/resources/requests/memory", "/resources/limits/cpu", "/resources/limits/memory"]
-    {
+    for path in [
+        "/resources/requests/cpu",
+        "/resources/requests/memory",
+        "/resources/requests/ephemeral-storage",
+        "/resources/limits/cpu",
+        "/resources/limits/memory",
+        "/resources/limits/ephemeral-storage",
+    ] {
         require(container.pointer(path).is_some(), &format!("missing {}", &path[1..].replace('/', ".")));
     }
     let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
@@ -301,7 +306,10 @@ mod tests {
                             "ports": [{"containerPort": 80}],
                             "livenessProbe": {"httpGet": {"path": "/healthz", "port": 80}},
                             "readinessProbe": {"httpGet": {"path": "/readyz", "port": 80}},
-                            "resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}},
+                            "resources": {
+                                "requests": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"},
+                                "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"}
+                            },
                             "securityContext": {
                                 "allowPrivilegeEscalation": false,
                                 "privileged": false,
