@@ -286,9 +286,8 @@ pub struct KedaMetadata {
     pub cooldown_period: Option<i64>,
     /// KEDA scalers, as data: a list of {"type": scaler, "metadata": {key: string},
     /// "authentication_ref": TriggerAuthentication name, "metric_type": AverageValue, Value
-    /// or Utilization, "name": optional}. Credentials only
-    /// by reference (authentication_ref, or metadata keys ending in FromEnv). Required for
-    /// KEDA; in Starlark a list of dicts.
+    /// or Utilization, "name": optional}. Credentials only by reference (authentication_ref,
+    /// or metadata keys ending in FromEnv). Required for KEDA; in Starlark a list of dicts.
     #[serde(default)]
     pub triggers: Vec<KedaTrigger>,
 }
