@@ -101,7 +101,7 @@ chart_validate_test = rule(
         "chart": attr.label(mandatory = True, allow_files = True, doc = "A `helm_chart` target, or the files of a chart directory (with its Chart.yaml)."),
         "environment": attr.string(doc = "Check only the chart rendered with its values-<environment>.yaml."),
         "environments": attr.bool(doc = "Also lint and render with every values-<env>.yaml of the chart."),
-        "policy": attr.bool(default = True, doc = "Apply the policy checks (security context, resources, probes, disruption budgets, network policy coverage) to every workload."),
+        "policy": attr.bool(default = True, doc = "Apply the policy checks (security context, resources, probes, disruption budgets, one scaler per Deployment, network policy coverage, references between objects, namespaced RBAC) to the rendered objects."),
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),

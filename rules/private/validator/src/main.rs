@@ -59,7 +59,8 @@ struct Args {
     #[arg(long = "values")]
     values: Vec<PathBuf>,
     /// Also apply the policy checks (security context, resources, probes, disruption budgets,
-    /// network policy coverage) to every rendered workload.
+    /// one scaler per Deployment, network policy coverage, references between objects,
+    /// namespaced RBAC) to the rendered objects.
     #[arg(long)]
     policy: bool,
     /// Also lint and render once with every values-<env>.yaml in the chart directory.

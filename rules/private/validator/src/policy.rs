@@ -26,7 +26,7 @@ pub fn check(objects: &BTreeMap<String, Value>) -> Vec<String> {
 
 /// Objects that point at others must find them: a Service its pods and their named ports, an
 /// Ingress its Services and ports, a ServiceMonitor its Services and port, an autoscaler or
-/// ScaledObject its Deployment.
+/// ScaledObject its Deployment. RBAC stays inside the namespace and below cluster-admin.
 fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
     let templates: Vec<&Value> = objects.values().filter_map(pod_template).collect();
     let services: Vec<&Value> = objects.values().filter(|o| kind(o) == "Service").collect();
@@ -59,6 +59,13 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String
                         findings.push(format!("{name}: a selected Service has no port {port}"));
                     }
                 }
+            }
+            // Environments sharing a cluster are isolated by namespace: no grant may reach past it.
+            "ClusterRole" | "ClusterRoleBinding" => {
+                findings.push(format!("{name}: cluster-wide RBAC reaches past the release namespace"))
+            }
+            "RoleBinding" if object.pointer("/roleRef/name").and_then(Value::as_str) == Some("cluster-admin") => {
+                findings.push(format!("{name}: grants cluster-admin"))
             }
             "HorizontalPodAutoscaler" | "ScaledObject" => {
                 let target = object.pointer("/spec/scaleTargetRef/name").and_then(Value::as_str).unwrap_or_default();
@@ -388,6 +395,18 @@ mod tests {
                 "ScaledObject/z: scales Deployment z, which is not rendered",
                 "Service/a: targetPort web is not a port of the selected pods",
                 "ServiceMonitor/a: a selected Service has no port \"metrics\"",
+            ]
+        );
+        let rbac = BTreeMap::from([
+            ("ClusterRoleBinding/x".to_string(), json!({"kind": "ClusterRoleBinding"})),
+            ("RoleBinding/y".to_string(), json!({"kind": "RoleBinding", "roleRef": {"name": "cluster-admin"}})),
+            ("RoleBinding/z".to_string(), json!({"kind": "RoleBinding", "roleRef": {"name": "view"}})),
+        ]);
+        assert_eq!(
+            check(&rbac),
+            [
+                "ClusterRoleBinding/x: cluster-wide RBAC reaches past the release namespace",
+                "RoleBinding/y: grants cluster-admin"
             ]
         );
         let named = BTreeMap::from([
