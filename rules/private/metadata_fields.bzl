@@ -156,6 +156,13 @@ METADATA_FIELDS = {
         mandatory = False,
         doc = "Port of the health endpoints; unset on an API: its port. A worker gets probes only when this is set.",
     ),
+    "health_probe": struct(
+        path = ["health","probe"],
+        kind = "string",
+        values = ["http","grpc","tcp"],
+        mandatory = False,
+        doc = "How the kubelet checks the app: http (GET the liveness and readiness paths; the default), grpc (the standard gRPC health service on the health port) or tcp (a connection to the health port, for servers that speak neither). Liveness is always more patient than readiness.",
+    ),
     "health_readiness_path": struct(
         path = ["health","readiness_path"],
         kind = "string",

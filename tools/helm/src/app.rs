@@ -13,7 +13,7 @@ use crate::metrics::{self, Metrics};
 pub use crate::model::AppType;
 use crate::model::{
     AppMetadata, AutoscalingMetadata, ConcurrencyPolicy, ConfigMetadata, CronMetadata, HealthMetadata, IngressMetadata,
-    JobMetadata, NetworkPolicyMetadata, PdbMetadata, PullPolicy, ResourcePreset, ResourcesMetadata,
+    JobMetadata, NetworkPolicyMetadata, PdbMetadata, ProbeKind, PullPolicy, ResourcePreset, ResourcesMetadata,
 };
 
 const DEFAULT_API_REPLICAS: u32 = 2;
@@ -148,7 +148,9 @@ pub struct Resources {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Probes {
+    pub kind: ProbeKind,
     pub port: u16,
+    /// Paths of an http probe (empty for grpc and tcp).
     pub liveness_path: String,
     pub readiness_path: String,
 }
@@ -476,52 +478,50 @@ fn probes(
     port: Option<u16>,
     origin: &Origin,
 ) -> Result<Option<Probes>, ComposeError> {
-    let or_default = |path: &str, default: &str| if path.is_empty() { default.to_string() } else { path.to_string() };
-    for (field, path) in
-        [("health.liveness_path", &health.liveness_path), ("health.readiness_path", &health.readiness_path)]
-    {
+    let declared = health.port.is_some()
+        || health.probe.is_some()
+        || !health.liveness_path.is_empty()
+        || !health.readiness_path.is_empty();
+    let port = match (app_type, health.port) {
+        (AppType::Job | AppType::Cronjob, _) => return Ok(None),
+        (_, Some(p)) => origin.check("health.port", checks::port(p))?,
+        (AppType::ExternalApi | AppType::InternalApi, None) => port.unwrap_or_default(),
+        // A worker has probes only when it declares a health endpoint.
+        (AppType::Worker, None) if !declared => return Ok(None),
+        (AppType::Worker, None) => {
+            return Err(origin.error("health.port", "is required when a worker declares health checks"))
+        }
+    };
+    let kind = health.probe.unwrap_or_default();
+    let (liveness_path, readiness_path) = probe_paths(health, kind, origin)?;
+    Ok(Some(Probes { kind, port, liveness_path, readiness_path }))
+}
+
+/// The liveness and readiness paths of an http probe, distinct (identical probes restart
+/// pods that are merely busy); grpc and tcp probes have none.
+fn probe_paths(health: &HealthMetadata, kind: ProbeKind, origin: &Origin) -> Result<(String, String), ComposeError> {
+    let paths = [("health.liveness_path", &health.liveness_path), ("health.readiness_path", &health.readiness_path)];
+    if kind != ProbeKind::Http {
+        return match paths.iter().find(|(_, path)| !path.is_empty()) {
+            Some((field, _)) => Err(origin.error(field, "is only meaningful for an http probe")),
+            None => Ok((String::new(), String::new())),
+        };
+    }
+    for (field, path) in paths {
         if !path.is_empty() && !path.starts_with('/') {
             return Err(origin.error(field, format!("{path:?} must start with '/'")));
         }
     }
-    match app_type {
-        AppType::Job | AppType::Cronjob => Ok(None),
-        AppType::ExternalApi | AppType::InternalApi => {
-            let probes = Probes {
-                port: match health.port {
-                    Some(p) => origin.check("health.port", checks::port(p))?,
-                    None => port.unwrap_or_default(),
-                },
-                liveness_path: or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH),
-                readiness_path: or_default(&health.readiness_path, DEFAULT_READINESS_PATH),
-            };
-            distinct_probes(probes, origin).map(Some)
-        }
-        // A worker has probes only when it declares a health endpoint.
-        AppType::Worker => match (health.port, health.liveness_path.is_empty()) {
-            (None, true) => Ok(None),
-            (None, false) => Err(origin.error("health.port", "is required when a worker declares health paths")),
-            (Some(p), _) => {
-                let probes = Probes {
-                    port: origin.check("health.port", checks::port(p))?,
-                    liveness_path: or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH),
-                    readiness_path: or_default(&health.readiness_path, DEFAULT_READINESS_PATH),
-                };
-                distinct_probes(probes, origin).map(Some)
-            }
-        },
-    }
-}
-
-/// Identical liveness and readiness probes restart pods that are merely busy.
-fn distinct_probes(probes: Probes, origin: &Origin) -> Result<Probes, ComposeError> {
-    if probes.liveness_path == probes.readiness_path {
+    let or_default = |path: &str, default: &str| if path.is_empty() { default.to_string() } else { path.to_string() };
+    let liveness = or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH);
+    let readiness = or_default(&health.readiness_path, DEFAULT_READINESS_PATH);
+    if liveness == readiness {
         return Err(origin.error(
             "health.readiness_path",
-            format!("equals the liveness path {:?}; liveness and readiness must differ", probes.liveness_path),
+            format!("equals the liveness path {liveness:?}; liveness and readiness must differ"),
         ));
     }
-    Ok(probes)
+    Ok((liveness, readiness))
 }
 
 fn ingress(meta: &IngressMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Ingress>, ComposeError> {
@@ -751,6 +751,21 @@ mod tests {
         let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
         with_keda(&mut job, false);
         assert!(error_of(&job).contains("field `keda`: is only meaningful for a long-running app"));
+    }
+
+    #[test]
+    fn grpc_and_tcp_probes_check_the_port_and_take_no_paths() {
+        let mut meta = api();
+        meta.health.probe = Some(ProbeKind::Tcp);
+        let probes = App::from_metadata(&meta, Path::new("x.json")).expect("valid").probes.expect("an API has probes");
+        assert_eq!((probes.kind, probes.port, probes.liveness_path.as_str()), (ProbeKind::Tcp, 8080, ""));
+        meta.health.probe = Some(ProbeKind::Grpc);
+        meta.health.readiness_path = "/ready".into();
+        assert!(error_of(&meta).contains("field `health.readiness_path`: is only meaningful for an http probe"));
+        let worker = metadata(
+            r#"{"name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"}, "health": {"probe": "grpc"}}"#,
+        );
+        assert!(error_of(&worker).contains("field `health.port`: is required"));
     }
 
     #[test]

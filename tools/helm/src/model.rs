@@ -229,9 +229,25 @@ pub struct ResourcesMetadata {
     pub ephemeral_storage_limit: String,
 }
 
+/// What a probe does (`http`, `grpc`, `tcp`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeKind {
+    #[default]
+    Http,
+    Grpc,
+    Tcp,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HealthMetadata {
+    /// How the kubelet checks the app: http (GET the liveness and readiness paths; the
+    /// default), grpc (the standard gRPC health service on the health port) or tcp (a
+    /// connection to the health port, for servers that speak neither). Liveness is always
+    /// more patient than readiness.
+    #[serde(default)]
+    pub probe: Option<ProbeKind>,
     /// Liveness probe path; unset on an API: /healthz.
     #[serde(default)]
     pub liveness_path: String,

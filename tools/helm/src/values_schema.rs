@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::app::App;
 use crate::chart::{ChartSpec, IngressMode};
+use crate::model::ProbeKind;
 
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// What the Prometheus operator's CRD accepts as a duration.
@@ -175,8 +176,11 @@ fn app(app: &App, mode: IngressMode) -> Value {
         add("containerPort", reference("port", "Port the container listens on."));
         add("service", reference("service", "ClusterIP Service."));
     }
-    if app.probes.is_some() {
-        add("probes", reference("probes", "HTTP health checks."));
+    if let Some(probes) = &app.probes {
+        match probes.kind {
+            ProbeKind::Http => add("probes", reference("httpProbes", "HTTP health checks.")),
+            ProbeKind::Grpc | ProbeKind::Tcp => add("probes", reference("portProbes", "gRPC or TCP health checks.")),
+        }
     }
     if app.ingress.is_some() {
         add("ingress", app_ingress(mode));
@@ -249,18 +253,31 @@ fn definitions() -> Value {
         "type": ["string", "number"],
         "pattern": "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$"
     });
-    let probe = json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["path", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"],
-        "properties": {
-            "path": {"type": "string", "pattern": "^/"},
-            "initialDelaySeconds": {"type": "integer", "minimum": 0},
-            "periodSeconds": {"type": "integer", "minimum": 1},
-            "timeoutSeconds": {"type": "integer", "minimum": 1},
-            "failureThreshold": {"type": "integer", "minimum": 1}
+    // Timings of a probe; an http probe also has its path.
+    let probe = |http: bool| {
+        let mut probe = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"],
+            "properties": {
+                "initialDelaySeconds": {"type": "integer", "minimum": 0},
+                "periodSeconds": {"type": "integer", "minimum": 1},
+                "timeoutSeconds": {"type": "integer", "minimum": 1},
+                "failureThreshold": {"type": "integer", "minimum": 1}
+            }
+        });
+        if http {
+            probe["properties"]["path"] = json!({"type": "string", "pattern": "^/"});
+            probe["required"] =
+                json!(["path", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"]);
         }
-    });
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["port", "liveness", "readiness"],
+            "properties": {"port": {"$ref": "#/definitions/port"}, "liveness": probe, "readiness": probe}
+        })
+    };
     let quantities = json!({
         "type": "object",
         "additionalProperties": false,
@@ -321,12 +338,8 @@ fn definitions() -> Value {
             "required": ["port"],
             "properties": {"port": {"$ref": "#/definitions/port"}}
         },
-        "probes": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["port", "liveness", "readiness"],
-            "properties": {"port": {"$ref": "#/definitions/port"}, "liveness": probe, "readiness": probe}
-        },
+        "httpProbes": probe(true),
+        "portProbes": probe(false),
         "intOrPercent": {"type": ["integer", "string"], "minimum": 0, "pattern": "^[0-9]+%$"},
         "pdb": {
             "type": "object",
