@@ -48,6 +48,8 @@ def _chart_validate_test_impl(ctx):
         command.append("--environments")
     if ctx.attr.environment:
         command += ["--environment", ctx.attr.environment]
+    if ctx.attr.release:
+        command += ["--release", ctx.attr.release]
     if ctx.attr.policy:
         command.append("--policy")
     if ctx.attr.must_fail:
@@ -105,6 +107,7 @@ chart_validate_test = rule(
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
         "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
+        "release": attr.string(doc = "Release name to render with; unset: `release-name`, as `helm template` uses."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),
         "_crd_models": attr.label(default = "@crd_models//:node_modules"),

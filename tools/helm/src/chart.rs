@@ -129,6 +129,10 @@ struct ChartContext<'a> {
     /// Some app serves Prometheus metrics.
     #[serde(rename = "hasMetrics")]
     has_metrics: bool,
+    /// Longest release name that keeps every app's object names distinct after truncation
+    /// to 63 characters, when that is below Helm's own limit.
+    #[serde(rename = "releaseNameLimit")]
+    release_name_limit: Option<ReleaseNameLimit>,
     /// Annotations of the shared Ingress (single mode), merged from the apps'.
     #[serde(rename = "sharedAnnotations")]
     shared_annotations: BTreeMap<String, String>,
@@ -180,6 +184,7 @@ pub fn compose(
         app_types: app_types_annotation(&apps),
         has_ingress: !ingresses.is_empty(),
         has_metrics: apps.iter().any(|a| a.metrics.is_some()),
+        release_name_limit: release_name_limit(&apps),
         shared_annotations,
         cluster_mapping: environment::cluster_mapping(&environments),
     };
@@ -315,6 +320,39 @@ fn check_network_references(apps: &[App]) -> Result<(), ComposeError> {
         }
     }
     Ok(())
+}
+
+/// Helm's longest release name.
+const HELM_RELEASE_NAME_MAX: usize = 53;
+/// Kubernetes' longest object name (DNS-1123 label), where `fullname` truncates.
+const OBJECT_NAME_MAX: usize = 63;
+
+/// Two apps whose `<release>-<app>` names become equal once truncated, for release names
+/// longer than `max_length`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReleaseNameLimit {
+    max_length: usize,
+    first: String,
+    second: String,
+}
+
+/// The longest release name under which every app keeps names of its own (`None`: any name
+/// Helm accepts does). The release prefix is common to all apps, so names stay distinct
+/// exactly when the apps' names, cut to what remains of 63 characters (and without a
+/// trailing '-', as `fullname` trims), stay distinct.
+fn release_name_limit(apps: &[App]) -> Option<ReleaseNameLimit> {
+    let cut = |name: &str, room: usize| name[..name.len().min(room)].trim_end_matches('-').to_string();
+    let collision = |release_length: usize| {
+        let room = OBJECT_NAME_MAX.saturating_sub(release_length + 1);
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        apps.iter().find_map(|app| {
+            seen.insert(cut(&app.name, room), &app.name).map(|other| (other.to_string(), app.name.clone()))
+        })
+    };
+    let (first, second) = collision(HELM_RELEASE_NAME_MAX)?;
+    let max_length = (1..HELM_RELEASE_NAME_MAX).rev().find(|length| collision(*length).is_none()).unwrap_or(0);
+    Some(ReleaseNameLimit { max_length, first, second })
 }
 
 /// `name:type` pairs for the Chart.yaml annotation listing the composed apps.

@@ -247,3 +247,24 @@ fn network_policy_peers_must_be_apps_of_the_chart() {
     assert!(message.contains("network_policy.egress_to_apps: \"ghost-api\" is not an app of this chart"), "{message}");
     assert!(message.contains("//x:lonely_api_metadata"), "{message}");
 }
+
+#[test]
+fn long_release_names_that_would_merge_two_apps_fail_to_render() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files: Vec<PathBuf> = ["payments-api-v1", "payments-api-v2"]
+        .iter()
+        .map(|name| {
+            let file = dir.path().join(format!("{name}.json"));
+            let json = format!(r#"{{"name": "{name}", "image": {{"repository": "r", "tag": "1"}}, "port": 80}}"#);
+            fs::write(&file, json).expect("write");
+            file
+        })
+        .collect();
+    let chart = compose_files(&spec(), &files, &[], &package_dir().join("templates")).expect("composes");
+    let helpers = &chart.files[Path::new("templates/_helpers.tpl")];
+    // 62 - 15 characters leave room for "payments-api-v1" whole.
+    assert!(helpers.contains("gt (len (index . 0).Release.Name) 47"), "{helpers}");
+    assert!(helpers.contains("apps payments-api-v1 and payments-api-v2"), "{helpers}");
+    let sample = compose(&SAMPLE_APPS).expect("composes");
+    assert!(!sample.files[Path::new("templates/_helpers.tpl")].contains("fail"), "no limit below Helm's own");
+}
