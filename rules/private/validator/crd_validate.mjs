@@ -3,9 +3,11 @@
 // API types.
 //
 // Usage: node crd_validate.mjs <node_modules directory>
-// stdin: a JSON array of objects. stdout: a JSON array, one entry per object, each the list of
-// its problems as "path: message" (empty when the object is valid).
-import { readFileSync } from "node:fs";
+// Reads requests from stdin, one per line: a JSON array of objects. Answers each with one
+// line on stdout: a JSON array with, per object, the list of its problems as "path: message"
+// (empty when the object is valid). One process serves every render of a validator run, so
+// the models are loaded once.
+import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -57,12 +59,16 @@ async function validate(nodeModules, object) {
 
 const nodeModules = process.argv[2];
 if (!nodeModules) {
-  process.stderr.write("usage: node crd_validate.mjs <node_modules directory> < objects.json\n");
+  process.stderr.write("usage: node crd_validate.mjs <node_modules directory> < requests\n");
   process.exit(2);
 }
-const objects = JSON.parse(readFileSync(0, "utf8"));
-const results = [];
-for (const object of objects) {
-  results.push(await validate(nodeModules, object));
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (line.trim() === "") {
+    continue;
+  }
+  const results = [];
+  for (const object of JSON.parse(line)) {
+    results.push(await validate(nodeModules, object));
+  }
+  process.stdout.write(JSON.stringify(results) + "\n");
 }
-process.stdout.write(JSON.stringify(results));

@@ -137,11 +137,7 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
     let chart = resolve_chart_dir(&args.chart)?;
     let mut schemas = Schemas {
         kube: KubeSchemas::open(&args.schemas)?,
-        crd: CrdSchemas {
-            node: args.node.clone(),
-            script: args.crd_script.clone(),
-            node_modules: args.crd_models.clone(),
-        },
+        crd: CrdSchemas::new(args.node.clone(), args.crd_script.clone(), args.crd_models.clone()),
     };
     let mut values_files = args.values.clone();
     if args.environments {
