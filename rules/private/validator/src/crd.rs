@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -86,11 +86,10 @@ impl CrdSchemas {
 
     /// The process ended or broke its pipe: its exit status and what it wrote to stderr.
     fn stopped(&mut self) -> ValidateError {
-        let Some(NodeProcess { child, stdin, .. }) = self.process.take() else {
+        let Some(process) = self.process.take() else {
             return self.failed("not started".into());
         };
-        drop(stdin);
-        match child.wait_with_output() {
+        match process.end() {
             Ok(output) => self.failed(format!("{}: {}", output.status, String::from_utf8_lossy(&output.stderr).trim())),
             Err(e) => ValidateError::io(&self.node, e),
         }
@@ -101,13 +100,19 @@ impl CrdSchemas {
     }
 }
 
+impl NodeProcess {
+    /// Closing stdin ends the process; waiting reaps it and collects its stderr.
+    fn end(self) -> std::io::Result<Output> {
+        drop(self.stdin);
+        self.child.wait_with_output()
+    }
+}
+
 impl Drop for CrdSchemas {
-    /// Closing stdin ends the process; waiting reaps it.
     fn drop(&mut self) {
-        if let Some(NodeProcess { mut child, stdin, .. }) = self.process.take() {
-            drop(stdin);
+        if let Some(process) = self.process.take() {
             // Nothing to report any more: the run's results are already printed.
-            let _ = child.wait();
+            let _ = process.end();
         }
     }
 }
