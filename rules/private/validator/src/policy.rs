@@ -33,33 +33,8 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String
     for (name, object) in objects {
         match kind(object) {
             "Service" => check_service_targets(name, object, &templates, findings),
-            "Ingress" => {
-                for backend in ingress_backends(object) {
-                    let service = backend.pointer("/name").and_then(Value::as_str).unwrap_or_default();
-                    match services.iter().find(|s| s.pointer("/metadata/name").and_then(Value::as_str) == Some(service))
-                    {
-                        None => findings.push(format!("{name}: routes to Service {service}, which is not rendered")),
-                        Some(s) if !service_has_port(s, backend.get("port").unwrap_or(&Value::Null)) => {
-                            findings.push(format!("{name}: Service {service} has no port {}", backend["port"]))
-                        }
-                        Some(_) => {}
-                    }
-                }
-            }
-            "ServiceMonitor" => {
-                let selector = object.pointer("/spec/selector/matchLabels");
-                let selected: Vec<&&Value> =
-                    services.iter().filter(|s| selects(selector, s.pointer("/metadata/labels"))).collect();
-                if selected.is_empty() {
-                    findings.push(format!("{name}: selects no Service"));
-                }
-                for endpoint in object.pointer("/spec/endpoints").and_then(Value::as_array).into_iter().flatten() {
-                    let port = endpoint.get("port").cloned().unwrap_or(Value::Null);
-                    if !selected.is_empty() && !selected.iter().all(|s| service_has_port(s, &json_port(&port))) {
-                        findings.push(format!("{name}: a selected Service has no port {port}"));
-                    }
-                }
-            }
+            "Ingress" => check_ingress_backends(name, object, objects, findings),
+            "ServiceMonitor" => check_service_monitor(name, object, &services, findings),
             // Environments sharing a cluster are isolated by namespace: no grant may reach past it.
             "ClusterRole" | "ClusterRoleBinding" => {
                 findings.push(format!("{name}: cluster-wide RBAC reaches past the release namespace"))
@@ -74,6 +49,37 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Every backend of an Ingress is a rendered Service with the port it names.
+fn check_ingress_backends(name: &str, ingress: &Value, objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+    for backend in ingress_backends(ingress) {
+        let service = backend.pointer("/name").and_then(Value::as_str).unwrap_or_default();
+        let port = backend.get("port").unwrap_or(&Value::Null);
+        match objects.get(&format!("Service/{service}")) {
+            None => findings.push(format!("{name}: routes to Service {service}, which is not rendered")),
+            Some(s) if !service_has_port(s, port) => {
+                findings.push(format!("{name}: Service {service} has no port {port}"))
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// A ServiceMonitor selects some Service, and every selected one has each endpoint's port.
+fn check_service_monitor(name: &str, monitor: &Value, services: &[&Value], findings: &mut Vec<String>) {
+    let selector = monitor.pointer("/spec/selector/matchLabels");
+    let selected: Vec<&&Value> = services.iter().filter(|s| selects(selector, s.pointer("/metadata/labels"))).collect();
+    if selected.is_empty() {
+        findings.push(format!("{name}: selects no Service"));
+        return;
+    }
+    for endpoint in monitor.pointer("/spec/endpoints").and_then(Value::as_array).into_iter().flatten() {
+        let port = endpoint.get("port").cloned().unwrap_or(Value::Null);
+        if !selected.iter().all(|s| service_has_port(s, &json_port(&port))) {
+            findings.push(format!("{name}: a selected Service has no port {port}"));
         }
     }
 }
