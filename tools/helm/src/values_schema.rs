@@ -268,8 +268,9 @@ fn definitions() -> Value {
         });
         if http {
             probe["properties"]["path"] = json!({"type": "string", "pattern": "^/"});
-            probe["required"] =
-                json!(["path", "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"]);
+            if let Some(required) = probe["required"].as_array_mut() {
+                required.insert(0, json!("path"));
+            }
         }
         json!({
             "type": "object",
