@@ -1,30 +1,28 @@
 //! The Helm chart composer: app metadata in, a complete chart directory out.
 //!
 //! Data flows one way: `model` (metadata as written by the Bazel rules) is validated into
-//! `app`, `chart` decides the files and renders them with `render`, `output` writes them.
+//! `app` (one module per concern), `plan` decides the files and renders them with `render`,
+//! `output` writes them. Nothing lower in that list imports anything higher.
 
 pub mod app;
-pub mod chart;
 pub mod checks;
-pub mod environment;
 pub mod error;
-pub mod ingress;
-pub mod keda;
 pub mod metadata_schema;
-pub mod metrics;
 pub mod model;
+mod origin;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod templates;
-pub mod values_schema;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::chart::{Chart, ChartSpec};
 use crate::error::ComposeError;
 use crate::model::AppMetadata;
+use crate::model::ChartSpec;
+use crate::plan::Chart;
 use crate::render::Renderer;
 
 /// Reads and validates one app metadata file.
@@ -59,5 +57,5 @@ pub fn compose_files(
 ) -> Result<Chart, ComposeError> {
     let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
     let renderer = Renderer::load(templates)?;
-    chart::compose(spec, apps, environments, &renderer)
+    plan::compose(spec, apps, environments, &renderer)
 }

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use helm_composer::chart::{ChartSpec, IngressMode};
 use helm_composer::error::ComposeError;
-use helm_composer::model::ResourcePreset;
+use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset};
 use helm_composer::{compose_files, metadata_schema, output, templates};
 
 #[derive(Parser)]

@@ -502,3 +502,30 @@ pub enum AccessRole {
 fn default_true() -> bool {
     true
 }
+
+/// How external-api apps are exposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum IngressMode {
+    /// One Ingress for the whole chart, aggregating every external-api's paths by host.
+    Single,
+    /// One Ingress per external-api.
+    PerApp,
+}
+
+/// Chart-level settings from the `helm_chart` rule.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartSpec {
+    pub name: String,
+    pub version: String,
+    pub app_version: String,
+    pub description: String,
+    /// Namespace the chart is meant for; recorded for users, never written into objects
+    /// (the release namespace applies).
+    pub namespace: String,
+    pub environment: String,
+    pub ingress_mode: IngressMode,
+    /// Size of every app that does not choose its own resource preset.
+    pub resource_preset: Option<ResourcePreset>,
+}

@@ -4,8 +4,8 @@
 use std::fs;
 use std::path::Path;
 
-use crate::chart::Chart;
 use crate::error::ComposeError;
+use crate::plan::Chart;
 
 pub fn write_chart(chart: &Chart, destination: &Path) -> Result<(), ComposeError> {
     let parent = match destination.parent() {

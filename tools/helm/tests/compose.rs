@@ -7,8 +7,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use helm_composer::chart::{ChartSpec, IngressMode};
 use helm_composer::error::ComposeError;
+use helm_composer::model::{ChartSpec, IngressMode};
 use helm_composer::{compose_files, output};
 
 /// tools/helm in the source tree (cargo) or in the test's runfiles (Bazel).
@@ -59,7 +59,7 @@ fn write_sample_metadata() -> tempfile::TempDir {
     dir
 }
 
-fn compose(names: &[&str]) -> Result<helm_composer::chart::Chart, ComposeError> {
+fn compose(names: &[&str]) -> Result<helm_composer::plan::Chart, ComposeError> {
     compose_files(&spec(), &metadata(names), &[], &package_dir().join("templates"))
 }
 

@@ -1,45 +1,22 @@
-//! Chart assembly: decides which files a chart has and renders each one.
+//! The chart plan: which files a chart has (objects per app, the Ingress plan, environments,
+//! values and their schema), each rendered by `render`.
+
+pub mod environment;
+pub mod ingress;
+pub mod values_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::app::{App, AppType};
+use self::environment::{ClusterGroup, Environment};
+use self::ingress::IngressPlan;
+use crate::app::App;
 use crate::checks;
-use crate::environment::{self, ClusterGroup, Environment};
 use crate::error::ComposeError;
-use crate::ingress::{self, IngressPlan};
-use crate::model::ResourcePreset;
+use crate::model::{AppType, ChartSpec};
 use crate::render::Renderer;
-use crate::values_schema;
-
-/// How external-api apps are exposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum IngressMode {
-    /// One Ingress for the whole chart, aggregating every external-api's paths by host.
-    Single,
-    /// One Ingress per external-api.
-    PerApp,
-}
-
-/// Chart-level settings from the `helm_chart` rule.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChartSpec {
-    pub name: String,
-    pub version: String,
-    pub app_version: String,
-    pub description: String,
-    /// Namespace the chart is meant for; recorded for users, never written into objects
-    /// (the release namespace applies).
-    pub namespace: String,
-    pub environment: String,
-    pub ingress_mode: IngressMode,
-    /// Size of every app that does not choose its own resource preset.
-    pub resource_preset: Option<ResourcePreset>,
-}
 
 /// Kubernetes objects an app can get, one template (and one file per app) each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

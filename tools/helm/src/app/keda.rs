@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::app::{AppType, Origin};
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{KedaMetadata, KedaMetricType, KedaTrigger};
+use crate::model::{AppType, KedaMetadata, KedaMetricType, KedaTrigger};
+use crate::origin::Origin;
 
 const DEFAULT_MIN_REPLICAS: u32 = 1;
 const DEFAULT_MAX_REPLICAS: u32 = 5;

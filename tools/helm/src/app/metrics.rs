@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use crate::app::{AppType, Origin};
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::MetricsMetadata;
+use crate::model::{AppType, MetricsMetadata};
+use crate::origin::Origin;
 
 const DEFAULT_PATH: &str = "/metrics";
 const DEFAULT_INTERVAL: &str = "30s";

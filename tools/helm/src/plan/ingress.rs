@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::{App, AppType};
-use crate::chart::IngressMode;
+use crate::app::App;
 use crate::error::ComposeError;
+use crate::model::{AppType, IngressMode};
 
 /// One Ingress object: its name part and the external APIs it routes to.
 #[derive(Debug, serde::Serialize)]

@@ -9,8 +9,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
-use crate::chart::{ChartSpec, IngressMode};
-use crate::model::ProbeKind;
+use crate::model::{ChartSpec, IngressMode, ProbeKind};
 
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// What the Prometheus operator's CRD accepts as a duration.

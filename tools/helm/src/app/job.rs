@@ -1,0 +1,112 @@
+//! Batch apps: a Job (a Helm hook by default) and a CronJob's schedule and limits.
+
+use serde::Serialize;
+
+use crate::checks;
+use crate::error::ComposeError;
+use crate::model::{AppType, ConcurrencyPolicy, CronMetadata, JobMetadata};
+use crate::origin::Origin;
+
+const DEFAULT_JOB_BACKOFF_LIMIT: u32 = 3;
+const DEFAULT_JOB_TTL_SECONDS: u32 = 3600;
+const DEFAULT_JOB_HOOK: &str = "pre-install,pre-upgrade";
+const HOOK_PHASES: [&str; 4] = ["pre-install", "pre-upgrade", "post-install", "post-upgrade"];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cron {
+    pub schedule: String,
+    pub concurrency_policy: ConcurrencyPolicy,
+    pub starting_deadline_seconds: u32,
+    pub successful_jobs_history_limit: u32,
+    pub failed_jobs_history_limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    pub backoff_limit: u32,
+    pub ttl_seconds_after_finished: u32,
+    pub active_deadline_seconds: Option<u32>,
+    /// Helm hook phases joined by commas; empty for a plain Job.
+    pub hook: String,
+}
+
+pub(super) fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Job>, ComposeError> {
+    if !app_type.is_batch() {
+        if *meta != JobMetadata::default() {
+            return Err(origin.error("job", format!("is only meaningful for a job or cronjob, not an {app_type}")));
+        }
+        return Ok(None);
+    }
+    // A scheduled run is not part of installing the release: a cronjob is never a hook.
+    let hook = match (app_type, meta.hook.as_str()) {
+        (AppType::Cronjob, "" | "none") => String::new(),
+        (AppType::Cronjob, _) => return Err(origin.error("job.hook", "a cronjob cannot be a Helm hook")),
+        _ => job_hook(&meta.hook, origin)?,
+    };
+    Ok(Some(Job {
+        backoff_limit: origin.count("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT, 0)?,
+        ttl_seconds_after_finished: origin.count(
+            "job.ttl_seconds_after_finished",
+            meta.ttl_seconds_after_finished,
+            DEFAULT_JOB_TTL_SECONDS,
+            0,
+        )?,
+        active_deadline_seconds: meta
+            .active_deadline_seconds
+            .map(|v| origin.count("job.active_deadline_seconds", Some(v), 0, 1))
+            .transpose()?,
+        hook,
+    }))
+}
+
+pub(super) fn cron(meta: &CronMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Cron>, ComposeError> {
+    if app_type != AppType::Cronjob {
+        if *meta != CronMetadata::default() {
+            return Err(origin.error("cron", format!("is only meaningful for a cronjob, not an {app_type}")));
+        }
+        return Ok(None);
+    }
+    if meta.schedule.is_empty() {
+        return Err(origin.error("cron.schedule", "is required for a cronjob"));
+    }
+    origin.check("cron.schedule", checks::cron_schedule(&meta.schedule))?;
+    Ok(Some(Cron {
+        schedule: meta.schedule.clone(),
+        concurrency_policy: meta.concurrency_policy.unwrap_or_default(),
+        starting_deadline_seconds: origin.count(
+            "cron.starting_deadline_seconds",
+            meta.starting_deadline_seconds,
+            300,
+            0,
+        )?,
+        successful_jobs_history_limit: origin.count(
+            "cron.successful_jobs_history_limit",
+            meta.successful_jobs_history_limit,
+            3,
+            0,
+        )?,
+        failed_jobs_history_limit: origin.count(
+            "cron.failed_jobs_history_limit",
+            meta.failed_jobs_history_limit,
+            3,
+            0,
+        )?,
+    }))
+}
+
+/// Hook phases of a job: `none` for a plain Job, empty for the default (run before installs
+/// and upgrades, as migrations need), or a comma-separated list of phases.
+pub(super) fn job_hook(value: &str, origin: &Origin) -> Result<String, ComposeError> {
+    match value.trim() {
+        "none" => return Ok(String::new()),
+        "" => return Ok(DEFAULT_JOB_HOOK.to_string()),
+        _ => {}
+    }
+    let phases: Vec<&str> = value.split(',').map(str::trim).collect();
+    if let Some(bad) = phases.iter().find(|p| !HOOK_PHASES.contains(p)) {
+        return Err(origin.error("job.hook", format!("{bad:?} is not one of {} (or \"none\")", HOOK_PHASES.join(", "))));
+    }
+    Ok(phases.join(","))
+}

@@ -1,0 +1,157 @@
+//! The validated app model: what templates and values are rendered from. Building an `App`
+//! is the only place input is checked, so everything downstream can trust it.
+
+mod config;
+mod env;
+mod image;
+mod ingress;
+mod job;
+mod keda;
+mod metrics;
+mod network;
+mod probes;
+mod resources;
+mod scaling;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::checks;
+use crate::error::ComposeError;
+use crate::model::{AppMetadata, AppType, ResourcePreset, ResourcesMetadata};
+use crate::origin::Origin;
+
+pub use config::{Config, ConfigFile};
+pub use env::SecretKeyRef;
+pub use image::Image;
+pub use ingress::Ingress;
+pub use job::{Cron, Job};
+pub use keda::{AuthenticationRef, Keda, Trigger};
+pub use metrics::Metrics;
+pub use network::{AppRef, CidrPort, NetworkPolicy};
+pub use probes::Probes;
+pub use resources::{Quantities, Resources};
+pub use scaling::{Autoscaling, DisruptionBudget};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct App {
+    pub name: String,
+    /// Key of the app under `apps:` in values.yaml (lowerCamelCase of the name).
+    pub values_key: String,
+    pub target: String,
+    pub app_type: AppType,
+    pub image: Image,
+    pub port: Option<u16>,
+    pub command: Vec<String>,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub secret_env: BTreeMap<String, SecretKeyRef>,
+    pub env_from_secrets: Vec<String>,
+    pub env_from_configmaps: Vec<String>,
+    pub resources: Resources,
+    /// The app's own preset, which a chart-wide preset does not override.
+    pub resource_preset: Option<ResourcePreset>,
+    /// Quantities the app set itself, which win over any preset.
+    #[serde(skip)]
+    pub explicit_resources: ResourcesMetadata,
+    pub replicas: u32,
+    pub autoscaling: Option<Autoscaling>,
+    pub keda: Option<Keda>,
+    pub pdb: Option<DisruptionBudget>,
+    pub metrics: Option<Metrics>,
+    pub probes: Option<Probes>,
+    pub ingress: Option<Ingress>,
+    pub network_policy: NetworkPolicy,
+    pub job: Option<Job>,
+    pub cron: Option<Cron>,
+    pub config: Option<Config>,
+}
+
+impl App {
+    /// Validates metadata read from `file` into an app, or names the first bad field.
+    pub fn from_metadata(meta: &AppMetadata, file: &Path) -> Result<App, ComposeError> {
+        let app = App::from_fields(meta, file)?;
+        if app.metrics.is_some() && app.probes.is_none() {
+            let origin = Origin::new(file, &meta.target);
+            return Err(origin.error(
+                "health.port",
+                "is required for a worker serving metrics: its Service needs readiness and liveness probes",
+            ));
+        }
+        Ok(app)
+    }
+
+    /// Validates every field on its own.
+    fn from_fields(meta: &AppMetadata, file: &Path) -> Result<App, ComposeError> {
+        let origin = Origin::new(file, &meta.target);
+        origin.check("name", checks::dns_label(&meta.name))?;
+        let app_type = app_type(meta, &origin)?;
+        let port = match (app_type.is_api(), meta.port) {
+            (_, Some(p)) => Some(origin.check("port", checks::port(p))?),
+            (true, None) => return Err(origin.error("port", format!("is required for an {app_type}"))),
+            (false, None) => None,
+        };
+        let replicas = scaling::replicas(meta, app_type, &origin)?;
+        let autoscaling = scaling::autoscaling(&meta.autoscaling, app_type, replicas, &origin)?;
+        let autoscaling_enabled = autoscaling.as_ref().is_some_and(|a| a.enabled);
+        Ok(App {
+            name: meta.name.clone(),
+            values_key: checks::lower_camel_case(&meta.name),
+            target: meta.target.clone(),
+            app_type,
+            image: image::image(meta, &origin)?,
+            port,
+            command: meta.command.clone(),
+            args: meta.args.clone(),
+            env: env::env(meta, &origin)?,
+            secret_env: env::secret_env(meta, &origin)?,
+            env_from_secrets: env::names(&meta.env_from_secrets, "env_from_secrets", &origin)?,
+            env_from_configmaps: env::names(&meta.env_from_configmaps, "env_from_configmaps", &origin)?,
+            resources: Resources::resolve(&meta.resources, meta.resources.preset.unwrap_or_default()),
+            resource_preset: meta.resources.preset,
+            explicit_resources: resources::checked_resources(&meta.resources, &origin)?,
+            replicas,
+            autoscaling,
+            keda: keda::keda(&meta.keda, app_type, autoscaling_enabled, &origin)?,
+            pdb: scaling::disruption_budget(&meta.pdb, app_type, &origin)?,
+            metrics: metrics::metrics(&meta.metrics, app_type, port, &origin)?,
+            probes: probes::probes(&meta.health, app_type, port, &origin)?,
+            ingress: ingress::ingress(&meta.ingress, app_type, &origin)?,
+            network_policy: network::network_policy(&meta.network_policy, &origin)?,
+            job: job::job(&meta.job, app_type, &origin)?,
+            cron: job::cron(&meta.cron, app_type, &origin)?,
+            config: config::config(&meta.config, &origin)?,
+        })
+    }
+}
+
+fn app_type(meta: &AppMetadata, origin: &Origin) -> Result<AppType, ComposeError> {
+    match meta.app_type {
+        Some(app_type) => Ok(app_type),
+        // The core design's inference rule: a name containing "api" is an internal API;
+        // anything else must say what it is.
+        None if meta.name.contains("api") => Ok(AppType::InternalApi),
+        None => Err(origin.error(
+            "app_type",
+            format!(
+                "cannot be inferred from the name {:?}; set it to one of {}",
+                meta.name,
+                AppType::ALL.map(AppType::as_str).join(", ")
+            ),
+        )),
+    }
+}
+
+impl App {
+    /// Applies a chart-wide preset unless the app chose its own.
+    pub fn apply_chart_preset(&mut self, preset: ResourcePreset) {
+        if self.resource_preset.is_none() {
+            self.resources = Resources::resolve(&self.explicit_resources, preset);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+use super::*;
+use std::path::Path;
+
+use crate::model::{ConcurrencyPolicy, ProbeKind};
+
+fn metadata(json: &str) -> AppMetadata {
+    serde_json::from_str(json).expect("test metadata parses")
+}
+
+fn api() -> AppMetadata {
+    metadata(
+        r#"{"name": "status-api", "target": "//x:status_api_metadata", "image": {"repository": "ghcr.io/x/status", "tag": "1.0"}, "port": 8080}"#,
+    )
+}
+
+fn error_of(meta: &AppMetadata) -> String {
+    App::from_metadata(meta, Path::new("x.json")).expect_err("must be rejected").to_string()
+}
+
+fn with_keda(meta: &mut AppMetadata, enabled: bool) {
+    meta.keda = serde_json::from_value(serde_json::json!({
+        "enabled": enabled,
+        "triggers": [{"type": "rabbitmq", "metadata": {"queueName": "q", "hostFromEnv": "AMQP_URL"}}]
+    }))
+    .expect("keda parses");
+}
+
+#[test]
+fn keda_and_the_autoscaler_are_never_both_on() {
+    let mut meta = api();
+    with_keda(&mut meta, true);
+    meta.autoscaling.enabled = true;
+    let error = error_of(&meta);
+    assert!(error.contains("//x:status_api_metadata (x.json): field `keda.enabled`"), "{error}");
+    assert!(error.contains("autoscaling.enabled"), "{error}");
+    meta.autoscaling.enabled = false;
+    let keda = App::from_metadata(&meta, Path::new("x.json")).expect("valid").keda.expect("declared");
+    assert_eq!((keda.min_replicas, keda.max_replicas, keda.polling_interval, keda.cooldown_period), (1, 5, 30, 300));
+}
+
+#[test]
+fn keda_needs_triggers_without_credentials_on_a_long_running_app() {
+    let mut meta = api();
+    meta.keda.max_replicas = Some(3);
+    assert!(error_of(&meta).contains("field `keda.triggers`: at least one trigger is required"));
+    with_keda(&mut meta, false);
+    meta.keda.triggers[0].metadata.insert("password".into(), "hunter2".into());
+    assert!(error_of(&meta).contains("field `keda.triggers[0].metadata`"), "{}", error_of(&meta));
+    meta.keda.triggers[0].metadata.clear();
+    meta.keda.triggers[0].scaler = "cpu".into();
+    assert!(error_of(&meta).contains("field `keda.triggers[0].metric_type`"), "{}", error_of(&meta));
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    with_keda(&mut job, false);
+    assert!(error_of(&job).contains("field `keda`: is only meaningful for a long-running app"));
+}
+
+#[test]
+fn grpc_and_tcp_probes_check_the_port_and_take_no_paths() {
+    let mut meta = api();
+    meta.health.probe = Some(ProbeKind::Tcp);
+    let probes = App::from_metadata(&meta, Path::new("x.json")).expect("valid").probes.expect("an API has probes");
+    assert_eq!((probes.kind, probes.port, probes.liveness_path.as_str()), (ProbeKind::Tcp, 8080, ""));
+    meta.health.probe = Some(ProbeKind::Grpc);
+    meta.health.readiness_path = "/ready".into();
+    assert!(error_of(&meta).contains("field `health.readiness_path`: is only meaningful for an http probe"));
+    let worker = metadata(
+        r#"{"name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"}, "health": {"probe": "grpc"}}"#,
+    );
+    assert!(error_of(&worker).contains("field `health.port`: is required"));
+}
+
+#[test]
+fn metrics_share_the_app_port_or_get_their_own() {
+    let mut meta = api();
+    meta.metrics.port = Some(8080);
+    let metrics = App::from_metadata(&meta, Path::new("x.json")).expect("valid").metrics.expect("declared");
+    assert_eq!((metrics.port_name, metrics.own_port, metrics.path.as_str()), ("http", false, "/metrics"));
+    meta.metrics.port = Some(9090);
+    meta.metrics.interval = "1 minute".into();
+    assert!(error_of(&meta).contains("field `metrics.interval`"));
+    let worker = metadata(
+        r#"{"name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"}, "metrics": {"port": 9090}}"#,
+    );
+    assert!(error_of(&worker).contains("field `health.port`: is required for a worker serving metrics"));
+}
+
+#[test]
+fn infers_internal_api_from_name() {
+    let app = App::from_metadata(&api(), Path::new("x.json")).expect("valid");
+    assert_eq!(app.app_type, AppType::InternalApi);
+    assert_eq!(app.values_key, "statusApi");
+    assert_eq!(app.replicas, 2);
+    let probes = app.probes.expect("APIs have probes");
+    assert_ne!(probes.liveness_path, probes.readiness_path);
+}
+
+#[test]
+fn other_names_need_an_explicit_type() {
+    let mut meta = api();
+    meta.name = "processor".into();
+    let error = error_of(&meta);
+    assert!(error.contains("//x:status_api_metadata (x.json): field `app_type`"), "{error}");
+    assert!(error.contains("cannot be inferred"), "{error}");
+}
+
+#[test]
+fn rejects_unknown_type() {
+    let parsed: Result<AppMetadata, _> =
+        serde_json::from_str(r#"{"name": "a", "app_type": "daemon", "image": {"repository": "r"}}"#);
+    let error = parsed.expect_err("unknown types are rejected").to_string();
+    assert!(error.contains("unknown variant `daemon`, expected one of `external-api`"), "{error}");
+}
+
+#[test]
+fn rejects_bad_names() {
+    for name in ["Status", "status_api", "-api", &"a".repeat(64)] {
+        let mut meta = api();
+        meta.name = name.into();
+        assert!(error_of(&meta).contains("field `name`"), "{name}");
+    }
+}
+
+#[test]
+fn rejects_port_out_of_range_and_missing_port() {
+    let mut meta = api();
+    meta.port = Some(70000);
+    assert!(error_of(&meta).contains("field `port`: 70000 is out of range"));
+    meta.port = None;
+    assert!(error_of(&meta).contains("field `port`: is required for an internal-api"));
+}
+
+#[test]
+fn rejects_malformed_quantities() {
+    let mut meta = api();
+    meta.resources.memory_limit = "512MB".into();
+    assert!(error_of(&meta).contains("field `resources.memory_limit`"));
+}
+
+#[test]
+fn rejects_bad_images() {
+    let mut meta = api();
+    meta.image.tag = "latest".into();
+    assert!(error_of(&meta).contains("field `image.tag`: must not be \"latest\""));
+    let mut meta = api();
+    meta.image.tag = String::new();
+    assert!(error_of(&meta).contains("a tag or a digest is required"));
+    let mut meta = api();
+    meta.image.repository = "ghcr.io/x/status:1.0".into();
+    assert!(error_of(&meta).contains("field `image.repository`"));
+}
+
+#[test]
+fn presets_fill_what_the_app_leaves_unset() {
+    let mut meta = api();
+    meta.resources.memory_limit = "3Gi".into();
+    let mut app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.resources.requests.cpu, "100m", "small by default");
+    app.apply_chart_preset(ResourcePreset::Large);
+    assert_eq!(app.resources.requests.cpu, "500m");
+    assert_eq!(app.resources.limits.memory, "3Gi", "explicit wins");
+    meta.resources.preset = Some(ResourcePreset::Medium);
+    let mut own = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    own.apply_chart_preset(ResourcePreset::Large);
+    assert_eq!(own.resources.requests.cpu, "250m", "the app's own preset wins over the chart's");
+}
+
+#[test]
+fn rejects_missing_required_fields() {
+    let parsed: Result<AppMetadata, _> = serde_json::from_str(r#"{"name": "status-api"}"#);
+    assert!(parsed.expect_err("image is required").to_string().contains("missing field `image`"));
+    let unknown: Result<AppMetadata, _> =
+        serde_json::from_str(r#"{"name": "a", "image": {"repository": "r"}, "replica": 2}"#);
+    assert!(unknown.expect_err("unknown fields are rejected").to_string().contains("unknown field `replica`"));
+}
+
+#[test]
+fn rejects_colliding_env_names_and_bad_secret_refs() {
+    let mut meta = api();
+    meta.env.insert("DB_PASSWORD".into(), "x".into());
+    meta.secret_env.insert("DB_PASSWORD".into(), "db/password".into());
+    assert!(error_of(&meta).contains("also set in secret_env"));
+    let mut meta = api();
+    meta.secret_env.insert("TOKEN".into(), "no-key".into());
+    assert!(error_of(&meta).contains("<secret-name>/<key>"));
+}
+
+#[test]
+fn identical_probes_are_rejected() {
+    let mut meta = api();
+    meta.health.liveness_path = "/health".into();
+    meta.health.readiness_path = "/health".into();
+    assert!(error_of(&meta).contains("liveness and readiness must differ"));
+}
+
+#[test]
+fn type_specific_settings_need_the_type() {
+    let mut meta = api();
+    meta.ingress.host = "example.com".into();
+    assert!(error_of(&meta).contains("field `ingress`: is only meaningful for an external-api"));
+    let mut meta = api();
+    meta.job.backoff_limit = Some(1);
+    assert!(error_of(&meta).contains("field `job`"));
+}
+
+#[test]
+fn cronjobs_need_a_valid_schedule_and_are_never_hooks() {
+    let meta = metadata(
+        r#"{"name": "nightly", "app_type": "cronjob", "image": {"repository": "r", "tag": "1"}, "cron": {"schedule": "0 3 * * *"}}"#,
+    );
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.job.expect("job settings").hook, "");
+    assert_eq!(app.cron.expect("cron settings").concurrency_policy, ConcurrencyPolicy::Forbid);
+    let mut bad = meta.clone();
+    bad.cron.schedule = "every night".into();
+    assert!(error_of(&bad).contains("field `cron.schedule`"));
+    let mut hooked = meta;
+    hooked.job.hook = "pre-install".into();
+    assert!(error_of(&hooked).contains("a cronjob cannot be a Helm hook"));
+}
+
+#[test]
+fn jobs_default_to_pre_install_hooks() {
+    let meta = metadata(r#"{"name": "migrations", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.job.expect("job settings").hook, "pre-install,pre-upgrade");
+    let mut meta = meta;
+    meta.job.hook = "pre-delete".into();
+    assert!(error_of(&meta).contains("field `job.hook`"));
+}
