@@ -26,6 +26,18 @@ pub enum ComposeError {
     #[error("template {name}: {source}")]
     Template { name: String, source: Box<handlebars::RenderError> },
 
+    #[error(
+        "template {template}: {value:?} would be written into the chart as it is; user strings reach a chart \
+         only as data (the `json` helper in a data file)"
+    )]
+    UnsafeInterpolation { template: String, value: String },
+
+    #[error("output {path} {reason}")]
+    UnsafeOutput { path: PathBuf, reason: String },
+
+    #[error("{cause}; the previous chart at {path} could not be put back and is kept at {kept_at}")]
+    OldChartMoved { path: PathBuf, kept_at: PathBuf, cause: Box<ComposeError> },
+
     #[error("template directory {path}: {source}")]
     LoadTemplates { path: PathBuf, source: Box<handlebars::TemplateError> },
 

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod checks;
+pub mod encode;
 pub mod error;
 pub mod metadata_schema;
 pub mod model;
@@ -56,6 +57,6 @@ pub fn compose_files(
     templates: &Path,
 ) -> Result<Chart, ComposeError> {
     let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
-    let renderer = Renderer::load(templates)?;
+    let renderer = Renderer::for_charts(templates)?;
     plan::compose(spec, apps, environments, &renderer)
 }

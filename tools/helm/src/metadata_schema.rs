@@ -141,7 +141,7 @@ pub fn generate(codegen_templates: &Path, template: &str) -> Result<String, Comp
     struct Context {
         fields: Vec<Field>,
     }
-    let renderer = Renderer::load(codegen_templates)?;
+    let renderer = Renderer::for_sources(codegen_templates)?;
     renderer.render(template, &Context { fields: fields()? })
 }
 

@@ -3,8 +3,14 @@
 //! Templates resolve the chart's *structure* at compose time (which objects an app gets,
 //! which blocks its type needs); the Helm template code they emit (written `\{{ ... }}` in
 //! the .hbs files) reads every tunable from values.yaml at install time. User-supplied
-//! strings never pass through a template: they are data in values.yaml, written by the
-//! `json` helper, so they cannot become YAML structure or template code.
+//! strings never pass through a Helm template: they are data in the chart's data files
+//! (`DATA_TEMPLATES`), written by the `json` helper (`encode::yaml_data`), so they cannot
+//! become YAML structure or template code. Two guards make that hold whatever a template
+//! says, for charts (`Renderer::for_charts`):
+//! - the `json` helper refuses to write into any other template;
+//! - a plain `{{value}}` is written only when it is a `safe_token` (names, numbers, enum
+//!   values: nothing YAML or Helm could read as structure); anything else fails the render
+//!   with the template and the value named.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -12,6 +18,7 @@ use std::path::{Path, PathBuf};
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde::Serialize;
 
+use crate::encode;
 use crate::error::ComposeError;
 
 /// File name suffix of a template; the rest of the file name is its name.
@@ -20,18 +27,41 @@ const TEMPLATE_SUFFIX: &str = ".hbs";
 const PARTIALS_DIR: &str = "partials";
 /// A file every template directory has, used to find the directory in runfiles.
 pub const MARKER_TEMPLATE: &str = "Chart.yaml.hbs";
+/// Templates of the chart's data files, which Helm reads as data and never as templates:
+/// the only ones user data may be written into.
+pub const DATA_TEMPLATES: [&str; 3] = ["Chart.yaml", "values.yaml", "values-env.yaml"];
+/// Marks a plain `{{value}}` that is not a safe token; never part of a legitimate output.
+const UNSAFE_MARK: char = '\u{0}';
 
 pub struct Renderer {
     registry: Handlebars<'static>,
+    /// Whether the chart guards apply (see the module docs).
+    guarded: bool,
 }
 
 impl Renderer {
+    /// The renderer of chart files, with both guards on.
+    pub fn for_charts(dir: &Path) -> Result<Renderer, ComposeError> {
+        Renderer::load(dir, true)
+    }
+
+    /// The renderer of files generated from this repository's own sources (reference docs,
+    /// Starlark tables), which hold no user input.
+    pub fn for_sources(dir: &Path) -> Result<Renderer, ComposeError> {
+        Renderer::load(dir, false)
+    }
+
     /// Loads every `*.hbs` in `dir` as a template and every `dir/partials/*.hbs` as a partial.
-    pub fn load(dir: &Path) -> Result<Renderer, ComposeError> {
+    fn load(dir: &Path, guarded: bool) -> Result<Renderer, ComposeError> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
-        registry.register_escape_fn(handlebars::no_escape);
-        registry.register_helper("json", Box::new(json_helper));
+        if guarded {
+            registry.register_escape_fn(mark_unsafe_tokens);
+            registry.register_helper("json", Box::new(guarded_json_helper));
+        } else {
+            registry.register_escape_fn(handlebars::no_escape);
+            registry.register_helper("json", Box::new(json_helper));
+        }
         registry.register_helper("plus", Box::new(plus_helper));
         for (name, path) in template_files(dir)? {
             registry
@@ -44,14 +74,54 @@ impl Renderer {
                 .register_partial(&name, text)
                 .map_err(|source| ComposeError::LoadTemplates { path: path.clone(), source: Box::new(source) })?;
         }
-        Ok(Renderer { registry })
+        Ok(Renderer { registry, guarded })
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, ComposeError> {
-        self.registry
+        let text = self
+            .registry
             .render(template, context)
-            .map_err(|source| ComposeError::Template { name: template.to_string(), source: Box::new(source) })
+            .map_err(|source| ComposeError::Template { name: template.to_string(), source: Box::new(source) })?;
+        match unsafe_token(&text) {
+            Some(value) if self.guarded => {
+                Err(ComposeError::UnsafeInterpolation { template: template.to_string(), value: value.to_string() })
+            }
+            _ => Ok(text),
+        }
     }
+}
+
+/// A value a template may write as it is: empty, a negative whole number, or ASCII letters
+/// and digits with `.`, `_`, `,` and `-` inside, at most 253 characters. No quote, space,
+/// colon, brace, `#`, `&`, `*`, `!`, `|`, `>`, `%`, `@` or line break: nothing that starts YAML
+/// structure or Helm code.
+pub fn safe_token(value: &str) -> bool {
+    let inner = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ',' | '-');
+    let negative_number =
+        value.strip_prefix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    value.is_empty()
+        || negative_number
+        || (value.len() <= 253
+            && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && value.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && value.chars().all(inner))
+}
+
+/// Escape function of chart templates: safe tokens pass, anything else is wrapped in marks
+/// that `Renderer::render` turns into an error.
+fn mark_unsafe_tokens(value: &str) -> String {
+    if safe_token(value) {
+        value.to_string()
+    } else {
+        format!("{UNSAFE_MARK}{value}{UNSAFE_MARK}")
+    }
+}
+
+/// The first marked value in rendered text.
+fn unsafe_token(text: &str) -> Option<&str> {
+    let start = text.find(UNSAFE_MARK)? + UNSAFE_MARK.len_utf8();
+    let end = text[start..].find(UNSAFE_MARK).map_or(text.len(), |e| start + e);
+    Some(&text[start..end])
 }
 
 /// `(name, path)` of the `*.hbs` files directly in `dir`, sorted; none if `dir` is missing.
@@ -73,13 +143,33 @@ fn template_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, ComposeError> {
     Ok(files)
 }
 
-/// `{{json value}}`: the value as JSON, which is also valid YAML (a double-quoted scalar,
-/// a number, a flow sequence or mapping). This is how every user string reaches a file.
+/// `{{json value}}`: the value through the one encoder (`encode::yaml_data`): a YAML scalar
+/// or flow collection holding exactly the value. This is how every user string reaches a file.
 fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
     let value = h.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("json", 0))?;
-    let text = serde_json::to_string(value.value()).map_err(RenderErrorReason::SerdeError)?;
+    let text = encode::yaml_data(value.value()).map_err(RenderErrorReason::SerdeError)?;
     out.write(&text)?;
     Ok(())
+}
+
+/// `json` in chart templates: only into data files; in a Helm template even a quoted user
+/// string would be read as template code (`"{{ .Release.Name }}"` is rendered).
+fn guarded_json_helper(
+    h: &Helper,
+    registry: &Handlebars,
+    context: &Context,
+    rc: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let template = rc.get_root_template_name().map(String::as_str).unwrap_or_default();
+    if !DATA_TEMPLATES.contains(&template) {
+        return Err(RenderErrorReason::Other(format!(
+            "`json` writes user data, which belongs in the data files ({}), not in the Helm template {template:?}",
+            DATA_TEMPLATES.join(", ")
+        ))
+        .into());
+    }
+    json_helper(h, registry, context, rc, out)
 }
 
 /// `{{plus a b}}`: the sum of two whole numbers (for indentation widths).
@@ -89,4 +179,60 @@ fn plus_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, o
     };
     out.write(&(number(0)? + number(1)?).to_string())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A renderer over templates written into a temporary directory.
+    fn renderer(templates: &[(&str, &str)], guarded: bool) -> (tempfile::TempDir, Renderer) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for (name, text) in templates {
+            fs::write(dir.path().join(format!("{name}{TEMPLATE_SUFFIX}")), text).expect("template written");
+        }
+        let renderer = Renderer::load(dir.path(), guarded).expect("templates load");
+        (dir, renderer)
+    }
+
+    #[test]
+    fn safe_tokens_are_names_numbers_and_enum_values() {
+        for token in ["", "status-api", "statusApi", "external-api", "pre-install,pre-upgrade", "1.2.3", "-10", "80"] {
+            assert!(safe_token(token), "{token:?}");
+        }
+        for token in
+            ["/etc", "a b", "a:b", "{{x}}", "a\nb", "-", "-a", "a-", "\"q\"", "#c", "*", "&a", "!t", "x\u{2028}"]
+        {
+            assert!(!safe_token(token), "{token:?}");
+        }
+    }
+
+    #[test]
+    fn a_raw_value_that_is_not_a_safe_token_fails_the_render() {
+        let (_dir, guarded) = renderer(&[("deployment.yaml", "path: {{path}}\n")], true);
+        assert_eq!(guarded.render("deployment.yaml", &json!({"path": "tmp"})).unwrap(), "path: tmp\n");
+        let error = guarded.render("deployment.yaml", &json!({"path": "/etc/{{ .Release.Name }}"})).unwrap_err();
+        assert!(
+            matches!(&error, ComposeError::UnsafeInterpolation { template, value }
+                if template == "deployment.yaml" && value == "/etc/{{ .Release.Name }}"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn json_writes_only_into_data_files() {
+        let templates = [("values.yaml", "env: {{json env}}\n"), ("deployment.yaml", "env: {{json env}}\n")];
+        let (_dir, guarded) = renderer(&templates, true);
+        let context = json!({"env": "a\u{2028}\"b\"\n"});
+        assert_eq!(guarded.render("values.yaml", &context).unwrap(), "env: \"a\\u2028\\\"b\\\"\\n\"\n");
+        let error = guarded.render("deployment.yaml", &context).unwrap_err().to_string();
+        assert!(error.contains("not in the Helm template \"deployment.yaml\""), "{error}");
+    }
+
+    #[test]
+    fn generated_sources_are_not_guarded() {
+        let (_dir, sources) = renderer(&[("docs.md", "{{text}}\n")], false);
+        assert_eq!(sources.render("docs.md", &json!({"text": "a: `b`"})).unwrap(), "a: `b`\n");
+    }
 }

@@ -187,23 +187,53 @@ fn app(app: &App, mode: IngressMode) -> Value {
     if app.job.is_some() {
         add("job", reference("job", "Job settings."));
     }
-    if app.config.is_some() {
-        add(
-            "config",
-            json!({
-                "description": "The app's ConfigMap key/values.",
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["data"],
-                "properties": {"data": {"$ref": "#/definitions/env"}}
-            }),
-        );
+    if let Some(config) = &app.config {
+        add("config", config_schema(!config.mount_path.is_empty()));
+    }
+    if !app.network_policy.egress_cidrs.is_empty() {
+        add("networkPolicy", egress_schema());
     }
     if app.cron.is_some() {
         add("cronJob", reference("cronJob", "Schedule of the CronJob."));
     }
     let required: Vec<Value> = properties.keys().map(|k| json!(k)).collect();
     closed_object(&format!("{} ({}).", app.name, app.app_type), properties, required)
+}
+
+/// The app's ConfigMap: its key/values, and where it is mounted when it is.
+fn config_schema(mounted: bool) -> Value {
+    let mut schema = json!({
+        "description": "The app's ConfigMap key/values.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["data"],
+        "properties": {"data": {"$ref": "#/definitions/env"}}
+    });
+    if mounted {
+        schema["properties"]["mountPath"] = json!({"description": "Directory the ConfigMap is mounted at, read-only.", "type": "string", "pattern": "^/"});
+        schema["required"] = json!(["data", "mountPath"]);
+    }
+    schema
+}
+
+/// Destinations outside the cluster an app may reach while network policies are on.
+fn egress_schema() -> Value {
+    json!({
+        "description": "Network policy settings of the app.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["egressCidrs"],
+        "properties": {"egressCidrs": {
+            "description": "CIDR blocks and ports the app may reach.",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["cidr", "port"],
+                "properties": {"cidr": {"type": "string", "minLength": 1}, "port": {"$ref": "#/definitions/port"}}
+            }
+        }}
+    })
 }
 
 fn app_ingress(mode: IngressMode) -> Value {
