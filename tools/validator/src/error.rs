@@ -9,6 +9,9 @@ pub enum ValidateError {
     #[error("helm: {0}")]
     Helm(String),
 
+    #[error("helm: {0}")]
+    Sdk(#[from] helm_sdk::HelmError),
+
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 

@@ -6,10 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use helm_sdk::{Chart, HelmSdk, LintOptions, Severity};
 use serde_json::{json, Value};
 
 use crate::error::ValidateError;
-use crate::sdk::HelmSdk;
 
 /// A lint finding at warning level or above (what `--strict` fails on).
 pub struct Finding {
@@ -27,7 +27,7 @@ pub struct RenderOptions<'a> {
 }
 
 pub enum Helm {
-    Sdk(HelmSdk),
+    Sdk(Box<HelmSdk>),
     Binary(PathBuf),
 }
 
@@ -49,19 +49,24 @@ impl Helm {
         match self {
             Helm::Sdk(sdk) => {
                 let values = values_json(sdk, values, options)?;
-                let report = sdk.lint(
-                    chart,
-                    &values,
-                    &json!({"strict": true, "namespace": options.namespace, "kube_version": format!("v{}", options.kube_version)}),
-                )?;
+                let lint_options = LintOptions {
+                    strict: true,
+                    namespace: Some(options.namespace.to_string()),
+                    kube_version: Some(format!("v{}", options.kube_version)),
+                    ..LintOptions::default()
+                };
+                let report = sdk.lint(chart, Some(&values), &lint_options)?;
                 let mut findings: Vec<Finding> = report
                     .messages
                     .into_iter()
-                    .filter(|m| m.severity >= 2)
-                    .map(|m| Finding {
-                        severity: if m.severity >= 3 { "ERROR" } else { "WARNING" },
-                        path: m.path,
-                        message: m.error,
+                    .filter_map(|m| {
+                        let severity = match m.severity {
+                            Severity::Unknown | Severity::Info => return None,
+                            Severity::Warning => "WARNING",
+                            // A level newer than the binding is at least as bad as an error.
+                            Severity::Error | Severity::Other(_) => "ERROR",
+                        };
+                        Some(Finding { severity, path: m.path, message: m.error })
                     })
                     .collect();
                 // `errors` repeats the messages' texts; keep only what they do not already say.
@@ -109,11 +114,14 @@ impl Helm {
         match self {
             Helm::Sdk(sdk) => {
                 let values = values_json(sdk, values, options)?;
-                sdk.render(
-                    chart,
-                    &values,
-                    &json!({"name": options.release, "namespace": options.namespace, "is_install": true}),
-                )
+                let render_options = helm_sdk::RenderOptions {
+                    name: Some(options.release.to_string()),
+                    namespace: Some(options.namespace.to_string()),
+                    is_install: true,
+                    ..helm_sdk::RenderOptions::default()
+                };
+                // A loaded chart renders once (Helm changes it while rendering): load per run.
+                Ok(Chart::load(sdk, chart)?.render(Some(&values), &render_options)?)
             }
             Helm::Binary(helm) => {
                 let mut command = Command::new(helm);
@@ -152,7 +160,7 @@ fn values_json(sdk: &HelmSdk, values: Option<&Path>, options: &RenderOptions) ->
         None => json!({}),
     };
     for expression in options.set {
-        merge(&mut merged, sdk.values_from_set(expression)?);
+        merge(&mut merged, sdk.strvals_parse(expression)?);
     }
     Ok(merged)
 }
@@ -169,6 +177,18 @@ fn merge(base: &mut Value, overlay: Value) {
     }
 }
 
+/// Splits `helm template` output into documents keyed by their `# Source:` template path.
+fn split_by_source(stream: &str) -> BTreeMap<String, String> {
+    let mut manifests: BTreeMap<String, String> = BTreeMap::new();
+    for document in stream.split("\n---") {
+        let source = document.lines().find_map(|l| l.strip_prefix("# Source: ")).unwrap_or("(unknown)").to_string();
+        let entry = manifests.entry(source).or_default();
+        entry.push_str("\n---\n");
+        entry.push_str(document);
+    }
+    manifests
+}
+
 #[cfg(test)]
 mod tests {
     use super::merge;
@@ -180,16 +200,4 @@ mod tests {
         merge(&mut base, json!({"apps": {"a": {"replicas": 5}}, "list": [2]}));
         assert_eq!(base, json!({"apps": {"a": {"replicas": 5, "env": {"X": "1"}}}, "list": [2]}));
     }
-}
-
-/// Splits `helm template` output into documents keyed by their `# Source:` template path.
-fn split_by_source(stream: &str) -> BTreeMap<String, String> {
-    let mut manifests: BTreeMap<String, String> = BTreeMap::new();
-    for document in stream.split("\n---") {
-        let source = document.lines().find_map(|l| l.strip_prefix("# Source: ")).unwrap_or("(unknown)").to_string();
-        let entry = manifests.entry(source).or_default();
-        entry.push_str("\n---\n");
-        entry.push_str(document);
-    }
-    manifests
 }

@@ -14,7 +14,6 @@ mod error;
 mod helm;
 mod kube;
 mod policy;
-mod sdk;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -122,7 +121,7 @@ fn report(args: &Args, problems: usize) -> ExitCode {
 fn run(args: &Args) -> Result<usize, ValidateError> {
     let _helm_home = isolate_helm_home()?;
     let helm = match (&args.helm_library, &args.helm_binary) {
-        (Some(library), _) => Helm::Sdk(sdk::HelmSdk::load(library)?),
+        (Some(library), _) => Helm::Sdk(Box::new(helm_sdk::HelmSdk::load(library)?)),
         (None, Some(binary)) => Helm::Binary(binary.clone()),
         (None, None) => return Err(ValidateError::Helm("no Helm given".into())),
     };
