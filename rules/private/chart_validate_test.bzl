@@ -52,8 +52,12 @@ def _chart_validate_test_impl(ctx):
         command += ["--release", ctx.attr.release]
     if ctx.attr.policy:
         command.append("--policy")
+    for edit in ctx.attr.edits:
+        command += ["--edit", edit]
     if ctx.attr.must_fail:
         command.append("--expect-failure")
+    for problem in ctx.attr.expect_problems:
+        command += ["--expect-problem", problem]
 
     # Test and run both start in the main repository's runfiles directory, where every
     # short path resolves (an external repository's files are at ../<repo>/).
@@ -106,7 +110,9 @@ chart_validate_test = rule(
         "policy": attr.bool(default = True, doc = "Apply the policy checks (security context, resources, probes, disruption budgets, one scaler per Deployment, network policy coverage, references between objects, namespaced RBAC) to the rendered objects."),
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
-        "must_fail": attr.bool(doc = "Pass only when validation fails (for tests of the validator itself)."),
+        "edits": attr.string_list(doc = "`FILE:OLD=>NEW`: before validating, replace the one occurrence of OLD (which must occur exactly once, and not contain `=>`) by NEW in the chart file FILE, in a temporary copy of the chart. Failure tests break a good chart this way."),
+        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `crd`, `namespace`, `duplicate`, `policy:<rule>` or `expectation`. A chart rejected for other reasons fails the test."),
+        "must_fail": attr.bool(doc = "Pass only when validation fails with every problem of `expect_problems` (for tests of the validator itself)."),
         "release": attr.string(doc = "Release name to render with; unset: `release-name`, as `helm template` uses."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),

@@ -19,18 +19,86 @@ pub fn dns_label(value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Names of Secrets, ConfigMaps and host names: a DNS-1123 subdomain.
+/// Kubernetes' longest DNS-1123 subdomain (`DNS1123SubdomainMaxLength`).
+const SUBDOMAIN_MAX: usize = 253;
+
+/// Names of Secrets, ConfigMaps and host names: a DNS-1123 subdomain (dot-separated labels
+/// of lowercase letters, digits and '-', each starting and ending with a letter or digit).
 pub fn dns_subdomain(value: &str) -> Result<(), String> {
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    if value.len() <= 253 && value.split('.').all(label_ok) {
+    if value.len() <= SUBDOMAIN_MAX && value.split('.').all(is_label_text) {
         Ok(())
     } else {
-        Err(format!("{value:?} is not a DNS-1123 subdomain (lowercase letters, digits, '-' and '.')"))
+        Err(format!(
+            "{value:?} is not a DNS-1123 subdomain (at most 253 lowercase letters, digits, '-' and '.', each \
+             dot-separated part starting and ending with a letter or digit)"
+        ))
+    }
+}
+
+/// Namespaces and (here) cluster names: a DNS-1123 label, which unlike a DNS-1035 label
+/// may start with a digit.
+pub fn dns1123_label(value: &str) -> Result<(), String> {
+    if value.len() <= 63 && is_label_text(value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{value:?} is not a DNS-1123 label (1 to 63 lowercase letters, digits and '-', starting and ending \
+             with a letter or digit)"
+        ))
+    }
+}
+
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, the label of DNS-1123 names (length checked by callers).
+fn is_label_text(label: &str) -> bool {
+    !label.is_empty()
+        && label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// An Ingress host as Kubernetes validates it: a DNS-1123 subdomain, optionally with a
+/// leading `*.` wildcard label, and never an IP address.
+pub fn ingress_host(value: &str) -> Result<(), String> {
+    // Kubernetes parses "sloppily" (leading zeros too), so four numeric parts count as an IP.
+    let ipv4_like = value.split('.').count() == 4
+        && value.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if ipv4_like || value.parse::<std::net::IpAddr>().is_ok() {
+        return Err(format!("{value:?} must be a DNS name, not an IP address"));
+    }
+    let reason = |m: String| format!("{m}; only a leading \"*.\" wildcard is allowed");
+    match value.strip_prefix("*.") {
+        Some(_) if value.len() > SUBDOMAIN_MAX => Err(format!("{value:?} is longer than 253 characters")),
+        Some(rest) => dns_subdomain(rest).map_err(reason),
+        None => dns_subdomain(value).map_err(reason),
+    }
+}
+
+/// A label or annotation key: a Kubernetes qualified name, an optional DNS-1123 subdomain
+/// prefix and '/', then a name of 1 to 63 characters `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`.
+pub fn qualified_name(value: &str) -> Result<(), String> {
+    let (prefix, name) = match value.split_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, value),
+    };
+    if let Some(prefix) = prefix {
+        if prefix.is_empty() {
+            return Err(format!("{value:?}: the prefix before '/' must not be empty"));
+        }
+        dns_subdomain(prefix).map_err(|m| format!("{value:?}: prefix {m}"))?;
+    }
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let valid = (1..=63).contains(&name.len())
+        && edge_ok(name.chars().next())
+        && edge_ok(name.chars().next_back())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "{value:?} is not a qualified name: the name part (after an optional DNS subdomain prefix and '/') \
+             must be 1 to 63 characters of letters, digits, '-', '_' or '.', starting and ending with a letter or \
+             digit"
+        ))
     }
 }
 
@@ -78,7 +146,12 @@ pub fn quantity(value: &str) -> Result<(), String> {
     }
 }
 
-/// The repository part of an image reference (no tag, no digest).
+/// Docker's longest repository name (`NameTotalLengthMax`).
+const IMAGE_NAME_MAX: usize = 255;
+
+/// The repository part of an image reference (no tag, no digest), by Docker's reference
+/// grammar: an optional registry `host[:port]`, then path components
+/// `[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*` separated by '/'.
 pub fn image_repository(value: &str) -> Result<(), String> {
     if value.is_empty() {
         return Err("is required".into());
@@ -87,11 +160,66 @@ pub fn image_repository(value: &str) -> Result<(), String> {
     if last.contains(':') || value.contains('@') {
         return Err(format!("{value:?} must not carry a tag or digest; use image tag/digest"));
     }
-    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/:".contains(c);
-    if !value.chars().all(allowed) || value.starts_with('/') || value.ends_with('/') {
-        return Err(format!("{value:?} is not a valid image repository"));
+    if value.len() > IMAGE_NAME_MAX {
+        return Err(format!("is {} characters long; an image repository has at most 255", value.len()));
     }
-    Ok(())
+    let mut components: Vec<&str> = value.split('/').collect();
+    // As Docker reads it: the first component is a registry when it has a '.' or a port,
+    // or is localhost, and something follows it.
+    let first = components[0];
+    if components.len() > 1 && (first.contains(['.', ':']) || first == "localhost") {
+        registry_host(first).map_err(|m| format!("{value:?}: registry {first:?} {m}"))?;
+        components.remove(0);
+    }
+    match components.iter().find(|c| !is_path_component(c)) {
+        Some(bad) => Err(format!(
+            "{value:?} is not a valid image repository: path component {bad:?} must be lowercase letters and \
+             digits, separated by one '.', one or two '_', or dashes"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// `[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*`: alphanumeric runs joined by single separators.
+fn is_path_component(component: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let separator_ok = |s: &str| matches!(s, "." | "_" | "__") || s.bytes().all(|b| b == b'-');
+    !component.is_empty()
+        && component.starts_with(alnum)
+        && component.ends_with(alnum)
+        && component.chars().all(|c| alnum(c) || "._-".contains(c))
+        && component.split(alnum).all(|s| s.is_empty() || separator_ok(s))
+}
+
+/// A registry `host[:port]`: DNS labels of letters, digits and '-', or `[IPv6]`.
+fn registry_host(value: &str) -> Result<(), String> {
+    let port = match value.strip_prefix('[') {
+        Some(rest) => {
+            let (ip, after) = rest.split_once(']').ok_or("has no closing ']'")?;
+            ip.parse::<std::net::Ipv6Addr>().map_err(|_| format!("{ip:?} is not an IPv6 address"))?;
+            match after {
+                "" => None,
+                _ => Some(after.strip_prefix(':').ok_or("has text after ']'")?),
+            }
+        }
+        None => {
+            let (host, port) = value.split_once(':').map_or((value, None), |(h, p)| (h, Some(p)));
+            let label_ok = |l: &str| {
+                !l.is_empty()
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            };
+            if !host.split('.').all(label_ok) {
+                return Err("is not a host name (dot-separated labels of letters, digits and '-')".into());
+            }
+            port
+        }
+    };
+    match port {
+        Some(p) if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) => Err(format!("has a bad port {p:?}")),
+        _ => Ok(()),
+    }
 }
 
 /// An image tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`, and never `latest`.
@@ -117,15 +245,33 @@ pub fn image_digest(value: &str) -> Result<(), String> {
     }
 }
 
-/// An environment variable name: printable, no '=', as Kubernetes accepts.
+/// An environment variable name as Kubernetes validates it (`IsEnvVarName`):
+/// `[-._a-zA-Z][-._a-zA-Z0-9]*`, and not `.`, `..` nor starting with `..`.
 pub fn env_name(value: &str) -> Result<(), String> {
-    let valid = !value.is_empty()
-        && !value.starts_with(|c: char| c.is_ascii_digit())
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-    if valid {
-        Ok(())
-    } else {
-        Err(format!("{value:?} is not a valid environment variable name"))
+    // Kubernetes sets no length limit; YAML does (an implicit key holds at most 1024
+    // characters), and no real program reads a longer name.
+    if value.len() > SUBDOMAIN_MAX {
+        return Err(format!("environment variable name of {} characters is longer than 253", value.len()));
+    }
+    let mut chars = value.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || "-._".contains(c));
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+        return Err(format!(
+            "{value:?} is not a valid environment variable name: it must consist of letters, digits, '_', '-' or \
+             '.', and must not start with a digit ([-._a-zA-Z][-._a-zA-Z0-9]*)"
+        ));
+    }
+    not_a_directory(value)
+}
+
+/// Kubernetes refuses `.`, `..` and a leading `..` in names that become file names: the
+/// atomic writer of ConfigMap and Secret volumes keeps its own `..data` entries.
+fn not_a_directory(value: &str) -> Result<(), String> {
+    match value {
+        "." => Err(format!("{value:?} must not be '.'")),
+        ".." => Err(format!("{value:?} must not be '..'")),
+        _ if value.starts_with("..") => Err(format!("{value:?} must not start with '..'")),
+        _ => Ok(()),
     }
 }
 
@@ -159,30 +305,168 @@ pub fn cidr_port(value: &str) -> Result<(String, u16), String> {
     Ok((cidr.to_string(), self::port(port)?))
 }
 
-/// A ConfigMap key: letters, digits, '-', '_' and '.', at most 253 characters.
+/// A ConfigMap or Secret key as Kubernetes validates it (`IsConfigMapKey`):
+/// `[-._a-zA-Z0-9]+`, at most 253 characters, and not `.`, `..` nor starting with `..`.
 pub fn config_key(value: &str) -> Result<(), String> {
-    let valid = !value.is_empty()
-        && value.len() <= 253
-        && value != "."
-        && value != ".."
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if value.is_empty() || value.len() > SUBDOMAIN_MAX {
+        return Err(format!("{value:?} is not a ConfigMap key: it must be 1 to 253 characters long"));
+    }
+    if !value.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+        return Err(format!(
+            "{value:?} is not a ConfigMap key: it must consist of letters, digits, '-', '_' or '.' ([-._a-zA-Z0-9]+)"
+        ));
+    }
+    not_a_directory(value)
+}
+
+/// A label value: empty, or at most 63 characters, letters, digits, '-', '_' and '.',
+/// starting and ending with a letter or digit.
+pub fn label_value(value: &str) -> Result<(), String> {
+    let inner = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    let valid = value.is_empty()
+        || (value.len() <= 63
+            && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && value.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && value.chars().all(inner));
     if valid {
         Ok(())
     } else {
-        Err(format!("{value:?} is not a ConfigMap key (letters, digits, '-', '_', '.')"))
+        Err(format!(
+            "{value:?} is not a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and \
+             ending with a letter or digit"
+        ))
     }
 }
 
-/// A CronJob schedule: five fields of digits and `*,-/` (names like MON or JAN too), or one
-/// of the macros Kubernetes accepts.
+/// A Secret reference `secret-name/key`: a DNS-1123 subdomain, '/', a valid Secret key.
+pub fn secret_key_ref(reference: &str) -> Result<(&str, &str), String> {
+    let (secret, key) =
+        reference.split_once('/').ok_or_else(|| format!("{reference:?} is not of the form <secret-name>/<key>"))?;
+    dns_subdomain(secret).map_err(|m| format!("{reference:?}: the secret name {m}"))?;
+    config_key(key).map_err(|m| format!("{reference:?}: the key {m}"))?;
+    Ok((secret, key))
+}
+
+/// Longest container mount path accepted (Linux PATH_MAX is 4096; Kubernetes keeps paths
+/// far shorter in practice, and a longer one is a mistake, not a directory).
+const MOUNT_PATH_MAX: usize = 1024;
+
+/// A directory a volume is mounted at: absolute, at most 1024 characters, no ':' (the
+/// volume separator of container runtimes), no control characters, no empty, '.' or '..'
+/// segments, and never `/` or `/tmp`, which the container needs.
+pub fn mount_path(value: &str) -> Result<(), String> {
+    if value.len() > MOUNT_PATH_MAX {
+        return Err(format!("is {} characters long; a mount path has at most {MOUNT_PATH_MAX}", value.len()));
+    }
+    let problem = if !value.starts_with('/') {
+        "must be an absolute path"
+    } else if value == "/" || value == "/tmp" {
+        "must be an absolute directory other than / and /tmp"
+    } else if value.contains(':') {
+        "must not contain ':'"
+    } else if value.chars().any(char::is_control) {
+        "must not contain control characters"
+    } else if value[1..].split('/').any(|s| s == ".." || s == ".") {
+        "must not contain a '.' or '..' segment"
+    } else if value[1..].split('/').any(str::is_empty) {
+        "must not contain an empty segment ('//' or a trailing '/')"
+    } else {
+        return Ok(());
+    };
+    Err(format!("{value:?} {problem}"))
+}
+
+/// One field of a cron schedule: its name, its range, and the names it accepts (the first
+/// stands for `min`).
+struct CronField {
+    name: &'static str,
+    min: u32,
+    max: u32,
+    names: &'static [&'static str],
+}
+
+/// The five fields as Kubernetes parses them (robfig/cron v3 `ParseStandard`): day of week
+/// 0-6 (7 is refused there, unlike in some crons).
+const CRON_FIELDS: [CronField; 5] = [
+    CronField { name: "minute", min: 0, max: 59, names: &[] },
+    CronField { name: "hour", min: 0, max: 23, names: &[] },
+    CronField { name: "day of month", min: 1, max: 31, names: &[] },
+    CronField {
+        name: "month",
+        min: 1,
+        max: 12,
+        names: &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+    },
+    CronField { name: "day of week", min: 0, max: 6, names: &["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/// A CronJob schedule as Kubernetes accepts it: one of the macros, or five fields (minute,
+/// hour, day of month, month, day of week), each a comma-separated list of `*` or `?`, a
+/// value, or a range `a-b`, any of them with a step `/n`.
 pub fn cron_schedule(value: &str) -> Result<(), String> {
     const MACROS: [&str; 7] = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
+    if MACROS.contains(&value) {
+        return Ok(());
+    }
     let fields: Vec<&str> = value.split_whitespace().collect();
-    let field_ok = |f: &&str| f.chars().all(|c| c.is_ascii_alphanumeric() || "*,-/?".contains(c));
-    if MACROS.contains(&value) || (fields.len() == 5 && fields.iter().all(field_ok)) {
-        Ok(())
+    if fields.len() != 5 {
+        return Err(format!(
+            "{value:?} is not a cron schedule: expected five fields (minute hour day-of-month month day-of-week, \
+             e.g. \"0 3 * * *\") or a macro such as @daily, found {}",
+            fields.len()
+        ));
+    }
+    for (field, spec) in fields.iter().zip(&CRON_FIELDS) {
+        let checked = field.split(',').try_for_each(|item| cron_item(item, spec));
+        checked.map_err(|m| {
+            format!("{value:?}: {} field {field:?}: {m} (allowed {}-{})", spec.name, spec.min, spec.max)
+        })?;
+    }
+    Ok(())
+}
+
+/// One list item of a cron field, with robfig/cron's rules and messages.
+fn cron_item(item: &str, spec: &CronField) -> Result<(), String> {
+    let (range, step) = match item.split_once('/') {
+        Some((range, step)) => (range, Some(step)),
+        None => (item, None),
+    };
+    if let Some(step) = step {
+        match step.parse::<u32>() {
+            Ok(0) => return Err(format!("step of {item:?} must be a positive number")),
+            Ok(_) if step.bytes().all(|b| b.is_ascii_digit()) => {}
+            _ => return Err(format!("step {step:?} of {item:?} is not a number")),
+        }
+    }
+    if range == "*" || range == "?" {
+        return Ok(());
+    }
+    let (start, end) = match range.split_once('-') {
+        Some((low, high)) => (cron_value(low, spec)?, cron_value(high, spec)?),
+        // "n/step" means "n-max/step".
+        None if step.is_some() => (cron_value(range, spec)?, spec.max),
+        None => (cron_value(range, spec)?, cron_value(range, spec)?),
+    };
+    if start < spec.min {
+        Err(format!("beginning of range ({start}) below minimum ({})", spec.min))
+    } else if end > spec.max {
+        Err(format!("end of range ({end}) above maximum ({})", spec.max))
+    } else if start > end {
+        Err(format!("beginning of range ({start}) beyond end of range ({end})"))
     } else {
-        Err(format!("{value:?} is not a cron schedule of five fields (e.g. \"0 3 * * *\") or a macro such as @daily"))
+        Ok(())
+    }
+}
+
+/// A number, or a name such as JAN or mon (any case) where the field has names.
+fn cron_value(text: &str, spec: &CronField) -> Result<u32, String> {
+    let named = spec.names.iter().zip(spec.min..).find(|(name, _)| name.eq_ignore_ascii_case(text));
+    match named {
+        Some((_, number)) => Ok(number),
+        None if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            text.parse().map_err(|_| format!("{text:?} is out of range"))
+        }
+        None => Err(format!("{text:?} is not a number{}", if spec.names.is_empty() { "" } else { " or a name" })),
     }
 }
 
@@ -314,5 +598,228 @@ mod tests {
         assert!(env_name("A=B").is_err());
         assert_eq!(lower_camel_case("worker-dal-api"), "workerDalApi");
         assert_eq!(lower_camel_case("api"), "api");
+    }
+
+    /// Every `bad` value fails with a message containing its `reason`; every `ok` passes.
+    fn assert_rule(check: impl Fn(&str) -> Result<(), String>, ok: &[&str], bad: &[(&str, &str)]) {
+        for value in ok {
+            assert!(check(value).is_ok(), "{value:?} must pass: {:?}", check(value));
+        }
+        for (value, reason) in bad {
+            let message = check(value).expect_err(value);
+            assert!(message.contains(reason), "{value:?}: {message:?} lacks {reason:?}");
+        }
+    }
+
+    #[test]
+    fn env_names_follow_kubernetes() {
+        let rule = "[-._a-zA-Z][-._a-zA-Z0-9]*";
+        assert_rule(
+            env_name,
+            &["LOG_LEVEL", "-x", "_a", "a.b", "x..y", ".x"],
+            &[
+                (".", "must not be '.'"),
+                ("..", "must not be '..'"),
+                ("..x", "must not start with '..'"),
+                ("1ABC", rule),
+                ("A=B", rule),
+                ("a b", rule),
+                ("", rule),
+            ],
+        );
+    }
+
+    #[test]
+    fn config_keys_follow_kubernetes() {
+        let long = "k".repeat(253);
+        let too_long = "k".repeat(254);
+        assert_rule(
+            config_key,
+            &["app.conf", "a-b_c", "1", &long],
+            &[
+                ("..data", "must not start with '..'"),
+                (".", "must not be '.'"),
+                ("..", "must not be '..'"),
+                ("a/b", "[-._a-zA-Z0-9]+"),
+                ("", "1 to 253 characters"),
+                (&too_long, "1 to 253 characters"),
+            ],
+        );
+    }
+
+    #[test]
+    fn secret_references_name_a_secret_and_a_key() {
+        assert_rule(
+            |r| secret_key_ref(r).map(|_| ()),
+            &["db/password", "db.example/tls.crt"],
+            &[
+                ("db/a b/c", "the key \"a b/c\" is not a ConfigMap key"),
+                ("DB/url", "the secret name \"DB\" is not a DNS-1123 subdomain"),
+                ("no-key", "<secret-name>/<key>"),
+                ("db/", "the key \"\" is not a ConfigMap key"),
+                ("db/..data", "must not start with '..'"),
+            ],
+        );
+        assert_eq!(secret_key_ref("db/url"), Ok(("db", "url")));
+    }
+
+    #[test]
+    fn annotation_keys_are_qualified_names() {
+        let name63 = "n".repeat(63);
+        let prefixed = format!("{}/x", "p".repeat(253));
+        let long_prefix = format!("{}/x", "p".repeat(254));
+        let name64 = "n".repeat(64);
+        assert_rule(
+            qualified_name,
+            &["nginx.ingress.kubernetes.io/rewrite-target", "a", "example.com/X_y.z", &name63, &prefixed],
+            &[
+                ("not a key!", "is not a qualified name"),
+                ("/x", "the prefix before '/' must not be empty"),
+                ("a/", "is not a qualified name"),
+                (&name64, "1 to 63 characters"),
+                ("-a", "starting and ending with a letter or digit"),
+                ("Example.com/a", "prefix \"Example.com\" is not a DNS-1123 subdomain"),
+                (&long_prefix, "is not a DNS-1123 subdomain"),
+                ("a/b/c", "is not a qualified name"),
+            ],
+        );
+    }
+
+    #[test]
+    fn ingress_hosts_may_be_wildcards_but_not_addresses() {
+        assert_rule(
+            ingress_host,
+            &["*.example.com", "example.com", "api.example.com"],
+            &[
+                ("*", "only a leading \"*.\" wildcard is allowed"),
+                ("a.*.com", "only a leading \"*.\" wildcard"),
+                ("*example.com", "not a DNS-1123 subdomain"),
+                ("10.0.0.1", "must be a DNS name, not an IP address"),
+                ("010.0.0.1", "not an IP address"),
+                ("::1", "not an IP address"),
+                ("Example.com", "not a DNS-1123 subdomain"),
+            ],
+        );
+    }
+
+    #[test]
+    fn dns1123_labels_may_start_with_a_digit() {
+        assert_rule(
+            dns1123_label,
+            &["eu-west", "1a", &"a".repeat(63)],
+            &[
+                ("euWest", "is not a DNS-1123 label"),
+                ("eu_west", "is not a DNS-1123 label"),
+                ("-eu", "is not a DNS-1123 label"),
+                (&"a".repeat(64), "1 to 63"),
+            ],
+        );
+    }
+
+    #[test]
+    fn mount_paths_are_plain_absolute_directories() {
+        let longest = format!("/{}", "d".repeat(1023));
+        let too_long = format!("/{}", "d".repeat(1024));
+        assert_rule(
+            mount_path,
+            &["/etc/app", "/tmp/app", "/srv/app.d", &longest],
+            &[
+                ("etc/app", "must be an absolute path"),
+                ("/", "other than / and /tmp"),
+                ("/tmp", "other than / and /tmp"),
+                ("/a/../b", "'..' segment"),
+                ("/a/./b", "'.' or '..' segment"),
+                ("/a:b", "must not contain ':'"),
+                ("/a\nb", "control characters"),
+                ("/a//b", "empty segment"),
+                ("/a/", "empty segment"),
+                (&too_long, "at most 1024"),
+            ],
+        );
+    }
+
+    #[test]
+    fn cron_fields_are_checked_for_their_ranges() {
+        assert_rule(
+            cron_schedule,
+            &[
+                "0-59 * * * *",
+                "*/15 0-23 1-31 1-12 0-6",
+                "0 3 * JAN-DEC MON-FRI",
+                "0 0 ? * sun",
+                "5/10 * * * *",
+                "1,2,59 * * * *",
+                "0 0 1-31/2 * *",
+                "@daily",
+                "@hourly",
+            ],
+            &[
+                ("99 99 * * *", "minute field \"99\": end of range (99) above maximum (59)"),
+                ("60 * * * *", "end of range (60) above maximum (59)"),
+                ("* 24 * * *", "hour field \"24\": end of range (24) above maximum (23)"),
+                ("* * 0 * *", "day of month field \"0\": beginning of range (0) below minimum (1)"),
+                ("* * 32 * *", "above maximum (31)"),
+                ("* * * 13 *", "month field \"13\": end of range (13) above maximum (12)"),
+                ("* * * * 7", "day of week field \"7\": end of range (7) above maximum (6)"),
+                ("*/0 * * * *", "step of \"*/0\" must be a positive number"),
+                ("5-1 * * * *", "beginning of range (5) beyond end of range (1)"),
+                ("60/5 * * * *", "beginning of range (60) beyond end of range (59)"),
+                ("* * * * MOO", "\"MOO\" is not a number or a name"),
+                ("JAN * * * *", "\"JAN\" is not a number (allowed 0-59)"),
+                ("1,,2 * * * *", "\"\" is not a number"),
+                ("1-2-3 * * * *", "\"2-3\" is not a number"),
+                ("0 3 * *", "expected five fields"),
+                ("0 3 * * * *", "found 6"),
+                ("@every 1h", "expected five fields"),
+            ],
+        );
+    }
+
+    #[test]
+    fn image_repositories_follow_the_reference_grammar() {
+        let longest = format!("r/{}", "a".repeat(253));
+        let too_long = format!("r/{}", "a".repeat(254));
+        assert_rule(
+            image_repository,
+            &[
+                "ghcr.io/example/app",
+                "localhost:5000/app",
+                "r",
+                "a__b/c-d--e",
+                "[::1]:5000/app",
+                "Registry.Example.com:443/a.b/c_d",
+                &longest,
+            ],
+            &[
+                ("..", "path component \"..\" must be lowercase"),
+                ("a/../b", "path component \"..\""),
+                ("a//b", "path component \"\""),
+                ("a..b", "path component \"a..b\""),
+                ("a___b", "path component \"a___b\""),
+                ("-a", "path component \"-a\""),
+                ("Upper/app", "path component \"Upper\""),
+                ("ghcr.io:port/x", "registry \"ghcr.io:port\" has a bad port"),
+                ("my_registry.io/x", "registry \"my_registry.io\" is not a host name"),
+                ("[fe80::zz]:5000/x", "is not an IPv6 address"),
+                ("app:1.0", "must not carry a tag or digest"),
+                (&too_long, "at most 255"),
+            ],
+        );
+    }
+}
+
+#[cfg(test)]
+mod label_value_tests {
+    use super::label_value;
+
+    #[test]
+    fn label_values_are_short_tokens() {
+        for ok in ["", "1.4.0", "v2_beta-1", &"a".repeat(63)] {
+            assert!(label_value(ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["-1", "1.", "a b", "a\nb", "yes:no", &"a".repeat(64)] {
+            let error = label_value(bad).expect_err(bad);
+            assert!(error.contains("is not a Kubernetes label value"), "{error}");
+        }
     }
 }

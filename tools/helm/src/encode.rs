@@ -13,7 +13,7 @@ use serde::Serialize;
 /// `value` as one YAML scalar or flow collection holding exactly `value`.
 pub fn yaml_data(value: &impl Serialize) -> Result<String, serde_json::Error> {
     let json = serde_json::to_string(value)?;
-    Ok(escape_unsafe_characters(&json))
+    Ok(escape_yaml_unreadable(&json))
 }
 
 /// Characters JSON writes raw that a YAML reader would not read back unchanged.
@@ -23,7 +23,7 @@ fn needs_escape(c: char) -> bool {
 
 /// They can only occur inside JSON strings (JSON's own syntax is ASCII), so escaping them
 /// in place keeps the document valid.
-fn escape_unsafe_characters(json: &str) -> String {
+fn escape_yaml_unreadable(json: &str) -> String {
     if !json.chars().any(needs_escape) {
         return json.to_string();
     }

@@ -16,7 +16,6 @@ pub mod plan;
 pub mod render;
 pub mod templates;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
@@ -28,23 +27,7 @@ use crate::render::Renderer;
 
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
-    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata {
-        path: path.into(),
-        what: "app metadata",
-        source,
-    })?;
-    let json: serde_json::Value = serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata {
-        path: path.into(),
-        what: "app metadata",
-        source,
-    })?;
-    // The target is read first so that a schema error can name it.
-    let target = json.get("target").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-    let metadata: AppMetadata = serde_json::from_value(json).map_err(|source| ComposeError::InvalidMetadata {
-        path: path.into(),
-        target,
-        source,
-    })?;
+    let metadata: AppMetadata = model::read_json(path, "app metadata")?;
     App::from_metadata(&metadata, path)
 }
 
@@ -59,4 +42,77 @@ pub fn compose_files(
     let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
     let renderer = Renderer::for_charts(templates)?;
     plan::compose(spec, apps, environments, &renderer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::IngressMode;
+    use std::fs;
+
+    /// tools/helm/templates in the test's runfiles (Bazel) or the source tree (cargo).
+    fn templates() -> PathBuf {
+        let runfiles = runfiles::Runfiles::create().ok();
+        runfiles
+            .and_then(|r| r.rlocation("_main/tools/helm/templates"))
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
+    }
+
+    /// Composes internal APIs, one per (name, env) pair, from metadata files in `dir`.
+    fn compose_apis(dir: &Path, apps: &[(&str, serde_json::Value)]) -> Result<Chart, ComposeError> {
+        let files: Vec<PathBuf> = apps
+            .iter()
+            .map(|(name, env)| {
+                let file = dir.join(format!("{name}.json"));
+                let metadata = serde_json::json!({
+                    "name": name, "target": format!("//x:{name}"), "app_type": "internal-api",
+                    "image": {"repository": "r", "tag": "1"}, "port": 80, "env": env
+                });
+                fs::write(&file, metadata.to_string()).expect("write");
+                file
+            })
+            .collect();
+        let spec = ChartSpec {
+            name: "c".into(),
+            version: "0.1.0".into(),
+            app_version: "1".into(),
+            description: String::new(),
+            namespace: String::new(),
+            environment: "dev".into(),
+            ingress_mode: IngressMode::Single,
+            resource_preset: None,
+        };
+        compose_files(&spec, &files, &[], &templates())
+    }
+
+    #[test]
+    fn apps_alike_under_every_release_name_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (x, y) = (format!("{}-x", "a".repeat(61)), format!("{}-y", "a".repeat(61)));
+        let error = compose_apis(dir.path(), &[(&x, serde_json::json!({})), (&y, serde_json::json!({}))])
+            .expect_err("no release name keeps them apart")
+            .to_string();
+        assert!(error.contains(&format!("apps {x:?} (//x:{x}) and {y:?} (//x:{y}) would get the same object names")));
+        assert!(error.contains("make them differ in their first 61 characters"), "{error}");
+        // Differing at the 61st character still works with a one-character release name.
+        let (x, y) = (format!("{}bx", "a".repeat(60)), format!("{}cy", "a".repeat(60)));
+        let chart = compose_apis(dir.path(), &[(&x, serde_json::json!({})), (&y, serde_json::json!({}))])
+            .expect("a release name of 1 character keeps them apart");
+        let helpers = &chart.files[Path::new("templates/_helpers.tpl")];
+        assert!(helpers.contains("gt (len (index . 0).Release.Name) 1"), "{helpers}");
+    }
+
+    #[test]
+    fn chart_files_over_helms_5_mib_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let env = |count: usize| -> serde_json::Value {
+            (0..count).map(|i| (format!("V{i}"), serde_json::json!("x".repeat(model::MAX_TEXT_BYTES)))).collect()
+        };
+        let error = compose_apis(dir.path(), &[("big-api", env(6))]).expect_err("values.yaml is over 5 MiB");
+        let message = error.to_string();
+        assert!(message.starts_with("chart file values.yaml is 629"), "{message}");
+        assert!(message.ends_with("bytes; Helm refuses chart files larger than 5242880 bytes (5 MiB)"), "{message}");
+        compose_apis(dir.path(), &[("big-api", env(4))]).expect("4 MiB of values compose");
+    }
 }

@@ -52,7 +52,7 @@ enum Destination {
 }
 
 fn check_destination(destination: &Path) -> Result<Destination, ComposeError> {
-    let refuse = |reason: &str| ComposeError::UnsafeOutput { path: destination.to_path_buf(), reason: reason.into() };
+    let refuse = |reason: &str| ComposeError::RefusedOutput { path: destination.to_path_buf(), reason: reason.into() };
     let metadata = match fs::symlink_metadata(destination) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Destination::Missing),

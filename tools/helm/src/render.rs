@@ -31,7 +31,7 @@ pub const MARKER_TEMPLATE: &str = "Chart.yaml.hbs";
 /// the only ones user data may be written into.
 pub const DATA_TEMPLATES: [&str; 3] = ["Chart.yaml", "values.yaml", "values-env.yaml"];
 /// Marks a plain `{{value}}` that is not a safe token; never part of a legitimate output.
-const UNSAFE_MARK: char = '\u{0}';
+const NON_TOKEN_MARK: char = '\u{0}';
 
 pub struct Renderer {
     registry: Handlebars<'static>,
@@ -56,7 +56,7 @@ impl Renderer {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         if guarded {
-            registry.register_escape_fn(mark_unsafe_tokens);
+            registry.register_escape_fn(mark_non_tokens);
             registry.register_helper("json", Box::new(guarded_json_helper));
         } else {
             registry.register_escape_fn(handlebars::no_escape);
@@ -82,9 +82,9 @@ impl Renderer {
             .registry
             .render(template, context)
             .map_err(|source| ComposeError::Template { name: template.to_string(), source: Box::new(source) })?;
-        match unsafe_token(&text) {
+        match marked_value(&text) {
             Some(value) if self.guarded => {
-                Err(ComposeError::UnsafeInterpolation { template: template.to_string(), value: value.to_string() })
+                Err(ComposeError::RawInterpolation { template: template.to_string(), value: value.to_string() })
             }
             _ => Ok(text),
         }
@@ -109,18 +109,18 @@ pub fn safe_token(value: &str) -> bool {
 
 /// Escape function of chart templates: safe tokens pass, anything else is wrapped in marks
 /// that `Renderer::render` turns into an error.
-fn mark_unsafe_tokens(value: &str) -> String {
+fn mark_non_tokens(value: &str) -> String {
     if safe_token(value) {
         value.to_string()
     } else {
-        format!("{UNSAFE_MARK}{value}{UNSAFE_MARK}")
+        format!("{NON_TOKEN_MARK}{value}{NON_TOKEN_MARK}")
     }
 }
 
 /// The first marked value in rendered text.
-fn unsafe_token(text: &str) -> Option<&str> {
-    let start = text.find(UNSAFE_MARK)? + UNSAFE_MARK.len_utf8();
-    let end = text[start..].find(UNSAFE_MARK).map_or(text.len(), |e| start + e);
+fn marked_value(text: &str) -> Option<&str> {
+    let start = text.find(NON_TOKEN_MARK)? + NON_TOKEN_MARK.len_utf8();
+    let end = text[start..].find(NON_TOKEN_MARK).map_or(text.len(), |e| start + e);
     Some(&text[start..end])
 }
 
@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(guarded.render("deployment.yaml", &json!({"path": "tmp"})).unwrap(), "path: tmp\n");
         let error = guarded.render("deployment.yaml", &json!({"path": "/etc/{{ .Release.Name }}"})).unwrap_err();
         assert!(
-            matches!(&error, ComposeError::UnsafeInterpolation { template, value }
+            matches!(&error, ComposeError::RawInterpolation { template, value }
                 if template == "deployment.yaml" && value == "/etc/{{ .Release.Name }}"),
             "{error}"
         );

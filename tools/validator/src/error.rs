@@ -20,6 +20,12 @@ pub enum ValidateError {
 
     #[error("CRD schemas: {0}")]
     Crd(String),
+
+    #[error("{0}")]
+    Edit(String),
+
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl ValidateError {

@@ -6,16 +6,22 @@
 //!    unknown fields fail) or, for KEDA and Prometheus operator objects, against their CRD
 //!    schemas, and check no object hard-codes a namespace.
 //!
-//! Exits 0 when the chart is valid, 1 when it is not (inverted by `--expect-failure`),
-//! 2 when the validator itself cannot run.
+//! Every problem found has a kind and a message (see `problem.rs`). Exits 0 when the chart
+//! is valid, 1 when it is not, 2 when the validator itself cannot run or is misused. A
+//! failure test (`--expect-failure`) names the problems it expects (`--expect-problem`, at
+//! least one) and exits 0 only when the chart is rejected with each of them; `--edit` makes
+//! the broken chart it checks from a good one, in a temporary copy.
 
 mod crd;
+mod edit;
 mod error;
+mod expect;
 mod helm;
 mod kube;
 mod policy;
+mod problem;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,9 +29,12 @@ use clap::Parser;
 use serde_json::Value;
 
 use crate::crd::CrdSchemas;
+use crate::edit::Edit;
 use crate::error::ValidateError;
+use crate::expect::Expectations;
 use crate::helm::{Helm, RenderOptions};
 use crate::kube::KubeSchemas;
+use crate::problem::{judge, Expected, Kind, Problem, Verdict};
 
 #[derive(Parser)]
 #[command(name = "chart_validator", about = "Lints, renders and schema-checks a Helm chart")]
@@ -86,40 +95,87 @@ struct Args {
     /// Print every rendered manifest.
     #[arg(long)]
     show: bool,
-    /// Succeed only if the chart is invalid (to test that broken charts are caught).
+    /// Succeed only if the chart is rejected with every `--expect-problem` (to test that
+    /// broken charts are caught, and why).
     #[arg(long)]
     expect_failure: bool,
+    /// A problem a failure test expects: text that is part of some reported problem's
+    /// `<kind>: <message>`, e.g. `policy:run-as-non-root: Deployment/`.
+    #[arg(long = "expect-problem", value_name = "TEXT")]
+    expect_problems: Vec<String>,
+    /// Before anything runs, replace the one occurrence of OLD by NEW in the chart file FILE
+    /// (relative to the chart directory), in a temporary copy of the chart. OLD must occur
+    /// exactly once and must not contain `=>`.
+    #[arg(long = "edit", value_name = "FILE:OLD=>NEW")]
+    edits: Vec<String>,
 }
 
+/// Exit statuses: the test passed, it failed, the validator could not run or was misused.
+const PASSED: u8 = 0;
+const FAILED: u8 = 1;
+const ERROR: u8 = 2;
+
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
-        Ok(problems) => report(&args, problems),
+    ExitCode::from(validate(&Args::parse()))
+}
+
+fn validate(args: &Args) -> u8 {
+    let expected = Expected { failure: args.expect_failure, problems: &args.expect_problems };
+    if let Err(message) = expected.check_usage() {
+        eprintln!("chart_validator: {message}");
+        return ERROR;
+    }
+    match run(args) {
+        Ok(problems) => report(&args.chart, &problems, expected),
         Err(error) => {
             eprintln!("chart_validator: error: {error}");
-            ExitCode::from(2)
+            ERROR
         }
     }
 }
 
-fn report(args: &Args, problems: usize) -> ExitCode {
-    let valid = problems == 0;
-    match (valid, args.expect_failure) {
-        (true, false) => println!("chart {} is valid", args.chart.display()),
-        (false, false) => println!("chart {} has {problems} problem(s)", args.chart.display()),
-        (true, true) => println!("chart {} is valid, but it was expected to fail", args.chart.display()),
-        (false, true) => println!("chart {} was rejected, as expected ({problems} problem(s))", args.chart.display()),
+/// Prints the verdict and returns the exit status.
+fn report(chart: &Path, problems: &[Problem], expected: Expected) -> u8 {
+    let chart = chart.display();
+    let verdict = judge(problems, expected);
+    match &verdict {
+        Verdict::Valid => println!("chart {chart} is valid"),
+        Verdict::Invalid => {
+            println!("chart {chart} has {} problem(s):", problems.len());
+            print_problems(problems);
+        }
+        Verdict::UnexpectedlyValid => {
+            println!("chart {chart} is valid, but it was expected to be rejected with:");
+            expected.problems.iter().for_each(|text| println!("  {text}"));
+        }
+        Verdict::RejectedAsExpected => {
+            println!("chart {chart} was rejected, as expected ({} problem(s)):", problems.len());
+            print_problems(problems);
+        }
+        Verdict::RejectedForAnotherReason { missing } => {
+            println!("chart {chart} was rejected, but not for the expected reason; not reported:");
+            missing.iter().for_each(|text| println!("  {text}"));
+            println!("reported instead:");
+            print_problems(problems);
+        }
     }
-    if valid != args.expect_failure {
-        ExitCode::SUCCESS
+    if verdict.passed() {
+        PASSED
     } else {
-        ExitCode::FAILURE
+        FAILED
     }
 }
 
-/// Runs every check and returns how many problems were found (each one is printed).
-fn run(args: &Args) -> Result<usize, ValidateError> {
-    let _helm_home = isolate_helm_home()?;
+fn print_problems(problems: &[Problem]) {
+    problems.iter().for_each(|problem| println!("  {}", problem.to_string().replace('\n', "\n    ")));
+}
+
+/// Runs every check and returns the problems found (each is printed as it is found).
+fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
+    let edits = args.edits.iter().map(|spec| Edit::parse(spec)).collect::<Result<Vec<_>, _>>()?;
+    let expectations = Expectations::parse(&args.expect_objects, &args.expect_values)?;
+    let scratch = std::env::var_os("TEST_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let _helm_home = isolate_helm_home(&scratch)?;
     let helm = match (&args.helm_library, &args.helm_binary) {
         (Some(library), _) => Helm::Sdk(Box::new(helm_sdk::HelmSdk::load(library)?)),
         (None, Some(binary)) => Helm::Binary(binary.clone()),
@@ -132,47 +188,52 @@ fn run(args: &Args) -> Result<usize, ValidateError> {
         kube_version: &args.kube_version,
         set: &args.set,
     };
-    let expectations = Expectations::parse(args)?;
     let chart = resolve_chart_dir(&args.chart)?;
+    // Kept until the run ends: the edited copy of the chart lives in it.
+    let copy_dir = scratch_dir(&scratch, "chart")?;
+    let chart = if edits.is_empty() { chart } else { edit::edited_copy(&chart, &edits, copy_dir.path())? };
     let mut schemas = Schemas {
         kube: KubeSchemas::open(&args.schemas)?,
         crd: CrdSchemas::new(args.node.clone(), args.crd_script.clone(), args.crd_models.clone()),
     };
-    let mut values_files = args.values.clone();
-    if args.environments {
-        values_files.extend(environment_files(&chart)?);
-    }
-    let defaults = match &args.environment {
-        Some(name) => {
-            values_files.push(chart.join(format!("values-{name}.yaml")));
-            None
-        }
-        None => Some(None),
-    };
-    let runs: Vec<Option<&Path>> = defaults.into_iter().chain(values_files.iter().map(|v| Some(v.as_path()))).collect();
-    let mut problems = 0;
-    for values in runs {
+    let mut problems = Vec::new();
+    for values in value_runs(&chart, &args.values, args.environments, args.environment.as_deref())? {
+        let values = values.as_deref();
         // Files of the chart itself (values-<env>.yaml) are named by file name alone.
         let label = values.map_or("default values".to_string(), |v| match v.strip_prefix(&chart) {
             Ok(inside) => inside.display().to_string(),
             Err(_) => v.display().to_string(),
         });
-        problems += lint(&helm, &chart, values, &options, &label)?;
+        problems.extend(lint(&helm, &chart, values, &options, &label)?);
         let (render_problems, objects) =
             render_and_validate(&helm, &chart, values, &options, &mut schemas, &label, args.show)?;
-        problems += render_problems + expectations.check(&objects, &label);
+        problems.extend(render_problems);
+        let unmet = expectations.check(&objects);
+        print_found(&unmet);
+        if unmet.is_empty() && expectations.counts() != (0, 0) {
+            let (objects, values) = expectations.counts();
+            println!("==> expectations ({label}): {objects} object(s) and {values} value(s) as expected");
+        }
+        problems.extend(unmet);
         if args.policy {
-            problems += check_policy(&objects, &label);
+            problems.extend(check_policy(&objects, &label));
         }
     }
     Ok(problems)
 }
 
+/// Prints problems as they are found, in the form `--expect-problem` matches.
+fn print_found(problems: &[Problem]) {
+    problems.iter().for_each(|problem| println!("[PROBLEM] {problem}"));
+}
+
+fn scratch_dir(base: &Path, prefix: &str) -> Result<tempfile::TempDir, ValidateError> {
+    tempfile::Builder::new().prefix(prefix).tempdir_in(base).map_err(|e| ValidateError::io(base, e))
+}
+
 /// Helm writes caches and config under $HOME; keep it in a directory of its own.
-fn isolate_helm_home() -> Result<tempfile::TempDir, ValidateError> {
-    let base = std::env::var_os("TEST_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let home =
-        tempfile::Builder::new().prefix("helm-home").tempdir_in(&base).map_err(|e| ValidateError::io(&base, e))?;
+fn isolate_helm_home(base: &Path) -> Result<tempfile::TempDir, ValidateError> {
+    let home = scratch_dir(base, "helm-home")?;
     for (variable, dir) in [("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data")] {
         // Set before the Go runtime starts (the library is loaded afterwards) and while
         // this process has a single thread.
@@ -181,17 +242,57 @@ fn isolate_helm_home() -> Result<tempfile::TempDir, ValidateError> {
     Ok(home)
 }
 
+/// The values of each lint and render run, in order: `None` is the chart's defaults alone,
+/// run unless one environment is chosen; then the `--values` files; then every environment
+/// (`--environments`; every chart's `.validate` asks for them, so none is fine) or the one
+/// chosen (`--environment`, which must exist).
+fn value_runs(
+    chart: &Path,
+    values: &[PathBuf],
+    environments: bool,
+    environment: Option<&str>,
+) -> Result<Vec<Option<PathBuf>>, ValidateError> {
+    let mut runs: Vec<Option<PathBuf>> = Vec::new();
+    if environment.is_none() {
+        runs.push(None);
+    }
+    runs.extend(values.iter().cloned().map(Some));
+    let files = environment_files(chart)?;
+    let names = || match files.iter().filter_map(|f| environment_name(f)).collect::<Vec<_>>() {
+        names if names.is_empty() => "none".to_string(),
+        names => names.join(", "),
+    };
+    if environments {
+        runs.extend(files.iter().cloned().map(Some));
+    }
+    if let Some(name) = environment {
+        let file = chart.join(format!("values-{name}.yaml"));
+        if !files.contains(&file) {
+            return Err(ValidateError::Usage(format!(
+                "--environment {name}: the chart has no values-{name}.yaml (its environments: {})",
+                names()
+            )));
+        }
+        runs.push(Some(file));
+    }
+    Ok(runs)
+}
+
 /// The chart's environment files (`values-<env>.yaml`), sorted.
 fn environment_files(chart: &Path) -> Result<Vec<PathBuf>, ValidateError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(chart)
         .map_err(|e| ValidateError::io(chart, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("values-") && n.ends_with(".yaml"))
-        })
+        .filter(|p| environment_name(p).is_some())
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// `dev` for `values-dev.yaml`.
+fn environment_name(file: &Path) -> Option<&str> {
+    let name = file.file_name()?.to_str()?.strip_prefix("values-")?.strip_suffix(".yaml")?;
+    (!name.is_empty()).then_some(name)
 }
 
 /// The real chart directory: in runfiles every file of a directory output is a symlink into
@@ -208,13 +309,27 @@ fn lint(
     values: Option<&Path>,
     options: &RenderOptions,
     label: &str,
-) -> Result<usize, ValidateError> {
+) -> Result<Vec<Problem>, ValidateError> {
     let findings = helm.lint(chart, values, options)?;
     println!("==> helm lint --strict ({label}): {} finding(s)", findings.len());
-    for finding in &findings {
-        println!("[{}] {}: {}", finding.severity, finding.path, finding.message);
-    }
-    Ok(findings.len())
+    let problems: Vec<Problem> = findings
+        .iter()
+        .map(|finding| {
+            let kind = if is_values_schema(&finding.path, &finding.message) { Kind::ValuesSchema } else { Kind::Lint };
+            let place = if finding.path.is_empty() { String::new() } else { format!("{}: ", finding.path) };
+            Problem::new(kind, format!("[{}] {place}{}", finding.severity, finding.message))
+        })
+        .collect();
+    print_found(&problems);
+    Ok(problems)
+}
+
+/// Whether Helm's message says the values do not meet values.schema.json: lint's values rule
+/// reports each violation on values.yaml as `- at '/path': ...`, its templates rule and the
+/// render the whole list after a fixed sentence.
+fn is_values_schema(path: &str, message: &str) -> bool {
+    message.contains("values don't meet the specifications of the schema")
+        || (path == "values.yaml" && message.trim_start().starts_with("- at '"))
 }
 
 fn render_and_validate(
@@ -225,46 +340,59 @@ fn render_and_validate(
     schemas: &mut Schemas,
     label: &str,
     show: bool,
-) -> Result<(usize, BTreeMap<String, Value>), ValidateError> {
+) -> Result<(Vec<Problem>, BTreeMap<String, Value>), ValidateError> {
     let mut objects = BTreeMap::new();
+    let mut problems = Vec::new();
     let manifests = match helm.render(chart, values, options) {
         Ok(m) => m,
         Err(error) => {
-            println!("[ERROR] render ({label}): {error}");
-            return Ok((1, objects));
+            let message = error.to_string();
+            let kind = if is_values_schema("", &message) { Kind::ValuesSchema } else { Kind::Render };
+            problems.push(Problem::new(kind, message));
+            print_found(&problems);
+            println!("==> render ({label}): failed");
+            return Ok((problems, objects));
         }
     };
-    let mut problems = 0;
     let mut rendered: Vec<(&str, Value)> = Vec::new();
     for (template, text) in manifests.iter().filter(|(t, _)| t.ends_with(".yaml") || t.ends_with(".yml")) {
         if show {
             println!("---\n# Source: {template}\n{}", text.trim());
         }
-        for document in serde_yaml_ng::Deserializer::from_str(text) {
-            match serde::Deserialize::deserialize(document) {
-                Ok(Value::Null) => {}
-                Ok(object) => rendered.push((template, object)),
-                Err(error) => {
-                    println!("[ERROR] {template}: not valid YAML: {error}");
-                    problems += 1;
-                }
-            }
+        let (objects, error) = documents(text);
+        rendered.extend(objects.into_iter().map(|object| (template.as_str(), object)));
+        if let Some(error) = error {
+            problems.push(Problem::new(Kind::Yaml, format!("{template}: {error}")));
         }
     }
     for ((template, object), object_problems) in rendered.iter().zip(schemas.validate(&rendered)?) {
-        for problem in object_problems {
-            println!("[ERROR] {template}: {}: {problem}", describe(object));
-            problems += 1;
+        for (kind, problem) in object_problems {
+            problems.push(Problem::new(kind, format!("{template}: {}: {problem}", describe(object))));
         }
     }
     for (template, object) in rendered {
         if let Some(previous) = objects.insert(describe(&object), object) {
-            println!("[ERROR] {template}: {} is rendered twice", describe(&previous));
-            problems += 1;
+            problems
+                .push(Problem::new(Kind::Duplicate, format!("{template}: {} is rendered twice", describe(&previous))));
         }
     }
+    print_found(&problems);
     println!("==> rendered ({label}): {} object(s) checked against the Kubernetes and CRD schemas", objects.len());
     Ok((problems, objects))
+}
+
+/// The objects of a YAML stream (empty documents skipped) and the error that ended it early,
+/// if any: after an error the parser yields the same error for ever, so it is the last.
+fn documents(text: &str) -> (Vec<Value>, Option<serde_yaml_ng::Error>) {
+    let mut objects = Vec::new();
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        match serde::Deserialize::deserialize(document) {
+            Ok(Value::Null) => {}
+            Ok(object) => objects.push(object),
+            Err(error) => return (objects, Some(error)),
+        }
+    }
+    (objects, None)
 }
 
 /// The Kubernetes schemas for built-in kinds and the CRD schemas for custom resources.
@@ -274,20 +402,24 @@ struct Schemas {
 }
 
 impl Schemas {
-    /// Problems of each rendered object, in order.
-    fn validate(&mut self, rendered: &[(&str, Value)]) -> Result<Vec<Vec<String>>, ValidateError> {
+    /// Problems of each rendered object, in order, with the kind of check that found them.
+    fn validate(&mut self, rendered: &[(&str, Value)]) -> Result<Vec<Vec<(Kind, String)>>, ValidateError> {
         let custom: Vec<&Value> = rendered.iter().map(|(_, o)| o).filter(|o| crd::is_custom(o)).collect();
         let mut custom_problems = self.crd.validate(&custom)?.into_iter();
         rendered
             .iter()
             .map(|(_, object)| {
-                let mut problems = if crd::is_custom(object) {
-                    custom_problems.next().unwrap_or_default()
+                let (kind, found) = if crd::is_custom(object) {
+                    (Kind::Crd, custom_problems.next().unwrap_or_default())
                 } else {
-                    self.kube.validate(object)?
+                    (Kind::KubernetesSchema, self.kube.validate(object)?)
                 };
+                let mut problems: Vec<(Kind, String)> = found.into_iter().map(|p| (kind, p)).collect();
                 if object.pointer("/metadata/namespace").is_some() {
-                    problems.push("metadata.namespace is hard-coded; the release namespace must apply".into());
+                    problems.push((
+                        Kind::Namespace,
+                        "metadata.namespace is hard-coded; the release namespace must apply".into(),
+                    ));
                 }
                 Ok(problems)
             })
@@ -295,80 +427,122 @@ impl Schemas {
     }
 }
 
-fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> usize {
-    let findings = policy::check(objects);
-    for finding in &findings {
-        println!("[POLICY] {finding}");
-    }
-    println!("==> policy ({label}): {} finding(s)", findings.len());
-    findings.len()
-}
-
-/// What a test expects of the rendered objects (`--expect-object`, `--expect-value`).
-struct Expectations {
-    objects: BTreeSet<String>,
-    values: Vec<(String, String, Value)>,
-}
-
-impl Expectations {
-    fn parse(args: &Args) -> Result<Expectations, ValidateError> {
-        let values = args
-            .expect_values
-            .iter()
-            .map(|spec| {
-                let bad = || ValidateError::Helm(format!("--expect-value {spec:?} is not Kind/name:/pointer=JSON"));
-                let (object, rest) = spec.split_once(":/").ok_or_else(bad)?;
-                let (pointer, json) = rest.split_once('=').ok_or_else(bad)?;
-                let expected = serde_json::from_str(json).map_err(|_| bad())?;
-                Ok((object.to_string(), format!("/{pointer}"), expected))
-            })
-            .collect::<Result<_, ValidateError>>()?;
-        Ok(Expectations { objects: args.expect_objects.iter().cloned().collect(), values })
-    }
-
-    /// Prints every unmet expectation and returns how many there were.
-    fn check(&self, objects: &BTreeMap<String, Value>, label: &str) -> usize {
-        let mut problems = 0;
-        if !self.objects.is_empty() {
-            let rendered: BTreeSet<String> = objects.keys().cloned().collect();
-            for missing in self.objects.difference(&rendered) {
-                println!("[ERROR] expected ({label}): {missing} was not rendered");
-                problems += 1;
-            }
-            for extra in rendered.difference(&self.objects) {
-                println!("[ERROR] expected ({label}): {extra} was rendered but not expected");
-                problems += 1;
-            }
-        }
-        for (object, pointer, expected) in &self.values {
-            let actual = objects.get(object).and_then(|o| o.pointer(pointer));
-            // An expected null means the field must be absent (or null).
-            let met = if expected.is_null() {
-                objects.contains_key(object) && actual.is_none_or(Value::is_null)
-            } else {
-                actual == Some(expected)
-            };
-            if !met {
-                println!(
-                    "[ERROR] expected ({label}): {object} {pointer} = {expected}, got {}",
-                    actual.map_or("nothing".into(), Value::to_string)
-                );
-                problems += 1;
-            }
-        }
-        if problems == 0 && !(self.objects.is_empty() && self.values.is_empty()) {
-            println!(
-                "==> expectations ({label}): {} object(s) and {} value(s) as expected",
-                self.objects.len(),
-                self.values.len()
-            );
-        }
-        problems
-    }
+fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> Vec<Problem> {
+    let problems: Vec<Problem> =
+        policy::check(objects).into_iter().map(|f| Problem::new(Kind::Policy(f.rule), f.message)).collect();
+    print_found(&problems);
+    println!("==> policy ({label}): {} finding(s)", problems.len());
+    problems
 }
 
 fn describe(object: &Value) -> String {
     let kind = object.get("kind").and_then(Value::as_str).unwrap_or("?");
     let name = object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
     format!("{kind}/{name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chart directory with two environments and files that are not environments.
+    fn chart() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["Chart.yaml", "values.yaml", "values-prod.yaml", "values-dev.yaml", "values-.yaml", "values-x.yml"]
+        {
+            std::fs::write(dir.path().join(file), "").unwrap();
+        }
+        dir
+    }
+
+    fn runs(chart: &Path, values: &[PathBuf], environments: bool, environment: Option<&str>) -> Vec<String> {
+        let name = |run: Option<PathBuf>| {
+            run.map_or("defaults".to_string(), |p| match p.strip_prefix(chart) {
+                Ok(inside) => inside.display().to_string(),
+                Err(_) => p.display().to_string(),
+            })
+        };
+        value_runs(chart, values, environments, environment).unwrap().into_iter().map(name).collect()
+    }
+
+    #[test]
+    fn by_default_only_the_defaults_and_the_values_files_run() {
+        let chart = chart();
+        assert_eq!(runs(chart.path(), &[], false, None), ["defaults"]);
+        let extra = [PathBuf::from("/elsewhere/extra.yaml")];
+        assert_eq!(runs(chart.path(), &extra, false, None), ["defaults", "/elsewhere/extra.yaml"]);
+    }
+
+    #[test]
+    fn environments_adds_a_run_per_environment_file() {
+        let chart = chart();
+        assert_eq!(runs(chart.path(), &[], true, None), ["defaults", "values-dev.yaml", "values-prod.yaml"]);
+        let none = tempfile::tempdir().unwrap();
+        assert_eq!(runs(none.path(), &[], true, None), ["defaults"]);
+    }
+
+    #[test]
+    fn environment_runs_that_environment_instead_of_the_defaults() {
+        let chart = chart();
+        assert_eq!(runs(chart.path(), &[], false, Some("prod")), ["values-prod.yaml"]);
+        let extra = [PathBuf::from("/elsewhere/extra.yaml")];
+        assert_eq!(runs(chart.path(), &extra, false, Some("dev")), ["/elsewhere/extra.yaml", "values-dev.yaml"]);
+        let error = value_runs(chart.path(), &[], false, Some("staging")).unwrap_err().to_string();
+        assert_eq!(error, "--environment staging: the chart has no values-staging.yaml (its environments: dev, prod)");
+    }
+
+    #[test]
+    fn a_yaml_stream_ends_at_its_first_error() {
+        let (objects, error) = documents("---\na: 1\n---\n---\nb: [2\n---\nc: 3\n");
+        assert_eq!(objects, [serde_json::json!({"a": 1})]);
+        assert!(error.is_some());
+        let (objects, error) = documents("# only a comment\n---\nkind: A\n");
+        assert_eq!((objects, error.is_none()), (vec![serde_json::json!({"kind": "A"})], true));
+    }
+
+    #[test]
+    fn values_schema_messages_are_told_from_other_lint_findings() {
+        assert!(is_values_schema("values.yaml", "- at '/apps/web/replicas': got string, want integer"));
+        assert!(is_values_schema("templates/", "values don't meet the specifications of the schema(s) in ..."));
+        assert!(is_values_schema("", "helm: render failed: values don't meet the specifications of the schema(s)"));
+        assert!(!is_values_schema("Chart.yaml", "version '1.2' is not a valid SemVerV2"));
+        assert!(!is_values_schema("values.yaml", "unable to parse YAML"));
+    }
+
+    fn args(extra: &[&str]) -> Args {
+        let required =
+            ["--chart=c", "--schemas=s", "--node=n", "--crd-script=x", "--crd-models=m", "--kube-version=1.34.0"];
+        let all = ["chart_validator"].iter().chain(&required).chain(extra);
+        Args::try_parse_from(all).unwrap()
+    }
+
+    #[test]
+    fn misuse_is_refused_before_anything_runs() {
+        // No Helm library at "h": reaching the run would be an error too, but a later one.
+        assert_eq!(validate(&args(&["--helm-library=h", "--expect-failure"])), ERROR);
+        assert_eq!(validate(&args(&["--helm-library=h", "--expect-problem=lint:"])), ERROR);
+        assert_eq!(validate(&args(&["--helm-library=h", "--edit=no-colon"])), ERROR);
+        assert_eq!(validate(&args(&["--helm-library=h", "--expect-value=Deployment/a"])), ERROR);
+    }
+
+    #[test]
+    fn the_exit_status_follows_the_verdict() {
+        let chart = Path::new("c");
+        let lint = [Problem::new(Kind::Lint, "[ERROR] Chart.yaml: invalid icon URL 'x'")];
+        let named = |texts: &[&str]| texts.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let expect = |failure, problems: &'static [&str]| (failure, named(problems));
+        type Case<'a> = (&'a [Problem], (bool, Vec<String>), u8);
+        let cases: [Case; 6] = [
+            (&[], expect(false, &[]), PASSED),
+            (&lint, expect(false, &[]), FAILED),
+            (&[], expect(true, &["lint:"]), FAILED),
+            (&lint, expect(true, &["lint: [ERROR] Chart.yaml: invalid icon URL"]), PASSED),
+            (&lint, expect(true, &["lint:", "crd:"]), FAILED),
+            (&lint, expect(true, &["values-schema:"]), FAILED),
+        ];
+        for (problems, (failure, texts), status) in cases {
+            let expected = Expected { failure, problems: &texts };
+            assert_eq!(report(chart, problems, expected), status, "{problems:?} {failure} {texts:?}");
+        }
+    }
 }

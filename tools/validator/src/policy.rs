@@ -1,14 +1,97 @@
 //! Policy checks on the rendered objects: the defaults that kube-score, kube-linter and
 //! Polaris look for, which composed charts must meet by construction
-//! (../shared/notes/chart-quality.md in the design notes). Each finding names the object.
+//! (../shared/notes/chart-quality.md in the design notes). Each finding names its rule (one
+//! of [`RULES`]) and the object.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+/// Every rule a finding can name, as failure tests expect them (`policy:<rule>`); the unit
+/// tests break each one.
+#[cfg(test)]
+const RULES: [&str; 26] = [
+    RUN_AS_NON_ROOT,
+    RUN_AS_USER,
+    SECCOMP,
+    SERVICE_ACCOUNT_TOKEN,
+    RESOURCES,
+    IMAGE_TAG,
+    IMAGE_PULL_POLICY,
+    PRIVILEGE_ESCALATION,
+    PRIVILEGED,
+    READ_ONLY_ROOT_FILESYSTEM,
+    CAPABILITIES,
+    PROBES_MISSING,
+    PROBES_IDENTICAL,
+    ONE_SCALER,
+    SCALER_OWNS_REPLICAS,
+    PDB_MISSING,
+    PDB_UNSATISFIABLE,
+    NETWORK_POLICY_COVERAGE,
+    SERVICE_SELECTOR,
+    SERVICE_TARGET_PORT,
+    INGRESS_BACKEND,
+    SERVICE_MONITOR_SELECTOR,
+    SERVICE_MONITOR_PORT,
+    SCALE_TARGET,
+    RBAC_CLUSTER_WIDE,
+    RBAC_CLUSTER_ADMIN,
+];
+
+pub const RUN_AS_NON_ROOT: &str = "run-as-non-root";
+pub const RUN_AS_USER: &str = "run-as-user";
+pub const SECCOMP: &str = "seccomp";
+pub const SERVICE_ACCOUNT_TOKEN: &str = "service-account-token";
+pub const RESOURCES: &str = "resources";
+pub const IMAGE_TAG: &str = "image-tag";
+pub const IMAGE_PULL_POLICY: &str = "image-pull-policy";
+pub const PRIVILEGE_ESCALATION: &str = "privilege-escalation";
+pub const PRIVILEGED: &str = "privileged";
+pub const READ_ONLY_ROOT_FILESYSTEM: &str = "read-only-root-filesystem";
+pub const CAPABILITIES: &str = "capabilities";
+pub const PROBES_MISSING: &str = "probes-missing";
+pub const PROBES_IDENTICAL: &str = "probes-identical";
+pub const ONE_SCALER: &str = "one-scaler";
+pub const SCALER_OWNS_REPLICAS: &str = "scaler-owns-replicas";
+pub const PDB_MISSING: &str = "pdb-missing";
+pub const PDB_UNSATISFIABLE: &str = "pdb-unsatisfiable";
+pub const NETWORK_POLICY_COVERAGE: &str = "network-policy-coverage";
+pub const SERVICE_SELECTOR: &str = "service-selector";
+pub const SERVICE_TARGET_PORT: &str = "service-target-port";
+pub const INGRESS_BACKEND: &str = "ingress-backend";
+pub const SERVICE_MONITOR_SELECTOR: &str = "service-monitor-selector";
+pub const SERVICE_MONITOR_PORT: &str = "service-monitor-port";
+pub const SCALE_TARGET: &str = "scale-target";
+pub const RBAC_CLUSTER_WIDE: &str = "rbac-cluster-wide";
+pub const RBAC_CLUSTER_ADMIN: &str = "rbac-cluster-admin";
+
+/// One broken rule: which (one of [`RULES`]) and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// The findings of one check, each added with its rule.
+#[derive(Default)]
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn add(&mut self, rule: &'static str, message: String) {
+        self.0.push(Finding { rule, message });
+    }
+
+    fn require(&mut self, ok: bool, rule: &'static str, name: &str, what: &str) {
+        if !ok {
+            self.add(rule, format!("{name}: {what}"));
+        }
+    }
+}
+
 /// Checks every object of one render run and returns the findings.
-pub fn check(objects: &BTreeMap<String, Value>) -> Vec<String> {
-    let mut findings = Vec::new();
+pub fn check(objects: &BTreeMap<String, Value>) -> Vec<Finding> {
+    let mut findings = Findings::default();
     let policies: Vec<&Value> = objects.values().filter(|o| kind(o) == "NetworkPolicy").collect();
     for (name, object) in objects {
         let Some(template) = pod_template(object) else { continue };
@@ -21,13 +104,13 @@ pub fn check(objects: &BTreeMap<String, Value>) -> Vec<String> {
         check_network_policy_covers(name, template, &policies, &mut findings);
     }
     check_references(objects, &mut findings);
-    findings
+    findings.0
 }
 
 /// Objects that point at others must find them: a Service its pods and their named ports, an
 /// Ingress its Services and ports, a ServiceMonitor its Services and port, an autoscaler or
 /// ScaledObject its Deployment. RBAC stays inside the namespace and below cluster-admin.
-fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Findings) {
     let templates: Vec<&Value> = objects.values().filter_map(pod_template).collect();
     let services: Vec<&Value> = objects.values().filter(|o| kind(o) == "Service").collect();
     for (name, object) in objects {
@@ -37,15 +120,15 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String
             "ServiceMonitor" => check_service_monitor(name, object, &services, findings),
             // Environments sharing a cluster are isolated by namespace: no grant may reach past it.
             "ClusterRole" | "ClusterRoleBinding" => {
-                findings.push(format!("{name}: cluster-wide RBAC reaches past the release namespace"))
+                findings.add(RBAC_CLUSTER_WIDE, format!("{name}: cluster-wide RBAC reaches past the release namespace"))
             }
             "RoleBinding" if object.pointer("/roleRef/name").and_then(Value::as_str) == Some("cluster-admin") => {
-                findings.push(format!("{name}: grants cluster-admin"))
+                findings.add(RBAC_CLUSTER_ADMIN, format!("{name}: grants cluster-admin"))
             }
             "HorizontalPodAutoscaler" | "ScaledObject" => {
                 let target = object.pointer("/spec/scaleTargetRef/name").and_then(Value::as_str).unwrap_or_default();
                 if !objects.contains_key(&format!("Deployment/{target}")) {
-                    findings.push(format!("{name}: scales Deployment {target}, which is not rendered"));
+                    findings.add(SCALE_TARGET, format!("{name}: scales Deployment {target}, which is not rendered"));
                 }
             }
             _ => {}
@@ -54,14 +137,16 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Vec<String
 }
 
 /// Every backend of an Ingress is a rendered Service with the port it names.
-fn check_ingress_backends(name: &str, ingress: &Value, objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+fn check_ingress_backends(name: &str, ingress: &Value, objects: &BTreeMap<String, Value>, findings: &mut Findings) {
     for backend in ingress_backends(ingress) {
         let service = backend.pointer("/name").and_then(Value::as_str).unwrap_or_default();
         let port = backend.get("port").unwrap_or(&Value::Null);
         match objects.get(&format!("Service/{service}")) {
-            None => findings.push(format!("{name}: routes to Service {service}, which is not rendered")),
+            None => {
+                findings.add(INGRESS_BACKEND, format!("{name}: routes to Service {service}, which is not rendered"))
+            }
             Some(s) if !service_has_port(s, port) => {
-                findings.push(format!("{name}: Service {service} has no port {port}"))
+                findings.add(INGRESS_BACKEND, format!("{name}: Service {service} has no port {port}"))
             }
             Some(_) => {}
         }
@@ -69,26 +154,26 @@ fn check_ingress_backends(name: &str, ingress: &Value, objects: &BTreeMap<String
 }
 
 /// A ServiceMonitor selects some Service, and every selected one has each endpoint's port.
-fn check_service_monitor(name: &str, monitor: &Value, services: &[&Value], findings: &mut Vec<String>) {
+fn check_service_monitor(name: &str, monitor: &Value, services: &[&Value], findings: &mut Findings) {
     let selector = monitor.pointer("/spec/selector/matchLabels");
     let selected: Vec<&&Value> = services.iter().filter(|s| selects(selector, s.pointer("/metadata/labels"))).collect();
     if selected.is_empty() {
-        findings.push(format!("{name}: selects no Service"));
+        findings.add(SERVICE_MONITOR_SELECTOR, format!("{name}: selects no Service"));
         return;
     }
     for endpoint in monitor.pointer("/spec/endpoints").and_then(Value::as_array).into_iter().flatten() {
         let port = endpoint.get("port").cloned().unwrap_or(Value::Null);
         if !selected.iter().all(|s| service_has_port(s, &json_port(&port))) {
-            findings.push(format!("{name}: a selected Service has no port {port}"));
+            findings.add(SERVICE_MONITOR_PORT, format!("{name}: a selected Service has no port {port}"));
         }
     }
 }
 
 /// A Service must select some rendered pods, and its named target ports must be theirs.
-fn check_service_targets(name: &str, service: &Value, templates: &[&Value], findings: &mut Vec<String>) {
+fn check_service_targets(name: &str, service: &Value, templates: &[&Value], findings: &mut Findings) {
     let selector = service.pointer("/spec/selector");
     let Some(pod) = templates.iter().find(|t| selects(selector, t.pointer("/metadata/labels"))) else {
-        findings.push(format!("{name}: selects no rendered pods"));
+        findings.add(SERVICE_SELECTOR, format!("{name}: selects no rendered pods"));
         return;
     };
     let container_ports: Vec<&Value> = pod
@@ -101,7 +186,10 @@ fn check_service_targets(name: &str, service: &Value, templates: &[&Value], find
     for port in service.pointer("/spec/ports").and_then(Value::as_array).into_iter().flatten() {
         if let Some(target) = port.get("targetPort").and_then(Value::as_str) {
             if !container_ports.iter().any(|p| p.get("name").and_then(Value::as_str) == Some(target)) {
-                findings.push(format!("{name}: targetPort {target} is not a port of the selected pods"));
+                findings.add(
+                    SERVICE_TARGET_PORT,
+                    format!("{name}: targetPort {target} is not a port of the selected pods"),
+                );
             }
         }
     }
@@ -158,26 +246,29 @@ fn pod_template(object: &Value) -> Option<&Value> {
     }
 }
 
-fn check_pod(name: &str, pod: &Value, findings: &mut Vec<String>) {
-    let mut require = |ok: bool, what: &str| {
-        if !ok {
-            findings.push(format!("{name}: {what}"));
-        }
-    };
-    require(
+fn check_pod(name: &str, pod: &Value, findings: &mut Findings) {
+    findings.require(
         pod.pointer("/securityContext/runAsNonRoot") == Some(&Value::Bool(true)),
+        RUN_AS_NON_ROOT,
+        name,
         "pod must set runAsNonRoot: true",
     );
-    require(
+    findings.require(
         pod.pointer("/securityContext/runAsUser").and_then(Value::as_u64).is_some_and(|u| u > 10000),
+        RUN_AS_USER,
+        name,
         "pod must run as a UID above 10000",
     );
-    require(
+    findings.require(
         pod.pointer("/securityContext/seccompProfile/type").and_then(Value::as_str) == Some("RuntimeDefault"),
+        SECCOMP,
+        name,
         "pod must use the RuntimeDefault seccomp profile",
     );
-    require(
+    findings.require(
         pod.get("automountServiceAccountToken") == Some(&Value::Bool(false)),
+        SERVICE_ACCOUNT_TOKEN,
+        name,
         "pod must not mount a service account token",
     );
     for container in pod.get("containers").and_then(Value::as_array).into_iter().flatten() {
@@ -186,12 +277,7 @@ fn check_pod(name: &str, pod: &Value, findings: &mut Vec<String>) {
     }
 }
 
-fn check_container(name: &str, container: &Value, findings: &mut Vec<String>) {
-    let mut require = |ok: bool, what: &str| {
-        if !ok {
-            findings.push(format!("{name}: {what}"));
-        }
-    };
+fn check_container(name: &str, container: &Value, findings: &mut Findings) {
     for path in [
         "/resources/requests/cpu",
         "/resources/requests/memory",
@@ -200,62 +286,82 @@ fn check_container(name: &str, container: &Value, findings: &mut Vec<String>) {
         "/resources/limits/memory",
         "/resources/limits/ephemeral-storage",
     ] {
-        require(container.pointer(path).is_some(), &format!("missing {}", &path[1..].replace('/', ".")));
+        let what = format!("missing {}", &path[1..].replace('/', "."));
+        findings.require(container.pointer(path).is_some(), RESOURCES, name, &what);
     }
     let image = container.get("image").and_then(Value::as_str).unwrap_or_default();
-    require(
+    findings.require(
         image.contains('@')
             || (image.rsplit('/').next().is_some_and(|last| last.contains(':')) && !image.ends_with(":latest")),
+        IMAGE_TAG,
+        name,
         "image needs an explicit tag (not latest) or digest",
     );
-    require(container.get("imagePullPolicy").is_some(), "imagePullPolicy must be stated");
+    findings.require(
+        container.get("imagePullPolicy").is_some(),
+        IMAGE_PULL_POLICY,
+        name,
+        "imagePullPolicy must be stated",
+    );
     let security = |field: &str| container.pointer(&format!("/securityContext/{field}"));
-    require(
+    findings.require(
         security("allowPrivilegeEscalation") == Some(&Value::Bool(false)),
+        PRIVILEGE_ESCALATION,
+        name,
         "allowPrivilegeEscalation must be false",
     );
-    require(security("privileged") == Some(&Value::Bool(false)), "privileged must be false");
-    require(security("readOnlyRootFilesystem") == Some(&Value::Bool(true)), "readOnlyRootFilesystem must be true");
-    require(
+    findings.require(security("privileged") == Some(&Value::Bool(false)), PRIVILEGED, name, "privileged must be false");
+    findings.require(
+        security("readOnlyRootFilesystem") == Some(&Value::Bool(true)),
+        READ_ONLY_ROOT_FILESYSTEM,
+        name,
+        "readOnlyRootFilesystem must be true",
+    );
+    findings.require(
         security("capabilities/drop").and_then(Value::as_array).is_some_and(|d| d.iter().any(|c| c == "ALL")),
+        CAPABILITIES,
+        name,
         "capabilities must drop ALL",
     );
 }
 
 /// Long-running pods: distinct liveness and readiness probes when they serve, and a
 /// satisfiable PodDisruptionBudget when more than one pod runs.
-fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, Value>, findings: &mut Vec<String>) {
+fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, Value>, findings: &mut Findings) {
     let containers = deployment.pointer("/spec/template/spec/containers").and_then(Value::as_array);
     for container in containers.into_iter().flatten() {
         let serves = container.get("ports").is_some();
         let (liveness, readiness) = (container.get("livenessProbe"), container.get("readinessProbe"));
         if serves && (liveness.is_none() || readiness.is_none()) {
-            findings.push(format!("{name}: a serving container needs liveness and readiness probes"));
+            findings.add(PROBES_MISSING, format!("{name}: a serving container needs liveness and readiness probes"));
         }
         if liveness.is_some() && liveness == readiness {
-            findings.push(format!("{name}: liveness and readiness probes must differ"));
+            findings.add(PROBES_IDENTICAL, format!("{name}: liveness and readiness probes must differ"));
         }
     }
     let short_name = name.split_once('/').map_or(name, |(_, n)| n);
     let scalers = scalers_of(short_name, objects);
     if scalers.len() > 1 {
-        findings.push(format!("{name}: is scaled by both a HorizontalPodAutoscaler and a KEDA ScaledObject"));
+        findings
+            .add(ONE_SCALER, format!("{name}: is scaled by both a HorizontalPodAutoscaler and a KEDA ScaledObject"));
     }
     let pods = match scalers.first() {
         Some(scaler) => fewest_pods(scaler),
         None => deployment.pointer("/spec/replicas").and_then(Value::as_u64).unwrap_or(1),
     };
     if !scalers.is_empty() && deployment.pointer("/spec/replicas").is_some() {
-        findings.push(format!("{name}: sets replicas although an autoscaler owns them"));
+        findings.add(SCALER_OWNS_REPLICAS, format!("{name}: sets replicas although an autoscaler owns them"));
     }
     let budget = objects.get(&format!("PodDisruptionBudget/{short_name}"));
     if pods >= 2 && budget.is_none() {
-        findings.push(format!("{name}: runs {pods} pods but has no PodDisruptionBudget"));
+        findings.add(PDB_MISSING, format!("{name}: runs {pods} pods but has no PodDisruptionBudget"));
     }
     if let Some(min) = budget.and_then(|b| b.pointer("/spec/minAvailable")).and_then(Value::as_u64) {
         if min >= pods {
-            findings
-                .push(format!("{name}: PodDisruptionBudget minAvailable {min} can never be satisfied by {pods} pods"));
+            findings.add(
+                PDB_UNSATISFIABLE,
+                format!("{name}: PodDisruptionBudget minAvailable {min} can never be satisfied by {pods} pods"),
+            );
         }
     }
 }
@@ -281,7 +387,7 @@ fn fewest_pods(scaler: &Value) -> u64 {
 }
 
 /// When the run renders NetworkPolicies, every pod must be selected by one.
-fn check_network_policy_covers(name: &str, template: &Value, policies: &[&Value], findings: &mut Vec<String>) {
+fn check_network_policy_covers(name: &str, template: &Value, policies: &[&Value], findings: &mut Findings) {
     if policies.is_empty() {
         return;
     }
@@ -293,7 +399,7 @@ fn check_network_policy_covers(name: &str, template: &Value, policies: &[&Value]
             .is_some_and(|selector| selector.iter().all(|(k, v)| labels.get(k) == Some(v)))
     });
     if !selected {
-        findings.push(format!("{name}: no NetworkPolicy selects its pods"));
+        findings.add(NETWORK_POLICY_COVERAGE, format!("{name}: no NetworkPolicy selects its pods"));
     }
 }
 
@@ -302,133 +408,232 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn deployment(replicas: u64, secure: bool) -> Value {
-        json!({
-            "kind": "Deployment",
-            "spec": {
-                "replicas": replicas,
-                "template": {
-                    "metadata": {"labels": {"app": "a"}},
-                    "spec": {
-                        "automountServiceAccountToken": false,
-                        "securityContext": {"runAsNonRoot": true, "runAsUser": 10001, "seccompProfile": {"type": "RuntimeDefault"}},
-                        "containers": [{
-                            "name": "a",
-                            "image": "ghcr.io/x/a:1.0",
-                            "imagePullPolicy": "IfNotPresent",
-                            "ports": [{"containerPort": 80}],
-                            "livenessProbe": {"httpGet": {"path": "/healthz", "port": 80}},
-                            "readinessProbe": {"httpGet": {"path": "/readyz", "port": 80}},
-                            "resources": {
-                                "requests": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"},
-                                "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"}
-                            },
+    /// Objects that meet every rule: a Deployment scaled by an HPA, with its disruption budget,
+    /// Service, ServiceMonitor, Ingress, NetworkPolicy and a namespaced RoleBinding.
+    fn compliant() -> BTreeMap<String, Value> {
+        let labels = json!({"app": "a"});
+        let target = json!({"apiVersion": "apps/v1", "kind": "Deployment", "name": "a"});
+        BTreeMap::from([
+            (
+                "Deployment/a".to_string(),
+                json!({
+                    "kind": "Deployment",
+                    "metadata": {"name": "a"},
+                    "spec": {"template": {
+                        "metadata": {"labels": labels},
+                        "spec": {
+                            "automountServiceAccountToken": false,
                             "securityContext": {
-                                "allowPrivilegeEscalation": false,
-                                "privileged": false,
-                                "readOnlyRootFilesystem": secure,
-                                "capabilities": {"drop": ["ALL"]}
-                            }
-                        }]
-                    }
-                }
-            }
-        })
+                                "runAsNonRoot": true,
+                                "runAsUser": 10001,
+                                "seccompProfile": {"type": "RuntimeDefault"}
+                            },
+                            "containers": [{
+                                "name": "a",
+                                "image": "ghcr.io/x/a:1.0",
+                                "imagePullPolicy": "IfNotPresent",
+                                "ports": [{"name": "http", "containerPort": 80}],
+                                "livenessProbe": {"httpGet": {"path": "/healthz", "port": 80}},
+                                "readinessProbe": {"httpGet": {"path": "/readyz", "port": 80}},
+                                "resources": {
+                                    "requests": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"},
+                                    "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "1Gi"}
+                                },
+                                "securityContext": {
+                                    "allowPrivilegeEscalation": false,
+                                    "privileged": false,
+                                    "readOnlyRootFilesystem": true,
+                                    "capabilities": {"drop": ["ALL"]}
+                                }
+                            }]
+                        }
+                    }}
+                }),
+            ),
+            (
+                "HorizontalPodAutoscaler/a".to_string(),
+                json!({"kind": "HorizontalPodAutoscaler", "spec": {"scaleTargetRef": target, "minReplicas": 2}}),
+            ),
+            ("PodDisruptionBudget/a".to_string(), json!({"kind": "PodDisruptionBudget", "spec": {"minAvailable": 1}})),
+            (
+                "Service/a".to_string(),
+                json!({"kind": "Service", "metadata": {"name": "a", "labels": labels}, "spec": {
+                    "selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]
+                }}),
+            ),
+            (
+                "ServiceMonitor/a".to_string(),
+                json!({"kind": "ServiceMonitor", "spec": {"selector": {"matchLabels": labels}, "endpoints": [{"port": "http"}]}}),
+            ),
+            (
+                "Ingress/a".to_string(),
+                json!({"kind": "Ingress", "spec": {"rules": [{"http": {"paths": [
+                    {"backend": {"service": {"name": "a", "port": {"name": "http"}}}}
+                ]}}]}}),
+            ),
+            (
+                "NetworkPolicy/a".to_string(),
+                json!({"kind": "NetworkPolicy", "spec": {"podSelector": {"matchLabels": labels}}}),
+            ),
+            ("RoleBinding/view".to_string(), json!({"kind": "RoleBinding", "roleRef": {"name": "view"}})),
+        ])
+    }
+
+    fn at<'a>(objects: &'a mut BTreeMap<String, Value>, object: &str, pointer: &str) -> &'a mut Value {
+        objects.get_mut(object).and_then(|o| o.pointer_mut(pointer)).unwrap_or_else(|| panic!("{object} {pointer}"))
+    }
+
+    fn set(objects: &mut BTreeMap<String, Value>, object: &str, pointer: &str, value: Value) {
+        *at(objects, object, pointer) = value;
+    }
+
+    fn remove(objects: &mut BTreeMap<String, Value>, object: &str, pointer: &str, field: &str) {
+        at(objects, object, pointer).as_object_mut().and_then(|o| o.remove(field)).expect(field);
+    }
+
+    const POD: &str = "/spec/template/spec";
+    const CONTAINER: &str = "/spec/template/spec/containers/0";
+
+    type Break = fn(&mut BTreeMap<String, Value>);
+
+    /// For every rule, one change to the compliant objects that breaks it (and nothing else).
+    const BREAKS: [(&str, Break); 26] = [
+        (RUN_AS_NON_ROOT, |o| set(o, "Deployment/a", &format!("{POD}/securityContext/runAsNonRoot"), json!(false))),
+        (RUN_AS_USER, |o| set(o, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(1000))),
+        (SECCOMP, |o| {
+            set(o, "Deployment/a", &format!("{POD}/securityContext/seccompProfile/type"), json!("Unconfined"))
+        }),
+        (SERVICE_ACCOUNT_TOKEN, |o| {
+            set(o, "Deployment/a", &format!("{POD}/automountServiceAccountToken"), json!(true))
+        }),
+        (RESOURCES, |o| remove(o, "Deployment/a", &format!("{CONTAINER}/resources/limits"), "memory")),
+        (IMAGE_TAG, |o| set(o, "Deployment/a", &format!("{CONTAINER}/image"), json!("ghcr.io/x/a:latest"))),
+        (IMAGE_PULL_POLICY, |o| remove(o, "Deployment/a", CONTAINER, "imagePullPolicy")),
+        (PRIVILEGE_ESCALATION, |o| {
+            set(o, "Deployment/a", &format!("{CONTAINER}/securityContext/allowPrivilegeEscalation"), json!(true))
+        }),
+        (PRIVILEGED, |o| set(o, "Deployment/a", &format!("{CONTAINER}/securityContext/privileged"), json!(true))),
+        (READ_ONLY_ROOT_FILESYSTEM, |o| {
+            set(o, "Deployment/a", &format!("{CONTAINER}/securityContext/readOnlyRootFilesystem"), json!(false))
+        }),
+        (CAPABILITIES, |o| {
+            set(o, "Deployment/a", &format!("{CONTAINER}/securityContext/capabilities/drop"), json!(["NET_RAW"]))
+        }),
+        (PROBES_MISSING, |o| remove(o, "Deployment/a", CONTAINER, "readinessProbe")),
+        (PROBES_IDENTICAL, |o| {
+            let liveness = at(o, "Deployment/a", &format!("{CONTAINER}/livenessProbe")).clone();
+            set(o, "Deployment/a", &format!("{CONTAINER}/readinessProbe"), liveness);
+        }),
+        (ONE_SCALER, |o| {
+            let scaled =
+                json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": {"name": "a"}, "minReplicaCount": 2}});
+            o.insert("ScaledObject/a".into(), scaled);
+        }),
+        (SCALER_OWNS_REPLICAS, |o| {
+            at(o, "Deployment/a", "/spec").as_object_mut().map(|s| s.insert("replicas".into(), json!(2)));
+        }),
+        (PDB_MISSING, |o| {
+            o.remove("PodDisruptionBudget/a");
+        }),
+        (PDB_UNSATISFIABLE, |o| set(o, "PodDisruptionBudget/a", "/spec/minAvailable", json!(2))),
+        (NETWORK_POLICY_COVERAGE, |o| set(o, "NetworkPolicy/a", "/spec/podSelector/matchLabels", json!({"app": "b"}))),
+        (SERVICE_SELECTOR, |o| set(o, "Service/a", "/spec/selector", json!({"app": "b"}))),
+        (SERVICE_TARGET_PORT, |o| set(o, "Service/a", "/spec/ports/0/targetPort", json!("web"))),
+        (INGRESS_BACKEND, |o| set(o, "Ingress/a", "/spec/rules/0/http/paths/0/backend/service/name", json!("b"))),
+        (SERVICE_MONITOR_SELECTOR, |o| set(o, "ServiceMonitor/a", "/spec/selector/matchLabels", json!({"app": "b"}))),
+        (SERVICE_MONITOR_PORT, |o| set(o, "ServiceMonitor/a", "/spec/endpoints/0/port", json!("metrics"))),
+        (SCALE_TARGET, |o| {
+            o.insert(
+                "ScaledObject/z".into(),
+                json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": {"name": "z"}}}),
+            );
+        }),
+        (RBAC_CLUSTER_WIDE, |o| {
+            o.insert("ClusterRoleBinding/x".into(), json!({"kind": "ClusterRoleBinding"}));
+        }),
+        (RBAC_CLUSTER_ADMIN, |o| set(o, "RoleBinding/view", "/roleRef/name", json!("cluster-admin"))),
+    ];
+
+    fn rules(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.rule).collect()
     }
 
     #[test]
-    fn a_compliant_single_replica_deployment_passes() {
-        let objects = BTreeMap::from([("Deployment/a".to_string(), deployment(1, true))]);
-        assert_eq!(check(&objects), Vec::<String>::new());
+    fn compliant_objects_pass() {
+        assert_eq!(check(&compliant()), []);
+    }
+
+    #[test]
+    fn every_rule_fails_its_own_broken_objects_and_only_it() {
+        for (rule, break_it) in BREAKS {
+            let mut objects = compliant();
+            break_it(&mut objects);
+            let findings = check(&objects);
+            assert!(!findings.is_empty(), "{rule}: nothing found");
+            assert!(findings.iter().all(|f| f.rule == rule), "{rule}: {findings:?}");
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_breaking_case() {
+        let tested: Vec<&str> = BREAKS.iter().map(|(rule, _)| *rule).collect();
+        assert_eq!(tested, RULES);
     }
 
     #[test]
     fn findings_name_the_object_and_the_rule() {
-        let objects = BTreeMap::from([("Deployment/a".to_string(), deployment(2, false))]);
-        let findings = check(&objects);
-        assert!(
-            findings.contains(&"Deployment/a container a: readOnlyRootFilesystem must be true".to_string()),
-            "{findings:?}"
-        );
-        assert!(
-            findings.contains(&"Deployment/a: runs 2 pods but has no PodDisruptionBudget".to_string()),
-            "{findings:?}"
-        );
-    }
-
-    #[test]
-    fn a_deployment_has_one_scaler_which_owns_its_replicas() {
-        let target = json!({"name": "a"});
-        let objects = BTreeMap::from([
-            ("Deployment/a".to_string(), deployment(2, true)),
-            (
-                "HorizontalPodAutoscaler/a".to_string(),
-                json!({"kind": "HorizontalPodAutoscaler", "spec": {"scaleTargetRef": target, "minReplicas": 1}}),
-            ),
-            ("ScaledObject/a".to_string(), json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": target}})),
-        ]);
-        let findings = check(&objects);
-        assert!(
-            findings.contains(
-                &"Deployment/a: is scaled by both a HorizontalPodAutoscaler and a KEDA ScaledObject".to_string()
-            ),
-            "{findings:?}"
-        );
-        assert!(
-            findings.contains(&"Deployment/a: sets replicas although an autoscaler owns them".to_string()),
-            "{findings:?}"
-        );
-    }
-
-    #[test]
-    fn references_must_resolve() {
-        let labels = json!({"app": "a"});
-        let service = |target: &str| json!({"kind": "Service", "metadata": {"name": "a", "labels": labels}, "spec": {"selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": target}]}});
-        let monitor = json!({"kind": "ServiceMonitor", "spec": {"selector": {"matchLabels": labels}, "endpoints": [{"port": "metrics"}]}});
-        let ingress = json!({"kind": "Ingress", "spec": {"rules": [{"http": {"paths": [{"backend": {"service": {"name": "b", "port": {"name": "http"}}}}]}}]}});
-        let scaler = json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": {"name": "z"}}});
-        let objects = BTreeMap::from([
-            ("Deployment/a".to_string(), deployment(1, true)),
-            ("Service/a".to_string(), service("web")),
-            ("ServiceMonitor/a".to_string(), monitor),
-            ("Ingress/a".to_string(), ingress),
-            ("ScaledObject/z".to_string(), scaler),
-        ]);
+        let mut objects = compliant();
+        set(&mut objects, "Deployment/a", &format!("{CONTAINER}/securityContext/readOnlyRootFilesystem"), json!(false));
+        objects.remove("PodDisruptionBudget/a");
         assert_eq!(
             check(&objects),
             [
-                "Ingress/a: routes to Service b, which is not rendered",
-                "ScaledObject/z: scales Deployment z, which is not rendered",
-                "Service/a: targetPort web is not a port of the selected pods",
-                "ServiceMonitor/a: a selected Service has no port \"metrics\"",
+                Finding {
+                    rule: READ_ONLY_ROOT_FILESYSTEM,
+                    message: "Deployment/a container a: readOnlyRootFilesystem must be true".into()
+                },
+                Finding {
+                    rule: PDB_MISSING,
+                    message: "Deployment/a: runs 2 pods but has no PodDisruptionBudget".into()
+                },
             ]
         );
-        let rbac = BTreeMap::from([
-            ("ClusterRoleBinding/x".to_string(), json!({"kind": "ClusterRoleBinding"})),
-            ("RoleBinding/y".to_string(), json!({"kind": "RoleBinding", "roleRef": {"name": "cluster-admin"}})),
-            ("RoleBinding/z".to_string(), json!({"kind": "RoleBinding", "roleRef": {"name": "view"}})),
-        ]);
-        assert_eq!(
-            check(&rbac),
-            [
-                "ClusterRoleBinding/x: cluster-wide RBAC reaches past the release namespace",
-                "RoleBinding/y: grants cluster-admin"
-            ]
-        );
-        let named = BTreeMap::from([
-            ("Deployment/a".to_string(), deployment(1, true)),
-            ("Service/a".to_string(), service("http")),
-        ]);
-        assert_eq!(check(&named), ["Service/a: targetPort http is not a port of the selected pods"]);
     }
 
     #[test]
-    fn unselected_pods_are_reported_once_policies_exist() {
-        let policy = json!({"kind": "NetworkPolicy", "spec": {"podSelector": {"matchLabels": {"app": "other"}}}});
-        let objects = BTreeMap::from([
-            ("Deployment/a".to_string(), deployment(1, true)),
-            ("NetworkPolicy/other".to_string(), policy),
-        ]);
-        assert_eq!(check(&objects), vec!["Deployment/a: no NetworkPolicy selects its pods".to_string()]);
+    fn pods_are_counted_from_the_scaler_or_the_replicas() {
+        // KEDA may scale to zero: no budget needed; without a scaler, replicas (default 1) count.
+        let mut objects = compliant();
+        objects.remove("HorizontalPodAutoscaler/a");
+        objects.remove("PodDisruptionBudget/a");
+        objects.insert(
+            "ScaledObject/a".into(),
+            json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": {"name": "a"}, "minReplicaCount": 0}}),
+        );
+        assert_eq!(check(&objects), []);
+        objects.remove("ScaledObject/a");
+        assert_eq!(check(&objects), []);
+        at(&mut objects, "Deployment/a", "/spec").as_object_mut().map(|s| s.insert("replicas".into(), json!(3)));
+        assert_eq!(rules(&check(&objects)), [PDB_MISSING]);
+    }
+
+    #[test]
+    fn a_cron_job_pod_is_checked_like_a_deployment_pod() {
+        let mut objects = compliant();
+        let pod = at(&mut objects, "Deployment/a", "/spec/template").clone();
+        let mut cron = json!({"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": pod}}}});
+        *cron.pointer_mut("/spec/jobTemplate/spec/template/spec/securityContext/runAsNonRoot").unwrap() = json!(false);
+        objects.insert("CronJob/c".into(), cron);
+        assert_eq!(
+            check(&objects),
+            [Finding { rule: RUN_AS_NON_ROOT, message: "CronJob/c: pod must set runAsNonRoot: true".into() }]
+        );
+    }
+
+    #[test]
+    fn unselected_pods_pass_while_no_policy_is_rendered() {
+        let mut objects = compliant();
+        objects.remove("NetworkPolicy/a");
+        assert_eq!(check(&objects), []);
     }
 }

@@ -37,11 +37,12 @@ pub(super) fn config(meta: &ConfigMetadata, origin: &Origin) -> Result<Option<Co
         return Ok(None);
     }
     let as_env = meta.mount_path.is_empty();
-    for key in meta.data.keys().chain(meta.files.keys()) {
-        origin.check("config", checks::config_key(key))?;
+    let data_keys = meta.data.keys().map(|key| ("config.data", key));
+    for (field, key) in data_keys.chain(meta.files.keys().map(|key| ("config.files", key))) {
+        origin.check(field, checks::config_key(key))?;
         if as_env {
             origin.check(
-                "config",
+                field,
                 checks::env_name(key).map_err(|m| format!("{m}; set config_mount_path to mount it as a file")),
             )?;
         }
@@ -49,11 +50,8 @@ pub(super) fn config(meta: &ConfigMetadata, origin: &Origin) -> Result<Option<Co
             return Err(origin.error("config", format!("{key:?} is both a data key and a file name")));
         }
     }
-    if !as_env && (!meta.mount_path.starts_with('/') || meta.mount_path == "/" || meta.mount_path == "/tmp") {
-        return Err(origin.error(
-            "config.mount_path",
-            format!("{:?} must be an absolute directory other than / and /tmp", meta.mount_path),
-        ));
+    if !as_env {
+        origin.check("config.mount_path", checks::mount_path(&meta.mount_path))?;
     }
     Ok(Some(Config {
         data: meta.data.clone(),

@@ -30,12 +30,7 @@ pub(super) fn secret_env(meta: &AppMetadata, origin: &Origin) -> Result<BTreeMap
         .iter()
         .map(|(name, reference)| {
             origin.check("secret_env", checks::env_name(name))?;
-            let (secret, key) = reference
-                .split_once('/')
-                .filter(|(s, k)| checks::dns_subdomain(s).is_ok() && !k.is_empty())
-                .ok_or_else(|| {
-                    origin.error("secret_env", format!("{name}: {reference:?} is not of the form <secret-name>/<key>"))
-                })?;
+            let (secret, key) = origin.check(&format!("secret_env.{name}"), checks::secret_key_ref(reference))?;
             Ok((name.clone(), SecretKeyRef { name: secret.into(), key: key.into() }))
         })
         .collect()

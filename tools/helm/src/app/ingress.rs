@@ -9,6 +9,10 @@ use crate::error::ComposeError;
 use crate::model::{AppType, IngressMetadata};
 use crate::origin::Origin;
 
+/// Kubernetes' limit on the annotations of one object, keys and values together
+/// (`TotalAnnotationSizeLimitB`).
+const ANNOTATIONS_MAX_BYTES: usize = 256 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ingress {
@@ -33,7 +37,7 @@ pub(super) fn ingress(
     if meta.host.is_empty() {
         return Err(origin.error("ingress.host", "is required for an external-api"));
     }
-    origin.check("ingress.host", checks::dns_subdomain(&meta.host))?;
+    origin.check("ingress.host", checks::ingress_host(&meta.host))?;
     let path = if meta.path.is_empty() { "/".to_string() } else { meta.path.clone() };
     if !path.starts_with('/') {
         return Err(origin.error("ingress.path", format!("{path:?} must start with '/'")));
@@ -41,10 +45,22 @@ pub(super) fn ingress(
     if !meta.tls_secret.is_empty() {
         origin.check("ingress.tls_secret", checks::dns_subdomain(&meta.tls_secret))?;
     }
+    origin.check("ingress.annotations", annotations(&meta.annotations))?;
     Ok(Some(Ingress {
         host: meta.host.clone(),
         path,
         tls_secret: meta.tls_secret.clone(),
         annotations: meta.annotations.clone(),
     }))
+}
+
+/// Annotation keys are qualified names, and all annotations of an object together stay
+/// within 256 KiB, as the API server requires.
+fn annotations(annotations: &BTreeMap<String, String>) -> Result<(), String> {
+    annotations.keys().try_for_each(|key| checks::qualified_name(key))?;
+    let size: usize = annotations.iter().map(|(key, value)| key.len() + value.len()).sum();
+    if size > ANNOTATIONS_MAX_BYTES {
+        return Err(format!("total {size} bytes; Kubernetes allows at most {ANNOTATIONS_MAX_BYTES} (256 KiB)"));
+    }
+    Ok(())
 }

@@ -125,6 +125,9 @@ fn triggers(triggers: &[KedaTrigger], origin: &Origin) -> Result<Vec<Trigger>, C
                 ));
             }
             for (key, value) in &trigger.metadata {
+                // KEDA's metadata keys are identifiers (queueName, hostFromEnv); the same
+                // grammar as a ConfigMap key keeps them short enough to be YAML keys.
+                origin.check(&format!("{field}.metadata"), checks::config_key(key))?;
                 origin.check(&format!("{field}.metadata"), credential_free(key, value))?;
             }
             let authentication_ref = match trigger.authentication_ref.as_str() {

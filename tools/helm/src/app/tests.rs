@@ -227,3 +227,139 @@ fn jobs_default_to_pre_install_hooks() {
     meta.job.hook = "pre-delete".into();
     assert!(error_of(&meta).contains("field `job.hook`"));
 }
+
+/// The error of `meta` changed by `change`, which must name `field` and contain `reason`.
+fn assert_refused(change: impl Fn(&mut AppMetadata), field: &str, reason: &str) {
+    let mut meta = api();
+    change(&mut meta);
+    let error = error_of(&meta);
+    let named = format!("//x:status_api_metadata (x.json): field `{field}`: ");
+    assert!(error.contains(&named) && error.contains(reason), "{error:?} lacks {named:?} or {reason:?}");
+}
+
+fn accepted(change: impl Fn(&mut AppMetadata)) -> App {
+    let mut meta = api();
+    change(&mut meta);
+    App::from_metadata(&meta, Path::new("x.json")).expect("accepted")
+}
+
+#[test]
+fn env_and_secret_names_follow_kubernetes() {
+    assert_refused(|m| _ = m.env.insert(".".into(), "x".into()), "env", "\".\" must not be '.'");
+    assert_refused(|m| _ = m.env.insert("..x".into(), "x".into()), "env", "must not start with '..'");
+    assert_refused(|m| _ = m.secret_env.insert("..".into(), "db/url".into()), "secret_env", "must not be '..'");
+    assert_refused(
+        |m| _ = m.secret_env.insert("URL".into(), "db/a b/c".into()),
+        "secret_env.URL",
+        "the key \"a b/c\" is not a ConfigMap key",
+    );
+    assert_refused(
+        |m| _ = m.secret_env.insert("URL".into(), "Db/url".into()),
+        "secret_env.URL",
+        "the secret name \"Db\" is not a DNS-1123 subdomain",
+    );
+    let app = accepted(|m| _ = m.secret_env.insert("URL".into(), "db.example/url.txt".into()));
+    assert_eq!(app.secret_env["URL"], SecretKeyRef { name: "db.example".into(), key: "url.txt".into() });
+}
+
+#[test]
+fn config_keys_and_mount_paths_follow_kubernetes() {
+    let with_config = |key: &str, mount: &str| {
+        let (key, mount) = (key.to_string(), mount.to_string());
+        move |m: &mut AppMetadata| {
+            m.config.data.insert(key.clone(), "x".into());
+            m.config.mount_path = mount.clone();
+        }
+    };
+    assert_refused(with_config("..data", "/etc/app"), "config.data", "\"..data\" must not start with '..'");
+    assert_refused(with_config("..x", ""), "config.data", "must not start with '..'");
+    assert_refused(
+        with_config("a.conf", "/etc/../root"),
+        "config.mount_path",
+        "must not contain a '.' or '..' segment",
+    );
+    assert_refused(with_config("a.conf", "/etc/app:rw"), "config.mount_path", "must not contain ':'");
+    assert_refused(with_config("a.conf", "/etc//app"), "config.mount_path", "empty segment");
+    assert_refused(with_config("a.conf", "/tmp"), "config.mount_path", "other than / and /tmp");
+    assert_refused(with_config("a.conf", "/etc/a\u{7}"), "config.mount_path", "control characters");
+    let mounted = accepted(with_config("a.conf", "/etc/app"));
+    assert_eq!(mounted.config.expect("config").mount_path, "/etc/app");
+}
+
+#[test]
+fn ingress_hosts_and_annotations_follow_kubernetes() {
+    let web = |host: &str, annotation: &str| {
+        let (host, annotation) = (host.to_string(), annotation.to_string());
+        move |m: &mut AppMetadata| {
+            m.app_type = Some(AppType::ExternalApi);
+            m.ingress.host = host.clone();
+            m.ingress.annotations.insert(annotation.clone(), "v".into());
+        }
+    };
+    assert_refused(web("example.com", "not a key!"), "ingress.annotations", "\"not a key!\" is not a qualified name");
+    assert_refused(web("example.com", "Bad.io/x"), "ingress.annotations", "prefix \"Bad.io\" is not a DNS-1123");
+    assert_refused(web("10.1.2.3", "a"), "ingress.host", "must be a DNS name, not an IP address");
+    assert_refused(web("a.*.example.com", "a"), "ingress.host", "only a leading \"*.\" wildcard is allowed");
+    let app = accepted(web("*.example.com", "nginx.ingress.kubernetes.io/rewrite-target"));
+    assert_eq!(app.ingress.expect("ingress").host, "*.example.com");
+    let big = |m: &mut AppMetadata| {
+        web("example.com", "a")(m);
+        m.ingress.annotations.insert("b".into(), "x".repeat(256 * 1024));
+    };
+    assert_refused(big, "ingress.annotations", "Kubernetes allows at most 262144 (256 KiB)");
+}
+
+#[test]
+fn cron_schedules_are_checked_field_by_field() {
+    let cronjob = |schedule: &str| {
+        let schedule = schedule.to_string();
+        move |m: &mut AppMetadata| {
+            m.name = "nightly".into();
+            m.app_type = Some(AppType::Cronjob);
+            m.port = None;
+            m.cron.schedule = schedule.clone();
+        }
+    };
+    assert_refused(
+        cronjob("99 99 * * *"),
+        "cron.schedule",
+        "minute field \"99\": end of range (99) above maximum (59)",
+    );
+    assert_refused(cronjob("0 3 * * 7"), "cron.schedule", "day of week field \"7\"");
+    assert_refused(cronjob("0 3 * * * *"), "cron.schedule", "expected five fields");
+    assert_eq!(accepted(cronjob("0-59 0-23 1-31 1-12 0-6")).cron.expect("cron").schedule, "0-59 0-23 1-31 1-12 0-6");
+}
+
+#[test]
+fn image_repositories_follow_the_reference_grammar() {
+    assert_refused(|m| m.image.repository = "..".into(), "image.repository", "path component \"..\"");
+    assert_refused(|m| m.image.repository = "ghcr.io/a//b".into(), "image.repository", "path component \"\"");
+    assert_eq!(accepted(|m| m.image.repository = "localhost:5000/a__b".into()).image.repository, "localhost:5000/a__b");
+}
+
+#[test]
+fn counts_are_int32_as_kubernetes_stores_them() {
+    let at_most = "5000000000 must be at most 2147483647";
+    assert_refused(|m| m.replicas = Some(5_000_000_000), "replicas", at_most);
+    assert_refused(|m| m.replicas = Some(2_147_483_648), "replicas", "2147483648 must be at most 2147483647");
+    assert_refused(|m| m.replicas = Some(-1), "replicas", "-1 must be at least 1");
+    assert_refused(|m| m.autoscaling.max_replicas = Some(5_000_000_000), "autoscaling.max_replicas", at_most);
+    assert_eq!(accepted(|m| m.replicas = Some(2_147_483_647)).replicas, 2_147_483_647);
+    let keda = |interval: i64| {
+        move |m: &mut AppMetadata| {
+            with_keda(m, false);
+            m.keda.polling_interval = Some(interval);
+        }
+    };
+    assert_refused(keda(5_000_000_000), "keda.polling_interval", at_most);
+    assert_eq!(accepted(keda(2_147_483_647)).keda.expect("keda").polling_interval, 2_147_483_647);
+    let job = |limit: i64| {
+        move |m: &mut AppMetadata| {
+            m.name = "migrate".into();
+            m.app_type = Some(AppType::Job);
+            m.job.backoff_limit = Some(limit);
+        }
+    };
+    assert_refused(job(2_147_483_648), "job.backoff_limit", "must be at most 2147483647");
+    assert_eq!(accepted(job(2_147_483_647)).job.expect("job").backoff_limit, 2_147_483_647);
+}

@@ -2,7 +2,6 @@
 //! values.yaml, plus the chart-wide map of logical environments onto physical clusters.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
 use serde::Serialize;
@@ -10,7 +9,8 @@ use serde::Serialize;
 use crate::app::{App, Resources};
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AccessRole, EnvironmentMetadata};
+use crate::model::{self, AccessRole, EnvironmentMetadata};
+use crate::origin::Origin;
 
 /// What one environment changes for one app.
 #[derive(Debug, Serialize)]
@@ -30,6 +30,9 @@ pub struct AppOverlay {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Environment {
+    /// The environment's target and file, for error messages.
+    #[serde(skip)]
+    pub origin: String,
     pub name: String,
     pub namespace: String,
     pub cluster: String,
@@ -50,60 +53,29 @@ pub struct ClusterGroup {
     pub environments: BTreeMap<String, String>,
 }
 
+/// Reads and checks one environment file against the chart's apps. Every error names the
+/// environment's target and file, and the field.
 pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
-    let text = fs::read_to_string(path).map_err(|source| ComposeError::ReadMetadata {
-        path: path.into(),
-        what: "environment",
-        source,
-    })?;
-    let meta: EnvironmentMetadata = serde_json::from_str(&text).map_err(|source| ComposeError::ParseMetadata {
-        path: path.into(),
-        what: "environment",
-        source,
-    })?;
-    let invalid = |message: String| ComposeError::InvalidChart {
-        message: format!("environment {:?} ({}): {message}", meta.name, meta.target),
-    };
-    checks::dns_label(&meta.name).map_err(|m| invalid(format!("name {m}")))?;
+    let meta: EnvironmentMetadata = model::read_json(path, "environment")?;
+    let origin = Origin::new(path, &meta.target);
+    origin.check("name", checks::dns_label(&meta.name))?;
     if !meta.namespace.is_empty() {
-        checks::dns_label(&meta.namespace).map_err(|m| invalid(format!("namespace {m}")))?;
+        origin.check("namespace", checks::dns_label(&meta.namespace))?;
     }
-    let app_named = |name: &String| {
-        apps.iter().find(|a| &a.name == name).ok_or_else(|| invalid(format!("{name:?} is not an app of this chart")))
-    };
-    for name in meta.app_resource_presets.keys() {
-        app_named(name)?;
+    if !meta.cluster.is_empty() {
+        // The cluster becomes a key under clusterMapping in values.yaml.
+        origin.check("cluster", checks::dns1123_label(&meta.cluster))?;
     }
-    for name in meta.replicas.keys().chain(&meta.autoscaling) {
-        if !app_named(name)?.app_type.is_long_running() {
-            return Err(invalid(format!(
-                "{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"
-            )));
-        }
-    }
-    for name in &meta.keda {
-        if app_named(name)?.keda.is_none() {
-            return Err(invalid(format!("keda: {name:?} declares no KEDA triggers (keda_triggers)")));
-        }
-        if meta.autoscaling.contains(name) {
-            return Err(invalid(format!(
-                "{name:?} is in both autoscaling and keda; KEDA runs its own HorizontalPodAutoscaler, so choose one"
-            )));
-        }
-    }
+    check_app_references(&meta, apps, &origin)?;
     for (role, groups) in &meta.access {
         if let Some(bad) = groups.iter().find(|g| g.trim().is_empty() || g.trim() != g.as_str()) {
-            return Err(invalid(format!("access {role:?}: {bad:?} is not a group name")));
+            return Err(origin.error(&format!("access.{}", role.as_str()), format!("{bad:?} is not a group name")));
         }
     }
     let overlays = apps
         .iter()
         .map(|app| {
-            let replicas = meta
-                .replicas
-                .get(&app.name)
-                .map(|n| u32::try_from(*n).map_err(|_| invalid(format!("replicas of {}: {n} is negative", app.name))))
-                .transpose()?;
+            let replicas = replicas(&meta, &app.name, &origin)?;
             Ok(AppOverlay {
                 values_key: app.values_key.clone(),
                 replicas,
@@ -120,6 +92,7 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
         })
         .collect::<Result<_, ComposeError>>()?;
     Ok(Environment {
+        origin: origin.location(),
         name: meta.name,
         namespace: meta.namespace,
         cluster: meta.cluster,
@@ -128,6 +101,77 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
         access: meta.access,
         apps: overlays,
     })
+}
+
+/// Every app an environment names is an app of the chart that has what it switches.
+fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origin) -> Result<(), ComposeError> {
+    let app_named = |field: &str, name: &String| {
+        apps.iter()
+            .find(|a| &a.name == name)
+            .ok_or_else(|| origin.error(field, format!("{name:?} is not an app of this chart")))
+    };
+    for name in meta.app_resource_presets.keys() {
+        app_named("app_resource_presets", name)?;
+    }
+    let scaled =
+        meta.replicas.keys().map(|n| ("replicas", n)).chain(meta.autoscaling.iter().map(|n| ("autoscaling", n)));
+    for (field, name) in scaled {
+        if !app_named(field, name)?.app_type.is_long_running() {
+            return Err(origin.error(
+                field,
+                format!("{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"),
+            ));
+        }
+    }
+    for name in &meta.keda {
+        if app_named("keda", name)?.keda.is_none() {
+            return Err(origin.error("keda", format!("{name:?} declares no KEDA triggers (keda_triggers)")));
+        }
+        if meta.autoscaling.contains(name) {
+            return Err(origin.error(
+                "keda",
+                format!(
+                    "{name:?} is in both autoscaling and keda; KEDA runs its own HorizontalPodAutoscaler, so choose one"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The replica count an environment sets for an app. 0 is refused rather than dropped:
+/// the overlay would silently keep the default, and a stopped app also leaves its
+/// PodDisruptionBudget unsatisfiable.
+fn replicas(meta: &EnvironmentMetadata, app: &str, origin: &Origin) -> Result<Option<u32>, ComposeError> {
+    let field = format!("replicas.{app}");
+    match meta.replicas.get(app) {
+        Some(0) => Err(origin.error(&field, "0 must be at least 1: an environment cannot stop an app")),
+        count => count.map(|n| origin.count(&field, Some(*n), 1, 1)).transpose(),
+    }
+}
+
+/// Distinct clusters must keep distinct values keys under clusterMapping (`a-b` and `a--b`
+/// are both `aB`), or one would silently replace the other.
+pub fn check_clusters(environments: &[Environment]) -> Result<(), ComposeError> {
+    let mut keys: BTreeMap<String, &Environment> = BTreeMap::new();
+    for env in environments.iter().filter(|e| !e.cluster.is_empty()) {
+        let key = checks::lower_camel_case(&env.cluster);
+        match keys.get(&key) {
+            Some(other) if other.cluster != env.cluster => {
+                return Err(ComposeError::InvalidChart {
+                    message: format!(
+                        "{}: field `cluster`: {:?} and {:?} (environment {}, {}) both become the clusterMapping key \
+                         {key:?} in values.yaml; rename one",
+                        env.origin, env.cluster, other.cluster, other.name, other.origin
+                    ),
+                })
+            }
+            _ => {
+                keys.insert(key, env);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The logical-to-physical map: environments grouped by the cluster they run on.
@@ -151,6 +195,7 @@ pub fn cluster_mapping(environments: &[Environment]) -> Vec<ClusterGroup> {
 mod tests {
     use super::*;
     use crate::model::AppMetadata;
+    use std::fs;
 
     fn apps() -> Vec<App> {
         let worker: AppMetadata = serde_json::from_value(serde_json::json!({
@@ -193,5 +238,66 @@ mod tests {
         assert!(error.to_string().contains("in both autoscaling and keda"), "{error}");
         let error = load_json(serde_json::json!({"name": "prod", "access": {"owner": ["x"]}})).expect_err("role");
         assert!(error.to_string().contains("owner"), "{error}");
+    }
+
+    /// The error of an environment file holding `text`, with its directory as DIR.
+    fn error_of(text: &str) -> String {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        fs::write(&file, text).expect("write");
+        let error = load(&file, &apps()).expect_err("must be refused").to_string();
+        error.replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    #[test]
+    fn errors_name_the_environment_target_file_and_field() {
+        let target = r#""name": "prod", "target": "//env:prod""#;
+        assert_eq!(
+            error_of(&format!(r#"{{{target}, "replicas": {{"worker": 0}}}}"#)),
+            "//env:prod (DIR/prod.json): field `replicas.worker`: 0 must be at least 1: an environment cannot stop an \
+             app"
+        );
+        assert_eq!(
+            error_of(&format!(r#"{{{target}, "replicas": {{"worker": 2147483648}}}}"#)),
+            "//env:prod (DIR/prod.json): field `replicas.worker`: 2147483648 must be at most 2147483647"
+        );
+        assert!(error_of(&format!(r#"{{{target}, "replicas": {{"worker": -2}}}}"#)).contains("-2 must be at least 1"));
+        assert_eq!(
+            error_of(&format!(r#"{{{target}, "replicas": {{"worker": "5"}}}}"#)),
+            "//env:prod (DIR/prod.json): environment does not match the schema: field `replicas.worker`: invalid \
+             type: string \"5\", expected i64"
+        );
+        assert_eq!(
+            error_of(&format!(r#"{{{target}, "keda": ["worker"], "keda": []}}"#)),
+            "DIR/prod.json: environment is not valid: duplicate key \"keda\" at the top level (line 1)"
+        );
+        assert_eq!(error_of("[]"), "DIR/prod.json: environment must be a JSON object");
+        assert!(error_of(r#"{"name": "prod", "replicas": {"ghost": 1}}"#)
+            .starts_with("DIR/prod.json: field `replicas`: \"ghost\" is not an app of this chart"));
+        let max = load_json(serde_json::json!({"name": "prod", "replicas": {"worker": 2_147_483_647}})).expect("valid");
+        assert_eq!(max.apps[0].replicas, Some(2_147_483_647));
+    }
+
+    #[test]
+    fn clusters_are_dns_labels_with_distinct_values_keys() {
+        for (cluster, reason) in
+            [("euWest", "\"euWest\" is not a DNS-1123 label"), ("eu_west", "is not a DNS-1123 label")]
+        {
+            let error = error_of(&format!(r#"{{"name": "prod", "cluster": "{cluster}"}}"#));
+            assert!(error.starts_with("DIR/prod.json: field `cluster`: ") && error.contains(reason), "{error}");
+        }
+        let env = |name: &str, cluster: &str| {
+            let mut env = load_json(serde_json::json!({"name": name, "cluster": cluster})).expect("valid");
+            env.origin = format!("//env:{name}");
+            env
+        };
+        let error = check_clusters(&[env("dev", "eu-west-1"), env("prod", "eu--west-1")]).expect_err("collide");
+        assert_eq!(
+            error.to_string(),
+            "//env:prod: field `cluster`: \"eu--west-1\" and \"eu-west-1\" (environment dev, //env:dev) both become \
+             the clusterMapping key \"euWest1\" in values.yaml; rename one"
+        );
+        let shared = [env("dev", "eu-west-1"), env("staging", "eu-west-1"), env("prod", "eu-west-2")];
+        assert!(check_clusters(&shared).is_ok(), "environments may share a cluster");
     }
 }

@@ -153,6 +153,7 @@ pub fn compose(
     check_network_references(&apps)?;
 
     let environments = load_environments(environment_files, &apps)?;
+    environment::check_clusters(&environments)?;
     let ingresses = ingress::plan(&apps, spec.ingress_mode)?;
     let shared_annotations = ingresses.iter().find(|i| i.shared).map(|i| i.annotations.clone()).unwrap_or_default();
     let context = ChartContext {
@@ -195,6 +196,7 @@ pub fn compose(
         };
         chart.add(&path, renderer.render("ingress.yaml", &IngressContext { chart: spec, ingress: plan })?);
     }
+    check_file_sizes(&chart)?;
     Ok(chart)
 }
 
@@ -212,9 +214,12 @@ fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
     if spec.app_version.is_empty() {
         return Err(invalid("app_version", "is required".into()));
     }
+    // It becomes the app.kubernetes.io/version label, with '+' (SemVer build metadata) as '_'.
+    checks::label_value(&spec.app_version.replace('+', "_")).map_err(|m| invalid("app_version", m))?;
     if !spec.namespace.is_empty() {
         checks::dns_label(&spec.namespace).map_err(|m| invalid("namespace", format!("{:?} {m}", spec.namespace)))?;
     }
+    checks::dns_label(&spec.environment).map_err(|m| invalid("environment", format!("{:?} {m}", spec.environment)))?;
     Ok(())
 }
 
@@ -237,6 +242,42 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
                 message: format!("app {:?} collides with another app as values key {:?}", app.name, app.values_key),
             });
         }
+    }
+    // Even the shortest release name leaves 61 characters of the app name in an object name:
+    // apps alike that far would share objects under every release, so no render can work.
+    if let Some((first, second)) = truncation_collision(apps, 1) {
+        let room = OBJECT_NAME_MAX - 2;
+        return Err(ComposeError::InvalidChart {
+            message: format!(
+                "apps {:?} ({}) and {:?} ({}) would get the same object names under every release name: \
+                 `<release>-<app>` is cut to {OBJECT_NAME_MAX} characters, which keeps at most {room} of the app \
+                 name, and theirs agree that far; make them differ in their first {room} characters",
+                first.name, first.target, second.name, second.target
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Helm refuses to load a chart with a file over 5 MiB (`MaxDecompressedFileSize`) or over
+/// 100 MiB in all (`MaxDecompressedChartSize`); better to fail here, naming the file.
+fn check_file_sizes(chart: &Chart) -> Result<(), ComposeError> {
+    const FILE_MAX: usize = 5 * 1024 * 1024;
+    const CHART_MAX: usize = 100 * 1024 * 1024;
+    if let Some((path, content)) = chart.files.iter().find(|(_, content)| content.len() > FILE_MAX) {
+        return Err(ComposeError::InvalidChart {
+            message: format!(
+                "chart file {} is {} bytes; Helm refuses chart files larger than {FILE_MAX} bytes (5 MiB)",
+                path.display(),
+                content.len()
+            ),
+        });
+    }
+    let total: usize = chart.files.values().map(String::len).sum();
+    if total > CHART_MAX {
+        return Err(ComposeError::InvalidChart {
+            message: format!("the chart is {total} bytes; Helm refuses charts larger than {CHART_MAX} bytes (100 MiB)"),
+        });
     }
     Ok(())
 }
@@ -315,21 +356,23 @@ struct ReleaseNameLimit {
 }
 
 /// The longest release name under which every app keeps names of its own (`None`: any name
-/// Helm accepts does). The release prefix is common to all apps, so names stay distinct
-/// exactly when the apps' names, cut to what remains of 63 characters (and without a
-/// trailing '-', as `fullname` trims), stay distinct.
+/// Helm accepts does).
 fn release_name_limit(apps: &[App]) -> Option<ReleaseNameLimit> {
-    let cut = |name: &str, room: usize| name[..name.len().min(room)].trim_end_matches('-').to_string();
-    let collision = |release_length: usize| {
-        let room = OBJECT_NAME_MAX.saturating_sub(release_length + 1);
-        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-        apps.iter().find_map(|app| {
-            seen.insert(cut(&app.name, room), &app.name).map(|other| (other.to_string(), app.name.clone()))
-        })
-    };
-    let (first, second) = collision(HELM_RELEASE_NAME_MAX)?;
-    let max_length = (1..HELM_RELEASE_NAME_MAX).rev().find(|length| collision(*length).is_none()).unwrap_or(0);
-    Some(ReleaseNameLimit { max_length, first, second })
+    let (first, second) = truncation_collision(apps, HELM_RELEASE_NAME_MAX)?;
+    let max_length =
+        (1..HELM_RELEASE_NAME_MAX).rev().find(|length| truncation_collision(apps, *length).is_none()).unwrap_or(0);
+    Some(ReleaseNameLimit { max_length, first: first.name.clone(), second: second.name.clone() })
+}
+
+/// Two apps whose object names `<release>-<app>` become equal under a release name of
+/// `release_length` characters. The release prefix is common to all apps, so names stay
+/// distinct exactly when the apps' names, cut to what remains of 63 characters (and without
+/// a trailing '-', as `fullname` trims), stay distinct.
+fn truncation_collision(apps: &[App], release_length: usize) -> Option<(&App, &App)> {
+    let room = OBJECT_NAME_MAX.saturating_sub(release_length + 1);
+    let cut = |name: &str| name[..name.len().min(room)].trim_end_matches('-').to_string();
+    let mut seen: BTreeMap<String, &App> = BTreeMap::new();
+    apps.iter().find_map(|app| seen.insert(cut(&app.name), app).map(|other| (other, app)))
 }
 
 /// `name:type` pairs for the Chart.yaml annotation listing the composed apps.

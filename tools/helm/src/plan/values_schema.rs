@@ -12,6 +12,9 @@ use crate::app::App;
 use crate::model::{ChartSpec, IngressMode, ProbeKind};
 
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+/// Kubernetes stores counts, replica numbers and probe timings as int32; a larger override
+/// would pass Helm and fail at the API server.
+const INT32_MAX: i64 = 2_147_483_647;
 /// What the Prometheus operator's CRD accepts as a duration.
 const PROMETHEUS_DURATION: &str =
     "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
@@ -128,7 +131,10 @@ fn app(app: &App, mode: IngressMode) -> Value {
     };
     add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
     if app.app_type.is_long_running() {
-        add("replicas", json!({"description": "Number of pods.", "type": "integer", "minimum": 0}));
+        add(
+            "replicas",
+            json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
+        );
         add("pdb", reference("pdb", "PodDisruptionBudget, rendered only when it can be satisfied."));
         add(
             "autoscaling",
@@ -206,12 +212,16 @@ fn config_schema(mounted: bool) -> Value {
         "description": "The app's ConfigMap key/values.",
         "type": "object",
         "additionalProperties": false,
-        "required": ["data"],
-        "properties": {"data": {"$ref": "#/definitions/env"}}
+        "required": ["data", "files"],
+        "properties": {
+            "data": {"$ref": "#/definitions/env"},
+            "files": {"description": "Files shipped in the chart under files/<app>/, one key each.", "$ref": "#/definitions/stringList"}
+        }
     });
     if mounted {
-        schema["properties"]["mountPath"] = json!({"description": "Directory the ConfigMap is mounted at, read-only.", "type": "string", "pattern": "^/"});
-        schema["required"] = json!(["data", "mountPath"]);
+        let mount_path = json!({"description": "Directory the ConfigMap is mounted at, read-only.", "type": "string", "pattern": "^/"});
+        schema["properties"]["mountPath"] = mount_path;
+        schema["required"] = json!(["data", "files", "mountPath"]);
     }
     schema
 }
@@ -289,10 +299,10 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"],
             "properties": {
-                "initialDelaySeconds": {"type": "integer", "minimum": 0},
-                "periodSeconds": {"type": "integer", "minimum": 1},
-                "timeoutSeconds": {"type": "integer", "minimum": 1},
-                "failureThreshold": {"type": "integer", "minimum": 1}
+                "initialDelaySeconds": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "periodSeconds": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "timeoutSeconds": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "failureThreshold": {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
             }
         });
         if http {
@@ -388,8 +398,8 @@ fn definitions() -> Value {
             "required": ["enabled", "minReplicas", "maxReplicas", "targetCPUUtilizationPercentage"],
             "properties": {
                 "enabled": {"type": "boolean"},
-                "minReplicas": {"type": "integer", "minimum": 1},
-                "maxReplicas": {"type": "integer", "minimum": 1},
+                "minReplicas": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "maxReplicas": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
                 "targetCPUUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100},
                 "targetMemoryUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100}
             }
@@ -400,10 +410,10 @@ fn definitions() -> Value {
             "required": ["enabled", "minReplicaCount", "maxReplicaCount", "pollingInterval", "cooldownPeriod", "triggers"],
             "properties": {
                 "enabled": {"type": "boolean"},
-                "minReplicaCount": {"type": "integer", "minimum": 0},
-                "maxReplicaCount": {"type": "integer", "minimum": 1},
-                "pollingInterval": {"description": "Seconds.", "type": "integer", "minimum": 1},
-                "cooldownPeriod": {"description": "Seconds.", "type": "integer", "minimum": 0},
+                "minReplicaCount": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "maxReplicaCount": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "pollingInterval": {"description": "Seconds.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "cooldownPeriod": {"description": "Seconds.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
                 "triggers": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/kedaTrigger"}}
             }
         },
@@ -430,9 +440,9 @@ fn definitions() -> Value {
                 "schedule": {"type": "string", "minLength": 1},
                 "suspend": {"type": "boolean"},
                 "concurrencyPolicy": {"type": "string", "enum": ["Allow", "Forbid", "Replace"]},
-                "startingDeadlineSeconds": {"type": "integer", "minimum": 0},
-                "successfulJobsHistoryLimit": {"type": "integer", "minimum": 0},
-                "failedJobsHistoryLimit": {"type": "integer", "minimum": 0}
+                "startingDeadlineSeconds": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "successfulJobsHistoryLimit": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "failedJobsHistoryLimit": {"type": "integer", "minimum": 0, "maximum": INT32_MAX}
             }
         },
         "job": {
@@ -440,9 +450,9 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["backoffLimit", "ttlSecondsAfterFinished"],
             "properties": {
-                "backoffLimit": {"type": "integer", "minimum": 0},
-                "ttlSecondsAfterFinished": {"type": "integer", "minimum": 0},
-                "activeDeadlineSeconds": {"type": "integer", "minimum": 1}
+                "backoffLimit": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "ttlSecondsAfterFinished": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "activeDeadlineSeconds": {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
             }
         }
     })

@@ -11,8 +11,8 @@ Selector labels: only what never changes across upgrades and environments.
 Call with (list $ "app-name").
 */}}
 {{- define "sample.selectorLabels" -}}
-app.kubernetes.io/name: {{ index . 1 }}
-app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
+app.kubernetes.io/name: {{ index . 1 | quote }}
+app.kubernetes.io/instance: {{ (index . 0).Release.Name | quote }}
 {{- end -}}
 
 {{/*
@@ -20,12 +20,12 @@ Standard labels of every object. Call with (list $ "app-name" "app-type").
 */}}
 {{- define "sample.labels" -}}
 {{- $root := index . 0 -}}
-helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 {{ include "sample.selectorLabels" (list $root (index . 1)) }}
 app.kubernetes.io/version: {{ $root.Chart.AppVersion | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
-app.kubernetes.io/component: {{ index . 2 }}
-app.kubernetes.io/part-of: {{ $root.Chart.Name }}
-app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+app.kubernetes.io/component: {{ index . 2 | quote }}
+app.kubernetes.io/part-of: {{ $root.Chart.Name | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
 {{- end -}}
 
 {{/*

@@ -1,0 +1,801 @@
+//! Proof that no user string becomes YAML structure or Helm template code, for every string
+//! field of app and environment metadata and every chart setting, including fields added
+//! later: the string fields are read from the metadata schema itself.
+//!
+//! For each field and each string of a hostile corpus (Go template code, YAML document and
+//! block breaks, anchors, tags, YAML 1.1 booleans and numbers, control and Unicode line-break
+//! characters, a byte order mark, very long strings), the string is put into a valid app,
+//! composed, rendered with the real Helm (libhelm_c.so), and every rendered document is read
+//! back with Helm's own YAML reader (the one Kubernetes uses). Each case must end one of two
+//! ways: refused at compose time with an error naming the field, or accepted with the string
+//! arriving exactly as given and no other object or field changing (the render is compared
+//! with that of a benign value at the same place).
+//!
+//! A second test feeds randomly mutated metadata (a bounded number of cases; set
+//! `HOSTILE_FUZZ_CASES` for a longer run) and requires no panic and, for every accepted
+//! input, a chart that Helm lints and renders.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use helm_composer::error::ComposeError;
+use helm_composer::metadata_schema;
+use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode};
+use helm_composer::{compose_files, output};
+use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
+use serde_json::{json, Map, Value};
+
+// ---------------------------------------------------------------------------------------
+// Inputs
+
+/// Strings an attacker (or an unlucky user) puts into a BUILD file.
+fn hostile_strings() -> Vec<String> {
+    let mut corpus: Vec<String> = [
+        "{{ .Release.Name }}",
+        "{{ lookup \"v1\" \"Secret\" \"default\" \"db\" }}",
+        "{{- fail \"x\" -}}",
+        "{{/* c */}}",
+        "a\nprivileged: true\nrunAsUser: 0",
+        "x\n---\napiVersion: v1\nkind: Secret",
+        "\n  injected: true",
+        "*anchor",
+        "&anchor value",
+        "!!binary aGk=",
+        "!tag x",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "~",
+        "null",
+        "true",
+        "1e3",
+        "0x10",
+        "0o17",
+        "012",
+        ".inf",
+        "2001-12-14",
+        "- item",
+        "key: value",
+        "# comment",
+        "a #b",
+        "\"double\"",
+        "'single'",
+        "back\\slash",
+        "%TAG ! x",
+        "@at",
+        "`tick`",
+        "|",
+        ">-",
+        "[a, b]",
+        "{a: b}",
+        "tab\there",
+        "del\u{7f}",
+        "nel\u{85}",
+        "ls\u{2028}",
+        "ps\u{2029}",
+        "\u{feff}bom",
+        "nonchar\u{fffe}",
+        "c1\u{9b}",
+        "crlf\r\n",
+        "unicode é 日本 🚀",
+        " leading space",
+        "trailing space ",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    corpus.push("long-".repeat(20_000));
+    corpus.push("x".repeat(2 * 1024 * 1024));
+    corpus
+}
+
+/// Valid apps that together use every field of the schema; each is composed on its own.
+fn base_apps(files: &Path) -> Vec<Value> {
+    let config_file = files.join("settings.conf").display().to_string();
+    vec![
+        json!({
+            "name": "web", "target": "//hostile:web_metadata", "app_type": "external-api",
+            "image": {"repository": "ghcr.io/example/web", "tag": "1.0.0"},
+            "port": 3000, "command": ["serve"], "args": ["--port", "3000"],
+            "env": {"LOG_LEVEL": "info"}, "secret_env": {"DB_PASSWORD": "db-credentials/password"},
+            "env_from_secrets": ["shared-secret"], "env_from_configmaps": ["shared-config"],
+            "resources": {"cpu_request": "100m", "memory_request": "128Mi", "cpu_limit": "1", "memory_limit": "1Gi",
+                          "ephemeral_storage_request": "64Mi", "ephemeral_storage_limit": "1Gi"},
+            "health": {"liveness_path": "/live", "readiness_path": "/ready"},
+            "ingress": {"host": "web.example.com", "path": "/", "tls_secret": "web-tls",
+                        "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "8m"}},
+            "metrics": {"port": 3000, "path": "/metrics", "interval": "30s"},
+            "pdb": {"min_available": "1"},
+            "network_policy": {"egress_cidrs": ["10.20.0.0/16:5432"]},
+            "config": {"data": {"MODE": "fast"}, "files": {"settings.conf": config_file}, "mount_path": "/etc/web"},
+            "keda": {"enabled": false, "triggers": [{"type": "rabbitmq", "name": "queue",
+                     "metadata": {"queueName": "events", "hostFromEnv": "AMQP_URL"}, "authentication_ref": "amqp-auth"}]}
+        }),
+        json!({
+            "name": "migrate", "target": "//hostile:migrate_metadata", "app_type": "job",
+            "image": {"repository": "ghcr.io/example/migrate", "digest": format!("sha256:{}", "ab".repeat(32))},
+            "command": ["alembic", "upgrade", "head"], "job": {"hook": "pre-install"}
+        }),
+        json!({
+            "name": "report", "target": "//hostile:report_metadata", "app_type": "cronjob",
+            "image": {"repository": "ghcr.io/example/report", "tag": "1.0.0"}, "cron": {"schedule": "0 3 * * *"}
+        }),
+        json!({
+            "name": "worker", "target": "//hostile:worker_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/worker", "tag": "1.0.0"},
+            "health": {"port": 8081, "probe": "http", "liveness_path": "/live", "readiness_path": "/ready"},
+            "pdb": {"max_unavailable": "1"}
+        }),
+    ]
+}
+
+/// A valid environment of the first base app.
+fn base_environment() -> Value {
+    json!({
+        "name": "prod", "target": "//hostile:prod", "replicas": {"web": 3}, "autoscaling": ["web"],
+        "keda": [], "access": {"view": ["benign-group"]}, "network_policy": true,
+        "app_resource_presets": {"web": "medium"}, "ingress_tls": true, "namespace": "prod", "cluster": "main"
+    })
+}
+
+/// Chart settings given on the command line (`helm_chart` attributes): not in the metadata
+/// schema, so listed here.
+const SPEC_FIELDS: [&str; 6] = ["name", "version", "app_version", "description", "namespace", "environment"];
+
+fn spec() -> ChartSpec {
+    ChartSpec {
+        name: "hostile".into(),
+        version: "1.0.0".into(),
+        app_version: "1.0.0".into(),
+        description: "Hostile input test".into(),
+        namespace: "apps".into(),
+        environment: "dev".into(),
+        ingress_mode: IngressMode::Single,
+        resource_preset: None,
+    }
+}
+
+fn set_spec_field(spec: &mut ChartSpec, field: &str, value: &str) {
+    let slot = match field {
+        "name" => &mut spec.name,
+        "version" => &mut spec.version,
+        "app_version" => &mut spec.app_version,
+        "description" => &mut spec.description,
+        "namespace" => &mut spec.namespace,
+        _ => &mut spec.environment,
+    };
+    *slot = value.to_string();
+}
+
+// ---------------------------------------------------------------------------------------
+// Where strings live, read from a JSON schema
+
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Field(String),
+    /// Any entry of a map.
+    Entry,
+    /// Any item of a list.
+    Item,
+}
+
+/// A place a string goes: a value at `path`, or a new key of the map at `path`.
+#[derive(Clone, Debug)]
+struct Slot {
+    path: Vec<Step>,
+    key: bool,
+}
+
+impl Slot {
+    fn describe(&self) -> String {
+        let mut text = String::new();
+        for step in &self.path {
+            match step {
+                Step::Field(name) if text.is_empty() => text.push_str(name),
+                Step::Field(name) => write!(text, ".{name}").unwrap_or_default(),
+                Step::Entry => text.push_str("[*]"),
+                Step::Item => text.push_str("[]"),
+            }
+        }
+        if self.key {
+            text.push_str(" (key)");
+        }
+        text
+    }
+
+    /// The top-level field, which a refusal must name.
+    fn top_field(&self) -> &str {
+        match self.path.first() {
+            Some(Step::Field(name)) => name,
+            _ => "",
+        }
+    }
+}
+
+fn string_slots(schema: &Value) -> Vec<Slot> {
+    let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+    let mut slots = Vec::new();
+    collect_slots(schema, &defs, &mut Vec::new(), &mut slots);
+    slots
+}
+
+fn collect_slots(schema: &Value, defs: &Value, path: &mut Vec<Step>, slots: &mut Vec<Slot>) {
+    let schema = resolve(schema, defs);
+    if schema.get("enum").is_some() || schema.get("oneOf").is_some() {
+        return; // a closed set of values, not a string a user writes freely
+    }
+    let types: Vec<&str> = match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if types.contains(&"string") {
+        slots.push(Slot { path: path.clone(), key: false });
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            path.push(Step::Field(name.clone()));
+            collect_slots(property, defs, path, slots);
+            path.pop();
+        }
+    }
+    if let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+        slots.push(Slot { path: path.clone(), key: true });
+        path.push(Step::Entry);
+        collect_slots(values, defs, path, slots);
+        path.pop();
+    }
+    if let Some(items) = schema.get("items") {
+        path.push(Step::Item);
+        collect_slots(items, defs, path, slots);
+        path.pop();
+    }
+}
+
+/// Follows `$ref` and picks the non-null branch of `anyOf`.
+fn resolve<'a>(schema: &'a Value, defs: &'a Value) -> &'a Value {
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
+        return resolve(&defs[name], defs);
+    }
+    if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        if let Some(branch) = branches.iter().find(|b| b.get("type") != Some(&json!("null"))) {
+            return resolve(branch, defs);
+        }
+    }
+    schema
+}
+
+/// Puts `text` into `root` at the slot (creating what is missing); `None` when the slot
+/// cannot hold a string in this document (a list of objects that is empty).
+fn inject(root: &Value, slot: &Slot, text: &str) -> Option<Value> {
+    let mut document = root.clone();
+    let mut node = &mut document;
+    for (i, step) in slot.path.iter().enumerate() {
+        let last = i + 1 == slot.path.len();
+        node = match step {
+            Step::Field(name) => {
+                let object = node.as_object_mut()?;
+                let empty =
+                    if last && !slot.key { json!("") } else { container_for(slot.path.get(i + 1), slot.key && last) };
+                object.entry(name.clone()).or_insert(empty)
+            }
+            Step::Entry => {
+                let object = node.as_object_mut()?;
+                if object.is_empty() {
+                    object.insert(
+                        "BENIGN7KEY".into(),
+                        if last { json!("") } else { container_for(slot.path.get(i + 1), false) },
+                    );
+                }
+                object.values_mut().next()?
+            }
+            Step::Item => {
+                let list = node.as_array_mut()?;
+                if list.is_empty() {
+                    if !last {
+                        return None;
+                    }
+                    list.push(json!(""));
+                }
+                list.first_mut()?
+            }
+        };
+    }
+    if slot.key {
+        let object = node.as_object_mut()?;
+        let value = object.values().next().cloned().unwrap_or(json!("value"));
+        object.insert(text.to_string(), value);
+    } else {
+        *node = json!(text);
+    }
+    Some(document)
+}
+
+fn container_for(next: Option<&Step>, map: bool) -> Value {
+    match next {
+        Some(Step::Item) => json!([]),
+        _ if map => json!({}),
+        _ => json!({}),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Composing and rendering
+
+struct Harness {
+    sdk: HelmSdk,
+    templates: PathBuf,
+    work: tempfile::TempDir,
+}
+
+/// What a composed and rendered chart looks like: objects by `Kind/name`, read as
+/// Kubernetes reads them, with lists of named things keyed by name (as Kubernetes merges).
+type Objects = BTreeMap<String, Value>;
+
+impl Harness {
+    fn new() -> Harness {
+        let library = helm_library();
+        let sdk = HelmSdk::load(&library).expect("libhelm_c.so loads");
+        let work = tempfile::tempdir().expect("temporary directory");
+        fs::write(work.path().join("settings.conf"), "a = 1\n").expect("config file written");
+        Harness { sdk, templates: package_dir().join("templates"), work }
+    }
+
+    /// Composes one app (and optionally one environment); `Err` is the composer's refusal.
+    fn compose(&self, spec: &ChartSpec, app: &Value, environment: Option<&Value>) -> Result<PathBuf, ComposeError> {
+        let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
+        let metadata = dir.join("app.json");
+        fs::write(&metadata, app.to_string()).expect("metadata written");
+        let mut environments = Vec::new();
+        if let Some(environment) = environment {
+            let file = dir.join("environment.json");
+            fs::write(&file, environment.to_string()).expect("environment written");
+            environments.push(file);
+        }
+        let chart = compose_files(spec, &[metadata], &environments, &self.templates)?;
+        let out = dir.join("chart");
+        output::write_chart(&chart, &out)?;
+        Ok(out)
+    }
+
+    /// Renders with the real Helm (with the chart's values-<env>.yaml when given).
+    fn render(&self, chart: &Path, environment: Option<&str>) -> Result<Objects, String> {
+        let values = match environment {
+            Some(name) => {
+                let file = chart.join(format!("values-{name}.yaml"));
+                let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+                Some(self.sdk.values_from_yaml(&text).map_err(|e| e.to_string())?)
+            }
+            None => None,
+        };
+        let options = RenderOptions {
+            name: Some("rel".into()),
+            namespace: Some("ns".into()),
+            is_install: true,
+            ..Default::default()
+        };
+        let loaded = Chart::load(&self.sdk, chart).map_err(|e| e.to_string())?;
+        let manifests = loaded.render(values.as_ref(), &options).map_err(|e| e.to_string())?;
+        let mut objects = Objects::new();
+        for (template, text) in manifests {
+            if template.ends_with("NOTES.txt") {
+                continue;
+            }
+            for document in text.split("\n---") {
+                if document.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+                    continue;
+                }
+                let object = self.sdk.values_from_yaml(document).map_err(|e| format!("{template}: {e}"))?;
+                let id = format!(
+                    "{}/{}",
+                    object["kind"].as_str().unwrap_or("?"),
+                    object["metadata"]["name"].as_str().unwrap_or("?")
+                );
+                objects.insert(id, normalise(object));
+            }
+        }
+        Ok(objects)
+    }
+
+    fn lint(&self, chart: &Path) -> Result<(), String> {
+        let options = LintOptions { strict: true, ..Default::default() };
+        let report = self.sdk.lint(chart, None, &options).map_err(|e| e.to_string())?;
+        if report.has_errors() {
+            return Err(format!("{report:?}"));
+        }
+        Ok(())
+    }
+}
+
+/// Lists whose items are all objects with a `name` become maps by name; checksum
+/// annotations (hashes of other content) are dropped.
+fn normalise(value: Value) -> Value {
+    match value {
+        Value::Array(items)
+            if !items.is_empty() && items.iter().all(|i| i.get("name").is_some_and(Value::is_string)) =>
+        {
+            let mut map = Map::new();
+            for item in items {
+                let name = item["name"].as_str().unwrap_or_default().to_string();
+                map.insert(name, normalise(item));
+            }
+            Value::Object(map)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(normalise).collect()),
+        Value::Object(object) => Value::Object(
+            object.into_iter().filter(|(k, _)| !k.starts_with("checksum/")).map(|(k, v)| (k, normalise(v))).collect(),
+        ),
+        other => other,
+    }
+}
+
+/// `value` with every occurrence of `from` in its strings and keys replaced by `to`.
+fn substitute(value: &Value, from: &str, to: &str) -> Value {
+    match value {
+        Value::String(s) => Value::String(s.replace(from, to)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, from, to)).collect()),
+        Value::Object(object) => {
+            Value::Object(object.iter().map(|(k, v)| (k.replace(from, to), substitute(v, from, to))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+fn package_dir() -> PathBuf {
+    if let Ok(runfiles) = runfiles::Runfiles::create() {
+        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
+            return dir;
+        }
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// libhelm_c.so from `HELM_C_LIBRARY` (Bazel passes its runfiles path).
+fn helm_library() -> PathBuf {
+    let Some(value) = std::env::var_os("HELM_C_LIBRARY") else {
+        panic!(
+            "HELM_C_LIBRARY is not set: this test runs the real Helm. Under cargo, set it to libhelm_c.so, e.g. \
+             HELM_C_LIBRARY=$HOME/.cache/helm-composer/helm_sdk/libhelm_c.so (see tools/helm_sdk/tests/support)"
+        )
+    };
+    let path = PathBuf::from(value);
+    let path = if path.is_absolute() { path } else { std::env::current_dir().expect("cwd").join(path) };
+    assert!(path.is_file(), "HELM_C_LIBRARY names {}, which is not a file", path.display());
+    path
+}
+
+// ---------------------------------------------------------------------------------------
+// The proof
+
+/// Distinctive valid values tried as the benign baseline of a slot, before the base app's own.
+/// Distinctive, so that replacing them in a render touches nothing else.
+const BENIGN: [&str; 8] = [
+    "benign7value",
+    "BENIGN7VALUE",
+    "/benign7",
+    "benign7.example.com",
+    "benign7/key",
+    "benign7-value",
+    "98765m",
+    "98765",
+];
+
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    refused: usize,
+    arrived: usize,
+    failures: Vec<String>,
+}
+
+/// One field: finds a document and benign value that compose and render, then checks every
+/// hostile string against it.
+struct Field<'a> {
+    harness: &'a Harness,
+    describe: String,
+    top_field: String,
+    /// Composes the case for a value (the document with the value in place, or the spec).
+    compose: Box<dyn Fn(&str) -> Option<Result<PathBuf, ComposeError>> + 'a>,
+    /// The environment whose values file is rendered too.
+    environment: Environment,
+}
+
+enum Environment {
+    None,
+    Named(&'static str),
+    /// The value under test is the environment's name.
+    FromValue,
+}
+
+impl Environment {
+    fn name<'t>(&self, text: &'t str) -> Option<&'t str> {
+        match self {
+            Environment::None => None,
+            Environment::Named(name) => Some(name),
+            Environment::FromValue => Some(text),
+        }
+    }
+}
+
+impl Field<'_> {
+    fn check(&self, corpus: &[String], existing: Option<&str>, tally: &mut Tally) {
+        let baseline = BENIGN.iter().copied().chain(existing).find_map(|benign| {
+            let chart = (self.compose)(benign)?.ok()?;
+            let objects = self.harness.render(&chart, self.environment.name(benign)).ok()?;
+            Some((benign, objects))
+        });
+        for text in corpus {
+            tally.cases += 1;
+            let Some(result) = (self.compose)(text) else { continue };
+            match result {
+                Err(error) => self.refused(text, &error.to_string(), tally),
+                Ok(chart) => self.accepted(text, &chart, baseline.as_ref(), tally),
+            }
+        }
+    }
+
+    fn refused(&self, text: &str, error: &str, tally: &mut Tally) {
+        tally.refused += 1;
+        if !error.contains(&self.top_field) || error.contains("would be written into the chart as it is") {
+            tally.failures.push(format!(
+                "{}: {} refused without naming the field: {error}",
+                self.describe,
+                short(text)
+            ));
+        }
+    }
+
+    fn accepted(&self, text: &str, chart: &Path, baseline: Option<&(&str, Objects)>, tally: &mut Tally) {
+        let rendered = match self.harness.render(chart, self.environment.name(text)) {
+            Ok(objects) => objects,
+            Err(error) => {
+                return tally.failures.push(format!(
+                    "{}: {} composed but does not render: {error}",
+                    self.describe,
+                    short(text)
+                ))
+            }
+        };
+        if text.is_empty() {
+            // An empty string means "unset" (the default applies): it only has to render.
+            tally.arrived += 1;
+            return;
+        }
+        let Some((benign, expected)) = baseline else {
+            return tally.failures.push(format!("{}: {} accepted, but no benign value is", self.describe, short(text)));
+        };
+        let expected: Objects =
+            expected.iter().map(|(k, v)| (k.replace(benign, text), normalise(substitute(v, benign, text)))).collect();
+        if rendered == expected {
+            tally.arrived += 1;
+        } else {
+            tally.failures.push(format!(
+                "{}: {} changed more than its own value: {}",
+                self.describe,
+                short(text),
+                first_difference(&expected, &rendered)
+            ));
+        }
+    }
+}
+
+fn short(text: &str) -> String {
+    let shown: String = text.chars().take(40).collect();
+    if shown.len() < text.len() {
+        format!("{shown:?}... ({} bytes)", text.len())
+    } else {
+        format!("{shown:?}")
+    }
+}
+
+fn first_difference(expected: &Objects, actual: &Objects) -> String {
+    for (id, value) in expected {
+        match actual.get(id) {
+            None => return format!("{id} is missing"),
+            Some(other) if other != value => {
+                let (e, a) = (value.to_string(), other.to_string());
+                let at = e.chars().zip(a.chars()).take_while(|(x, y)| x == y).count();
+                let window = |s: &str| s.chars().skip(at.saturating_sub(60)).take(160).collect::<String>();
+                return format!("{id} differs:\n  expected ...{}\n  actual   ...{}", window(&e), window(&a));
+            }
+            Some(_) => {}
+        }
+    }
+    let extra: Vec<&String> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
+    format!("unexpected objects {extra:?}")
+}
+
+/// The value the base document already holds at a slot, used as a last benign resort.
+fn existing_value<'a>(document: &'a Value, slot: &Slot) -> Option<&'a str> {
+    let mut node = document;
+    for step in &slot.path {
+        node = match step {
+            Step::Field(name) => node.get(name)?,
+            Step::Entry => node.as_object()?.values().next()?,
+            Step::Item => node.as_array()?.first()?,
+        };
+    }
+    if slot.key {
+        node.as_object()?.keys().next().map(String::as_str)
+    } else {
+        node.as_str()
+    }
+}
+
+#[test]
+fn every_string_field_refuses_or_carries_hostile_strings_literally() {
+    let harness = Harness::new();
+    let corpus = hostile_strings();
+    let apps = base_apps(harness.work.path());
+    let mut tally = Tally::default();
+    let mut fields = 0;
+
+    let app_slots = string_slots(&metadata_schema::json_schema());
+    assert!(app_slots.len() > 40, "the schema walk finds the string fields: {}", app_slots.len());
+    for slot in &app_slots {
+        // The first base app where the slot composes with a benign value; else the first.
+        let composes = |app: &Value, value: &str| {
+            inject(app, slot, value).is_some_and(|a| harness.compose(&spec(), &a, None).is_ok())
+        };
+        let base = apps
+            .iter()
+            .find(|app| BENIGN.iter().copied().chain(existing_value(app, slot)).any(|value| composes(app, value)))
+            .unwrap_or(&apps[0]);
+        fields += 1;
+        let field = Field {
+            harness: &harness,
+            describe: format!("app {}", slot.describe()),
+            top_field: slot.top_field().to_string(),
+            compose: Box::new(|text: &str| inject(base, slot, text).map(|app| harness.compose(&spec(), &app, None))),
+            environment: Environment::None,
+        };
+        field.check(&corpus, existing_value(base, slot), &mut tally);
+    }
+
+    let environment_schema = serde_json::to_value(schemars::schema_for!(EnvironmentMetadata)).expect("schema");
+    let environment = base_environment();
+    for slot in string_slots(&environment_schema) {
+        fields += 1;
+        let field = Field {
+            harness: &harness,
+            describe: format!("environment {}", slot.describe()),
+            top_field: slot.top_field().to_string(),
+            compose: Box::new(|text: &str| {
+                inject(&environment, &slot, text).map(|env| harness.compose(&spec(), &apps[0], Some(&env)))
+            }),
+            // Its values file is rendered too (named by the value when that is the slot).
+            environment: if slot.path == [Step::Field("name".into())] && !slot.key {
+                Environment::FromValue
+            } else {
+                Environment::Named("prod")
+            },
+        };
+        field.check(&corpus, existing_value(&environment, &slot), &mut tally);
+    }
+
+    let (harness_ref, apps_ref) = (&harness, &apps);
+    for name in SPEC_FIELDS {
+        fields += 1;
+        let field = Field {
+            harness: &harness,
+            describe: format!("chart {name}"),
+            top_field: name.to_string(),
+            compose: Box::new(move |text: &str| {
+                let mut spec = spec();
+                set_spec_field(&mut spec, name, text);
+                Some(harness_ref.compose(&spec, &apps_ref[0], None))
+            }),
+            environment: Environment::None,
+        };
+        field.check(&corpus, None, &mut tally);
+    }
+
+    println!(
+        "hostile strings: {fields} fields x {} strings = {} cases: {} refused naming the field, {} arrived literally",
+        corpus.len(),
+        tally.cases,
+        tally.refused,
+        tally.arrived
+    );
+    assert!(tally.arrived > 0 && tally.refused > 0, "both outcomes occur");
+    assert!(
+        tally.failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        tally.failures.len(),
+        tally.cases,
+        tally.failures.join("\n")
+    );
+}
+
+#[test]
+fn free_text_reaches_the_pod_exactly() {
+    // The fields whose whole point is free text must accept every hostile string below the
+    // size limit (refusing them would be a safe but useless composer).
+    let harness = Harness::new();
+    let apps = base_apps(harness.work.path());
+    for text in hostile_strings().iter().filter(|t| t.len() < 1024 * 1024) {
+        let app = inject(&apps[0], &Slot { path: vec![Step::Field("env".into()), Step::Entry], key: false }, text)
+            .expect("env slot");
+        let chart =
+            harness.compose(&spec(), &app, None).unwrap_or_else(|e| panic!("env value {} refused: {e}", short(text)));
+        let objects = harness.render(&chart, None).expect("renders");
+        let value = &objects["Deployment/rel-web"]["spec"]["template"]["spec"]["containers"]["web"]["env"]["LOG_LEVEL"]
+            ["value"];
+        assert_eq!(value, &json!(text), "env value {}", short(text));
+    }
+}
+
+/// A small deterministic generator (xorshift), so a failing case can be replayed by seed.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Random edits of a valid document: a string, number, boolean, null, list or object put at a
+/// random place, or a field removed.
+fn mutate(document: &mut Value, random: &mut Random, corpus: &[String]) {
+    let replacement = match random.below(7) {
+        0 => json!(corpus[random.below(corpus.len())]),
+        1 => json!(random.next() as i64),
+        2 => json!(random.below(2) == 0),
+        3 => Value::Null,
+        4 => json!([corpus[random.below(corpus.len())]]),
+        5 => json!({corpus[random.below(corpus.len())].clone(): "v"}),
+        _ => json!(random.below(100_000) as f64 / 7.0),
+    };
+    let mut node = document;
+    loop {
+        let keys: Vec<String> = match node {
+            Value::Object(object) if !object.is_empty() => object.keys().cloned().collect(),
+            _ => break,
+        };
+        let key = keys[random.below(keys.len())].clone();
+        if random.below(3) == 0 || !node[&key].is_object() {
+            if random.below(8) == 0 {
+                node.as_object_mut().map(|o| o.remove(&key));
+            } else {
+                node[&key] = replacement;
+            }
+            return;
+        }
+        node = &mut node[&key];
+    }
+}
+
+#[test]
+fn random_metadata_never_panics_and_what_composes_lints_and_renders() {
+    let cases: usize = std::env::var("HOSTILE_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let harness = Harness::new();
+    let corpus: Vec<String> = hostile_strings().into_iter().filter(|s| s.len() < 4096).collect();
+    let apps = base_apps(harness.work.path());
+    let mut random = Random(0x9e37_79b9_7f4a_7c15);
+    let (mut accepted, mut failures) = (0, Vec::new());
+    for case in 0..cases {
+        let mut app = apps[random.below(apps.len())].clone();
+        for _ in 0..=random.below(3) {
+            mutate(&mut app, &mut random, &corpus);
+        }
+        let Ok(chart) = harness.compose(&spec(), &app, None) else { continue };
+        accepted += 1;
+        if let Err(error) = harness.lint(&chart).and_then(|()| harness.render(&chart, None).map(drop)) {
+            failures.push(format!("case {case}: {app}\n  {error}"));
+        }
+    }
+    println!("random metadata: {cases} cases, {accepted} accepted, {} failed", failures.len());
+    assert!(accepted > 0, "some mutated documents stay valid");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
