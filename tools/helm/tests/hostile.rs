@@ -745,34 +745,54 @@ impl Random {
     }
 }
 
-/// Random edits of a valid document: a string, number, boolean, null, list or object put at a
-/// random place, or a field removed.
+/// Random edits of a valid document, mostly keeping each value's type (so that many
+/// mutants stay valid and reach Helm), sometimes changing it or removing the field.
 fn mutate(document: &mut Value, random: &mut Random, corpus: &[String]) {
-    let replacement = match random.below(7) {
-        0 => json!(corpus[random.below(corpus.len())]),
-        1 => json!(random.next() as i64),
-        2 => json!(random.below(2) == 0),
-        3 => Value::Null,
-        4 => json!([corpus[random.below(corpus.len())]]),
-        5 => json!({corpus[random.below(corpus.len())].clone(): "v"}),
-        _ => json!(random.below(100_000) as f64 / 7.0),
-    };
     let mut node = document;
     loop {
         let keys: Vec<String> = match node {
             Value::Object(object) if !object.is_empty() => object.keys().cloned().collect(),
+            Value::Array(items) if !items.is_empty() => (0..items.len()).map(|i| i.to_string()).collect(),
             _ => break,
         };
         let key = keys[random.below(keys.len())].clone();
-        if random.below(3) == 0 || !node[&key].is_object() {
-            if random.below(8) == 0 {
-                node.as_object_mut().map(|o| o.remove(&key));
-            } else {
-                node[&key] = replacement;
+        let descend = match &*node {
+            Value::Array(items) => items.get(key.parse::<usize>().unwrap_or(0)).is_some_and(|c| c.is_object()),
+            other => other[&key].is_object() || (other[&key].is_array() && random.below(2) == 0),
+        };
+        if !descend && random.below(10) == 0 {
+            if let Some(object) = node.as_object_mut() {
+                object.remove(&key);
+                return;
             }
-            return;
         }
-        node = &mut node[&key];
+        let child = match node {
+            Value::Array(items) => &mut items[key.parse::<usize>().unwrap_or(0)],
+            other => &mut other[&key],
+        };
+        if descend {
+            node = child;
+            continue;
+        }
+        *child = mutated_leaf(child, random, corpus);
+        return;
+    }
+}
+
+fn mutated_leaf(leaf: &Value, random: &mut Random, corpus: &[String]) -> Value {
+    let text = |random: &mut Random| corpus[random.below(corpus.len())].clone();
+    match (leaf, random.below(5)) {
+        (_, 0) => [json!(null), json!(true), json!(-1), json!(1.5), json!([]), json!({})][random.below(6)].clone(),
+        (Value::String(old), 1) => json!(format!("{old}{}", text(random))),
+        (Value::String(_), _) => json!(text(random)),
+        (Value::Number(_), _) => json!([0, 1, 2, 3, 60, 443, 65535, 65536, 2_147_483_647, -5][random.below(10)]),
+        (Value::Bool(b), _) => json!(!b),
+        (Value::Array(items), _) => {
+            let mut items = items.clone();
+            items.push(json!(text(random)));
+            Value::Array(items)
+        }
+        _ => json!(text(random)),
     }
 }
 
@@ -798,4 +818,78 @@ fn random_metadata_never_panics_and_what_composes_lints_and_renders() {
     println!("random metadata: {cases} cases, {accepted} accepted, {} failed", failures.len());
     assert!(accepted > 0, "some mutated documents stay valid");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The examples the security review found, each as its own regression test.
+
+fn render_one(harness: &Harness, app: &Value, environment: Option<&Value>) -> Result<Objects, String> {
+    let chart = harness.compose(&spec(), app, environment).map_err(|e| e.to_string())?;
+    harness.render(&chart, environment.and_then(|e| e["name"].as_str()))
+}
+
+#[test]
+fn a_mount_path_with_template_code_arrives_as_written() {
+    let harness = Harness::new();
+    let mut app = base_apps(harness.work.path())[0].clone();
+    app["config"]["mount_path"] = json!("/etc/{{ .Release.Name }}");
+    match render_one(&harness, &app, None) {
+        Err(error) => assert!(error.contains("config.mount_path"), "{error}"),
+        Ok(objects) => {
+            let mounts =
+                &objects["Deployment/rel-web"]["spec"]["template"]["spec"]["containers"]["web"]["volumeMounts"];
+            assert_eq!(mounts["config"]["mountPath"], json!("/etc/{{ .Release.Name }}"));
+        }
+    }
+}
+
+#[test]
+fn large_numbers_render_as_integers() {
+    let harness = Harness::new();
+    let mut app = base_apps(harness.work.path())[0].clone();
+    app["keda"]["enabled"] = json!(true);
+    app["keda"]["cooldown_period"] = json!(2_592_000);
+    app["keda"]["max_replicas"] = json!(1_000_000);
+    let objects = render_one(&harness, &app, None).expect("renders");
+    let spec = &objects["ScaledObject/rel-web"]["spec"];
+    assert_eq!((&spec["cooldownPeriod"], &spec["maxReplicaCount"]), (&json!(2_592_000), &json!(1_000_000)));
+    app["replicas"] = json!(2_147_483_648u64);
+    let error = render_one(&harness, &app, None).expect_err("above int32");
+    assert!(error.contains("replicas") && error.contains("2147483647"), "{error}");
+}
+
+#[test]
+fn config_map_keys_that_yaml_1_1_reads_as_other_things_stay_strings() {
+    let harness = Harness::new();
+    let mut app = base_apps(harness.work.path())[0].clone();
+    app["config"]["data"] = json!({"yes": "1", "on": "2", "0x10": "3", "1e3": "4"});
+    let objects = render_one(&harness, &app, None).expect("renders");
+    let data = objects["ConfigMap/rel-web"]["data"].as_object().expect("data");
+    for key in ["yes", "on", "0x10", "1e3", "settings.conf"] {
+        assert!(data.contains_key(key), "{key} kept: {data:?}");
+    }
+    assert_eq!(data.len(), 5, "no key lost or added: {data:?}");
+}
+
+#[test]
+fn a_cluster_name_cannot_add_values() {
+    let harness = Harness::new();
+    let app = base_apps(harness.work.path())[0].clone();
+    let mut environment = base_environment();
+    environment["cluster"] = json!("main\naccess:\n  admin: [system:authenticated]");
+    let error = render_one(&harness, &app, Some(&environment)).expect_err("refused");
+    assert!(error.contains("cluster"), "{error}");
+    environment["cluster"] = json!("yes");
+    render_one(&harness, &app, Some(&environment)).expect("a cluster named yes is a name, not a boolean");
+}
+
+#[test]
+fn a_target_with_a_line_break_changes_nothing() {
+    let harness = Harness::new();
+    let app = base_apps(harness.work.path())[0].clone();
+    let baseline = render_one(&harness, &app, None).expect("renders");
+    let mut hostile = app.clone();
+    hostile["target"] =
+        json!("//x:y\n  web:\n    image:\n      repository: evil\n    securityContext: {privileged: true}");
+    assert_eq!(render_one(&harness, &hostile, None).expect("renders"), baseline);
 }
