@@ -1,0 +1,50 @@
+"""`compose_failure_test`: apps the composer must refuse, and the reason it must give.
+
+The test runs the same composer the `helm_chart` action runs, on the metadata the
+`app_metadata` targets write, and passes only when composing fails with every expected text
+in its message and leaves no chart behind.
+"""
+
+load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo")
+
+def _shell_quote(text):
+    return "'" + text.replace("'", "'\\''") + "'"
+
+def _compose_failure_test_impl(ctx):
+    metadata = [app[AppInfo].metadata for app in ctx.attr.apps]
+    environments = [env[EnvironmentInfo].environment for env in ctx.attr.environments]
+    arguments = ["generate", "--name", ctx.attr.chart_name]
+    for file in metadata:
+        arguments.extend(["--metadata", file.short_path])
+    for file in environments:
+        arguments.extend(["--environment-file", file.short_path])
+    script = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.expand_template(
+        template = ctx.file._script,
+        output = script,
+        substitutions = {
+            "%{composer}": _shell_quote(ctx.executable._composer.short_path),
+            "%{arguments}": " ".join([_shell_quote(a) for a in arguments]),
+            "%{expected}": " ".join([_shell_quote(e) for e in ctx.attr.expect_errors]),
+        },
+        is_executable = True,
+    )
+    runfiles = ctx.runfiles(files = metadata + environments).merge_all(
+        [ctx.attr._composer[DefaultInfo].default_runfiles] +
+        [ctx.runfiles(transitive_files = app[AppInfo].files) for app in ctx.attr.apps],
+    )
+    return [DefaultInfo(executable = script, runfiles = runfiles)]
+
+compose_failure_test = rule(
+    implementation = _compose_failure_test_impl,
+    doc = "Passes when composing `apps` (and `environments`) fails with every text of `expect_errors` in the error.",
+    test = True,
+    attrs = {
+        "apps": attr.label_list(mandatory = True, providers = [AppInfo], doc = "`app_metadata` targets."),
+        "chart_name": attr.string(default = "refused", doc = "Chart name given to the composer."),
+        "environments": attr.label_list(providers = [EnvironmentInfo], doc = "`helm_environment` targets."),
+        "expect_errors": attr.string_list(mandatory = True, allow_empty = False, doc = "Texts the composer's error must hold."),
+        "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "target"),
+        "_script": attr.label(default = "//rules/private:compose_failure_test.sh.tpl", allow_single_file = True),
+    },
+)
