@@ -8,22 +8,26 @@ load(
     _AppInfo = "AppInfo",
     _EnvironmentInfo = "EnvironmentInfo",
     _HelmChartInfo = "HelmChartInfo",
+    _HelmSubchartInfo = "HelmSubchartInfo",
     _HelmToolchainInfo = "HelmToolchainInfo",
 )
 load("//rules/private:app_metadata.bzl", _app_metadata = "app_metadata")
 load("//rules/private:chart_validate_test.bzl", _chart_validate_test = "chart_validate_test")
 load("//rules/private:helm_chart.bzl", _helm_chart = "helm_chart")
 load("//rules/private:helm_environment.bzl", _helm_environment = "helm_environment")
+load("//rules/private:helm_subchart.bzl", _helm_subchart = "helm_subchart")
 load("//rules/private:helm_toolchain.bzl", _helm_toolchain = "helm_toolchain")
 load("//rules/private:release_app.bzl", _release_app = "release_app")
 
 AppInfo = _AppInfo
 EnvironmentInfo = _EnvironmentInfo
 HelmChartInfo = _HelmChartInfo
+HelmSubchartInfo = _HelmSubchartInfo
 HelmToolchainInfo = _HelmToolchainInfo
 app_metadata = _app_metadata
 chart_validate_test = _chart_validate_test
 helm_chart = _helm_chart
 helm_environment = _helm_environment
+helm_subchart = _helm_subchart
 helm_toolchain = _helm_toolchain
 release_app = _release_app

@@ -19,6 +19,15 @@ HelmChartInfo = provider(
     },
 )
 
+HelmSubchartInfo = provider(
+    doc = "A chart an umbrella `helm_chart` takes as a subchart, with the name and version it gives it (`helm_subchart`).",
+    fields = {
+        "alias": "Name the umbrella gives the subchart (its values key), or empty for the chart's own name.",
+        "chart": "File: a chart directory (tree artifact) or a chart archive (.tgz).",
+        "version": "Version the umbrella pins (the chart must have exactly it), or empty.",
+    },
+)
+
 HelmToolchainInfo = provider(
     doc = "How to run Helm: its Go SDK as a shared library, or a helm binary.",
     fields = {

@@ -1,7 +1,8 @@
 """`helm_chart`: composes a chart from apps in one composer action, plus its `.validate` test."""
 
 load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo", "HelmChartInfo")
-load(":chart_validate_test.bzl", "chart_validate_test")
+load(":chart_validate_test.bzl", "HELM_TOOLCHAIN_TYPE", "chart_validate_test")
+load(":helm_subchart.bzl", "subchart_file")
 
 def _helm_chart_impl(ctx):
     chart_name = ctx.attr.chart_name or ctx.label.name.replace("_", "-")
@@ -23,12 +24,32 @@ def _helm_chart_impl(ctx):
         args.add("--resource-preset", ctx.attr.resource_preset)
     args.add_all(metadata, before_each = "--metadata")
     args.add_all(environments, before_each = "--environment-file")
+    subcharts = [(target, subchart_file(target)) for target in ctx.attr.subcharts]
+    tools = []
+    if subcharts:
+        # The composer reads subcharts (directories and archives) through Helm's Go SDK.
+        library = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm.helm_library
+        if not library:
+            fail("{}: subcharts need the Helm SDK toolchain (libhelm_c.so); this toolchain has only a helm binary".format(ctx.label))
+        args.add("--helm-library", library)
+        tools.append(library)
+    for target, subchart in subcharts:
+        args.add("--subchart", json.encode({
+            "alias": subchart.alias,
+            "path": subchart.chart.path,
+            "target": str(target.label),
+            "version": subchart.version,
+        }))
     args.add("--output", chart.path)
 
     ctx.actions.run(
         executable = ctx.executable._composer,
         arguments = [args],
-        inputs = depset(metadata + environments, transitive = [app[AppInfo].files for app in ctx.attr.apps]),
+        inputs = depset(
+            metadata + environments + [subchart.chart for _, subchart in subcharts],
+            transitive = [app[AppInfo].files for app in ctx.attr.apps],
+        ),
+        tools = tools,
         outputs = [chart],
         mnemonic = "HelmCompose",
         progress_message = "Composing Helm chart %{label}",
@@ -43,7 +64,7 @@ _helm_chart = rule(
     doc = "Composes a Helm chart directory (Chart.yaml, values.yaml, templates/) from apps.",
     attrs = {
         "app_version": attr.string(default = "0.1.0", doc = "appVersion of Chart.yaml."),
-        "apps": attr.label_list(mandatory = True, providers = [AppInfo], doc = "`app_metadata` targets (`<app>_metadata` of `release_app`)."),
+        "apps": attr.label_list(providers = [AppInfo], doc = "`app_metadata` targets (`<app>_metadata` of `release_app`). A chart needs apps, subcharts or both."),
         "chart_name": attr.string(doc = "Chart name (DNS-1123 label); defaults to the target name with `_` as `-`."),
         "chart_version": attr.string(default = "0.1.0", doc = "Chart version (SemVer 2)."),
         "description": attr.string(doc = "Description in Chart.yaml."),
@@ -56,9 +77,17 @@ _helm_chart = rule(
             doc = "Resource preset of every app that does not choose its own (`resources_preset`); explicit quantities still win. Unset: small.",
         ),
         "namespace": attr.string(doc = "Namespace the chart is meant for. Documentation only: objects never hard-code it; the release namespace applies."),
+        "subcharts": attr.label_list(
+            allow_files = [".tgz"],
+            doc = "Subcharts, making this an umbrella chart: `helm_chart` targets, chart archives (.tgz, e.g. " +
+                  "`@<repo>//:chart` of `helm_chart_archive`) or `helm_subchart` targets (for an alias or a " +
+                  "pinned version). Each is vendored into charts/<name>/, listed in Chart.yaml and Chart.lock, " +
+                  "and switched by `<name or alias>.enabled`.",
+        ),
         "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "exec"),
     },
     provides = [HelmChartInfo],
+    toolchains = [HELM_TOOLCHAIN_TYPE],
 )
 
 def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
@@ -70,7 +99,8 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
         tags: Tags of the chart target.
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
-            description, namespace, environment, environments, ingress_mode, resource_preset.
+            description, namespace, environment, environments, ingress_mode, resource_preset,
+            subcharts.
     """
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)
     if validate:

@@ -105,12 +105,18 @@ pub fn qualified_name(value: &str) -> Result<(), String> {
 /// Semantic version 2.0.0, as Helm requires for chart versions.
 pub fn semver(value: &str) -> Result<(), String> {
     let reason = || format!("{value:?} is not a SemVer 2 version such as 1.2.3");
-    let (core, _build) = value.split_once('+').unwrap_or((value, ""));
-    let (core, _pre) = core.split_once('-').unwrap_or((core, ""));
+    let (core, build) = value.split_once('+').map_or((value, None), |(c, b)| (c, Some(b)));
+    let (core, pre) = core.split_once('-').map_or((core, None), |(c, p)| (c, Some(p)));
     let parts: Vec<&str> = core.split('.').collect();
     let numeric =
         |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0'));
-    if parts.len() == 3 && parts.iter().all(numeric) {
+    // Pre-release and build metadata: dot-separated identifiers of [0-9A-Za-z-].
+    let identifiers = |text: Option<&str>| {
+        text.is_none_or(|t| {
+            t.split('.').all(|i| !i.is_empty() && i.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        })
+    };
+    if parts.len() == 3 && parts.iter().all(numeric) && identifiers(pre) && identifiers(build) {
         Ok(())
     } else {
         Err(reason())
@@ -539,7 +545,7 @@ mod tests {
         for ok in ["0.1.0", "1.2.3", "1.0.0-rc.1", "1.0.0+build.5"] {
             assert!(semver(ok).is_ok(), "{ok}");
         }
-        for bad in ["1.2", "01.2.3", "v1.2.3", "1.2.x", ""] {
+        for bad in ["1.2", "01.2.3", "v1.2.3", "1.2.x", "", "1.0.0-{{x}}", "1.0.0+a b", "1.0.0-", "1.0.0-a..b"] {
             assert!(semver(bad).is_err(), "{bad}");
         }
     }

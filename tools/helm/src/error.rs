@@ -52,6 +52,10 @@ pub enum ComposeError {
     #[error("cannot locate the templates in runfiles: {message}")]
     Runfiles { message: String },
 
+    /// Subcharts are read through Helm; composing without them needs no Helm.
+    #[error("cannot load the Helm SDK {path}, which reads subcharts: {message}")]
+    HelmLibrary { path: PathBuf, message: String },
+
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }

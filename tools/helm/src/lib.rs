@@ -14,6 +14,8 @@ mod origin;
 pub mod output;
 pub mod plan;
 pub mod render;
+mod sha256;
+pub mod subchart;
 pub mod templates;
 
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use crate::model::AppMetadata;
 use crate::model::ChartSpec;
 use crate::plan::Chart;
 use crate::render::Renderer;
+use crate::subchart::Subchart;
 
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
@@ -39,9 +42,20 @@ pub fn compose_files(
     environments: &[PathBuf],
     templates: &Path,
 ) -> Result<Chart, ComposeError> {
+    compose_umbrella(spec, metadata, environments, &[], templates)
+}
+
+/// Composes a chart that may have subcharts (see `subchart::load_all`): an umbrella chart.
+pub fn compose_umbrella(
+    spec: &ChartSpec,
+    metadata: &[PathBuf],
+    environments: &[PathBuf],
+    subcharts: &[Subchart],
+    templates: &Path,
+) -> Result<Chart, ComposeError> {
     let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
     let renderer = Renderer::for_charts(templates)?;
-    plan::compose(spec, apps, environments, &renderer)
+    plan::compose(spec, apps, environments, subcharts, &renderer)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use helm_composer::error::ComposeError;
-use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset};
-use helm_composer::{compose_files, metadata_schema, output, templates};
+use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset, SubchartSpec};
+use helm_composer::{compose_umbrella, metadata_schema, output, subchart, templates};
 
 #[derive(Parser)]
 #[command(name = "composer", version, about = "Composes Helm charts from app metadata")]
@@ -44,8 +44,15 @@ enum MetadataFormat {
 #[derive(clap::Args)]
 struct GenerateArgs {
     /// App metadata JSON written by an `app_metadata` target (repeat for every app).
-    #[arg(long = "metadata", required = true, value_name = "FILE")]
+    #[arg(long = "metadata", value_name = "FILE")]
     metadata: Vec<PathBuf>,
+    /// A subchart, as a JSON object {"target", "path", "alias", "version"} (repeat for every
+    /// subchart): the chart becomes an umbrella chart.
+    #[arg(long = "subchart", value_name = "JSON", value_parser = parse_subchart)]
+    subcharts: Vec<SubchartSpec>,
+    /// libhelm_c.so (Helm's Go SDK), which reads the subcharts; required with --subchart.
+    #[arg(long, value_name = "FILE")]
+    helm_library: Option<PathBuf>,
     /// Environment JSON written by a `helm_environment` target; each becomes values-<name>.yaml.
     #[arg(long = "environment-file", value_name = "FILE")]
     environment_files: Vec<PathBuf>,
@@ -112,11 +119,24 @@ fn metadata(args: MetadataArgs) -> Result<(), ComposeError> {
     Ok(())
 }
 
+/// A `--subchart` value: one JSON object, strictly typed (unknown fields are errors).
+fn parse_subchart(text: &str) -> Result<SubchartSpec, String> {
+    serde_json::from_str(text)
+        .map_err(|e| format!("not a subchart object {{\"target\", \"path\", \"alias\", \"version\"}}: {e}"))
+}
+
 fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
-    let description = if args.description.is_empty() {
+    let description = if !args.description.is_empty() {
+        args.description.clone()
+    } else if args.subcharts.is_empty() {
         format!("Chart {} composed from {} app(s)", args.name, args.metadata.len())
     } else {
-        args.description
+        format!(
+            "Chart {} composed from {} app(s) and {} subchart(s)",
+            args.name,
+            args.metadata.len(),
+            args.subcharts.len()
+        )
     };
     let spec = ChartSpec {
         name: args.name,
@@ -129,6 +149,15 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         resource_preset: args.resource_preset,
     };
     let templates = templates::locate(args.templates.as_deref())?;
-    let chart = compose_files(&spec, &args.metadata, &args.environment_files, &templates)?;
+    let subcharts = match (&args.helm_library, args.subcharts.is_empty()) {
+        (_, true) => Vec::new(),
+        (Some(library), false) => subchart::load_all(library, &args.subcharts)?,
+        (None, false) => {
+            return Err(ComposeError::InvalidChart {
+                message: "--subchart needs --helm-library: subcharts are read through Helm".into(),
+            })
+        }
+    };
+    let chart = compose_umbrella(&spec, &args.metadata, &args.environment_files, &subcharts, &templates)?;
     output::write_chart(&chart, &args.output)
 }

@@ -553,6 +553,27 @@ pub struct ChartSpec {
     pub resource_preset: Option<ResourcePreset>,
 }
 
+/// One subchart of an umbrella chart, as the `helm_chart` rule passes it: each `--subchart`
+/// flag holds one such JSON object. Unknown fields are rejected.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SubchartSpec {
+    /// Bazel label the subchart comes from (a `helm_chart` target or a chart archive), for
+    /// error messages.
+    #[serde(default)]
+    pub target: String,
+    /// The chart: a chart directory, or a chart archive (`.tgz`).
+    pub path: String,
+    /// Name the umbrella gives the subchart (a DNS-1123 label): its key in values.yaml and
+    /// its `.Chart.Name` when rendered. Unset: the chart's own name.
+    #[serde(default)]
+    pub alias: String,
+    /// Version the umbrella pins (SemVer 2); the chart must be exactly this version. Unset:
+    /// whatever version the chart has.
+    #[serde(default)]
+    pub version: String,
+}
+
 /// Longest string, key or value, a metadata or environment file may hold: 1 MiB. Helm
 /// refuses any chart file over 5 MiB and values.yaml holds every value, so a longer string
 /// is a mistake (or an attack), not configuration.

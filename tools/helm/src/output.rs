@@ -30,6 +30,13 @@ pub fn write_chart(chart: &Chart, destination: &Path) -> Result<(), ComposeError
         }
         fs::write(&path, content).map_err(|e| ComposeError::io(&path, e))?;
     }
+    for (relative, content) in &chart.vendored {
+        let path = staging.path().join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| ComposeError::io(dir, e))?;
+        }
+        fs::write(&path, content).map_err(|e| ComposeError::io(&path, e))?;
+    }
     match existing {
         Destination::Missing => rename(staging.path(), destination),
         Destination::EmptyDirectory => {

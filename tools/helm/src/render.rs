@@ -29,7 +29,7 @@ const PARTIALS_DIR: &str = "partials";
 pub const MARKER_TEMPLATE: &str = "Chart.yaml.hbs";
 /// Templates of the chart's data files, which Helm reads as data and never as templates:
 /// the only ones user data may be written into.
-pub const DATA_TEMPLATES: [&str; 3] = ["Chart.yaml", "values.yaml", "values-env.yaml"];
+pub const DATA_TEMPLATES: [&str; 4] = ["Chart.yaml", "Chart.lock", "values.yaml", "values-env.yaml"];
 /// Marks a plain `{{value}}` that is not a safe token; never part of a legitimate output.
 const NON_TOKEN_MARK: char = '\u{0}';
 

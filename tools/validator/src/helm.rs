@@ -48,11 +48,17 @@ impl Helm {
     ) -> Result<Vec<Finding>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
+                let defaults_only = values.is_none() && options.set.is_empty();
                 let values = values_json(sdk, values, options)?;
                 let lint_options = LintOptions {
                     strict: true,
                     namespace: Some(options.namespace.to_string()),
                     kube_version: Some(format!("v{}", options.kube_version)),
+                    // The subcharts of an umbrella (charts/) are linted as charts of their own
+                    // too, but only with their defaults: Helm would hand them the umbrella's
+                    // values file, whose keys are the umbrella's. Every run still lints and
+                    // renders the whole tree as one release, values reaching each subchart.
+                    with_subcharts: defaults_only,
                     ..LintOptions::default()
                 };
                 let report = sdk.lint(chart, Some(&values), &lint_options)?;
@@ -89,6 +95,9 @@ impl Helm {
                     "--kube-version",
                     options.kube_version,
                 ]);
+                if values.is_none() && options.set.is_empty() {
+                    command.arg("--with-subcharts");
+                }
                 add_value_args(&mut command, values, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if output.status.success() {

@@ -3,20 +3,24 @@
 
 pub mod environment;
 pub mod ingress;
+pub mod subcharts;
 pub mod values_schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use self::environment::{ClusterGroup, Environment};
 use self::ingress::IngressPlan;
+use self::subcharts::Dependency;
 use crate::app::App;
 use crate::checks;
 use crate::error::ComposeError;
 use crate::model::{AppType, ChartSpec};
 use crate::render::Renderer;
+use crate::subchart::Subchart;
 
 /// Kubernetes objects an app can get, one template (and one file per app) each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -91,7 +95,10 @@ impl Resource {
 /// A composed chart: relative path -> file content, in a stable order.
 #[derive(Debug, Default, PartialEq)]
 pub struct Chart {
+    /// The files the composer writes.
     pub files: BTreeMap<PathBuf, String>,
+    /// Files of subcharts, under `charts/<name>/`, copied as they are (they may be binary).
+    pub vendored: BTreeMap<PathBuf, Vec<u8>>,
 }
 
 /// What every template sees.
@@ -115,6 +122,8 @@ struct ChartContext<'a> {
     shared_annotations: BTreeMap<String, String>,
     #[serde(rename = "clusterMapping")]
     cluster_mapping: Vec<ClusterGroup>,
+    /// Subcharts (an umbrella chart), sorted by values key.
+    subcharts: &'a [Dependency],
 }
 
 #[derive(Serialize)]
@@ -123,6 +132,8 @@ struct EnvironmentContext<'a> {
     chart: &'a ChartSpec,
     environment: &'a Environment,
     has_ingress: bool,
+    /// Values key of each composed subchart with this environment -> its values-<env>.yaml.
+    subcharts: BTreeMap<&'a str, Value>,
 }
 
 #[derive(Serialize)]
@@ -137,11 +148,12 @@ struct AppContext<'a> {
     app: &'a App,
 }
 
-/// Checks the chart settings and the app set, then renders every file.
+/// Checks the chart settings, the app set and the subcharts, then renders every file.
 pub fn compose(
     spec: &ChartSpec,
     mut apps: Vec<App>,
     environment_files: &[PathBuf],
+    subcharts: &[Subchart],
     renderer: &Renderer,
 ) -> Result<Chart, ComposeError> {
     check_spec(spec)?;
@@ -149,8 +161,12 @@ pub fn compose(
     if let Some(preset) = spec.resource_preset {
         apps.iter_mut().for_each(|app| app.apply_chart_preset(preset));
     }
+    if apps.is_empty() && subcharts.is_empty() {
+        return Err(ComposeError::InvalidChart { message: "a chart needs at least one app or subchart".into() });
+    }
     check_unique_names(&apps)?;
     check_network_references(&apps)?;
+    let dependencies = subcharts::plan(spec, &apps, subcharts)?;
 
     let environments = load_environments(environment_files, &apps)?;
     environment::check_clusters(&environments)?;
@@ -165,17 +181,31 @@ pub fn compose(
         release_name_limit: release_name_limit(&apps),
         shared_annotations,
         cluster_mapping: environment::cluster_mapping(&environments),
+        subcharts: &dependencies,
     };
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
     chart.add("values.yaml", renderer.render("values.yaml", &context)?);
-    let schema = values_schema::values_schema(spec, &apps, context.has_ingress, context.has_metrics);
+    let schema = values_schema::values_schema(spec, &apps, context.has_ingress, context.has_metrics, &dependencies);
     chart.add("values.schema.json", format!("{schema:#}\n"));
     chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
     chart.add("templates/rbac.yaml", renderer.render("rbac.yaml", &context)?);
+    if !dependencies.is_empty() {
+        chart.add("Chart.lock", renderer.render("Chart.lock", &subcharts::lock(&dependencies))?);
+    }
+    for subchart in subcharts {
+        for (path, content) in &subchart.files {
+            chart.vendored.insert(PathBuf::from("charts").join(&subchart.name).join(path), content.clone());
+        }
+    }
     for env in &environments {
-        let env_context = EnvironmentContext { chart: spec, environment: env, has_ingress: context.has_ingress };
+        let env_context = EnvironmentContext {
+            chart: spec,
+            environment: env,
+            has_ingress: context.has_ingress,
+            subcharts: subcharts::environment_values(subcharts, &env.name),
+        };
         chart.add(&format!("values-{}.yaml", env.name), renderer.render("values-env.yaml", &env_context)?);
     }
     for app in &apps {
@@ -224,9 +254,6 @@ fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
 }
 
 fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
-    if apps.is_empty() {
-        return Err(ComposeError::InvalidChart { message: "a chart needs at least one app".into() });
-    }
     let mut seen = BTreeSet::new();
     for pair in apps.windows(2) {
         if pair[0].name == pair[1].name {
@@ -264,16 +291,16 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
 fn check_file_sizes(chart: &Chart) -> Result<(), ComposeError> {
     const FILE_MAX: usize = 5 * 1024 * 1024;
     const CHART_MAX: usize = 100 * 1024 * 1024;
-    if let Some((path, content)) = chart.files.iter().find(|(_, content)| content.len() > FILE_MAX) {
+    let sizes = chart.files.iter().map(|(p, c)| (p, c.len())).chain(chart.vendored.iter().map(|(p, c)| (p, c.len())));
+    if let Some((path, size)) = sizes.clone().find(|(_, size)| *size > FILE_MAX) {
         return Err(ComposeError::InvalidChart {
             message: format!(
-                "chart file {} is {} bytes; Helm refuses chart files larger than {FILE_MAX} bytes (5 MiB)",
-                path.display(),
-                content.len()
+                "chart file {} is {size} bytes; Helm refuses chart files larger than {FILE_MAX} bytes (5 MiB)",
+                path.display()
             ),
         });
     }
-    let total: usize = chart.files.values().map(String::len).sum();
+    let total: usize = sizes.map(|(_, size)| size).sum();
     if total > CHART_MAX {
         return Err(ComposeError::InvalidChart {
             message: format!("the chart is {total} bytes; Helm refuses charts larger than {CHART_MAX} bytes (100 MiB)"),

@@ -8,6 +8,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::subcharts::{self, Dependency};
 use crate::app::App;
 use crate::model::{ChartSpec, IngressMode, ProbeKind};
 
@@ -20,9 +21,32 @@ const PROMETHEUS_DURATION: &str =
     "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
 
 /// The schema of a chart's values.
-pub fn values_schema(spec: &ChartSpec, apps: &[App], has_ingress: bool, has_metrics: bool) -> Value {
+pub fn values_schema(
+    spec: &ChartSpec,
+    apps: &[App],
+    has_ingress: bool,
+    has_metrics: bool,
+    dependencies: &[Dependency],
+) -> Value {
     let mut properties = Map::new();
     let mut required = vec![json!("access"), json!("apps"), json!("networkPolicy")];
+    // Any composed chart may become a subchart, and Helm then gives it `global` and the
+    // `enabled` its umbrella switches it with: a closed schema has to allow both.
+    properties.insert(
+        "global".into(),
+        json!({"description": "Values Helm shares with every chart of the release (an umbrella chart and its subcharts).", "type": "object"}),
+    );
+    properties.insert(
+        "enabled".into(),
+        json!({"description": "Whether an umbrella chart that has this chart as a subchart installs it.", "type": "boolean"}),
+    );
+    for dependency in dependencies {
+        properties.insert(dependency.key.clone(), subcharts::values_schema(dependency));
+        required.push(json!(dependency.key));
+    }
+    if !dependencies.is_empty() {
+        required.push(json!("global"));
+    }
     let groups = json!({"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true});
     properties.insert(
         "access".into(),
@@ -484,7 +508,7 @@ mod tests {
             App::from_metadata(&api, std::path::Path::new("a.json")).expect("valid"),
             App::from_metadata(&job, std::path::Path::new("b.json")).expect("valid"),
         ];
-        let schema = values_schema(&spec, &apps, false, false);
+        let schema = values_schema(&spec, &apps, false, false, &[]);
         let app_props = |key: &str| schema["properties"]["apps"]["properties"][key]["properties"].clone();
         assert!(app_props("statusApi").get("service").is_some());
         assert!(app_props("statusApi").get("replicas").is_some());
