@@ -631,6 +631,41 @@ mod tests {
     }
 
     #[test]
+    fn the_uid_must_be_above_10000() {
+        let mut objects = compliant();
+        set(&mut objects, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(10000));
+        assert_eq!(rules(&check(&objects)), [RUN_AS_USER]);
+        set(&mut objects, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(10001));
+        assert_eq!(check(&objects), []);
+    }
+
+    #[test]
+    fn an_ingress_may_name_the_service_port_by_number() {
+        let mut objects = compliant();
+        let port = "/spec/rules/0/http/paths/0/backend/service/port";
+        set(&mut objects, "Ingress/a", port, json!({"number": 80}));
+        assert_eq!(check(&objects), []);
+        set(&mut objects, "Ingress/a", port, json!({"number": 81}));
+        assert_eq!(rules(&check(&objects)), [INGRESS_BACKEND]);
+        set(&mut objects, "Ingress/a", port, json!({"name": "metrics"}));
+        assert_eq!(rules(&check(&objects)), [INGRESS_BACKEND]);
+        set(&mut objects, "Ingress/a", port, json!({}));
+        assert_eq!(rules(&check(&objects)), [INGRESS_BACKEND], "a backend must name its port");
+    }
+
+    #[test]
+    fn a_scaled_object_keeping_several_pods_needs_a_disruption_budget() {
+        let mut objects = compliant();
+        objects.remove("HorizontalPodAutoscaler/a");
+        objects.remove("PodDisruptionBudget/a");
+        objects.insert(
+            "ScaledObject/a".into(),
+            json!({"kind": "ScaledObject", "spec": {"scaleTargetRef": {"name": "a"}, "minReplicaCount": 3}}),
+        );
+        assert_eq!(rules(&check(&objects)), [PDB_MISSING]);
+    }
+
+    #[test]
     fn unselected_pods_pass_while_no_policy_is_rendered() {
         let mut objects = compliant();
         objects.remove("NetworkPolicy/a");

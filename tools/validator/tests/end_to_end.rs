@@ -1,0 +1,144 @@
+//! The validator binary end to end, with the real Helm, the Kubernetes schemas and the CRD
+//! models, on the golden sample chart and on copies broken in one place each: its exit
+//! codes and what it prints are what every `.validate` test relies on.
+//!
+//! Bazel passes every input (see BUILD.bazel). Under cargo, set them from a built workspace:
+//! `eval "$(tools/validator/test_env.sh)"`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// An input named by an environment variable: a path (absolute, or relative to the test's
+/// working directory, as Bazel's rootpath is), or a space-separated list of such paths.
+fn input(variable: &str) -> Vec<PathBuf> {
+    let Some(value) = std::env::var_os(variable) else {
+        panic!(
+            "{variable} is not set: this test runs the validator with the real Helm and schemas. Under cargo run \
+             `eval \"$(tools/validator/test_env.sh)\"` first (it names them from a built Bazel workspace)."
+        )
+    };
+    let cwd = std::env::current_dir().expect("working directory");
+    value.to_string_lossy().split_whitespace().map(|p| cwd.join(p)).collect()
+}
+
+fn single(variable: &str) -> PathBuf {
+    input(variable).into_iter().next().unwrap_or_else(|| panic!("{variable} is empty"))
+}
+
+/// The directory that holds the file named `file` among a variable's paths.
+fn dir_of(variable: &str, file: &str) -> PathBuf {
+    input(variable)
+        .into_iter()
+        .find(|p| p.ends_with(file))
+        .and_then(|p| p.ancestors().nth(Path::new(file).components().count()).map(Path::to_path_buf))
+        .unwrap_or_else(|| panic!("{variable} holds no {file}"))
+}
+
+fn validator() -> PathBuf {
+    match option_env!("CARGO_BIN_EXE_chart_validator") {
+        Some(binary) => PathBuf::from(binary),
+        None => single("VALIDATOR"),
+    }
+}
+
+/// Runs the validator on the golden sample with `extra` arguments.
+fn validate(extra: &[&str]) -> Output {
+    let scratch = tempfile::tempdir().expect("scratch directory");
+    let mut command = Command::new(validator());
+    command
+        .arg("--chart")
+        .arg(dir_of("GOLDEN_CHART", "Chart.yaml"))
+        .arg("--schemas")
+        .arg(dir_of("KUBERNETES_SCHEMAS", "_definitions.json"))
+        .arg("--node")
+        .arg(single("NODE"))
+        .arg("--crd-script")
+        .arg(single("CRD_SCRIPT"))
+        .arg("--crd-models")
+        .arg(dir_of("CRD_MODELS", "@kubernetes-models/keda/package.json"))
+        .arg("--helm-library")
+        .arg(single("HELM_C_LIBRARY"))
+        .args(["--kube-version", "1.34.0", "--policy"])
+        .args(extra)
+        .env("TEST_TMPDIR", scratch.path());
+    command.output().expect("the validator runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn accepts_the_golden_sample_and_says_which_helm_checked_it() {
+    let output = validate(&[]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.contains("Helm Go SDK v4"), "{text}");
+    assert!(text.contains("==> policy (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("is valid"), "{text}");
+}
+
+#[test]
+fn a_lint_fault_fails_with_exit_1_and_is_printed() {
+    let output = validate(&["--edit", "Chart.yaml:version: \"1.2.3\"=>version: \"1.2\""]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] lint: [WARNING] Chart.yaml: version '1.2' is not a valid SemVerV2"), "{text}");
+    assert!(text.contains("has 1 problem(s)"), "{text}");
+}
+
+#[test]
+fn a_kubernetes_schema_fault_fails() {
+    let edit = "templates/status-api-service.yaml:port: {{ $app.service.port | int }}=>port: \"eighty\"";
+    let output = validate(&["--edit", edit]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] kubernetes-schema:"), "{text}");
+    assert!(text.contains("\"eighty\" is not of type \"integer\""), "{text}");
+}
+
+#[test]
+fn a_policy_fault_fails() {
+    let output = validate(&["--set", "apps.web.securityContext.privileged=true"]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] policy:privileged:"), "{text}");
+    assert!(text.contains("==> policy (default values): 1 finding(s)"), "{text}");
+}
+
+#[test]
+fn met_expectations_are_reported_and_unmet_ones_fail() {
+    let met = validate(&["--expect-value", "Deployment/release-name-web:/spec/template/spec/containers/0/name=\"web\""]);
+    assert_exit(&met, 0);
+    assert!(stdout(&met).contains("0 object(s) and 1 value(s) as expected"), "{}", stdout(&met));
+    let unmet = validate(&["--expect-value", "Deployment/release-name-web:/spec/replicas=5"]);
+    assert_exit(&unmet, 1);
+    assert!(stdout(&unmet).contains("[PROBLEM] expectation: Deployment/release-name-web /spec/replicas = 5"));
+}
+
+#[test]
+fn an_expected_failure_passes_only_for_its_reason() {
+    let set = ["--set", "apps.web.securityContext.privileged=true", "--expect-failure"];
+    let right = validate(&[&set[..], &["--expect-problem", "policy:privileged"]].concat());
+    assert_exit(&right, 0);
+    let wrong = validate(&[&set[..], &["--expect-problem", "policy:capabilities"]].concat());
+    assert_exit(&wrong, 1);
+}
+
+#[test]
+fn an_unknown_environment_is_a_usage_error_naming_the_ones_there_are() {
+    let output = validate(&["--environment", "prod"]);
+    assert_exit(&output, 2);
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(error.contains("the chart has no values-prod.yaml (its environments: none)"), "{error}");
+}
