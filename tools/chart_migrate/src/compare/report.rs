@@ -1,0 +1,233 @@
+//! The comparison as text (for a terminal and a checked-in expected report), Markdown (for a
+//! pull request) or JSON (for tools). Deterministic: same charts, same bytes.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use super::diff::Change;
+use super::{Comparison, Finding};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+pub fn render(comparison: &Comparison, format: Format) -> String {
+    match format {
+        Format::Text => text(comparison),
+        Format::Markdown => markdown(comparison),
+        Format::Json => {
+            let mut out = serde_json::to_string_pretty(&to_json(comparison)).unwrap_or_default();
+            out.push('\n');
+            out
+        }
+    }
+}
+
+/// A value as a reviewer reads it: a string bare when that cannot be mistaken for anything
+/// else (`500m`), else JSON (`"1"`, so that the string "1" and the number 1 differ visibly,
+/// and no value can break a line).
+pub fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) if bare(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn bare(s: &str) -> bool {
+    !s.is_empty()
+        && s.trim() == s
+        && !s.chars().any(|c| c.is_control() || matches!(c, '"' | '`' | '|' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+        && !s.starts_with(['{', '[', '('])
+        && !s.contains(" -> ")
+        && serde_json::from_str::<Value>(s).is_err()
+}
+
+fn change(change: &Change) -> (String, String) {
+    const ABSENT: &str = "(absent)";
+    match change {
+        Change::Added(g) => (ABSENT.into(), show(g)),
+        Change::Removed(m) => (show(m), ABSENT.into()),
+        Change::Changed(m, g) => (show(m), show(g)),
+    }
+}
+
+fn finding_line(finding: &Finding) -> String {
+    let (manual, generated) = change(&finding.change);
+    format!("{} {}: {manual} -> {generated}", finding.object, finding.path)
+}
+
+fn header(c: &Comparison) -> Vec<String> {
+    let mut lines = vec![
+        format!("Manual:    {} {} ({} objects)", c.manual.name, c.manual.version, c.manual.objects),
+        format!("Generated: {} {} ({} objects)", c.generated.name, c.generated.version, c.generated.objects),
+        format!(
+            "Both rendered as release {:?} in namespace {:?}; objects paired by kind and name without the release prefix.",
+            c.release.name, c.release.namespace
+        ),
+    ];
+    if !c.renamed.is_empty() {
+        let renames: Vec<String> = c.renamed.iter().map(|(from, to)| format!("{from} -> {to}")).collect();
+        lines.push(format!("Renamed: {}", renames.join(", ")));
+    }
+    if c.strict {
+        lines.push("Strict: documented noise (helm.sh/chart labels, checksum/* annotations) kept.".into());
+    } else if !c.noise.is_empty() {
+        let noise: Vec<String> = c.noise.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+        lines.push(format!("Ignored as noise (--strict keeps it): {}.", noise.join(", ")));
+    }
+    lines
+}
+
+fn verdict(c: &Comparison) -> String {
+    if c.is_equivalent() {
+        return format!("Result: equivalent ({} objects paired, no differences).", c.paired);
+    }
+    format!(
+        "Result: different: {} objects removed, {} added, {} fields differ in {} of {} paired objects.",
+        c.only_manual.len(),
+        c.only_generated.len(),
+        c.field_count(),
+        c.differing,
+        c.paired
+    )
+}
+
+const REMOVED: &str = "Objects only in the manual chart (removed)";
+const ADDED: &str = "Objects only in the generated chart (added)";
+
+fn text(c: &Comparison) -> String {
+    let mut out = String::new();
+    for line in header(c) {
+        let _ = writeln!(out, "{line}");
+    }
+    for (title, keys) in [(REMOVED, &c.only_manual), (ADDED, &c.only_generated)] {
+        if !keys.is_empty() {
+            let _ = writeln!(out, "\n{title}: {}", keys.len());
+            for key in keys {
+                let _ = writeln!(out, "  {key}");
+            }
+        }
+    }
+    for (group, findings) in &c.groups {
+        let _ = writeln!(out, "\n{}: {}", group.title(), findings.len());
+        for finding in findings {
+            let _ = writeln!(out, "  {}", finding_line(finding));
+        }
+    }
+    let _ = writeln!(out, "\n{}", verdict(c));
+    out
+}
+
+/// A Markdown code span that holds `text` whatever backticks it contains, safe in a table
+/// cell (a `|` is escaped there even inside code).
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{}{pad}{fence}", text.replace('|', "\\|"))
+}
+
+fn markdown(c: &Comparison) -> String {
+    let mut out = String::from("## Chart comparison\n\n");
+    for line in header(c) {
+        let _ = writeln!(out, "- {line}");
+    }
+    for (title, keys) in [(REMOVED, &c.only_manual), (ADDED, &c.only_generated)] {
+        if !keys.is_empty() {
+            let _ = writeln!(out, "\n### {title}: {}\n", keys.len());
+            for key in keys {
+                let _ = writeln!(out, "- {}", code(&key.to_string()));
+            }
+        }
+    }
+    for (group, findings) in &c.groups {
+        let _ = writeln!(out, "\n### {}: {}\n", group.title(), findings.len());
+        let _ = writeln!(out, "| Object | Field | Manual | Generated |\n|---|---|---|---|");
+        for finding in findings {
+            let (manual, generated) = change(&finding.change);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                code(&finding.object.to_string()),
+                code(&finding.path.to_string()),
+                code(&manual),
+                code(&generated)
+            );
+        }
+    }
+    let _ = writeln!(out, "\n**{}**", verdict(c));
+    out
+}
+
+fn to_json(c: &Comparison) -> Value {
+    let keys = |keys: &[super::pair::ObjectKey]| keys.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let groups: Vec<Value> = c
+        .groups
+        .iter()
+        .map(|(group, findings)| {
+            let differences: Vec<Value> = findings
+                .iter()
+                .map(|f| {
+                    let mut entry = json!({"object": f.object.to_string(), "path": f.path.to_string()});
+                    let (kind, manual, generated) = match &f.change {
+                        Change::Added(g) => ("added", None, Some(g)),
+                        Change::Removed(m) => ("removed", Some(m), None),
+                        Change::Changed(m, g) => ("changed", Some(m), Some(g)),
+                    };
+                    entry["change"] = json!(kind);
+                    if let Some(m) = manual {
+                        entry["manual"] = m.clone();
+                    }
+                    if let Some(g) = generated {
+                        entry["generated"] = g.clone();
+                    }
+                    entry
+                })
+                .collect();
+            json!({"group": group.slug(), "title": group.title(), "differences": differences})
+        })
+        .collect();
+    json!({
+        "equivalent": c.is_equivalent(),
+        "manual": {"chart": c.manual.name, "version": c.manual.version, "objects": c.manual.objects},
+        "generated": {"chart": c.generated.name, "version": c.generated.version, "objects": c.generated.objects},
+        "release": c.release.name,
+        "namespace": c.release.namespace,
+        "strict": c.strict,
+        "ignored": c.noise.iter().map(|(k, n)| (k.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "renamed": c.renamed.iter().map(|(from, to)| json!({"manual": from.to_string(), "generated": to.to_string()})).collect::<Vec<_>>(),
+        "paired": c.paired,
+        "removed": keys(&c.only_manual),
+        "added": keys(&c.only_generated),
+        "groups": groups,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_show_bare_only_when_unambiguous() {
+        assert_eq!(show(&json!("500m")), "500m");
+        assert_eq!(show(&json!(1)), "1");
+        assert_eq!(show(&json!("1")), "\"1\"");
+        assert_eq!(show(&json!("true")), "\"true\"");
+        assert_eq!(show(&json!("two words")), "two words");
+        assert_eq!(show(&json!("line\nbreak")), "\"line\\nbreak\"");
+        assert_eq!(show(&json!("")), "\"\"");
+        assert_eq!(show(&json!({"a": [1]})), "{\"a\":[1]}");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks_and_pipes() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(code("a|b"), "`a\\|b`");
+    }
+}

@@ -1,0 +1,139 @@
+//! A Service and the Ingress routes to it, as the port and `ingress_*` attributes of an API.
+
+use serde_json::Value;
+
+use super::app::{App, Attribute};
+use super::common::{scalar_string, take_identity};
+use super::fields::Fields;
+use super::note::Note;
+use super::workload::PodPorts;
+use crate::path::FieldPath;
+
+/// The port every generated Service listens on (forwarding to the container port).
+pub const SERVICE_PORT: i64 = 80;
+
+/// Reads a Service the app's pods are selected by. Returns its port (for Ingress backends).
+pub fn read_service(fields: &mut Fields, ports: &PodPorts, notes: &mut Vec<Note>) -> Option<i64> {
+    take_identity(fields);
+    let spec = FieldPath::of_keys(&["spec"]);
+    fields.take(&spec.key("selector"));
+    if fields.peek(&spec.key("type")).and_then(Value::as_str) == Some("ClusterIP") {
+        fields.take(&spec.key("type"));
+    }
+    let items = fields.items(&spec.key("ports"));
+    let first = items.first()?.clone();
+    let port = fields.peek(&first.key("port")).and_then(Value::as_i64);
+    if let Some(port) = port {
+        fields.take(&first.key("port"));
+        if port != SERVICE_PORT {
+            notes.push(Note::field(
+                &fields.id,
+                &first.key("port"),
+                format!("{port}: generated Services listen on {SERVICE_PORT} (forwarding to the container port); clients must use {SERVICE_PORT}"),
+            ));
+        }
+    }
+    // The target is the container port, by name or number: what the rules forward to.
+    let target = fields.peek(&first.key("targetPort"));
+    let reaches_pod = match target {
+        Some(Value::String(name)) => ports.by_name.get(name).copied() == ports.port,
+        Some(Value::Number(n)) => n.as_i64() == ports.port,
+        None => port == ports.port,
+        _ => false,
+    };
+    if reaches_pod {
+        fields.take(&first.key("targetPort"));
+    }
+    for key in ["name", "protocol"] {
+        if key == "name" || fields.peek(&first.key(key)).and_then(Value::as_str) == Some("TCP") {
+            fields.take(&first.key(key));
+        }
+    }
+    port
+}
+
+/// One path of one Ingress rule that routes to an app's Service.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub ingress: usize,
+    pub rule: FieldPath,
+    pub path: FieldPath,
+}
+
+/// The routes of an Ingress (object `ingress`) whose backend is the Service `service`.
+pub fn routes_to(fields: &Fields, ingress: usize, service: &str) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for rule in fields.items(&FieldPath::of_keys(&["spec", "rules"])) {
+        for path in fields.items(&rule.key("http").key("paths")) {
+            let backend = path.key("backend").key("service").key("name");
+            if fields.peek(&backend).and_then(Value::as_str) == Some(service) {
+                routes.push(Route { ingress, rule: rule.clone(), path });
+            }
+        }
+    }
+    routes
+}
+
+/// Reads the app's first route (host, path, TLS secret, annotations) from its Ingress.
+pub fn read_route(fields: &mut Fields, route: &Route, service_port: Option<i64>, app: &mut App, notes: &mut Vec<Note>) {
+    take_identity(fields);
+    let host = fields.peek(&route.rule.key("host")).and_then(Value::as_str).map(str::to_string);
+    let Some(host) = host else {
+        notes.push(Note::field(
+            &fields.id,
+            &route.rule,
+            "a rule without a host: ingress_host is required, set it by hand",
+        ));
+        return;
+    };
+    fields.take(&route.rule.key("host"));
+    app.set_str(Attribute::IngressHost, &host);
+    if let Some(path) = fields.take_str(&route.path.key("path")) {
+        app.set_str(Attribute::IngressPath, path);
+    }
+    match fields.peek(&route.path.key("pathType")).and_then(Value::as_str) {
+        Some("Prefix") => {
+            fields.take(&route.path.key("pathType"));
+        }
+        Some(other) => notes.push(Note::field(
+            &fields.id,
+            &route.path.key("pathType"),
+            format!("{other}: generated Ingresses match paths by Prefix"),
+        )),
+        None => {}
+    }
+    let backend = route.path.key("backend").key("service");
+    fields.take(&backend.key("name"));
+    let port = backend.key("port");
+    let port_ok = match (fields.peek(&port.key("number")).and_then(Value::as_i64), fields.peek(&port.key("name"))) {
+        (Some(number), _) => Some(number) == service_port,
+        (None, Some(name)) => name == "http",
+        (None, None) => false,
+    };
+    if port_ok {
+        fields.take(&port);
+    }
+
+    for tls in fields.items(&FieldPath::of_keys(&["spec", "tls"])) {
+        let hosts = fields.items(&tls.key("hosts"));
+        let Some(host_path) = hosts.iter().find(|h| fields.peek(h).and_then(Value::as_str) == Some(host.as_str()))
+        else {
+            continue;
+        };
+        if let Some(secret) = fields.peek(&tls.key("secretName")).and_then(Value::as_str) {
+            app.set_str(Attribute::IngressTlsSecret, secret);
+            fields.take(host_path);
+            if hosts.len() == 1 {
+                fields.take(&tls);
+            }
+        }
+        break;
+    }
+    let annotations = FieldPath::of_keys(&["metadata", "annotations"]);
+    for key in fields.keys(&annotations) {
+        if let Some(value) = fields.peek(&annotations.key(&key)).and_then(scalar_string) {
+            fields.take(&annotations.key(&key));
+            app.insert(Attribute::IngressAnnotations, &key, &value);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Why a field left over after import is not in the declarations: one sentence per kind of
+//! field, so the report tells the reader what the generated chart does instead.
+
+use crate::path::{FieldPath, Segment};
+
+const SECURITY: &str = "the rules set their own security context (non-root UID 10001, read-only root filesystem, \
+                        no privilege escalation, all capabilities dropped, RuntimeDefault seccomp profile)";
+const SCHEDULING: &str = "scheduling constraints are not expressible (the rules set a soft pod anti-affinity only)";
+const ROLLOUT: &str =
+    "the rules set their own rollout (RollingUpdate, maxSurge 25%, maxUnavailable 0, 5 revisions kept)";
+const PROBE_TIMING: &str =
+    "probe timing is not expressible: the rules set their own (liveness more patient than readiness)";
+const VOLUMES: &str =
+    "volumes other than the app's own ConfigMap are not expressible (the rules add an emptyDir on /tmp)";
+const DEFAULT: &str = "not expressible (no release_app attribute)";
+
+pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
+    let keys: Vec<&str> = path.keys().collect();
+    let last = keys.last().copied().unwrap_or_default();
+    if keys == ["metadata", "namespace"] {
+        return "generated charts never hard-code a namespace (the release's applies)";
+    }
+    if keys.contains(&"securityContext") {
+        return SECURITY;
+    }
+    if last == "automountServiceAccountToken" {
+        return "the rules mount no service account token";
+    }
+    if keys.iter().any(|k| matches!(*k, "livenessProbe" | "readinessProbe")) {
+        return PROBE_TIMING;
+    }
+    if keys.contains(&"startupProbe") {
+        return "startup probes are not expressible";
+    }
+    if keys.contains(&"annotations") {
+        let key = path.to_string();
+        if key.contains("helm.sh/hook-weight") || key.contains("helm.sh/hook-delete-policy") {
+            return "the rules order hooks themselves (weight -5, ConfigMaps first) and delete them before the next \
+                    run (before-hook-creation)";
+        }
+        return if key.contains("checksum/") {
+            "checksum annotations are not expressible (generated charts do not roll pods on a hash of other templates)"
+        } else {
+            "annotations of this object are not expressible"
+        };
+    }
+    if keys.contains(&"labels") {
+        return "custom labels are not expressible (the rules write the standard app.kubernetes.io labels)";
+    }
+    if keys.iter().any(|k| {
+        matches!(*k, "nodeSelector" | "affinity" | "tolerations" | "topologySpreadConstraints" | "priorityClassName")
+    }) {
+        return SCHEDULING;
+    }
+    if last == "terminationGracePeriodSeconds" {
+        return "not expressible (Kubernetes' default of 30 seconds applies)";
+    }
+    if keys
+        .iter()
+        .any(|k| matches!(*k, "strategy" | "revisionHistoryLimit" | "minReadySeconds" | "progressDeadlineSeconds"))
+    {
+        return ROLLOUT;
+    }
+    if keys.contains(&"imagePullSecrets") {
+        return "image pull secrets are not expressible (give the ServiceAccount or the node access to the registry)";
+    }
+    if keys.iter().any(|k| matches!(*k, "volumes" | "volumeMounts")) {
+        return VOLUMES;
+    }
+    if keys.contains(&"initContainers") {
+        return "init containers are not expressible (an app has one container)";
+    }
+    if last == "containers" && matches!(path.segments().last(), Some(Segment::Name(_) | Segment::Index(_))) {
+        return "a second container is not expressible (an app has one container)";
+    }
+    if keys.contains(&"env") || keys.contains(&"envFrom") {
+        return "only literal values, Secret keys and whole Secrets or ConfigMaps are expressible (env, secret_env, \
+                env_from_secrets, env_from_configmaps)";
+    }
+    if last == "ingressClassName" {
+        return "the IngressClass is chart-wide in generated charts: set ingress.className in values";
+    }
+    if kind == "Service" && keys.first() == Some(&"spec") {
+        return "not expressible (the rules make one ClusterIP Service port named http, on 80)";
+    }
+    DEFAULT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_follow_the_field() {
+        let p = |keys: &[&str]| FieldPath::of_keys(keys);
+        assert_eq!(explain("Deployment", &p(&["spec", "template", "spec", "tolerations"])), SCHEDULING);
+        assert_eq!(explain("Deployment", &p(&["spec", "template", "spec", "securityContext", "fsGroup"])), SECURITY);
+        assert_eq!(explain("Deployment", &p(&["spec", "paused"])), DEFAULT);
+    }
+}

@@ -1,0 +1,242 @@
+//! A workload's pod (Deployment, Job, CronJob) as release_app attributes: image, command,
+//! args, environment, secret references, port, resources and the app's own ConfigMap.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::app::{App, AttrValue, Attribute};
+use super::common::{scalar_string, string_list, take_standard_labels};
+use super::fields::Fields;
+use super::note::Note;
+use crate::path::FieldPath;
+
+/// How the app's own ConfigMap (if it has one) reaches the pod.
+pub struct OwnConfig<'a> {
+    /// The ConfigMap's rendered name.
+    pub name: &'a str,
+}
+
+/// What the pod said about ports, for the Service and the probes.
+#[derive(Debug, Default)]
+pub struct PodPorts {
+    /// The container port imported as `port`.
+    pub port: Option<i64>,
+    /// Named container ports, for `targetPort: http` and `port: http` in probes.
+    pub by_name: BTreeMap<String, i64>,
+}
+
+/// Reads the pod template at `pod` into `app`; returns the container's path and ports.
+pub fn read_pod(
+    fields: &mut Fields,
+    pod: &FieldPath,
+    app: &mut App,
+    own_config: Option<&OwnConfig>,
+    notes: &mut Vec<Note>,
+) -> (Option<FieldPath>, PodPorts) {
+    take_standard_labels(fields, &pod.key("metadata").key("labels"));
+    let spec = pod.key("spec");
+    for key in ["serviceAccountName", "serviceAccount"] {
+        fields.take(&spec.key(key));
+    }
+    let expected_restart = if app.app_type.to_string().ends_with("job") { "Never" } else { "Always" };
+    if fields.peek(&spec.key("restartPolicy")).and_then(Value::as_str) == Some(expected_restart) {
+        fields.take(&spec.key("restartPolicy"));
+    }
+
+    let containers = fields.items(&spec.key("containers"));
+    let named_like_app =
+        containers.iter().position(|c| fields.peek(&c.key("name")).and_then(Value::as_str) == Some(&app.name));
+    let Some(container) =
+        named_like_app.or(if containers.is_empty() { None } else { Some(0) }).map(|i| containers[i].clone())
+    else {
+        notes.push(Note::field(&fields.id, &spec.key("containers"), "no container: nothing to import"));
+        return (None, PodPorts::default());
+    };
+    if let Some(name) = fields.take_str(&container.key("name")) {
+        if name != app.name {
+            notes.push(Note::field(
+                &fields.id,
+                &container.key("name"),
+                format!("{name}: the rules name the container after the app ({})", app.name),
+            ));
+        }
+    }
+    read_image(fields, &container, app, notes);
+    for (key, attribute) in [("command", Attribute::Command), ("args", Attribute::Args)] {
+        if let Some(list) = fields.peek(&container.key(key)).and_then(string_list) {
+            fields.take(&container.key(key));
+            if !list.is_empty() {
+                app.set(attribute, AttrValue::List(list));
+            }
+        }
+    }
+    read_env(fields, &container, app, own_config);
+    let ports = read_ports(fields, &container, app, notes);
+    read_resources(fields, &container, app);
+    if let Some(own) = own_config {
+        read_config_volume(fields, &spec, &container, own.name, app);
+    }
+    (Some(container), ports)
+}
+
+fn read_image(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: &mut Vec<Note>) {
+    let path = container.key("image");
+    let Some(image) = fields.take_str(&path) else {
+        notes.push(Note::field(&fields.id, &path, "no image: image_repository is required, set it by hand"));
+        return;
+    };
+    let (reference, digest) = match image.split_once('@') {
+        Some((reference, digest)) => (reference, Some(digest)),
+        None => (image, None),
+    };
+    // A tag is what follows the last ':' after the last '/' (a registry port is not a tag).
+    let (repository, tag) = match reference.rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => (repository, Some(tag)),
+        _ => (reference, None),
+    };
+    app.set_str(Attribute::ImageRepository, repository);
+    match (tag, digest) {
+        (_, Some(digest)) => app.set_str(Attribute::ImageDigest, digest),
+        (Some("latest"), None) => notes.push(Note::field(
+            &fields.id,
+            &path,
+            format!("{image}: the rules refuse the tag latest; set image_tag to a version by hand"),
+        )),
+        (Some(tag), None) => app.set_str(Attribute::ImageTag, tag),
+        (None, None) => notes.push(Note::field(
+            &fields.id,
+            &path,
+            format!("{image}: no tag (Kubernetes pulls latest), which the rules refuse; set image_tag by hand"),
+        )),
+    }
+    let policy = container.key("imagePullPolicy");
+    if let Some(pull) = fields.take_str(&policy) {
+        if pull != "IfNotPresent" {
+            app.set_str(Attribute::ImagePullPolicy, pull);
+        }
+    }
+}
+
+fn read_env(fields: &mut Fields, container: &FieldPath, app: &mut App, own_config: Option<&OwnConfig>) {
+    for item in fields.items(&container.key("env")) {
+        let Some(name) = fields.peek(&item.key("name")).and_then(Value::as_str).map(str::to_string) else { continue };
+        let secret = item.key("valueFrom").key("secretKeyRef");
+        let has_only = |fields: &Fields, path: &FieldPath, keys: &[&str]| {
+            fields.keys(path).iter().all(|k| keys.contains(&k.as_str()))
+        };
+        if let Some(value) = fields.peek(&item.key("value")).and_then(scalar_string) {
+            if has_only(fields, &item, &["name", "value"]) {
+                fields.take(&item);
+                app.insert(Attribute::Env, &name, &value);
+            }
+        } else if fields.keys(&item) == ["name"] {
+            fields.take(&item);
+            app.insert(Attribute::Env, &name, "");
+        } else if has_only(fields, &item, &["name", "valueFrom"])
+            && has_only(fields, &item.key("valueFrom"), &["secretKeyRef"])
+            && has_only(fields, &secret, &["name", "key"])
+        {
+            let secret_name = fields.peek(&secret.key("name")).and_then(Value::as_str);
+            let key = fields.peek(&secret.key("key")).and_then(Value::as_str);
+            if let (Some(secret_name), Some(key)) = (secret_name, key) {
+                fields.take(&item);
+                app.insert(Attribute::SecretEnv, &name, &format!("{secret_name}/{key}"));
+            }
+        }
+        // Anything else (configMapKeyRef, fieldRef, optional, ...) stays and is reported.
+    }
+    for item in fields.items(&container.key("envFrom")) {
+        for (reference, attribute) in
+            [("secretRef", Attribute::EnvFromSecrets), ("configMapRef", Attribute::EnvFromConfigmaps)]
+        {
+            let path = item.key(reference);
+            if fields.keys(&item) != [reference] || fields.keys(&path) != ["name"] {
+                continue;
+            }
+            let Some(name) = fields.peek(&path.key("name")).and_then(Value::as_str) else { continue };
+            fields.take(&item);
+            // The app's own ConfigMap becomes its config data, which the rules pass as env.
+            if reference == "configMapRef" && own_config.is_some_and(|own| own.name == name) {
+                continue;
+            }
+            app.push(attribute, name);
+        }
+    }
+}
+
+fn read_ports(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: &mut Vec<Note>) -> PodPorts {
+    let mut ports = PodPorts::default();
+    for (index, item) in fields.items(&container.key("ports")).into_iter().enumerate() {
+        let Some(number) = fields.peek(&item.key("containerPort")).and_then(Value::as_i64) else { continue };
+        if let Some(name) = fields.peek(&item.key("name")).and_then(Value::as_str) {
+            ports.by_name.insert(name.to_string(), number);
+        }
+        if index > 0 {
+            notes.push(Note::field(
+                &fields.id,
+                &item,
+                format!("port {number}: an app has one port (the first, {:?}, is imported)", ports.port),
+            ));
+            fields.mark(&item);
+            continue;
+        }
+        ports.port = Some(number);
+        app.set(Attribute::Port, AttrValue::Int(number));
+        fields.take(&item.key("containerPort"));
+        fields.take(&item.key("name"));
+        if fields.peek(&item.key("protocol")).and_then(Value::as_str) == Some("TCP") {
+            fields.take(&item.key("protocol"));
+        }
+    }
+    ports
+}
+
+fn read_resources(fields: &mut Fields, container: &FieldPath, app: &mut App) {
+    let resources = container.key("resources");
+    let table = [
+        ("requests", "cpu", Attribute::ResourcesCpuRequest),
+        ("limits", "cpu", Attribute::ResourcesCpuLimit),
+        ("requests", "memory", Attribute::ResourcesMemoryRequest),
+        ("limits", "memory", Attribute::ResourcesMemoryLimit),
+        ("requests", "ephemeral-storage", Attribute::ResourcesEphemeralStorageRequest),
+        ("limits", "ephemeral-storage", Attribute::ResourcesEphemeralStorageLimit),
+    ];
+    for (side, resource, attribute) in table {
+        let path = resources.key(side).key(resource);
+        if let Some(quantity) = fields.peek(&path).and_then(scalar_string) {
+            fields.take(&path);
+            app.set_str(attribute, &quantity);
+        }
+    }
+    for side in ["requests", "limits"] {
+        if fields.keys(&resources.key(side)).is_empty() {
+            fields.mark(&resources.key(side));
+        }
+    }
+    if fields.keys(&resources).is_empty() {
+        fields.mark(&resources);
+    }
+}
+
+/// The volume of the app's own ConfigMap and its mount: `config_mount_path`.
+fn read_config_volume(fields: &mut Fields, spec: &FieldPath, container: &FieldPath, config_name: &str, app: &mut App) {
+    let volume = fields.items(&spec.key("volumes")).into_iter().find(|v| {
+        fields.keys(v).len() == 2
+            && fields.keys(&v.key("configMap")) == ["name"]
+            && fields.peek(&v.key("configMap").key("name")).and_then(Value::as_str) == Some(config_name)
+    });
+    let Some(volume) = volume else { return };
+    let Some(volume_name) = fields.peek(&volume.key("name")).and_then(Value::as_str) else { return };
+    let mount = fields.items(&container.key("volumeMounts")).into_iter().find(|m| {
+        fields.peek(&m.key("name")).and_then(Value::as_str) == Some(volume_name)
+            && fields.keys(m).iter().all(|k| matches!(k.as_str(), "name" | "mountPath" | "readOnly"))
+            && fields.peek(&m.key("readOnly")).is_none_or(|r| r == &Value::Bool(true))
+    });
+    let Some(mount) = mount else { return };
+    if let Some(path) = fields.peek(&mount.key("mountPath")).and_then(Value::as_str) {
+        app.set_str(Attribute::ConfigMountPath, path);
+        fields.take(&mount);
+        fields.take(&volume);
+    }
+}

@@ -1,0 +1,204 @@
+//! `import` against the real Helm: what it writes, what it reports for kinds and fields the
+//! rules cannot express, hostile strings, and the BUILD files it must not destroy.
+
+mod support;
+
+use std::fs;
+
+use chart_migrate::import::emit::{BEGIN, END};
+use chart_migrate::import::starlark::parse_string;
+use support::{import, legacy_shop, testdata, text};
+
+/// Runs import into a temporary BUILD file; returns (stdout, BUILD text).
+fn import_into(chart: &std::path::Path, extra: &[&str]) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("BUILD.bazel");
+    let out =
+        import(&[&["--chart", text(chart), "--package", "//demo/x", "--output", text(&output)][..], extra].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    (out.stdout, fs::read_to_string(&output).unwrap())
+}
+
+#[test]
+fn legacy_shop_imports_as_four_apps_of_the_right_types() {
+    let (report, build) = import_into(&legacy_shop(), &[]);
+    for line in [
+        "  api: internal-api from Deployment/api, Service/api, ConfigMap/config\n",
+        "  migrations: job from Job/migrations\n",
+        "  web: external-api from Deployment/web, Service/web, Ingress/web, HorizontalPodAutoscaler/web\n",
+        "  worker: worker from Deployment/worker\n",
+        "  (ingress_mode per-app: each Ingress of the chart routes to one app)\n",
+        "  --rename ConfigMap/config=api\n",
+    ] {
+        assert!(report.contains(line), "missing {line:?} in\n{report}");
+    }
+    for declaration in [
+        "    name = \"web\",\n    app_type = \"external-api\",\n    autoscaling_enabled = True,\n",
+        "    ingress_host = \"shop.example.com\",\n",
+        "    secret_env = {\"DATABASE_URL\": \"shop-database/url\"},\n",
+        "    env_from_secrets = [\"shop-rabbitmq\"],\n",
+        "    config_mount_path = \"/etc/shop\",\n",
+        "    ingress_mode = \"per-app\",\n",
+    ] {
+        assert!(build.contains(declaration), "missing {declaration:?} in\n{build}");
+    }
+}
+
+#[test]
+fn every_field_the_rules_cannot_express_is_reported() {
+    let (report, _) = import_into(&legacy_shop(), &[]);
+    for line in [
+        "  Deployment/worker spec.template.spec.terminationGracePeriodSeconds: 120: not expressible (Kubernetes' default of 30 seconds applies)\n",
+        "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port); clients must use 80\n",
+        "  Ingress/web spec.ingressClassName: nginx: the IngressClass is chart-wide in generated charts: set ingress.className in values\n",
+        "  Deployment/web spec.template.spec.containers[web]: liveness and readiness both GET /, and the rules need distinct paths: tcp instead",
+        "  Deployment/web: env[API_URL] = http://release-name-legacy-shop-api:8080: rendered from the release name \"release-name\"",
+    ] {
+        assert!(report.contains(line), "missing {line:?} in\n{report}");
+    }
+}
+
+#[test]
+fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
+    let (report, build) = import_into(&testdata("unsupported"), &[]);
+    for line in [
+        "  StatefulSet/db: a StatefulSet (stable pod identities and volumes) is not an app type the rules express (external-api, internal-api, worker, job, cronjob): not imported\n",
+        "  DaemonSet/log-agent: a DaemonSet (one pod per node) is not an app type the rules express (external-api, internal-api, worker, job, cronjob): not imported\n",
+        "  Certificate/tls: a custom resource (cert-manager.io/v1) is not expressible: not imported",
+        "  NetworkPolicy/deny: network policies come from the network_policy_* attributes",
+        "  Secret/credentials: secret values never go into a generated chart",
+        "  Deployment/worker spec.template.spec.containers[sidecar]: {\"image\":\"envoyproxy/envoy:v1.30.0\",\"name\":\"sidecar\"}: a second container is not expressible (an app has one container)\n",
+        "  Deployment/worker spec.template.spec.initContainers[wait]: ",
+        "  Deployment/worker spec.template.spec.containers[worker].env[POD_NAME]: ",
+        "  Deployment/worker spec.template.spec.containers[worker].image: registry.example.com:5000/worker: no tag (Kubernetes pulls latest), which the rules refuse; set image_tag by hand\n",
+        "  Deployment/worker metadata.labels.team: payments: custom labels are not expressible",
+    ] {
+        assert!(report.contains(line), "missing {line:?} in\n{report}");
+    }
+    // A Secret's values never reach the report.
+    assert!(!report.contains("hunter2"), "{report}");
+    assert!(
+        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    replicas = 3,\n"),
+        "{build}"
+    );
+}
+
+/// The Starlark text of `build` with every string literal replaced by `S`, and the
+/// literals' values: what a Starlark lexer would see as code and as data.
+fn code_and_strings(build: &str) -> (String, Vec<String>) {
+    let (mut code, mut strings) = (String::new(), Vec::new());
+    let mut rest = build;
+    while let Some(start) = rest.find(['"', '#']) {
+        code.push_str(&rest[..start]);
+        rest = &rest[start..];
+        if rest.starts_with('#') {
+            let end = rest.find('\n').unwrap_or(rest.len());
+            code.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let mut end = 1;
+        let bytes = rest.as_bytes();
+        while bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        strings.push(parse_string(&rest[..=end]).expect("a literal import wrote reads back"));
+        code.push('S');
+        rest = &rest[end + 1..];
+    }
+    code.push_str(rest);
+    (code, strings)
+}
+
+#[test]
+fn a_hostile_chart_cannot_inject_starlark() {
+    let (_, build) = import_into(&testdata("hostile"), &[]);
+    let (code, strings) = code_and_strings(&build);
+    // Exactly the calls import writes; no string became code.
+    let calls: Vec<&str> = code.lines().filter(|l| !l.starts_with([' ', '#', ')']) && !l.is_empty()).collect();
+    assert_eq!(calls, ["load(S, S, S)", "release_app(", "helm_chart("], "{code}");
+    assert!(!code.contains("evil"), "{code}");
+    // Every hostile string arrives exactly as the chart rendered it.
+    for expected in [
+        "\")\nrelease_app(name = \"evil_env\")\n#",
+        "\"\"\" ''' \\ \\\" \\n",
+        "{{ .Values.secret }} $(location //x) ${HOME} %{label}",
+        "tab\there\u{1}\u{7f}\rreturn",
+        "\u{2028}\u{2029}\u{feff}\u{85} é 日本",
+        "--flag=\")\nevil_args()\n\"",
+        "# not a comment",
+        "[section]\nkey = \"value\" \\ end\n",
+    ] {
+        assert!(strings.iter().any(|s| s == expected), "{expected:?} not written as a literal of its own:\n{build}");
+    }
+    // Every line is printable: nothing a reader or an editor would take for a line break.
+    assert!(build.lines().all(|l| !l.chars().any(|c| c.is_ascii_control() && c != '\t')), "{build}");
+}
+
+#[test]
+fn hand_written_parts_of_the_build_file_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("BUILD.bazel");
+    let above = "load(\"//tools/chart_migrate:defs.bzl\", \"chart_import_test\")\n\n";
+    let below = "\nchart_import_test(\n    name = \"import_test\",\n)\n";
+    fs::write(&output, format!("{above}{BEGIN}\nstale\n{END}\n{below}")).unwrap();
+    let chart = legacy_shop();
+    let args = ["--chart", text(&chart), "--package", "//demo/x", "--output", text(&output)];
+    let out = import(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let written = fs::read_to_string(&output).unwrap();
+    assert!(written.starts_with(&format!("{above}{BEGIN}\n")), "{written}");
+    assert!(written.ends_with(&format!("{END}\n{below}")), "{written}");
+    assert!(!written.contains("stale"));
+
+    // --check: current now; one changed line later is reported, and nothing is written.
+    let check = import(&[&args[..], &["--check"]].concat());
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    fs::write(&output, written.replace("shop.example.com", "old.example.com")).unwrap();
+    let check = import(&[&args[..], &["--check"]].concat());
+    assert_eq!(check.code, 1);
+    assert!(
+        check.stderr.contains("-  ") && check.stderr.contains("    ingress_host = \"shop.example.com\","),
+        "{}",
+        check.stderr
+    );
+    assert!(fs::read_to_string(&output).unwrap().contains("old.example.com"));
+}
+
+#[test]
+fn a_build_file_import_did_not_write_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("BUILD.bazel");
+    fs::write(&output, "release_app(name = \"mine\")\n").unwrap();
+    let out = import(&["--chart", text(&legacy_shop()), "--package", "//demo/x", "--output", text(&output)]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "import: error: output {}: it has no region generated by import (no BEGIN marker line); import replaces \
+             only its own region, so it leaves this file alone\n",
+            output.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&output).unwrap(), "release_app(name = \"mine\")\n");
+}
+
+#[test]
+fn bad_input_is_named() {
+    let not_a_chart = testdata("not-a-chart");
+    let out = import(&["--chart", text(&not_a_chart), "--package", "//demo/x", "--output", "/dev/null"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        format!("import: error: {} is not a chart: the directory has no Chart.yaml\n", not_a_chart.display())
+    );
+
+    let broken = testdata("broken");
+    let out = import(&["--chart", text(&broken), "--package", "//demo/x", "--output", "/dev/null"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the chart fails to render: helm render failed with HELM_ERR_RENDER (-23): execution error at (broken/templates/configmap.yaml:2:4): values: database is required"), "{}", out.stderr);
+
+    let out = import(&["--chart", text(&legacy_shop()), "--package", "demo/x"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr, "import: error: --package \"demo/x\" is not a Bazel package label such as //demo/shop\n");
+}
