@@ -43,3 +43,15 @@ EnvironmentInfo = provider(
         "name": "Environment name.",
     },
 )
+
+HelmPackageInfo = provider(
+    doc = "A chart package made by `helm_package` (`<chart>.package`).",
+    fields = {
+        "chart_name": "Name in Chart.yaml (empty for a chart given as source files).",
+        "chart_version": "Version the package has unless a stamped build overrides it.",
+        "directory": "File: a tree artifact holding `<name>-<version>.tgz` and, when signed at build time, its `.prov`.",
+        "key": "The signing identity (`sign`), or empty.",
+        "sign": "Whether the package must be pushed with a provenance file.",
+        "signed": "Whether the `.prov` is already in `directory` (signed at build time).",
+    },
+)

@@ -3,6 +3,7 @@
 load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo", "HelmChartInfo")
 load(":chart_validate_test.bzl", "HELM_TOOLCHAIN_TYPE", "chart_validate_test")
 load(":helm_subchart.bzl", "subchart_file")
+load(":helm_package.bzl", "declare_release_targets", "pop_release_attrs")
 
 def _helm_chart_impl(ctx):
     chart_name = ctx.attr.chart_name or ctx.label.name.replace("_", "-")
@@ -93,6 +94,10 @@ _helm_chart = rule(
 def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
     """Composes chart `name` and declares `name + ".validate"`, a test that lints and renders it.
 
+    Also declares `name + ".package"` (`helm_package`: `<chart>-<version>.tgz`, signed with
+    `sign`, `key` and `secret_keyring`), `name + ".push"` (`helm_push`) and `name + ".rendered"`
+    (`helm_rendered`: the manifests of every environment).
+
     Args:
         name: Target name; the chart directory is `bazel-bin/<package>/<name>`.
         validate: Whether to declare the `.validate` test.
@@ -102,6 +107,7 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
             description, namespace, environment, environments, ingress_mode, resource_preset,
             subcharts.
     """
+    release = pop_release_attrs(kwargs)
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)
     if validate:
         chart_validate_test(
@@ -111,3 +117,4 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
             size = "small",
             visibility = visibility,
         )
+    declare_release_targets(name, visibility = visibility, tags = tags, **release)

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use chart_release::epoch::DEFAULT_EPOCH;
 use chart_release::index::{index, IndexRequest};
+use chart_release::inspect::inspect;
 use chart_release::package::{package, PackageRequest, Signing};
 use chart_release::push::{push, Credentials, PushRequest};
 use chart_release::render::{render_environments, RenderRequest};
@@ -41,6 +42,17 @@ enum Command {
     CheckCharts(ChartsArgs),
     /// Writes the built charts into the checked-in charts directory (under `bazel run`).
     UpdateCharts(ChartsArgs),
+    /// Fails unless the package loads, lints (strict), renders and, with --keyring, verifies.
+    CheckPackage(CheckPackageArgs),
+}
+
+#[derive(Args)]
+struct CheckPackageArgs {
+    #[arg(long)]
+    package_dir: PathBuf,
+    /// A public keyring (gpg --export) to verify the package's provenance with.
+    #[arg(long)]
+    keyring: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -175,6 +187,7 @@ fn run(cli: Cli) -> Result<(), ReleaseError> {
         Command::Render(args) => run_render(&sdk, args),
         Command::CheckCharts(args) => run_check(&sdk, args),
         Command::UpdateCharts(args) => run_update(&sdk, args),
+        Command::CheckPackage(args) => run_check_package(&sdk, args),
     }
 }
 
@@ -272,6 +285,15 @@ fn run_update(sdk: &HelmSdk, args: ChartsArgs) -> Result<(), ReleaseError> {
     let dir = ChartsDir { path: &path, display: &display, update_command: &args.update_command };
     for line in update(sdk, &dir, &charts)? {
         println!("{line}");
+    }
+    Ok(())
+}
+
+fn run_check_package(sdk: &HelmSdk, args: CheckPackageArgs) -> Result<(), ReleaseError> {
+    let found = inspect(sdk, &args.package_dir, args.keyring.as_deref())?;
+    println!("{}: {} bytes, {}, {} manifests rendered", found.archive, found.size, found.digest, found.manifests);
+    if !found.signed_by.is_empty() {
+        println!("signed by {}", found.signed_by.join(", "));
     }
     Ok(())
 }

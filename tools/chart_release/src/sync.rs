@@ -152,8 +152,8 @@ fn report(comparison: &Comparison, dir: &ChartsDir) -> String {
     }
     if comparison.version_not_bumped() {
         text.push_str(&format!(
-            "The content of {label} changed but its version {} was not bumped (the same as in {shown}/Chart.yaml): \
-             bump chart_version of {label}, then run `{}`.\n",
+            "The content changed but the version was not bumped: {label} and {shown}/Chart.yaml both say version \
+             {}, and a changed chart needs a new version. Bump chart_version of {label}, then run `{}`.\n",
             comparison.built_version, dir.update_command
         ));
     } else {

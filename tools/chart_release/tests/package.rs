@@ -103,3 +103,21 @@ fn a_directory_without_chart_yaml_is_refused() {
     let error = package(&sdk, &request).unwrap_err();
     assert!(error.to_string().contains("is not a chart directory (no Chart.yaml)"), "{error}");
 }
+
+#[test]
+fn inspect_accepts_a_package_and_refuses_a_misnamed_one() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("out");
+    let archive = package_at(&sdk, &write_chart(tmp.path()), &out, DEFAULT_EPOCH, None);
+    let found = chart_release::inspect::inspect(&sdk, &out, None).unwrap();
+    assert_eq!(found.archive, "demo-0.1.0.tgz");
+    assert_eq!(found.digest, sdk.digest(&archive).unwrap());
+    assert!(found.manifests >= 2, "{found:?}");
+
+    fs::rename(&archive, out.join("demo-9.9.9.tgz")).unwrap();
+    let error = chart_release::inspect::inspect(&sdk, &out, None).unwrap_err();
+    assert!(error.to_string().ends_with("holds chart demo-0.1.0.tgz"), "{error}");
+    let error = chart_release::inspect::inspect(&sdk, &out, Some(&tmp.path().join("pubring.gpg"))).unwrap_err();
+    assert!(error.to_string().contains("holds chart"), "{error}");
+}

@@ -61,10 +61,13 @@ fn update_then_check_then_stale_then_version_not_bumped() {
     assert!(report.contains("charts/demo differs from //demo:chart:"), "{report}");
     assert!(report.contains("-greeting: hello\n    +greeting: hi\n"), "{report}");
     assert!(report.contains("only in the build: templates/extra.yaml"), "{report}");
-    assert!(report.contains("The content of //demo:chart changed but its version 0.1.0 was not bumped"), "{report}");
+    assert!(
+        report.contains("The content changed but the version was not bumped: //demo:chart and charts/demo/Chart.yaml both say version 0.1.0"),
+        "{report}"
+    );
     let refused = out_of_date(update(&sdk, &dir, &built(&build)));
     assert!(
-        refused.contains("bump chart_version of //demo:chart, then run `tools/bazel run //charts:update`"),
+        refused.contains("Bump chart_version of //demo:chart, then run `tools/bazel run //charts:update`"),
         "{refused}"
     );
     assert_eq!(fs::read_to_string(git.join("demo/values.yaml")).unwrap(), "greeting: hello\n", "nothing written");

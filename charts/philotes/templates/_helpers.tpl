@@ -1,0 +1,44 @@
+{{/*
+Name of an app's objects: <release>-<app>, truncated to 63 characters (DNS-1123).
+Call with (list $ "app-name").
+*/}}
+{{- define "philotes.fullname" -}}
+{{- if gt (len (index . 0).Release.Name) 52 -}}
+{{- fail "release names longer than 52 characters would give apps philotes-api and philotes-worker the same object names (truncated to 63 characters)" -}}
+{{- end -}}
+{{- printf "%s-%s" (index . 0).Release.Name (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/*
+Selector labels: only what never changes across upgrades and environments.
+Call with (list $ "app-name").
+*/}}
+{{- define "philotes.selectorLabels" -}}
+app.kubernetes.io/name: {{ index . 1 | quote }}
+app.kubernetes.io/instance: {{ (index . 0).Release.Name | quote }}
+{{- end -}}
+
+{{/*
+Standard labels of every object. Call with (list $ "app-name" "app-type").
+*/}}
+{{- define "philotes.labels" -}}
+{{- $root := index . 0 -}}
+helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+{{ include "philotes.selectorLabels" (list $root (index . 1)) }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/component: {{ index . 2 | quote }}
+app.kubernetes.io/part-of: {{ $root.Chart.Name | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
+{{- end -}}
+
+{{/*
+Image reference: repository@digest when a digest is set, else repository:tag.
+Call with an app's image values.
+*/}}
+{{- define "philotes.image" -}}
+{{- if .digest -}}
+{{- printf "%s@%s" .repository .digest -}}
+{{- else -}}
+{{- printf "%s:%s" .repository (required "an image tag or digest is required" .tag) -}}
+{{- end -}}
+{{- end -}}
