@@ -1,0 +1,74 @@
+//! One app's attributes, read from the objects it claims by the reader of each concern.
+
+use serde_json::Value;
+
+use super::app::{App, AppType, AttrValue, Attribute};
+use super::common::take_identity;
+use super::note::Note;
+use super::workload::OwnConfig;
+use super::{batch, config, network, pod_path, probes, scaling, workload, Claims, Context};
+use crate::path::FieldPath;
+
+pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
+    let workload = claims.workload;
+    let kind = cx.objects[workload].kind.clone();
+    let mut notes = Vec::new();
+    let own_config_name = claims.config.map(|c| cx.objects[c].name.clone());
+    let own_config = own_config_name.as_deref().map(|name| OwnConfig { name });
+    let (container, ports) = {
+        let fields = cx.claim(workload);
+        take_identity(fields);
+        let spec = FieldPath::of_keys(&["spec"]);
+        match kind.as_str() {
+            "Deployment" => {
+                fields.take(&spec.key("selector"));
+                if let Some(replicas) = fields.peek(&spec.key("replicas")).and_then(Value::as_i64) {
+                    fields.take(&spec.key("replicas"));
+                    let default = if app.app_type == AppType::Worker { 1 } else { 2 };
+                    if claims.hpa.is_none() && replicas != default {
+                        app.set(Attribute::Replicas, AttrValue::Int(replicas));
+                    }
+                }
+            }
+            "Job" => {
+                batch::read_hook(fields, app, &mut notes);
+                batch::read_job_spec(fields, &spec, app);
+            }
+            _ => {
+                batch::read_cron_spec(fields, app);
+                batch::read_job_spec(fields, &FieldPath::of_keys(&["spec", "jobTemplate", "spec"]), app);
+            }
+        }
+        workload::read_pod(fields, &pod_path(&kind), app, own_config.as_ref(), &mut notes)
+    };
+    if let Some(container) = &container {
+        probes::read_probes(cx.claim(workload), container, app, &ports, &mut notes);
+    }
+    if let Some(service) = claims.service {
+        let service_port = network::read_service(cx.claim(service), &ports, &mut notes);
+        app.sources.push(cx.id(service));
+        if app.get(Attribute::Port).is_none() {
+            notes.push(Note::object(
+                &cx.id(workload),
+                format!("an API needs a port and its container declares none: set port by hand (app {})", app.name),
+            ));
+        }
+        if let Some(route) = &claims.route {
+            network::read_route(cx.claim(route.ingress), route, service_port, app, &mut notes);
+            app.sources.push(cx.id(route.ingress));
+        }
+    }
+    if let Some(hpa) = claims.hpa {
+        scaling::read_hpa(cx.claim(hpa), app);
+        app.sources.push(cx.id(hpa));
+    }
+    if let Some(pdb) = claims.pdb {
+        scaling::read_pdb(cx.claim(pdb), app);
+        app.sources.push(cx.id(pdb));
+    }
+    if let Some(config) = claims.config {
+        config::read_config_map(cx.claim(config), app);
+        app.sources.push(cx.id(config));
+    }
+    cx.notes.extend(notes);
+}
