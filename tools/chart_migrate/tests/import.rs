@@ -202,3 +202,21 @@ fn bad_input_is_named() {
     assert_eq!(out.code, 2);
     assert_eq!(out.stderr, "import: error: --package \"demo/x\" is not a Bazel package label such as //demo/shop\n");
 }
+
+#[test]
+fn values_files_change_what_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let values = dir.path().join("values.yaml");
+    fs::write(&values, "web:\n  ingress:\n    enabled: false\n").unwrap();
+    let (report, build) = import_into(&legacy_shop(), &["--values", text(&values)]);
+    // Without its Ingress the storefront is an internal API, and the re-run command says why.
+    assert!(
+        report.contains("  web: internal-api from Deployment/web, Service/web, HorizontalPodAutoscaler/web\n"),
+        "{report}"
+    );
+    assert!(
+        build.contains(&format!("--chart {} --values {} --package //demo/x\n", text(&legacy_shop()), text(&values))),
+        "{build}"
+    );
+    assert!(!build.contains("ingress_host"), "{build}");
+}
