@@ -84,6 +84,40 @@ fn pushes_resolves_pulls_by_digest_and_verifies() {
 }
 
 #[test]
+fn signs_an_unsigned_package_at_push_time() {
+    let registry = Registry::start(USER, PASSWORD);
+    let keys = Keys::generate();
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let package_dir = unsigned_package(&sdk, tmp.path());
+    let remote = format!("oci://{}/charts", registry.host);
+    let request = PushRequest {
+        package_dir: &package_dir,
+        remote: &remote,
+        plain_http: true,
+        credentials: credentials(PASSWORD),
+        require_signature: true,
+        signing: Some(Signing {
+            key: "release@example.com".into(),
+            keyring: keys.secret.clone(),
+            passphrase_file: None,
+        }),
+    };
+    let pushed = push(&sdk, &request).unwrap();
+    assert!(pushed.signed, "{pushed:?}");
+    assert!(!package_dir.join("demo-0.1.0.tgz.prov").exists(), "the package directory is never written to");
+
+    let client = logged_in_client(&sdk, &registry.host);
+    let pulled = tmp.path().join("pulled");
+    fs::create_dir(&pulled).unwrap();
+    let options =
+        PullOptions { dest_dir: Some(pulled.clone()), plain_http: true, verify_later: true, ..Default::default() };
+    client.pull(&format!("{remote}/demo"), &PullOptions { version: Some("0.1.0".into()), ..options }).unwrap();
+    let verified = sdk.verify(&pulled.join("demo-0.1.0.tgz"), None, &keys.public).unwrap();
+    assert_eq!(verified.signed_by, [IDENTITY]);
+}
+
+#[test]
 fn a_wrong_password_is_refused_with_a_clear_message() {
     let registry = Registry::start(USER, PASSWORD);
     let sdk = sdk();
