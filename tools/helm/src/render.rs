@@ -28,8 +28,11 @@ const PARTIALS_DIR: &str = "partials";
 /// A file every template directory has, used to find the directory in runfiles.
 pub const MARKER_TEMPLATE: &str = "Chart.yaml.hbs";
 /// Templates of the chart's data files, which Helm reads as data and never as templates:
-/// the only ones user data may be written into.
-pub const DATA_TEMPLATES: [&str; 4] = ["Chart.yaml", "Chart.lock", "values.yaml", "values-env.yaml"];
+/// the only ones user data may be written into. README.md is no Helm file at all: Helm ships
+/// it as a plain file and never renders it.
+pub const DATA_TEMPLATES: [&str; 5] = ["Chart.yaml", "Chart.lock", "values.yaml", "values-env.yaml", "README.md"];
+/// Longest default a README table shows whole, in characters.
+const MARKDOWN_CODE_MAX: usize = 120;
 /// Marks a plain `{{value}}` that is not a safe token; never part of a legitimate output.
 const NON_TOKEN_MARK: char = '\u{0}';
 
@@ -57,10 +60,14 @@ impl Renderer {
         registry.set_strict_mode(true);
         if guarded {
             registry.register_escape_fn(mark_non_tokens);
-            registry.register_helper("json", Box::new(guarded_json_helper));
+            registry.register_helper("json", Box::new(data_only(json_helper)));
+            registry.register_helper("md", Box::new(data_only(markdown_helper)));
+            registry.register_helper("md_code", Box::new(data_only(markdown_code_helper)));
         } else {
             registry.register_escape_fn(handlebars::no_escape);
             registry.register_helper("json", Box::new(json_helper));
+            registry.register_helper("md", Box::new(markdown_helper));
+            registry.register_helper("md_code", Box::new(markdown_code_helper));
         }
         registry.register_helper("plus", Box::new(plus_helper));
         for (name, path) in template_files(dir)? {
@@ -152,24 +159,85 @@ fn json_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, o
     Ok(())
 }
 
-/// `json` in chart templates: only into data files; in a Helm template even a quoted user
-/// string would be read as template code (`"{{ .Release.Name }}"` is rendered).
-fn guarded_json_helper(
+/// The signature of a Handlebars helper function.
+type HelperFn = fn(&Helper, &Handlebars, &Context, &mut RenderContext, &mut dyn Output) -> HelperResult;
+
+/// A helper that writes user data, allowed only into data files: in a Helm template even a
+/// quoted user string would be read as template code (`"{{ .Release.Name }}"` is rendered).
+fn data_only(helper: HelperFn) -> impl handlebars::HelperDef + Send + Sync + 'static {
+    move |h: &Helper, registry: &Handlebars, context: &Context, rc: &mut RenderContext, out: &mut dyn Output| {
+        let template = rc.get_root_template_name().map(String::as_str).unwrap_or_default();
+        if !DATA_TEMPLATES.contains(&template) {
+            return Err(RenderErrorReason::Other(format!(
+                "`{}` writes user data, which belongs in the data files ({}), not in the Helm template {template:?}",
+                h.name(),
+                DATA_TEMPLATES.join(", ")
+            ))
+            .into());
+        }
+        helper(h, registry, context, rc, out)
+    }
+}
+
+/// `{{md value}}`: text for Markdown (a table cell or a line), inert: see `markdown_text`.
+/// A non-string value is written as JSON, escaped the same way.
+fn markdown_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+    let value = h.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("md", 0))?.value();
+    let text = match value.as_str() {
+        Some(text) => text.to_string(),
+        None => encode::yaml_data(value).map_err(RenderErrorReason::SerdeError)?,
+    };
+    out.write(&markdown_text(&text))?;
+    Ok(())
+}
+
+/// `{{md_code value}}`: the value as the encoder writes it (JSON) in a Markdown code span,
+/// for defaults in a table: the span's fence is longer than any run of backticks inside,
+/// and `|` is escaped, which GitHub's tables require even inside code. Past
+/// `MARKDOWN_CODE_MAX` characters it is cut (with `...`): values.yaml has it whole, and a
+/// README as large as the values would double what Helm's 5 MiB file limit leaves.
+fn markdown_code_helper(
     h: &Helper,
-    registry: &Handlebars,
-    context: &Context,
-    rc: &mut RenderContext,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let template = rc.get_root_template_name().map(String::as_str).unwrap_or_default();
-    if !DATA_TEMPLATES.contains(&template) {
-        return Err(RenderErrorReason::Other(format!(
-            "`json` writes user data, which belongs in the data files ({}), not in the Helm template {template:?}",
-            DATA_TEMPLATES.join(", ")
-        ))
-        .into());
+    let value = h.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("md_code", 0))?.value();
+    let mut json = encode::yaml_data(value).map_err(RenderErrorReason::SerdeError)?;
+    if let Some((cut, _)) = json.char_indices().nth(MARKDOWN_CODE_MAX) {
+        json.truncate(cut);
+        json.push_str("...");
     }
-    json_helper(h, registry, context, rc, out)
+    let json = json.replace('|', "\\|");
+    let longest_run = json.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    // JSON never starts or ends with a backtick, so the span needs no padding spaces.
+    out.write(&format!("{fence}{json}{fence}"))?;
+    Ok(())
+}
+
+/// Characters that start Markdown (GitHub's) markup anywhere in a line: emphasis, code,
+/// links and images, HTML and entities, table cells, strikethrough, math and autolinks.
+const MARKDOWN_INLINE: &str = "\\`*_[]()<>|#!~&:$";
+
+/// `text` as inert Markdown: the characters of `MARKDOWN_INLINE`, and any ASCII punctuation
+/// that starts the text (list markers, headings), backslash-escaped (CommonMark reads `\\x`
+/// as a literal x); line breaks and other control or invisible characters as `\\u{...}`,
+/// so the text stays on its line.
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, c) in text.chars().enumerate() {
+        if MARKDOWN_INLINE.contains(c) || (index == 0 && c.is_ascii_punctuation()) {
+            out.push('\\');
+            out.push(c);
+        } else if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') {
+            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `{{plus a b}}`: the sum of two whole numbers (for indentation widths).
@@ -228,6 +296,18 @@ mod tests {
         assert_eq!(guarded.render("values.yaml", &context).unwrap(), "env: \"a\\u2028\\\"b\\\"\\n\"\n");
         let error = guarded.render("deployment.yaml", &context).unwrap_err().to_string();
         assert!(error.contains("not in the Helm template \"deployment.yaml\""), "{error}");
+    }
+
+    #[test]
+    fn markdown_text_is_inert() {
+        assert_eq!(markdown_text("a | b"), "a \\| b");
+        assert_eq!(markdown_text("[x](javascript:1) <b>*y*</b>"), "\\[x\\]\\(javascript\\:1\\) \\<b\\>\\*y\\*\\</b\\>");
+        assert_eq!(markdown_text("- 1.2.3 it's"), "\\- 1.2.3 it's");
+        assert_eq!(markdown_text("line\nbreak\u{2028}"), "line\\u{000a}break\\u{2028}");
+        let (_dir, guarded) = renderer(&[("README.md", "{{md_code v}}\n"), ("NOTES.txt", "{{md v}}\n")], true);
+        assert_eq!(guarded.render("README.md", &json!({"v": "a|`b`"})).unwrap(), "``\"a\\|`b`\"``\n");
+        let error = guarded.render("NOTES.txt", &json!({"v": "x"})).unwrap_err().to_string();
+        assert!(error.contains("`md` writes user data"), "{error}");
     }
 
     #[test]

@@ -22,8 +22,8 @@ use std::path::{Path, PathBuf};
 
 use helm_composer::error::ComposeError;
 use helm_composer::metadata_schema;
-use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode};
-use helm_composer::{compose_files, output};
+use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode, SubchartSpec};
+use helm_composer::{compose_files, compose_umbrella, output, subchart};
 use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
 use serde_json::{json, Map, Value};
 
@@ -362,6 +362,19 @@ impl Harness {
         Ok(out)
     }
 
+    /// Composes an umbrella of one app and one subchart (`subchart` is a `--subchart` object).
+    fn compose_umbrella(&self, app: &Value, subchart: &Value) -> Result<PathBuf, ComposeError> {
+        let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
+        let metadata = dir.join("app.json");
+        fs::write(&metadata, app.to_string()).expect("metadata written");
+        let subchart_spec: SubchartSpec = serde_json::from_value(subchart.clone()).expect("a subchart object");
+        let subcharts = [subchart::load(&self.sdk, &subchart_spec)?];
+        let chart = compose_umbrella(&spec(), &[metadata], &[], &subcharts, &self.templates)?;
+        let out = dir.join("chart");
+        output::write_chart(&chart, &out)?;
+        Ok(out)
+    }
+
     /// Renders with the real Helm (with the chart's values-<env>.yaml when given).
     fn render(&self, chart: &Path, environment: Option<&str>) -> Result<Objects, String> {
         let values = match environment {
@@ -692,6 +705,31 @@ fn every_string_field_refuses_or_carries_hostile_strings_literally() {
             environment: Environment::None,
         };
         field.check(&corpus, None, &mut tally);
+    }
+
+    // Every field of a subchart (the `--subchart` object of an umbrella), read from its schema:
+    // an umbrella of the first app and a chart of the last.
+    let mut sub_spec = spec();
+    sub_spec.name = "hostile-sub".into();
+    let sub_dir = harness.compose(&sub_spec, &apps[3], None).expect("the subchart composes");
+    let subchart = json!({
+        "target": "//hostile:sub", "path": sub_dir.display().to_string(), "alias": "sub", "version": "1.0.0"
+    });
+    let subchart_schema = serde_json::to_value(schemars::schema_for!(SubchartSpec)).expect("schema");
+    let subchart_slots = string_slots(&subchart_schema);
+    assert_eq!(subchart_slots.len(), 4, "target, path, alias, version");
+    for slot in subchart_slots {
+        fields += 1;
+        let field = Field {
+            harness: &harness,
+            describe: format!("subchart {}", slot.describe()),
+            top_field: slot.top_field().to_string(),
+            compose: Box::new(|text: &str| {
+                inject(&subchart, &slot, text).map(|sub| harness.compose_umbrella(&apps[0], &sub))
+            }),
+            environment: Environment::None,
+        };
+        field.check(&corpus, existing_value(&subchart, &slot), &mut tally);
     }
 
     println!(

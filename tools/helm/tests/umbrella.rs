@@ -164,6 +164,15 @@ fn an_umbrella_of_a_composed_chart_and_an_archive_lints_renders_and_locks() {
     let values = fs::read_to_string(umbrella.join("values.yaml")).expect("values.yaml");
     assert!(values.contains("global: {}\n") && values.contains("\"api\":\n  enabled: true\n"), "{values}");
     assert!(umbrella.join("charts/api-chart/templates/api-deployment.yaml").is_file());
+    // The README lists the subcharts, and documents their keys like every other value.
+    let readme = fs::read_to_string(umbrella.join("README.md")).expect("README.md");
+    assert!(readme.contains("| api | api-chart | 0.1.0 | api \\(internal-api\\) | `api.enabled` |"), "{readme}");
+    assert!(readme.contains("| `api.enabled` | boolean | `true` | Whether the api subchart is installed. |"), "{readme}");
+    let schema: Value = serde_json::from_str(&fs::read_to_string(umbrella.join("values.schema.json")).expect("schema"))
+        .expect("schema is JSON");
+    let defaults = work.sdk.values_from_yaml(&values).expect("values.yaml");
+    let rows = helm_composer::plan::readme::value_rows(&schema, &defaults);
+    assert_eq!(helm_composer::plan::readme::undocumented(&rows), Vec::<&str>::new());
     assert!(umbrella.join("charts/worker-chart/values-prod.yaml").is_file(), "the archive is unpacked");
 
     // Helm's own lint of the tree, subcharts included.
@@ -196,11 +205,15 @@ fn an_umbrella_of_a_composed_chart_and_an_archive_lints_renders_and_locks() {
     let prod_values = work.sdk.values_from_yaml(&prod).expect("values-prod.yaml parses");
     assert_eq!(prod_values["api"]["apps"]["api"]["replicas"], json!(3));
     assert!(prod_values["api"].get("access").is_none(), "{prod}");
+    // The umbrella's environment turns network policies on for the whole tree.
+    assert_eq!(prod_values["api"]["networkPolicy"], json!({"enabled": true}), "{prod}");
+    assert_eq!(prod_values["worker-chart"]["networkPolicy"], json!({"enabled": true}), "{prod}");
     let objects = work.render(&umbrella, Some(&prod_values));
     assert_eq!(objects["Deployment/rel-api"]["spec"]["replicas"], json!(3));
     assert_eq!(objects["Deployment/rel-worker-api"]["spec"]["replicas"], json!(3));
     assert_eq!(objects["RoleBinding/rel-access-edit"]["subjects"][0]["name"], json!("operators"));
     assert!(objects.get("RoleBinding/rel-access-view").is_none(), "only the umbrella grants access");
+    assert!(objects.get("NetworkPolicy/rel-api").is_some() && objects.get("NetworkPolicy/rel-worker-api").is_some());
 
     // `helm dependency build` recomputes the lock's digest from Chart.yaml: in sync.
     let copy = work.path("copy");

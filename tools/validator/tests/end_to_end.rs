@@ -86,6 +86,7 @@ fn accepts_the_golden_sample_and_says_which_helm_checked_it() {
     assert!(text.contains("Helm Go SDK v4"), "{text}");
     assert!(text.contains("==> policy (default values): 0 finding(s)"), "{text}");
     assert!(text.contains("is valid"), "{text}");
+    assert!(!text.contains("as expected"), "no expectations, so none is reported met: {text}");
 }
 
 #[test]
@@ -94,7 +95,10 @@ fn a_lint_fault_fails_with_exit_1_and_is_printed() {
     assert_exit(&output, 1);
     let text = stdout(&output);
     assert!(text.contains("[PROBLEM] lint: [WARNING] Chart.yaml: version '1.2' is not a valid SemVerV2"), "{text}");
-    assert!(text.contains("has 1 problem(s)"), "{text}");
+    assert!(
+        text.contains("has 1 problem(s):\n  lint: [WARNING] Chart.yaml: version '1.2'"),
+        "the summary lists it: {text}"
+    );
 }
 
 #[test]
@@ -118,9 +122,14 @@ fn a_policy_fault_fails() {
 
 #[test]
 fn met_expectations_are_reported_and_unmet_ones_fail() {
-    let met = validate(&["--expect-value", "Deployment/release-name-web:/spec/template/spec/containers/0/name=\"web\""]);
+    let met = validate(&[
+        "--expect-value",
+        "Deployment/release-name-web:/spec/template/spec/containers/0/name=\"web\"",
+        "--expect-value",
+        "Service/release-name-web:/spec/type=\"ClusterIP\"",
+    ]);
     assert_exit(&met, 0);
-    assert!(stdout(&met).contains("0 object(s) and 1 value(s) as expected"), "{}", stdout(&met));
+    assert!(stdout(&met).contains("0 object(s) and 2 value(s) as expected"), "{}", stdout(&met));
     let unmet = validate(&["--expect-value", "Deployment/release-name-web:/spec/replicas=5"]);
     assert_exit(&unmet, 1);
     assert!(stdout(&unmet).contains("[PROBLEM] expectation: Deployment/release-name-web /spec/replicas = 5"));

@@ -3,6 +3,7 @@
 
 pub mod environment;
 pub mod ingress;
+pub mod readme;
 pub mod subcharts;
 pub mod values_schema;
 
@@ -53,6 +54,24 @@ impl Resource {
             Resource::ServiceMonitor => "servicemonitor",
             Resource::Job => "job",
             Resource::CronJob => "cronjob",
+        }
+    }
+
+    /// The object as the chart's README names it, with the value that switches it when it
+    /// is optional.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Resource::ConfigMap => "ConfigMap",
+            Resource::ServiceAccount => "ServiceAccount",
+            Resource::NetworkPolicy => "NetworkPolicy (when networkPolicy.enabled)",
+            Resource::Deployment => "Deployment",
+            Resource::Service => "Service",
+            Resource::PodDisruptionBudget => "PodDisruptionBudget (when it can be satisfied)",
+            Resource::HorizontalPodAutoscaler => "HorizontalPodAutoscaler (when autoscaling.enabled)",
+            Resource::ScaledObject => "KEDA ScaledObject (when keda.enabled)",
+            Resource::ServiceMonitor => "ServiceMonitor (when metrics.enabled and monitoring.serviceMonitors)",
+            Resource::Job => "Job (a Helm hook unless its hook is none)",
+            Resource::CronJob => "CronJob",
         }
     }
 
@@ -185,8 +204,36 @@ pub fn compose(
     };
     let mut chart = Chart::default();
     chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
-    chart.add("values.yaml", renderer.render("values.yaml", &context)?);
+    let values = renderer.render("values.yaml", &context)?;
     let schema = values_schema::values_schema(spec, &apps, context.has_ingress, context.has_metrics, &dependencies);
+    // The README documents the values as values.yaml holds them and the schema types them.
+    let defaults: Value = serde_yaml_ng::from_str(&values)
+        .map_err(|e| ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") })?;
+    let shared_ingress = ingresses.iter().any(|i| i.shared);
+    let readme = readme::Readme {
+        chart: spec,
+        apps: apps
+            .iter()
+            .map(|app| readme::AppSummary {
+                name: app.name.clone(),
+                app_type: app.app_type.to_string(),
+                values_key: app.values_key.clone(),
+                objects: Resource::for_app(app)
+                    .into_iter()
+                    .map(|r| r.describe().to_string())
+                    .chain(app.ingress.as_ref().map(|_| {
+                        if shared_ingress { "Ingress (the chart's shared one)" } else { "Ingress" }.to_string()
+                    }))
+                    .collect(),
+            })
+            .collect(),
+        subcharts: &dependencies,
+        environments: environments.iter().map(|e| e.name.clone()).collect(),
+        has_ingress: context.has_ingress,
+        values: readme::value_rows(&schema, &defaults),
+    };
+    chart.add("README.md", renderer.render("README.md", &readme)?);
+    chart.add("values.yaml", values);
     chart.add("values.schema.json", format!("{schema:#}\n"));
     chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
     chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
@@ -204,7 +251,7 @@ pub fn compose(
             chart: spec,
             environment: env,
             has_ingress: context.has_ingress,
-            subcharts: subcharts::environment_values(subcharts, &env.name),
+            subcharts: subcharts::environment_values(subcharts, &env.name, env.network_policy),
         };
         chart.add(&format!("values-{}.yaml", env.name), renderer.render("values-env.yaml", &env_context)?);
     }

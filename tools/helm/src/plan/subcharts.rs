@@ -172,18 +172,27 @@ pub fn lock(dependencies: &[Dependency]) -> Lock {
 }
 
 /// What the umbrella's `values-<environment>.yaml` passes to each composed subchart: that
-/// subchart's own `values-<environment>.yaml`, under its key, less `access`. Access is a
-/// grant on the release namespace, which the umbrella's own environment makes: each chart
-/// names its RoleBindings `<release>-access-<role>`, so two charts granting would clash.
-pub fn environment_values<'a>(subcharts: &'a [Subchart], environment: &str) -> BTreeMap<&'a str, Value> {
+/// subchart's own `values-<environment>.yaml`, under its key, with two settings that belong
+/// to the release as a whole and so are the umbrella's environment's:
+/// - `access`, a grant on the release namespace, is left out: each chart names its
+///   RoleBindings `<release>-access-<role>`, so two charts granting would clash;
+/// - `networkPolicy.enabled` is the umbrella's: NetworkPolicies deny what they do not allow,
+///   so a release with some pods under policies and some without is half locked.
+pub fn environment_values<'a>(
+    subcharts: &'a [Subchart],
+    environment: &str,
+    network_policy: bool,
+) -> BTreeMap<&'a str, Value> {
     subcharts
         .iter()
-        .filter_map(|subchart| {
-            let mut values = subchart.environments.get(environment)?.clone();
+        .filter(|subchart| subchart.composed)
+        .map(|subchart| {
+            let mut values = subchart.environments.get(environment).cloned().unwrap_or_else(|| json!({}));
             if let Some(object) = values.as_object_mut() {
                 object.remove("access");
+                object.insert("networkPolicy".into(), json!({"enabled": network_policy}));
             }
-            Some((subchart.key(), values))
+            (subchart.key(), values)
         })
         .collect()
 }

@@ -47,7 +47,14 @@ pub fn values_schema(
     if !dependencies.is_empty() {
         required.push(json!("global"));
     }
-    let groups = json!({"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": true});
+    let groups = |role: &str| {
+        json!({
+            "description": format!("Groups bound to the built-in ClusterRole {role} in the release namespace."),
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "uniqueItems": true
+        })
+    };
     properties.insert(
         "access".into(),
         json!({
@@ -55,7 +62,7 @@ pub fn values_schema(
             "type": "object",
             "additionalProperties": false,
             "required": ["view", "edit", "admin"],
-            "properties": {"view": groups, "edit": groups, "admin": groups}
+            "properties": {"view": groups("view"), "edit": groups("edit"), "admin": groups("admin")}
         }),
     );
     if has_metrics {
@@ -67,8 +74,8 @@ pub fn values_schema(
                 "additionalProperties": false,
                 "required": ["serviceMonitors", "prometheusNamespace"],
                 "properties": {
-                    "serviceMonitors": {"type": "boolean"},
-                    "prometheusNamespace": {"type": "string", "minLength": 1}
+                    "serviceMonitors": {"description": "Whether apps with metrics get a ServiceMonitor (needs the Prometheus operator's CRDs).", "type": "boolean"},
+                    "prometheusNamespace": {"description": "Namespace of Prometheus, which NetworkPolicies admit to the metrics ports.", "type": "string", "minLength": 1}
                 }
             }),
         );
@@ -82,8 +89,8 @@ pub fn values_schema(
             "additionalProperties": false,
             "required": ["enabled", "ingressControllerNamespace"],
             "properties": {
-                "enabled": {"type": "boolean"},
-                "ingressControllerNamespace": {"type": "string", "minLength": 1}
+                "enabled": {"description": "Whether every pod gets a NetworkPolicy.", "type": "boolean"},
+                "ingressControllerNamespace": {"description": "Namespace of the ingress controller, admitted to external APIs.", "type": "string", "minLength": 1}
             }
         }),
     );
@@ -172,8 +179,8 @@ fn app(app: &App, mode: IngressMode) -> Value {
     add("envFrom", reference("envFrom", "Secrets and ConfigMaps whose every key becomes an environment variable."));
     add("resources", reference("resources", "CPU, memory and ephemeral storage requests and limits."));
     add("serviceAccount", reference("serviceAccount", "The app's own ServiceAccount."));
-    add("podSecurityContext", json!({"description": "Pod security context.", "type": "object"}));
-    add("securityContext", json!({"description": "Container security context.", "type": "object"}));
+    add("podSecurityContext", reference("podSecurityContext", "Pod security context."));
+    add("securityContext", reference("securityContext", "Container security context."));
     if app.keda.is_some() {
         add(
             "keda",
@@ -190,13 +197,13 @@ fn app(app: &App, mode: IngressMode) -> Value {
             "additionalProperties": false,
             "required": ["enabled", "path", "interval"],
             "properties": {
-                "enabled": {"type": "boolean"},
-                "path": {"type": "string", "pattern": "^/"},
-                "interval": {"description": "Prometheus duration such as 30s.", "type": "string", "pattern": PROMETHEUS_DURATION}
+                "enabled": {"description": "Whether the app's ServiceMonitor is rendered.", "type": "boolean"},
+                "path": {"description": "Path of the metrics endpoint.", "type": "string", "pattern": "^/"},
+                "interval": {"description": "Scrape interval, a Prometheus duration such as 30s.", "type": "string", "pattern": PROMETHEUS_DURATION}
             }
         });
         if metrics.own_port {
-            schema["properties"]["port"] = json!({"$ref": "#/definitions/port"});
+            schema["properties"]["port"] = json!({"description": "Port serving the metrics.", "$ref": "#/definitions/port"});
             schema["required"] = json!(["enabled", "port", "path", "interval"]);
         }
         add("metrics", schema);
@@ -238,7 +245,7 @@ fn config_schema(mounted: bool) -> Value {
         "additionalProperties": false,
         "required": ["data", "files"],
         "properties": {
-            "data": {"$ref": "#/definitions/env"},
+            "data": {"description": "Key/values of the ConfigMap.", "$ref": "#/definitions/env"},
             "files": {"description": "Files shipped in the chart under files/<app>/, one key each.", "$ref": "#/definitions/stringList"}
         }
     });
@@ -264,7 +271,10 @@ fn egress_schema() -> Value {
                 "type": "object",
                 "additionalProperties": false,
                 "required": ["cidr", "port"],
-                "properties": {"cidr": {"type": "string", "minLength": 1}, "port": {"$ref": "#/definitions/port"}}
+                "properties": {
+                    "cidr": {"description": "CIDR block.", "type": "string", "minLength": 1},
+                    "port": {"description": "TCP port.", "$ref": "#/definitions/port"}
+                }
             }
         }}
     })
@@ -274,11 +284,11 @@ fn app_ingress(mode: IngressMode) -> Value {
     let mut properties = json!({
         "host": {"description": "Host routed to the app.", "type": "string", "minLength": 1},
         "path": {"description": "Path prefix on the host.", "type": "string", "pattern": "^/"},
-        "pathType": {"type": "string", "enum": ["Prefix", "Exact", "ImplementationSpecific"]},
+        "pathType": {"description": "How the path matches.", "type": "string", "enum": ["Prefix", "Exact", "ImplementationSpecific"]},
         "tlsSecret": {"description": "Secret with the host's TLS certificate; empty: plain HTTP.", "type": "string"},
     });
     if mode == IngressMode::PerApp {
-        properties["annotations"] = json!({"$ref": "#/definitions/stringMap"});
+        properties["annotations"] = json!({"description": "Annotations of this app's Ingress.", "$ref": "#/definitions/stringMap"});
     }
     let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
     json!({
@@ -292,12 +302,12 @@ fn app_ingress(mode: IngressMode) -> Value {
 
 fn chart_ingress(mode: IngressMode) -> Value {
     let mut properties = json!({
-        "enabled": {"type": "boolean"},
+        "enabled": {"description": "Whether Ingresses are rendered.", "type": "boolean"},
         "className": {"description": "IngressClass; empty: the cluster default.", "type": "string"},
         "tlsSecret": {"description": "One certificate Secret for every host; empty: each app's own.", "type": "string"},
     });
     if mode == IngressMode::Single {
-        properties["annotations"] = json!({"$ref": "#/definitions/stringMap"});
+        properties["annotations"] = json!({"description": "Annotations of the shared Ingress.", "$ref": "#/definitions/stringMap"});
     }
     let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
     json!({
@@ -323,14 +333,14 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"],
             "properties": {
-                "initialDelaySeconds": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "periodSeconds": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
-                "timeoutSeconds": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
-                "failureThreshold": {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
+                "initialDelaySeconds": {"description": "Seconds after the start before the first check.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "periodSeconds": {"description": "Seconds between checks.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "timeoutSeconds": {"description": "Seconds a check may take.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "failureThreshold": {"description": "Failed checks in a row before the probe fails.", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
             }
         });
         if http {
-            probe["properties"]["path"] = json!({"type": "string", "pattern": "^/"});
+            probe["properties"]["path"] = json!({"description": "HTTP path checked.", "type": "string", "pattern": "^/"});
             if let Some(required) = probe["required"].as_array_mut() {
                 required.insert(0, json!("path"));
             }
@@ -339,19 +349,25 @@ fn definitions() -> Value {
             "type": "object",
             "additionalProperties": false,
             "required": ["port", "liveness", "readiness"],
-            "properties": {"port": {"$ref": "#/definitions/port"}, "liveness": probe, "readiness": probe}
+            "properties": {
+                "port": {"description": "Port the probes check.", "$ref": "#/definitions/port"},
+                "liveness": probe,
+                "readiness": probe
+            }
         })
     };
-    let quantities = json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["cpu", "memory", "ephemeral-storage"],
-        "properties": {
-            "cpu": {"$ref": "#/definitions/quantity"},
-            "memory": {"$ref": "#/definitions/quantity"},
-            "ephemeral-storage": {"$ref": "#/definitions/quantity"}
-        }
-    });
+    let quantities = |what: &str| {
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["cpu", "memory", "ephemeral-storage"],
+            "properties": {
+                "cpu": {"description": format!("CPU {what}, e.g. 250m."), "$ref": "#/definitions/quantity"},
+                "memory": {"description": format!("Memory {what}, e.g. 512Mi."), "$ref": "#/definitions/quantity"},
+                "ephemeral-storage": {"description": format!("Local disk {what} (logs, /tmp), e.g. 1Gi."), "$ref": "#/definitions/quantity"}
+            }
+        })
+    };
     json!({
         "quantity": quantity,
         "port": {"type": "integer", "minimum": 1, "maximum": 65535},
@@ -362,10 +378,10 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["repository", "tag", "digest", "pullPolicy"],
             "properties": {
-                "repository": {"type": "string", "minLength": 1},
-                "tag": {"type": "string", "pattern": "^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "not": {"const": "latest"}},
-                "digest": {"type": "string", "pattern": "^$|^sha256:[a-f0-9]{64}$"},
-                "pullPolicy": {"type": "string", "enum": ["Always", "IfNotPresent", "Never"]}
+                "repository": {"description": "Image repository, without tag or digest.", "type": "string", "minLength": 1},
+                "tag": {"description": "Image tag; never latest.", "type": "string", "pattern": "^$|^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", "not": {"const": "latest"}},
+                "digest": {"description": "Image digest sha256:<hex>; used instead of the tag when set.", "type": "string", "pattern": "^$|^sha256:[a-f0-9]{64}$"},
+                "pullPolicy": {"description": "When the kubelet pulls the image.", "type": "string", "enum": ["Always", "IfNotPresent", "Never"]}
             }
         },
         "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
@@ -382,25 +398,28 @@ fn definitions() -> Value {
             "type": "object",
             "additionalProperties": false,
             "required": ["secrets", "configMaps"],
-            "properties": {"secrets": {"$ref": "#/definitions/stringList"}, "configMaps": {"$ref": "#/definitions/stringList"}}
+            "properties": {
+                "secrets": {"description": "Secrets whose every key becomes an environment variable.", "$ref": "#/definitions/stringList"},
+                "configMaps": {"description": "ConfigMaps whose every key becomes an environment variable.", "$ref": "#/definitions/stringList"}
+            }
         },
         "resources": {
             "type": "object",
             "additionalProperties": false,
             "required": ["requests", "limits"],
-            "properties": {"requests": quantities, "limits": quantities}
+            "properties": {"requests": quantities("request"), "limits": quantities("limit")}
         },
         "serviceAccount": {
             "type": "object",
             "additionalProperties": false,
             "required": ["automountToken"],
-            "properties": {"automountToken": {"type": "boolean"}}
+            "properties": {"automountToken": {"description": "Whether the pod gets the ServiceAccount's API token.", "type": "boolean"}}
         },
         "service": {
             "type": "object",
             "additionalProperties": false,
             "required": ["port"],
-            "properties": {"port": {"$ref": "#/definitions/port"}}
+            "properties": {"port": {"description": "Port of the Service (it forwards to containerPort).", "$ref": "#/definitions/port"}}
         },
         "httpProbes": probe(true),
         "portProbes": probe(false),
@@ -410,9 +429,9 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["enabled"],
             "properties": {
-                "enabled": {"type": "boolean"},
-                "minAvailable": {"$ref": "#/definitions/intOrPercent"},
-                "maxUnavailable": {"$ref": "#/definitions/intOrPercent"}
+                "enabled": {"description": "Whether the PodDisruptionBudget is rendered (when it can be satisfied).", "type": "boolean"},
+                "minAvailable": {"description": "Pods that stay available in a voluntary disruption, a number or a percentage.", "$ref": "#/definitions/intOrPercent"},
+                "maxUnavailable": {"description": "Pods that may be unavailable at once, a number or a percentage.", "$ref": "#/definitions/intOrPercent"}
             },
             "not": {"required": ["minAvailable", "maxUnavailable"]}
         },
@@ -421,11 +440,11 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["enabled", "minReplicas", "maxReplicas", "targetCPUUtilizationPercentage"],
             "properties": {
-                "enabled": {"type": "boolean"},
-                "minReplicas": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
-                "maxReplicas": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
-                "targetCPUUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100},
-                "targetMemoryUtilizationPercentage": {"type": "integer", "minimum": 1, "maximum": 100}
+                "enabled": {"description": "Whether the HorizontalPodAutoscaler is rendered.", "type": "boolean"},
+                "minReplicas": {"description": "Fewest pods.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "maxReplicas": {"description": "Most pods.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "targetCPUUtilizationPercentage": {"description": "Average CPU use to keep, in percent of the request.", "type": "integer", "minimum": 1, "maximum": 100},
+                "targetMemoryUtilizationPercentage": {"description": "Average memory use to keep, in percent of the request.", "type": "integer", "minimum": 1, "maximum": 100}
             }
         },
         "keda": {
@@ -433,16 +452,61 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["enabled", "minReplicaCount", "maxReplicaCount", "pollingInterval", "cooldownPeriod", "triggers"],
             "properties": {
-                "enabled": {"type": "boolean"},
-                "minReplicaCount": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "maxReplicaCount": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
-                "pollingInterval": {"description": "Seconds.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
-                "cooldownPeriod": {"description": "Seconds.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "triggers": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/kedaTrigger"}}
+                "enabled": {"description": "Whether the ScaledObject is rendered.", "type": "boolean"},
+                "minReplicaCount": {"description": "Fewest pods; 0 scales to zero while no trigger is active.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "maxReplicaCount": {"description": "Most pods.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "pollingInterval": {"description": "Seconds between checks of the triggers.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                "cooldownPeriod": {"description": "Seconds after the last active trigger before scaling back.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "triggers": {"description": "KEDA scalers, as KEDA takes them (credentials only by reference).", "type": "array", "minItems": 1, "items": {"$ref": "#/definitions/kedaTrigger"}}
+            }
+        },
+        // Closed like every other object: a misspelt key fails lint instead of being ignored.
+        "podSecurityContext": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "runAsNonRoot": {"description": "Refuse to start a container as root.", "type": "boolean"},
+                "runAsUser": {"description": "UID of the pod's processes.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "runAsGroup": {"description": "GID of the pod's processes.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "fsGroup": {"description": "Group owning the pod's volumes.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "fsGroupChangePolicy": {"description": "When volume ownership is changed to fsGroup.", "type": "string", "enum": ["OnRootMismatch", "Always"]},
+                "supplementalGroups": {"description": "More groups of the pod's processes.", "type": "array", "items": {"type": "integer", "minimum": 0}},
+                "seccompProfile": {"description": "Seccomp profile of the pod.", "$ref": "#/definitions/seccompProfile"}
+            }
+        },
+        "securityContext": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "allowPrivilegeEscalation": {"description": "Whether a process may gain more privileges than its parent.", "type": "boolean"},
+                "privileged": {"description": "Whether the container runs privileged.", "type": "boolean"},
+                "readOnlyRootFilesystem": {"description": "Whether the root filesystem is read-only (/tmp is an emptyDir).", "type": "boolean"},
+                "runAsNonRoot": {"description": "Refuse to start the container as root.", "type": "boolean"},
+                "runAsUser": {"description": "UID of the container's processes.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "runAsGroup": {"description": "GID of the container's processes.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "capabilities": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "add": {"description": "Linux capabilities added.", "$ref": "#/definitions/stringList"},
+                        "drop": {"description": "Linux capabilities dropped.", "$ref": "#/definitions/stringList"}
+                    }
+                },
+                "seccompProfile": {"description": "Seccomp profile of the container.", "$ref": "#/definitions/seccompProfile"}
+            }
+        },
+        "seccompProfile": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["type"],
+            "properties": {
+                "type": {"description": "Kind of seccomp profile.", "type": "string", "enum": ["RuntimeDefault", "Localhost", "Unconfined"]},
+                "localhostProfile": {"description": "Profile file on the node, for type Localhost.", "type": "string"}
             }
         },
         "kedaTrigger": {
             "type": "object",
+            "additionalProperties": false,
             "required": ["type", "metadata"],
             "properties": {
                 "type": {"description": "KEDA scaler type.", "type": "string", "minLength": 1},
@@ -451,6 +515,7 @@ fn definitions() -> Value {
                 "metricType": {"type": "string", "enum": ["AverageValue", "Value", "Utilization"]},
                 "authenticationRef": {
                     "type": "object",
+                    "additionalProperties": false,
                     "required": ["name"],
                     "properties": {"name": {"type": "string", "minLength": 1}, "kind": {"type": "string", "enum": ["TriggerAuthentication", "ClusterTriggerAuthentication"]}}
                 }
@@ -461,12 +526,12 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["schedule", "suspend", "concurrencyPolicy", "startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"],
             "properties": {
-                "schedule": {"type": "string", "minLength": 1},
-                "suspend": {"type": "boolean"},
-                "concurrencyPolicy": {"type": "string", "enum": ["Allow", "Forbid", "Replace"]},
-                "startingDeadlineSeconds": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "successfulJobsHistoryLimit": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "failedJobsHistoryLimit": {"type": "integer", "minimum": 0, "maximum": INT32_MAX}
+                "schedule": {"description": "Cron schedule.", "type": "string", "minLength": 1},
+                "suspend": {"description": "Whether runs are suspended.", "type": "boolean"},
+                "concurrencyPolicy": {"description": "What happens when a run is due while the last one still runs.", "type": "string", "enum": ["Allow", "Forbid", "Replace"]},
+                "startingDeadlineSeconds": {"description": "Seconds after its time a missed run may still start.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "successfulJobsHistoryLimit": {"description": "Finished runs kept.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "failedJobsHistoryLimit": {"description": "Failed runs kept.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}
             }
         },
         "job": {
@@ -474,9 +539,9 @@ fn definitions() -> Value {
             "additionalProperties": false,
             "required": ["backoffLimit", "ttlSecondsAfterFinished"],
             "properties": {
-                "backoffLimit": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "ttlSecondsAfterFinished": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "activeDeadlineSeconds": {"type": "integer", "minimum": 1, "maximum": INT32_MAX}
+                "backoffLimit": {"description": "Retries before the job fails.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "ttlSecondsAfterFinished": {"description": "Seconds a finished job is kept.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "activeDeadlineSeconds": {"description": "Seconds the job may run; unset: no limit.", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
             }
         }
     })

@@ -1,0 +1,163 @@
+//! The chart's README.md, from the same sources as its values: the apps and what they render,
+//! the subcharts, and one row per value, read from the values schema (path, type,
+//! description) and from the rendered values.yaml (default). A value the schema does not
+//! describe is a hole in the docs, which `undocumented` finds and the tests refuse.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::subcharts::Dependency;
+use crate::model::ChartSpec;
+
+/// One documented value.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValueRow {
+    /// Dotted path, as `--set` takes it.
+    pub path: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    /// The default from values.yaml; `None`: unset (optional, or filled by an environment).
+    pub default: Option<Value>,
+    /// Whether there is a default (the template cannot tell `false`, `0` or `[]` from none).
+    pub has_default: bool,
+    pub description: String,
+}
+
+/// One app and the objects it renders.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppSummary {
+    pub name: String,
+    pub app_type: String,
+    pub values_key: String,
+    pub objects: Vec<String>,
+}
+
+/// What the README template sees.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readme<'a> {
+    pub chart: &'a ChartSpec,
+    pub apps: Vec<AppSummary>,
+    pub subcharts: &'a [Dependency],
+    pub environments: Vec<String>,
+    pub has_ingress: bool,
+    pub values: Vec<ValueRow>,
+}
+
+/// One row per value: the schema's leaves (and its maps, lists and free-form objects, which
+/// are values as a whole), in schema order, with their defaults from `defaults`.
+pub fn value_rows(schema: &Value, defaults: &Value) -> Vec<ValueRow> {
+    let mut rows = Vec::new();
+    walk(schema, schema, "", None, Some(defaults), &mut rows);
+    rows
+}
+
+/// The paths of rows without a description.
+pub fn undocumented(rows: &[ValueRow]) -> Vec<&str> {
+    rows.iter().filter(|row| row.description.trim().is_empty()).map(|row| row.path.as_str()).collect()
+}
+
+fn walk(
+    node: &Value,
+    root: &Value,
+    path: &str,
+    description: Option<&str>,
+    defaults: Option<&Value>,
+    rows: &mut Vec<ValueRow>,
+) {
+    let resolved = resolve(node, root);
+    // The description where the value is used wins over the one of its shared definition.
+    let description = description
+        .or_else(|| node.get("description").and_then(Value::as_str))
+        .or_else(|| resolved.get("description").and_then(Value::as_str));
+    let fixed_keys = resolved.get("properties").and_then(Value::as_object).filter(|p| !p.is_empty());
+    match fixed_keys {
+        Some(properties) => {
+            for (key, property) in properties {
+                let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                let child_description = property.get("description").and_then(Value::as_str);
+                walk(property, root, &child, child_description, defaults.and_then(|d| d.get(key)), rows);
+            }
+        }
+        _ => rows.push(ValueRow {
+            path: path.to_string(),
+            type_name: type_name(resolved),
+            default: defaults.cloned(),
+            has_default: defaults.is_some(),
+            description: description.unwrap_or_default().to_string(),
+        }),
+    }
+}
+
+/// Follows a `#/definitions/<name>` reference.
+fn resolve<'a>(node: &'a Value, root: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/definitions/")) {
+        Some(name) => root.get("definitions").and_then(|d| d.get(name)).map_or(node, |d| resolve(d, root)),
+        None => node,
+    }
+}
+
+/// `string`, `integer or string`, `one of A, B`, `map of string`, `list of string`, ...
+fn type_name(schema: &Value) -> String {
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+        let names: Vec<String> = values.iter().map(|v| v.as_str().map_or(v.to_string(), String::from)).collect();
+        return format!("one of {}", names.join(", "));
+    }
+    let base = match schema.get("type") {
+        Some(Value::String(name)) => name.clone(),
+        Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" or "),
+        _ => "any".to_string(),
+    };
+    if base == "object" {
+        if let Some(values) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+            return format!("map of {}", type_name(values));
+        }
+    }
+    if base == "array" {
+        if let Some(items) = schema.get("items") {
+            return format!("list of {}", type_name(items));
+        }
+    }
+    base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rows_are_the_leaves_with_their_defaults_and_shared_descriptions() {
+        let schema = json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "image": {"description": "The image.", "$ref": "#/definitions/image"},
+                "env": {"description": "Variables.", "type": "object", "additionalProperties": {"type": "string"}},
+                "bare": {"type": "integer"}
+            },
+            "definitions": {"image": {"type": "object", "properties": {
+                "tag": {"description": "Tag.", "type": "string"},
+                "pullPolicy": {"type": "string", "enum": ["Always", "Never"], "description": "When."}
+            }}}
+        });
+        let defaults = json!({"image": {"tag": "1.0"}, "env": {"A": "b"}});
+        let rows = value_rows(&schema, &defaults);
+        let table: Vec<(&str, &str, Option<&Value>, &str)> = rows
+            .iter()
+            .map(|r| (r.path.as_str(), r.type_name.as_str(), r.default.as_ref(), r.description.as_str()))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("bare", "integer", None, ""),
+                ("env", "map of string", Some(&json!({"A": "b"})), "Variables."),
+                ("image.pullPolicy", "one of Always, Never", None, "When."),
+                ("image.tag", "string", Some(&json!("1.0")), "Tag."),
+            ]
+        );
+        assert_eq!(undocumented(&rows), ["bare"]);
+    }
+}
