@@ -829,3 +829,31 @@ mod label_value_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::{ingress_host, quantity};
+
+    /// A wildcard host of `length` characters made of 63-character labels.
+    fn wildcard_host(length: usize) -> String {
+        let labels = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(length - 194)];
+        format!("*.{}", labels.join("."))
+    }
+
+    #[test]
+    fn a_wildcard_host_counts_its_star_towards_253_characters() {
+        assert_eq!(wildcard_host(253).len(), 253);
+        assert!(ingress_host(&wildcard_host(253)).is_ok());
+        let error = ingress_host(&wildcard_host(254)).expect_err("254 characters");
+        assert!(error.contains("is longer than 253 characters"), "{error}");
+    }
+
+    #[test]
+    fn a_quantity_takes_its_sign_only_in_front() {
+        assert!(quantity("+1").is_ok());
+        for bad in ["1-2", "1+5", "5-"] {
+            let error = quantity(bad).expect_err(bad);
+            assert!(error.contains("is not a Kubernetes quantity"), "{error}");
+        }
+    }
+}

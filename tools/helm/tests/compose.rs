@@ -1,8 +1,11 @@
 //! Composes charts from the metadata in testdata/ and compares them with golden files;
 //! checks that bad input fails with a clear error and writes nothing.
 //!
-//! Regenerate the golden files after an intended change with
-//! `UPDATE_GOLDEN=1 cargo test -p helm_composer --test compose`.
+//! The tests only compare: after an intended change, regenerate the golden files with
+//! `tools/bazel run //tools/helm:update_generated`.
+
+#[path = "support/generated.rs"]
+mod generated;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,64 +24,59 @@ fn package_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every sample app; they name each other in their network policies, so they go together.
-const SAMPLE_APPS: [&str; 5] = ["status-api", "processor", "migrations", "web", "nightly-report"];
-
-fn spec() -> ChartSpec {
-    ChartSpec {
-        name: "sample".into(),
-        version: "1.2.3".into(),
-        app_version: "2.3.1".into(),
-        description: "Sample chart of the golden test".into(),
-        namespace: "sample".into(),
-        environment: "dev".into(),
-        ingress_mode: IngressMode::Single,
-        resource_preset: None,
-    }
-}
-
 /// The sample apps' metadata, with `{testdata}` in file paths pointing at testdata/ (the
 /// rule writes paths the composer's action can read; tests run elsewhere). Written once,
 /// before any test reads it.
-fn metadata(names: &[&str]) -> Vec<PathBuf> {
-    let dir = METADATA_DIR.get_or_init(write_sample_metadata);
-    names.iter().map(|n| dir.path().join(format!("{n}.json"))).collect()
+fn metadata_dir() -> &'static Path {
+    METADATA_DIR
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            generated::write_sample_metadata(&workspace_dir(), dir.path()).expect("sample metadata written");
+            dir
+        })
+        .path()
 }
 
 static METADATA_DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
 
-fn write_sample_metadata() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let testdata = package_dir().join("testdata");
-    for entry in fs::read_dir(testdata.join("apps")).expect("testdata/apps") {
-        let path = entry.expect("entry").path();
-        let text = fs::read_to_string(&path).expect("read metadata");
-        let name = path.file_name().expect("file name");
-        fs::write(dir.path().join(name), text.replace("{testdata}", &testdata.display().to_string())).expect("write");
-    }
-    dir
+fn metadata(names: &[&str]) -> Vec<PathBuf> {
+    names.iter().map(|n| metadata_dir().join(format!("{n}.json"))).collect()
+}
+
+fn spec() -> ChartSpec {
+    generated::sample_spec()
+}
+
+/// The workspace root (this package is tools/helm in it).
+fn workspace_dir() -> PathBuf {
+    package_dir().join("../..")
 }
 
 fn compose(names: &[&str]) -> Result<helm_composer::plan::Chart, ComposeError> {
-    compose_files(&spec(), &metadata(names), &[], &package_dir().join("templates"))
+    generated::sample_chart(&workspace_dir(), metadata_dir(), names)
 }
 
 #[test]
 fn sample_chart_matches_golden_files() {
-    let chart = compose(&SAMPLE_APPS).expect("sample chart composes");
-    let golden = package_dir().join("testdata/golden/sample");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        let _ = fs::remove_dir_all(&golden);
-        output::write_chart(&chart, &golden).expect("golden files written");
-        return;
-    }
+    let chart = compose(&generated::SAMPLE_APPS).expect("sample chart composes");
+    let golden = workspace_dir().join(generated::GOLDEN_SAMPLE);
+    let update = generated::UPDATE_COMMAND;
     let mut expected = Vec::new();
     collect_files(&golden, &golden, &mut expected);
     let actual: Vec<PathBuf> = chart.files.keys().cloned().collect();
-    assert_eq!(actual, expected, "file set differs from {}", golden.display());
+    assert_eq!(actual, expected, "file set differs from {}; after an intended change run {update}", golden.display());
     for (path, content) in &chart.files {
         let want = fs::read_to_string(golden.join(path)).expect("golden file readable");
-        assert_eq!(content, &want, "{} differs from the golden file", path.display());
+        if content != &want {
+            let line = content.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+            panic!(
+                "{} differs from the golden file at line {}:\n  golden: {:?}\n  now:    {:?}\nafter an intended change run {update}",
+                path.display(),
+                line + 1,
+                want.lines().nth(line).unwrap_or_default(),
+                content.lines().nth(line).unwrap_or_default()
+            );
+        }
     }
 }
 
@@ -99,7 +97,8 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) {
 fn composing_twice_is_byte_identical() {
     let first = tempfile::tempdir().expect("tempdir");
     let second = tempfile::tempdir().expect("tempdir");
-    output::write_chart(&compose(&SAMPLE_APPS).expect("composes"), &first.path().join("chart")).expect("written");
+    output::write_chart(&compose(&generated::SAMPLE_APPS).expect("composes"), &first.path().join("chart"))
+        .expect("written");
     // Input order must not matter either.
     let reversed = ["nightly-report", "web", "migrations", "processor", "status-api"];
     output::write_chart(&compose(&reversed).expect("composes"), &second.path().join("chart")).expect("written");
@@ -116,7 +115,7 @@ fn composing_twice_is_byte_identical() {
 
 #[test]
 fn user_strings_stay_literal() {
-    let chart = compose(&SAMPLE_APPS).expect("composes");
+    let chart = compose(&generated::SAMPLE_APPS).expect("composes");
     let values = &chart.files[Path::new("values.yaml")];
     assert!(values.contains(r#""GREETING": "hello {{ .Values }}""#), "{values}");
     // The template reads the value through Helm and quotes it; the string itself is never
@@ -130,7 +129,7 @@ fn user_strings_stay_literal() {
 
 #[test]
 fn every_object_template_is_named_app_resource() {
-    let chart = compose(&SAMPLE_APPS).expect("composes");
+    let chart = compose(&generated::SAMPLE_APPS).expect("composes");
     let names: Vec<String> = chart
         .files
         .keys()
@@ -188,7 +187,7 @@ fn failure_writes_nothing() {
 
 #[test]
 fn duplicate_app_names_name_both_targets() {
-    let mut twice = SAMPLE_APPS.to_vec();
+    let mut twice = generated::SAMPLE_APPS.to_vec();
     twice.push("status-api");
     let error = compose(&twice).expect_err("must fail");
     let message = error.to_string();
@@ -208,7 +207,7 @@ fn ingress_collisions_name_both_apps() {
             .replace("//testdata:web_metadata", "//testdata:web_twin_metadata"),
     )
     .expect("write");
-    let mut files = metadata(&SAMPLE_APPS);
+    let mut files = metadata(&generated::SAMPLE_APPS);
     files.push(twin);
     let error = compose_files(&spec(), &files, &[], &package_dir().join("templates")).expect_err("must fail");
     let message = error.to_string();
@@ -223,11 +222,11 @@ fn ingress_collisions_name_both_apps() {
 fn per_app_mode_gives_each_external_api_its_ingress() {
     let mut per_app = spec();
     per_app.ingress_mode = IngressMode::PerApp;
-    let chart =
-        compose_files(&per_app, &metadata(&SAMPLE_APPS), &[], &package_dir().join("templates")).expect("composes");
+    let chart = compose_files(&per_app, &metadata(&generated::SAMPLE_APPS), &[], &package_dir().join("templates"))
+        .expect("composes");
     assert!(chart.files.contains_key(Path::new("templates/web-ingress.yaml")));
     assert!(!chart.files.contains_key(Path::new("templates/ingress.yaml")));
-    let single = compose(&SAMPLE_APPS).expect("composes");
+    let single = compose(&generated::SAMPLE_APPS).expect("composes");
     assert!(single.files.contains_key(Path::new("templates/ingress.yaml")));
     assert!(!single.files.contains_key(Path::new("templates/web-ingress.yaml")));
 }
@@ -265,6 +264,6 @@ fn long_release_names_that_would_merge_two_apps_fail_to_render() {
     // 62 - 15 characters leave room for "payments-api-v1" whole.
     assert!(helpers.contains("gt (len (index . 0).Release.Name) 47"), "{helpers}");
     assert!(helpers.contains("apps payments-api-v1 and payments-api-v2"), "{helpers}");
-    let sample = compose(&SAMPLE_APPS).expect("composes");
+    let sample = compose(&generated::SAMPLE_APPS).expect("composes");
     assert!(!sample.files[Path::new("templates/_helpers.tpl")].contains("fail"), "no limit below Helm's own");
 }

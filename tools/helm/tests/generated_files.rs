@@ -1,11 +1,12 @@
 //! The files generated from the metadata schema (model.rs) must be current: the Starlark
 //! attribute table of `app_metadata` and the reference docs. Regenerate them with
-//! `UPDATE_GOLDEN=1 cargo test -p helm_composer --test generated_files`.
+//! `tools/bazel run //tools/helm:update_generated` (the tests only compare).
+
+#[path = "support/generated.rs"]
+mod generated;
 
 use std::fs;
 use std::path::PathBuf;
-
-use helm_composer::metadata_schema::{self, CODEGEN_DIR, MARKDOWN_TEMPLATE, STARLARK_TEMPLATE};
 
 /// The workspace root in the source tree (cargo) or in the test's runfiles (Bazel).
 fn workspace_dir() -> PathBuf {
@@ -20,26 +21,17 @@ fn workspace_dir() -> PathBuf {
 
 fn check_generated(template: &str, checked_in: &str) {
     let root = workspace_dir();
-    let generated =
-        metadata_schema::generate(&root.join("tools/helm/templates").join(CODEGEN_DIR), template).expect("generates");
-    let path = root.join(checked_in);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        fs::write(&path, &generated).expect("writes");
-        return;
-    }
-    let current = fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        current == generated,
-        "{checked_in} is stale: regenerate it with `UPDATE_GOLDEN=1 cargo test -p helm_composer --test generated_files`"
-    );
+    let generated = generated::schema_output(&root, template).expect("generates");
+    let current = fs::read_to_string(root.join(checked_in)).unwrap_or_default();
+    assert!(current == generated, "{checked_in} is stale: regenerate it with {}", generated::UPDATE_COMMAND);
 }
 
 #[test]
 fn starlark_attributes_follow_the_schema() {
-    check_generated(STARLARK_TEMPLATE, "rules/private/metadata_fields.bzl");
+    check_generated(generated::SCHEMA_OUTPUTS[0].0, generated::SCHEMA_OUTPUTS[0].1);
 }
 
 #[test]
 fn reference_docs_follow_the_schema() {
-    check_generated(MARKDOWN_TEMPLATE, "docs/app-metadata.md");
+    check_generated(generated::SCHEMA_OUTPUTS[1].0, generated::SCHEMA_OUTPUTS[1].1);
 }
