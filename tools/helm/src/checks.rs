@@ -832,7 +832,7 @@ mod label_value_tests {
 
 #[cfg(test)]
 mod boundary_tests {
-    use super::{ingress_host, quantity};
+    use super::{env_name, image_repository, ingress_host, int_or_percent, quantity};
 
     /// A wildcard host of `length` characters made of 63-character labels.
     fn wildcard_host(length: usize) -> String {
@@ -846,6 +846,26 @@ mod boundary_tests {
         assert!(ingress_host(&wildcard_host(253)).is_ok());
         let error = ingress_host(&wildcard_host(254)).expect_err("254 characters");
         assert!(error.contains("is longer than 253 characters"), "{error}");
+    }
+
+    #[test]
+    fn an_ipv6_registry_may_go_without_a_port() {
+        assert!(image_repository("[::1]/team/app").is_ok());
+        assert!(image_repository("[::1]:5000/app").is_ok());
+        assert!(image_repository("[::1]x/app").is_err());
+    }
+
+    #[test]
+    fn env_names_stop_at_253_characters() {
+        assert!(env_name(&"A".repeat(253)).is_ok());
+        let error = env_name(&"A".repeat(254)).expect_err("254 characters");
+        assert!(error.contains("is longer than 253"), "{error}");
+    }
+
+    #[test]
+    fn a_percentage_stops_at_100() {
+        assert_eq!(int_or_percent("100%"), Ok(serde_json::json!("100%")));
+        assert!(int_or_percent("101%").is_err());
     }
 
     #[test]
