@@ -166,6 +166,8 @@ pub fn lock(dependencies: &[Dependency]) -> Lock {
         })
         .collect();
     // Serialised straight from the structs: a `Value` would sort the keys, and Go does not.
+    // Plain strings cannot fail to serialise; an empty text would only give a stale digest,
+    // which `helm dependency build` reports.
     let text = serde_json::to_string(&(&declared, &locked)).unwrap_or_default();
     let digest = sha256::hex_digest(text.as_bytes());
     Lock { dependencies: locked, digest: format!("sha256:{digest}"), generated: LOCK_GENERATED }
