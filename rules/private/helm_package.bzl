@@ -390,7 +390,17 @@ def pop_release_attrs(kwargs):
     return {name: kwargs.pop(name) for name in _RELEASE_ATTRS if name in kwargs}
 
 def declare_release_targets(name, visibility = None, tags = [], **package_attrs):
-    """Declares `<name>.package`, `<name>.push` and `<name>.rendered` for helm_chart `name`."""
-    helm_package(name = name + ".package", chart = ":" + name, visibility = visibility, tags = tags, **package_attrs)
+    """Declares `<name>.package`, `<name>.push` and `<name>.rendered` for helm_chart `name`.
+
+    The package is public whatever the chart's visibility: it is what leaves the build, and
+    repository indexes elsewhere in the repository collect packages.
+    """
+    helm_package(
+        name = name + ".package",
+        chart = ":" + name,
+        visibility = ["//visibility:public"],
+        tags = tags,
+        **package_attrs
+    )
     helm_push(name = name + ".push", package = ":" + name + ".package", visibility = visibility, tags = tags)
     helm_rendered(name = name + ".rendered", chart = ":" + name, visibility = visibility, tags = tags)
