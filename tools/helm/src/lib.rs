@@ -8,6 +8,7 @@ pub mod app;
 pub mod checks;
 pub mod encode;
 pub mod error;
+pub mod input;
 pub mod metadata_schema;
 pub mod model;
 mod origin;
@@ -30,7 +31,7 @@ use crate::subchart::Subchart;
 
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
-    let metadata: AppMetadata = model::read_json(path, "app metadata")?;
+    let metadata: AppMetadata = input::read_json(path, "app metadata")?;
     App::from_metadata(&metadata, path)
 }
 
@@ -121,7 +122,7 @@ mod tests {
     fn chart_files_over_helms_5_mib_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let env = |count: usize| -> serde_json::Value {
-            (0..count).map(|i| (format!("V{i}"), serde_json::json!("x".repeat(model::MAX_TEXT_BYTES)))).collect()
+            (0..count).map(|i| (format!("V{i}"), serde_json::json!("x".repeat(input::MAX_TEXT_BYTES)))).collect()
         };
         let error = compose_apis(dir.path(), &[("big-api", env(6))]).expect_err("values.yaml is over 5 MiB");
         let message = error.to_string();

@@ -505,6 +505,9 @@ struct Tally {
     failures: Vec<String>,
 }
 
+/// Composes one case for a value: `None` when the value has no place in the document.
+type ComposeCase<'a> = dyn Fn(&str) -> Option<Result<PathBuf, ComposeError>> + 'a;
+
 /// One field: finds a document and benign value that compose and render, then checks every
 /// hostile string against it.
 struct Field<'a> {
@@ -512,7 +515,7 @@ struct Field<'a> {
     describe: String,
     top_field: String,
     /// Composes the case for a value (the document with the value in place, or the spec).
-    compose: Box<dyn Fn(&str) -> Option<Result<PathBuf, ComposeError>> + 'a>,
+    compose: Box<ComposeCase<'a>>,
     /// The environment whose values file is rendered too.
     environment: Environment,
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 use crate::app::{App, Resources};
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{self, AccessRole, EnvironmentMetadata};
+use crate::input;
+use crate::model::{AccessRole, EnvironmentMetadata};
 use crate::origin::Origin;
 
 /// What one environment changes for one app.
@@ -56,7 +57,7 @@ pub struct ClusterGroup {
 /// Reads and checks one environment file against the chart's apps. Every error names the
 /// environment's target and file, and the field.
 pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
-    let meta: EnvironmentMetadata = model::read_json(path, "environment")?;
+    let meta: EnvironmentMetadata = input::read_json(path, "environment")?;
     let origin = Origin::new(path, &meta.target);
     origin.check("name", checks::dns_label(&meta.name))?;
     if !meta.namespace.is_empty() {

@@ -1,0 +1,236 @@
+//! Reading metadata and environment files strictly: a JSON object, no key twice in one
+//! object, no string (key or value) longer than 1 MiB (`MAX_TEXT_BYTES`), and schema errors
+//! that name the field they are about.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::fs;
+use std::path::Path;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::Deserializer;
+use serde_json::{Map, Value};
+
+use crate::error::ComposeError;
+use crate::origin::Origin;
+
+/// Longest string, key or value, a metadata or environment file may hold: 1 MiB. Helm
+/// refuses any chart file over 5 MiB and values.yaml holds every value, so a longer string
+/// is a mistake (or an attack), not configuration.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+
+/// Reads a metadata or environment file (`what` names it in errors) into its schema type,
+/// strictly: see the module documentation.
+pub fn read_json<T: DeserializeOwned>(file: &Path, what: &'static str) -> Result<T, ComposeError> {
+    let text =
+        fs::read_to_string(file).map_err(|source| ComposeError::ReadMetadata { path: file.into(), what, source })?;
+    let value = parse_unique_keys(&text, file, what)?;
+    let Some(object) = value.as_object() else {
+        return Err(ComposeError::NotAnObject { path: file.into(), what });
+    };
+    // The target is read first so that every later error can name it.
+    let origin = Origin::new(file, object.get("target").and_then(Value::as_str).unwrap_or_default());
+    check_text_sizes(&value, "", &origin)?;
+    let location = origin.location();
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        // serde_path_to_error writes the top level as ".".
+        let field = Some(error.path().to_string()).filter(|p| p != ".").unwrap_or_default();
+        ComposeError::InvalidMetadata { location, what, field, message: error.into_inner().to_string() }
+    })
+}
+
+/// Parses JSON text, refusing a key that appears twice in one object (serde_json keeps the
+/// last one silently, so a second `"replicas"` would quietly win).
+fn parse_unique_keys(text: &str, file: &Path, what: &'static str) -> Result<Value, ComposeError> {
+    let duplicate = RefCell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let parsed = UniqueKeys { field: String::new(), duplicate: &duplicate }
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    parsed.map_err(|source| match duplicate.take() {
+        Some((key, field)) => ComposeError::DuplicateKey { path: file.into(), what, key, field, line: source.line() },
+        None => ComposeError::ParseMetadata { path: file.into(), what, source },
+    })
+}
+
+/// `parent.key`, or `key` at the top level: the field paths serde_path_to_error writes.
+fn child_field(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Builds a `Value` like serde_json does, but records the first duplicate key (and the
+/// field holding it) in `duplicate` and fails there.
+struct UniqueKeys<'a> {
+    field: String,
+    duplicate: &'a RefCell<Option<(String, String)>>,
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UniqueKeys<'_> {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_string()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        loop {
+            let field = format!("{}[{}]", self.field, items.len());
+            match seq.next_element_seed(UniqueKeys { field, duplicate: self.duplicate })? {
+                Some(item) => items.push(item),
+                None => return Ok(Value::Array(items)),
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                let message = format!("duplicate key {key:?}");
+                *self.duplicate.borrow_mut() = Some((key, self.field));
+                return Err(A::Error::custom(message));
+            }
+            let field = child_field(&self.field, &key);
+            let value = map.next_value_seed(UniqueKeys { field, duplicate: self.duplicate })?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// Refuses any string, key or value, longer than MAX_TEXT_BYTES, naming its field.
+fn check_text_sizes(value: &Value, field: &str, origin: &Origin) -> Result<(), ComposeError> {
+    let too_long = |length: usize| {
+        format!(
+            "is {length} bytes long; a string may have at most {MAX_TEXT_BYTES} bytes (1 MiB), so that every chart \
+             file stays under Helm's 5 MiB"
+        )
+    };
+    match value {
+        Value::String(text) if text.len() > MAX_TEXT_BYTES => Err(origin.error(field, too_long(text.len()))),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| check_text_sizes(item, &format!("{field}[{index}]"), origin)),
+        Value::Object(object) => object.iter().try_for_each(|(key, item)| {
+            if key.len() > MAX_TEXT_BYTES {
+                let shown: String = key.chars().take(20).collect();
+                let parent = if field.is_empty() { "(top level)" } else { field };
+                return Err(origin.error(parent, format!("the key starting {shown:?} {}", too_long(key.len()))));
+            }
+            check_text_sizes(item, &child_field(field, key), origin)
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AppMetadata;
+
+    /// `read_json` of `text` as app metadata, and its error message.
+    fn read_error(text: &str) -> String {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("app.json");
+        fs::write(&file, text).expect("write");
+        let error = read_json::<AppMetadata>(&file, "app metadata").expect_err("must be refused").to_string();
+        error.replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    const IMAGE: &str = r#""image": {"repository": "r", "tag": "1"}"#;
+
+    #[test]
+    fn duplicate_keys_are_refused_with_their_path() {
+        let env = format!("{{\"name\": \"a-api\", {IMAGE},\n \"env\": {{\"A\": \"1\",\n \"A\": \"2\"}}}}");
+        assert_eq!(read_error(&env), "DIR/app.json: app metadata is not valid: duplicate key \"A\" in `env` (line 3)");
+        let top = format!(r#"{{"name": "a-api", "replicas": 2, {IMAGE}, "replicas": 3}}"#);
+        assert!(read_error(&top).contains("duplicate key \"replicas\" at the top level"), "{}", read_error(&top));
+        let trigger = r#"{"type": "cron", "metadata": {"x": "1", "x": "2"}}"#;
+        let nested = format!(r#"{{"name": "a-api", {IMAGE}, "keda": {{"triggers": [{trigger}]}}}}"#);
+        assert!(
+            read_error(&nested).contains("duplicate key \"x\" in `keda.triggers[0].metadata`"),
+            "{}",
+            read_error(&nested)
+        );
+    }
+
+    #[test]
+    fn schema_errors_name_the_field() {
+        let target = r#""target": "//x:a_metadata""#;
+        let replicas = format!(r#"{{"name": "a-api", {target}, {IMAGE}, "replicas": "5"}}"#);
+        assert_eq!(
+            read_error(&replicas),
+            "//x:a_metadata (DIR/app.json): app metadata does not match the schema: field `replicas`: invalid type: \
+             string \"5\", expected i64"
+        );
+        let trigger = format!(r#"{{"name": "a-api", {IMAGE}, "keda": {{"triggers": [{{"type": 5}}]}}}}"#);
+        assert!(read_error(&trigger).contains("field `keda.triggers[0].type`: invalid type: integer `5`"));
+        let missing = r#"{"name": "a-api"}"#;
+        assert!(
+            read_error(missing).ends_with("does not match the schema: missing field `image`"),
+            "{}",
+            read_error(missing)
+        );
+        assert_eq!(read_error(r#"[{"name": "a"}]"#), "DIR/app.json: app metadata must be a JSON object");
+        assert_eq!(read_error("\"a\""), "DIR/app.json: app metadata must be a JSON object");
+    }
+
+    #[test]
+    fn strings_longer_than_a_mebibyte_are_refused() {
+        let huge = "x".repeat(10_000_000);
+        let big_env = format!(r#"{{"name": "a-api", {IMAGE}, "env": {{"BIG": "{huge}"}}}}"#);
+        let expected = "field `env.BIG`: is 10000000 bytes long; a string may have at most 1048576 bytes (1 MiB), so \
+                        that every chart file stays under Helm's 5 MiB";
+        assert!(read_error(&big_env).ends_with(expected), "{}", &read_error(&big_env)[..200]);
+        let big_arg = format!(r#"{{"name": "a-api", {IMAGE}, "args": ["a", "{}"]}}"#, "x".repeat(MAX_TEXT_BYTES + 1));
+        assert!(read_error(&big_arg).contains("field `args[1]`: is 1048577 bytes long"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("app.json");
+        let largest = format!(r#"{{"name": "a-api", {IMAGE}, "env": {{"BIG": "{}"}}}}"#, "x".repeat(MAX_TEXT_BYTES));
+        fs::write(&file, largest).expect("write");
+        let meta: AppMetadata = read_json(&file, "app metadata").expect("exactly 1 MiB is accepted");
+        assert_eq!(meta.env["BIG"].len(), MAX_TEXT_BYTES);
+    }
+}
