@@ -181,7 +181,13 @@ fn data_only(helper: HelperFn) -> impl handlebars::HelperDef + Send + Sync + 'st
 
 /// `{{md value}}`: text for Markdown (a table cell or a line), inert: see `markdown_text`.
 /// A non-string value is written as JSON, escaped the same way.
-fn markdown_helper(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
+fn markdown_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
     let value = h.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("md", 0))?.value();
     let text = match value.as_str() {
         Some(text) => text.to_string(),

@@ -6,9 +6,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use helm_composer::compose_files;
 use helm_composer::model::{ChartSpec, IngressMode};
 use helm_composer::plan::readme;
-use helm_composer::compose_files;
 use serde_json::Value;
 
 fn package_dir() -> PathBuf {

@@ -167,7 +167,10 @@ fn an_umbrella_of_a_composed_chart_and_an_archive_lints_renders_and_locks() {
     // The README lists the subcharts, and documents their keys like every other value.
     let readme = fs::read_to_string(umbrella.join("README.md")).expect("README.md");
     assert!(readme.contains("| api | api-chart | 0.1.0 | api \\(internal-api\\) | `api.enabled` |"), "{readme}");
-    assert!(readme.contains("| `api.enabled` | boolean | `true` | Whether the api subchart is installed. |"), "{readme}");
+    assert!(
+        readme.contains("| `api.enabled` | boolean | `true` | Whether the api subchart is installed. |"),
+        "{readme}"
+    );
     let schema: Value = serde_json::from_str(&fs::read_to_string(umbrella.join("values.schema.json")).expect("schema"))
         .expect("schema is JSON");
     let defaults = work.sdk.values_from_yaml(&values).expect("values.yaml");

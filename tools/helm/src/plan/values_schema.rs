@@ -203,7 +203,8 @@ fn app(app: &App, mode: IngressMode) -> Value {
             }
         });
         if metrics.own_port {
-            schema["properties"]["port"] = json!({"description": "Port serving the metrics.", "$ref": "#/definitions/port"});
+            schema["properties"]["port"] =
+                json!({"description": "Port serving the metrics.", "$ref": "#/definitions/port"});
             schema["required"] = json!(["enabled", "port", "path", "interval"]);
         }
         add("metrics", schema);
@@ -288,7 +289,8 @@ fn app_ingress(mode: IngressMode) -> Value {
         "tlsSecret": {"description": "Secret with the host's TLS certificate; empty: plain HTTP.", "type": "string"},
     });
     if mode == IngressMode::PerApp {
-        properties["annotations"] = json!({"description": "Annotations of this app's Ingress.", "$ref": "#/definitions/stringMap"});
+        properties["annotations"] =
+            json!({"description": "Annotations of this app's Ingress.", "$ref": "#/definitions/stringMap"});
     }
     let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
     json!({
@@ -307,7 +309,8 @@ fn chart_ingress(mode: IngressMode) -> Value {
         "tlsSecret": {"description": "One certificate Secret for every host; empty: each app's own.", "type": "string"},
     });
     if mode == IngressMode::Single {
-        properties["annotations"] = json!({"description": "Annotations of the shared Ingress.", "$ref": "#/definitions/stringMap"});
+        properties["annotations"] =
+            json!({"description": "Annotations of the shared Ingress.", "$ref": "#/definitions/stringMap"});
     }
     let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
     json!({
@@ -340,7 +343,8 @@ fn definitions() -> Value {
             }
         });
         if http {
-            probe["properties"]["path"] = json!({"description": "HTTP path checked.", "type": "string", "pattern": "^/"});
+            probe["properties"]["path"] =
+                json!({"description": "HTTP path checked.", "type": "string", "pattern": "^/"});
             if let Some(required) = probe["required"].as_array_mut() {
                 required.insert(0, json!("path"));
             }
