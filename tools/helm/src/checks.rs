@@ -832,7 +832,9 @@ mod label_value_tests {
 
 #[cfg(test)]
 mod boundary_tests {
-    use super::{env_name, image_repository, ingress_host, int_or_percent, quantity};
+    use super::{
+        cron_schedule, env_name, image_repository, ingress_host, int_or_percent, prometheus_duration, quantity,
+    };
 
     /// A wildcard host of `length` characters made of 63-character labels.
     fn wildcard_host(length: usize) -> String {
@@ -860,6 +862,21 @@ mod boundary_tests {
         assert!(env_name(&"A".repeat(253)).is_ok());
         let error = env_name(&"A".repeat(254)).expect_err("254 characters");
         assert!(error.contains("is longer than 253"), "{error}");
+    }
+
+    #[test]
+    fn a_cron_step_is_plain_digits() {
+        assert!(cron_schedule("*/5 * * * *").is_ok());
+        let error = cron_schedule("*/+5 * * * *").expect_err("a signed step");
+        assert!(error.contains("is not a number"), "{error}");
+    }
+
+    #[test]
+    fn duration_units_come_largest_first_and_once() {
+        assert!(prometheus_duration("1h30m").is_ok());
+        for bad in ["1h1h", "30s1m", "1m1h"] {
+            assert!(prometheus_duration(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
