@@ -363,3 +363,64 @@ fn counts_are_int32_as_kubernetes_stores_them() {
     assert_refused(job(2_147_483_648), "job.backoff_limit", "must be at most 2147483647");
     assert_eq!(accepted(job(2_147_483_647)).job.expect("job").backoff_limit, 2_147_483_647);
 }
+
+fn web() -> AppMetadata {
+    metadata(
+        r#"{"name": "web", "app_type": "external-api", "image": {"repository": "r", "tag": "1"}, "port": 80,
+            "ingress": {"host": "example.com"}}"#,
+    )
+}
+
+#[test]
+fn ingress_annotations_stop_at_256_kib_in_total() {
+    let mut meta = web();
+    // Key "a" (1 byte) plus a value that brings the total to exactly 256 KiB.
+    meta.ingress.annotations.insert("a".into(), "x".repeat(256 * 1024 - 1));
+    App::from_metadata(&meta, Path::new("x.json")).expect("exactly 256 KiB");
+    meta.ingress.annotations.insert("b".into(), String::new());
+    let error = error_of(&meta);
+    assert!(error.contains("field `ingress.annotations`") && error.contains("at most 262144"), "{error}");
+}
+
+#[test]
+fn a_job_hook_of_none_makes_a_plain_job() {
+    let mut meta = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    meta.job.hook = "none".into();
+    assert_eq!(App::from_metadata(&meta, Path::new("x.json")).expect("valid").job.expect("job").hook, "");
+}
+
+#[test]
+fn keda_bounds_may_meet_but_not_cross() {
+    let mut meta = api();
+    with_keda(&mut meta, false);
+    meta.keda.min_replicas = Some(3);
+    meta.keda.max_replicas = Some(3);
+    let keda = App::from_metadata(&meta, Path::new("x.json")).expect("equal bounds").keda.expect("declared");
+    assert_eq!((keda.min_replicas, keda.max_replicas), (3, 3));
+    meta.keda.max_replicas = Some(2);
+    assert!(error_of(&meta).contains("field `keda.max_replicas`: 2 is below min_replicas 3"), "{}", error_of(&meta));
+}
+
+#[test]
+fn keda_trigger_types_and_names_are_checked() {
+    let mut meta = api();
+    with_keda(&mut meta, false);
+    for bad in ["", "RabbitMQ", "rabbit mq", "{{x}}"] {
+        meta.keda.triggers[0].scaler = bad.into();
+        assert!(error_of(&meta).contains("field `keda.triggers[0].type`"), "{bad:?}: {}", error_of(&meta));
+    }
+    meta.keda.triggers[0].scaler = "aws-sqs-queue2".into();
+    App::from_metadata(&meta, Path::new("x.json")).expect("lowercase, digits and '-'");
+    let mut second = meta.keda.triggers[0].clone();
+    meta.keda.triggers[0].name = "queue".into();
+    second.name = "queue".into();
+    meta.keda.triggers.push(second);
+    assert!(
+        error_of(&meta).contains("field `keda.triggers[1].name`: \"queue\" names two triggers"),
+        "{}",
+        error_of(&meta)
+    );
+    meta.keda.triggers[1].name = String::new();
+    meta.keda.triggers[0].name = String::new();
+    App::from_metadata(&meta, Path::new("x.json")).expect("unnamed triggers never clash");
+}
