@@ -424,3 +424,13 @@ fn keda_trigger_types_and_names_are_checked() {
     meta.keda.triggers[0].name = String::new();
     App::from_metadata(&meta, Path::new("x.json")).expect("unnamed triggers never clash");
 }
+
+#[test]
+fn a_worker_declaring_any_health_setting_needs_its_port() {
+    for health in [r#"{"liveness_path": "/live"}"#, r#"{"readiness_path": "/ready"}"#, r#"{"probe": "tcp"}"#] {
+        let worker = metadata(&format!(
+            r#"{{"name": "w", "app_type": "worker", "image": {{"repository": "r", "tag": "1"}}, "health": {health}}}"#
+        ));
+        assert!(error_of(&worker).contains("field `health.port`: is required when a worker declares"), "{health}");
+    }
+}
