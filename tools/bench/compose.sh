@@ -2,9 +2,13 @@
 # Benchmark: wall time of the composer (one `composer generate`, the work of one Bazel
 # action) for the manman chart and for a generated chart of N apps, and of the chart
 # validator (real helm lint --strict + render + Kubernetes schema check, and the CRD check
-# of the generated workers' ScaledObjects and ServiceMonitors, on Node.js) on both.
+# of the generated workers' ScaledObjects and ServiceMonitors, on Node.js) on both. Then, for
+# generated charts of 5, 200 and 1,000 apps (SIZES overrides), the composer against the
+# real Helm's in-process load and render of the same chart (helm_render.rs, through
+# //tools/helm_sdk), both timed as whole processes, their ratio, and each one's peak memory.
 #
-#   tools/bazel run -c opt //tools/bench:compose -- [N_APPS] [RUNS]   (defaults: 200, 10)
+#   tools/bazel run -c opt //tools/bench:compose -- [N_APPS] [RUNS] [SIZES]
+#   (defaults: 200, 10, "5 200 1000")
 #
 # Prints the minimum and median of RUNS runs of each. Inputs come from runfiles (see
 # BUILD.bazel), so it runs where Bazel runs.
@@ -14,7 +18,8 @@ runfiles="${RUNFILES_DIR:-$PWD/..}"
 composer="$runfiles/$1" validator="$runfiles/$2" templates_marker="$runfiles/$3"
 helm_library="$runfiles/$4" schemas_marker="$runfiles/$5"
 node="$runfiles/$6" crd_script="$runfiles/$7" keda_manifest="$runfiles/$8"
-shift 8
+helm_render="$runfiles/$9"
+shift 9
 manman=()
 while [[ $# -gt 0 && "$1" == *.json ]]; do
   manman+=("$runfiles/$1")
@@ -22,6 +27,7 @@ while [[ $# -gt 0 && "$1" == *.json ]]; do
 done
 apps="${1:-200}"
 runs="${2:-10}"
+sizes="${3:-5 200 1000}"
 templates="$(dirname "$templates_marker")"
 schemas="$(dirname "$schemas_marker")"
 crd_models="$(dirname "$(dirname "$(dirname "$keda_manifest")")")"  # node_modules
@@ -29,21 +35,25 @@ crd_models="$(dirname "$(dirname "$(dirname "$keda_manifest")")")"  # node_modul
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# N apps cycling through the four types, as app_metadata would write them; workers are
-# scaled by KEDA and serve metrics.
-mkdir -p "$work/apps"
-types=(external-api internal-api worker job)
-for i in $(seq 1 "$apps"); do
-  type="${types[$(( i % 4 ))]}"
-  extra=""
-  case "$type" in
-    external-api) extra=", \"port\": 8080, \"ingress\": {\"host\": \"app$i.example.com\"}" ;;
-    internal-api) extra=", \"port\": 8080" ;;
-    worker) extra=", \"health\": {\"port\": 8081}, \"metrics\": {\"port\": 9090}, \"keda\": {\"enabled\": true, \"triggers\": [{\"type\": \"rabbitmq\", \"metadata\": {\"queueName\": \"q$i\", \"mode\": \"QueueLength\", \"value\": \"20\", \"hostFromEnv\": \"AMQP_URL\"}}]}" ;;
-  esac
-  printf '{"name": "app-%d", "target": "//bench:app_%d_metadata", "app_type": "%s", "image": {"repository": "ghcr.io/example/app-%d", "tag": "1.0.%d"}, "env": {"INDEX": "%d"}%s}\n' \
-    "$i" "$i" "$type" "$i" "$i" "$i" "$extra" >"$work/apps/app-$i.json"
-done
+# generate_apps DIR N: N apps cycling through the four types, as app_metadata would write
+# them; workers are scaled by KEDA and serve metrics.
+generate_apps() {
+  local dir="$1" count="$2" i type extra
+  local types=(external-api internal-api worker job)
+  mkdir -p "$dir"
+  for i in $(seq 1 "$count"); do
+    type="${types[$(( i % 4 ))]}"
+    extra=""
+    case "$type" in
+      external-api) extra=", \"port\": 8080, \"ingress\": {\"host\": \"app$i.example.com\"}" ;;
+      internal-api) extra=", \"port\": 8080" ;;
+      worker) extra=", \"health\": {\"port\": 8081}, \"metrics\": {\"port\": 9090}, \"keda\": {\"enabled\": true, \"triggers\": [{\"type\": \"rabbitmq\", \"metadata\": {\"queueName\": \"q$i\", \"mode\": \"QueueLength\", \"value\": \"20\", \"hostFromEnv\": \"AMQP_URL\"}}]}" ;;
+    esac
+    printf '{"name": "app-%d", "target": "//bench:app_%d_metadata", "app_type": "%s", "image": {"repository": "ghcr.io/example/app-%d", "tag": "1.0.%d"}, "env": {"INDEX": "%d"}%s}\n' \
+      "$i" "$i" "$type" "$i" "$i" "$i" "$extra" >"$dir/app-$i.json"
+  done
+}
+generate_apps "$work/apps" "$apps"
 
 # time_runs LABEL COMMAND...: prints min and median wall time over $runs runs.
 time_runs() {
@@ -56,6 +66,7 @@ time_runs() {
     times+=($(( (end - start) / 1000000 )))
   done
   IFS=$'\n' sorted=($(sort -n <<<"${times[*]}")); unset IFS
+  last_min="${sorted[0]}" last_median="${sorted[$(( runs / 2 ))]}"
   printf '%-44s min %5d ms   median %5d ms   (%d runs)\n' "$label" "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "$runs"
 }
 
@@ -64,6 +75,21 @@ compose() { # compose OUTPUT METADATA...
   shift
   "$composer" generate --name bench --templates "$templates" --output "$out" \
     $(printf -- '--metadata %s ' "$@")
+}
+helm_render_chart() {
+  "$helm_render" "$helm_library" "$1"
+}
+# peak_rss_mib COMMAND...: the peak resident memory of one run of COMMAND, in MiB.
+peak_rss_mib() {
+  if command -v python3 >/dev/null; then
+    python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print("%.1f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))' "$@"
+  elif [[ -x /usr/bin/time ]]; then
+    /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f\n", $1 / 1024}'
+  else
+    echo "n/a"
+  fi
 }
 validate() {
   "$validator" --chart "$1" --schemas "$schemas" --kube-version 1.34.0 --helm-library "$helm_library" \
@@ -76,3 +102,25 @@ time_runs "compose generated (${apps} apps)" compose "$work/many" "$work"/apps/*
 time_runs "validate manman" validate "$work/manman"
 time_runs "validate generated (${apps} apps)" validate "$work/many"
 echo "generated chart: $(find "$work/many" -type f | wc -l) files, $(du -sk "$work/many" | cut -f1) KiB"
+
+echo
+echo "composer against the real Helm's in-process render of the same chart (whole processes)"
+for size in $sizes; do
+  [[ -d "$work/apps-$size" ]] || generate_apps "$work/apps-$size" "$size"
+  if ! compose "$work/chart-$size" "$work/apps-$size"/*.json >"$work/compose-$size.log" 2>&1; then
+    # For example the composer's own 5 MiB guard on a chart file (Helm refuses larger ones).
+    printf '%-44s composer fails: %s\n' "compose generated (${size} apps)" "$(tail -1 "$work/compose-$size.log")"
+    continue
+  fi
+  time_runs "compose generated (${size} apps)" compose "$work/chart-$size" "$work/apps-$size"/*.json
+  composer_min="$last_min" composer_median="$last_median"
+  time_runs "helm render generated (${size} apps)" helm_render_chart "$work/chart-$size"
+  helm_min="$last_min" helm_median="$last_median"
+  awk -v size="$size" -v cmin="$composer_min" -v cmed="$composer_median" -v hmin="$helm_min" -v hmed="$helm_median" \
+    'BEGIN { printf "%-44s min %6.3f      median %6.3f\n", "ratio composer/Helm (" size " apps)", cmin / (hmin ? hmin : 1), cmed / (hmed ? hmed : 1) }'
+  printf '%-44s composer %s MiB, Helm render %s MiB\n' "peak memory (${size} apps)" \
+    "$(peak_rss_mib "$composer" generate --name bench --templates "$templates" --output "$work/chart-$size" \
+        $(printf -- '--metadata %s ' "$work/apps-$size"/*.json))" \
+    "$(peak_rss_mib "$helm_render" "$helm_library" "$work/chart-$size")"
+  echo "  (${size}-app chart: $(find "$work/chart-$size" -type f | wc -l) files, $(du -sk "$work/chart-$size" | cut -f1) KiB)"
+done
