@@ -210,6 +210,7 @@ pub fn compose(
     let defaults: Value = serde_yaml_ng::from_str(&values)
         .map_err(|e| ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") })?;
     let shared_ingress = ingresses.iter().any(|i| i.shared);
+    let (listed, app_values_listed) = readme::listed_values(readme::value_rows(&schema, &defaults), apps.len());
     let readme = readme::Readme {
         chart: spec,
         apps: apps
@@ -230,7 +231,8 @@ pub fn compose(
         subcharts: &dependencies,
         environments: environments.iter().map(|e| e.name.clone()).collect(),
         has_ingress: context.has_ingress,
-        values: readme::value_rows(&schema, &defaults),
+        values: listed,
+        app_values_listed,
     };
     chart.add("README.md", renderer.render("README.md", &readme)?);
     chart.add("values.yaml", values);

@@ -44,6 +44,22 @@ pub struct Readme<'a> {
     pub environments: Vec<String>,
     pub has_ingress: bool,
     pub values: Vec<ValueRow>,
+    /// Whether the per-app values (`apps.*`) are in `values`; left out for charts of more than
+    /// `APP_VALUES_LISTED_MAX` apps (see `listed_values`).
+    pub app_values_listed: bool,
+}
+
+/// Most apps whose values the README lists one by one. Each app adds about 6 KB of rows, and
+/// Helm refuses a chart file over 5 MiB: a chart of 800 apps would not load. Above this, the
+/// schema's descriptions and values.yaml's comments document the per-app values.
+pub const APP_VALUES_LISTED_MAX: usize = 100;
+
+/// The rows the README lists for a chart of `app_count` apps, and whether per-app rows are in.
+pub fn listed_values(rows: Vec<ValueRow>, app_count: usize) -> (Vec<ValueRow>, bool) {
+    if app_count <= APP_VALUES_LISTED_MAX {
+        return (rows, true);
+    }
+    (rows.into_iter().filter(|row| !row.path.starts_with("apps.")).collect(), false)
 }
 
 /// One row per value: the schema's leaves (and its maps, lists and free-form objects, which
@@ -159,5 +175,20 @@ mod tests {
             ]
         );
         assert_eq!(undocumented(&rows), ["bare"]);
+    }
+
+    #[test]
+    fn charts_of_many_apps_list_only_their_shared_values() {
+        let row = |path: &str| ValueRow {
+            path: path.into(),
+            type_name: "string".into(),
+            default: None,
+            has_default: false,
+            description: "d".into(),
+        };
+        let rows = || vec![row("networkPolicy.enabled"), row("apps.a.replicas")];
+        assert_eq!(listed_values(rows(), APP_VALUES_LISTED_MAX).0.len(), 2);
+        let (listed, all) = listed_values(rows(), APP_VALUES_LISTED_MAX + 1);
+        assert_eq!((listed.len(), listed[0].path.as_str(), all), (1, "networkPolicy.enabled", false));
     }
 }
