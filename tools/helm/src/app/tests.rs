@@ -434,3 +434,18 @@ fn a_worker_declaring_any_health_setting_needs_its_port() {
         assert!(error_of(&worker).contains("field `health.port`: is required when a worker declares"), "{health}");
     }
 }
+
+#[test]
+fn a_disruption_budget_takes_one_bound() {
+    let budget = |min: &str, max: &str| {
+        let mut meta = api();
+        meta.pdb.min_available = min.into();
+        meta.pdb.max_unavailable = max.into();
+        App::from_metadata(&meta, Path::new("x.json")).map(|app| app.pdb.map(|b| (b.key, b.value)))
+    };
+    assert_eq!(budget("", "").expect("default"), Some(("maxUnavailable", serde_json::json!(1))));
+    assert_eq!(budget("", "25%").expect("max"), Some(("maxUnavailable", serde_json::json!("25%"))));
+    assert_eq!(budget("1", "").expect("min"), Some(("minAvailable", serde_json::json!(1))));
+    let both = budget("1", "1").expect_err("both").to_string();
+    assert!(both.contains("set min_available or max_unavailable, not both"), "{both}");
+}
