@@ -301,4 +301,48 @@ mod tests {
         let shared = [env("dev", "eu-west-1"), env("staging", "eu-west-1"), env("prod", "eu-west-2")];
         assert!(check_clusters(&shared).is_ok(), "environments may share a cluster");
     }
+
+    #[test]
+    fn group_names_are_refused_empty_or_padded() {
+        for bad in ["", " admins", "admins "] {
+            let error = load_json(serde_json::json!({"name": "prod", "access": {"admin": [bad]}}))
+                .expect_err("refused")
+                .to_string();
+            assert!(error.contains("field `access.admin`") && error.contains("is not a group name"), "{error}");
+        }
+        load_json(serde_json::json!({"name": "prod", "access": {"admin": ["platform admins"]}})).expect("a name");
+    }
+
+    #[test]
+    fn plain_http_clears_tls_only_for_apps_with_an_ingress() {
+        let web: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web", "app_type": "external-api", "image": {"repository": "r", "tag": "1"}, "port": 80,
+            "ingress": {"host": "example.com", "tls_secret": "web-tls"}
+        }))
+        .expect("parses");
+        let mut all = apps();
+        all.push(App::from_metadata(&web, Path::new("x.json")).expect("valid"));
+        let tls_off = |ingress_tls: bool| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = dir.path().join("dev.json");
+            fs::write(&file, serde_json::json!({"name": "dev", "ingress_tls": ingress_tls}).to_string())
+                .expect("write");
+            let env = load(&file, &all).expect("valid");
+            env.apps.iter().map(|a| (a.values_key.clone(), a.tls_off)).collect::<Vec<_>>()
+        };
+        let off = [("worker".to_string(), false), ("statusApi".to_string(), false), ("web".to_string(), true)];
+        assert_eq!(tls_off(false), off);
+        assert!(tls_off(true).iter().all(|(_, off)| !off));
+    }
+
+    #[test]
+    fn clusters_group_the_environments_that_name_one() {
+        let prod =
+            load_json(serde_json::json!({"name": "prod", "namespace": "shop", "cluster": "eu-main"})).expect("ok");
+        let dev = load_json(serde_json::json!({"name": "dev"})).expect("no cluster");
+        let groups = cluster_mapping(&[prod, dev]);
+        assert_eq!(groups.len(), 1, "an environment without a cluster is in no group");
+        assert_eq!((groups[0].key.as_str(), groups[0].cluster.as_str()), ("euMain", "eu-main"));
+        assert_eq!(groups[0].environments, BTreeMap::from([("prod".to_string(), "shop".to_string())]));
+    }
 }
