@@ -151,6 +151,16 @@ fn closed_object(description: &str, properties: Map<String, Value>, required: Ve
     })
 }
 
+/// A closed object whose every property is required.
+fn fully_required(description: &str, properties: Value) -> Value {
+    let properties = match properties {
+        Value::Object(properties) => properties,
+        _ => Map::new(),
+    };
+    let required = properties.keys().map(|k| json!(k)).collect();
+    closed_object(description, properties, required)
+}
+
 fn reference(definition: &str, description: &str) -> Value {
     json!({"description": description, "$ref": format!("#/definitions/{definition}")})
 }
@@ -234,8 +244,7 @@ fn app(app: &App, mode: IngressMode) -> Value {
     if app.cron.is_some() {
         add("cronJob", reference("cronJob", "Schedule of the CronJob."));
     }
-    let required: Vec<Value> = properties.keys().map(|k| json!(k)).collect();
-    closed_object(&format!("{} ({}).", app.name, app.app_type), properties, required)
+    fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
 }
 
 /// The app's ConfigMap: its key/values, and where it is mounted when it is.
@@ -292,14 +301,7 @@ fn app_ingress(mode: IngressMode) -> Value {
         properties["annotations"] =
             json!({"description": "Annotations of this app's Ingress.", "$ref": "#/definitions/stringMap"});
     }
-    let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
-    json!({
-        "description": "Where the Ingress routes to this app.",
-        "type": "object",
-        "additionalProperties": false,
-        "required": required,
-        "properties": properties,
-    })
+    fully_required("Where the Ingress routes to this app.", properties)
 }
 
 fn chart_ingress(mode: IngressMode) -> Value {
@@ -312,14 +314,7 @@ fn chart_ingress(mode: IngressMode) -> Value {
         properties["annotations"] =
             json!({"description": "Annotations of the shared Ingress.", "$ref": "#/definitions/stringMap"});
     }
-    let required: Vec<Value> = properties.as_object().map(|p| p.keys().map(|k| json!(k)).collect()).unwrap_or_default();
-    json!({
-        "description": "Ingress settings shared by every external API.",
-        "type": "object",
-        "additionalProperties": false,
-        "required": required,
-        "properties": properties,
-    })
+    fully_required("Ingress settings shared by every external API.", properties)
 }
 
 /// Shared definitions. Quantities accept what Kubernetes accepts (a number or a string such
