@@ -30,6 +30,7 @@ load(
 load("//rules/private:helm_subchart.bzl", _helm_subchart = "helm_subchart")
 load("//rules/private:helm_toolchain.bzl", _helm_toolchain = "helm_toolchain")
 load("//rules/private:release_app.bzl", _release_app = "release_app")
+load("//rules/private:values_overlay.bzl", _values_overlay = "values_overlay")
 
 AppInfo = _AppInfo
 EnvironmentInfo = _EnvironmentInfo
@@ -52,3 +53,4 @@ helm_repo_index = _helm_repo_index
 helm_subchart = _helm_subchart
 helm_toolchain = _helm_toolchain
 release_app = _release_app
+values_overlay = _values_overlay

@@ -38,6 +38,8 @@ def _chart_validate_test_impl(ctx):
         tool_files.append(helm.helm_binary)
     for values_file in ctx.files.values:
         command += ["--values", values_file.short_path]
+    if ctx.attr.values_only:
+        command.append("--values-only")
     for key, value in sorted(ctx.attr.set.items()):
         command += ["--set", "{}={}".format(key, value)]
     for object in ctx.attr.expect_objects:
@@ -115,6 +117,7 @@ chart_validate_test = rule(
         "must_fail": attr.bool(doc = "Pass only when validation fails with every problem of `expect_problems` (for tests of the validator itself)."),
         "release": attr.string(doc = "Release name to render with; unset: `release-name`, as `helm template` uses."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),
+        "values_only": attr.bool(doc = "Lint and render only with `values`, not with the chart's defaults alone (so `expect_values` can assert what a values overlay changes)."),
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),
         "_crd_models": attr.label(default = "@crd_models//:node_modules"),
         "_crd_script": attr.label(default = "//tools/validator:crd_validate.mjs", allow_single_file = True),

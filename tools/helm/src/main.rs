@@ -23,6 +23,9 @@ enum Command {
     /// Prints what follows from the app metadata schema: its JSON schema, the Starlark
     /// attribute table of `app_metadata`, or the reference docs.
     Metadata(MetadataArgs),
+    /// Writes a values overlay or full preset from autotuning recommendations, checked by
+    /// Helm (tools/overlay, docs/overlays.md).
+    Overlay(Box<values_overlay::OverlayArgs>),
 }
 
 #[derive(clap::Args)]
@@ -91,8 +94,9 @@ struct GenerateArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Generate(args) => generate(*args),
-        Command::Metadata(args) => metadata(args),
+        Command::Generate(args) => generate(*args).map_err(|e| e.to_string()),
+        Command::Metadata(args) => metadata(args).map_err(|e| e.to_string()),
+        Command::Overlay(args) => values_overlay::run(&args).map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

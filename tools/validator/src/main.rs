@@ -66,6 +66,10 @@ struct Args {
     /// Values files to lint and render with, one run each (the defaults always run).
     #[arg(long = "values")]
     values: Vec<PathBuf>,
+    /// Lint and render only with the `--values` files, not the defaults alone (to check what a
+    /// values overlay changes with `--expect-value`).
+    #[arg(long, requires = "values")]
+    values_only: bool,
     /// Also apply the policy checks (security context, resources, probes, disruption budgets,
     /// one scaler per Deployment, network policy coverage, references between objects,
     /// namespaced RBAC) to the rendered objects.
@@ -197,7 +201,8 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         crd: CrdSchemas::new(args.node.clone(), args.crd_script.clone(), args.crd_models.clone()),
     };
     let mut problems = Vec::new();
-    for values in value_runs(&chart, &args.values, args.environments, args.environment.as_deref())? {
+    let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;
+    for values in runs.into_iter().filter(|run| run.is_some() || !args.values_only) {
         let values = values.as_deref();
         // Files of the chart itself (values-<env>.yaml) are named by file name alone.
         let label = values.map_or("default values".to_string(), |v| match v.strip_prefix(&chart) {

@@ -1,0 +1,45 @@
+//! Every way generating an overlay can fail. Each message names the file, and for a bad
+//! recommendation its key, its value and the values path it maps to.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum OverlayError {
+    #[error("{path}: cannot read the {what}: {source}")]
+    Read { path: PathBuf, what: &'static str, source: std::io::Error },
+
+    #[error("{path}: the {what} is not valid JSON: {source}")]
+    Syntax { path: PathBuf, what: &'static str, source: serde_json::Error },
+
+    #[error("{path}: the {what} is not valid: duplicate key {key:?} {place} (line {line})")]
+    DuplicateKey { path: PathBuf, what: &'static str, key: String, place: String, line: usize },
+
+    #[error("{path}: the {what} does not match its schema: {field}{message}")]
+    Schema { path: PathBuf, what: &'static str, field: String, message: String },
+
+    #[error("{path}: the {what} is not valid: field `{field}`: {message}")]
+    Invalid { path: PathBuf, what: &'static str, field: String, message: String },
+
+    #[error("recommendation {key:?} has no mapping to a values path: {message}")]
+    Unmapped { key: String, message: String },
+
+    #[error("recommendation {key:?} (value {value}) -> {values_path}: {message}")]
+    Recommendation { key: String, value: String, values_path: String, message: String },
+
+    #[error("{path}: the mapping is not valid: `{key}`: {message}")]
+    Mapping { path: PathBuf, key: String, message: String },
+
+    #[error("chart {chart}: {message}")]
+    Chart { chart: PathBuf, message: String },
+
+    #[error("Helm: {0}")]
+    Helm(#[from] helm_sdk::HelmError),
+
+    #[error("{path}: cannot write: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+
+    #[error("{0}")]
+    Usage(String),
+}
