@@ -84,7 +84,8 @@ def values_overlay(name, chart, recommendations, validate = True, expect_values 
     """Generates values from recommendations as `name` and declares `name + ".validate"`.
 
     The test runs the chart validator (Helm lint --strict and render, Kubernetes schemas,
-    policy checks) on the chart with the generated values file.
+    policy checks) on the chart with the generated values file; for an overlay of an
+    `environment`, with the environment's file and the overlay together.
 
     Args:
         name: Target name.
@@ -98,22 +99,32 @@ def values_overlay(name, chart, recommendations, validate = True, expect_values 
         **kwargs: mapping, environment, output_format, configmap, min_confidence, out.
     """
     _values_overlay(name = name, chart = chart, recommendations = recommendations, visibility = visibility, tags = tags, **kwargs)
-    if validate:
-        native.filegroup(
-            name = name + ".values",
-            srcs = [":" + name],
-            output_group = "values",
-            visibility = visibility,
-            tags = tags,
-        )
-        chart_validate_test(
-            name = name + ".validate",
-            chart = chart,
-            values = [":" + name + ".values"],
-            # The chart's defaults alone are its own .validate; here only the new values run.
-            values_only = True,
-            expect_values = expect_values,
-            size = "small",
-            visibility = visibility,
-            tags = tags,
-        )
+    if not validate:
+        return
+    validated = name
+    if kwargs.get("environment") and kwargs.get("output_format", "overlay") == "overlay":
+        # An environment's overlay is installed after values-<env>.yaml; the validator runs
+        # each values file alone, so it checks the full preset of the same inputs: the
+        # chart's defaults, the environment's file and the overlay together.
+        validated = name + ".stacked"
+        stacked = dict(kwargs, output_format = "full", out = "presets/autotuned/stacked/{}.yaml".format(name))
+        stacked.pop("configmap", None)
+        _values_overlay(name = validated, chart = chart, recommendations = recommendations, visibility = ["//visibility:private"], tags = tags, **stacked)
+    native.filegroup(
+        name = name + ".values",
+        srcs = [":" + validated],
+        output_group = "values",
+        visibility = visibility,
+        tags = tags,
+    )
+    chart_validate_test(
+        name = name + ".validate",
+        chart = chart,
+        values = [":" + name + ".values"],
+        # The chart's defaults alone are its own .validate; here only the new values run.
+        values_only = True,
+        expect_values = expect_values,
+        size = "small",
+        visibility = visibility,
+        tags = tags,
+    )
