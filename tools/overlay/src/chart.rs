@@ -59,7 +59,8 @@ fn read_environment(sdk: &HelmSdk, dir: &Path, name: &str) -> Result<(String, Va
     }
     let file_name = format!("values-{name}.yaml");
     let file = dir.join(&file_name);
-    let text = fs::read_to_string(&file).map_err(|e| chart_error(format!("has no {file_name} for --environment {name}: {e}")))?;
+    let text = fs::read_to_string(&file)
+        .map_err(|e| chart_error(format!("has no {file_name} for --environment {name}: {e}")))?;
     let values = sdk.values_from_yaml(&text)?;
     Ok((file_name, values))
 }

@@ -72,9 +72,9 @@ pub fn run(args: &OverlayArgs) -> Result<(), OverlayError> {
     check_usage(args)?;
     let library = match &args.helm_library {
         Some(path) => path.clone(),
-        None => std::env::var_os("HELM_C_LIBRARY").map(PathBuf::from).ok_or_else(|| {
-            OverlayError::Usage("give --helm-library (libhelm_c.so) or set HELM_C_LIBRARY".into())
-        })?,
+        None => std::env::var_os("HELM_C_LIBRARY")
+            .map(PathBuf::from)
+            .ok_or_else(|| OverlayError::Usage("give --helm-library (libhelm_c.so) or set HELM_C_LIBRARY".into()))?,
     };
     let sdk = HelmSdk::load(&library)?;
     let set = input::read(&args.recommendations_file)?;
@@ -139,7 +139,8 @@ fn output_files(
     text: String,
 ) -> Result<Vec<(PathBuf, String)>, OverlayError> {
     let stem = set.file_stem();
-    let in_dir = |suffix: &str| args.output_dir.as_deref().unwrap_or(Path::new(".")).join(format!("{stem}{suffix}.yaml"));
+    let in_dir =
+        |suffix: &str| args.output_dir.as_deref().unwrap_or(Path::new(".")).join(format!("{stem}{suffix}.yaml"));
     let values_file = args.output_file.clone().unwrap_or_else(|| in_dir(""));
     let mut files = Vec::new();
     if args.configmap {
@@ -158,7 +159,11 @@ fn summary(plan: &Plan, files: &[(PathBuf, String)]) -> String {
     for applied in &plan.applied {
         for change in &applied.changes {
             let before = change.before.as_ref().map_or("(unset)".to_string(), Value::to_string);
-            let _ = writeln!(text, "changed {}: {} -> {} ({})", change.path, before, change.after, applied.recommendation.key);
+            let _ = writeln!(
+                text,
+                "changed {}: {} -> {} ({})",
+                change.path, before, change.after, applied.recommendation.key
+            );
         }
     }
     for r in &plan.unchanged {

@@ -224,8 +224,14 @@ mod tests {
                 .into())
         );
         assert!(memory(json!("512M")).unwrap_err().contains("write 512m (Spark) or 512Mi (Kubernetes)"));
-        assert_eq!(memory(json!("6 apples")), Err("has the unknown unit \" apples\" (use k, m, g, t, p or Ki, Mi, Gi, Ti, Pi)".into()));
-        assert_eq!(memory(json!("1.5g")), Err("has a fraction; write a whole number in a smaller unit (1536m, not 1.5g)".into()));
+        assert_eq!(
+            memory(json!("6 apples")),
+            Err("has the unknown unit \" apples\" (use k, m, g, t, p or Ki, Mi, Gi, Ti, Pi)".into())
+        );
+        assert_eq!(
+            memory(json!("1.5g")),
+            Err("has a fraction; write a whole number in a smaller unit (1536m, not 1.5g)".into())
+        );
         assert_eq!(memory(json!("0g")), Err("is zero".into()));
         assert_eq!(memory(json!(-1)), Err("is not a whole number of bytes".into()));
         assert_eq!(memory(json!("99999999999p")), Err("is too large".into()));

@@ -98,7 +98,10 @@ pub fn objects(manifests: &BTreeMap<String, String>) -> Result<BTreeMap<String, 
 
 /// Field changes per object between two renders (objects added or removed show as one
 /// change of the whole object).
-pub fn rendered(before: &BTreeMap<String, Value>, after: &BTreeMap<String, Value>) -> BTreeMap<String, Vec<FieldChange>> {
+pub fn rendered(
+    before: &BTreeMap<String, Value>,
+    after: &BTreeMap<String, Value>,
+) -> BTreeMap<String, Vec<FieldChange>> {
     let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
     let mut changes = BTreeMap::new();
     for name in names {

@@ -97,7 +97,8 @@ impl Mapping {
 
 fn read_file(path: &Path) -> Result<BTreeMap<String, Vec<Target>>, OverlayError> {
     let file: MappingFile = strict_json::read(path, "mapping")?;
-    let invalid = |key: &str, message: String| OverlayError::Mapping { path: PathBuf::from(path), key: key.into(), message };
+    let invalid =
+        |key: &str, message: String| OverlayError::Mapping { path: PathBuf::from(path), key: key.into(), message };
     if file.api_version != API_VERSION {
         return Err(invalid("apiVersion", format!("is {:?}; this generator reads {API_VERSION:?}", file.api_version)));
     }
@@ -188,7 +189,10 @@ fn builtin(key: &str, apps: &BTreeMap<String, String>, values: &Value) -> Result
     }
     if let Some(data_key) = setting.strip_prefix("config.") {
         check_key(data_key, false)?;
-        return Ok(vec![Target { path: base.child("config").child("data").child(data_key), convert: Conversion::String }]);
+        return Ok(vec![Target {
+            path: base.child("config").child("data").child(data_key),
+            convert: Conversion::String,
+        }]);
     }
     if let Some(rest) = setting.strip_prefix("keda.trigger.") {
         return keda_trigger(&base, rest, values).map(|path| vec![Target { path, convert: Conversion::String }]);
@@ -261,9 +265,16 @@ mod tests {
             paths(&mapping, "spark-connect.config.spark.sql.shuffle.partitions", &none),
             Ok(vec![r#"apps.sparkConnect.config.data."spark.sql.shuffle.partitions""#.into()])
         );
-        assert_eq!(paths(&mapping, "spark-connect.env.JAVA_OPTS", &none), Ok(vec!["apps.sparkConnect.env.JAVA_OPTS".into()]));
-        assert!(paths(&mapping, "spark-connect.env.1X", &none).unwrap_err().ends_with("\"1X\" is not an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)"));
-        assert!(paths(&mapping, "spark-connect.config.a b", &none).unwrap_err().ends_with("\"a b\" is not a ConfigMap key ([-._a-zA-Z0-9]+)"));
+        assert_eq!(
+            paths(&mapping, "spark-connect.env.JAVA_OPTS", &none),
+            Ok(vec!["apps.sparkConnect.env.JAVA_OPTS".into()])
+        );
+        assert!(paths(&mapping, "spark-connect.env.1X", &none)
+            .unwrap_err()
+            .ends_with("\"1X\" is not an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)"));
+        assert!(paths(&mapping, "spark-connect.config.a b", &none)
+            .unwrap_err()
+            .ends_with("\"a b\" is not a ConfigMap key ([-._a-zA-Z0-9]+)"));
         assert!(paths(&mapping, "spark-connect.config.", &none).is_err());
     }
 
@@ -274,7 +285,10 @@ mod tests {
             {"type": "cron", "metadata": {}}, {"type": "rabbitmq", "name": "queue", "metadata": {"value": "50"}}
         ]}}}});
         let by_name = "spark-executor.keda.trigger.queue.value";
-        assert_eq!(paths(&mapping, by_name, &values), Ok(vec!["apps.sparkExecutor.keda.triggers[1].metadata.value".into()]));
+        assert_eq!(
+            paths(&mapping, by_name, &values),
+            Ok(vec!["apps.sparkExecutor.keda.triggers[1].metadata.value".into()])
+        );
         let by_index = "spark-executor.keda.trigger.0.desiredReplicas";
         assert_eq!(
             paths(&mapping, by_index, &values),

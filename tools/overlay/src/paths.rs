@@ -96,7 +96,9 @@ impl Parser<'_> {
             match self.chars.next() {
                 None => return Ok(ValuesPath(segments)),
                 Some((_, '.')) => continue,
-                Some((at, c)) => return Err(format!("unexpected {c:?} at byte {at} (quote a key with dots in \"...\")")),
+                Some((at, c)) => {
+                    return Err(format!("unexpected {c:?} at byte {at} (quote a key with dots in \"...\")"))
+                }
             }
         }
     }

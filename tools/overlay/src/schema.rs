@@ -10,14 +10,20 @@ use crate::mapping::MappingFile;
 /// `(file name under docs/, schema)` of every input format.
 pub fn all() -> Vec<(&'static str, Value)> {
     vec![
-        ("recommendation-set.schema.json", with_id(schemars::schema_for!(RecommendationSet).to_value(), "recommendation-set")),
+        (
+            "recommendation-set.schema.json",
+            with_id(schemars::schema_for!(RecommendationSet).to_value(), "recommendation-set"),
+        ),
         ("values-mapping.schema.json", with_id(schemars::schema_for!(MappingFile).to_value(), "values-mapping")),
     ]
 }
 
 fn with_id(mut schema: Value, name: &str) -> Value {
     if let Some(object) = schema.as_object_mut() {
-        object.insert("$id".into(), Value::String(format!("https://helm-composer.dev/schemas/autotuning/v1/{name}.json")));
+        object.insert(
+            "$id".into(),
+            Value::String(format!("https://helm-composer.dev/schemas/autotuning/v1/{name}.json")),
+        );
     }
     schema
 }

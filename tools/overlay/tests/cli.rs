@@ -77,8 +77,10 @@ fn generate(recommendations: &str, chart: &Path, extra: &[&str]) -> (tempfile::T
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir).expect("read dir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -95,7 +97,8 @@ fn render(sdk: &HelmSdk, chart: &Path, values: Option<&Value>) -> BTreeMap<Strin
 
 #[test]
 fn nyc_taxi_overlay_holds_exactly_the_changes() {
-    let (out, run) = generate(NYC_TAXI, &spark_chart(), &["--mapping", SPARK_MAPPING, "--min-confidence", "0.6", "--validate"]);
+    let (out, run) =
+        generate(NYC_TAXI, &spark_chart(), &["--mapping", SPARK_MAPPING, "--min-confidence", "0.6", "--validate"]);
     assert!(run.success, "{}", run.stderr);
     assert_eq!(files_in(out.path()), ["nyc-taxi-etl-2026-02-22.yaml"]);
     let text = fs::read_to_string(out.path().join("nyc-taxi-etl-2026-02-22.yaml")).expect("read overlay");
@@ -129,7 +132,9 @@ fn nyc_taxi_overlay_holds_exactly_the_changes() {
         assert!(text.contains(line), "the header lacks {line:?}:\n{text}");
     }
     assert!(run.stdout.contains("dropped spark.sql.adaptive.enabled = true: the chart already has this value"));
-    assert!(run.stdout.contains("skipped spark.sql.adaptive.skewJoin.enabled (confidence 0.5): below --min-confidence"));
+    assert!(run
+        .stdout
+        .contains("skipped spark.sql.adaptive.skewJoin.enabled (confidence 0.5): below --min-confidence"));
 }
 
 #[test]
@@ -205,14 +210,19 @@ fn the_full_preset_is_every_value_and_its_configmap_wraps_it() {
     let changed = diff::fields(&defaults, &full);
     let pointers: BTreeSet<&str> = changed.iter().map(|c| c.pointer.as_str()).collect();
     assert!(pointers.contains("/apps/sparkExecutor/replicas"));
-    assert!(pointers.iter().all(|p| p.starts_with("/apps/sparkExecutor/") || p.starts_with("/apps/sparkConnect/config/data/")));
+    assert!(pointers
+        .iter()
+        .all(|p| p.starts_with("/apps/sparkExecutor/") || p.starts_with("/apps/sparkConnect/config/data/")));
     assert_eq!(full["apps"]["sparkMaster"], defaults["apps"]["sparkMaster"], "every other value is there, unchanged");
 
     let wrapped = fs::read_to_string(out.path().join("nyc-taxi-etl-2026-02-22-configmap.yaml")).expect("read");
     let configmap: Value = serde_yaml_ng::from_str(&wrapped).expect("the ConfigMap is YAML");
     assert_eq!(configmap["kind"], "ConfigMap");
     assert_eq!(configmap["metadata"]["name"], "spark-connect-autotuned-nyc-taxi-etl");
-    assert_eq!(configmap["metadata"]["labels"], json!({"autotuning/generated": "true", "autotuning/app-id": "app-20260222120000-0001"}));
+    assert_eq!(
+        configmap["metadata"]["labels"],
+        json!({"autotuning/generated": "true", "autotuning/app-id": "app-20260222120000-0001"})
+    );
     assert_eq!(configmap["metadata"]["annotations"]["autotuning/generated-at"], "2026-02-22T12:00:00Z");
     assert_eq!(configmap["data"]["values.yaml"], text, "the ConfigMap carries the preset byte for byte");
 }
@@ -255,7 +265,10 @@ fn a_hand_written_chart_with_a_schema_and_a_mapping() {
     let overlay = sdk().values_from_yaml(&text).expect("parse");
     assert_eq!(overlay, json!({"replicaCount": 3, "worker": {"memory": "2Gi", "settings": {"batch.size": "250"}}}));
     let after = render(&sdk(), chart, Some(&overlay));
-    assert_eq!(after["ConfigMap/release-name-settings"]["data"], json!({"replicas": "3", "memory": "2Gi", "batch.size": "250"}));
+    assert_eq!(
+        after["ConfigMap/release-name-settings"]["data"],
+        json!({"replicas": "3", "memory": "2Gi", "batch.size": "250"})
+    );
 }
 
 #[test]
@@ -266,7 +279,11 @@ fn dry_run_shows_rendered_changes_and_writes_nothing() {
     assert!(run.stdout.contains("Deployment/release-name-spark-executor:\n"), "{}", run.stdout);
     assert!(run.stdout.contains("  /spec/replicas: 2 -> 4\n"), "{}", run.stdout);
     assert!(run.stdout.contains("  /data/spark.sql.shuffle.partitions: \"200\" -> \"400\"\n"), "{}", run.stdout);
-    assert!(run.stdout.contains("  /data/spark.sql.autoBroadcastJoinThreshold: (absent) -> \"104857600\"\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("  /data/spark.sql.autoBroadcastJoinThreshold: (absent) -> \"104857600\"\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -296,6 +313,72 @@ fn hostile_provenance_stays_in_its_comments() {
     let text = fs::read_to_string(out.path().join("hostile-2026-02-22.yaml")).expect("read");
     assert_eq!(sdk().values_from_yaml(&text).expect("parse"), json!({"apps": {"sparkExecutor": {"replicas": 3}}}));
     assert!(text.contains("# Source: \"a\\u2028\\\"apps\\\": {\\\"sparkMaster\\\": 9}\"\n"), "{text}");
+}
+
+/// Strings YAML or Helm could read as something else, in every text field and as values:
+/// each is refused naming its field, or arrives literally with nothing else changed.
+#[test]
+fn hostile_strings_are_refused_or_carried_literally() {
+    let long = "x".repeat(4096);
+    let corpus = [
+        "{{ .Release.Name }}",
+        "{{- fail \"x\" }}",
+        "a: b",
+        "- x",
+        "? k",
+        "&anchor *alias",
+        "!!binary aGk=",
+        "yes",
+        "on",
+        "0x1F",
+        "1e3",
+        "~",
+        "null",
+        "#not a comment",
+        "---",
+        "...",
+        "\u{2028}x: 1",
+        "a\u{2029}b: c",
+        "\u{feff}bom",
+        "\u{fffe}",
+        "\"quoted\" 'single'",
+        "\\",
+        "a\nb: c",
+        "a\r\nb",
+        "a\tb",
+        "a\u{85}b",
+        &long,
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("set.json");
+    let sdk = sdk();
+    let (mut carried, mut refused) = (0, 0);
+    for text in corpus {
+        let set = json!({"apiVersion": "autotuning.helm-composer.dev/v1", "kind": "RecommendationSet",
+            "appId": "app-1", "workload": "hostile", "generatedAt": "2026-02-22T12:00:00Z",
+            "source": text, "confidence": 0.5, "basedOn": [text],
+            "recommendations": [
+                {"key": "spark-connect.config.tuned", "value": text, "reason": text, "confidence": 0.9},
+                {"key": "spark-connect.env.TUNED", "value": text, "reason": "r", "confidence": 0.9}]});
+        fs::write(&file, set.to_string()).expect("write");
+        let (out, run) = generate(file.to_str().expect("utf-8"), &spark_chart(), &[]);
+        assert_eq!(run.success, !text.chars().any(char::is_control), "{text:?}: {}", run.stderr);
+        if run.success {
+            let written = fs::read_to_string(out.path().join("hostile-2026-02-22.yaml")).expect("read");
+            let expected =
+                json!({"apps": {"sparkConnect": {"config": {"data": {"tuned": text}}, "env": {"TUNED": text}}}});
+            assert_eq!(sdk.values_from_yaml(&written).expect("parse"), expected, "{text:?}");
+            assert!(written
+                .lines()
+                .all(|l| l.is_empty() || l.starts_with('#') || l.starts_with('"') || l.starts_with(' ')));
+            carried += 1;
+        } else {
+            assert!(run.stderr.contains("field `source`: holds the control character"), "{text:?}: {}", run.stderr);
+            assert!(files_in(out.path()).is_empty());
+            refused += 1;
+        }
+    }
+    assert_eq!((carried, refused), (23, 4), "control characters are refused in text fields, the rest carried");
 }
 
 /// Each bad input is refused with its message, and nothing is written.
