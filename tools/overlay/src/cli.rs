@@ -139,13 +139,19 @@ fn output_files(
     text: String,
 ) -> Result<Vec<(PathBuf, String)>, OverlayError> {
     let stem = set.file_stem();
-    let in_dir =
-        |suffix: &str| args.output_dir.as_deref().unwrap_or(Path::new(".")).join(format!("{stem}{suffix}.yaml"));
-    let values_file = args.output_file.clone().unwrap_or_else(|| in_dir(""));
+    let values_file = match (&args.output_file, &args.output_dir) {
+        (Some(file), _) => file.clone(),
+        (None, dir) => dir.as_deref().unwrap_or(Path::new(".")).join(format!("{stem}.yaml")),
+    };
     let mut files = Vec::new();
     if args.configmap {
         let wrapped = output::configmap(set, &chart.metadata.name, &text).map_err(OverlayError::Usage)?;
-        files.push((args.configmap_file.clone().unwrap_or_else(|| in_dir("-configmap")), wrapped));
+        // Beside the values file unless named: <values file stem>-configmap.yaml.
+        let beside = || {
+            let values_stem = values_file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(stem.clone());
+            values_file.with_file_name(format!("{values_stem}-configmap.yaml"))
+        };
+        files.push((args.configmap_file.clone().unwrap_or_else(beside), wrapped));
     }
     files.insert(0, (values_file, text));
     Ok(files)

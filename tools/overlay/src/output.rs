@@ -196,7 +196,12 @@ pub fn write_all(files: &[(PathBuf, String)]) -> Result<(), OverlayError> {
         fs::create_dir_all(dir).map_err(write_error)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temporary = dir.join(format!(".{name}.partial"));
-        let mut file = fs::File::create(&temporary).map_err(write_error)?;
+        // A leftover of an interrupted run is replaced, never followed if it is a symlink.
+        match fs::remove_file(&temporary) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(write_error(error)),
+            _ => {}
+        }
+        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&temporary).map_err(write_error)?;
         file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(write_error)?;
         staged.push((temporary, path));
     }

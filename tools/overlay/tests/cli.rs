@@ -202,6 +202,7 @@ fn two_runs_write_the_same_bytes() {
 fn the_full_preset_is_every_value_and_its_configmap_wraps_it() {
     let args = ["--mapping", SPARK_MAPPING, "--output-format", "full", "--configmap", "--validate"];
     let (out, run) = generate(NYC_TAXI, &spark_chart(), &args);
+    assert!(run.stdout.contains("-configmap.yaml\n"), "{}", run.stdout);
     assert!(run.success, "{}", run.stderr);
     let sdk = sdk();
     let text = fs::read_to_string(out.path().join("nyc-taxi-etl-2026-02-22.yaml")).expect("read");
@@ -252,6 +253,32 @@ fn a_composed_chart_needs_no_mapping_file() {
         }})
     );
     assert!(run.stdout.contains("dropped spark-executor.memory.limit = 17179869184: the chart already has this value"));
+}
+
+#[test]
+fn an_environment_is_part_of_the_values_an_overlay_changes() {
+    let set = r#"{"apiVersion": "autotuning.helm-composer.dev/v1", "kind": "RecommendationSet",
+        "appId": "app-8", "workload": "prod-run", "generatedAt": "2026-02-22T12:00:00Z",
+        "source": "test", "confidence": 0.9, "recommendations": [
+        {"key": "spark-executor.replicas", "value": 3, "reason": "r", "confidence": 0.9},
+        {"key": "spark-executor.memory.request", "value": "8g", "reason": "r", "confidence": 0.9}]}"#;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("set.json");
+    fs::write(&file, set).expect("write");
+    let file = file.to_str().expect("utf-8");
+    // prod already runs 3 executors: only the memory changes.
+    let (out, run) = generate(file, &spark_chart(), &["--environment", "prod", "--validate"]);
+    assert!(run.success, "{}", run.stderr);
+    let text = fs::read_to_string(out.path().join("prod-run-2026-02-22.yaml")).expect("read");
+    assert!(text.contains("# Chart: \"spark-connect\" \"0.1.0\" over its defaults and values-prod.yaml\n"), "{text}");
+    let overlay = sdk().values_from_yaml(&text).expect("parse");
+    assert_eq!(overlay, json!({"apps": {"sparkExecutor": {"resources": {"requests": {"memory": "8Gi"}}}}}));
+    assert!(run.stdout.contains("dropped spark-executor.replicas = 3: the chart already has this value"));
+    // Over the defaults alone (2 executors), the replicas change too.
+    let (out, run) = generate(file, &spark_chart(), &[]);
+    assert!(run.success, "{}", run.stderr);
+    let text = fs::read_to_string(out.path().join("prod-run-2026-02-22.yaml")).expect("read");
+    assert_eq!(sdk().values_from_yaml(&text).expect("parse")["apps"]["sparkExecutor"]["replicas"], json!(3));
 }
 
 #[test]
@@ -437,7 +464,8 @@ fn usage_errors() {
     let cases: &[(&[&str], &str)] = &[
         (&["--min-confidence", "1.2"], "--min-confidence 1.2 is outside [0, 1]"),
         (&["--configmap"], "--configmap wraps a full preset: add --output-format full"),
-        (&["--environment", "prod"], "has no values-prod.yaml for --environment prod"),
+        (&["--environment", "staging"], "has no values-staging.yaml for --environment staging"),
+        (&["--environment", "../x"], "--environment \"../x\" is not an environment name (a DNS-1123 label)"),
     ];
     for (extra, message) in cases {
         let mut args = vec!["--mapping", SPARK_MAPPING];
