@@ -2,14 +2,12 @@
 //! object, no string (key or value) longer than 1 MiB (`MAX_TEXT_BYTES`), and schema errors
 //! that name the field they are about.
 
-use std::cell::RefCell;
-use std::fmt;
 use std::fs;
 use std::path::Path;
 
-use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
-use serde::Deserializer;
-use serde_json::{Map, Value};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use strict_json::{child_field, ParseError};
 
 use crate::error::ComposeError;
 use crate::origin::Origin;
@@ -42,101 +40,12 @@ pub fn read_json<T: DeserializeOwned>(file: &Path, what: &'static str) -> Result
 /// Parses JSON text, refusing a key that appears twice in one object (serde_json keeps the
 /// last one silently, so a second `"replicas"` would quietly win).
 fn parse_unique_keys(text: &str, file: &Path, what: &'static str) -> Result<Value, ComposeError> {
-    let duplicate = RefCell::new(None);
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let parsed = UniqueKeys { field: String::new(), duplicate: &duplicate }
-        .deserialize(&mut deserializer)
-        .and_then(|value| deserializer.end().map(|()| value));
-    parsed.map_err(|source| match duplicate.take() {
-        Some((key, field)) => ComposeError::DuplicateKey { path: file.into(), what, key, field, line: source.line() },
-        None => ComposeError::ParseMetadata { path: file.into(), what, source },
+    strict_json::parse_unique_keys(text).map_err(|error| match error {
+        ParseError::DuplicateKey { key, field, line } => {
+            ComposeError::DuplicateKey { path: file.into(), what, key, field, line }
+        }
+        ParseError::Syntax(source) => ComposeError::ParseMetadata { path: file.into(), what, source },
     })
-}
-
-/// `parent.key`, or `key` at the top level: the field paths serde_path_to_error writes.
-fn child_field(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_string()
-    } else {
-        format!("{parent}.{key}")
-    }
-}
-
-/// Builds a `Value` like serde_json does, but records the first duplicate key (and the
-/// field holding it) in `duplicate` and fails there.
-struct UniqueKeys<'a> {
-    field: String,
-    duplicate: &'a RefCell<Option<(String, String)>>,
-}
-
-impl<'de> DeserializeSeed<'de> for UniqueKeys<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for UniqueKeys<'_> {
-    type Value = Value;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
-        Ok(Value::Bool(value))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
-        Ok(Value::from(value))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
-        Ok(Value::String(value.to_string()))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Value, E> {
-        Ok(Value::String(value))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        loop {
-            let field = format!("{}[{}]", self.field, items.len());
-            match seq.next_element_seed(UniqueKeys { field, duplicate: self.duplicate })? {
-                Some(item) => items.push(item),
-                None => return Ok(Value::Array(items)),
-            }
-        }
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if object.contains_key(&key) {
-                let message = format!("duplicate key {key:?}");
-                *self.duplicate.borrow_mut() = Some((key, self.field));
-                return Err(A::Error::custom(message));
-            }
-            let field = child_field(&self.field, &key);
-            let value = map.next_value_seed(UniqueKeys { field, duplicate: self.duplicate })?;
-            object.insert(key, value);
-        }
-        Ok(Value::Object(object))
-    }
 }
 
 /// Refuses any string, key or value, longer than MAX_TEXT_BYTES, naming its field.
