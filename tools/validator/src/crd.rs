@@ -3,8 +3,9 @@
 //! kubernetes-models from each project's API types, which run on Node.js: one
 //! `node crd_validate.mjs` process per validator run, one request line per render.
 
+use std::fs;
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 
 use serde_json::Value;
@@ -19,6 +20,26 @@ pub fn is_custom(object: &Value) -> bool {
     api_version.split_once('/').is_some_and(|(group, _)| CUSTOM_GROUPS.contains(&group))
 }
 
+/// Whether a template of the chart (its `templates/` directory, not its subcharts) names a
+/// CRD API group, that is whether its render is likely to need the Node.js process. A guess
+/// that only decides when the process starts: a miss starts it at the first custom object.
+pub fn templates_mention_custom_groups(chart: &Path) -> bool {
+    let mut dirs = vec![chart.join("templates")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for path in entries.filter_map(|entry| entry.ok().map(|e| e.path())) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(text) = fs::read_to_string(&path) {
+                if CUSTOM_GROUPS.iter().any(|group| text.contains(&format!("{group}/"))) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 /// The CRD validators, run by one Node.js process that is started at the first custom object
 /// and answers every render of the run (its models stay loaded).
 pub struct CrdSchemas {
@@ -26,6 +47,12 @@ pub struct CrdSchemas {
     script: PathBuf,
     node_modules: PathBuf,
     process: Option<NodeProcess>,
+}
+
+/// A request sent to the Node.js process whose answer is still to be read.
+#[must_use = "the answer must be received before the next request"]
+pub struct Pending {
+    objects: usize,
 }
 
 struct NodeProcess {
@@ -39,24 +66,42 @@ impl CrdSchemas {
         CrdSchemas { node, script, node_modules, process: None }
     }
 
-    /// Problems of each object (`field: message`), in the order given.
-    pub fn validate(&mut self, objects: &[&Value]) -> Result<Vec<Vec<String>>, ValidateError> {
+    /// Starts the Node.js process ahead of the first custom object, so that loading Node.js
+    /// and the models overlaps Helm's lint and render instead of following them.
+    pub fn prestart(&mut self) -> Result<(), ValidateError> {
+        self.started().map(|_| ())
+    }
+
+    /// Sends the objects to the validators without waiting for the answer, so the caller
+    /// can check the other objects meanwhile; [`CrdSchemas::receive`] collects it.
+    pub fn send(&mut self, objects: &[&Value]) -> Result<Pending, ValidateError> {
         if objects.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Pending { objects: 0 });
         }
         let mut request = serde_json::to_string(objects).map_err(|e| self.failed(e.to_string()))?;
         request.push('\n');
-        let mut answer = String::new();
         let process = self.started()?;
-        let exchanged = process.stdin.write_all(request.as_bytes()).and_then(|()| process.stdin.flush());
-        let read = exchanged.and_then(|()| process.stdout.read_line(&mut answer));
+        let sent = process.stdin.write_all(request.as_bytes()).and_then(|()| process.stdin.flush());
+        if sent.is_err() {
+            return Err(self.stopped());
+        }
+        Ok(Pending { objects: objects.len() })
+    }
+
+    /// The problems of each object of the request sent, in its order.
+    pub fn receive(&mut self, pending: Pending) -> Result<Vec<Vec<String>>, ValidateError> {
+        if pending.objects == 0 {
+            return Ok(Vec::new());
+        }
+        let mut answer = String::new();
+        let read = self.started()?.stdout.read_line(&mut answer);
         if !matches!(read, Ok(n) if n > 0) {
             return Err(self.stopped());
         }
         let results: Vec<Vec<String>> =
             serde_json::from_str(&answer).map_err(|e| self.failed(format!("unreadable answer: {e}")))?;
-        if results.len() != objects.len() {
-            return Err(self.failed(format!("{} answers for {} objects", results.len(), objects.len())));
+        if results.len() != pending.objects {
+            return Err(self.failed(format!("{} answers for {} objects", results.len(), pending.objects)));
         }
         Ok(results)
     }
@@ -119,8 +164,20 @@ impl Drop for CrdSchemas {
 
 #[cfg(test)]
 mod tests {
-    use super::is_custom;
+    use super::{is_custom, templates_mention_custom_groups};
     use serde_json::json;
+
+    #[test]
+    fn custom_groups_in_templates_are_found_in_subdirectories_too() {
+        let chart = tempfile::tempdir().unwrap();
+        let nested = chart.path().join("templates/workers");
+        std::fs::create_dir_all(&nested).unwrap();
+        std::fs::write(chart.path().join("templates/svc.yaml"), "apiVersion: v1\nkind: Service\n").unwrap();
+        assert!(!templates_mention_custom_groups(chart.path()));
+        std::fs::write(nested.join("scaler.yaml"), "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\n").unwrap();
+        assert!(templates_mention_custom_groups(chart.path()));
+        assert!(!templates_mention_custom_groups(&chart.path().join("missing")));
+    }
 
     #[test]
     fn custom_groups() {

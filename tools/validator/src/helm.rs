@@ -31,6 +31,14 @@ pub enum Helm {
     Binary(PathBuf),
 }
 
+/// The values of one lint and render run, read and merged once and handed to both.
+pub struct RunValues<'a> {
+    /// The values file, if any (the binary reads it itself).
+    file: Option<&'a Path>,
+    /// The file's values with the `--set` expressions over them, for the SDK.
+    merged: Value,
+}
+
 impl Helm {
     pub fn describe(&self) -> String {
         match self {
@@ -39,17 +47,26 @@ impl Helm {
         }
     }
 
+    /// Reads the values file and applies the `--set` expressions, once per run.
+    pub fn values<'a>(&self, file: Option<&'a Path>, options: &RenderOptions) -> Result<RunValues<'a>, ValidateError> {
+        let merged = match self {
+            Helm::Sdk(sdk) => values_json(sdk, file, options)?,
+            // The binary is given the file and the expressions themselves.
+            Helm::Binary(_) => Value::Null,
+        };
+        Ok(RunValues { file, merged })
+    }
+
     /// `helm lint --strict`: every finding of warning level or above.
     pub fn lint(
         &self,
         chart: &Path,
-        values: Option<&Path>,
+        values: &RunValues,
         options: &RenderOptions,
     ) -> Result<Vec<Finding>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
-                let defaults_only = values.is_none() && options.set.is_empty();
-                let values = values_json(sdk, values, options)?;
+                let defaults_only = values.file.is_none() && options.set.is_empty();
                 let lint_options = LintOptions {
                     strict: true,
                     namespace: Some(options.namespace.to_string()),
@@ -61,7 +78,7 @@ impl Helm {
                     with_subcharts: defaults_only,
                     ..LintOptions::default()
                 };
-                let report = sdk.lint(chart, Some(&values), &lint_options)?;
+                let report = sdk.lint(chart, Some(&values.merged), &lint_options)?;
                 let mut findings: Vec<Finding> = report
                     .messages
                     .into_iter()
@@ -95,10 +112,10 @@ impl Helm {
                     "--kube-version",
                     options.kube_version,
                 ]);
-                if values.is_none() && options.set.is_empty() {
+                if values.file.is_none() && options.set.is_empty() {
                     command.arg("--with-subcharts");
                 }
-                add_value_args(&mut command, values, options);
+                add_value_args(&mut command, values.file, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if output.status.success() {
                     return Ok(Vec::new());
@@ -117,12 +134,11 @@ impl Helm {
     pub fn render(
         &self,
         chart: &Path,
-        values: Option<&Path>,
+        values: &RunValues,
         options: &RenderOptions,
     ) -> Result<BTreeMap<String, String>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
-                let values = values_json(sdk, values, options)?;
                 let render_options = helm_sdk::RenderOptions {
                     name: Some(options.release.to_string()),
                     namespace: Some(options.namespace.to_string()),
@@ -130,7 +146,7 @@ impl Helm {
                     ..helm_sdk::RenderOptions::default()
                 };
                 // A loaded chart renders once (Helm changes it while rendering): load per run.
-                Ok(Chart::load(sdk, chart)?.render(Some(&values), &render_options)?)
+                Ok(Chart::load(sdk, chart)?.render(Some(&values.merged), &render_options)?)
             }
             Helm::Binary(helm) => {
                 let mut command = Command::new(helm);
@@ -142,7 +158,7 @@ impl Helm {
                     "--kube-version",
                     options.kube_version,
                 ]);
-                add_value_args(&mut command, values, options);
+                add_value_args(&mut command, values.file, options);
                 let output = command.arg(chart).output().map_err(|e| ValidateError::io(helm, e))?;
                 if !output.status.success() {
                     return Err(ValidateError::Helm(String::from_utf8_lossy(&output.stderr).into_owned()));
