@@ -18,6 +18,7 @@ pub mod render;
 mod sha256;
 pub mod subchart;
 pub mod templates;
+pub mod timing;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +29,7 @@ use crate::model::ChartSpec;
 use crate::plan::Chart;
 use crate::render::Renderer;
 use crate::subchart::Subchart;
+use crate::timing::Timings;
 
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
@@ -54,9 +56,42 @@ pub fn compose_umbrella(
     subcharts: &[Subchart],
     templates: &Path,
 ) -> Result<Chart, ComposeError> {
-    let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
-    let renderer = Renderer::for_charts(templates)?;
-    plan::compose(spec, apps, environments, subcharts, &renderer)
+    compose_umbrella_timed(spec, metadata, environments, subcharts, templates, &mut Timings::new(false))
+}
+
+/// `compose_umbrella`, recording the time of each phase. The app metadata files are read and
+/// checked on a thread of their own while the templates load: neither needs the other.
+pub fn compose_umbrella_timed(
+    spec: &ChartSpec,
+    metadata: &[PathBuf],
+    environments: &[PathBuf],
+    subcharts: &[Subchart],
+    templates: &Path,
+    timings: &mut Timings,
+) -> Result<Chart, ComposeError> {
+    let (apps, renderer) = std::thread::scope(|scope| {
+        let apps = scope.spawn(|| timed(|| metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()));
+        let renderer = timed(|| Renderer::for_charts(templates));
+        (apps.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), renderer)
+    });
+    timings.record("read and check app metadata (beside loading templates)", apps.1);
+    timings.record("load templates: read and compile", renderer.1);
+    // An error in the apps is reported first, as when they were read before the templates.
+    let (apps, renderer) = (apps.0?, renderer.0?);
+    let chart = timings.time("plan the chart and render its files", || {
+        plan::compose(spec, apps, environments, subcharts, &renderer)
+    })?;
+    let spent = renderer.times();
+    timings.record("  of which Handlebars: serialise contexts to JSON", spent.serialise);
+    timings.record("  of which Handlebars: execute templates", spent.execute);
+    Ok(chart)
+}
+
+/// The result of `work` and how long it took.
+fn timed<T>(work: impl FnOnce() -> T) -> (T, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let result = work();
+    (result, start.elapsed())
 }
 
 #[cfg(test)]

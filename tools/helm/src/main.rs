@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use helm_composer::error::ComposeError;
 use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset, SubchartSpec};
-use helm_composer::{compose_umbrella, metadata_schema, output, subchart, templates};
+use helm_composer::timing::Timings;
+use helm_composer::{compose_umbrella_timed, metadata_schema, output, subchart, templates};
 
 #[derive(Parser)]
 #[command(name = "composer", version, about = "Composes Helm charts from app metadata")]
@@ -89,6 +91,10 @@ struct GenerateArgs {
     /// Chart directory to write (replaced atomically).
     #[arg(long, value_name = "DIR")]
     output: PathBuf,
+    /// Print the wall time of each phase (reading metadata, loading templates, planning and
+    /// rendering, writing files, renaming) to stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -130,6 +136,8 @@ fn parse_subchart(text: &str) -> Result<SubchartSpec, String> {
 }
 
 fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
+    let started = Instant::now();
+    let mut timings = Timings::new(args.timings);
     let description = if !args.description.is_empty() {
         args.description.clone()
     } else if args.subcharts.is_empty() {
@@ -162,6 +170,9 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
             })
         }
     };
-    let chart = compose_umbrella(&spec, &args.metadata, &args.environment_files, &subcharts, &templates)?;
-    output::write_chart(&chart, &args.output)
+    let chart =
+        compose_umbrella_timed(&spec, &args.metadata, &args.environment_files, &subcharts, &templates, &mut timings)?;
+    output::write_chart_timed(&chart, &args.output, &mut timings)?;
+    eprint!("{}", timings.report(started.elapsed()));
+    Ok(())
 }

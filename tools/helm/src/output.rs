@@ -9,45 +9,83 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::ComposeError;
 use crate::plan::Chart;
+use crate::timing::Timings;
 
 /// The Chart.yaml annotation every composed chart carries (see templates/Chart.yaml.hbs):
 /// how a directory is recognised as a chart this composer wrote.
 const COMPOSED_MARKER: &str = "helm-composer/apps:";
 
 pub fn write_chart(chart: &Chart, destination: &Path) -> Result<(), ComposeError> {
+    write_chart_timed(chart, destination, &mut Timings::new(false))
+}
+
+/// `write_chart`, recording the time of writing the files and of moving them into place.
+pub fn write_chart_timed(chart: &Chart, destination: &Path, timings: &mut Timings) -> Result<(), ComposeError> {
     let existing = check_destination(destination)?;
     let parent = parent_of(destination);
     fs::create_dir_all(parent).map_err(|e| ComposeError::io(parent, e))?;
     let staging =
         tempfile::Builder::new().prefix(".chart-").tempdir_in(parent).map_err(|e| ComposeError::io(parent, e))?;
-    for (relative, content) in &chart.files {
-        let path = staging.path().join(relative);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| ComposeError::io(dir, e))?;
-        }
-        fs::write(&path, content).map_err(|e| ComposeError::io(&path, e))?;
-    }
-    for (relative, content) in &chart.vendored {
-        let path = staging.path().join(relative);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| ComposeError::io(dir, e))?;
-        }
-        fs::write(&path, content).map_err(|e| ComposeError::io(&path, e))?;
-    }
-    match existing {
+    timings.time("write files into a staging directory", || {
+        let files = chart.files.iter().map(|(p, c)| (p.as_path(), c.as_bytes()));
+        let vendored = chart.vendored.iter().map(|(p, c)| (p.as_path(), c.as_slice()));
+        write_files(staging.path(), files.chain(vendored))
+    })?;
+    timings.time("move the chart into place (renames)", || match existing {
         Destination::Missing => rename(staging.path(), destination),
         Destination::EmptyDirectory => {
             fs::remove_dir(destination).map_err(|e| ComposeError::io(destination, e))?;
             rename(staging.path(), destination)
         }
         Destination::ComposedChart => replace_chart(staging.path(), destination),
-    }?;
+    })?;
     // The staging directory now is the destination; nothing is left to clean up.
     let _ = staging.keep();
     Ok(())
+}
+
+/// Most threads writing files at once.
+const MAX_WRITE_THREADS: usize = 4;
+
+/// Writes each file under `root`: every directory first, once (a chart of 1,000 apps has
+/// 5,000 files in a handful of directories), then the files on a few threads, as creating a
+/// file is mostly kernel work. On failure the error of the first failing file (in `files`'
+/// order) is returned.
+fn write_files<'a>(root: &Path, files: impl Iterator<Item = (&'a Path, &'a [u8])>) -> Result<(), ComposeError> {
+    let files: Vec<(PathBuf, &[u8])> = files.map(|(relative, content)| (root.join(relative), content)).collect();
+    let dirs: std::collections::BTreeSet<&Path> = files.iter().filter_map(|(path, _)| path.parent()).collect();
+    for dir in dirs {
+        fs::create_dir_all(dir).map_err(|e| ComposeError::io(dir, e))?;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WRITE_THREADS);
+    let next = AtomicUsize::new(0);
+    let work = || -> Option<(usize, ComposeError)> {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let (path, content) = files.get(index)?;
+            if let Err(e) = fs::write(path, content) {
+                // Later files are left unwritten: the staging directory is deleted anyway.
+                next.store(files.len(), Ordering::Relaxed);
+                return Some((index, ComposeError::io(path, e)));
+            }
+        }
+    };
+    let failed = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.min(files.len())).map(|_| scope.spawn(work)).collect();
+        let mut failed: Vec<(usize, ComposeError)> = work().into_iter().collect();
+        for helper in helpers {
+            failed.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        failed
+    });
+    match failed.into_iter().min_by_key(|(index, _)| *index) {
+        Some((_, error)) => Err(error),
+        None => Ok(()),
+    }
 }
 
 /// What is at the output path before writing.

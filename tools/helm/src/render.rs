@@ -12,10 +12,13 @@
 //!   values: nothing YAML or Helm could read as structure); anything else fails the render
 //!   with the template and the value named.
 
+use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
-use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
+use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason, Template};
 use serde::Serialize;
 
 use crate::encode;
@@ -36,10 +39,25 @@ const MARKDOWN_CODE_MAX: usize = 120;
 /// Marks a plain `{{value}}` that is not a safe token; never part of a legitimate output.
 const NON_TOKEN_MARK: char = '\u{0}';
 
+/// Most threads that compile templates at once: the files are few (about thirty).
+const MAX_COMPILE_THREADS: usize = 4;
+
 pub struct Renderer {
     registry: Handlebars<'static>,
     /// Whether the chart guards apply (see the module docs).
     guarded: bool,
+    /// Time spent so far turning contexts into JSON and executing templates (`--timings`).
+    spent: Cell<RenderTimes>,
+}
+
+/// Where `Renderer::render` spends its time, summed over every call.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct RenderTimes {
+    pub calls: usize,
+    /// Serialising each call's context into the JSON value Handlebars reads.
+    pub serialise: Duration,
+    /// Executing the template (helpers, partials, the guards' check of the text).
+    pub execute: Duration,
 }
 
 impl Renderer {
@@ -70,31 +88,40 @@ impl Renderer {
             registry.register_helper("md_code", Box::new(markdown_code_helper));
         }
         registry.register_helper("plus", Box::new(plus_helper));
-        for (name, path) in template_files(dir)? {
-            registry
-                .register_template_file(&name, &path)
-                .map_err(|source| ComposeError::LoadTemplates { path: path.clone(), source: Box::new(source) })?;
+        // Templates first, then partials: a partial replaces a template of the same name, as
+        // Handlebars' register_partial does.
+        let mut files = template_files(dir)?;
+        files.extend(template_files(&dir.join(PARTIALS_DIR))?);
+        for ((name, _), template) in files.iter().zip(compile_all(&files)) {
+            registry.register_template(name, template?);
         }
-        for (name, path) in template_files(&dir.join(PARTIALS_DIR))? {
-            let text = fs::read_to_string(&path).map_err(|e| ComposeError::io(&path, e))?;
-            registry
-                .register_partial(&name, text)
-                .map_err(|source| ComposeError::LoadTemplates { path: path.clone(), source: Box::new(source) })?;
-        }
-        Ok(Renderer { registry, guarded })
+        Ok(Renderer { registry, guarded, spent: Cell::default() })
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, ComposeError> {
-        let text = self
-            .registry
-            .render(template, context)
-            .map_err(|source| ComposeError::Template { name: template.to_string(), source: Box::new(source) })?;
-        match marked_value(&text) {
+        let failed = |source| ComposeError::Template { name: template.to_string(), source: Box::new(source) };
+        // What Handlebars' `render` does, in two steps so each can be timed.
+        let start = Instant::now();
+        let context = Context::wraps(context).map_err(failed)?;
+        let serialised = Instant::now();
+        let text = self.registry.render_with_context(template, &context).map_err(failed)?;
+        let checked = match marked_value(&text) {
             Some(value) if self.guarded => {
                 Err(ComposeError::RawInterpolation { template: template.to_string(), value: value.to_string() })
             }
             _ => Ok(text),
-        }
+        };
+        let mut spent = self.spent.get();
+        spent.calls += 1;
+        spent.serialise += serialised - start;
+        spent.execute += serialised.elapsed();
+        self.spent.set(spent);
+        checked
+    }
+
+    /// Time spent in `render` so far.
+    pub fn times(&self) -> RenderTimes {
+        self.spent.get()
     }
 }
 
@@ -129,6 +156,39 @@ fn marked_value(text: &str) -> Option<&str> {
     let start = text.find(NON_TOKEN_MARK)? + NON_TOKEN_MARK.len_utf8();
     let end = text[start..].find(NON_TOKEN_MARK).map_or(text.len(), |e| start + e);
     Some(&text[start..end])
+}
+
+/// Compiles every template file, on a few threads (compiling is most of loading: Handlebars'
+/// parser finds each expression's line and column by scanning from the file's start), and
+/// returns the templates in the order of `files`.
+fn compile_all(files: &[(String, PathBuf)]) -> Vec<Result<Template, ComposeError>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_COMPILE_THREADS);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((name, path)) = files.get(index) else { return done };
+            done.push((index, compile(name, path)));
+        }
+    };
+    let mut compiled: Vec<(usize, Result<Template, ComposeError>)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.min(files.len())).map(|_| scope.spawn(work)).collect();
+        let mut compiled = work();
+        for helper in helpers {
+            compiled.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        compiled
+    });
+    compiled.sort_by_key(|(index, _)| *index);
+    compiled.into_iter().map(|(_, template)| template).collect()
+}
+
+/// One template file, compiled as Handlebars' `register_template_string` compiles it.
+fn compile(name: &str, path: &Path) -> Result<Template, ComposeError> {
+    let text = fs::read_to_string(path).map_err(|e| ComposeError::io(path, e))?;
+    Template::compile_with_name(&text, name.to_string())
+        .map_err(|source| ComposeError::LoadTemplates { path: path.to_path_buf(), source: Box::new(source) })
 }
 
 /// `(name, path)` of the `*.hbs` files directly in `dir`, sorted; none if `dir` is missing.
