@@ -72,13 +72,15 @@ fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
         "  Deployment/worker spec.template.spec.containers[worker].env[POD_NAME]: ",
         "  Deployment/worker spec.template.spec.containers[worker].image: registry.example.com:5000/worker: no tag (Kubernetes pulls latest), which the rules refuse; set image_tag by hand\n",
         "  Deployment/worker metadata.labels.team: payments: custom labels are not expressible",
+        // A worker without probes keeps them off only with a declared, explained exception.
+        "  Deployment/worker spec.template.spec.containers[worker]: no probes: kept with policy_exceptions",
     ] {
         assert!(report.contains(line), "missing {line:?} in\n{report}");
     }
     // A Secret's values never reach the report.
     assert!(!report.contains("hunter2"), "{report}");
     assert!(
-        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    replicas = 3,\n"),
+        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    policy_exceptions = {\n"),
         "{build}"
     );
 }

@@ -26,6 +26,10 @@ pub struct AppOverlay {
     pub resources: Option<Resources>,
     /// The app's Ingress TLS Secret is cleared (plain HTTP).
     pub tls_off: bool,
+    /// The app is switched off in this environment.
+    pub disabled: bool,
+    /// The app's image tag in this environment.
+    pub image_tag: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +93,8 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
                     .or(meta.resource_preset.filter(|_| app.resource_preset.is_none()))
                     .map(|preset| Resources::resolve(&app.explicit_resources, preset)),
                 tls_off: !meta.ingress_tls && app.ingress.is_some(),
+                disabled: meta.disabled_apps.contains(&app.name),
+                image_tag: meta.image_tags.get(&app.name).cloned(),
             })
         })
         .collect::<Result<_, ComposeError>>()?;
@@ -113,6 +119,19 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
     };
     for name in meta.app_resource_presets.keys() {
         app_named("app_resource_presets", name)?;
+    }
+    for name in &meta.disabled_apps {
+        app_named("disabled_apps", name)?;
+    }
+    for (name, tag) in &meta.image_tags {
+        let app = app_named("image_tags", name)?;
+        origin.check(&format!("image_tags.{name}"), checks::image_tag(tag))?;
+        if !app.image.digest.is_empty() {
+            return Err(origin.error(
+                &format!("image_tags.{name}"),
+                "the app's image is pinned by digest, which wins over any tag; drop the digest or this tag",
+            ));
+        }
     }
     let scaled =
         meta.replicas.keys().map(|n| ("replicas", n)).chain(meta.autoscaling.iter().map(|n| ("autoscaling", n)));
@@ -201,6 +220,7 @@ mod tests {
     fn apps() -> Vec<App> {
         let worker: AppMetadata = serde_json::from_value(serde_json::json!({
             "name": "worker", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "policy_exceptions": {"probes": "reads a queue and serves nothing to check"},
             "keda": {"triggers": [{"type": "cron", "metadata": {"timezone": "UTC", "start": "0 8 * * *", "end": "0 18 * * *", "desiredReplicas": "3"}}]}
         }))
         .expect("parses");

@@ -32,6 +32,15 @@ pub struct AppSummary {
     pub app_type: String,
     pub values_key: String,
     pub objects: Vec<String>,
+    /// Policy exceptions the app declares, with their reasons.
+    pub exceptions: Vec<ExceptionSummary>,
+}
+
+/// A hardening default an app is excused from, and why.
+#[derive(Debug, Serialize)]
+pub struct ExceptionSummary {
+    pub name: &'static str,
+    pub reason: String,
 }
 
 /// What the README template sees.
