@@ -101,6 +101,7 @@ pub struct AppMetadata {
     /// Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower
     /// waves sync first); unset: none (a hook job's wave is its hook weight).
     #[serde(default)]
+    #[schemars(range(min = -2147483647, max = 2147483647))]
     pub sync_wave: Option<i64>,
     /// Hardening defaults the app relaxes; each needs a policy exception with a reason.
     #[serde(default)]
@@ -485,6 +486,7 @@ pub struct JobMetadata {
     /// Order of the hook among the release's hooks (`helm.sh/hook-weight`, lower first; the
     /// Argo CD sync wave is the same number); unset: -5.
     #[serde(default)]
+    #[schemars(range(min = -2147483647, max = 2147483647))]
     pub hook_weight: Option<i64>,
     /// Keeps finished Jobs until deleted by hand (no ttlSecondsAfterFinished), e.g. to read
     /// their logs; never together with ttl_seconds_after_finished.

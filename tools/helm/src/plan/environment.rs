@@ -261,6 +261,24 @@ mod tests {
         assert!(error.to_string().contains("owner"), "{error}");
     }
 
+    #[test]
+    fn environments_switch_apps_off_pin_tags_and_keep_network_policies_on_by_default() {
+        let env = load_json(serde_json::json!({
+            "name": "prod", "disabled_apps": ["worker"], "image_tags": {"status-api": "1.5.0-rc.1"}
+        }))
+        .expect("valid");
+        assert!(env.network_policy, "on unless the environment says otherwise");
+        let overlays: Vec<_> =
+            env.apps.iter().map(|a| (a.values_key.as_str(), a.disabled, a.image_tag.as_deref())).collect();
+        assert_eq!(overlays, [("worker", true, None), ("statusApi", false, Some("1.5.0-rc.1"))]);
+        let off = load_json(serde_json::json!({"name": "dev", "network_policy": false})).expect("valid");
+        assert!(!off.network_policy);
+        let error = load_json(serde_json::json!({"name": "prod", "disabled_apps": ["ghost"]})).expect_err("unknown");
+        assert!(error.to_string().contains("field `disabled_apps`: \"ghost\" is not an app of this chart"), "{error}");
+        let error = load_json(serde_json::json!({"name": "prod", "image_tags": {"worker": "a b"}})).expect_err("tag");
+        assert!(error.to_string().contains("field `image_tags.worker`"), "{error}");
+    }
+
     /// The error of an environment file holding `text`, with its directory as DIR.
     fn error_of(text: &str) -> String {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -240,6 +240,7 @@ pub fn compose(
         subcharts: &dependencies,
         environments: environments.iter().map(|e| e.name.clone()).collect(),
         has_ingress: context.has_ingress,
+        has_exceptions: apps.iter().any(|app| !app.policy_exceptions.is_empty()),
         values: listed,
         app_values_listed,
     };

@@ -52,6 +52,8 @@ pub struct Readme<'a> {
     pub subcharts: &'a [Dependency],
     pub environments: Vec<String>,
     pub has_ingress: bool,
+    /// Some app declares a policy exception (listed with its reason).
+    pub has_exceptions: bool,
     pub values: Vec<ValueRow>,
     /// Whether the per-app values (`apps.*`) are in `values`; left out for charts of more than
     /// `APP_VALUES_LISTED_MAX` apps (see `listed_values`).
