@@ -39,6 +39,10 @@ fn legacy_shop_imports_as_four_apps_of_the_right_types() {
         "    env_from_secrets = [\"shop-rabbitmq\"],\n",
         "    config_mount_path = \"/etc/shop\",\n",
         "    ingress_mode = \"per-app\",\n",
+        // The migration hook's weight "-1" and its Job without a TTL (kept until deleted).
+        "    job_hook_weight = -1,\n    job_keep_finished = True,\n",
+        // The worker has no probes: kept, with the exception and its reason.
+        "    policy_exceptions = {\n        \"probes\": \"imported from a chart",
     ] {
         assert!(build.contains(declaration), "missing {declaration:?} in\n{build}");
     }
