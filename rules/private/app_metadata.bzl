@@ -8,8 +8,10 @@ composer accepts and the reference docs (docs/app-metadata.md) cannot drift apar
 load("//rules:providers.bzl", "AppInfo")
 load(":metadata_fields.bzl", "METADATA_FIELDS")
 
-# Integer attributes use this default for "not set", since 0 is meaningful for some.
+# Integer attributes use this default for "not set", since 0 is meaningful for some; those
+# that may be negative (a sync wave, a hook weight) use the smallest int32.
 UNSET = -1
+UNSET_SIGNED = -2147483648
 
 def _attribute(field):
     if field.kind == "string":
@@ -17,7 +19,7 @@ def _attribute(field):
             return attr.string(default = "", values = [""] + field.values, doc = field.doc)
         return attr.string(mandatory = field.mandatory, doc = field.doc)
     if field.kind == "int":
-        return attr.int(default = UNSET, doc = field.doc)
+        return attr.int(default = UNSET_SIGNED if field.signed else UNSET, doc = field.doc)
     if field.kind == "bool":
         return attr.bool(default = False, doc = field.doc)
     if field.kind == "string_list":
@@ -30,8 +32,10 @@ def _attribute(field):
         return attr.string(doc = field.doc + " Given as JSON text (`release_app` encodes lists and dicts itself).")
     fail("metadata field kind {} has no attribute type".format(field.kind))
 
-def _is_set(value):
-    return value not in ("", UNSET, False, [], {})
+def _is_set(field, value):
+    if field.kind == "int":
+        return value != (UNSET_SIGNED if field.signed else UNSET)
+    return value not in ("", False, [], {})
 
 def _decode_json(ctx, attr_name, text):
     value = json.decode(text, default = None)
@@ -52,7 +56,7 @@ def _metadata_dict(ctx):
         if field.kind == "label_list":
             # Files by name: the composer reads them from these paths in its action.
             value = {f.basename: f.path for f in getattr(ctx.files, attr_name)}
-        if attr_name == "app_name" or not _is_set(value):
+        if attr_name == "app_name" or not _is_set(field, value):
             continue
         if field.kind == "json":
             value = _decode_json(ctx, attr_name, value)

@@ -28,6 +28,10 @@ def _helm_environment_impl(ctx):
     }
     if ctx.attr.resource_preset:
         environment["resource_preset"] = ctx.attr.resource_preset
+    if ctx.attr.disabled_apps:
+        environment["disabled_apps"] = ctx.attr.disabled_apps
+    if ctx.attr.image_tags:
+        environment["image_tags"] = ctx.attr.image_tags
     if ctx.attr.app_resource_presets:
         environment["app_resource_presets"] = ctx.attr.app_resource_presets
     out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
@@ -48,7 +52,9 @@ helm_environment = rule(
         "ingress_tls": attr.bool(default = True, doc = "Whether Ingress TLS stays on; False serves plain HTTP."),
         "keda": attr.string_list(doc = "Apps whose KEDA ScaledObject is on (off for the other apps with triggers); never an app whose autoscaler is on."),
         "namespace": attr.string(doc = "Namespace the environment is installed into."),
-        "network_policy": attr.bool(default = False, doc = "Whether NetworkPolicies are on."),
+        "network_policy": attr.bool(default = True, doc = "Whether NetworkPolicies are on (the default); False switches them off."),
+        "disabled_apps": attr.string_list(doc = "Apps switched off in this environment (apps.<app>.enabled: false): none of their objects is rendered."),
+        "image_tags": attr.string_dict(doc = "Image tags of named apps in this environment, e.g. {\"web\": \"1.5.0-rc.1\"} (never \"latest\")."),
         "replicas": attr.string_dict(doc = "Replica counts by app name, e.g. {\"philotes-api\": \"3\"}."),
         "resource_preset": attr.string(default = "", values = ["", "small", "medium", "large"], doc = "Resource preset of apps that do not choose their own."),
     },

@@ -39,6 +39,10 @@ fn legacy_shop_imports_as_four_apps_of_the_right_types() {
         "    env_from_secrets = [\"shop-rabbitmq\"],\n",
         "    config_mount_path = \"/etc/shop\",\n",
         "    ingress_mode = \"per-app\",\n",
+        // The migration hook's weight "-1" and its Job without a TTL (kept until deleted).
+        "    job_hook_weight = -1,\n    job_keep_finished = True,\n",
+        // The worker has no probes: kept, with the exception and its reason.
+        "    policy_exceptions = {\n        \"probes\": \"imported from a chart",
     ] {
         assert!(build.contains(declaration), "missing {declaration:?} in\n{build}");
     }
@@ -72,13 +76,15 @@ fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
         "  Deployment/worker spec.template.spec.containers[worker].env[POD_NAME]: ",
         "  Deployment/worker spec.template.spec.containers[worker].image: registry.example.com:5000/worker: no tag (Kubernetes pulls latest), which the rules refuse; set image_tag by hand\n",
         "  Deployment/worker metadata.labels.team: payments: custom labels are not expressible",
+        // A worker without probes keeps them off only with a declared, explained exception.
+        "  Deployment/worker spec.template.spec.containers[worker]: no probes: kept with policy_exceptions",
     ] {
         assert!(report.contains(line), "missing {line:?} in\n{report}");
     }
     // A Secret's values never reach the report.
     assert!(!report.contains("hunter2"), "{report}");
     assert!(
-        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    replicas = 3,\n"),
+        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    policy_exceptions = {\n"),
         "{build}"
     );
 }

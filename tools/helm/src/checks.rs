@@ -360,6 +360,25 @@ const MOUNT_PATH_MAX: usize = 1024;
 /// A directory a volume is mounted at: absolute, at most 1024 characters, no ':' (the
 /// volume separator of container runtimes), no control characters, no empty, '.' or '..'
 /// segments, and never `/` or `/tmp`, which the container needs.
+/// Whether `value` holds a URL whose authority carries a password (`scheme://user:pass@host`).
+pub fn url_with_password(value: &str) -> bool {
+    value
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .is_some_and(|authority| authority.rsplit_once('@').is_some_and(|(user, _)| user.contains(':')))
+}
+
+/// Words of an environment variable name that mark a credential (matched on the upper-cased
+/// name, so `db_password` and `GITHUB_TOKEN` both are).
+const CREDENTIAL_NAME_WORDS: [&str; 9] =
+    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL"];
+
+/// The credential word an environment variable name contains, if any.
+pub fn credential_name_word(name: &str) -> Option<&'static str> {
+    let upper = name.to_ascii_uppercase();
+    CREDENTIAL_NAME_WORDS.iter().copied().find(|word| upper.contains(word))
+}
+
 pub fn mount_path(value: &str) -> Result<(), String> {
     if value.len() > MOUNT_PATH_MAX {
         return Err(format!("is {} characters long; a mount path has at most {MOUNT_PATH_MAX}", value.len()));

@@ -34,6 +34,9 @@ pub struct Field {
     pub values: Vec<String>,
     pub required: bool,
     pub doc: String,
+    /// An integer that may be negative (a sync wave, a hook weight): the rule cannot use -1
+    /// for "unset" and uses the smallest int32 instead.
+    pub signed: bool,
 }
 
 /// The JSON schema of the app metadata (draft 2020-12).
@@ -118,16 +121,25 @@ fn leaf(path: &[String], property: &Value, resolved: &Value, required: bool) -> 
         .map(|v| v.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default();
     let mut doc = property.get("description").and_then(Value::as_str).unwrap_or_default().replace('\n', " ");
+    let signed = resolved.get("minimum").and_then(Value::as_i64).is_some_and(|minimum| minimum < 0);
     // Files come from Bazel labels: the rule maps each to its file name and path.
     if path == ["config", "files"] {
-        return Ok(Field { attr: path.join("_"), path: path.to_vec(), kind: "label_list", values, required, doc });
+        return Ok(Field {
+            attr: path.join("_"),
+            path: path.to_vec(),
+            kind: "label_list",
+            values,
+            required,
+            doc,
+            signed,
+        });
     }
     if path == ["name"] {
         // The rule derives the name from the target when the attribute is unset.
         doc.push_str(" Unset: the target name without a `_metadata` suffix, `_` becoming `-`.");
-        return Ok(Field { attr: "app_name".into(), path: path.to_vec(), kind, values, required: false, doc });
+        return Ok(Field { attr: "app_name".into(), path: path.to_vec(), kind, values, required: false, doc, signed });
     }
-    Ok(Field { attr: path.join("_"), path: path.to_vec(), kind, values, required, doc })
+    Ok(Field { attr: path.join("_"), path: path.to_vec(), kind, values, required, doc, signed })
 }
 
 fn is_list_of_strings(array: &Value) -> bool {
@@ -158,7 +170,12 @@ mod tests {
         assert_eq!(find("image_repository").path, ["image", "repository"]);
         assert!(find("image_repository").required);
         assert!(!find("image_tag").required);
-        assert_eq!(find("app_type").values, ["external-api", "internal-api", "worker", "job", "cronjob"]);
+        assert_eq!(find("app_type").values, ["external-api", "internal-api", "worker", "job", "cronjob", "stateful"]);
+        assert_eq!(find("policy_exceptions").kind, "string_dict");
+        assert_eq!(find("security_writable_paths").kind, "string_list");
+        assert_eq!(find("job_hook_weight").kind, "int");
+        assert!(find("job_hook_weight").signed && find("sync_wave").signed, "-1 is a weight and a wave");
+        assert!(!find("replicas").signed);
         assert_eq!(find("image_pull_policy").values, ["Always", "IfNotPresent", "Never"]);
         assert_eq!(find("port").kind, "int");
         assert_eq!(find("env").kind, "string_dict");

@@ -90,6 +90,64 @@ pub struct AppMetadata {
     /// environment variables.
     #[serde(default)]
     pub config: ConfigMetadata,
+    /// Secrets mounted as read-only files, mount directory: "secret-name" (e.g.
+    /// {"/etc/tls": "web-tls"}); every key of the Secret becomes a file there.
+    #[serde(default)]
+    pub secret_mounts: BTreeMap<String, String>,
+    /// Version of this app, its objects' `app.kubernetes.io/version` label; unset: the
+    /// chart's app_version.
+    #[serde(default)]
+    pub version: String,
+    /// Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower
+    /// waves sync first); unset: none (a hook job's wave is its hook weight).
+    #[serde(default)]
+    #[schemars(range(min = -2147483647, max = 2147483647))]
+    pub sync_wave: Option<i64>,
+    /// Hardening defaults the app relaxes; each needs a policy exception with a reason.
+    #[serde(default)]
+    pub security: SecurityMetadata,
+    /// Hardening defaults the app is excused from, each with the written reason:
+    /// "run-as-user" (security.run_as_user at or below 10000), "read-only-root-filesystem"
+    /// (security.writable_root_filesystem or security.writable_paths), "probes" (a
+    /// long-running app without health checks). The reason is rendered as the annotations
+    /// checkov, kube-linter and kube-score read and listed in the chart's README.
+    #[serde(default)]
+    pub policy_exceptions: BTreeMap<String, String>,
+    /// Persistent storage of a stateful app: one PersistentVolumeClaim per pod, from the
+    /// StatefulSet's volume claim template.
+    #[serde(default)]
+    pub storage: StorageMetadata,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityMetadata {
+    /// UID (also group and fsGroup) the pod runs as; unset: 10001. 0 is refused; 10000 or
+    /// below needs the "run-as-user" policy exception.
+    #[serde(default)]
+    pub run_as_user: Option<i64>,
+    /// Makes the root filesystem writable; needs the "read-only-root-filesystem" policy
+    /// exception. Prefer writable_paths.
+    #[serde(default)]
+    pub writable_root_filesystem: bool,
+    /// Directories made writable (an emptyDir each, besides /tmp) on the read-only root
+    /// filesystem, e.g. a git checkout; needs the "read-only-root-filesystem" policy exception.
+    #[serde(default)]
+    pub writable_paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StorageMetadata {
+    /// Size of each pod's volume, a quantity such as "10Gi"; required for a stateful app.
+    #[serde(default)]
+    pub size: String,
+    /// Directory the volume is mounted at; required for a stateful app.
+    #[serde(default)]
+    pub mount_path: String,
+    /// StorageClass of the volumes; unset: the cluster's default class.
+    #[serde(default)]
+    pub class: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -108,7 +166,7 @@ pub struct ConfigMetadata {
     pub mount_path: String,
 }
 
-/// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`).
+/// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`, `stateful`).
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum AppType {
@@ -117,11 +175,20 @@ pub enum AppType {
     Worker,
     Job,
     Cronjob,
+    // A database or cache run beside the apps: a StatefulSet with a headless Service and a
+    // volume per pod. (A doc comment here would turn the schema's enum into a oneOf.)
+    Stateful,
 }
 
 impl AppType {
-    pub const ALL: [AppType; 5] =
-        [AppType::ExternalApi, AppType::InternalApi, AppType::Worker, AppType::Job, AppType::Cronjob];
+    pub const ALL: [AppType; 6] = [
+        AppType::ExternalApi,
+        AppType::InternalApi,
+        AppType::Worker,
+        AppType::Job,
+        AppType::Cronjob,
+        AppType::Stateful,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -130,6 +197,7 @@ impl AppType {
             AppType::Worker => "worker",
             AppType::Job => "job",
             AppType::Cronjob => "cronjob",
+            AppType::Stateful => "stateful",
         }
     }
 
@@ -137,7 +205,8 @@ impl AppType {
         matches!(self, AppType::ExternalApi | AppType::InternalApi)
     }
 
-    /// Runs as a Deployment (everything but a job or cronjob).
+    /// Runs until stopped: a Deployment or, for a stateful app, a StatefulSet (everything
+    /// but a job or cronjob).
     pub fn is_long_running(self) -> bool {
         !self.is_batch()
     }
@@ -414,6 +483,15 @@ pub struct JobMetadata {
     /// plain Job.
     #[serde(default)]
     pub hook: String,
+    /// Order of the hook among the release's hooks (`helm.sh/hook-weight`, lower first; the
+    /// Argo CD sync wave is the same number); unset: -5.
+    #[serde(default)]
+    #[schemars(range(min = -2147483647, max = 2147483647))]
+    pub hook_weight: Option<i64>,
+    /// Keeps finished Jobs until deleted by hand (no ttlSecondsAfterFinished), e.g. to read
+    /// their logs; never together with ttl_seconds_after_finished.
+    #[serde(default)]
+    pub keep_finished: bool,
 }
 
 /// What a CronJob does when a run is due while the previous one still runs.
@@ -469,9 +547,16 @@ pub struct EnvironmentMetadata {
     /// admin) -> groups bound to it by a RoleBinding.
     #[serde(default)]
     pub access: BTreeMap<AccessRole, Vec<String>>,
-    /// Whether NetworkPolicies are on.
-    #[serde(default)]
+    /// Whether NetworkPolicies are on (they are by default).
+    #[serde(default = "default_true")]
     pub network_policy: bool,
+    /// Apps switched off in this environment (`apps.<app>.enabled: false`): none of their
+    /// objects is rendered.
+    #[serde(default)]
+    pub disabled_apps: Vec<String>,
+    /// Image tags of named apps in this environment, app name -> tag (never "latest").
+    #[serde(default)]
+    pub image_tags: BTreeMap<String, String>,
     /// Resource preset of apps that do not choose their own.
     #[serde(default)]
     pub resource_preset: Option<ResourcePreset>,

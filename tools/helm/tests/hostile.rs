@@ -130,6 +130,17 @@ fn base_apps(files: &Path) -> Vec<Value> {
             "health": {"port": 8081, "probe": "http", "liveness_path": "/live", "readiness_path": "/ready"},
             "pdb": {"max_unavailable": "1"}
         }),
+        // Policy exceptions with their reasons, relaxed security, Secrets as files and a
+        // stateful app's storage.
+        json!({
+            "name": "db", "target": "//hostile:db_metadata", "app_type": "stateful", "version": "16.4",
+            "image": {"repository": "docker.io/library/postgres", "tag": "16.4"}, "port": 5432,
+            "health": {"probe": "tcp"}, "sync_wave": -1,
+            "storage": {"size": "8Gi", "mount_path": "/var/lib/postgresql/data", "class": "fast-ssd"},
+            "secret_mounts": {"/etc/postgresql/tls": "db-tls"},
+            "security": {"run_as_user": 999, "writable_paths": ["/var/run/postgresql"]},
+            "policy_exceptions": {"read-only-root-filesystem": "writes its socket", "run-as-user": "image UID 999"}
+        }),
     ]
 }
 
@@ -138,7 +149,8 @@ fn base_environment() -> Value {
     json!({
         "name": "prod", "target": "//hostile:prod", "replicas": {"web": 3}, "autoscaling": ["web"],
         "keda": [], "access": {"view": ["benign-group"]}, "network_policy": true,
-        "app_resource_presets": {"web": "medium"}, "ingress_tls": true, "namespace": "prod", "cluster": "main"
+        "app_resource_presets": {"web": "medium"}, "ingress_tls": true, "namespace": "prod", "cluster": "main",
+        "disabled_apps": [], "image_tags": {"web": "1.0.1"}
     })
 }
 

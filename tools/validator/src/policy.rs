@@ -10,7 +10,7 @@ use serde_json::Value;
 /// Every rule a finding can name, as failure tests expect them (`policy:<rule>`); the unit
 /// tests break each one.
 #[cfg(test)]
-const RULES: [&str; 26] = [
+const RULES: [&str; 27] = [
     RUN_AS_NON_ROOT,
     RUN_AS_USER,
     SECCOMP,
@@ -37,6 +37,7 @@ const RULES: [&str; 26] = [
     SCALE_TARGET,
     RBAC_CLUSTER_WIDE,
     RBAC_CLUSTER_ADMIN,
+    POLICY_EXCEPTION,
 ];
 
 pub const RUN_AS_NON_ROOT: &str = "run-as-non-root";
@@ -65,6 +66,15 @@ pub const SERVICE_MONITOR_PORT: &str = "service-monitor-port";
 pub const SCALE_TARGET: &str = "scale-target";
 pub const RBAC_CLUSTER_WIDE: &str = "rbac-cluster-wide";
 pub const RBAC_CLUSTER_ADMIN: &str = "rbac-cluster-admin";
+pub const POLICY_EXCEPTION: &str = "policy-exception";
+
+/// Annotation prefix of a declared policy exception on a workload; the value is the reason.
+const EXCEPTION_PREFIX: &str = "policy-exception.helm-composer.io/";
+
+/// The exceptions a workload may declare (the composer's `policy_exceptions`) and the one
+/// rule each waives for that workload's pods; no other rule can be waived.
+const EXCEPTIONS: [(&str, &str); 3] =
+    [("run-as-user", RUN_AS_USER), ("read-only-root-filesystem", READ_ONLY_ROOT_FILESYSTEM), ("probes", PROBES_MISSING)];
 
 /// One broken rule: which (one of [`RULES`]) and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,16 +105,49 @@ pub fn check(objects: &BTreeMap<String, Value>) -> Vec<Finding> {
     let policies: Vec<&Value> = objects.values().filter(|o| kind(o) == "NetworkPolicy").collect();
     for (name, object) in objects {
         let Some(template) = pod_template(object) else { continue };
+        let mut workload = Findings::default();
         if let Some(pod) = template.get("spec") {
-            check_pod(name, pod, &mut findings);
+            check_pod(name, pod, &mut workload);
         }
-        if kind(object) == "Deployment" {
-            check_deployment(name, object, objects, &mut findings);
+        if matches!(kind(object), "Deployment" | "StatefulSet") {
+            check_deployment(name, object, objects, &mut workload);
         }
-        check_network_policy_covers(name, template, &policies, &mut findings);
+        check_network_policy_covers(name, template, &policies, &mut workload);
+        let waived = declared_exceptions(name, object, &mut findings);
+        findings.0.extend(workload.0.into_iter().filter(|f| !waived.contains(&f.rule) || !waivable(f, template)));
     }
     check_references(objects, &mut findings);
     findings.0
+}
+
+/// The rules a workload's declared exceptions waive. Each must be one of [`EXCEPTIONS`]
+/// and carry a reason; anything else is itself a finding (and waives nothing).
+fn declared_exceptions(name: &str, object: &Value, findings: &mut Findings) -> Vec<&'static str> {
+    let annotations = object.pointer("/metadata/annotations").and_then(Value::as_object);
+    let mut waived = Vec::new();
+    for (key, reason) in annotations.into_iter().flatten() {
+        let Some(exception) = key.strip_prefix(EXCEPTION_PREFIX) else { continue };
+        let reason = reason.as_str().unwrap_or_default().trim();
+        match EXCEPTIONS.iter().find(|(known, _)| *known == exception) {
+            None => findings.add(
+                POLICY_EXCEPTION,
+                format!(
+                    "{name}: {exception:?} is no policy exception; only {} can be excused",
+                    EXCEPTIONS.map(|(e, _)| e).join(", ")
+                ),
+            ),
+            Some(_) if reason.is_empty() => {
+                findings.add(POLICY_EXCEPTION, format!("{name}: policy exception {exception:?} gives no reason"))
+            }
+            Some((_, rule)) => waived.push(*rule),
+        }
+    }
+    waived
+}
+
+/// An exception never covers running as root: a UID of 0 stays a finding.
+fn waivable(finding: &Finding, template: &Value) -> bool {
+    finding.rule != RUN_AS_USER || template.pointer("/spec/securityContext/runAsUser").and_then(Value::as_u64) != Some(0)
 }
 
 /// Objects that point at others must find them: a Service its pods and their named ports, an
@@ -325,15 +368,15 @@ fn check_container(name: &str, container: &Value, findings: &mut Findings) {
     );
 }
 
-/// Long-running pods: distinct liveness and readiness probes when they serve, and a
-/// satisfiable PodDisruptionBudget when more than one pod runs.
+/// Long-running pods (a Deployment's or a StatefulSet's): distinct liveness and readiness
+/// probes on every container (a worker that serves nothing still hangs), and a satisfiable
+/// PodDisruptionBudget when more than one pod runs.
 fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, Value>, findings: &mut Findings) {
     let containers = deployment.pointer("/spec/template/spec/containers").and_then(Value::as_array);
     for container in containers.into_iter().flatten() {
-        let serves = container.get("ports").is_some();
         let (liveness, readiness) = (container.get("livenessProbe"), container.get("readinessProbe"));
-        if serves && (liveness.is_none() || readiness.is_none()) {
-            findings.add(PROBES_MISSING, format!("{name}: a serving container needs liveness and readiness probes"));
+        if liveness.is_none() || readiness.is_none() {
+            findings.add(PROBES_MISSING, format!("{name}: a long-running container needs liveness and readiness probes"));
         }
         if liveness.is_some() && liveness == readiness {
             findings.add(PROBES_IDENTICAL, format!("{name}: liveness and readiness probes must differ"));
@@ -497,7 +540,7 @@ mod tests {
     type Break = fn(&mut BTreeMap<String, Value>);
 
     /// For every rule, one change to the compliant objects that breaks it (and nothing else).
-    const BREAKS: [(&str, Break); 26] = [
+    const BREAKS: [(&str, Break); 27] = [
         (RUN_AS_NON_ROOT, |o| set(o, "Deployment/a", &format!("{POD}/securityContext/runAsNonRoot"), json!(false))),
         (RUN_AS_USER, |o| set(o, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(1000))),
         (SECCOMP, |o| {
@@ -552,6 +595,11 @@ mod tests {
             o.insert("ClusterRoleBinding/x".into(), json!({"kind": "ClusterRoleBinding"}));
         }),
         (RBAC_CLUSTER_ADMIN, |o| set(o, "RoleBinding/view", "/roleRef/name", json!("cluster-admin"))),
+        (POLICY_EXCEPTION, |o| {
+            set(o, "Deployment/a", "/metadata", json!({"name": "a", "annotations": {
+                "policy-exception.helm-composer.io/privileged": "the image needs it"
+            }}))
+        }),
     ];
 
     fn rules(findings: &[Finding]) -> Vec<&'static str> {
@@ -670,5 +718,64 @@ mod tests {
         let mut objects = compliant();
         objects.remove("NetworkPolicy/a");
         assert_eq!(check(&objects), []);
+    }
+
+    fn except(objects: &mut BTreeMap<String, Value>, exception: &str, reason: &str) {
+        let key = format!("{EXCEPTION_PREFIX}{exception}");
+        set(objects, "Deployment/a", "/metadata", json!({"name": "a", "annotations": {key: reason}}));
+    }
+
+    #[test]
+    fn a_declared_exception_waives_exactly_its_rule() {
+        let mut objects = compliant();
+        set(&mut objects, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(999));
+        set(&mut objects, "Deployment/a", &format!("{CONTAINER}/securityContext/readOnlyRootFilesystem"), json!(false));
+        assert_eq!(rules(&check(&objects)), [RUN_AS_USER, READ_ONLY_ROOT_FILESYSTEM]);
+        except(&mut objects, "run-as-user", "the image's files belong to UID 999");
+        // The other relaxation is not declared: it still fails.
+        assert_eq!(rules(&check(&objects)), [READ_ONLY_ROOT_FILESYSTEM]);
+        except(&mut objects, "read-only-root-filesystem", "writes a git checkout");
+        assert_eq!(rules(&check(&objects)), [RUN_AS_USER], "one annotation replaced the other");
+    }
+
+    #[test]
+    fn exceptions_need_a_reason_and_never_cover_root() {
+        let mut objects = compliant();
+        remove(&mut objects, "Deployment/a", CONTAINER, "livenessProbe");
+        except(&mut objects, "probes", "  ");
+        assert_eq!(rules(&check(&objects)), [POLICY_EXCEPTION, PROBES_MISSING]);
+        except(&mut objects, "probes", "reads a queue; nothing to check");
+        assert!(check(&objects).is_empty());
+        let mut root = compliant();
+        set(&mut root, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(0));
+        except(&mut root, "run-as-user", "wants root");
+        assert_eq!(rules(&check(&root)), [RUN_AS_USER]);
+    }
+
+    #[test]
+    fn a_worker_that_serves_nothing_still_needs_probes() {
+        let mut objects = compliant();
+        remove(&mut objects, "Deployment/a", CONTAINER, "ports");
+        objects.retain(|k, _| k.starts_with("Deployment") || k.starts_with("NetworkPolicy"));
+        assert_eq!(check(&objects), []);
+        remove(&mut objects, "Deployment/a", CONTAINER, "livenessProbe");
+        remove(&mut objects, "Deployment/a", CONTAINER, "readinessProbe");
+        assert_eq!(rules(&check(&objects)), [PROBES_MISSING]);
+    }
+
+    #[test]
+    fn a_stateful_set_is_checked_like_a_deployment() {
+        let mut objects = compliant();
+        let mut set_object = objects.remove("Deployment/a").expect("deployment");
+        set_object["kind"] = json!("StatefulSet");
+        set_object["spec"]["replicas"] = json!(3);
+        remove_probe(&mut set_object);
+        objects.retain(|k, _| k.starts_with("NetworkPolicy"));
+        objects.insert("StatefulSet/a".into(), set_object);
+        assert_eq!(rules(&check(&objects)), [PROBES_MISSING, PDB_MISSING]);
+    }
+
+    fn remove_probe(object: &mut Value) {
+        object.pointer_mut(CONTAINER).and_then(Value::as_object_mut).map(|c| c.remove("readinessProbe"));
     }
 }

@@ -10,9 +10,31 @@ use crate::path::FieldPath;
 const DEFAULT_HOOK: &str = "pre-install,pre-upgrade";
 const HOOK_PHASES: [&str; 4] = ["pre-install", "pre-upgrade", "post-install", "post-upgrade"];
 
-/// A Job's Helm hook annotation as `job_hook`; weight and delete policy stay for the report
-/// (the rules set their own: weight -5, before-hook-creation).
+/// A Job's Helm hook annotation as `job_hook` and its weight as `job_hook_weight`; the delete
+/// policy stays for the report (the rules set their own: before-hook-creation).
 pub fn read_hook(fields: &mut Fields, app: &mut App, notes: &mut Vec<Note>) {
+    read_hook_phases(fields, app, notes);
+    let plain = matches!(app.get(Attribute::JobHook), Some(AttrValue::Str(hook)) if hook == "none");
+    if !plain {
+        read_hook_weight(fields, app);
+    }
+}
+
+/// The rules' default hook weight (and Argo CD wave) of a Job.
+const DEFAULT_HOOK_WEIGHT: i64 = -5;
+
+fn read_hook_weight(fields: &mut Fields, app: &mut App) {
+    let path = FieldPath::of_keys(&["metadata", "annotations", "helm.sh/hook-weight"]);
+    let weight = fields.peek(&path).and_then(Value::as_str).and_then(|w| w.trim().parse::<i32>().ok());
+    if let Some(weight) = weight {
+        fields.take(&path);
+        if i64::from(weight) != DEFAULT_HOOK_WEIGHT {
+            app.set(Attribute::JobHookWeight, AttrValue::Int(i64::from(weight)));
+        }
+    }
+}
+
+fn read_hook_phases(fields: &mut Fields, app: &mut App, notes: &mut Vec<Note>) {
     let path = FieldPath::of_keys(&["metadata", "annotations", "helm.sh/hook"]);
     match fields.peek(&path).and_then(Value::as_str) {
         None => app.set_str(Attribute::JobHook, "none"),
@@ -51,6 +73,11 @@ pub fn read_job_spec(fields: &mut Fields, spec: &FieldPath, app: &mut App) {
                 app.set(attribute, AttrValue::Int(n));
             }
         }
+    }
+    // A Job without a TTL is kept until deleted by hand, which the rules say explicitly.
+    let ttl_set = app.get(Attribute::JobTtlSecondsAfterFinished).is_some();
+    if !ttl_set && fields.peek(&spec.key("ttlSecondsAfterFinished")).is_none() {
+        app.set(Attribute::JobKeepFinished, AttrValue::Bool(true));
     }
 }
 

@@ -76,6 +76,12 @@ fn take_handler(fields: &mut Fields, probe: &FieldPath) {
     }
 }
 
+/// The reason an imported worker without probes is excused, until someone adds health checks.
+const UNPROBED_WORKER_REASON: &str =
+    "imported from a chart that gives this worker no probes; add health checks (health_port) and drop this exception";
+const UNPROBED_WORKER_NOTE: &str =
+    "no probes: kept with policy_exceptions = {\"probes\": ...}; give the worker health checks and remove it";
+
 pub fn read_probes(fields: &mut Fields, container: &FieldPath, app: &mut App, ports: &PodPorts, notes: &mut Vec<Note>) {
     if matches!(app.app_type, AppType::Job | AppType::Cronjob) {
         return; // batch apps have no probes; any in the chart are reported as left over
@@ -86,7 +92,13 @@ pub fn read_probes(fields: &mut Fields, container: &FieldPath, app: &mut App, po
     let is_api = matches!(app.app_type, AppType::ExternalApi | AppType::InternalApi);
     // Some(reason) when the chart's probes cannot be expressed and tcp stands in for them.
     let tcp_instead: Option<String> = match (&liveness, &readiness) {
-        (Probe::Missing, Probe::Missing) if !is_api => return,
+        (Probe::Missing, Probe::Missing) if !is_api => {
+            // The rules refuse a long-running app without probes unless an exception says
+            // why; the import keeps the chart's behaviour and says so.
+            app.insert(Attribute::PolicyExceptions, "probes", UNPROBED_WORKER_REASON);
+            notes.push(Note::field(&fields.id, container, UNPROBED_WORKER_NOTE));
+            return;
+        }
         (Probe::Missing, Probe::Missing) => Some(
             "no probes: the rules give every API liveness and readiness probes; tcp (a connection to the port) \
              rather than invented HTTP paths"

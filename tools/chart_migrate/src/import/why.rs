@@ -34,9 +34,11 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
     }
     if keys.contains(&"annotations") {
         let key = path.to_string();
-        if key.contains("helm.sh/hook-weight") || key.contains("helm.sh/hook-delete-policy") {
-            return "the rules order hooks themselves (weight -5, ConfigMaps first) and delete them before the next \
-                    run (before-hook-creation)";
+        if key.contains("helm.sh/hook-weight") {
+            return "a hook weight the rules take is a whole number (job_hook_weight), on a hook job only";
+        }
+        if key.contains("helm.sh/hook-delete-policy") {
+            return "the rules delete hooks before the next run (before-hook-creation)";
         }
         return if key.contains("checksum/") {
             "checksum annotations are not expressible (generated charts do not roll pods on a hash of other templates)"

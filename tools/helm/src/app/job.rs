@@ -26,11 +26,18 @@ pub struct Cron {
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     pub backoff_limit: u32,
-    pub ttl_seconds_after_finished: u32,
+    /// None: finished Jobs are kept until deleted by hand.
+    pub ttl_seconds_after_finished: Option<u32>,
     pub active_deadline_seconds: Option<u32>,
     /// Helm hook phases joined by commas; empty for a plain Job.
     pub hook: String,
+    /// Helm hook weight of a hook job, which is also its Argo CD sync wave.
+    pub hook_weight: i32,
+    /// Weight of the hook's ServiceAccount and ConfigMap, created just before it.
+    pub prerequisite_weight: i32,
 }
+
+const DEFAULT_HOOK_WEIGHT: i32 = -5;
 
 pub(super) fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Job>, ComposeError> {
     if !app_type.is_batch() {
@@ -45,20 +52,41 @@ pub(super) fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Res
         (AppType::Cronjob, _) => return Err(origin.error("job.hook", "a cronjob cannot be a Helm hook")),
         _ => job_hook(&meta.hook, origin)?,
     };
+    let weight = hook_weight(meta, &hook, origin)?;
     Ok(Some(Job {
         backoff_limit: origin.count("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT, 0)?,
-        ttl_seconds_after_finished: origin.count(
-            "job.ttl_seconds_after_finished",
-            meta.ttl_seconds_after_finished,
-            DEFAULT_JOB_TTL_SECONDS,
-            0,
-        )?,
+        ttl_seconds_after_finished: ttl(meta, origin)?,
         active_deadline_seconds: meta
             .active_deadline_seconds
             .map(|v| origin.count("job.active_deadline_seconds", Some(v), 0, 1))
             .transpose()?,
+        hook_weight: weight,
+        prerequisite_weight: weight.saturating_sub(5),
         hook,
     }))
+}
+
+fn ttl(meta: &JobMetadata, origin: &Origin) -> Result<Option<u32>, ComposeError> {
+    match (meta.keep_finished, meta.ttl_seconds_after_finished) {
+        (true, Some(_)) => Err(origin.error(
+            "job.keep_finished",
+            "keeps finished Jobs forever, which contradicts job.ttl_seconds_after_finished; set one of them",
+        )),
+        (true, None) => Ok(None),
+        (false, ttl) => {
+            origin.count("job.ttl_seconds_after_finished", ttl, DEFAULT_JOB_TTL_SECONDS, 0).map(Some)
+        }
+    }
+}
+
+/// The weight orders a hook among the release's hooks; a Job that is no hook has none.
+fn hook_weight(meta: &JobMetadata, hook: &str, origin: &Origin) -> Result<i32, ComposeError> {
+    let Some(weight) = meta.hook_weight else { return Ok(DEFAULT_HOOK_WEIGHT) };
+    if hook.is_empty() {
+        return Err(origin.error("job.hook_weight", "is only meaningful for a Helm hook; this job's hook is none"));
+    }
+    i32::try_from(weight)
+        .map_err(|_| origin.error("job.hook_weight", format!("{weight} is outside -2147483648..2147483647")))
 }
 
 pub(super) fn cron(meta: &CronMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Cron>, ComposeError> {

@@ -157,11 +157,7 @@ fn credential_free(key: &str, value: &str) -> Result<(), String> {
              app, e.g. from secret_env) or authentication_ref (a TriggerAuthentication)"
         ));
     }
-    let userinfo = value
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split('/').next())
-        .is_some_and(|authority| authority.rsplit_once('@').is_some_and(|(user, _)| user.contains(':')));
-    if userinfo {
+    if crate::checks::url_with_password(value) {
         return Err(format!("{key:?} holds a URL with a password; reference the credential instead"));
     }
     Ok(())

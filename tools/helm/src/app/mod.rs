@@ -12,6 +12,8 @@ mod network;
 mod probes;
 mod resources;
 mod scaling;
+mod security;
+mod storage;
 #[cfg(test)]
 mod tests;
 
@@ -26,7 +28,7 @@ use crate::model::{AppMetadata, AppType, ResourcePreset, ResourcesMetadata};
 use crate::origin::Origin;
 
 pub use config::{Config, ConfigFile};
-pub use env::SecretKeyRef;
+pub use env::{SecretKeyRef, SecretMount};
 pub use image::Image;
 pub use ingress::Ingress;
 pub use job::{Cron, Job};
@@ -36,6 +38,8 @@ pub use network::{AppRef, CidrPort, NetworkPolicy};
 pub use probes::Probes;
 pub use resources::{Quantities, Resources};
 pub use scaling::{Autoscaling, DisruptionBudget};
+pub use security::{PolicyException, Security};
+pub use storage::Storage;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -70,19 +74,39 @@ pub struct App {
     pub job: Option<Job>,
     pub cron: Option<Cron>,
     pub config: Option<Config>,
+    pub secret_mounts: Vec<SecretMount>,
+    /// The app's own version label; empty: the chart's appVersion.
+    pub version: String,
+    /// Argo CD sync wave of the app's objects (a hook job's is its hook weight).
+    pub sync_wave: Option<i32>,
+    pub security: Security,
+    /// The hardening defaults the app is excused from, in a fixed order.
+    pub policy_exceptions: Vec<PolicyException>,
+    /// kube-score's `kube-score/ignore` value for those exceptions.
+    pub kube_score_ignore: String,
+    pub storage: Option<Storage>,
 }
 
 impl App {
     /// Validates metadata read from `file` into an app, or names the first bad field.
     pub fn from_metadata(meta: &AppMetadata, file: &Path) -> Result<App, ComposeError> {
-        let app = App::from_fields(meta, file)?;
+        let mut app = App::from_fields(meta, file)?;
+        let origin = Origin::new(file, &meta.target);
         if app.metrics.is_some() && app.probes.is_none() {
-            let origin = Origin::new(file, &meta.target);
             return Err(origin.error(
                 "health.port",
                 "is required for a worker serving metrics: its Service needs readiness and liveness probes",
             ));
         }
+        app.policy_exceptions = security::exceptions(
+            &meta.policy_exceptions,
+            &app.security,
+            app.probes.is_some(),
+            app.app_type.is_long_running(),
+            &origin,
+        )?;
+        app.kube_score_ignore = security::kube_score_ignore(&app.policy_exceptions);
+        app.sync_wave = sync_wave(meta, app.job.as_ref(), &origin)?;
         Ok(app)
     }
 
@@ -91,13 +115,22 @@ impl App {
         let origin = Origin::new(file, &meta.target);
         origin.check("name", checks::dns_label(&meta.name))?;
         let app_type = app_type(meta, &origin)?;
-        let port = match (app_type.is_api(), meta.port) {
+        let port = match (app_type.is_api() || app_type == AppType::Stateful, meta.port) {
             (_, Some(p)) => Some(origin.check("port", checks::port(p))?),
+            (true, None) if app_type == AppType::Stateful => {
+                return Err(origin.error("port", "is required for a stateful app (its clients connect to it)"))
+            }
             (true, None) => return Err(origin.error("port", format!("is required for an {app_type}"))),
             (false, None) => None,
         };
         let replicas = scaling::replicas(meta, app_type, &origin)?;
-        let autoscaling = scaling::autoscaling(&meta.autoscaling, app_type, replicas, &origin)?;
+        if app_type == AppType::Stateful {
+            refuse_for_stateful(meta, &origin)?;
+        }
+        let autoscaling = match app_type {
+            AppType::Stateful => None,
+            _ => scaling::autoscaling(&meta.autoscaling, app_type, replicas, &origin)?,
+        };
         let autoscaling_enabled = autoscaling.as_ref().is_some_and(|a| a.enabled);
         Ok(App {
             name: meta.name.clone(),
@@ -126,8 +159,52 @@ impl App {
             job: job::job(&meta.job, app_type, &origin)?,
             cron: job::cron(&meta.cron, app_type, &origin)?,
             config: config::config(&meta.config, &origin)?,
+            secret_mounts: env::secret_mounts(meta, &origin)?,
+            version: version(&meta.version, &origin)?,
+            sync_wave: None,
+            security: security::security(&meta.security, &origin)?,
+            policy_exceptions: Vec::new(),
+            kube_score_ignore: String::new(),
+            storage: storage::storage(&meta.storage, app_type, &origin)?,
         })
     }
+}
+
+/// A stateful app (a database or cache) is never autoscaled, and its metrics would need a
+/// Service the headless one is not; exporters run as apps of their own.
+fn refuse_for_stateful(meta: &AppMetadata, origin: &Origin) -> Result<(), ComposeError> {
+    let set = [
+        ("autoscaling", meta.autoscaling != Default::default()),
+        ("keda", meta.keda != Default::default()),
+        ("metrics", meta.metrics != Default::default()),
+    ];
+    match set.iter().find(|(_, is_set)| *is_set) {
+        Some((field, _)) => Err(origin.error(field, "is not available for a stateful app (a StatefulSet of fixed size)")),
+        None => Ok(()),
+    }
+}
+
+/// The app's version label: a label value once '+' (SemVer build metadata) becomes '_'.
+fn version(version: &str, origin: &Origin) -> Result<String, ComposeError> {
+    if !version.is_empty() {
+        origin.check("version", checks::label_value(&version.replace('+', "_")))?;
+    }
+    Ok(version.to_string())
+}
+
+/// An Argo CD wave for the app's objects. A hook job's wave is its hook weight (two numbers
+/// on one object would give Argo CD two contradicting orders).
+fn sync_wave(meta: &AppMetadata, job: Option<&Job>, origin: &Origin) -> Result<Option<i32>, ComposeError> {
+    let Some(wave) = meta.sync_wave else { return Ok(None) };
+    if job.is_some_and(|j| !j.hook.is_empty()) {
+        return Err(origin.error(
+            "sync_wave",
+            "a hook job's Argo CD sync wave is its hook weight; set job_hook_weight instead",
+        ));
+    }
+    i32::try_from(wave)
+        .map(Some)
+        .map_err(|_| origin.error("sync_wave", format!("{wave} is outside -2147483648..2147483647")))
 }
 
 fn app_type(meta: &AppMetadata, origin: &Origin) -> Result<AppType, ComposeError> {

@@ -33,7 +33,7 @@ pub(super) fn probes(
     let port = match (app_type, health.port) {
         (AppType::Job | AppType::Cronjob, _) => return Ok(None),
         (_, Some(p)) => origin.check("health.port", checks::port(p))?,
-        (AppType::ExternalApi | AppType::InternalApi, None) => port.unwrap_or_default(),
+        (AppType::ExternalApi | AppType::InternalApi | AppType::Stateful, None) => port.unwrap_or_default(),
         // A worker has probes only when it declares a health endpoint.
         (AppType::Worker, None) if !declared => return Ok(None),
         (AppType::Worker, None) => {

@@ -449,3 +449,105 @@ fn a_disruption_budget_takes_one_bound() {
     let both = budget("1", "1").expect_err("both").to_string();
     assert!(both.contains("set min_available or max_unavailable, not both"), "{both}");
 }
+
+fn stateful() -> AppMetadata {
+    metadata(
+        r#"{"name": "db", "target": "//x:db_metadata", "app_type": "stateful", "image": {"repository": "r", "tag": "16"},
+            "port": 5432, "health": {"probe": "tcp"}, "storage": {"size": "8Gi", "mount_path": "/var/lib/db"}}"#,
+    )
+}
+
+#[test]
+fn a_stateful_app_needs_a_port_and_storage_and_is_never_autoscaled() {
+    let app = App::from_metadata(&stateful(), Path::new("x.json")).expect("valid");
+    assert_eq!((app.replicas, app.autoscaling.is_none(), app.pdb.is_some()), (1, true, true));
+    let storage = app.storage.expect("storage");
+    assert_eq!((storage.size.as_str(), storage.mount_path.as_str(), storage.class.as_str()), ("8Gi", "/var/lib/db", ""));
+    let probes = app.probes.expect("probes on its port");
+    assert_eq!((probes.kind, probes.port), (ProbeKind::Tcp, 5432));
+    let mut meta = stateful();
+    meta.port = None;
+    assert!(error_of(&meta).contains("field `port`: is required for a stateful app"), "{}", error_of(&meta));
+    let mut meta = stateful();
+    meta.storage.mount_path.clear();
+    assert!(error_of(&meta).contains("field `storage.mount_path`"), "{}", error_of(&meta));
+    let mut meta = stateful();
+    meta.storage.size = "lots".into();
+    assert!(error_of(&meta).contains("field `storage.size`"), "{}", error_of(&meta));
+    for field in ["autoscaling", "keda", "metrics"] {
+        let mut meta = stateful();
+        match field {
+            "autoscaling" => meta.autoscaling.enabled = true,
+            "keda" => with_keda(&mut meta, false),
+            _ => meta.metrics.port = Some(9187),
+        }
+        let error = error_of(&meta);
+        assert!(error.contains(&format!("field `{field}`: is not available for a stateful app")), "{error}");
+    }
+    let mut api = api();
+    api.storage.size = "1Gi".into();
+    assert!(error_of(&api).contains("field `storage`: is only meaningful for a stateful app"));
+}
+
+#[test]
+fn secret_mounts_are_read_only_directories_of_named_secrets() {
+    let mut meta = api();
+    meta.secret_mounts.insert("/etc/tls".into(), "web-tls".into());
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(
+        app.secret_mounts,
+        [SecretMount { volume: "secret-0".into(), path: "/etc/tls".into(), secret: "web-tls".into() }]
+    );
+    meta.secret_mounts.insert("/etc/other".into(), "Not_A_Name".into());
+    assert!(error_of(&meta).contains("field `secret_mounts./etc/other`"), "{}", error_of(&meta));
+    let mut meta = api();
+    meta.secret_mounts.insert("/tmp".into(), "web-tls".into());
+    assert!(error_of(&meta).contains("field `secret_mounts`"), "{}", error_of(&meta));
+}
+
+#[test]
+fn versions_and_sync_waves_are_checked() {
+    let mut meta = api();
+    meta.version = "1.2.0+build.7".into();
+    meta.sync_wave = Some(-2);
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!((app.version.as_str(), app.sync_wave), ("1.2.0+build.7", Some(-2)));
+    meta.version = "not a label value".into();
+    assert!(error_of(&meta).contains("field `version`"), "{}", error_of(&meta));
+    let mut meta = api();
+    meta.sync_wave = Some(i64::from(i32::MAX) + 1);
+    assert!(error_of(&meta).contains("field `sync_wave`"), "{}", error_of(&meta));
+    // A plain Job (no hook) may have a wave.
+    let mut job = metadata(r#"{"name": "seed", "app_type": "job", "image": {"repository": "r", "tag": "1"}, "job": {"hook": "none"}}"#);
+    job.sync_wave = Some(4);
+    assert_eq!(App::from_metadata(&job, Path::new("x.json")).expect("valid").sync_wave, Some(4));
+}
+
+#[test]
+fn hook_weights_and_kept_jobs() {
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    let default = App::from_metadata(&job, Path::new("x.json")).expect("valid").job.expect("job");
+    assert_eq!((default.hook_weight, default.prerequisite_weight, default.ttl_seconds_after_finished), (-5, -10, Some(3600)));
+    job.job.hook_weight = Some(7);
+    job.job.keep_finished = true;
+    let kept = App::from_metadata(&job, Path::new("x.json")).expect("valid").job.expect("job");
+    assert_eq!((kept.hook_weight, kept.prerequisite_weight, kept.ttl_seconds_after_finished), (7, 2, None));
+    job.job.hook_weight = Some(i64::from(i32::MIN) - 1);
+    assert!(error_of(&job).contains("field `job.hook_weight`"), "{}", error_of(&job));
+    job.job.hook_weight = Some(1);
+    job.job.hook = "none".into();
+    assert!(error_of(&job).contains("field `job.hook_weight`: is only meaningful for a Helm hook"));
+}
+
+#[test]
+fn a_worker_without_health_checks_needs_the_probes_exception() {
+    let mut worker = metadata(r#"{"name": "consumer", "app_type": "worker", "image": {"repository": "r", "tag": "1"}}"#);
+    assert!(error_of(&worker).contains("field `health`"), "{}", error_of(&worker));
+    worker.policy_exceptions.insert("probes".into(), "reads a queue".into());
+    let app = App::from_metadata(&worker, Path::new("x.json")).expect("excused");
+    assert_eq!(app.policy_exceptions.iter().map(|e| e.name).collect::<Vec<_>>(), ["probes"]);
+    assert_eq!(app.kube_score_ignore, "pod-probes");
+    // Batch apps have no probes and need no exception.
+    let job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    assert!(App::from_metadata(&job, Path::new("x.json")).expect("valid").policy_exceptions.is_empty());
+}

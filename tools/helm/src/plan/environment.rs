@@ -26,6 +26,10 @@ pub struct AppOverlay {
     pub resources: Option<Resources>,
     /// The app's Ingress TLS Secret is cleared (plain HTTP).
     pub tls_off: bool,
+    /// The app is switched off in this environment.
+    pub disabled: bool,
+    /// The app's image tag in this environment.
+    pub image_tag: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -89,6 +93,8 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
                     .or(meta.resource_preset.filter(|_| app.resource_preset.is_none()))
                     .map(|preset| Resources::resolve(&app.explicit_resources, preset)),
                 tls_off: !meta.ingress_tls && app.ingress.is_some(),
+                disabled: meta.disabled_apps.contains(&app.name),
+                image_tag: meta.image_tags.get(&app.name).cloned(),
             })
         })
         .collect::<Result<_, ComposeError>>()?;
@@ -113,6 +119,19 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
     };
     for name in meta.app_resource_presets.keys() {
         app_named("app_resource_presets", name)?;
+    }
+    for name in &meta.disabled_apps {
+        app_named("disabled_apps", name)?;
+    }
+    for (name, tag) in &meta.image_tags {
+        let app = app_named("image_tags", name)?;
+        origin.check(&format!("image_tags.{name}"), checks::image_tag(tag))?;
+        if !app.image.digest.is_empty() {
+            return Err(origin.error(
+                &format!("image_tags.{name}"),
+                "the app's image is pinned by digest, which wins over any tag; drop the digest or this tag",
+            ));
+        }
     }
     let scaled =
         meta.replicas.keys().map(|n| ("replicas", n)).chain(meta.autoscaling.iter().map(|n| ("autoscaling", n)));
@@ -201,6 +220,7 @@ mod tests {
     fn apps() -> Vec<App> {
         let worker: AppMetadata = serde_json::from_value(serde_json::json!({
             "name": "worker", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "policy_exceptions": {"probes": "reads a queue and serves nothing to check"},
             "keda": {"triggers": [{"type": "cron", "metadata": {"timezone": "UTC", "start": "0 8 * * *", "end": "0 18 * * *", "desiredReplicas": "3"}}]}
         }))
         .expect("parses");
@@ -239,6 +259,24 @@ mod tests {
         assert!(error.to_string().contains("in both autoscaling and keda"), "{error}");
         let error = load_json(serde_json::json!({"name": "prod", "access": {"owner": ["x"]}})).expect_err("role");
         assert!(error.to_string().contains("owner"), "{error}");
+    }
+
+    #[test]
+    fn environments_switch_apps_off_pin_tags_and_keep_network_policies_on_by_default() {
+        let env = load_json(serde_json::json!({
+            "name": "prod", "disabled_apps": ["worker"], "image_tags": {"status-api": "1.5.0-rc.1"}
+        }))
+        .expect("valid");
+        assert!(env.network_policy, "on unless the environment says otherwise");
+        let overlays: Vec<_> =
+            env.apps.iter().map(|a| (a.values_key.as_str(), a.disabled, a.image_tag.as_deref())).collect();
+        assert_eq!(overlays, [("worker", true, None), ("statusApi", false, Some("1.5.0-rc.1"))]);
+        let off = load_json(serde_json::json!({"name": "dev", "network_policy": false})).expect("valid");
+        assert!(!off.network_policy);
+        let error = load_json(serde_json::json!({"name": "prod", "disabled_apps": ["ghost"]})).expect_err("unknown");
+        assert!(error.to_string().contains("field `disabled_apps`: \"ghost\" is not an app of this chart"), "{error}");
+        let error = load_json(serde_json::json!({"name": "prod", "image_tags": {"worker": "a b"}})).expect_err("tag");
+        assert!(error.to_string().contains("field `image_tags.worker`"), "{error}");
     }
 
     /// The error of an environment file holding `text`, with its directory as DIR.

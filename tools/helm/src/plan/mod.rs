@@ -30,6 +30,7 @@ pub enum Resource {
     ServiceAccount,
     NetworkPolicy,
     Deployment,
+    StatefulSet,
     Service,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
@@ -47,6 +48,7 @@ impl Resource {
             Resource::ServiceAccount => "serviceaccount",
             Resource::NetworkPolicy => "networkpolicy",
             Resource::Deployment => "deployment",
+            Resource::StatefulSet => "statefulset",
             Resource::Service => "service",
             Resource::PodDisruptionBudget => "pdb",
             Resource::HorizontalPodAutoscaler => "hpa",
@@ -65,6 +67,7 @@ impl Resource {
             Resource::ServiceAccount => "ServiceAccount",
             Resource::NetworkPolicy => "NetworkPolicy (when networkPolicy.enabled)",
             Resource::Deployment => "Deployment",
+            Resource::StatefulSet => "StatefulSet (a volume per pod)",
             Resource::Service => "Service",
             Resource::PodDisruptionBudget => "PodDisruptionBudget (when it can be satisfied)",
             Resource::HorizontalPodAutoscaler => "HorizontalPodAutoscaler (when autoscaling.enabled)",
@@ -105,6 +108,7 @@ impl Resource {
             AppType::Worker => {
                 vec![ServiceAccount, NetworkPolicy, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler]
             }
+            AppType::Stateful => vec![ServiceAccount, NetworkPolicy, StatefulSet, Service, PodDisruptionBudget],
             AppType::Job => vec![ServiceAccount, NetworkPolicy, Job],
             AppType::Cronjob => vec![ServiceAccount, NetworkPolicy, CronJob],
         }
@@ -219,6 +223,11 @@ pub fn compose(
                 name: app.name.clone(),
                 app_type: app.app_type.to_string(),
                 values_key: app.values_key.clone(),
+                exceptions: app
+                    .policy_exceptions
+                    .iter()
+                    .map(|e| readme::ExceptionSummary { name: e.name, reason: e.reason.clone() })
+                    .collect(),
                 objects: Resource::for_app(app)
                     .into_iter()
                     .map(|r| r.describe().to_string())
@@ -231,6 +240,7 @@ pub fn compose(
         subcharts: &dependencies,
         environments: environments.iter().map(|e| e.name.clone()).collect(),
         has_ingress: context.has_ingress,
+        has_exceptions: apps.iter().any(|app| !app.policy_exceptions.is_empty()),
         values: listed,
         app_values_listed,
     };
@@ -261,7 +271,8 @@ pub fn compose(
         let app_context = AppContext { chart: spec, app };
         for resource in Resource::for_app(app) {
             let path = format!("templates/{}-{}.yaml", app.name, resource.file_stem());
-            chart.add(&path, renderer.render(&format!("{}.yaml", resource.file_stem()), &app_context)?);
+            let object = renderer.render(&format!("{}.yaml", resource.file_stem()), &app_context)?;
+            chart.add(&path, when_enabled(app, &object));
         }
     }
     for (path, content) in config_files(&apps)? {
@@ -277,6 +288,13 @@ pub fn compose(
     }
     check_file_sizes(&chart)?;
     Ok(chart)
+}
+
+/// An app's object is rendered only while the app is on (`apps.<app>.enabled`), so every
+/// app can be switched off per environment. The values key is a lowerCamelCase DNS label:
+/// a template token, never user text.
+fn when_enabled(app: &App, object: &str) -> String {
+    format!("{{{{- if .Values.apps.{}.enabled }}}}\n{object}{{{{- end }}}}\n", app.values_key)
 }
 
 impl Chart {

@@ -32,6 +32,15 @@ pub struct AppSummary {
     pub app_type: String,
     pub values_key: String,
     pub objects: Vec<String>,
+    /// Policy exceptions the app declares, with their reasons.
+    pub exceptions: Vec<ExceptionSummary>,
+}
+
+/// A hardening default an app is excused from, and why.
+#[derive(Debug, Serialize)]
+pub struct ExceptionSummary {
+    pub name: &'static str,
+    pub reason: String,
 }
 
 /// What the README template sees.
@@ -43,6 +52,8 @@ pub struct Readme<'a> {
     pub subcharts: &'a [Dependency],
     pub environments: Vec<String>,
     pub has_ingress: bool,
+    /// Some app declares a policy exception (listed with its reason).
+    pub has_exceptions: bool,
     pub values: Vec<ValueRow>,
     /// Whether the per-app values (`apps.*`) are in `values`; left out for charts of more than
     /// `APP_VALUES_LISTED_MAX` apps (see `listed_values`).

@@ -170,6 +170,8 @@ fn app(app: &App, mode: IngressMode) -> Value {
     let mut add = |key: &str, schema: Value| {
         properties.insert(key.to_string(), schema);
     };
+    add("enabled", json!({"description": "Whether the app is installed; false leaves out every object of it.", "type": "boolean"}));
+    add("version", json!({"description": "Version label (app.kubernetes.io/version) of the app's objects; empty: the chart's appVersion.", "type": "string", "maxLength": 63}));
     add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
     if app.app_type.is_long_running() {
         add(
@@ -177,6 +179,8 @@ fn app(app: &App, mode: IngressMode) -> Value {
             json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
         );
         add("pdb", reference("pdb", "PodDisruptionBudget, rendered only when it can be satisfied."));
+    }
+    if app.autoscaling.is_some() {
         add(
             "autoscaling",
             reference("autoscaling", "HorizontalPodAutoscaler; while enabled, the Deployment sets no replicas."),
@@ -243,6 +247,26 @@ fn app(app: &App, mode: IngressMode) -> Value {
     }
     if app.cron.is_some() {
         add("cronJob", reference("cronJob", "Schedule of the CronJob."));
+    }
+    if !app.security.writable_paths.is_empty() {
+        add("writablePaths", reference("writablePaths", "Writable directories (an emptyDir each) on the read-only root filesystem."));
+    }
+    if !app.secret_mounts.is_empty() {
+        add("secretMounts", reference("secretMounts", "Secrets mounted read-only as files."));
+    }
+    if !app.policy_exceptions.is_empty() {
+        let reasons: Map<String, Value> = app
+            .policy_exceptions
+            .iter()
+            .map(|e| {
+                let schema = json!({"description": format!("Why the app is excused from {}.", e.name), "type": "string", "minLength": 1});
+                (e.values_key.to_string(), schema)
+            })
+            .collect();
+        add("policyExceptions", fully_required("Hardening defaults the app is excused from, each with its reason.", Value::Object(reasons)));
+    }
+    if app.storage.is_some() {
+        add("storage", reference("storage", "Volume of each pod (a PersistentVolumeClaim from the volume claim template)."));
     }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
 }
@@ -533,13 +557,48 @@ fn definitions() -> Value {
                 "failedJobsHistoryLimit": {"description": "Failed runs kept.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}
             }
         },
+        "writablePaths": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["volume", "path"],
+                "properties": {
+                    "volume": {"description": "Name of the emptyDir volume.", "type": "string", "minLength": 1},
+                    "path": {"description": "Directory it is mounted at.", "type": "string", "pattern": "^/"}
+                }
+            }
+        },
+        "secretMounts": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["volume", "path", "secret"],
+                "properties": {
+                    "volume": {"description": "Name of the volume.", "type": "string", "minLength": 1},
+                    "path": {"description": "Directory the Secret's keys appear in, as files.", "type": "string", "pattern": "^/"},
+                    "secret": {"description": "Name of the Secret.", "type": "string", "minLength": 1}
+                }
+            }
+        },
+        "storage": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["size", "mountPath", "storageClass"],
+            "properties": {
+                "size": {"description": "Size of each pod's volume, a quantity such as 10Gi.", "type": "string", "minLength": 1},
+                "mountPath": {"description": "Directory the volume is mounted at.", "type": "string", "pattern": "^/"},
+                "storageClass": {"description": "StorageClass of the volumes; empty: the cluster's default.", "type": "string"}
+            }
+        },
         "job": {
             "type": "object",
             "additionalProperties": false,
-            "required": ["backoffLimit", "ttlSecondsAfterFinished"],
+            "required": ["backoffLimit"],
             "properties": {
                 "backoffLimit": {"description": "Retries before the job fails.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
-                "ttlSecondsAfterFinished": {"description": "Seconds a finished job is kept.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
+                "ttlSecondsAfterFinished": {"description": "Seconds a finished job is kept; unset: kept until deleted.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
                 "activeDeadlineSeconds": {"description": "Seconds the job may run; unset: no limit.", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
             }
         }

@@ -12,7 +12,7 @@ use helm_composer::model::{ChartSpec, IngressMode};
 use helm_composer::plan::Chart;
 
 /// Every sample app; they name each other in their network policies, so they go together.
-pub const SAMPLE_APPS: [&str; 5] = ["status-api", "processor", "migrations", "web", "nightly-report"];
+pub const SAMPLE_APPS: [&str; 6] = ["status-api", "processor", "migrations", "web", "nightly-report", "cache"];
 
 /// Where the golden sample chart lives, under the workspace root.
 pub const GOLDEN_SAMPLE: &str = "tools/helm/testdata/golden/sample";
