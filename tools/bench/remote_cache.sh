@@ -91,7 +91,10 @@ echo "remote cache: nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') on http://127
 run() {
   local n="$1" ob="$scratch/ob-$1" start end
   start=$(date +%s)
+  # --disk_cache= turns off a disk cache a user.bazelrc may set: every hit must come from
+  # the remote cache (a disk cache hit would be counted as a cache hit too).
   nice -n 10 tools/bazel --output_base="$ob" test \
+    --disk_cache= \
     --remote_cache="http://127.0.0.1:$port" \
     --execution_log_json_file="$scratch/exec-$n.json" \
     "${targets[@]}" >"$scratch/bazel-$n.log" 2>&1 \
