@@ -18,6 +18,12 @@ def _compose_failure_test_impl(ctx):
         arguments.extend(["--metadata", file.short_path])
     for file in environments:
         arguments.extend(["--environment-file", file.short_path])
+    for name, value in ctx.attr.env.items():
+        arguments.extend(["--env", "{}={}".format(name, value)])
+    if ctx.attr.ingress_host_pattern:
+        arguments.extend(["--ingress-host-pattern", ctx.attr.ingress_host_pattern])
+    if ctx.attr.ingress_domain:
+        arguments.extend(["--ingress-domain", ctx.attr.ingress_domain])
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.expand_template(
         template = ctx.file._script,
@@ -42,7 +48,10 @@ compose_failure_test = rule(
     attrs = {
         "apps": attr.label_list(mandatory = True, providers = [AppInfo], doc = "`app_metadata` targets."),
         "chart_name": attr.string(default = "refused", doc = "Chart name given to the composer."),
+        "env": attr.string_dict(doc = "The chart's `env` (as `helm_chart` takes it)."),
         "environments": attr.label_list(providers = [EnvironmentInfo], doc = "`helm_environment` targets."),
+        "ingress_domain": attr.string(doc = "The chart's `ingress_domain`."),
+        "ingress_host_pattern": attr.string(doc = "The chart's `ingress_host_pattern`."),
         "expect_errors": attr.string_list(mandatory = True, allow_empty = False, doc = "Texts the composer's error must hold."),
         "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "target"),
         "_script": attr.label(default = "//rules/private:compose_failure_test.sh.tpl", allow_single_file = True),

@@ -23,6 +23,11 @@ def _helm_chart_impl(ctx):
         args.add("--description", ctx.attr.description)
     if ctx.attr.resource_preset:
         args.add("--resource-preset", ctx.attr.resource_preset)
+    args.add_all(["{}={}".format(name, value) for name, value in ctx.attr.env.items()], before_each = "--env")
+    if ctx.attr.ingress_host_pattern:
+        args.add("--ingress-host-pattern", ctx.attr.ingress_host_pattern)
+    if ctx.attr.ingress_domain:
+        args.add("--ingress-domain", ctx.attr.ingress_domain)
     args.add_all(metadata, before_each = "--metadata")
     args.add_all(environments, before_each = "--environment-file")
     subcharts = [(target, subchart_file(target)) for target in ctx.attr.subcharts]
@@ -69,6 +74,9 @@ _helm_chart = rule(
         "chart_name": attr.string(doc = "Chart name (DNS-1123 label); defaults to the target name with `_` as `-`."),
         "chart_version": attr.string(default = "0.1.0", doc = "Chart version (SemVer 2)."),
         "description": attr.string(doc = "Description in Chart.yaml."),
+        "env": attr.string_dict(doc = "Environment variables of every app, NAME: value (e.g. an OpenTelemetry collector endpoint); an app's own `env` of that name wins, and `helm_environment(env = ...)` changes them per environment."),
+        "ingress_domain": attr.string(doc = "Domain `{domain}` of `ingress_host_pattern` stands for in the default values; `helm_environment(ingress_domain = ...)` sets it per environment."),
+        "ingress_host_pattern": attr.string(doc = "Host of every Ingress whose app sets no `ingress_host`, e.g. `{app}.{domain}`: `{app}` is the app's name, `{domain}` the `ingress_domain`. Parsed when composing; it never becomes template code."),
         "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
         "environments": attr.label_list(providers = [EnvironmentInfo], doc = "`helm_environment` targets; each becomes values-<name>.yaml, which `.validate` also checks."),
         "ingress_mode": attr.string(default = "single", values = ["single", "per-app"], doc = "`single`: one Ingress for every external-api; `per-app`: one each."),
@@ -105,7 +113,7 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
             description, namespace, environment, environments, ingress_mode, resource_preset,
-            subcharts.
+            env, ingress_host_pattern, ingress_domain, subcharts.
     """
     release = pop_release_attrs(kwargs)
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)

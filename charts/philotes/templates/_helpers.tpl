@@ -19,16 +19,13 @@ app.kubernetes.io/instance: {{ (index . 0).Release.Name | quote }}
 {{- end -}}
 
 {{/*
-Standard labels of every object. Call with (list $ "app-name" "app-type"), or with the app's
-own version as a fourth item (empty: the chart's appVersion).
+Standard labels of every object. Call with (list $ "app-name" "app-type").
 */}}
 {{- define "philotes.labels" -}}
 {{- $root := index . 0 -}}
-{{- $version := $root.Chart.AppVersion -}}
-{{- if gt (len .) 3 }}{{ with index . 3 }}{{ $version = . }}{{ end }}{{ end -}}
 helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 {{ include "philotes.selectorLabels" (list $root (index . 1)) }}
-app.kubernetes.io/version: {{ $version | toString | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/component: {{ index . 2 | quote }}
 app.kubernetes.io/part-of: {{ $root.Chart.Name | quote }}
 app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
@@ -47,12 +44,51 @@ Call with an app's image values.
 {{- end -}}
 
 {{/*
-Fails rendering, naming both apps, when an app needs another that values switch off. Call
-with (list $ "needing-app" "needed-app" "neededValuesKey" "why").
+In-cluster address of another app of the chart (sibling_env), following the release name and
+namespace: host (<release>-<app>.<namespace>.svc), host-port (host:<its service.port>) or url
+(http://host:port). Call with (list $ (dict "app" name "valuesKey" key "form" form)).
 */}}
-{{- define "philotes.requireEnabled" -}}
+{{- define "philotes.address" -}}
 {{- $root := index . 0 -}}
-{{- if not (index $root.Values.apps (index . 3)).enabled -}}
-{{- fail (printf "app %s needs app %s (%s), which is disabled: set apps.%s.enabled=true or stop referring to it" (index . 1) (index . 2) (index . 4) (index . 3)) -}}
+{{- $address := index . 1 -}}
+{{- $target := required (printf "sibling address of app %s: no such app in this chart" $address.app) (index $root.Values.apps $address.valuesKey) -}}
+{{- $host := printf "%s.%s.svc" (include "philotes.fullname" (list $root $address.app)) $root.Release.Namespace -}}
+{{- if eq $address.form "host" -}}
+{{- $host -}}
+{{- else if eq $address.form "host-port" -}}
+{{- printf "%s:%d" $host ($target.service.port | int) -}}
+{{- else if eq $address.form "url" -}}
+{{- printf "http://%s:%d" $host ($target.service.port | int) -}}
+{{- else -}}
+{{- fail (printf "sibling address form %q is none of host, host-port, url" $address.form) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The value of a cluster_env variable: the downward API's fieldRef or resourceFieldRef (CPU in
+millicores, memory in bytes), or Helm's release or chart name. Call with
+(list $ "field" "container-name").
+*/}}
+{{- define "philotes.clusterEnv" -}}
+{{- $root := index . 0 -}}
+{{- $field := index . 1 -}}
+{{- $fields := dict "pod-name" "metadata.name" "pod-namespace" "metadata.namespace" "pod-ip" "status.podIP" "node-name" "spec.nodeName" -}}
+{{- $resources := dict "cpu-request" "requests.cpu" "cpu-limit" "limits.cpu" "memory-request" "requests.memory" "memory-limit" "limits.memory" -}}
+{{- if eq $field "release-name" -}}
+value: {{ $root.Release.Name | quote }}
+{{- else if eq $field "chart-name" -}}
+value: {{ $root.Chart.Name | quote }}
+{{- else if hasKey $fields $field -}}
+valueFrom:
+  fieldRef:
+    fieldPath: {{ get $fields $field }}
+{{- else if hasKey $resources $field -}}
+valueFrom:
+  resourceFieldRef:
+    containerName: {{ index . 2 | quote }}
+    resource: {{ get $resources $field }}
+    divisor: {{ ternary "1m" "1" (hasPrefix "cpu" $field) | quote }}
+{{- else -}}
+{{- fail (printf "cluster env field %q is unknown" $field) -}}
 {{- end -}}
 {{- end -}}

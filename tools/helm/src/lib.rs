@@ -132,6 +132,9 @@ mod tests {
             environment: "dev".into(),
             ingress_mode: IngressMode::Single,
             resource_preset: None,
+            env: Default::default(),
+            ingress_host_pattern: String::new(),
+            ingress_domain: String::new(),
         };
         compose_files(&spec, &files, &[], &templates())
     }

@@ -85,6 +85,15 @@ struct GenerateArgs {
     /// Resource preset of every app that does not choose its own.
     #[arg(long, value_enum)]
     resource_preset: Option<ResourcePreset>,
+    /// An environment variable of every app, NAME=VALUE (repeat for each).
+    #[arg(long = "env", value_name = "NAME=VALUE", value_parser = parse_env)]
+    env: Vec<(String, String)>,
+    /// Host of an Ingress whose app sets none, e.g. "{app}.{domain}".
+    #[arg(long, default_value = "")]
+    ingress_host_pattern: String,
+    /// Domain of the host pattern in the default values.
+    #[arg(long, default_value = "")]
+    ingress_domain: String,
     /// Directory of Handlebars templates; by default the ones in the composer's runfiles.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -135,6 +144,13 @@ fn parse_subchart(text: &str) -> Result<SubchartSpec, String> {
         .map_err(|e| format!("not a subchart object {{\"target\", \"path\", \"alias\", \"version\"}}: {e}"))
 }
 
+/// An `--env` value: the name up to the first '=', the value after it (checked when composing).
+fn parse_env(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .ok_or_else(|| format!("{text:?} is not NAME=VALUE"))
+}
+
 fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
     let started = Instant::now();
     let mut timings = Timings::new(args.timings);
@@ -159,6 +175,9 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         environment: args.environment,
         ingress_mode: args.ingress_mode,
         resource_preset: args.resource_preset,
+        env: args.env.into_iter().collect(),
+        ingress_host_pattern: args.ingress_host_pattern,
+        ingress_domain: args.ingress_domain,
     };
     let templates = templates::locate(args.templates.as_deref())?;
     let subcharts = match (&args.helm_library, args.subcharts.is_empty()) {

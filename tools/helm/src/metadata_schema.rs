@@ -182,6 +182,12 @@ mod tests {
         assert_eq!(find("command").kind, "string_list");
         assert_eq!(find("keda_triggers").kind, "json");
         assert_eq!(find("job_hook").kind, "string");
+        assert_eq!(find("sibling_env").kind, "json", "a list of {{env, app, form}}");
+        assert_eq!(find("cluster_env").kind, "string_dict");
+        assert_eq!(find("protocol").values, ["http", "grpc", "tcp"]);
+        assert_eq!(find("health_probe").values, ["http", "grpc", "tcp", "exec"]);
+        assert_eq!(find("health_command").kind, "string_list");
+        assert_eq!(find("ingress_enabled").kind, "bool");
         assert!(fields.iter().all(|f| f.attr != "target"));
     }
 }

@@ -28,9 +28,19 @@ pub struct AppMetadata {
     pub app_type: Option<AppType>,
     /// Container image.
     pub image: ImageMetadata,
-    /// Port the container listens on; required for external-api and internal-api.
+    /// Port the container listens on; required for external-api and internal-api. A worker
+    /// with a port serves it and needs probes: health_probe or health_command.
     #[serde(default)]
     pub port: Option<i64>,
+    /// What the port speaks: http (the default), grpc or tcp. It names the container and
+    /// Service port, sets the Service port's appProtocol, and picks the default probe (an
+    /// http GET, Kubernetes' grpc probe, a tcp connection).
+    #[serde(default)]
+    pub protocol: Option<Protocol>,
+    /// Port of the app's ClusterIP Service, which forwards to `port`; unset: 80 for http,
+    /// the container port for grpc and tcp (clients keep the port they know).
+    #[serde(default)]
+    pub service_port: Option<i64>,
     /// Overrides the image entrypoint.
     #[serde(default)]
     pub command: Vec<String>,
@@ -44,6 +54,17 @@ pub struct AppMetadata {
     /// appear in the chart.
     #[serde(default)]
     pub secret_env: BTreeMap<String, String>,
+    /// Environment variables holding another app's in-cluster address, following the release
+    /// name and namespace: a list of {"env": NAME, "app": app of this chart with a port,
+    /// "form": host, host-port or url (the default; http apps only)}. In Starlark a list of
+    /// dicts.
+    #[serde(default)]
+    pub sibling_env: Vec<SiblingEnv>,
+    /// Environment variables the cluster provides, NAME: field, where field is pod-name,
+    /// pod-namespace, pod-ip, node-name, cpu-request, cpu-limit (millicores), memory-request,
+    /// memory-limit (bytes), release-name or chart-name.
+    #[serde(default)]
+    pub cluster_env: BTreeMap<String, ClusterField>,
     /// Secrets whose every key becomes an environment variable.
     #[serde(default)]
     pub env_from_secrets: Vec<String>,
@@ -164,6 +185,66 @@ pub struct ConfigMetadata {
     /// environment variables.
     #[serde(default)]
     pub mount_path: String,
+}
+
+/// One environment variable set to another app's address.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SiblingEnv {
+    /// Name of the environment variable.
+    pub env: String,
+    /// The app whose Service is addressed: an app of the same chart with a port.
+    pub app: String,
+    /// host (`<release>-<app>.<namespace>.svc`), host-port (`host:port`) or url
+    /// (`http://host:port`, for an http app); unset: url.
+    #[serde(default)]
+    pub form: Option<AddressForm>,
+}
+
+/// How an address is written (`host`, `host-port`, `url`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum AddressForm {
+    Host,
+    HostPort,
+    #[default]
+    Url,
+}
+
+/// What a port speaks (`http`, `grpc`, `tcp`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    #[default]
+    Http,
+    Grpc,
+    Tcp,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Http => "http",
+            Protocol::Grpc => "grpc",
+            Protocol::Tcp => "tcp",
+        }
+    }
+}
+
+/// A value the cluster (downward API) or Helm provides to a container.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterField {
+    PodName,
+    PodNamespace,
+    PodIp,
+    NodeName,
+    CpuRequest,
+    CpuLimit,
+    MemoryRequest,
+    MemoryLimit,
+    ReleaseName,
+    ChartName,
 }
 
 /// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`, `stateful`).
@@ -299,7 +380,7 @@ pub struct ResourcesMetadata {
     pub ephemeral_storage_limit: String,
 }
 
-/// What a probe does (`http`, `grpc`, `tcp`).
+/// What a probe does (`http`, `grpc`, `tcp`, `exec`).
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ProbeKind {
@@ -307,27 +388,34 @@ pub enum ProbeKind {
     Http,
     Grpc,
     Tcp,
+    Exec,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HealthMetadata {
-    /// How the kubelet checks the app: http (GET the liveness and readiness paths; the
-    /// default), grpc (the standard gRPC health service on the health port) or tcp (a
-    /// connection to the health port, for servers that speak neither). Liveness is always
-    /// more patient than readiness.
+    /// How the kubelet checks the app: http (GET the liveness and readiness paths), grpc
+    /// (the standard gRPC health service on the health port), tcp (a connection to the health
+    /// port, for servers that speak neither) or exec (runs health_command in the container).
+    /// Unset: exec with a health_command, else the protocol's kind. Liveness is always more
+    /// patient than readiness.
     #[serde(default)]
     pub probe: Option<ProbeKind>,
-    /// Liveness probe path; unset on an API: /healthz.
+    /// Liveness probe path; unset on an http probe: /healthz.
     #[serde(default)]
     pub liveness_path: String,
-    /// Readiness probe path, different from the liveness path; unset on an API: /readyz.
+    /// Readiness probe path (may equal the liveness path: one /health endpoint serves both);
+    /// unset on an http probe: /readyz.
     #[serde(default)]
     pub readiness_path: String,
-    /// Port of the health endpoints; unset on an API: its port. A worker gets probes only
-    /// when this is set.
+    /// Port of the health endpoints; unset: the app's port. A worker gets probes only when it
+    /// declares health settings.
     #[serde(default)]
     pub port: Option<i64>,
+    /// Command of an exec probe, run in the container for liveness and readiness (exit 0:
+    /// healthy), e.g. ["dagster-daemon", "liveness-check"].
+    #[serde(default)]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -438,7 +526,10 @@ pub struct PdbMetadata {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct IngressMetadata {
-    /// Host routed to an external-api (required for that type).
+    /// Gives an internal-api an Ingress too (an external-api always has one).
+    #[serde(default)]
+    pub enabled: bool,
+    /// Host routed to the app; unset: the chart's ingress_host_pattern (required then).
     #[serde(default)]
     pub host: String,
     /// Path prefix on the host; unset: "/".
@@ -574,6 +665,13 @@ pub struct EnvironmentMetadata {
     /// each in its own namespace.
     #[serde(default)]
     pub cluster: String,
+    /// Chart-wide environment variables in this environment, NAME: value, over the chart's
+    /// own (an app's env still wins).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Domain of the chart's ingress_host_pattern in this environment.
+    #[serde(default)]
+    pub ingress_domain: String,
 }
 
 /// The built-in, namespace-scoped user roles of Kubernetes a group can be granted.
@@ -624,6 +722,14 @@ pub struct ChartSpec {
     pub ingress_mode: IngressMode,
     /// Size of every app that does not choose its own resource preset.
     pub resource_preset: Option<ResourcePreset>,
+    /// Environment variables of every app, NAME: value; an app's own env of that name wins.
+    pub env: BTreeMap<String, String>,
+    /// Host of an Ingress whose app sets none, e.g. "{app}.{domain}": `{app}` is the app's
+    /// name, `{domain}` the ingress_domain (per environment). Empty: every Ingress app sets
+    /// its host.
+    pub ingress_host_pattern: String,
+    /// Domain of ingress_host_pattern in the default values.
+    pub ingress_domain: String,
 }
 
 /// One subchart of an umbrella chart, as the `helm_chart` rule passes it: each `--subchart`

@@ -106,7 +106,8 @@ fn base_apps(files: &Path) -> Vec<Value> {
             "resources": {"cpu_request": "100m", "memory_request": "128Mi", "cpu_limit": "1", "memory_limit": "1Gi",
                           "ephemeral_storage_request": "64Mi", "ephemeral_storage_limit": "1Gi"},
             "health": {"liveness_path": "/live", "readiness_path": "/ready"},
-            "ingress": {"host": "web.example.com", "path": "/", "tls_secret": "web-tls",
+            "protocol": "http", "service_port": 8080,
+            "ingress": {"path": "/", "tls_secret": "web-tls",
                         "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "8m"}},
             "metrics": {"port": 3000, "path": "/metrics", "interval": "30s"},
             "pdb": {"min_available": "1"},
@@ -141,7 +142,30 @@ fn base_apps(files: &Path) -> Vec<Value> {
             "security": {"run_as_user": 999, "writable_paths": ["/var/run/postgresql"]},
             "policy_exceptions": {"read-only-root-filesystem": "writes its socket", "run-as-user": "image UID 999"}
         }),
+        json!({
+            "name": "caller", "target": "//hostile:caller_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/caller", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check", "--live"]},
+            "sibling_env": [{"env": "PEER_URL", "app": PEER, "form": "url"}],
+            "cluster_env": {"POD_NAME": "pod-name", "CPU_LIMIT": "cpu-limit"}
+        }),
+        json!({
+            "name": "admin-api", "target": "//hostile:admin_api_metadata", "app_type": "internal-api",
+            "image": {"repository": "ghcr.io/example/admin", "tag": "1.0.0"}, "port": 50051, "protocol": "grpc",
+            "ingress": {"enabled": true}
+        }),
     ]
+}
+
+/// The app every sibling address of the base apps names: composed alongside an app that
+/// has sibling_env, so the address resolves.
+const PEER: &str = "peer-api";
+
+fn peer_app() -> Value {
+    json!({
+        "name": PEER, "target": "//hostile:peer_api_metadata", "app_type": "internal-api",
+        "image": {"repository": "ghcr.io/example/peer", "tag": "1.0.0"}, "port": 8080
+    })
 }
 
 /// A valid environment of the first base app.
@@ -150,13 +174,25 @@ fn base_environment() -> Value {
         "name": "prod", "target": "//hostile:prod", "replicas": {"web": 3}, "autoscaling": ["web"],
         "keda": [], "access": {"view": ["benign-group"]}, "network_policy": true,
         "app_resource_presets": {"web": "medium"}, "ingress_tls": true, "namespace": "prod", "cluster": "main",
-        "disabled_apps": [], "image_tags": {"web": "1.0.1"}
+        "disabled_apps": [], "image_tags": {"web": "1.0.1"},
+        "env": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://otel:4317"}, "ingress_domain": "prod.example.com"
     })
 }
 
 /// Chart settings given on the command line (`helm_chart` attributes): not in the metadata
 /// schema, so listed here.
-const SPEC_FIELDS: [&str; 6] = ["name", "version", "app_version", "description", "namespace", "environment"];
+const SPEC_FIELDS: [&str; 10] = [
+    "name",
+    "version",
+    "app_version",
+    "description",
+    "namespace",
+    "environment",
+    "ingress_host_pattern",
+    "ingress_domain",
+    "env",
+    "env value",
+];
 
 fn spec() -> ChartSpec {
     ChartSpec {
@@ -168,6 +204,9 @@ fn spec() -> ChartSpec {
         environment: "dev".into(),
         ingress_mode: IngressMode::Single,
         resource_preset: None,
+        env: [("OTEL_EXPORTER_OTLP_ENDPOINT".to_string(), "http://otel:4317".to_string())].into_iter().collect(),
+        ingress_host_pattern: "{app}.{domain}".into(),
+        ingress_domain: "example.com".into(),
     }
 }
 
@@ -178,6 +217,13 @@ fn set_spec_field(spec: &mut ChartSpec, field: &str, value: &str) {
         "app_version" => &mut spec.app_version,
         "description" => &mut spec.description,
         "namespace" => &mut spec.namespace,
+        "ingress_host_pattern" => &mut spec.ingress_host_pattern,
+        "ingress_domain" => &mut spec.ingress_domain,
+        "env" => {
+            spec.env.insert(value.to_string(), "1".into());
+            return;
+        }
+        "env value" => spec.env.entry("OTEL_EXPORTER_OTLP_ENDPOINT".into()).or_default(),
         _ => &mut spec.environment,
     };
     *slot = value.to_string();
@@ -362,13 +408,19 @@ impl Harness {
         let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
         let metadata = dir.join("app.json");
         fs::write(&metadata, app.to_string()).expect("metadata written");
+        let mut files = vec![metadata];
+        if app.get("sibling_env").and_then(Value::as_array).is_some_and(|s| !s.is_empty()) {
+            let peer = dir.join("peer.json");
+            fs::write(&peer, peer_app().to_string()).expect("peer written");
+            files.push(peer);
+        }
         let mut environments = Vec::new();
         if let Some(environment) = environment {
             let file = dir.join("environment.json");
             fs::write(&file, environment.to_string()).expect("environment written");
             environments.push(file);
         }
-        let chart = compose_files(spec, &[metadata], &environments, &self.templates)?;
+        let chart = compose_files(spec, &files, &environments, &self.templates)?;
         let out = dir.join("chart");
         output::write_chart(&chart, &out)?;
         Ok(out)

@@ -43,6 +43,9 @@ fn sample_chart(dir: &Path) -> helm_composer::plan::Chart {
         environment: "dev".into(),
         ingress_mode: IngressMode::PerApp,
         resource_preset: None,
+        env: Default::default(),
+        ingress_host_pattern: String::new(),
+        ingress_domain: String::new(),
     };
     compose_files(&spec, &metadata, &[environment], &package_dir().join("templates")).expect("the sample composes")
 }

@@ -45,6 +45,9 @@ fn spec(name: &str, version: &str) -> ChartSpec {
         environment: "dev".into(),
         ingress_mode: IngressMode::Single,
         resource_preset: None,
+        env: Default::default(),
+        ingress_host_pattern: String::new(),
+        ingress_domain: String::new(),
     }
 }
 

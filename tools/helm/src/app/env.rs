@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::AppMetadata;
+use crate::model::{AddressForm, AppMetadata, ClusterField};
 use crate::origin::Origin;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,6 +83,87 @@ pub(super) fn names(values: &[String], field: &str, origin: &Origin) -> Result<V
         origin.check(field, checks::dns_subdomain(value))?;
     }
     Ok(values.to_vec())
+}
+
+/// An environment variable holding another app's address, resolved against the chart's apps
+/// when composing (`plan::resolve_siblings`): the template writes it from the release name,
+/// the namespace and the target's Service port.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiblingAddress {
+    pub env: String,
+    /// The addressed app's name and values key.
+    pub app: String,
+    pub values_key: String,
+    pub form: AddressForm,
+}
+
+pub(super) fn sibling_env(meta: &AppMetadata, origin: &Origin) -> Result<Vec<SiblingAddress>, ComposeError> {
+    meta.sibling_env
+        .iter()
+        .map(|entry| {
+            origin.check("sibling_env", checks::env_name(&entry.env))?;
+            origin.check(&format!("sibling_env.{}.app", entry.env), checks::dns_label(&entry.app))?;
+            if entry.app == meta.name {
+                return Err(origin.error(
+                    &format!("sibling_env.{}.app", entry.env),
+                    format!("{:?} is this app itself; address another app of the chart", entry.app),
+                ));
+            }
+            Ok(SiblingAddress {
+                env: entry.env.clone(),
+                app: entry.app.clone(),
+                values_key: checks::lower_camel_case(&entry.app),
+                form: entry.form.unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// An environment variable the cluster (downward API) or Helm provides; the pod template maps
+/// the field to its `fieldRef`, `resourceFieldRef` or Helm value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterEnv {
+    pub env: String,
+    pub field: ClusterField,
+}
+
+pub(super) fn cluster_env(meta: &AppMetadata, origin: &Origin) -> Result<Vec<ClusterEnv>, ComposeError> {
+    meta.cluster_env
+        .iter()
+        .map(|(env, field)| {
+            origin.check("cluster_env", checks::env_name(env))?;
+            Ok(ClusterEnv { env: env.clone(), field: *field })
+        })
+        .collect()
+}
+
+/// One name is set in one place only (env, secret_env, sibling_env or cluster_env), or the
+/// pod would get it twice.
+pub(super) fn check_unique_names(
+    meta: &AppMetadata,
+    siblings: &[SiblingAddress],
+    cluster: &[ClusterEnv],
+    origin: &Origin,
+) -> Result<(), ComposeError> {
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    let all = meta
+        .secret_env
+        .keys()
+        .map(|n| (n.as_str(), "secret_env"))
+        .chain(meta.env.keys().map(|n| (n.as_str(), "env")))
+        .chain(siblings.iter().map(|s| (s.env.as_str(), "sibling_env")))
+        .chain(cluster.iter().map(|c| (c.env.as_str(), "cluster_env")));
+    for (name, field) in all {
+        if let Some(first) = names.insert(name, field) {
+            return Err(origin.error(
+                field,
+                format!("{name:?} is also set in {first}; an environment variable is set in one place only"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

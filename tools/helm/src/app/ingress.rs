@@ -1,4 +1,5 @@
-//! An external API's route: host, path, TLS secret and annotations.
+//! The route of an external API, or of an internal API that asks for one: host (its own or
+//! from the chart's pattern), path, TLS secret and annotations.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,11 @@ const ANNOTATIONS_MAX_BYTES: usize = 256 * 1024;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ingress {
+    /// The host; empty until the chart's host pattern fills it in when the app sets none.
     pub host: String,
+    /// The host comes from the chart's ingress_host_pattern (and follows each environment's
+    /// domain).
+    pub host_from_pattern: bool,
     pub path: String,
     pub tls_secret: String,
     pub annotations: BTreeMap<String, String>,
@@ -28,16 +33,25 @@ pub(super) fn ingress(
     origin: &Origin,
 ) -> Result<Option<Ingress>, ComposeError> {
     let declared = *meta != IngressMetadata::default();
-    if app_type != AppType::ExternalApi {
-        if declared {
-            return Err(origin.error("ingress", format!("is only meaningful for an external-api, not an {app_type}")));
-        }
-        return Ok(None);
+    let routed = app_type == AppType::ExternalApi || (app_type == AppType::InternalApi && meta.enabled);
+    if !routed {
+        return match (declared, app_type) {
+            (false, _) => Ok(None),
+            (true, AppType::InternalApi) => Err(origin.error(
+                "ingress",
+                "is set on an internal-api without ingress_enabled = True; set it to give this internal API an \
+                 Ingress, or remove the ingress settings",
+            )),
+            (true, _) => Err(origin.error(
+                "ingress",
+                format!("is only meaningful for an external-api (or an internal-api with ingress_enabled), not a {app_type}"),
+            )),
+        };
     }
-    if meta.host.is_empty() {
-        return Err(origin.error("ingress.host", "is required for an external-api"));
+    // An empty host is derived from the chart's ingress_host_pattern when composing.
+    if !meta.host.is_empty() {
+        origin.check("ingress.host", checks::ingress_host(&meta.host))?;
     }
-    origin.check("ingress.host", checks::ingress_host(&meta.host))?;
     let path = if meta.path.is_empty() { "/".to_string() } else { meta.path.clone() };
     if !path.starts_with('/') {
         return Err(origin.error("ingress.path", format!("{path:?} must start with '/'")));
@@ -48,6 +62,7 @@ pub(super) fn ingress(
     origin.check("ingress.annotations", annotations(&meta.annotations))?;
     Ok(Some(Ingress {
         host: meta.host.clone(),
+        host_from_pattern: meta.host.is_empty(),
         path,
         tls_secret: meta.tls_secret.clone(),
         annotations: meta.annotations.clone(),

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AppType, MetricsMetadata};
+use crate::model::{AppType, MetricsMetadata, Protocol};
 use crate::origin::Origin;
 
 const DEFAULT_PATH: &str = "/metrics";
@@ -14,8 +14,8 @@ const DEFAULT_INTERVAL: &str = "30s";
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     pub port: u16,
-    /// Name of the container and Service port: `http` when metrics share the app's port,
-    /// else `metrics` (a port of its own).
+    /// Name of the container and Service port: the app port's (its protocol) when metrics
+    /// share it, else `metrics` (a port of its own).
     pub port_name: &'static str,
     /// Metrics are served on a port other than the app's own (declared separately).
     pub own_port: bool,
@@ -28,6 +28,7 @@ pub(crate) fn metrics(
     meta: &MetricsMetadata,
     app_type: AppType,
     app_port: Option<u16>,
+    protocol: Protocol,
     origin: &Origin,
 ) -> Result<Option<Metrics>, ComposeError> {
     let Some(port) = meta.port else {
@@ -47,6 +48,6 @@ pub(crate) fn metrics(
     let interval = if meta.interval.is_empty() { DEFAULT_INTERVAL.to_string() } else { meta.interval.clone() };
     origin.check("metrics.interval", checks::prometheus_duration(&interval))?;
     let own_port = app_port != Some(port);
-    let port_name = if own_port { "metrics" } else { "http" };
+    let port_name = if own_port { "metrics" } else { protocol.as_str() };
     Ok(Some(Metrics { port, port_name, own_port, path, interval }))
 }

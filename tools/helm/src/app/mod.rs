@@ -24,11 +24,11 @@ use serde::Serialize;
 
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AppMetadata, AppType, ResourcePreset, ResourcesMetadata};
+use crate::model::{AppMetadata, AppType, Protocol, ResourcePreset, ResourcesMetadata};
 use crate::origin::Origin;
 
 pub use config::{Config, ConfigFile};
-pub use env::{SecretKeyRef, SecretMount};
+pub use env::{ClusterEnv, SecretKeyRef, SecretMount, SiblingAddress};
 pub use image::Image;
 pub use ingress::Ingress;
 pub use job::{Cron, Job};
@@ -51,10 +51,19 @@ pub struct App {
     pub app_type: AppType,
     pub image: Image,
     pub port: Option<u16>,
+    /// What the port speaks; its name is also the container and Service port's name.
+    pub protocol: Protocol,
+    pub port_name: &'static str,
+    /// Port of the ClusterIP Service (when the app has a port).
+    pub service_port: Option<u16>,
     pub command: Vec<String>,
     pub args: Vec<String>,
     pub env: BTreeMap<String, String>,
     pub secret_env: BTreeMap<String, SecretKeyRef>,
+    /// Addresses of other apps of the chart.
+    pub sibling_env: Vec<SiblingAddress>,
+    /// Values of the downward API and of Helm.
+    pub cluster_env: Vec<ClusterEnv>,
     pub env_from_secrets: Vec<String>,
     pub env_from_configmaps: Vec<String>,
     pub resources: Resources,
@@ -123,6 +132,11 @@ impl App {
             (true, None) => return Err(origin.error("port", format!("is required for an {app_type}"))),
             (false, None) => None,
         };
+        let protocol = meta.protocol.unwrap_or_default();
+        let service_port = service_port(meta, port, protocol, &origin)?;
+        let sibling_env = env::sibling_env(meta, &origin)?;
+        let cluster_env = env::cluster_env(meta, &origin)?;
+        env::check_unique_names(meta, &sibling_env, &cluster_env, &origin)?;
         let replicas = scaling::replicas(meta, app_type, &origin)?;
         if app_type == AppType::Stateful {
             refuse_for_stateful(meta, &origin)?;
@@ -139,10 +153,15 @@ impl App {
             app_type,
             image: image::image(meta, &origin)?,
             port,
+            protocol,
+            port_name: protocol.as_str(),
+            service_port,
             command: meta.command.clone(),
             args: meta.args.clone(),
             env: env::env(meta, &origin)?,
             secret_env: env::secret_env(meta, &origin)?,
+            sibling_env,
+            cluster_env,
             env_from_secrets: env::names(&meta.env_from_secrets, "env_from_secrets", &origin)?,
             env_from_configmaps: env::names(&meta.env_from_configmaps, "env_from_configmaps", &origin)?,
             resources: Resources::resolve(&meta.resources, meta.resources.preset.unwrap_or_default()),
@@ -152,8 +171,8 @@ impl App {
             autoscaling,
             keda: keda::keda(&meta.keda, app_type, autoscaling_enabled, &origin)?,
             pdb: scaling::disruption_budget(&meta.pdb, app_type, &origin)?,
-            metrics: metrics::metrics(&meta.metrics, app_type, port, &origin)?,
-            probes: probes::probes(&meta.health, app_type, port, &origin)?,
+            metrics: metrics::metrics(&meta.metrics, app_type, port, protocol, &origin)?,
+            probes: probes::probes(&meta.health, app_type, port, protocol, meta.policy_exceptions.contains_key("probes"), &origin)?,
             ingress: ingress::ingress(&meta.ingress, app_type, &origin)?,
             network_policy: network::network_policy(&meta.network_policy, &origin)?,
             job: job::job(&meta.job, app_type, &origin)?,
@@ -206,6 +225,30 @@ fn sync_wave(meta: &AppMetadata, job: Option<&Job>, origin: &Origin) -> Result<O
         .map(Some)
         .map_err(|_| origin.error("sync_wave", format!("{wave} is outside -2147483648..2147483647")))
 }
+/// The Service port: the app's choice, else 80 for http (what HTTP clients assume) and the
+/// container port for grpc and tcp (what their clients were configured with).
+fn service_port(
+    meta: &AppMetadata,
+    port: Option<u16>,
+    protocol: Protocol,
+    origin: &Origin,
+) -> Result<Option<u16>, ComposeError> {
+    let Some(port) = port else {
+        if meta.service_port.is_some() || meta.protocol.is_some() {
+            let field = if meta.service_port.is_some() { "service_port" } else { "protocol" };
+            return Err(origin.error(field, "needs port: it describes the port the app listens on"));
+        }
+        return Ok(None);
+    };
+    match (meta.service_port, protocol) {
+        (Some(p), _) => origin.check("service_port", checks::port(p)).map(Some),
+        (None, Protocol::Http) => Ok(Some(DEFAULT_HTTP_SERVICE_PORT)),
+        (None, Protocol::Grpc | Protocol::Tcp) => Ok(Some(port)),
+    }
+}
+
+/// Service port of an http app that chooses none.
+pub const DEFAULT_HTTP_SERVICE_PORT: u16 = 80;
 
 fn app_type(meta: &AppMetadata, origin: &Origin) -> Result<AppType, ComposeError> {
     match meta.app_type {

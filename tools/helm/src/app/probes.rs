@@ -1,10 +1,11 @@
-//! Liveness and readiness probes: http (distinct paths), grpc or tcp, on the app's port or its own.
+//! Liveness and readiness probes: http (one path or two), grpc or tcp on the app's port or
+//! its own, or exec (a command in the container).
 
 use serde::Serialize;
 
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AppType, HealthMetadata, ProbeKind};
+use crate::model::{AppType, HealthMetadata, ProbeKind, Protocol};
 use crate::origin::Origin;
 
 const DEFAULT_LIVENESS_PATH: &str = "/healthz";
@@ -14,39 +15,119 @@ const DEFAULT_READINESS_PATH: &str = "/readyz";
 #[serde(rename_all = "camelCase")]
 pub struct Probes {
     pub kind: ProbeKind,
+    /// Port an http, grpc or tcp probe checks (0 for exec).
     pub port: u16,
-    /// Paths of an http probe (empty for grpc and tcp).
+    /// Paths of an http probe (empty otherwise).
     pub liveness_path: String,
     pub readiness_path: String,
+    /// Command of an exec probe (empty otherwise).
+    pub command: Vec<String>,
+}
+
+/// The probe kind a port's protocol is checked with when the app does not choose one.
+fn default_kind(protocol: Protocol) -> ProbeKind {
+    match protocol {
+        Protocol::Http => ProbeKind::Http,
+        Protocol::Grpc => ProbeKind::Grpc,
+        Protocol::Tcp => ProbeKind::Tcp,
+    }
 }
 
 pub(super) fn probes(
     health: &HealthMetadata,
     app_type: AppType,
     port: Option<u16>,
+    protocol: Protocol,
+    probes_excused: bool,
     origin: &Origin,
 ) -> Result<Option<Probes>, ComposeError> {
-    let declared = health.port.is_some()
-        || health.probe.is_some()
-        || !health.liveness_path.is_empty()
-        || !health.readiness_path.is_empty();
-    let port = match (app_type, health.port) {
-        (AppType::Job | AppType::Cronjob, _) => return Ok(None),
-        (_, Some(p)) => origin.check("health.port", checks::port(p))?,
-        (AppType::ExternalApi | AppType::InternalApi | AppType::Stateful, None) => port.unwrap_or_default(),
-        // A worker has probes only when it declares a health endpoint.
-        (AppType::Worker, None) if !declared => return Ok(None),
-        (AppType::Worker, None) => {
-            return Err(origin.error("health.port", "is required when a worker declares health checks"))
+    if app_type.is_batch() {
+        return Ok(None);
+    }
+    if app_type == AppType::Worker && *health == HealthMetadata::default() {
+        // A worker that serves a port is checked like any server, unless it declares the
+        // `probes` policy exception (whose reason security::exceptions checks); one without a
+        // port needs probes or that exception too, which security::exceptions enforces.
+        return match port {
+            Some(_) if !probes_excused => Err(origin.error(
+                "health",
+                "a worker with a port serves it, so it needs liveness and readiness probes: set health_probe \
+                 (\"http\", \"grpc\" or \"tcp\", checked on the port) or health_command (an exec probe), or remove \
+                 port",
+            )),
+            _ => Ok(None),
+        };
+    }
+    let kind = match health.probe {
+        Some(kind) => kind,
+        None if !health.command.is_empty() => ProbeKind::Exec,
+        None => default_kind(protocol),
+    };
+    if kind == ProbeKind::Exec {
+        return exec_probes(health, origin).map(Some);
+    }
+    if !health.command.is_empty() {
+        return Err(origin.error(
+            "health.command",
+            format!(
+                "is only meaningful for an exec probe; health_probe is {:?} (set it to \"exec\" or unset it)",
+                kind_name(kind)
+            ),
+        ));
+    }
+    let port = match (health.port, port) {
+        (Some(p), _) => origin.check("health.port", checks::port(p))?,
+        (None, Some(p)) => p,
+        (None, None) => {
+            return Err(origin.error(
+                "health.port",
+                "is required when a worker without a port declares http, grpc or tcp health checks (or use \
+                 health_command for an exec probe)",
+            ))
         }
     };
-    let kind = health.probe.unwrap_or_default();
     let (liveness_path, readiness_path) = probe_paths(health, kind, origin)?;
-    Ok(Some(Probes { kind, port, liveness_path, readiness_path }))
+    Ok(Some(Probes { kind, port, liveness_path, readiness_path, command: Vec::new() }))
 }
 
-/// The liveness and readiness paths of an http probe, distinct (identical probes restart
-/// pods that are merely busy); grpc and tcp probes have none.
+fn kind_name(kind: ProbeKind) -> &'static str {
+    match kind {
+        ProbeKind::Http => "http",
+        ProbeKind::Grpc => "grpc",
+        ProbeKind::Tcp => "tcp",
+        ProbeKind::Exec => "exec",
+    }
+}
+
+/// An exec probe: a command, and nothing of the network kinds.
+fn exec_probes(health: &HealthMetadata, origin: &Origin) -> Result<Probes, ComposeError> {
+    if health.command.is_empty() {
+        return Err(origin.error(
+            "health.command",
+            "is required for an exec probe: the command the kubelet runs in the container, e.g. \
+             [\"dagster-daemon\", \"liveness-check\"]",
+        ));
+    }
+    let network_fields = [
+        ("health.port", health.port.is_some()),
+        ("health.liveness_path", !health.liveness_path.is_empty()),
+        ("health.readiness_path", !health.readiness_path.is_empty()),
+    ];
+    if let Some((field, _)) = network_fields.iter().find(|(_, set)| *set) {
+        return Err(origin.error(field, "is not meaningful for an exec probe (health_command): remove it"));
+    }
+    Ok(Probes {
+        kind: ProbeKind::Exec,
+        port: 0,
+        liveness_path: String::new(),
+        readiness_path: String::new(),
+        command: health.command.clone(),
+    })
+}
+
+/// The liveness and readiness paths of an http probe. They may be one path (a single
+/// /health endpoint): the probes still differ in their timings, liveness being the more
+/// patient. grpc and tcp probes have none.
 pub(super) fn probe_paths(
     health: &HealthMetadata,
     kind: ProbeKind,
@@ -65,13 +146,8 @@ pub(super) fn probe_paths(
         }
     }
     let or_default = |path: &str, default: &str| if path.is_empty() { default.to_string() } else { path.to_string() };
-    let liveness = or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH);
-    let readiness = or_default(&health.readiness_path, DEFAULT_READINESS_PATH);
-    if liveness == readiness {
-        return Err(origin.error(
-            "health.readiness_path",
-            format!("equals the liveness path {liveness:?}; liveness and readiness must differ"),
-        ));
-    }
-    Ok((liveness, readiness))
+    Ok((
+        or_default(&health.liveness_path, DEFAULT_LIVENESS_PATH),
+        or_default(&health.readiness_path, DEFAULT_READINESS_PATH),
+    ))
 }

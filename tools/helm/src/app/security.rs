@@ -255,7 +255,8 @@ fn missing(exception: Exception, security: &Security, origin: &Origin) -> Compos
         Exception::Probes => origin.error(
             "health",
             format!(
-                "a long-running app needs liveness and readiness probes: set health_port (with health_probe), or {}",
+                "a long-running app needs liveness and readiness probes: set health_probe (with health_port, or \
+                 the app's port), or health_command (an exec probe), or {}",
                 declare("why the kubelet cannot check this app")
             ),
         ),

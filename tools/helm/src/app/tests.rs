@@ -1,7 +1,7 @@
 use super::*;
 use std::path::Path;
 
-use crate::model::{ConcurrencyPolicy, ProbeKind};
+use crate::model::{ConcurrencyPolicy, ProbeKind, Protocol};
 
 fn metadata(json: &str) -> AppMetadata {
     serde_json::from_str(json).expect("test metadata parses")
@@ -185,18 +185,19 @@ fn rejects_colliding_env_names_and_bad_secret_refs() {
 }
 
 #[test]
-fn identical_probes_are_rejected() {
+fn one_path_serves_liveness_and_readiness() {
     let mut meta = api();
     meta.health.liveness_path = "/health".into();
     meta.health.readiness_path = "/health".into();
-    assert!(error_of(&meta).contains("liveness and readiness must differ"));
+    let probes = App::from_metadata(&meta, Path::new("x.json")).expect("one /health endpoint").probes.expect("probes");
+    assert_eq!((probes.liveness_path.as_str(), probes.readiness_path.as_str()), ("/health", "/health"));
 }
 
 #[test]
 fn type_specific_settings_need_the_type() {
     let mut meta = api();
     meta.ingress.host = "example.com".into();
-    assert!(error_of(&meta).contains("field `ingress`: is only meaningful for an external-api"));
+    assert!(error_of(&meta).contains("field `ingress`: is set on an internal-api without ingress_enabled = True"));
     let mut meta = api();
     meta.job.backoff_limit = Some(1);
     assert!(error_of(&meta).contains("field `job`"));
@@ -431,7 +432,10 @@ fn a_worker_declaring_any_health_setting_needs_its_port() {
         let worker = metadata(&format!(
             r#"{{"name": "w", "app_type": "worker", "image": {{"repository": "r", "tag": "1"}}, "health": {health}}}"#
         ));
-        assert!(error_of(&worker).contains("field `health.port`: is required when a worker declares"), "{health}");
+        assert!(
+            error_of(&worker).contains("field `health.port`: is required when a worker without a port declares"),
+            "{health}"
+        );
     }
 }
 
@@ -550,4 +554,104 @@ fn a_worker_without_health_checks_needs_the_probes_exception() {
     // Batch apps have no probes and need no exception.
     let job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
     assert!(App::from_metadata(&job, Path::new("x.json")).expect("valid").policy_exceptions.is_empty());
+}
+
+fn worker(extra: &str) -> AppMetadata {
+    metadata(&format!(
+        r#"{{"name": "w", "target": "//x:w_metadata", "app_type": "worker", "image": {{"repository": "r", "tag": "1"}}{extra}}}"#
+    ))
+}
+
+#[test]
+fn a_worker_with_a_port_and_no_probes_fails_with_the_fix() {
+    let error = error_of(&worker(r#", "port": 8080"#));
+    assert!(error.contains("field `health`: a worker with a port serves it"), "{error}");
+    assert!(error.contains("set health_probe") && error.contains("or health_command"), "{error}");
+    let app = App::from_metadata(&worker(r#", "port": 8080, "health": {"probe": "tcp"}"#), Path::new("x.json"))
+        .expect("a probe on the worker's port");
+    assert_eq!(app.probes.map(|p| (p.kind, p.port)), Some((ProbeKind::Tcp, 8080)));
+    // The `probes` exception excuses a worker with or without a port; its reason is checked
+    // by the security rules (a_worker_without_health_checks_needs_the_probes_exception).
+    let excused = r#", "policy_exceptions": {"probes": "reads a queue"}"#;
+    assert!(App::from_metadata(&worker(excused), Path::new("x.json")).expect("no port").probes.is_none());
+    let served = format!(r#", "port": 8080{excused}"#);
+    assert!(App::from_metadata(&worker(&served), Path::new("x.json")).expect("excused").probes.is_none());
+}
+
+#[test]
+fn exec_probes_run_a_command_and_take_nothing_of_the_network() {
+    let app = App::from_metadata(
+        &worker(r#", "health": {"command": ["dagster-daemon", "liveness-check"]}"#),
+        Path::new("x.json"),
+    )
+    .expect("an exec probe");
+    let probes = app.probes.expect("probes");
+    assert_eq!(
+        (probes.kind, probes.command),
+        (ProbeKind::Exec, vec!["dagster-daemon".into(), "liveness-check".into()])
+    );
+    let error = error_of(&worker(r#", "health": {"probe": "exec"}"#));
+    assert!(error.contains("field `health.command`: is required for an exec probe"), "{error}");
+    let error = error_of(&worker(r#", "health": {"command": ["check"], "liveness_path": "/live"}"#));
+    assert!(error.contains("field `health.liveness_path`: is not meaningful for an exec probe"), "{error}");
+    let error = error_of(&worker(r#", "port": 80, "health": {"probe": "tcp", "command": ["check"]}"#));
+    assert!(error.contains("field `health.command`: is only meaningful for an exec probe"), "{error}");
+}
+
+#[test]
+fn the_protocol_names_the_port_and_picks_the_probe_and_service_port() {
+    let mut meta = api();
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("http");
+    assert_eq!((app.port_name, app.service_port), ("http", Some(80)));
+    meta.protocol = Some(Protocol::Grpc);
+    meta.port = Some(50051);
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("grpc");
+    assert_eq!((app.port_name, app.service_port), ("grpc", Some(50051)));
+    assert_eq!(app.probes.map(|p| p.kind), Some(ProbeKind::Grpc));
+    meta.protocol = Some(Protocol::Tcp);
+    meta.service_port = Some(5432);
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("tcp");
+    assert_eq!((app.port_name, app.service_port), ("tcp", Some(5432)));
+    assert_eq!(app.probes.map(|p| p.kind), Some(ProbeKind::Tcp));
+    meta.service_port = Some(65536);
+    assert!(error_of(&meta).contains("field `service_port`"));
+    let error = error_of(&worker(r#", "service_port": 80"#));
+    assert!(error.contains("field `service_port`: needs port"), "{error}");
+}
+
+#[test]
+fn sibling_and_cluster_env_are_typed_and_unique() {
+    let mut meta = api();
+    meta.sibling_env = serde_json::from_str(r#"[{"env": "WORKER_URL", "app": "other-api"}]"#).expect("parses");
+    meta.cluster_env = serde_json::from_str(r#"{"POD_NAME": "pod-name", "CPU": "cpu-limit"}"#).expect("parses");
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.sibling_env[0].form, crate::model::AddressForm::Url);
+    assert_eq!(app.sibling_env[0].values_key, "otherApi");
+    let cpu = app.cluster_env.iter().find(|c| c.env == "CPU").expect("cpu");
+    assert_eq!(cpu.field, crate::model::ClusterField::CpuLimit);
+    meta.env.insert("POD_NAME".into(), "x".into());
+    assert!(error_of(&meta).contains("\"POD_NAME\" is also set in env"));
+    meta.env.clear();
+    meta.sibling_env[0].app = "status-api".into();
+    assert!(error_of(&meta).contains("field `sibling_env.WORKER_URL.app`: \"status-api\" is this app itself"));
+    meta.sibling_env[0].app = "Not_A_Name".into();
+    assert!(error_of(&meta).contains("field `sibling_env.WORKER_URL.app`"));
+    assert!(serde_json::from_str::<AppMetadata>(
+        r#"{"name": "a", "image": {"repository": "r"}, "cluster_env": {"X": "pod-uid"}}"#
+    )
+    .is_err());
+}
+
+#[test]
+fn an_internal_api_opts_into_an_ingress() {
+    let mut meta = api();
+    meta.ingress.enabled = true;
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("opt-in");
+    let ingress = app.ingress.expect("an Ingress");
+    assert!(ingress.host_from_pattern && ingress.host.is_empty());
+    meta.ingress.host = "status.example.com".into();
+    let ingress = App::from_metadata(&meta, Path::new("x.json")).expect("own host").ingress.expect("an Ingress");
+    assert!(!ingress.host_from_pattern);
+    let error = error_of(&worker(r#", "ingress": {"enabled": true}"#));
+    assert!(error.contains("field `ingress`: is only meaningful for an external-api (or an internal-api"), "{error}");
 }

@@ -12,6 +12,7 @@ use crate::error::ComposeError;
 use crate::input;
 use crate::model::{AccessRole, EnvironmentMetadata};
 use crate::origin::Origin;
+use crate::plan::ingress::HostPattern;
 
 /// What one environment changes for one app.
 #[derive(Debug, Serialize)]
@@ -30,6 +31,9 @@ pub struct AppOverlay {
     pub disabled: bool,
     /// The app's image tag in this environment.
     pub image_tag: Option<String>,
+    /// The app's Ingress host under this environment's domain (a host from the chart's
+    /// pattern).
+    pub ingress_host: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,6 +49,8 @@ pub struct Environment {
     pub ingress_tls: bool,
     /// Groups bound to each built-in role in the environment's namespace.
     pub access: BTreeMap<AccessRole, Vec<String>>,
+    /// Chart-wide environment variables this environment sets.
+    pub env: BTreeMap<String, String>,
     pub apps: Vec<AppOverlay>,
 }
 
@@ -60,7 +66,7 @@ pub struct ClusterGroup {
 
 /// Reads and checks one environment file against the chart's apps. Every error names the
 /// environment's target and file, and the field.
-pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
+pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Result<Environment, ComposeError> {
     let meta: EnvironmentMetadata = input::read_json(path, "environment")?;
     let origin = Origin::new(path, &meta.target);
     origin.check("name", checks::dns_label(&meta.name))?;
@@ -72,15 +78,37 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
         origin.check("cluster", checks::dns1123_label(&meta.cluster))?;
     }
     check_app_references(&meta, apps, &origin)?;
+    for name in meta.env.keys() {
+        origin.check("env", checks::env_name(name))?;
+    }
     for (role, groups) in &meta.access {
         if let Some(bad) = groups.iter().find(|g| g.trim().is_empty() || g.trim() != g.as_str()) {
             return Err(origin.error(&format!("access.{}", role.as_str()), format!("{bad:?} is not a group name")));
         }
     }
+    let domain_pattern =
+        match (meta.ingress_domain.as_str(), host_pattern) {
+            ("", _) => None,
+            (domain, Some(pattern)) if pattern.uses_domain() => {
+                origin.check("ingress_domain", checks::ingress_host(domain))?;
+                Some(pattern)
+            }
+            _ => return Err(origin.error(
+                "ingress_domain",
+                "is set but the chart's ingress_host_pattern uses no {domain}; set helm_chart(ingress_host_pattern = \
+                 \"{app}.{domain}\"), or remove ingress_domain",
+            )),
+        };
     let overlays = apps
         .iter()
         .map(|app| {
             let replicas = replicas(&meta, &app.name, &origin)?;
+            let ingress_host = match (domain_pattern, &app.ingress) {
+                (Some(pattern), Some(ingress)) if ingress.host_from_pattern => {
+                    Some(origin.check("ingress_domain", pattern.host(&app.name, &meta.ingress_domain))?)
+                }
+                _ => None,
+            };
             Ok(AppOverlay {
                 values_key: app.values_key.clone(),
                 replicas,
@@ -95,6 +123,7 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
                 tls_off: !meta.ingress_tls && app.ingress.is_some(),
                 disabled: meta.disabled_apps.contains(&app.name),
                 image_tag: meta.image_tags.get(&app.name).cloned(),
+                ingress_host,
             })
         })
         .collect::<Result<_, ComposeError>>()?;
@@ -106,6 +135,7 @@ pub fn load(path: &Path, apps: &[App]) -> Result<Environment, ComposeError> {
         network_policy: meta.network_policy,
         ingress_tls: meta.ingress_tls,
         access: meta.access,
+        env: meta.env,
         apps: overlays,
     })
 }
@@ -235,7 +265,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("prod.json");
         fs::write(&file, environment.to_string()).expect("write");
-        load(&file, &apps())
+        load(&file, &apps(), None)
     }
 
     #[test]
@@ -284,7 +314,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("prod.json");
         fs::write(&file, text).expect("write");
-        let error = load(&file, &apps()).expect_err("must be refused").to_string();
+        let error = load(&file, &apps(), None).expect_err("must be refused").to_string();
         error.replace(&dir.path().display().to_string(), "DIR")
     }
 
@@ -365,7 +395,7 @@ mod tests {
             let file = dir.path().join("dev.json");
             fs::write(&file, serde_json::json!({"name": "dev", "ingress_tls": ingress_tls}).to_string())
                 .expect("write");
-            let env = load(&file, &all).expect("valid");
+            let env = load(&file, &all, None).expect("valid");
             env.apps.iter().map(|a| (a.values_key.clone(), a.tls_off)).collect::<Vec<_>>()
         };
         let off = [("worker".to_string(), false), ("statusApi".to_string(), false), ("web".to_string(), true)];

@@ -19,7 +19,7 @@ use self::subcharts::Dependency;
 use crate::app::App;
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AppType, ChartSpec};
+use crate::model::{AddressForm, AppType, ChartSpec, Protocol};
 use crate::render::Renderer;
 use crate::subchart::Subchart;
 
@@ -189,9 +189,12 @@ pub fn compose(
     }
     check_unique_names(&apps)?;
     check_network_references(&apps)?;
+    check_sibling_addresses(&apps)?;
+    let host_pattern = ingress::host_pattern(spec)?;
+    ingress::apply_host_pattern(&mut apps, host_pattern.as_ref(), &spec.ingress_domain)?;
     let dependencies = subcharts::plan(spec, &apps, subcharts)?;
 
-    let environments = load_environments(environment_files, &apps)?;
+    let environments = load_environments(environment_files, &apps, host_pattern.as_ref())?;
     environment::check_clusters(&environments)?;
     let ingresses = ingress::plan(&apps, spec.ingress_mode)?;
     let shared_annotations = ingresses.iter().find(|i| i.shared).map(|i| i.annotations.clone()).unwrap_or_default();
@@ -317,6 +320,9 @@ fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
         checks::dns_label(&spec.namespace).map_err(|m| invalid("namespace", format!("{:?} {m}", spec.namespace)))?;
     }
     checks::dns_label(&spec.environment).map_err(|m| invalid("environment", format!("{:?} {m}", spec.environment)))?;
+    for name in spec.env.keys() {
+        checks::env_name(name).map_err(|m| invalid("env", m))?;
+    }
     Ok(())
 }
 
@@ -397,10 +403,14 @@ fn config_files(apps: &[App]) -> Result<Vec<(PathBuf, String)>, ComposeError> {
     Ok(files)
 }
 
-fn load_environments(files: &[PathBuf], apps: &[App]) -> Result<Vec<Environment>, ComposeError> {
+fn load_environments(
+    files: &[PathBuf],
+    apps: &[App],
+    host_pattern: Option<&ingress::HostPattern>,
+) -> Result<Vec<Environment>, ComposeError> {
     let mut environments: Vec<Environment> = Vec::new();
     for file in files {
-        let env = environment::load(file, apps)?;
+        let env = environment::load(file, apps, host_pattern)?;
         if environments.iter().any(|e| e.name == env.name) {
             return Err(ComposeError::InvalidChart { message: format!("two environments are named {:?}", env.name) });
         }
@@ -428,6 +438,42 @@ fn check_network_references(apps: &[App]) -> Result<(), ComposeError> {
                     }
                     Some(_) => {}
                 }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every sibling address names an app of this chart that has a Service to address, in a
+/// form its protocol supports.
+fn check_sibling_addresses(apps: &[App]) -> Result<(), ComposeError> {
+    for app in apps {
+        for sibling in &app.sibling_env {
+            let invalid = |why: String| ComposeError::InvalidChart {
+                message: format!(
+                    "{} ({}): sibling_env.{}.app: {:?} {why}",
+                    app.name, app.target, sibling.env, sibling.app
+                ),
+            };
+            let Some(target) = apps.iter().find(|a| a.name == sibling.app) else {
+                let names: Vec<&str> = apps.iter().filter(|a| a.port.is_some()).map(|a| a.name.as_str()).collect();
+                return Err(invalid(format!(
+                    "is not an app of this chart; name one of the chart's apps with a port ({}), or add the app to \
+                     the helm_chart's apps",
+                    names.join(", ")
+                )));
+            };
+            if target.port.is_none() {
+                return Err(invalid(format!(
+                    "is a {} without a port, so it has no Service to address; give it a port, or address an API",
+                    target.app_type
+                )));
+            }
+            if sibling.form == AddressForm::Url && target.protocol != Protocol::Http {
+                return Err(invalid(format!(
+                    "speaks {}, not http, so it has no http:// URL; set \"form\": \"host-port\" (host:port)",
+                    target.protocol.as_str()
+                )));
             }
         }
     }

@@ -29,7 +29,11 @@ pub fn values_schema(
     dependencies: &[Dependency],
 ) -> Value {
     let mut properties = Map::new();
-    let mut required = vec![json!("access"), json!("apps"), json!("networkPolicy")];
+    let mut required = vec![json!("access"), json!("apps"), json!("env"), json!("networkPolicy")];
+    properties.insert(
+        "env".into(),
+        reference("env", "Environment variables of every app, NAME: value; an app's own env of the same name wins."),
+    );
     // Any composed chart may become a subchart, and Helm then gives it `global` and the
     // `enabled` its umbrella switches it with: a closed schema has to allow both.
     properties.insert(
@@ -124,7 +128,7 @@ pub fn values_schema(
         }),
     );
     let app_schemas: Map<String, Value> =
-        apps.iter().map(|a| (a.values_key.clone(), app(a, spec.ingress_mode))).collect();
+        apps.iter().map(|a| (a.values_key.clone(), app(a, apps, spec.ingress_mode))).collect();
     let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
     properties.insert(
         "apps".into(),
@@ -165,7 +169,48 @@ fn reference(definition: &str, description: &str) -> Value {
     json!({"description": description, "$ref": format!("#/definitions/{definition}")})
 }
 
-fn app(app: &App, mode: IngressMode) -> Value {
+/// What `cluster_env` may name (the pod template maps each to its source).
+const CLUSTER_FIELDS: [&str; 10] = [
+    "pod-name",
+    "pod-namespace",
+    "pod-ip",
+    "node-name",
+    "cpu-request",
+    "cpu-limit",
+    "memory-request",
+    "memory-limit",
+    "release-name",
+    "chart-name",
+];
+
+/// Addresses of other apps: each names an app of the chart that has a Service.
+fn sibling_env_schema(apps: &[App]) -> Value {
+    let served: Vec<&str> = apps.iter().filter(|a| a.port.is_some()).map(|a| a.name.as_str()).collect();
+    let keys: Vec<&str> = apps.iter().filter(|a| a.port.is_some()).map(|a| a.values_key.as_str()).collect();
+    if served.is_empty() {
+        return json!({
+            "description": "Environment variables holding other apps' addresses; no app of this chart has a Service to address.",
+            "type": "object",
+            "additionalProperties": false
+        });
+    }
+    json!({
+        "description": "Environment variables holding other apps' addresses, NAME: {app, valuesKey, form}.",
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["app", "valuesKey", "form"],
+            "properties": {
+                "app": {"description": "The addressed app.", "type": "string", "enum": served},
+                "valuesKey": {"description": "Its key under apps.", "type": "string", "enum": keys},
+                "form": {"description": "host, host-port or url.", "type": "string", "enum": ["host", "host-port", "url"]}
+            }
+        }
+    })
+}
+
+fn app(app: &App, apps: &[App], mode: IngressMode) -> Value {
     let mut properties = Map::new();
     let mut add = |key: &str, schema: Value| {
         properties.insert(key.to_string(), schema);
@@ -190,6 +235,15 @@ fn app(app: &App, mode: IngressMode) -> Value {
     add("args", reference("stringList", "Arguments of the entrypoint."));
     add("env", reference("env", "Environment variables, NAME: value."));
     add("secretEnv", reference("secretEnv", "Environment variables from Secrets."));
+    add("siblingEnv", sibling_env_schema(apps));
+    add(
+        "clusterEnv",
+        json!({
+            "description": "Environment variables the cluster or Helm provides, NAME: field.",
+            "type": "object",
+            "additionalProperties": {"type": "string", "enum": CLUSTER_FIELDS}
+        }),
+    );
     add("envFrom", reference("envFrom", "Secrets and ConfigMaps whose every key becomes an environment variable."));
     add("resources", reference("resources", "CPU, memory and ephemeral storage requests and limits."));
     add("serviceAccount", reference("serviceAccount", "The app's own ServiceAccount."));
@@ -231,6 +285,9 @@ fn app(app: &App, mode: IngressMode) -> Value {
         match probes.kind {
             ProbeKind::Http => add("probes", reference("httpProbes", "HTTP health checks.")),
             ProbeKind::Grpc | ProbeKind::Tcp => add("probes", reference("portProbes", "gRPC or TCP health checks.")),
+            ProbeKind::Exec => {
+                add("probes", reference("execProbes", "Health checks running a command in the container."))
+            }
         }
     }
     if app.ingress.is_some() {
@@ -379,6 +436,18 @@ fn definitions() -> Value {
             }
         })
     };
+    let exec_probes = {
+        let mut probes = probe(false);
+        probes["required"] = json!(["command", "liveness", "readiness"]);
+        if let Some(properties) = probes["properties"].as_object_mut() {
+            properties.remove("port");
+            properties.insert(
+                "command".into(),
+                json!({"description": "Command the kubelet runs in the container; exit 0 is healthy.", "type": "array", "items": {"type": "string"}, "minItems": 1}),
+            );
+        }
+        probes
+    };
     let quantities = |what: &str| {
         json!({
             "type": "object",
@@ -391,7 +460,7 @@ fn definitions() -> Value {
             }
         })
     };
-    json!({
+    let mut definitions = json!({
         "quantity": quantity,
         "port": {"type": "integer", "minimum": 1, "maximum": 65535},
         "stringList": {"type": "array", "items": {"type": "string"}},
@@ -602,7 +671,9 @@ fn definitions() -> Value {
                 "activeDeadlineSeconds": {"description": "Seconds the job may run; unset: no limit.", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
             }
         }
-    })
+    });
+    definitions["execProbes"] = exec_probes;
+    definitions
 }
 
 #[cfg(test)]
@@ -620,6 +691,9 @@ mod tests {
             environment: "dev".into(),
             ingress_mode: IngressMode::Single,
             resource_preset: None,
+            env: Default::default(),
+            ingress_host_pattern: String::new(),
+            ingress_domain: String::new(),
         };
         let api: crate::model::AppMetadata =
             serde_json::from_str(r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#)

@@ -35,6 +35,11 @@ pub fn sample_spec() -> ChartSpec {
         environment: "dev".into(),
         ingress_mode: IngressMode::Single,
         resource_preset: None,
+        env: [("OTEL_EXPORTER_OTLP_ENDPOINT".to_string(), "http://otel-collector.observability:4317".to_string())]
+            .into_iter()
+            .collect(),
+        ingress_host_pattern: String::new(),
+        ingress_domain: String::new(),
     }
 }
 
