@@ -89,7 +89,8 @@ impl App {
             let origin = Origin::new(file, &meta.target);
             return Err(origin.error(
                 "health.port",
-                "is required for a worker serving metrics: its Service needs readiness and liveness probes",
+                "is required for a worker serving metrics: its Service needs readiness and liveness probes (set \
+                 health_port, or health_command for an exec probe)",
             ));
         }
         Ok(app)
