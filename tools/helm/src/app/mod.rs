@@ -104,7 +104,8 @@ impl App {
         if app.metrics.is_some() && app.probes.is_none() {
             return Err(origin.error(
                 "health.port",
-                "is required for a worker serving metrics: its Service needs readiness and liveness probes",
+                "is required for a worker serving metrics: its Service needs readiness and liveness probes (set \
+                 health_port, or health_command for an exec probe)",
             ));
         }
         app.policy_exceptions = security::exceptions(
