@@ -5,15 +5,17 @@ edit. //tools/helm:generated_files_test fails when this file is stale; regenerat
 `tools/bazel run //tools/helm:update_generated`.
 
 Each entry: attribute name -> struct(path (place in the metadata JSON), kind (string, int,
-string_list, string_dict), values (allowed values, if closed), mandatory, doc).
+string_list, string_dict), values (allowed values, if closed), mandatory, signed (an int that
+may be negative), doc).
 """
 
 METADATA_FIELDS = {
     "app_type": struct(
         path = ["app_type"],
         kind = "string",
-        values = ["external-api","internal-api","worker","job","cronjob"],
+        values = ["external-api","internal-api","worker","job","cronjob","stateful"],
         mandatory = False,
+        signed = False,
         doc = "What the app is, which decides the objects it gets. Unset: a name containing \"api\" is an internal-api; any other name must set it.",
     ),
     "args": struct(
@@ -21,6 +23,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Arguments to the entrypoint.",
     ),
     "autoscaling_enabled": struct(
@@ -28,6 +31,7 @@ METADATA_FIELDS = {
         kind = "bool",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Whether the HorizontalPodAutoscaler is on by default (environments can switch it); while it is, the Deployment sets no replica count.",
     ),
     "autoscaling_max_replicas": struct(
@@ -35,6 +39,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Most pods; unset: 10 (at least min_replicas).",
     ),
     "autoscaling_min_replicas": struct(
@@ -42,6 +47,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Fewest pods; unset: the app's replicas.",
     ),
     "autoscaling_target_cpu_utilization": struct(
@@ -49,6 +55,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Average CPU utilization to keep, in percent of the request; unset: 80.",
     ),
     "autoscaling_target_memory_utilization": struct(
@@ -56,6 +63,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Average memory utilization to keep, in percent of the request; unset: no memory target.",
     ),
     "cluster_env": struct(
@@ -63,6 +71,7 @@ METADATA_FIELDS = {
         kind = "string_dict",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Environment variables the cluster provides, NAME: field, where field is pod-name, pod-namespace, pod-ip, node-name, cpu-request, cpu-limit (millicores), memory-request, memory-limit (bytes), release-name or chart-name.",
     ),
     "command": struct(
@@ -70,6 +79,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Overrides the image entrypoint.",
     ),
     "config_data": struct(
@@ -77,6 +87,7 @@ METADATA_FIELDS = {
         kind = "string_dict",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Key/values of the ConfigMap (overridable in values.yaml).",
     ),
     "config_files": struct(
@@ -84,6 +95,7 @@ METADATA_FIELDS = {
         kind = "label_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Files of the ConfigMap, each under its file name (Bazel labels; their content is shipped in the chart under files/<app>/).",
     ),
     "config_mount_path": struct(
@@ -91,6 +103,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Directory the ConfigMap is mounted at (read-only); unset: its keys become environment variables.",
     ),
     "cron_concurrency_policy": struct(
@@ -98,6 +111,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = ["Allow","Forbid","Replace"],
         mandatory = False,
+        signed = False,
         doc = "Unset: Forbid (a run never overlaps the previous one).",
     ),
     "cron_failed_jobs_history_limit": struct(
@@ -105,6 +119,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Failed runs kept; unset: 3.",
     ),
     "cron_schedule": struct(
@@ -112,6 +127,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Cron schedule, five fields (\"0 3 * * *\") or a macro such as \"@daily\"; required for a cronjob.",
     ),
     "cron_starting_deadline_seconds": struct(
@@ -119,6 +135,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Seconds after its time a missed run may still start; unset: 300.",
     ),
     "cron_successful_jobs_history_limit": struct(
@@ -126,6 +143,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Finished runs kept; unset: 3.",
     ),
     "env": struct(
@@ -133,6 +151,7 @@ METADATA_FIELDS = {
         kind = "string_dict",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Environment variables, NAME: value. Values reach the pod literally, never templated.",
     ),
     "env_from_configmaps": struct(
@@ -140,6 +159,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "ConfigMaps whose every key becomes an environment variable.",
     ),
     "env_from_secrets": struct(
@@ -147,6 +167,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Secrets whose every key becomes an environment variable.",
     ),
     "health_command": struct(
@@ -154,6 +175,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Command of an exec probe, run in the container for liveness and readiness (exit 0: healthy), e.g. [\"dagster-daemon\", \"liveness-check\"].",
     ),
     "health_liveness_path": struct(
@@ -161,6 +183,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Liveness probe path; unset on an http probe: /healthz.",
     ),
     "health_port": struct(
@@ -168,6 +191,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Port of the health endpoints; unset: the app's port. A worker gets probes only when it declares health settings.",
     ),
     "health_probe": struct(
@@ -175,6 +199,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = ["http","grpc","tcp","exec"],
         mandatory = False,
+        signed = False,
         doc = "How the kubelet checks the app: http (GET the liveness and readiness paths), grpc (the standard gRPC health service on the health port), tcp (a connection to the health port, for servers that speak neither) or exec (runs health_command in the container). Unset: exec with a health_command, else the protocol's kind. Liveness is always more patient than readiness.",
     ),
     "health_readiness_path": struct(
@@ -182,6 +207,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Readiness probe path (may equal the liveness path: one /health endpoint serves both); unset on an http probe: /readyz.",
     ),
     "image_digest": struct(
@@ -189,6 +215,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Image digest \"sha256:<64 hex digits>\"; used instead of the tag when set.",
     ),
     "image_pull_policy": struct(
@@ -196,6 +223,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = ["Always","IfNotPresent","Never"],
         mandatory = False,
+        signed = False,
         doc = "Unset: IfNotPresent.",
     ),
     "image_repository": struct(
@@ -203,6 +231,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = True,
+        signed = False,
         doc = "Image repository without tag or digest, e.g. \"ghcr.io/org/app\".",
     ),
     "image_tag": struct(
@@ -210,6 +239,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Image tag; never \"latest\". A tag or a digest is required.",
     ),
     "ingress_annotations": struct(
@@ -217,6 +247,7 @@ METADATA_FIELDS = {
         kind = "string_dict",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Annotations of the Ingress (merged into the shared one in single mode).",
     ),
     "ingress_enabled": struct(
@@ -224,6 +255,7 @@ METADATA_FIELDS = {
         kind = "bool",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Gives an internal-api an Ingress too (an external-api always has one).",
     ),
     "ingress_host": struct(
@@ -231,6 +263,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Host routed to the app; unset: the chart's ingress_host_pattern (required then).",
     ),
     "ingress_path": struct(
@@ -238,6 +271,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Path prefix on the host; unset: \"/\".",
     ),
     "ingress_tls_secret": struct(
@@ -245,6 +279,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Secret holding the host's TLS certificate; unset: plain HTTP.",
     ),
     "job_active_deadline_seconds": struct(
@@ -252,6 +287,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Seconds the job may run; unset: no limit.",
     ),
     "job_backoff_limit": struct(
@@ -259,6 +295,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Retries before the job fails; unset: 3.",
     ),
     "job_hook": struct(
@@ -266,13 +303,31 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Helm hook phases, comma-separated (pre-install, pre-upgrade, post-install, post-upgrade); unset: \"pre-install,pre-upgrade\", so migrations run first; \"none\": a plain Job.",
+    ),
+    "job_hook_weight": struct(
+        path = ["job","hook_weight"],
+        kind = "int",
+        values = [],
+        mandatory = False,
+        signed = True,
+        doc = "Order of the hook among the release's hooks (`helm.sh/hook-weight`, lower first; the Argo CD sync wave is the same number); unset: -5.",
+    ),
+    "job_keep_finished": struct(
+        path = ["job","keep_finished"],
+        kind = "bool",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Keeps finished Jobs until deleted by hand (no ttlSecondsAfterFinished), e.g. to read their logs; never together with ttl_seconds_after_finished.",
     ),
     "job_ttl_seconds_after_finished": struct(
         path = ["job","ttl_seconds_after_finished"],
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Seconds a finished job is kept; unset: 3600.",
     ),
     "keda_cooldown_period": struct(
@@ -280,6 +335,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Seconds after the last active trigger before scaling back to min_replicas; unset: 300.",
     ),
     "keda_enabled": struct(
@@ -287,6 +343,7 @@ METADATA_FIELDS = {
         kind = "bool",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Whether the ScaledObject is on by default (environments can switch it); never together with autoscaling.enabled. While it is, the Deployment sets no replica count.",
     ),
     "keda_max_replicas": struct(
@@ -294,6 +351,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Most pods; unset: 5 (at least min_replicas).",
     ),
     "keda_min_replicas": struct(
@@ -301,6 +359,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Fewest pods; 0 lets KEDA scale the app to zero while no trigger is active; unset: 1.",
     ),
     "keda_polling_interval": struct(
@@ -308,6 +367,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Seconds between two checks of the triggers; unset: 30.",
     ),
     "keda_triggers": struct(
@@ -315,6 +375,7 @@ METADATA_FIELDS = {
         kind = "json",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "KEDA scalers, as data: a list of {\"type\": scaler, \"metadata\": {key: string}, \"authentication_ref\": TriggerAuthentication name, \"metric_type\": AverageValue, Value or Utilization, \"name\": optional}. Credentials only by reference (authentication_ref, or metadata keys ending in FromEnv). Required for KEDA; in Starlark a list of dicts.",
     ),
     "metrics_interval": struct(
@@ -322,6 +383,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Scrape interval, a Prometheus duration such as \"30s\" or \"1m\"; unset: 30s.",
     ),
     "metrics_path": struct(
@@ -329,6 +391,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Path of the metrics endpoint; unset: /metrics.",
     ),
     "metrics_port": struct(
@@ -336,6 +399,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Port serving Prometheus metrics (may be the app's own port); unset: no metrics. A worker gets a ClusterIP Service for it, which the ServiceMonitor selects.",
     ),
     "app_name": struct(
@@ -343,6 +407,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "App name: a DNS-1035 label of at most 63 characters, used in object and file names. Unset: the target name without a `_metadata` suffix, `_` becoming `-`.",
     ),
     "network_policy_allow_from_apps": struct(
@@ -350,6 +415,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Apps of the same chart that may connect to this app's port.",
     ),
     "network_policy_egress_cidrs": struct(
@@ -357,6 +423,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Outside destinations this app may connect to, as \"CIDR:port\" (e.g. \"10.0.0.0/8:5432\").",
     ),
     "network_policy_egress_to_apps": struct(
@@ -364,6 +431,7 @@ METADATA_FIELDS = {
         kind = "string_list",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "APIs of the same chart this app may connect to (on their port).",
     ),
     "pdb_max_unavailable": struct(
@@ -371,6 +439,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Pods that may be unavailable at once (number or percentage); unset with no min_available: 1.",
     ),
     "pdb_min_available": struct(
@@ -378,13 +447,23 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Pods that must stay available during voluntary disruptions, a number or a percentage (\"50%\"). The budget is rendered only when it can be satisfied.",
+    ),
+    "policy_exceptions": struct(
+        path = ["policy_exceptions"],
+        kind = "string_dict",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Hardening defaults the app is excused from, each with the written reason: \"run-as-user\" (security.run_as_user at or below 10000), \"read-only-root-filesystem\" (security.writable_root_filesystem or security.writable_paths), \"probes\" (a long-running app without health checks). The reason is rendered as the annotations checkov, kube-linter and kube-score read and listed in the chart's README.",
     ),
     "port": struct(
         path = ["port"],
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Port the container listens on; required for external-api and internal-api. A worker with a port serves it and needs probes: health_probe or health_command.",
     ),
     "protocol": struct(
@@ -392,6 +471,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = ["http","grpc","tcp"],
         mandatory = False,
+        signed = False,
         doc = "What the port speaks: http (the default), grpc or tcp. It names the container and Service port, sets the Service port's appProtocol, and picks the default probe (an http GET, Kubernetes' grpc probe, a tcp connection).",
     ),
     "replicas": struct(
@@ -399,6 +479,7 @@ METADATA_FIELDS = {
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Pods of a long-running app; unset: 2 for APIs, 1 for workers.",
     ),
     "resources_cpu_limit": struct(
@@ -406,6 +487,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "CPU limit; unset: the preset's.",
     ),
     "resources_cpu_request": struct(
@@ -413,6 +495,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "CPU request, a Kubernetes quantity such as \"100m\"; unset: the preset's.",
     ),
     "resources_ephemeral_storage_limit": struct(
@@ -420,6 +503,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Ephemeral storage limit; unset: the preset's.",
     ),
     "resources_ephemeral_storage_request": struct(
@@ -427,6 +511,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Ephemeral storage request (local disk: logs, /tmp); unset: the preset's.",
     ),
     "resources_memory_limit": struct(
@@ -434,6 +519,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Memory limit; unset: the preset's.",
     ),
     "resources_memory_request": struct(
@@ -441,6 +527,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Memory request such as \"128Mi\"; unset: the preset's.",
     ),
     "resources_preset": struct(
@@ -448,6 +535,7 @@ METADATA_FIELDS = {
         kind = "string",
         values = ["small","medium","large"],
         mandatory = False,
+        signed = False,
         doc = "Size to start from, as CPU/memory/ephemeral storage: small (100m/256Mi/128Mi requested, 500m/512Mi/1Gi limit), medium (250m/512Mi/256Mi, 1000m/1Gi/2Gi) or large (500m/1Gi/512Mi, 2000m/2Gi/4Gi). Unset: the chart's resource_preset, else small. Explicit quantities below win over the preset.",
     ),
     "secret_env": struct(
@@ -455,13 +543,47 @@ METADATA_FIELDS = {
         kind = "string_dict",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Environment variables read from Secrets, NAME: \"secret-name/key\". Secret values never appear in the chart.",
+    ),
+    "secret_mounts": struct(
+        path = ["secret_mounts"],
+        kind = "string_dict",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Secrets mounted as read-only files, mount directory: \"secret-name\" (e.g. {\"/etc/tls\": \"web-tls\"}); every key of the Secret becomes a file there.",
+    ),
+    "security_run_as_user": struct(
+        path = ["security","run_as_user"],
+        kind = "int",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "UID (also group and fsGroup) the pod runs as; unset: 10001. 0 is refused; 10000 or below needs the \"run-as-user\" policy exception.",
+    ),
+    "security_writable_paths": struct(
+        path = ["security","writable_paths"],
+        kind = "string_list",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Directories made writable (an emptyDir each, besides /tmp) on the read-only root filesystem, e.g. a git checkout; needs the \"read-only-root-filesystem\" policy exception.",
+    ),
+    "security_writable_root_filesystem": struct(
+        path = ["security","writable_root_filesystem"],
+        kind = "bool",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Makes the root filesystem writable; needs the \"read-only-root-filesystem\" policy exception. Prefer writable_paths.",
     ),
     "service_port": struct(
         path = ["service_port"],
         kind = "int",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Port of the app's ClusterIP Service, which forwards to `port`; unset: 80 for http, the container port for grpc and tcp (clients keep the port they know).",
     ),
     "sibling_env": struct(
@@ -469,6 +591,47 @@ METADATA_FIELDS = {
         kind = "json",
         values = [],
         mandatory = False,
+        signed = False,
         doc = "Environment variables holding another app's in-cluster address, following the release name and namespace: a list of {\"env\": NAME, \"app\": app of this chart with a port, \"form\": host, host-port or url (the default; http apps only)}. In Starlark a list of dicts.",
+    ),
+    "storage_class": struct(
+        path = ["storage","class"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "StorageClass of the volumes; unset: the cluster's default class.",
+    ),
+    "storage_mount_path": struct(
+        path = ["storage","mount_path"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Directory the volume is mounted at; required for a stateful app.",
+    ),
+    "storage_size": struct(
+        path = ["storage","size"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Size of each pod's volume, a quantity such as \"10Gi\"; required for a stateful app.",
+    ),
+    "sync_wave": struct(
+        path = ["sync_wave"],
+        kind = "int",
+        values = [],
+        mandatory = False,
+        signed = True,
+        doc = "Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower waves sync first); unset: none (a hook job's wave is its hook weight).",
+    ),
+    "version": struct(
+        path = ["version"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Version of this app, its objects' `app.kubernetes.io/version` label; unset: the chart's app_version.",
     ),
 }

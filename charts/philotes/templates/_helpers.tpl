@@ -19,13 +19,16 @@ app.kubernetes.io/instance: {{ (index . 0).Release.Name | quote }}
 {{- end -}}
 
 {{/*
-Standard labels of every object. Call with (list $ "app-name" "app-type").
+Standard labels of every object. Call with (list $ "app-name" "app-type"), or with the app's
+own version as a fourth item (empty: the chart's appVersion).
 */}}
 {{- define "philotes.labels" -}}
 {{- $root := index . 0 -}}
+{{- $version := $root.Chart.AppVersion -}}
+{{- if gt (len .) 3 }}{{ with index . 3 }}{{ $version = . }}{{ end }}{{ end -}}
 helm.sh/chart: {{ printf "%s-%s" $root.Chart.Name $root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 {{ include "philotes.selectorLabels" (list $root (index . 1)) }}
-app.kubernetes.io/version: {{ $root.Chart.AppVersion | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/version: {{ $version | toString | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 app.kubernetes.io/component: {{ index . 2 | quote }}
 app.kubernetes.io/part-of: {{ $root.Chart.Name | quote }}
 app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
@@ -44,14 +47,27 @@ Call with an app's image values.
 {{- end -}}
 
 {{/*
+Fails rendering, naming both apps, when an app needs another that values switch off. Call
+with (list $ "needing-app" "needed-app" "neededValuesKey" "why").
+*/}}
+{{- define "philotes.requireEnabled" -}}
+{{- $root := index . 0 -}}
+{{- if not (index $root.Values.apps (index . 3)).enabled -}}
+{{- fail (printf "app %s needs app %s (%s), which is disabled: set apps.%s.enabled=true or stop referring to it" (index . 1) (index . 2) (index . 4) (index . 3)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 In-cluster address of another app of the chart (sibling_env), following the release name and
 namespace: host (<release>-<app>.<namespace>.svc), host-port (host:<its service.port>) or url
-(http://host:port). Call with (list $ (dict "app" name "valuesKey" key "form" form)).
+(http://host:port); rendering fails when values switch the addressed app off. Call with
+(list $ (dict "app" name "valuesKey" key "form" form) "addressing-app").
 */}}
 {{- define "philotes.address" -}}
 {{- $root := index . 0 -}}
 {{- $address := index . 1 -}}
 {{- $target := required (printf "sibling address of app %s: no such app in this chart" $address.app) (index $root.Values.apps $address.valuesKey) -}}
+{{- include "philotes.requireEnabled" (list $root (index . 2) $address.app $address.valuesKey "its sibling_env holds that app's address") -}}
 {{- $host := printf "%s.%s.svc" (include "philotes.fullname" (list $root $address.app)) $root.Release.Namespace -}}
 {{- if eq $address.form "host" -}}
 {{- $host -}}
