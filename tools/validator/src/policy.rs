@@ -73,8 +73,11 @@ const EXCEPTION_PREFIX: &str = "policy-exception.helm-composer.io/";
 
 /// The exceptions a workload may declare (the composer's `policy_exceptions`) and the one
 /// rule each waives for that workload's pods; no other rule can be waived.
-const EXCEPTIONS: [(&str, &str); 3] =
-    [("run-as-user", RUN_AS_USER), ("read-only-root-filesystem", READ_ONLY_ROOT_FILESYSTEM), ("probes", PROBES_MISSING)];
+const EXCEPTIONS: [(&str, &str); 3] = [
+    ("run-as-user", RUN_AS_USER),
+    ("read-only-root-filesystem", READ_ONLY_ROOT_FILESYSTEM),
+    ("probes", PROBES_MISSING),
+];
 
 /// One broken rule: which (one of [`RULES`]) and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +150,8 @@ fn declared_exceptions(name: &str, object: &Value, findings: &mut Findings) -> V
 
 /// An exception never covers running as root: a UID of 0 stays a finding.
 fn waivable(finding: &Finding, template: &Value) -> bool {
-    finding.rule != RUN_AS_USER || template.pointer("/spec/securityContext/runAsUser").and_then(Value::as_u64) != Some(0)
+    finding.rule != RUN_AS_USER
+        || template.pointer("/spec/securityContext/runAsUser").and_then(Value::as_u64) != Some(0)
 }
 
 /// Objects that point at others must find them: a Service its pods and their named ports, an
@@ -376,7 +380,8 @@ fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, V
     for container in containers.into_iter().flatten() {
         let (liveness, readiness) = (container.get("livenessProbe"), container.get("readinessProbe"));
         if liveness.is_none() || readiness.is_none() {
-            findings.add(PROBES_MISSING, format!("{name}: a long-running container needs liveness and readiness probes"));
+            findings
+                .add(PROBES_MISSING, format!("{name}: a long-running container needs liveness and readiness probes"));
         }
         if liveness.is_some() && liveness == readiness {
             findings.add(PROBES_IDENTICAL, format!("{name}: liveness and readiness probes must differ"));
@@ -596,9 +601,14 @@ mod tests {
         }),
         (RBAC_CLUSTER_ADMIN, |o| set(o, "RoleBinding/view", "/roleRef/name", json!("cluster-admin"))),
         (POLICY_EXCEPTION, |o| {
-            set(o, "Deployment/a", "/metadata", json!({"name": "a", "annotations": {
-                "policy-exception.helm-composer.io/privileged": "the image needs it"
-            }}))
+            set(
+                o,
+                "Deployment/a",
+                "/metadata",
+                json!({"name": "a", "annotations": {
+                    "policy-exception.helm-composer.io/privileged": "the image needs it"
+                }}),
+            )
         }),
     ];
 

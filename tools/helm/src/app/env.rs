@@ -175,12 +175,22 @@ mod tests {
         assert!(literal_not_credential("LOG_LEVEL", "info").is_ok());
         assert!(literal_not_credential("AMQP_HOST", "amqp://rabbit:5672/vhost").is_ok());
         assert!(literal_not_credential("AMQP_URL", "amqp://user@rabbit:5672/").is_ok());
-        for name in ["DB_PASSWORD", "db_passwd", "SECRET_KEY", "GITHUB_TOKEN", "STRIPE_API_KEY", "OPENAI_APIKEY",
-                     "AWS_ACCESS_KEY_ID", "SSH_PRIVATE_KEY", "GOOGLE_CREDENTIALS"] {
+        for name in [
+            "DB_PASSWORD",
+            "db_passwd",
+            "SECRET_KEY",
+            "GITHUB_TOKEN",
+            "STRIPE_API_KEY",
+            "OPENAI_APIKEY",
+            "AWS_ACCESS_KEY_ID",
+            "SSH_PRIVATE_KEY",
+            "GOOGLE_CREDENTIALS",
+        ] {
             let message = literal_not_credential(name, "x").expect_err(name);
             assert!(message.contains("secret_env"), "{message}");
         }
-        let message = literal_not_credential("AMQP_URL", "amqp://user:password@host").expect_err("a URL with a password");
+        let message =
+            literal_not_credential("AMQP_URL", "amqp://user:password@host").expect_err("a URL with a password");
         assert!(message.contains("URL with a password") && message.contains("secret_env = {\"AMQP_URL\""), "{message}");
     }
 }

@@ -73,9 +73,7 @@ fn ttl(meta: &JobMetadata, origin: &Origin) -> Result<Option<u32>, ComposeError>
             "keeps finished Jobs forever, which contradicts job.ttl_seconds_after_finished; set one of them",
         )),
         (true, None) => Ok(None),
-        (false, ttl) => {
-            origin.count("job.ttl_seconds_after_finished", ttl, DEFAULT_JOB_TTL_SECONDS, 0).map(Some)
-        }
+        (false, ttl) => origin.count("job.ttl_seconds_after_finished", ttl, DEFAULT_JOB_TTL_SECONDS, 0).map(Some),
     }
 }
 

@@ -173,7 +173,14 @@ impl App {
             keda: keda::keda(&meta.keda, app_type, autoscaling_enabled, &origin)?,
             pdb: scaling::disruption_budget(&meta.pdb, app_type, &origin)?,
             metrics: metrics::metrics(&meta.metrics, app_type, port, protocol, &origin)?,
-            probes: probes::probes(&meta.health, app_type, port, protocol, meta.policy_exceptions.contains_key("probes"), &origin)?,
+            probes: probes::probes(
+                &meta.health,
+                app_type,
+                port,
+                protocol,
+                meta.policy_exceptions.contains_key("probes"),
+                &origin,
+            )?,
             ingress: ingress::ingress(&meta.ingress, app_type, &origin)?,
             network_policy: network::network_policy(&meta.network_policy, &origin)?,
             job: job::job(&meta.job, app_type, &origin)?,
@@ -199,7 +206,9 @@ fn refuse_for_stateful(meta: &AppMetadata, origin: &Origin) -> Result<(), Compos
         ("metrics", meta.metrics != Default::default()),
     ];
     match set.iter().find(|(_, is_set)| *is_set) {
-        Some((field, _)) => Err(origin.error(field, "is not available for a stateful app (a StatefulSet of fixed size)")),
+        Some((field, _)) => {
+            Err(origin.error(field, "is not available for a stateful app (a StatefulSet of fixed size)"))
+        }
         None => Ok(()),
     }
 }
@@ -217,10 +226,9 @@ fn version(version: &str, origin: &Origin) -> Result<String, ComposeError> {
 fn sync_wave(meta: &AppMetadata, job: Option<&Job>, origin: &Origin) -> Result<Option<i32>, ComposeError> {
     let Some(wave) = meta.sync_wave else { return Ok(None) };
     if job.is_some_and(|j| !j.hook.is_empty()) {
-        return Err(origin.error(
-            "sync_wave",
-            "a hook job's Argo CD sync wave is its hook weight; set job_hook_weight instead",
-        ));
+        return Err(
+            origin.error("sync_wave", "a hook job's Argo CD sync wave is its hook weight; set job_hook_weight instead")
+        );
     }
     i32::try_from(wave)
         .map(Some)

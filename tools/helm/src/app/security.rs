@@ -153,9 +153,7 @@ pub(super) fn exceptions(
 ) -> Result<Vec<PolicyException>, ComposeError> {
     let needed = |exception: Exception| match exception {
         Exception::RunAsUser => security.run_as_user <= LOW_UID_MAX,
-        Exception::ReadOnlyRootFilesystem => {
-            security.writable_root_filesystem || !security.writable_paths.is_empty()
-        }
+        Exception::ReadOnlyRootFilesystem => security.writable_root_filesystem || !security.writable_paths.is_empty(),
         Exception::Probes => long_running && !has_probes,
     };
     for (name, reason) in declared {
@@ -173,7 +171,9 @@ pub(super) fn exceptions(
             return Err(origin.error(&field, "needs a written reason: why this app cannot keep the default"));
         }
         if reason.len() > REASON_MAX {
-            return Err(origin.error(&field, format!("is {} bytes long; a reason has at most {REASON_MAX}", reason.len())));
+            return Err(
+                origin.error(&field, format!("is {} bytes long; a reason has at most {REASON_MAX}", reason.len()))
+            );
         }
         if !needed(exception) {
             return Err(origin.error(
@@ -228,9 +228,7 @@ fn relaxation(exception: Exception) -> &'static str {
 }
 
 fn missing(exception: Exception, security: &Security, origin: &Origin) -> ComposeError {
-    let declare = |why: &str| {
-        format!("declare policy_exceptions = {{{:?}: \"<{why}>\"}}", exception.name())
-    };
+    let declare = |why: &str| format!("declare policy_exceptions = {{{:?}: \"<{why}>\"}}", exception.name());
     match exception {
         Exception::RunAsUser => origin.error(
             "security.run_as_user",
@@ -242,8 +240,11 @@ fn missing(exception: Exception, security: &Security, origin: &Origin) -> Compos
             ),
         ),
         Exception::ReadOnlyRootFilesystem => {
-            let field =
-                if security.writable_root_filesystem { "security.writable_root_filesystem" } else { "security.writable_paths" };
+            let field = if security.writable_root_filesystem {
+                "security.writable_root_filesystem"
+            } else {
+                "security.writable_paths"
+            };
             origin.error(
                 field,
                 format!(
@@ -299,7 +300,10 @@ mod tests {
     fn each_relaxation_needs_its_exception_and_names_the_fix() {
         let low = security_with(Some(10000), false, &[]).expect("uid");
         let error = check(&low, &[], true).expect_err("10000 needs the exception");
-        assert!(error.contains("security.run_as_user") && error.contains("policy_exceptions = {\"run-as-user\""), "{error}");
+        assert!(
+            error.contains("security.run_as_user") && error.contains("policy_exceptions = {\"run-as-user\""),
+            "{error}"
+        );
         let writable = security_with(None, false, &["/srv/checkout"]).expect("paths");
         let error = check(&writable, &[], true).expect_err("a writable path needs the exception");
         assert!(error.contains("security.writable_paths") && error.contains("read-only-root-filesystem"), "{error}");

@@ -466,7 +466,10 @@ fn a_stateful_app_needs_a_port_and_storage_and_is_never_autoscaled() {
     let app = App::from_metadata(&stateful(), Path::new("x.json")).expect("valid");
     assert_eq!((app.replicas, app.autoscaling.is_none(), app.pdb.is_some()), (1, true, true));
     let storage = app.storage.expect("storage");
-    assert_eq!((storage.size.as_str(), storage.mount_path.as_str(), storage.class.as_str()), ("8Gi", "/var/lib/db", ""));
+    assert_eq!(
+        (storage.size.as_str(), storage.mount_path.as_str(), storage.class.as_str()),
+        ("8Gi", "/var/lib/db", "")
+    );
     let probes = app.probes.expect("probes on its port");
     assert_eq!((probes.kind, probes.port), (ProbeKind::Tcp, 5432));
     let mut meta = stateful();
@@ -522,7 +525,9 @@ fn versions_and_sync_waves_are_checked() {
     meta.sync_wave = Some(i64::from(i32::MAX) + 1);
     assert!(error_of(&meta).contains("field `sync_wave`"), "{}", error_of(&meta));
     // A plain Job (no hook) may have a wave.
-    let mut job = metadata(r#"{"name": "seed", "app_type": "job", "image": {"repository": "r", "tag": "1"}, "job": {"hook": "none"}}"#);
+    let mut job = metadata(
+        r#"{"name": "seed", "app_type": "job", "image": {"repository": "r", "tag": "1"}, "job": {"hook": "none"}}"#,
+    );
     job.sync_wave = Some(4);
     assert_eq!(App::from_metadata(&job, Path::new("x.json")).expect("valid").sync_wave, Some(4));
 }
@@ -531,7 +536,10 @@ fn versions_and_sync_waves_are_checked() {
 fn hook_weights_and_kept_jobs() {
     let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
     let default = App::from_metadata(&job, Path::new("x.json")).expect("valid").job.expect("job");
-    assert_eq!((default.hook_weight, default.prerequisite_weight, default.ttl_seconds_after_finished), (-5, -10, Some(3600)));
+    assert_eq!(
+        (default.hook_weight, default.prerequisite_weight, default.ttl_seconds_after_finished),
+        (-5, -10, Some(3600))
+    );
     job.job.hook_weight = Some(7);
     job.job.keep_finished = true;
     let kept = App::from_metadata(&job, Path::new("x.json")).expect("valid").job.expect("job");
@@ -545,7 +553,8 @@ fn hook_weights_and_kept_jobs() {
 
 #[test]
 fn a_worker_without_health_checks_needs_the_probes_exception() {
-    let mut worker = metadata(r#"{"name": "consumer", "app_type": "worker", "image": {"repository": "r", "tag": "1"}}"#);
+    let mut worker =
+        metadata(r#"{"name": "consumer", "app_type": "worker", "image": {"repository": "r", "tag": "1"}}"#);
     assert!(error_of(&worker).contains("field `health`"), "{}", error_of(&worker));
     worker.policy_exceptions.insert("probes".into(), "reads a queue".into());
     let app = App::from_metadata(&worker, Path::new("x.json")).expect("excused");

@@ -215,8 +215,14 @@ fn app(app: &App, apps: &[App], mode: IngressMode) -> Value {
     let mut add = |key: &str, schema: Value| {
         properties.insert(key.to_string(), schema);
     };
-    add("enabled", json!({"description": "Whether the app is installed; false leaves out every object of it.", "type": "boolean"}));
-    add("version", json!({"description": "Version label (app.kubernetes.io/version) of the app's objects; empty: the chart's appVersion.", "type": "string", "maxLength": 63}));
+    add(
+        "enabled",
+        json!({"description": "Whether the app is installed; false leaves out every object of it.", "type": "boolean"}),
+    );
+    add(
+        "version",
+        json!({"description": "Version label (app.kubernetes.io/version) of the app's objects; empty: the chart's appVersion.", "type": "string", "maxLength": 63}),
+    );
     add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
     if app.app_type.is_long_running() {
         add(
@@ -306,7 +312,10 @@ fn app(app: &App, apps: &[App], mode: IngressMode) -> Value {
         add("cronJob", reference("cronJob", "Schedule of the CronJob."));
     }
     if !app.security.writable_paths.is_empty() {
-        add("writablePaths", reference("writablePaths", "Writable directories (an emptyDir each) on the read-only root filesystem."));
+        add(
+            "writablePaths",
+            reference("writablePaths", "Writable directories (an emptyDir each) on the read-only root filesystem."),
+        );
     }
     if !app.secret_mounts.is_empty() {
         add("secretMounts", reference("secretMounts", "Secrets mounted read-only as files."));
@@ -320,10 +329,16 @@ fn app(app: &App, apps: &[App], mode: IngressMode) -> Value {
                 (e.values_key.to_string(), schema)
             })
             .collect();
-        add("policyExceptions", fully_required("Hardening defaults the app is excused from, each with its reason.", Value::Object(reasons)));
+        add(
+            "policyExceptions",
+            fully_required("Hardening defaults the app is excused from, each with its reason.", Value::Object(reasons)),
+        );
     }
     if app.storage.is_some() {
-        add("storage", reference("storage", "Volume of each pod (a PersistentVolumeClaim from the volume claim template)."));
+        add(
+            "storage",
+            reference("storage", "Volume of each pod (a PersistentVolumeClaim from the volume claim template)."),
+        );
     }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
 }
