@@ -344,6 +344,8 @@ _NORMAL_DEPENDENCIES = {
             "thiserror": Label("@crates__thiserror-2.0.21//:thiserror"),
         },
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
         _COMMON_CONDITION: {
             "serde": Label("@crates__serde-1.0.229//:serde"),
@@ -391,6 +393,8 @@ _NORMAL_ALIASES = {
         _COMMON_CONDITION: {
         },
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
         _COMMON_CONDITION: {
         },
@@ -423,6 +427,8 @@ _NORMAL_DEV_DEPENDENCIES = {
             "tempfile": Label("@crates__tempfile-3.27.0//:tempfile"),
         },
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -450,6 +456,8 @@ _NORMAL_DEV_ALIASES = {
         _COMMON_CONDITION: {
         },
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -472,6 +480,8 @@ _PROC_MACRO_DEPENDENCIES = {
     },
     "tools/helm_sdk": {
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -492,6 +502,8 @@ _PROC_MACRO_ALIASES = {
     },
     "tools/helm_sdk": {
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -511,6 +523,8 @@ _PROC_MACRO_DEV_DEPENDENCIES = {
     "tools/helm": {
     },
     "tools/helm_sdk": {
+    },
+    "tools/phase_timing": {
     },
     "tools/strict_json": {
     },
@@ -536,6 +550,8 @@ _PROC_MACRO_DEV_ALIASES = {
         _COMMON_CONDITION: {
         },
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -558,6 +574,8 @@ _BUILD_DEPENDENCIES = {
     },
     "tools/helm_sdk": {
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -577,6 +595,8 @@ _BUILD_ALIASES = {
     "tools/helm": {
     },
     "tools/helm_sdk": {
+    },
+    "tools/phase_timing": {
     },
     "tools/strict_json": {
     },
@@ -598,6 +618,8 @@ _BUILD_PROC_MACRO_DEPENDENCIES = {
     },
     "tools/helm_sdk": {
     },
+    "tools/phase_timing": {
+    },
     "tools/strict_json": {
     },
     "tools/overlay": {
@@ -617,6 +639,8 @@ _BUILD_PROC_MACRO_ALIASES = {
     "tools/helm": {
     },
     "tools/helm_sdk": {
+    },
+    "tools/phase_timing": {
     },
     "tools/strict_json": {
     },

@@ -18,7 +18,6 @@ pub mod render;
 mod sha256;
 pub mod subchart;
 pub mod templates;
-pub mod timing;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +28,7 @@ use crate::model::ChartSpec;
 use crate::plan::Chart;
 use crate::render::Renderer;
 use crate::subchart::Subchart;
-use crate::timing::Timings;
+use phase_timing::Timings;
 
 /// Reads and validates one app metadata file.
 pub fn load_app(path: &Path) -> Result<App, ComposeError> {
@@ -56,7 +55,7 @@ pub fn compose_umbrella(
     subcharts: &[Subchart],
     templates: &Path,
 ) -> Result<Chart, ComposeError> {
-    compose_umbrella_timed(spec, metadata, environments, subcharts, templates, &mut Timings::new(false))
+    compose_umbrella_timed(spec, metadata, environments, subcharts, templates, &mut Timings::default())
 }
 
 /// `compose_umbrella`, recording the time of each phase. The app metadata files are read and

@@ -8,8 +8,8 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use helm_composer::error::ComposeError;
 use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset, SubchartSpec};
-use helm_composer::timing::Timings;
 use helm_composer::{compose_umbrella_timed, metadata_schema, output, subchart, templates};
+use phase_timing::Timings;
 
 #[derive(Parser)]
 #[command(name = "composer", version, about = "Composes Helm charts from app metadata")]
@@ -153,7 +153,7 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
 
 fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
     let started = Instant::now();
-    let mut timings = Timings::new(args.timings);
+    let mut timings = Timings::new(args.timings, "timings (wall):", 2);
     let description = if !args.description.is_empty() {
         args.description.clone()
     } else if args.subcharts.is_empty() {

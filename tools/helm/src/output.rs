@@ -13,14 +13,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::ComposeError;
 use crate::plan::Chart;
-use crate::timing::Timings;
+use phase_timing::Timings;
 
 /// The Chart.yaml annotation every composed chart carries (see templates/Chart.yaml.hbs):
 /// how a directory is recognised as a chart this composer wrote.
 const COMPOSED_MARKER: &str = "helm-composer/apps:";
 
 pub fn write_chart(chart: &Chart, destination: &Path) -> Result<(), ComposeError> {
-    write_chart_timed(chart, destination, &mut Timings::new(false))
+    write_chart_timed(chart, destination, &mut Timings::default())
 }
 
 /// `write_chart`, recording the time of writing the files and of moving them into place.

@@ -25,7 +25,6 @@ mod helm;
 mod kube;
 mod policy;
 mod problem;
-mod timing;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -43,7 +42,7 @@ use crate::expect::Expectations;
 use crate::helm::{Finding, Helm, RenderOptions, RunValues};
 use crate::kube::KubeSchemas;
 use crate::problem::{judge, Expected, Kind, Problem, Verdict};
-use crate::timing::Timings;
+use phase_timing::Timings;
 
 #[derive(Parser)]
 #[command(name = "chart_validator", about = "Lints, renders and schema-checks a Helm chart")]
@@ -190,7 +189,7 @@ fn print_problems(problems: &[Problem]) {
 /// Runs every check and returns the problems found (each is printed as it is found).
 fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     let started = Instant::now();
-    let mut timings = Timings::new(args.timings);
+    let mut timings = Timings::new(args.timings, "timings (wall; lint runs beside render and the schema checks):", 1);
     let edits = args.edits.iter().map(|spec| Edit::parse(spec)).collect::<Result<Vec<_>, _>>()?;
     let expectations = Expectations::parse(&args.expect_objects, &args.expect_values)?;
     let scratch = std::env::var_os("TEST_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
