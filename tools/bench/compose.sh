@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: wall time of the composer (one `composer generate`, the work of one Bazel
-# action) for the manman chart and for a generated chart of N apps, and of the chart
-# validator (real helm lint --strict + render + Kubernetes schema check, and the CRD check
-# of the generated workers' ScaledObjects and ServiceMonitors, on Node.js) on both. Then, for
-# generated charts of 5, 200 and 1,000 apps (SIZES overrides), the composer against the
-# real Helm's in-process load and render of the same chart (helm_render.rs, through
-# //tools/helm_sdk), both timed as whole processes, their ratio, and each one's peak memory.
+# action) and of the chart validator (real helm lint --strict + render + Kubernetes schema
+# check, and the CRD check of the generated workers' ScaledObjects and ServiceMonitors, on
+# Node.js), first on the manman demo chart, then on generated charts of 5, 200 and 1,000 apps
+# (SIZES overrides), where the real Helm's in-process load and render of the same chart
+# (helm_render.rs, through //tools/helm_sdk) is timed too: all whole processes, with the ratio
+# composer/Helm and each one's peak memory.
 #
-#   tools/bazel run -c opt //tools/bench:compose -- [N_APPS] [RUNS] [SIZES]
-#   (defaults: 200, 10, "5 200 1000")
+#   tools/bazel run -c opt //tools/bench:compose -- [RUNS] [SIZES]
+#   (defaults: 10, "5 200 1000")
 #
 # Prints the minimum and median of RUNS runs of each. Inputs come from runfiles (see
 # BUILD.bazel), so it runs where Bazel runs.
@@ -25,9 +25,8 @@ while [[ $# -gt 0 && "$1" == *.json ]]; do
   manman+=("$runfiles/$1")
   shift
 done
-apps="${1:-200}"
-runs="${2:-10}"
-sizes="${3:-5 200 1000}"
+runs="${1:-10}"
+sizes="${2:-5 200 1000}"
 templates="$(dirname "$templates_marker")"
 schemas="$(dirname "$schemas_marker")"
 crd_models="$(dirname "$(dirname "$(dirname "$keda_manifest")")")"  # node_modules
@@ -53,7 +52,6 @@ generate_apps() {
       "$i" "$i" "$type" "$i" "$i" "$i" "$extra" >"$dir/app-$i.json"
   done
 }
-generate_apps "$work/apps" "$apps"
 
 # time_runs LABEL COMMAND...: prints min and median wall time over $runs runs.
 time_runs() {
@@ -70,11 +68,13 @@ time_runs() {
   printf '%-44s min %5d ms   median %5d ms   (%d runs)\n' "$label" "${sorted[0]}" "${sorted[$(( runs / 2 ))]}" "$runs"
 }
 
+composer_cmd=("$composer" generate --name bench --templates "$templates")
+validator_cmd=("$validator" --schemas "$schemas" --kube-version 1.34.0 --helm-library "$helm_library"
+  --node "$node" --crd-script "$crd_script" --crd-models "$crd_models")
 compose() { # compose OUTPUT METADATA...
   local out="$1"
   shift
-  "$composer" generate --name bench --templates "$templates" --output "$out" \
-    $(printf -- '--metadata %s ' "$@")
+  "${composer_cmd[@]}" --output "$out" $(printf -- '--metadata %s ' "$@")
 }
 helm_render_chart() {
   "$helm_render" "$helm_library" "$1"
@@ -92,35 +92,35 @@ print("%.1f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))'
   fi
 }
 validate() {
-  "$validator" --chart "$1" --schemas "$schemas" --kube-version 1.34.0 --helm-library "$helm_library" \
-    --node "$node" --crd-script "$crd_script" --crd-models "$crd_models"
+  "${validator_cmd[@]}" --chart "$1"
 }
 
-echo "composer and validator, ${#manman[@]}-app manman chart and ${apps}-app generated chart"
+echo "5-app manman chart (demo/manman)"
 time_runs "compose manman (${#manman[@]} apps)" compose "$work/manman" "${manman[@]}"
-time_runs "compose generated (${apps} apps)" compose "$work/many" "$work"/apps/*.json
 time_runs "validate manman" validate "$work/manman"
-time_runs "validate generated (${apps} apps)" validate "$work/many"
-echo "generated chart: $(find "$work/many" -type f | wc -l) files, $(du -sk "$work/many" | cut -f1) KiB"
 
 echo
-echo "composer against the real Helm's in-process render of the same chart (whole processes)"
+echo "generated charts: the composer, the real Helm's in-process render of the chart it wrote,"
+echo "and the chart validator, each timed as a whole process"
 for size in $sizes; do
-  [[ -d "$work/apps-$size" ]] || generate_apps "$work/apps-$size" "$size"
+  echo
+  generate_apps "$work/apps-$size" "$size"
   if ! compose "$work/chart-$size" "$work/apps-$size"/*.json >"$work/compose-$size.log" 2>&1; then
     # For example the composer's own 5 MiB guard on a chart file (Helm refuses larger ones).
     printf '%-44s composer fails: %s\n' "compose generated (${size} apps)" "$(tail -1 "$work/compose-$size.log")"
     continue
   fi
+  echo "${size}-app chart: $(find "$work/chart-$size" -type f | wc -l) files, $(du -sk "$work/chart-$size" | cut -f1) KiB"
   time_runs "compose generated (${size} apps)" compose "$work/chart-$size" "$work/apps-$size"/*.json
   composer_min="$last_min" composer_median="$last_median"
   time_runs "helm render generated (${size} apps)" helm_render_chart "$work/chart-$size"
   helm_min="$last_min" helm_median="$last_median"
+  time_runs "validate generated (${size} apps)" validate "$work/chart-$size"
   awk -v size="$size" -v cmin="$composer_min" -v cmed="$composer_median" -v hmin="$helm_min" -v hmed="$helm_median" \
     'BEGIN { printf "%-44s min %6.3f      median %6.3f\n", "ratio composer/Helm (" size " apps)", cmin / (hmin ? hmin : 1), cmed / (hmed ? hmed : 1) }'
-  printf '%-44s composer %s MiB, Helm render %s MiB\n' "peak memory (${size} apps)" \
-    "$(peak_rss_mib "$composer" generate --name bench --templates "$templates" --output "$work/chart-$size" \
+  printf '%-44s composer %s MiB, Helm render %s MiB, validator %s MiB\n' "peak memory (${size} apps)" \
+    "$(peak_rss_mib "${composer_cmd[@]}" --output "$work/chart-$size" \
         $(printf -- '--metadata %s ' "$work/apps-$size"/*.json))" \
-    "$(peak_rss_mib "$helm_render" "$helm_library" "$work/chart-$size")"
-  echo "  (${size}-app chart: $(find "$work/chart-$size" -type f | wc -l) files, $(du -sk "$work/chart-$size" | cut -f1) KiB)"
+    "$(peak_rss_mib "$helm_render" "$helm_library" "$work/chart-$size")" \
+    "$(peak_rss_mib "${validator_cmd[@]}" --chart "$work/chart-$size")"
 done
