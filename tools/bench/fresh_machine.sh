@@ -60,6 +60,7 @@ while IFS= read -r line; do
   step="${line#\[tools/bazel\] }"
   step="${step%%: done in*}"
   step="${step% (about*}"
+  step="${step% in /*}"
   printf '%-60s %5d s\n' "$step" "$seconds"
   provisioning=$(( provisioning + seconds ))
 done < <(grep -E '^\[tools/bazel\] .*: done in [0-9]+s$' "$log")
