@@ -441,7 +441,8 @@ impl Harness {
 
     /// Composes one app (and optionally one environment); `Err` is the composer's refusal.
     fn compose(&self, spec: &ChartSpec, app: &Value, environment: Option<&Value>) -> Result<PathBuf, ComposeError> {
-        let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
+        let inputs = self.inputs_dir();
+        let dir = inputs.path();
         let metadata = dir.join("app.json");
         fs::write(&metadata, app.to_string()).expect("metadata written");
         let mut files = vec![metadata];
@@ -457,21 +458,30 @@ impl Harness {
             environments.push(file);
         }
         let chart = self.compose_chart(spec, &files, &environments, &[])?;
-        let out = dir.join("chart");
-        output::write_chart(&chart, &out)?;
-        Ok(out)
+        self.write(&chart)
     }
 
     /// Composes an umbrella of one app and one subchart (`subchart` is a `--subchart` object).
     fn compose_umbrella(&self, app: &Value, subchart: &Value) -> Result<PathBuf, ComposeError> {
-        let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
-        let metadata = dir.join("app.json");
+        let inputs = self.inputs_dir();
+        let metadata = inputs.path().join("app.json");
         fs::write(&metadata, app.to_string()).expect("metadata written");
         let subchart_spec: SubchartSpec = serde_json::from_value(subchart.clone()).expect("a subchart object");
         let subcharts = [subchart::load(&self.sdk, &subchart_spec)?];
         let chart = self.compose_chart(&spec(), &[metadata], &[], &subcharts)?;
-        let out = dir.join("chart");
-        output::write_chart(&chart, &out)?;
+        self.write(&chart)
+    }
+
+    /// A directory for one case's input files, deleted once composed: the corpus' 2 MiB
+    /// string in each of the ~90 fields would leave hundreds of megabytes behind.
+    fn inputs_dir(&self) -> tempfile::TempDir {
+        tempfile::tempdir_in(self.work.path()).expect("case directory")
+    }
+
+    /// Writes a composed chart into a directory of its own, kept until the end of the test.
+    fn write(&self, chart: &plan::Chart) -> Result<PathBuf, ComposeError> {
+        let out = tempfile::tempdir_in(self.work.path()).expect("chart directory").keep().join("chart");
+        output::write_chart(chart, &out)?;
         Ok(out)
     }
 
