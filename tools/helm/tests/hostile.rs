@@ -19,11 +19,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use helm_composer::error::ComposeError;
 use helm_composer::metadata_schema;
 use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode, SubchartSpec};
-use helm_composer::{compose_files, compose_umbrella, output, subchart};
+use helm_composer::render::Renderer;
+use helm_composer::{load_app, output, plan, subchart};
 use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
 use serde_json::{json, Map, Value};
 
@@ -384,10 +387,17 @@ fn container_for(next: Option<&Step>, map: bool) -> Value {
 // ---------------------------------------------------------------------------------------
 // Composing and rendering
 
+/// The real Helm and the composer's templates, compiled once: the composer compiles them once
+/// per run and renders every file of a chart with them, so sharing them across cases changes
+/// nothing a case sees (compiling them for each of the thousands of cases was most of this
+/// test's time). Not `Sync` (the renderer counts its time): each thread has its own
+/// (`Harness::worker`).
 struct Harness {
     sdk: HelmSdk,
     templates: PathBuf,
-    work: tempfile::TempDir,
+    renderer: Renderer,
+    /// Shared by a harness and its workers: the base apps name a file in it.
+    work: Arc<tempfile::TempDir>,
 }
 
 /// What a composed and rendered chart looks like: objects by `Kind/name`, read as
@@ -400,12 +410,39 @@ impl Harness {
         let sdk = HelmSdk::load(&library).expect("libhelm_c.so loads");
         let work = tempfile::tempdir().expect("temporary directory");
         fs::write(work.path().join("settings.conf"), "a = 1\n").expect("config file written");
-        Harness { sdk, templates: package_dir().join("templates"), work }
+        let templates = package_dir().join("templates");
+        let renderer = Renderer::for_charts(&templates).expect("the templates compile");
+        Harness { sdk, templates, renderer, work: Arc::new(work) }
+    }
+
+    /// A harness for another thread: the same library (loading it again is cheap and shares
+    /// its Go runtime) and work directory, its own compiled templates.
+    fn worker(&self) -> Harness {
+        Harness {
+            sdk: HelmSdk::load(self.sdk.library_path()).expect("libhelm_c.so loads"),
+            templates: self.templates.clone(),
+            renderer: Renderer::for_charts(&self.templates).expect("the templates compile"),
+            work: Arc::clone(&self.work),
+        }
+    }
+
+    /// What `compose_umbrella` does (metadata read and checked first, its error first), with
+    /// the templates compiled once.
+    fn compose_chart(
+        &self,
+        spec: &ChartSpec,
+        metadata: &[PathBuf],
+        environments: &[PathBuf],
+        subcharts: &[subchart::Subchart],
+    ) -> Result<plan::Chart, ComposeError> {
+        let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
+        plan::compose(spec, apps, environments, subcharts, &self.renderer)
     }
 
     /// Composes one app (and optionally one environment); `Err` is the composer's refusal.
     fn compose(&self, spec: &ChartSpec, app: &Value, environment: Option<&Value>) -> Result<PathBuf, ComposeError> {
-        let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
+        let inputs = self.inputs_dir();
+        let dir = inputs.path();
         let metadata = dir.join("app.json");
         fs::write(&metadata, app.to_string()).expect("metadata written");
         let mut files = vec![metadata];
@@ -420,22 +457,31 @@ impl Harness {
             fs::write(&file, environment.to_string()).expect("environment written");
             environments.push(file);
         }
-        let chart = compose_files(spec, &files, &environments, &self.templates)?;
-        let out = dir.join("chart");
-        output::write_chart(&chart, &out)?;
-        Ok(out)
+        let chart = self.compose_chart(spec, &files, &environments, &[])?;
+        self.write(&chart)
     }
 
     /// Composes an umbrella of one app and one subchart (`subchart` is a `--subchart` object).
     fn compose_umbrella(&self, app: &Value, subchart: &Value) -> Result<PathBuf, ComposeError> {
-        let dir = tempfile::tempdir_in(self.work.path()).expect("case directory").keep();
-        let metadata = dir.join("app.json");
+        let inputs = self.inputs_dir();
+        let metadata = inputs.path().join("app.json");
         fs::write(&metadata, app.to_string()).expect("metadata written");
         let subchart_spec: SubchartSpec = serde_json::from_value(subchart.clone()).expect("a subchart object");
         let subcharts = [subchart::load(&self.sdk, &subchart_spec)?];
-        let chart = compose_umbrella(&spec(), &[metadata], &[], &subcharts, &self.templates)?;
-        let out = dir.join("chart");
-        output::write_chart(&chart, &out)?;
+        let chart = self.compose_chart(&spec(), &[metadata], &[], &subcharts)?;
+        self.write(&chart)
+    }
+
+    /// A directory for one case's input files, deleted once composed: the corpus' 2 MiB
+    /// string in each of the ~90 fields would leave hundreds of megabytes behind.
+    fn inputs_dir(&self) -> tempfile::TempDir {
+        tempfile::tempdir_in(self.work.path()).expect("case directory")
+    }
+
+    /// Writes a composed chart into a directory of its own, kept until the end of the test.
+    fn write(&self, chart: &plan::Chart) -> Result<PathBuf, ComposeError> {
+        let out = tempfile::tempdir_in(self.work.path()).expect("chart directory").keep().join("chart");
+        output::write_chart(chart, &out)?;
         Ok(out)
     }
 
@@ -569,6 +615,17 @@ struct Tally {
     failures: Vec<String>,
 }
 
+impl Tally {
+    /// Both tallies, `later`'s failures after this one's.
+    fn add(mut self, later: Tally) -> Tally {
+        self.cases += later.cases;
+        self.refused += later.refused;
+        self.arrived += later.arrived;
+        self.failures.extend(later.failures);
+        self
+    }
+}
+
 /// Composes one case for a value: `None` when the value has no place in the document.
 type ComposeCase<'a> = dyn Fn(&str) -> Option<Result<PathBuf, ComposeError>> + 'a;
 
@@ -582,6 +639,8 @@ struct Field<'a> {
     compose: Box<ComposeCase<'a>>,
     /// The environment whose values file is rendered too.
     environment: Environment,
+    /// The value the document already holds there: the last benign value tried.
+    existing: Option<&'a str>,
 }
 
 enum Environment {
@@ -602,8 +661,9 @@ impl Environment {
 }
 
 impl Field<'_> {
-    fn check(&self, corpus: &[String], existing: Option<&str>, tally: &mut Tally) {
-        let baseline = BENIGN.iter().copied().chain(existing).find_map(|benign| {
+    fn check(&self, corpus: &[String]) -> Tally {
+        let mut tally = Tally::default();
+        let baseline = BENIGN.iter().copied().chain(self.existing).find_map(|benign| {
             let chart = (self.compose)(benign)?.ok()?;
             let objects = self.harness.render(&chart, self.environment.name(benign)).ok()?;
             Some((benign, objects))
@@ -612,10 +672,11 @@ impl Field<'_> {
             tally.cases += 1;
             let Some(result) = (self.compose)(text) else { continue };
             match result {
-                Err(error) => self.refused(text, &error.to_string(), tally),
-                Ok(chart) => self.accepted(text, &chart, baseline.as_ref(), tally),
+                Err(error) => self.refused(text, &error.to_string(), &mut tally),
+                Ok(chart) => self.accepted(text, &chart, baseline.as_ref(), &mut tally),
             }
         }
+        tally
     }
 
     fn refused(&self, text: &str, error: &str, tally: &mut Tally) {
@@ -706,73 +767,137 @@ fn existing_value<'a>(document: &'a Value, slot: &Slot) -> Option<&'a str> {
     }
 }
 
+/// Where a string field lives, and so how a case of it is composed.
+enum Place {
+    App(Slot),
+    Environment(Slot),
+    /// A chart setting (`SPEC_FIELDS`).
+    Chart(&'static str),
+    Subchart(Slot),
+}
+
+/// The valid documents the cases start from.
+struct Documents {
+    apps: Vec<Value>,
+    environment: Value,
+    /// A `--subchart` object naming a chart composed of the fourth app.
+    subchart: Value,
+}
+
+impl Place {
+    /// The field, composing with `harness`. An app slot goes into the first base app where it
+    /// composes with a benign value (else the first); an environment slot into the first
+    /// app's environment; a subchart slot into an umbrella of the first app.
+    fn field<'a>(&'a self, harness: &'a Harness, documents: &'a Documents) -> Field<'a> {
+        let Documents { apps, environment, subchart } = documents;
+        match self {
+            Place::App(slot) => {
+                let base = base_app(harness, apps, slot);
+                Field {
+                    harness,
+                    describe: format!("app {}", slot.describe()),
+                    top_field: slot.top_field().to_string(),
+                    compose: Box::new(move |text: &str| {
+                        inject(base, slot, text).map(|app| harness.compose(&spec(), &app, None))
+                    }),
+                    environment: Environment::None,
+                    existing: existing_value(base, slot),
+                }
+            }
+            Place::Environment(slot) => Field {
+                harness,
+                describe: format!("environment {}", slot.describe()),
+                top_field: slot.top_field().to_string(),
+                compose: Box::new(move |text: &str| {
+                    inject(environment, slot, text).map(|env| harness.compose(&spec(), &apps[0], Some(&env)))
+                }),
+                // Its values file is rendered too (named by the value when that is the slot).
+                environment: if slot.path == [Step::Field("name".into())] && !slot.key {
+                    Environment::FromValue
+                } else {
+                    Environment::Named("prod")
+                },
+                existing: existing_value(environment, slot),
+            },
+            Place::Chart(name) => Field {
+                harness,
+                describe: format!("chart {name}"),
+                top_field: name.to_string(),
+                compose: Box::new(move |text: &str| {
+                    let mut spec = spec();
+                    set_spec_field(&mut spec, name, text);
+                    Some(harness.compose(&spec, &apps[0], None))
+                }),
+                environment: Environment::None,
+                existing: None,
+            },
+            Place::Subchart(slot) => Field {
+                harness,
+                describe: format!("subchart {}", slot.describe()),
+                top_field: slot.top_field().to_string(),
+                compose: Box::new(move |text: &str| {
+                    inject(subchart, slot, text).map(|sub| harness.compose_umbrella(&apps[0], &sub))
+                }),
+                environment: Environment::None,
+                existing: existing_value(subchart, slot),
+            },
+        }
+    }
+}
+
+/// The first base app where the slot composes with a benign value; else the first.
+fn base_app<'a>(harness: &Harness, apps: &'a [Value], slot: &Slot) -> &'a Value {
+    let composes =
+        |app: &Value, value: &str| inject(app, slot, value).is_some_and(|a| harness.compose(&spec(), &a, None).is_ok());
+    apps.iter()
+        .find(|app| BENIGN.iter().copied().chain(existing_value(app, slot)).any(|value| composes(app, value)))
+        .unwrap_or(&apps[0])
+}
+
+/// Most threads checking fields at once.
+const MAX_CHECK_THREADS: usize = 4;
+
+/// Checks every field against the corpus on a few threads, each with its own harness, taking
+/// the next field when done with one (fields differ in cost). The tallies are added in the
+/// fields' order, so the figures and the list of failures read as from one thread.
+fn check_fields(harness: &Harness, places: &[Place], documents: &Documents, corpus: &[String]) -> Tally {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_CHECK_THREADS);
+    let next = AtomicUsize::new(0);
+    let work = |worker: Harness| {
+        let mut tallies = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(place) = places.get(index) else { return tallies };
+            tallies.push((index, place.field(&worker, documents).check(corpus)));
+        }
+    };
+    let workers: Vec<Harness> = (0..threads).map(|_| harness.worker()).collect();
+    let mut tallies: Vec<(usize, Tally)> = std::thread::scope(|scope| {
+        let work = &work;
+        let running: Vec<_> = workers.into_iter().map(|worker| scope.spawn(move || work(worker))).collect();
+        running
+            .into_iter()
+            .flat_map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    tallies.sort_by_key(|(index, _)| *index);
+    tallies.into_iter().map(|(_, tally)| tally).fold(Tally::default(), Tally::add)
+}
+
 #[test]
 fn every_string_field_refuses_or_carries_hostile_strings_literally() {
     let harness = Harness::new();
     let corpus = hostile_strings();
     let apps = base_apps(harness.work.path());
-    let mut tally = Tally::default();
-    let mut fields = 0;
 
     let app_slots = string_slots(&metadata_schema::json_schema());
     assert!(app_slots.len() > 40, "the schema walk finds the string fields: {}", app_slots.len());
-    for slot in &app_slots {
-        // The first base app where the slot composes with a benign value; else the first.
-        let composes = |app: &Value, value: &str| {
-            inject(app, slot, value).is_some_and(|a| harness.compose(&spec(), &a, None).is_ok())
-        };
-        let base = apps
-            .iter()
-            .find(|app| BENIGN.iter().copied().chain(existing_value(app, slot)).any(|value| composes(app, value)))
-            .unwrap_or(&apps[0]);
-        fields += 1;
-        let field = Field {
-            harness: &harness,
-            describe: format!("app {}", slot.describe()),
-            top_field: slot.top_field().to_string(),
-            compose: Box::new(|text: &str| inject(base, slot, text).map(|app| harness.compose(&spec(), &app, None))),
-            environment: Environment::None,
-        };
-        field.check(&corpus, existing_value(base, slot), &mut tally);
-    }
+    let mut places: Vec<Place> = app_slots.into_iter().map(Place::App).collect();
 
     let environment_schema = serde_json::to_value(schemars::schema_for!(EnvironmentMetadata)).expect("schema");
-    let environment = base_environment();
-    for slot in string_slots(&environment_schema) {
-        fields += 1;
-        let field = Field {
-            harness: &harness,
-            describe: format!("environment {}", slot.describe()),
-            top_field: slot.top_field().to_string(),
-            compose: Box::new(|text: &str| {
-                inject(&environment, &slot, text).map(|env| harness.compose(&spec(), &apps[0], Some(&env)))
-            }),
-            // Its values file is rendered too (named by the value when that is the slot).
-            environment: if slot.path == [Step::Field("name".into())] && !slot.key {
-                Environment::FromValue
-            } else {
-                Environment::Named("prod")
-            },
-        };
-        field.check(&corpus, existing_value(&environment, &slot), &mut tally);
-    }
+    places.extend(string_slots(&environment_schema).into_iter().map(Place::Environment));
 
-    let (harness_ref, apps_ref) = (&harness, &apps);
-    for name in SPEC_FIELDS {
-        fields += 1;
-        let field = Field {
-            harness: &harness,
-            describe: format!("chart {name}"),
-            top_field: name.to_string(),
-            compose: Box::new(move |text: &str| {
-                let mut spec = spec();
-                set_spec_field(&mut spec, name, text);
-                Some(harness_ref.compose(&spec, &apps_ref[0], None))
-            }),
-            environment: Environment::None,
-        };
-        field.check(&corpus, None, &mut tally);
-    }
+    places.extend(SPEC_FIELDS.into_iter().map(Place::Chart));
 
     // Every field of a subchart (the `--subchart` object of an umbrella), read from its schema:
     // an umbrella of the first app and a chart of the last.
@@ -785,22 +910,13 @@ fn every_string_field_refuses_or_carries_hostile_strings_literally() {
     let subchart_schema = serde_json::to_value(schemars::schema_for!(SubchartSpec)).expect("schema");
     let subchart_slots = string_slots(&subchart_schema);
     assert_eq!(subchart_slots.len(), 4, "target, path, alias, version");
-    for slot in subchart_slots {
-        fields += 1;
-        let field = Field {
-            harness: &harness,
-            describe: format!("subchart {}", slot.describe()),
-            top_field: slot.top_field().to_string(),
-            compose: Box::new(|text: &str| {
-                inject(&subchart, &slot, text).map(|sub| harness.compose_umbrella(&apps[0], &sub))
-            }),
-            environment: Environment::None,
-        };
-        field.check(&corpus, existing_value(&subchart, &slot), &mut tally);
-    }
+    places.extend(subchart_slots.into_iter().map(Place::Subchart));
 
+    let documents = Documents { apps, environment: base_environment(), subchart };
+    let tally = check_fields(&harness, &places, &documents, &corpus);
     println!(
-        "hostile strings: {fields} fields x {} strings = {} cases: {} refused naming the field, {} arrived literally",
+        "hostile strings: {} fields x {} strings = {} cases: {} refused naming the field, {} arrived literally",
+        places.len(),
         corpus.len(),
         tally.cases,
         tally.refused,
