@@ -182,9 +182,15 @@ fn marked_value(text: &str) -> Option<&str> {
 
 /// Compiles every template file, on a few threads (compiling is most of loading: Handlebars'
 /// parser finds each expression's line and column by scanning from the file's start), and
-/// returns the templates in the order of `files`.
+/// returns the templates in the order of `files`. The longest files go first, so that the
+/// threads finish close together.
 fn compile_all(files: &[(String, PathBuf)]) -> Vec<Result<Template, ComposeError>> {
-    parallel::map(files, MAX_COMPILE_THREADS, |(name, path)| compile(name, path))
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(fs::metadata(&files[index].1).map_or(0, |m| m.len())));
+    let mut compiled =
+        parallel::map(&order, MAX_COMPILE_THREADS, |&index| (index, compile(&files[index].0, &files[index].1)));
+    compiled.sort_by_key(|(index, _)| *index);
+    compiled.into_iter().map(|(_, template)| template).collect()
 }
 
 /// One template file, compiled as Handlebars' `register_template_string` compiles it.
