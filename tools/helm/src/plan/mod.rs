@@ -619,3 +619,21 @@ fn truncation_collision(apps: &[App], release_length: usize) -> Option<(&App, &A
 fn app_types_annotation(apps: &[App]) -> String {
     apps.iter().map(|a| format!("{}:{}", a.name, a.app_type)).collect::<Vec<_>>().join(",")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_per_app_block_is_read_back_only_when_the_readme_lists_it() {
+        let shared = "env: {}\nnetworkPolicy:\n  enabled: true\n# Per-app settings.\n";
+        let values = format!("{shared}apps:\n  # a: worker\n  \"a\":\n\n    enabled: true\n");
+        assert_eq!(readme_defaults(&values, true), values);
+        assert_eq!(readme_defaults(&values, false), shared);
+        // A top-level key after the block would be lost with it: then all is read back.
+        let later = format!("{values}global: {{}}\n");
+        assert_eq!(readme_defaults(&later, false), later);
+        // No per-app block (an umbrella chart of subcharts only).
+        assert_eq!(readme_defaults("env: {}\napps: {}\n", false), "env: {}\napps: {}\n");
+    }
+}
