@@ -13,6 +13,7 @@ pub mod metadata_schema;
 pub mod model;
 mod origin;
 pub mod output;
+mod parallel;
 pub mod plan;
 pub mod render;
 mod sha256;

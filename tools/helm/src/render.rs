@@ -12,10 +12,9 @@
 //!   values: nothing YAML or Helm could read as structure); anything else fails the render
 //!   with the template and the value named.
 
-use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason, Template};
@@ -23,6 +22,7 @@ use serde::Serialize;
 
 use crate::encode;
 use crate::error::ComposeError;
+use crate::parallel;
 
 /// File name suffix of a template; the rest of the file name is its name.
 const TEMPLATE_SUFFIX: &str = ".hbs";
@@ -46,11 +46,12 @@ pub struct Renderer {
     registry: Handlebars<'static>,
     /// Whether the chart guards apply (see the module docs).
     guarded: bool,
-    /// Time spent so far turning contexts into JSON and executing templates (`--timings`).
-    spent: Cell<RenderTimes>,
+    /// Time spent so far turning contexts into JSON and executing templates (`--timings`),
+    /// summed over every thread that renders.
+    spent: Mutex<RenderTimes>,
 }
 
-/// Where `Renderer::render` spends its time, summed over every call.
+/// Where `Renderer::render` spends its time, summed over every call (and thread).
 #[derive(Default, Clone, Copy, Debug)]
 pub struct RenderTimes {
     pub calls: usize,
@@ -95,34 +96,55 @@ impl Renderer {
         for ((name, _), template) in files.iter().zip(compile_all(&files)) {
             registry.register_template(name, template?);
         }
-        Ok(Renderer { registry, guarded, spent: Cell::default() })
+        Ok(Renderer { registry, guarded, spent: Mutex::default() })
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, ComposeError> {
-        let failed = |source| ComposeError::Template { name: template.to_string(), source: Box::new(source) };
-        // What Handlebars' `render` does, in two steps so each can be timed.
+        let context = self.prepare(template, context)?;
+        self.render_prepared(template, &context)
+    }
+
+    /// `context` serialised into the JSON value Handlebars reads, once, for rendering several
+    /// templates with it (`render_prepared`); `template` is the first of them, which a
+    /// failure names.
+    pub fn prepare(&self, template: &str, context: &impl Serialize) -> Result<Context, ComposeError> {
         let start = Instant::now();
-        let context = Context::wraps(context).map_err(failed)?;
-        let serialised = Instant::now();
-        let text = self.registry.render_with_context(template, &context).map_err(failed)?;
+        let prepared = Context::wraps(context).map_err(|source| template_error(template, source));
+        self.record(|spent| spent.serialise += start.elapsed());
+        prepared
+    }
+
+    /// `template` rendered with a context from `prepare`, through the guards.
+    pub fn render_prepared(&self, template: &str, context: &Context) -> Result<String, ComposeError> {
+        let start = Instant::now();
+        let text =
+            self.registry.render_with_context(template, context).map_err(|source| template_error(template, source))?;
         let checked = match marked_value(&text) {
             Some(value) if self.guarded => {
                 Err(ComposeError::RawInterpolation { template: template.to_string(), value: value.to_string() })
             }
             _ => Ok(text),
         };
-        let mut spent = self.spent.get();
-        spent.calls += 1;
-        spent.serialise += serialised - start;
-        spent.execute += serialised.elapsed();
-        self.spent.set(spent);
+        self.record(|spent| {
+            spent.calls += 1;
+            spent.execute += start.elapsed();
+        });
         checked
+    }
+
+    fn record(&self, add: impl FnOnce(&mut RenderTimes)) {
+        // A thread that panicked while holding the lock left only a sum of durations behind.
+        add(&mut self.spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     }
 
     /// Time spent in `render` so far.
     pub fn times(&self) -> RenderTimes {
-        self.spent.get()
+        *self.spent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+fn template_error(template: &str, source: handlebars::RenderError) -> ComposeError {
+    ComposeError::Template { name: template.to_string(), source: Box::new(source) }
 }
 
 /// A value a template may write as it is: empty, a negative whole number, or ASCII letters
@@ -160,26 +182,13 @@ fn marked_value(text: &str) -> Option<&str> {
 
 /// Compiles every template file, on a few threads (compiling is most of loading: Handlebars'
 /// parser finds each expression's line and column by scanning from the file's start), and
-/// returns the templates in the order of `files`.
+/// returns the templates in the order of `files`. The longest files go first, so that the
+/// threads finish close together.
 fn compile_all(files: &[(String, PathBuf)]) -> Vec<Result<Template, ComposeError>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_COMPILE_THREADS);
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some((name, path)) = files.get(index) else { return done };
-            done.push((index, compile(name, path)));
-        }
-    };
-    let mut compiled: Vec<(usize, Result<Template, ComposeError>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads.min(files.len())).map(|_| scope.spawn(work)).collect();
-        let mut compiled = work();
-        for helper in helpers {
-            compiled.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        compiled
-    });
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(fs::metadata(&files[index].1).map_or(0, |m| m.len())));
+    let mut compiled =
+        parallel::map(&order, MAX_COMPILE_THREADS, |&index| (index, compile(&files[index].0, &files[index].1)));
     compiled.sort_by_key(|(index, _)| *index);
     compiled.into_iter().map(|(_, template)| template).collect()
 }

@@ -10,6 +10,7 @@ pub mod values_schema;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use handlebars::Context;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -20,6 +21,7 @@ use crate::app::App;
 use crate::checks;
 use crate::error::ComposeError;
 use crate::model::{AddressForm, AppType, ChartSpec, Protocol};
+use crate::parallel;
 use crate::render::Renderer;
 use crate::subchart::Subchart;
 
@@ -209,88 +211,192 @@ pub fn compose(
         cluster_mapping: environment::cluster_mapping(&environments),
         subcharts: &dependencies,
     };
-    let mut chart = Chart::default();
-    chart.add("Chart.yaml", renderer.render("Chart.yaml", &context)?);
-    let values = renderer.render("values.yaml", &context)?;
-    let schema = values_schema::values_schema(spec, &apps, context.has_ingress, context.has_metrics, &dependencies);
-    // The README documents the values as values.yaml holds them and the schema types them.
-    let defaults: Value = serde_yaml_ng::from_str(&values)
-        .map_err(|e| ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") })?;
-    let shared_ingress = ingresses.iter().any(|i| i.shared);
-    let (listed, app_values_listed) = readme::listed_values(readme::value_rows(&schema, &defaults), apps.len());
-    let readme = readme::Readme {
-        chart: spec,
-        apps: apps
-            .iter()
-            .map(|app| readme::AppSummary {
-                name: app.name.clone(),
-                app_type: app.app_type.to_string(),
-                values_key: app.values_key.clone(),
-                exceptions: app
-                    .policy_exceptions
-                    .iter()
-                    .map(|e| readme::ExceptionSummary { name: e.name, reason: e.reason.clone() })
-                    .collect(),
-                objects: Resource::for_app(app)
-                    .into_iter()
-                    .map(|r| r.describe().to_string())
-                    .chain(app.ingress.as_ref().map(|_| {
-                        if shared_ingress { "Ingress (the chart's shared one)" } else { "Ingress" }.to_string()
-                    }))
-                    .collect(),
-            })
-            .collect(),
-        subcharts: &dependencies,
-        environments: environments.iter().map(|e| e.name.clone()).collect(),
+    // Serialised once: five templates read it.
+    let chart_context = renderer.prepare("Chart.yaml", &context)?;
+    let values_files = ValuesFiles {
+        spec,
+        apps: &apps,
+        dependencies: &dependencies,
+        environments: &environments,
+        ingresses: &ingresses,
         has_ingress: context.has_ingress,
-        has_exceptions: apps.iter().any(|app| !app.policy_exceptions.is_empty()),
-        values: listed,
-        app_values_listed,
+        has_metrics: context.has_metrics,
     };
-    chart.add("README.md", renderer.render("README.md", &readme)?);
-    chart.add("values.yaml", values);
-    chart.add("values.schema.json", format!("{schema:#}\n"));
-    chart.add("templates/_helpers.tpl", renderer.render("_helpers.tpl", &context)?);
-    chart.add("templates/NOTES.txt", renderer.render("NOTES.txt", &context)?);
-    chart.add("templates/rbac.yaml", renderer.render("rbac.yaml", &context)?);
+    // Every file is rendered by one job; the jobs run on a few threads, and their results are
+    // taken in this order, so the files and the first error reported are those of rendering
+    // one after the other. The longest job (values.yaml, its schema and the README) is early.
+    let chart_file = |path: &'static str, template: &'static str| -> FileJob {
+        let chart_context = &chart_context;
+        Box::new(move || Ok(vec![(PathBuf::from(path), renderer.render_prepared(template, chart_context)?)]))
+    };
+    let mut jobs: Vec<FileJob> = vec![
+        chart_file("Chart.yaml", "Chart.yaml"),
+        Box::new(|| values_files.render(renderer, &chart_context)),
+        chart_file("templates/_helpers.tpl", "_helpers.tpl"),
+        chart_file("templates/NOTES.txt", "NOTES.txt"),
+        chart_file("templates/rbac.yaml", "rbac.yaml"),
+    ];
     if !dependencies.is_empty() {
-        chart.add("Chart.lock", renderer.render("Chart.lock", &subcharts::lock(&dependencies))?);
+        let dependencies = &dependencies;
+        jobs.push(Box::new(move || {
+            Ok(vec![(PathBuf::from("Chart.lock"), renderer.render("Chart.lock", &subcharts::lock(dependencies))?)])
+        }));
+    }
+    for env in &environments {
+        jobs.push(Box::new(move || {
+            let env_context = EnvironmentContext {
+                chart: spec,
+                environment: env,
+                has_ingress: context.has_ingress,
+                subcharts: subcharts::environment_values(subcharts, &env.name, env.network_policy),
+            };
+            let path = PathBuf::from(format!("values-{}.yaml", env.name));
+            Ok(vec![(path, renderer.render("values-env.yaml", &env_context)?)])
+        }));
+    }
+    for app in &apps {
+        jobs.push(Box::new(move || app_objects(spec, app, renderer)));
+    }
+    jobs.push(Box::new(|| config_files(&apps)));
+    for plan in &ingresses {
+        jobs.push(Box::new(move || {
+            let path = if plan.shared {
+                "templates/ingress.yaml".to_string()
+            } else {
+                format!("templates/{}-ingress.yaml", plan.name)
+            };
+            Ok(vec![(
+                PathBuf::from(path),
+                renderer.render("ingress.yaml", &IngressContext { chart: spec, ingress: plan })?,
+            )])
+        }));
+    }
+    let mut chart = Chart::default();
+    for files in parallel::map(&jobs, MAX_RENDER_THREADS, |job| job()) {
+        chart.files.extend(files?);
     }
     for subchart in subcharts {
         for (path, content) in &subchart.files {
             chart.vendored.insert(PathBuf::from("charts").join(&subchart.name).join(path), content.clone());
         }
     }
-    for env in &environments {
-        let env_context = EnvironmentContext {
-            chart: spec,
-            environment: env,
-            has_ingress: context.has_ingress,
-            subcharts: subcharts::environment_values(subcharts, &env.name, env.network_policy),
-        };
-        chart.add(&format!("values-{}.yaml", env.name), renderer.render("values-env.yaml", &env_context)?);
-    }
-    for app in &apps {
-        let app_context = AppContext { chart: spec, app };
-        for resource in Resource::for_app(app) {
-            let path = format!("templates/{}-{}.yaml", app.name, resource.file_stem());
-            let object = renderer.render(&format!("{}.yaml", resource.file_stem()), &app_context)?;
-            chart.add(&path, when_enabled(app, &object));
-        }
-    }
-    for (path, content) in config_files(&apps)? {
-        chart.files.insert(path, content);
-    }
-    for plan in &ingresses {
-        let path = if plan.shared {
-            "templates/ingress.yaml".to_string()
-        } else {
-            format!("templates/{}-ingress.yaml", plan.name)
-        };
-        chart.add(&path, renderer.render("ingress.yaml", &IngressContext { chart: spec, ingress: plan })?);
-    }
     check_file_sizes(&chart)?;
     Ok(chart)
+}
+
+/// Most threads rendering a chart's files at once.
+const MAX_RENDER_THREADS: usize = 4;
+
+/// The files of one job of `compose`, or the first error of its rendering.
+type FileJob<'a> = Box<dyn Fn() -> Result<Vec<(PathBuf, String)>, ComposeError> + Sync + 'a>;
+
+/// The objects of one app, its context serialised once for all of them.
+fn app_objects(spec: &ChartSpec, app: &App, renderer: &Renderer) -> Result<Vec<(PathBuf, String)>, ComposeError> {
+    let resources = Resource::for_app(app);
+    let template = |resource: Resource| format!("{}.yaml", resource.file_stem());
+    let first = resources.first().map(|r| template(*r)).unwrap_or_default();
+    let app_context = renderer.prepare(&first, &AppContext { chart: spec, app })?;
+    let mut files = Vec::with_capacity(resources.len());
+    for resource in resources {
+        let object = renderer.render_prepared(&template(resource), &app_context)?;
+        let path = PathBuf::from(format!("templates/{}-{}.yaml", app.name, resource.file_stem()));
+        files.push((path, when_enabled(app, &object)));
+    }
+    Ok(files)
+}
+
+/// What values.yaml, values.schema.json and the README are made from.
+struct ValuesFiles<'a> {
+    spec: &'a ChartSpec,
+    apps: &'a [App],
+    dependencies: &'a [Dependency],
+    environments: &'a [Environment],
+    ingresses: &'a [IngressPlan<'a>],
+    has_ingress: bool,
+    has_metrics: bool,
+}
+
+impl ValuesFiles<'_> {
+    /// values.yaml, values.schema.json, and the README, which documents the values as
+    /// values.yaml holds them and the schema types them.
+    fn render(&self, renderer: &Renderer, chart_context: &Context) -> Result<Vec<(PathBuf, String)>, ComposeError> {
+        let values = renderer.render_prepared("values.yaml", chart_context)?;
+        let schema =
+            values_schema::values_schema(self.spec, self.apps, self.has_ingress, self.has_metrics, self.dependencies);
+        let listed = readme::lists_app_values(self.apps.len());
+        let defaults: Value = serde_yaml_ng::from_str(readme_defaults(&values, listed)).map_err(|e| {
+            ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") }
+        })?;
+        let (rows, app_values_listed) = readme::listed_values(&schema, &defaults, self.apps.len());
+        let readme = renderer.render("README.md", &self.readme(rows, app_values_listed))?;
+        Ok(vec![
+            (PathBuf::from("README.md"), readme),
+            (PathBuf::from("values.yaml"), values),
+            (PathBuf::from("values.schema.json"), pretty_json(&schema)?),
+        ])
+    }
+
+    fn readme(&self, values: Vec<readme::ValueRow>, app_values_listed: bool) -> readme::Readme<'_> {
+        let shared_ingress = self.ingresses.iter().any(|i| i.shared);
+        readme::Readme {
+            chart: self.spec,
+            apps: self
+                .apps
+                .iter()
+                .map(|app| readme::AppSummary {
+                    name: app.name.clone(),
+                    app_type: app.app_type.to_string(),
+                    values_key: app.values_key.clone(),
+                    exceptions: app
+                        .policy_exceptions
+                        .iter()
+                        .map(|e| readme::ExceptionSummary { name: e.name, reason: e.reason.clone() })
+                        .collect(),
+                    objects: Resource::for_app(app)
+                        .into_iter()
+                        .map(|r| r.describe().to_string())
+                        .chain(app.ingress.as_ref().map(|_| {
+                            if shared_ingress { "Ingress (the chart's shared one)" } else { "Ingress" }.to_string()
+                        }))
+                        .collect(),
+                })
+                .collect(),
+            subcharts: self.dependencies,
+            environments: self.environments.iter().map(|e| e.name.clone()).collect(),
+            has_ingress: self.has_ingress,
+            has_exceptions: self.apps.iter().any(|app| !app.policy_exceptions.is_empty()),
+            values,
+            app_values_listed,
+        }
+    }
+}
+
+/// `value` as indented JSON with a final line break, as `format!("{value:#}\n")` writes it
+/// (the same formatter), without going through `fmt`, which took a tenth of composing a
+/// large chart.
+fn pretty_json(value: &Value) -> Result<String, ComposeError> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| ComposeError::InvalidChart { message: format!("values.schema.json cannot be written: {e}") })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The part of the rendered values.yaml whose defaults the README shows: all of it, or, when
+/// it does not list per-app values, what comes before the per-app block (`apps:`, the last
+/// top-level key of values.yaml.hbs). That block is most of the file in a large chart, and
+/// reading it back only to leave it out was a sixth of composing one. When `apps:` is not the
+/// last top-level key (a template changed), all of it.
+fn readme_defaults(values: &str, apps_listed: bool) -> &str {
+    const APPS: &str = "\napps:\n";
+    let Some(at) = values.find(APPS).filter(|_| !apps_listed) else { return values };
+    // In the block every line is indented, a comment or empty.
+    let top_level_after =
+        values[at + APPS.len()..].split('\n').any(|line| line.starts_with(|c: char| c != ' ' && c != '#'));
+    if top_level_after {
+        values
+    } else {
+        &values[..=at]
+    }
 }
 
 /// An app's object is rendered only while the app is on (`apps.<app>.enabled`), so every
@@ -298,12 +404,6 @@ pub fn compose(
 /// a template token, never user text.
 fn when_enabled(app: &App, object: &str) -> String {
     format!("{{{{- if .Values.apps.{}.enabled }}}}\n{object}{{{{- end }}}}\n", app.values_key)
-}
-
-impl Chart {
-    fn add(&mut self, path: &str, content: String) {
-        self.files.insert(PathBuf::from(path), content);
-    }
 }
 
 fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
@@ -518,4 +618,22 @@ fn truncation_collision(apps: &[App], release_length: usize) -> Option<(&App, &A
 /// `name:type` pairs for the Chart.yaml annotation listing the composed apps.
 fn app_types_annotation(apps: &[App]) -> String {
     apps.iter().map(|a| format!("{}:{}", a.name, a.app_type)).collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_per_app_block_is_read_back_only_when_the_readme_lists_it() {
+        let shared = "env: {}\nnetworkPolicy:\n  enabled: true\n# Per-app settings.\n";
+        let values = format!("{shared}apps:\n  # a: worker\n  \"a\":\n\n    enabled: true\n");
+        assert_eq!(readme_defaults(&values, true), values);
+        assert_eq!(readme_defaults(&values, false), shared);
+        // A top-level key after the block would be lost with it: then all is read back.
+        let later = format!("{values}global: {{}}\n");
+        assert_eq!(readme_defaults(&later, false), later);
+        // No per-app block (an umbrella chart of subcharts only).
+        assert_eq!(readme_defaults("env: {}\napps: {}\n", false), "env: {}\napps: {}\n");
+    }
 }

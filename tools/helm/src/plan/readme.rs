@@ -65,19 +65,26 @@ pub struct Readme<'a> {
 /// schema's descriptions and values.yaml's comments document the per-app values.
 pub const APP_VALUES_LISTED_MAX: usize = 100;
 
-/// The rows the README lists for a chart of `app_count` apps, and whether per-app rows are in.
-pub fn listed_values(rows: Vec<ValueRow>, app_count: usize) -> (Vec<ValueRow>, bool) {
-    if app_count <= APP_VALUES_LISTED_MAX {
-        return (rows, true);
-    }
-    (rows.into_iter().filter(|row| !row.path.starts_with("apps.")).collect(), false)
+/// Whether the README of a chart of `app_count` apps lists the per-app values (`apps.*`).
+pub fn lists_app_values(app_count: usize) -> bool {
+    app_count <= APP_VALUES_LISTED_MAX
+}
+
+/// The rows the README lists for a chart of `app_count` apps: `value_rows` but, above
+/// `APP_VALUES_LISTED_MAX` apps, none under `apps.`. Those are never walked, so `defaults`
+/// need not hold them. The second part: whether per-app rows are in.
+pub fn listed_values(schema: &Value, defaults: &Value, app_count: usize) -> (Vec<ValueRow>, bool) {
+    let all = lists_app_values(app_count);
+    let mut rows = Vec::new();
+    walk(schema, schema, "", None, Some(defaults), &|path| all || !path.starts_with("apps."), &mut rows);
+    (rows, all)
 }
 
 /// One row per value: the schema's leaves (and its maps, lists and free-form objects, which
 /// are values as a whole), in schema order, with their defaults from `defaults`.
 pub fn value_rows(schema: &Value, defaults: &Value) -> Vec<ValueRow> {
     let mut rows = Vec::new();
-    walk(schema, schema, "", None, Some(defaults), &mut rows);
+    walk(schema, schema, "", None, Some(defaults), &|_| true, &mut rows);
     rows
 }
 
@@ -86,12 +93,15 @@ pub fn undocumented(rows: &[ValueRow]) -> Vec<&str> {
     rows.iter().filter(|row| row.description.trim().is_empty()).map(|row| row.path.as_str()).collect()
 }
 
+/// Adds the rows of `node` at `path`, leaving out every path `listed` refuses and all below it
+/// (a path below one starts with it, so a prefix test refuses both).
 fn walk(
     node: &Value,
     root: &Value,
     path: &str,
     description: Option<&str>,
     defaults: Option<&Value>,
+    listed: &dyn Fn(&str) -> bool,
     rows: &mut Vec<ValueRow>,
 ) {
     let resolved = resolve(node, root);
@@ -104,8 +114,11 @@ fn walk(
         Some(properties) => {
             for (key, property) in properties {
                 let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                if !listed(&child) {
+                    continue;
+                }
                 let child_description = property.get("description").and_then(Value::as_str);
-                walk(property, root, &child, child_description, defaults.and_then(|d| d.get(key)), rows);
+                walk(property, root, &child, child_description, defaults.and_then(|d| d.get(key)), listed, rows);
             }
         }
         _ => rows.push(ValueRow {
@@ -190,16 +203,21 @@ mod tests {
 
     #[test]
     fn charts_of_many_apps_list_only_their_shared_values() {
-        let row = |path: &str| ValueRow {
-            path: path.into(),
-            type_name: "string".into(),
-            default: None,
-            has_default: false,
-            description: "d".into(),
-        };
-        let rows = || vec![row("networkPolicy.enabled"), row("apps.a.replicas")];
-        assert_eq!(listed_values(rows(), APP_VALUES_LISTED_MAX).0.len(), 2);
-        let (listed, all) = listed_values(rows(), APP_VALUES_LISTED_MAX + 1);
-        assert_eq!((listed.len(), listed[0].path.as_str(), all), (1, "networkPolicy.enabled", false));
+        let schema = json!({"type": "object", "properties": {
+            "networkPolicy": {"type": "object", "properties": {"enabled": {"type": "boolean", "description": "d"}}},
+            "apps": {"type": "object", "properties": {"a": {"type": "object", "properties": {
+                "replicas": {"type": "integer", "description": "d"}
+            }}}},
+            "appsNote": {"type": "string", "description": "d"}
+        }});
+        let defaults = json!({"networkPolicy": {"enabled": true}, "apps": {"a": {"replicas": 1}}});
+        let paths = |(rows, all): (Vec<ValueRow>, bool)| (rows.into_iter().map(|r| r.path).collect::<Vec<_>>(), all);
+        let every = ["apps.a.replicas", "appsNote", "networkPolicy.enabled"].map(String::from).to_vec();
+        assert_eq!(paths(listed_values(&schema, &defaults, APP_VALUES_LISTED_MAX)), (every.clone(), true));
+        let listed = paths(listed_values(&schema, &defaults, APP_VALUES_LISTED_MAX + 1));
+        assert_eq!(listed, (every[1..].to_vec(), false));
+        // The per-app defaults are not needed once the per-app rows are left out.
+        let shared = json!({"networkPolicy": {"enabled": true}});
+        assert_eq!(paths(listed_values(&schema, &shared, APP_VALUES_LISTED_MAX + 1)), listed);
     }
 }

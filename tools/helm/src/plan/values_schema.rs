@@ -127,32 +127,42 @@ pub fn values_schema(
             }
         }),
     );
+    // The same for every app: it lists the apps with a Service.
+    let sibling_env = sibling_env_schema(apps);
     let app_schemas: Map<String, Value> =
-        apps.iter().map(|a| (a.values_key.clone(), app(a, apps, spec.ingress_mode))).collect();
+        apps.iter().map(|a| (a.values_key.clone(), app(a, &sibling_env, spec.ingress_mode))).collect();
     let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
     properties.insert(
         "apps".into(),
         closed_object("Per-app settings, keyed by the app name in lowerCamelCase.", app_schemas, app_keys),
     );
-    json!({
-        "$schema": DRAFT_07,
-        "title": format!("Values of the {} chart", spec.name),
-        "type": "object",
-        "additionalProperties": false,
-        "required": required,
-        "properties": properties,
-        "definitions": definitions(),
-    })
+    // Built from its parts, as `closed_object` is: `json!` would copy them whole.
+    object([
+        ("$schema", json!(DRAFT_07)),
+        ("title", json!(format!("Values of the {} chart", spec.name))),
+        ("type", json!("object")),
+        ("additionalProperties", json!(false)),
+        ("required", Value::Array(required)),
+        ("properties", Value::Object(properties)),
+        ("definitions", definitions()),
+    ])
+}
+
+/// An object of `fields`, in their order. `json!` takes any value it nests by reference and
+/// copies it, which made building the schema of a large chart copy every app's part three
+/// times; this moves them.
+fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(key, value)| (key.to_string(), value)).collect())
 }
 
 fn closed_object(description: &str, properties: Map<String, Value>, required: Vec<Value>) -> Value {
-    json!({
-        "description": description,
-        "type": "object",
-        "additionalProperties": false,
-        "required": required,
-        "properties": properties,
-    })
+    object([
+        ("description", json!(description)),
+        ("type", json!("object")),
+        ("additionalProperties", json!(false)),
+        ("required", Value::Array(required)),
+        ("properties", Value::Object(properties)),
+    ])
 }
 
 /// A closed object whose every property is required.
@@ -210,7 +220,8 @@ fn sibling_env_schema(apps: &[App]) -> Value {
     })
 }
 
-fn app(app: &App, apps: &[App], mode: IngressMode) -> Value {
+/// The schema of one app's values; `sibling_env` is `sibling_env_schema` of the chart's apps.
+fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     let mut properties = Map::new();
     let mut add = |key: &str, schema: Value| {
         properties.insert(key.to_string(), schema);
@@ -241,7 +252,7 @@ fn app(app: &App, apps: &[App], mode: IngressMode) -> Value {
     add("args", reference("stringList", "Arguments of the entrypoint."));
     add("env", reference("env", "Environment variables, NAME: value."));
     add("secretEnv", reference("secretEnv", "Environment variables from Secrets."));
-    add("siblingEnv", sibling_env_schema(apps));
+    add("siblingEnv", sibling_env.clone());
     add(
         "clusterEnv",
         json!({
