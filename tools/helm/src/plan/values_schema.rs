@@ -127,8 +127,12 @@ pub fn values_schema(
             }
         }),
     );
-    // The same for every app: it lists the apps with a Service.
-    let sibling_env = sibling_env_schema(apps);
+    // The same for every app, and it lists every app with a Service: one shared definition,
+    // as a copy in every app would grow the schema with the square of the apps (a 1,000-app
+    // chart's went past the 5 MiB Helm loads).
+    let sibling_env_definition = sibling_env_schema(apps);
+    let sibling_env_description = sibling_env_definition["description"].as_str().unwrap_or_default();
+    let sibling_env = reference("siblingEnv", sibling_env_description);
     let app_schemas: Map<String, Value> =
         apps.iter().map(|a| (a.values_key.clone(), app(a, &sibling_env, spec.ingress_mode))).collect();
     let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
@@ -144,8 +148,15 @@ pub fn values_schema(
         ("additionalProperties", json!(false)),
         ("required", Value::Array(required)),
         ("properties", Value::Object(properties)),
-        ("definitions", definitions()),
+        ("definitions", definitions_with(sibling_env_definition)),
     ])
+}
+
+/// The shared definitions plus the chart's own `siblingEnv`.
+fn definitions_with(sibling_env: Value) -> Value {
+    let mut all = definitions();
+    all["siblingEnv"] = sibling_env;
+    all
 }
 
 /// An object of `fields`, in their order. `json!` takes any value it nests by reference and
@@ -220,7 +231,7 @@ fn sibling_env_schema(apps: &[App]) -> Value {
     })
 }
 
-/// The schema of one app's values; `sibling_env` is `sibling_env_schema` of the chart's apps.
+/// The schema of one app's values; `sibling_env` refers to the chart's `sibling_env_schema`.
 fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     let mut properties = Map::new();
     let mut add = |key: &str, schema: Value| {
@@ -706,9 +717,8 @@ fn definitions() -> Value {
 mod tests {
     use super::*;
 
-    #[test]
-    fn job_apps_have_no_replicas_and_apis_have_a_service() {
-        let spec = ChartSpec {
+    fn spec() -> ChartSpec {
+        ChartSpec {
             name: "c".into(),
             version: "0.1.0".into(),
             app_version: "1".into(),
@@ -720,23 +730,42 @@ mod tests {
             env: Default::default(),
             ingress_host_pattern: String::new(),
             ingress_domain: String::new(),
-        };
+        }
+    }
+
+    fn apps() -> [App; 2] {
         let api: crate::model::AppMetadata =
             serde_json::from_str(r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#)
                 .expect("parses");
         let job: crate::model::AppMetadata =
             serde_json::from_str(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#)
                 .expect("parses");
-        let apps = [
+        [
             App::from_metadata(&api, std::path::Path::new("a.json")).expect("valid"),
             App::from_metadata(&job, std::path::Path::new("b.json")).expect("valid"),
-        ];
-        let schema = values_schema(&spec, &apps, false, false, &[]);
+        ]
+    }
+
+    #[test]
+    fn job_apps_have_no_replicas_and_apis_have_a_service() {
+        let schema = values_schema(&spec(), &apps(), false, false, &[]);
         let app_props = |key: &str| schema["properties"]["apps"]["properties"][key]["properties"].clone();
         assert!(app_props("statusApi").get("service").is_some());
         assert!(app_props("statusApi").get("replicas").is_some());
         assert!(app_props("migrate").get("replicas").is_none());
         assert!(app_props("migrate").get("job").is_some());
         assert_eq!(schema["$schema"], DRAFT_07);
+    }
+
+    #[test]
+    fn every_app_refers_to_the_one_sibling_env_definition() {
+        let schema = values_schema(&spec(), &apps(), false, false, &[]);
+        let definition = &schema["definitions"]["siblingEnv"];
+        assert_eq!(definition["additionalProperties"]["properties"]["app"]["enum"], json!(["status-api"]));
+        for key in ["statusApi", "migrate"] {
+            let sibling_env = &schema["properties"]["apps"]["properties"][key]["properties"]["siblingEnv"];
+            assert_eq!(sibling_env["$ref"], "#/definitions/siblingEnv", "app {key}");
+            assert!(sibling_env.get("additionalProperties").is_none(), "app {key} has a copy of the definition");
+        }
     }
 }
