@@ -6,6 +6,8 @@
 //! here is closed (`additionalProperties: false`), and a key values.yaml has but the schema
 //! lacks, or the reverse for a required one, fails every chart's `.validate`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use super::subcharts::{self, Dependency};
@@ -133,8 +135,9 @@ pub fn values_schema(
     let sibling_env_definition = sibling_env_schema(apps);
     let sibling_env_description = sibling_env_definition["description"].as_str().unwrap_or_default();
     let sibling_env = reference("siblingEnv", sibling_env_description);
-    let app_schemas: Map<String, Value> =
-        apps.iter().map(|a| (a.values_key.clone(), app(a, &sibling_env, spec.ingress_mode))).collect();
+    let app_schemas: Vec<(&str, Value)> =
+        apps.iter().map(|a| (a.values_key.as_str(), app(a, &sibling_env, spec.ingress_mode))).collect();
+    let (app_schemas, shared_app_definitions) = share_alike_apps(app_schemas);
     let app_keys: Vec<Value> = apps.iter().map(|a| json!(a.values_key)).collect();
     properties.insert(
         "apps".into(),
@@ -148,15 +151,56 @@ pub fn values_schema(
         ("additionalProperties", json!(false)),
         ("required", Value::Array(required)),
         ("properties", Value::Object(properties)),
-        ("definitions", definitions_with(sibling_env_definition)),
+        ("definitions", definitions_with(sibling_env_definition, shared_app_definitions)),
     ])
 }
 
-/// The shared definitions plus the chart's own `siblingEnv`.
-fn definitions_with(sibling_env: Value) -> Value {
+/// The shared definitions plus the chart's own: `siblingEnv` and those of alike apps.
+fn definitions_with(sibling_env: Value, apps: Map<String, Value>) -> Value {
     let mut all = definitions();
     all["siblingEnv"] = sibling_env;
+    if let Value::Object(definitions) = &mut all {
+        definitions.extend(apps);
+    }
     all
+}
+
+/// Apps whose values schemas are the same but for their description (`<name> (<type>).`)
+/// share one definition, `app-<values key of the first of them>`, which each refers to: a
+/// chart of many alike apps would otherwise repeat some 5 KB per app, and Helm loads no file
+/// over 5 MiB. An app unlike every other keeps its schema in place. Returns the apps' schemas
+/// by values key and the shared definitions.
+fn share_alike_apps(app_schemas: Vec<(&str, Value)>) -> (Map<String, Value>, Map<String, Value>) {
+    // The schema without its description, as text, -> the first app with it and how many.
+    let mut shapes: BTreeMap<String, (&str, usize)> = BTreeMap::new();
+    let split: Vec<(&str, Value, String, Value)> = app_schemas
+        .into_iter()
+        .map(|(key, mut schema)| {
+            let description = schema.as_object_mut().and_then(|o| o.remove("description"));
+            let shape = schema.to_string();
+            shapes.entry(shape.clone()).or_insert((key, 0)).1 += 1;
+            (key, description.unwrap_or(Value::Null), shape, schema)
+        })
+        .collect();
+    let mut definitions = Map::new();
+    let mut schemas = Map::new();
+    for (key, description, shape, mut schema) in split {
+        let (first, count) = shapes[&shape];
+        if count == 1 {
+            schema["description"] = description;
+            schemas.insert(key.to_string(), schema);
+            continue;
+        }
+        let name = format!("app-{first}");
+        if first == key {
+            definitions.insert(name.clone(), schema);
+        }
+        schemas.insert(
+            key.to_string(),
+            object([("description", description), ("$ref", json!(format!("#/definitions/{name}")))]),
+        );
+    }
+    (schemas, definitions)
 }
 
 /// An object of `fields`, in their order. `json!` takes any value it nests by reference and
@@ -767,5 +811,17 @@ mod tests {
             assert_eq!(sibling_env["$ref"], "#/definitions/siblingEnv", "app {key}");
             assert!(sibling_env.get("additionalProperties").is_none(), "app {key} has a copy of the definition");
         }
+    }
+
+    #[test]
+    fn apps_alike_but_for_their_description_share_one_definition() {
+        let alike = |key: &'static str| (key, json!({"description": format!("{key} (worker)."), "type": "object"}));
+        let unlike = ("cron", json!({"description": "cron (cronjob).", "type": "object", "required": ["schedule"]}));
+        let (schemas, definitions) = share_alike_apps(vec![alike("a"), unlike.clone(), alike("b")]);
+        assert_eq!(definitions.keys().collect::<Vec<_>>(), ["app-a"]);
+        assert_eq!(definitions["app-a"], json!({"type": "object"}));
+        assert_eq!(schemas["a"], json!({"description": "a (worker).", "$ref": "#/definitions/app-a"}));
+        assert_eq!(schemas["b"], json!({"description": "b (worker).", "$ref": "#/definitions/app-a"}));
+        assert_eq!(schemas["cron"], unlike.1, "an app unlike the others keeps its schema in place");
     }
 }
