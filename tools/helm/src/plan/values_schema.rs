@@ -173,32 +173,32 @@ fn definitions_with(sibling_env: Value, apps: Map<String, Value>) -> Value {
 fn share_alike_apps(app_schemas: Vec<(&str, Value)>) -> (Map<String, Value>, Map<String, Value>) {
     // The schema without its description, as text, -> the first app with it and how many.
     let mut shapes: BTreeMap<String, (&str, usize)> = BTreeMap::new();
-    let split: Vec<(&str, Value, String, Value)> = app_schemas
+    let split: Vec<(&str, Option<Value>, String, Value)> = app_schemas
         .into_iter()
         .map(|(key, mut schema)| {
             let description = schema.as_object_mut().and_then(|o| o.remove("description"));
             let shape = schema.to_string();
             shapes.entry(shape.clone()).or_insert((key, 0)).1 += 1;
-            (key, description.unwrap_or(Value::Null), shape, schema)
+            (key, description, shape, schema)
         })
         .collect();
     let mut definitions = Map::new();
     let mut schemas = Map::new();
-    for (key, description, shape, mut schema) in split {
-        let (first, count) = shapes[&shape];
-        if count == 1 {
-            schema["description"] = description;
-            schemas.insert(key.to_string(), schema);
-            continue;
+    for (key, description, shape, schema) in split {
+        let (first, count) = shapes.get(&shape).copied().unwrap_or((key, 1));
+        let mut schema = if count == 1 {
+            schema
+        } else {
+            let name = format!("app-{first}");
+            if first == key {
+                definitions.insert(name.clone(), schema);
+            }
+            json!({"$ref": format!("#/definitions/{name}")})
+        };
+        if let (Some(description), Some(fields)) = (description, schema.as_object_mut()) {
+            fields.insert("description".into(), description);
         }
-        let name = format!("app-{first}");
-        if first == key {
-            definitions.insert(name.clone(), schema);
-        }
-        schemas.insert(
-            key.to_string(),
-            object([("description", description), ("$ref", json!(format!("#/definitions/{name}")))]),
-        );
+        schemas.insert(key.to_string(), schema);
     }
     (schemas, definitions)
 }
