@@ -4,6 +4,9 @@
 //! The tests only compare: after an intended change, regenerate the golden files with
 //! `tools/bazel run //tools/helm:update_generated`.
 
+#[path = "support/paths.rs"]
+mod paths;
+
 #[path = "support/generated.rs"]
 mod generated;
 
@@ -13,16 +16,7 @@ use std::path::{Path, PathBuf};
 use helm_composer::error::ComposeError;
 use helm_composer::model::{ChartSpec, IngressMode};
 use helm_composer::{compose_files, output};
-
-/// tools/helm in the source tree (cargo) or in the test's runfiles (Bazel).
-fn package_dir() -> PathBuf {
-    if let Ok(runfiles) = runfiles::Runfiles::create() {
-        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
-            return dir;
-        }
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use paths::package_dir;
 
 /// The sample apps' metadata, with `{testdata}` in file paths pointing at testdata/ (the
 /// rule writes paths the composer's action can read; tests run elsewhere). Written once,

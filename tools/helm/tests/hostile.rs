@@ -15,6 +15,9 @@
 //! `HOSTILE_FUZZ_CASES` for a longer run) and requires no panic and, for every accepted
 //! input, a chart that Helm lints and renders.
 
+#[path = "support/paths.rs"]
+mod paths;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -28,6 +31,7 @@ use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode, Subchart
 use helm_composer::render::Renderer;
 use helm_composer::{load_app, output, plan, subchart};
 use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
+use paths::{helm_library, package_dir};
 use serde_json::{json, Map, Value};
 
 // ---------------------------------------------------------------------------------------
@@ -566,29 +570,6 @@ fn substitute(value: &Value, from: &str, to: &str) -> Value {
         }
         other => other.clone(),
     }
-}
-
-fn package_dir() -> PathBuf {
-    if let Ok(runfiles) = runfiles::Runfiles::create() {
-        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
-            return dir;
-        }
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// libhelm_c.so from `HELM_C_LIBRARY` (Bazel passes its runfiles path).
-fn helm_library() -> PathBuf {
-    let Some(value) = std::env::var_os("HELM_C_LIBRARY") else {
-        panic!(
-            "HELM_C_LIBRARY is not set: this test runs the real Helm. Under cargo, set it to libhelm_c.so, e.g. \
-             HELM_C_LIBRARY=$HOME/.cache/helm-composer/helm_sdk/libhelm_c.so (see tools/helm_sdk/tests/support)"
-        )
-    };
-    let path = PathBuf::from(value);
-    let path = if path.is_absolute() { path } else { std::env::current_dir().expect("cwd").join(path) };
-    assert!(path.is_file(), "HELM_C_LIBRARY names {}, which is not a file", path.display());
-    path
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@
 //! chart-wide env (per environment, an app's own winning), and Ingress hosts from the
 //! chart's pattern with a domain per environment, for an internal API that opts in too.
 
+#[path = "support/paths.rs"]
+mod paths;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,28 +14,8 @@ use std::path::{Path, PathBuf};
 use helm_composer::model::{ChartSpec, IngressMode};
 use helm_composer::{compose_files, output};
 use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
+use paths::{helm_library, package_dir};
 use serde_json::{json, Value};
-
-fn package_dir() -> PathBuf {
-    if let Ok(runfiles) = runfiles::Runfiles::create() {
-        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
-            return dir;
-        }
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn library() -> PathBuf {
-    let Some(value) = std::env::var_os("HELM_C_LIBRARY") else {
-        panic!("HELM_C_LIBRARY is not set: this test runs the real Helm (see tests/hostile.rs)")
-    };
-    let path = PathBuf::from(value);
-    if path.is_absolute() {
-        path
-    } else {
-        std::env::current_dir().expect("cwd").join(path)
-    }
-}
 
 fn spec() -> ChartSpec {
     ChartSpec {
@@ -111,7 +94,7 @@ impl Rendered {
         let chart = compose_files(&spec(), &files, &[prod], &package_dir().join("templates")).expect("composes");
         let out = dir.path().join("chart");
         output::write_chart(&chart, &out).expect("written");
-        Rendered { sdk: HelmSdk::load(&library()).expect("libhelm_c.so loads"), chart: out, _dir: dir }
+        Rendered { sdk: HelmSdk::load(&helm_library()).expect("libhelm_c.so loads"), chart: out, _dir: dir }
     }
 
     /// Objects by `Kind/name`, rendered as release `release` in `namespace`.

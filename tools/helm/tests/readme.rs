@@ -3,22 +3,17 @@
 //! not describe fails here. Checked on a chart of every sample app (every app type and
 //! feature: ingress, metrics, KEDA, config, jobs, cron) with an environment.
 
+#[path = "support/paths.rs"]
+mod paths;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use helm_composer::compose_files;
 use helm_composer::model::{ChartSpec, IngressMode};
 use helm_composer::plan::readme;
+use paths::package_dir;
 use serde_json::Value;
-
-fn package_dir() -> PathBuf {
-    if let Ok(runfiles) = runfiles::Runfiles::create() {
-        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
-            return dir;
-        }
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The sample apps of testdata/apps (with `{testdata}` resolved) and one environment.
 fn sample_chart(dir: &Path) -> helm_composer::plan::Chart {

@@ -4,6 +4,9 @@
 //! reaches all, `enabled: false` leaves one out), that `helm dependency build` finds the lock
 //! in sync, and that every bad set of subcharts fails naming the targets.
 
+#[path = "support/paths.rs"]
+mod paths;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,28 +15,8 @@ use helm_composer::model::{ChartSpec, IngressMode, SubchartSpec};
 use helm_composer::subchart::{self, Subchart};
 use helm_composer::{compose_files, compose_umbrella, output};
 use helm_sdk::{Chart, DependencyOptions, HelmSdk, LintOptions, PackageOptions, RenderOptions};
+use paths::{helm_library, package_dir};
 use serde_json::{json, Value};
-
-fn package_dir() -> PathBuf {
-    if let Ok(runfiles) = runfiles::Runfiles::create() {
-        if let Some(dir) = runfiles.rlocation("_main/tools/helm").filter(|d| d.join("templates").is_dir()) {
-            return dir;
-        }
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn library() -> PathBuf {
-    let Some(value) = std::env::var_os("HELM_C_LIBRARY") else {
-        panic!("HELM_C_LIBRARY is not set: this test runs the real Helm (see tests/hostile.rs)")
-    };
-    let path = PathBuf::from(value);
-    if path.is_absolute() {
-        path
-    } else {
-        std::env::current_dir().expect("cwd").join(path)
-    }
-}
 
 fn spec(name: &str, version: &str) -> ChartSpec {
     ChartSpec {
@@ -58,7 +41,10 @@ struct Work {
 
 impl Work {
     fn new() -> Work {
-        Work { sdk: HelmSdk::load(&library()).expect("libhelm_c.so loads"), dir: tempfile::tempdir().expect("tempdir") }
+        Work {
+            sdk: HelmSdk::load(&helm_library()).expect("libhelm_c.so loads"),
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
