@@ -31,8 +31,13 @@ use crate::render::Renderer;
 use crate::subchart::Subchart;
 use phase_timing::Timings;
 
+/// Reads and validates app metadata files; the error is that of the first bad file.
+pub fn load_apps(paths: &[PathBuf]) -> Result<Vec<App>, ComposeError> {
+    paths.iter().map(|path| load_app(path)).collect()
+}
+
 /// Reads and validates one app metadata file.
-pub fn load_app(path: &Path) -> Result<App, ComposeError> {
+fn load_app(path: &Path) -> Result<App, ComposeError> {
     let metadata: AppMetadata = input::read_json(path, "app metadata")?;
     App::from_metadata(&metadata, path)
 }
@@ -70,7 +75,7 @@ pub fn compose_umbrella_timed(
     timings: &mut Timings,
 ) -> Result<Chart, ComposeError> {
     let (apps, renderer) = std::thread::scope(|scope| {
-        let apps = scope.spawn(|| timed(|| metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()));
+        let apps = scope.spawn(|| timed(|| load_apps(metadata)));
         let renderer = timed(|| Renderer::for_charts(templates));
         (apps.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), renderer)
     });

@@ -29,7 +29,7 @@ use helm_composer::error::ComposeError;
 use helm_composer::metadata_schema;
 use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode, SubchartSpec};
 use helm_composer::render::Renderer;
-use helm_composer::{load_app, output, plan, subchart};
+use helm_composer::{load_apps, output, plan, subchart};
 use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
 use paths::{helm_library, package_dir};
 use serde_json::{json, Map, Value};
@@ -439,8 +439,7 @@ impl Harness {
         environments: &[PathBuf],
         subcharts: &[subchart::Subchart],
     ) -> Result<plan::Chart, ComposeError> {
-        let apps = metadata.iter().map(|p| load_app(p)).collect::<Result<Vec<_>, _>>()?;
-        plan::compose(spec, apps, environments, subcharts, &self.renderer)
+        plan::compose(spec, load_apps(metadata)?, environments, subcharts, &self.renderer)
     }
 
     /// Composes one app (and optionally one environment); `Err` is the composer's refusal.
