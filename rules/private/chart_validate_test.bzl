@@ -1,6 +1,6 @@
 """`chart_validate_test`: real Helm lint --strict and render, Kubernetes schema validation, policy checks."""
 
-load("//rules:providers.bzl", "HelmChartInfo")
+load(":utils.bzl", "chart_files_and_dir", "exec_launcher")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
 
@@ -10,7 +10,7 @@ KUBE_VERSION = "1.34.0"
 
 def _chart_validate_test_impl(ctx):
     helm = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm
-    chart_files, chart_dir = _chart_files_and_dir(ctx.attr.chart)
+    chart_files, chart_dir = chart_files_and_dir(ctx.attr.chart)
     validator = ctx.executable._validator
     schemas = ctx.files._kubernetes_schemas
 
@@ -61,32 +61,11 @@ def _chart_validate_test_impl(ctx):
     for problem in ctx.attr.expect_problems:
         command += ["--expect-problem", problem]
 
-    # Test and run both start in the main repository's runfiles directory, where every
-    # short path resolves (an external repository's files are at ../<repo>/).
-    launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
-    ctx.actions.write(
-        launcher,
-        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([_shell_quote(a) for a in command])),
-        is_executable = True,
-    )
+    launcher = exec_launcher(ctx, command)
     crd_files = [ctx.file._node, ctx.file._crd_script] + ctx.files._crd_models
     runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + crd_files + ctx.files.values)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
-
-def _shell_quote(word):
-    return "'" + word.replace("'", "'\\''") + "'"
-
-def _chart_files_and_dir(target):
-    """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml)."""
-    if HelmChartInfo in target:
-        chart = target[HelmChartInfo].chart
-        return [chart], chart.short_path
-    files = target[DefaultInfo].files.to_list()
-    for f in files:
-        if f.basename == "Chart.yaml":
-            return files, f.short_path.removesuffix("/Chart.yaml")
-    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
 
 def _schema_short_dir(files):
     for f in files:

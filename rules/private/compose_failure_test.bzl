@@ -6,9 +6,7 @@ in its message and leaves no chart behind.
 """
 
 load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo")
-
-def _shell_quote(text):
-    return "'" + text.replace("'", "'\\''") + "'"
+load(":utils.bzl", "shell_quote")
 
 def _compose_failure_test_impl(ctx):
     metadata = [app[AppInfo].metadata for app in ctx.attr.apps]
@@ -29,9 +27,9 @@ def _compose_failure_test_impl(ctx):
         template = ctx.file._script,
         output = script,
         substitutions = {
-            "%{composer}": _shell_quote(ctx.executable._composer.short_path),
-            "%{arguments}": " ".join([_shell_quote(a) for a in arguments]),
-            "%{expected}": " ".join([_shell_quote(e) for e in ctx.attr.expect_errors]),
+            "%{composer}": shell_quote(ctx.executable._composer.short_path),
+            "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
+            "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
         },
         is_executable = True,
     )

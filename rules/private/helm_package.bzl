@@ -4,6 +4,7 @@ calls Helm's own Go SDK (the Helm toolchain's `libhelm_c.so`) for every Helm ope
 """
 
 load("//rules:providers.bzl", "HelmChartInfo", "HelmPackageInfo")
+load(":utils.bzl", "exec_launcher")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
 
@@ -64,19 +65,6 @@ def _label_text(label):
     if label.workspace_name:
         return str(label)
     return "//{}:{}".format(label.package, label.name)
-
-def _shell_quote(word):
-    return "'" + word.replace("'", "'\\''") + "'"
-
-def _launcher(ctx, words):
-    """A script that runs the tool from the runfiles directory, passing its own arguments on."""
-    launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
-    ctx.actions.write(
-        launcher,
-        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([_shell_quote(w) for w in words])),
-        is_executable = True,
-    )
-    return launcher
 
 def _tool_runfiles(ctx, files):
     runfiles = ctx.runfiles(files = files)
@@ -173,7 +161,7 @@ def _helm_push_impl(ctx):
     ]
     if package.sign:
         words += ["--require-signature", "--key", package.key]
-    launcher = _launcher(ctx, words)
+    launcher = exec_launcher(ctx, words)
     return [DefaultInfo(executable = launcher, runfiles = _tool_runfiles(ctx, [library, package.directory]))]
 
 helm_push = rule(
@@ -209,7 +197,7 @@ def _helm_package_test_impl(ctx):
     if ctx.file.public_keyring:
         words += ["--keyring", ctx.file.public_keyring.short_path]
         files.append(ctx.file.public_keyring)
-    return [DefaultInfo(executable = _launcher(ctx, words), runfiles = _tool_runfiles(ctx, files))]
+    return [DefaultInfo(executable = exec_launcher(ctx, words), runfiles = _tool_runfiles(ctx, files))]
 
 helm_package_test = rule(
     implementation = _helm_package_test_impl,
@@ -325,7 +313,7 @@ def _charts_words(ctx, command, update_target):
 
 def _helm_charts_update_impl(ctx):
     words, files = _charts_words(ctx, "update-charts", ctx.label.name)
-    return [DefaultInfo(executable = _launcher(ctx, words), runfiles = _tool_runfiles(ctx, files))]
+    return [DefaultInfo(executable = exec_launcher(ctx, words), runfiles = _tool_runfiles(ctx, files))]
 
 _CHARTS_ATTRS = {
     "charts": attr.label_list(mandatory = True, providers = [HelmChartInfo], doc = "`helm_chart` targets; each is kept in `<this package>/<chart name>/`."),
@@ -343,7 +331,7 @@ helm_charts_update = rule(
 
 def _helm_charts_test_impl(ctx):
     words, files = _charts_words(ctx, "check-charts", ctx.attr.update_target)
-    launcher = _launcher(ctx, words)
+    launcher = exec_launcher(ctx, words)
     return [DefaultInfo(executable = launcher, runfiles = _tool_runfiles(ctx, files + ctx.files.srcs))]
 
 helm_charts_test = rule(

@@ -5,27 +5,14 @@ The test runs the composer's `overlay` command as the `values_overlay` action ru
 its message and writes nothing.
 """
 
-load("//rules:providers.bzl", "HelmChartInfo")
 load(":chart_validate_test.bzl", "HELM_TOOLCHAIN_TYPE")
-
-def _shell_quote(text):
-    return "'" + text.replace("'", "'\\''") + "'"
-
-def _chart_files_and_dir(target):
-    if HelmChartInfo in target:
-        chart = target[HelmChartInfo].chart
-        return [chart], chart.short_path
-    files = target[DefaultInfo].files.to_list()
-    for f in files:
-        if f.basename == "Chart.yaml":
-            return files, f.short_path.removesuffix("/Chart.yaml")
-    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
+load(":utils.bzl", "chart_files_and_dir", "shell_quote")
 
 def _overlay_failure_test_impl(ctx):
     library = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm.helm_library
     if not library:
         fail("{}: needs the Helm SDK toolchain (libhelm_c.so)".format(ctx.label))
-    chart_files, chart_dir = _chart_files_and_dir(ctx.attr.chart)
+    chart_files, chart_dir = chart_files_and_dir(ctx.attr.chart)
     arguments = [
         "overlay",
         "--helm-library",
@@ -47,9 +34,9 @@ def _overlay_failure_test_impl(ctx):
         template = ctx.file._script,
         output = script,
         substitutions = {
-            "%{composer}": _shell_quote(ctx.executable._composer.short_path),
-            "%{arguments}": " ".join([_shell_quote(a) for a in arguments]),
-            "%{expected}": " ".join([_shell_quote(e) for e in ctx.attr.expect_errors]),
+            "%{composer}": shell_quote(ctx.executable._composer.short_path),
+            "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
+            "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
         },
         is_executable = True,
     )

@@ -8,41 +8,15 @@ replacement differ exactly as a checked-in report says, and the imported declara
 import writes today.
 """
 
-load("//rules:providers.bzl", "HelmChartInfo")
-
-def _chart_dir(target):
-    """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml)."""
-    if HelmChartInfo in target:
-        chart = target[HelmChartInfo].chart
-        return [chart], chart.short_path
-    files = target[DefaultInfo].files.to_list()
-    charts = sorted([f.short_path for f in files if f.basename == "Chart.yaml"], key = len)
-    if charts:
-        # The chart's own Chart.yaml is the shallowest one (subcharts are below it).
-        return files, charts[0].removesuffix("/Chart.yaml")
-    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
-
-def _shell_quote(word):
-    return "'" + word.replace("'", "'\\''") + "'"
-
-def _launcher(ctx, words):
-    # Tests start in the main repository's runfiles directory, where every short path
-    # resolves (an external repository's files are at ../<repo>/).
-    launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
-    ctx.actions.write(
-        launcher,
-        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([_shell_quote(w) for w in words])),
-        is_executable = True,
-    )
-    return launcher
+load("//rules/private:utils.bzl", "chart_files_and_dir", "exec_launcher")
 
 def _runfiles(ctx, tool, files):
     runfiles = ctx.runfiles(files = files + [ctx.file._helm_library])
     return runfiles.merge(tool[DefaultInfo].default_runfiles)
 
 def _chart_compare_test_impl(ctx):
-    manual_files, manual_dir = _chart_dir(ctx.attr.manual)
-    generated_files, generated_dir = _chart_dir(ctx.attr.generated)
+    manual_files, manual_dir = chart_files_and_dir(ctx.attr.manual)
+    generated_files, generated_dir = chart_files_and_dir(ctx.attr.generated)
     words = [
         ctx.executable._compare.short_path,
         "--helm-library",
@@ -69,7 +43,7 @@ def _chart_compare_test_impl(ctx):
         words += ["--expect", ctx.file.expected.short_path]
         files.append(ctx.file.expected)
     return [DefaultInfo(
-        executable = _launcher(ctx, words),
+        executable = exec_launcher(ctx, words),
         runfiles = _runfiles(ctx, ctx.attr._compare, files),
     )]
 
@@ -95,7 +69,7 @@ chart_compare_test = rule(
 )
 
 def _chart_import_test_impl(ctx):
-    chart_files, chart_dir = _chart_dir(ctx.attr.chart)
+    chart_files, chart_dir = chart_files_and_dir(ctx.attr.chart)
     words = [
         ctx.executable._import.short_path,
         "--helm-library",
@@ -113,7 +87,7 @@ def _chart_import_test_impl(ctx):
     if ctx.attr.release:
         words += ["--release", ctx.attr.release]
     return [DefaultInfo(
-        executable = _launcher(ctx, words),
+        executable = exec_launcher(ctx, words),
         runfiles = _runfiles(ctx, ctx.attr._import, chart_files + ctx.files.values + [ctx.file.build_file]),
     )]
 

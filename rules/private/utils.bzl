@@ -1,0 +1,36 @@
+"""Helpers the rules share: shell quoting, a launcher for tests and `bazel run`, and where a chart is."""
+
+load("//rules:providers.bzl", "HelmChartInfo")
+
+def shell_quote(word):
+    """`word` as one single-quoted shell word."""
+    return "'" + word.replace("'", "'\\''") + "'"
+
+def exec_launcher(ctx, words):
+    """A script, `<target name>.sh`, that runs `words` and passes its own arguments on.
+
+    Tests and `bazel run` start it in the main repository's runfiles directory, where every
+    short path resolves (an external repository's files are at ../<repo>/).
+    """
+    launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(
+        launcher,
+        "#!/bin/sh\nexec {} \"$@\"\n".format(" ".join([shell_quote(w) for w in words])),
+        is_executable = True,
+    )
+    return launcher
+
+def chart_files_and_dir(target):
+    """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml).
+
+    Returns the chart's files and its directory's short path.
+    """
+    if HelmChartInfo in target:
+        chart = target[HelmChartInfo].chart
+        return [chart], chart.short_path
+    files = target[DefaultInfo].files.to_list()
+    charts = sorted([f.short_path for f in files if f.basename == "Chart.yaml"], key = len)
+    if charts:
+        # The chart's own Chart.yaml is the shallowest one (subcharts are below it).
+        return files, charts[0].removesuffix("/Chart.yaml")
+    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
