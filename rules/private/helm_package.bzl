@@ -4,7 +4,7 @@ calls Helm's own Go SDK (the Helm toolchain's `libhelm_c.so`) for every Helm ope
 """
 
 load("//rules:providers.bzl", "HelmChartInfo", "HelmPackageInfo")
-load(":utils.bzl", "exec_launcher")
+load(":utils.bzl", "chart_files_and_exec_dir", "exec_launcher")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
 
@@ -49,17 +49,6 @@ def _helm_library(ctx):
         fail("{}: packaging, signing and publishing run Helm's Go SDK (libhelm_c.so); the registered Helm toolchain only has a helm binary".format(ctx.label))
     return helm.helm_library
 
-def _chart_dir(target):
-    """(directory path, short path, files) of a helm_chart target or of a chart's source files."""
-    if HelmChartInfo in target:
-        chart = target[HelmChartInfo].chart
-        return chart.path, chart.short_path, [chart]
-    files = target[DefaultInfo].files.to_list()
-    for f in files:
-        if f.basename == "Chart.yaml":
-            return f.dirname, f.short_path.removesuffix("/Chart.yaml"), files
-    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
-
 def _label_text(label):
     """`//pkg:name` for the main repository (Bazel 7 prints `@@//pkg:name`)."""
     if label.workspace_name:
@@ -78,7 +67,7 @@ def _helm_package_impl(ctx):
     if ctx.file.secret_keyring and not ctx.attr.sign:
         fail("{}: secret_keyring is only used with sign = True".format(ctx.label))
     library = _helm_library(ctx)
-    chart_path, _, chart_files = _chart_dir(ctx.attr.chart)
+    chart_files, chart_path = chart_files_and_exec_dir(ctx.attr.chart)
     out = ctx.actions.declare_directory(ctx.label.name)
 
     args = ctx.actions.args()
@@ -256,7 +245,7 @@ helm_repo_index = rule(
 
 def _helm_rendered_impl(ctx):
     library = _helm_library(ctx)
-    chart_path, _, chart_files = _chart_dir(ctx.attr.chart)
+    chart_files, chart_path = chart_files_and_exec_dir(ctx.attr.chart)
     out = ctx.actions.declare_directory(ctx.label.name)
     args = ctx.actions.args()
     args.add("--helm-library", library)

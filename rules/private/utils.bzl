@@ -20,17 +20,27 @@ def exec_launcher(ctx, words):
     )
     return launcher
 
+def _chart_root(target):
+    """A chart's files and its root: the composed chart's directory, or its own Chart.yaml."""
+    if HelmChartInfo in target:
+        chart = target[HelmChartInfo].chart
+        return [chart], chart
+    files = target[DefaultInfo].files.to_list()
+    charts = sorted([f for f in files if f.basename == "Chart.yaml"], key = lambda f: len(f.short_path))
+    if charts:
+        # The chart's own Chart.yaml is the shallowest one (subcharts are below it).
+        return files, charts[0]
+    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
+
 def chart_files_and_dir(target):
     """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml).
 
-    Returns the chart's files and its directory's short path.
+    Returns the chart's files and its directory's short path (for runfiles).
     """
-    if HelmChartInfo in target:
-        chart = target[HelmChartInfo].chart
-        return [chart], chart.short_path
-    files = target[DefaultInfo].files.to_list()
-    charts = sorted([f.short_path for f in files if f.basename == "Chart.yaml"], key = len)
-    if charts:
-        # The chart's own Chart.yaml is the shallowest one (subcharts are below it).
-        return files, charts[0].removesuffix("/Chart.yaml")
-    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
+    files, root = _chart_root(target)
+    return files, root.short_path if root.is_directory else root.short_path.removesuffix("/Chart.yaml")
+
+def chart_files_and_exec_dir(target):
+    """As `chart_files_and_dir`, with the directory's path as actions see it."""
+    files, root = _chart_root(target)
+    return files, root.path if root.is_directory else root.dirname

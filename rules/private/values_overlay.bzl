@@ -1,24 +1,13 @@
 """`values_overlay`: a Helm values overlay or full preset generated from autotuning recommendations (docs/overlays.md)."""
 
-load("//rules:providers.bzl", "HelmChartInfo")
 load(":chart_validate_test.bzl", "HELM_TOOLCHAIN_TYPE", "chart_validate_test")
-
-def _chart_dir(target):
-    """A composed chart (HelmChartInfo), or a chart kept as source files (with Chart.yaml)."""
-    if HelmChartInfo in target:
-        chart = target[HelmChartInfo].chart
-        return [chart], chart.path
-    files = target[DefaultInfo].files.to_list()
-    for f in files:
-        if f.basename == "Chart.yaml":
-            return files, f.dirname
-    fail("{} is neither a helm_chart nor files with a Chart.yaml".format(target.label))
+load(":utils.bzl", "chart_files_and_exec_dir")
 
 def _values_overlay_impl(ctx):
     library = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm.helm_library
     if not library:
         fail("{}: values_overlay needs the Helm SDK toolchain (libhelm_c.so); this toolchain has only a helm binary".format(ctx.label))
-    chart_files, chart_dir = _chart_dir(ctx.attr.chart)
+    chart_files, chart_dir = chart_files_and_exec_dir(ctx.attr.chart)
     kind = "overlays" if ctx.attr.output_format == "overlay" else "full"
     out = ctx.actions.declare_file(ctx.attr.out or "presets/autotuned/{}/{}.yaml".format(kind, ctx.label.name))
 
