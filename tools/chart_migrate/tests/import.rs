@@ -226,3 +226,74 @@ fn values_files_change_what_is_imported() {
     );
     assert!(!build.contains("ingress_host"), "{build}");
 }
+
+/// streamdash: a hand-written chart written for these tests in the style of a well-known
+/// public one (a Deployment without spec.replicas, exec probes, a Secret and a ConfigMap
+/// mounted as files through `items`, three container ports, `helm test` pods).
+fn streamdash() -> std::path::PathBuf {
+    testdata("streamdash")
+}
+
+#[test]
+fn absent_replicas_are_kubernetes_one_not_the_rules_two() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    let app = build.split("release_app(").find(|a| a.contains("name = \"streamdash\"")).unwrap();
+    assert!(app.contains("    app_type = \"internal-api\",\n"), "{app}");
+    assert!(app.contains("    replicas = 1,\n"), "{app}");
+    // One pod: the generated chart renders no disruption budget, and the report has no line about one.
+    assert!(!report.contains("PodDisruptionBudget"), "{report}");
+}
+
+#[test]
+fn a_configmap_volume_with_items_is_mounted_as_the_same_files() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    let cache = build.split("release_app(").find(|a| a.contains("name = \"cache\"")).unwrap();
+    assert!(cache.contains("    config_mount_path = \"/cache-config\",\n"), "{cache}");
+    // The key cache.conf is mounted as redis.conf: config_data holds the file's name.
+    assert!(cache.contains("    config_data = {\"redis.conf\": \"maxmemory 64mb\\nmaxmemory-policy allkeys-lru\\nsave \\\"\\\"\\n\"},\n"), "{cache}");
+    assert!(report.contains(
+        "  Deployment/cache spec.template.spec.volumes[config].configMap.items: config_data is imported under the file \
+         names (cache.conf -> redis.conf)"
+    ), "{report}");
+    assert!(!report.contains("environment variables instead of files"), "{report}");
+}
+
+#[test]
+fn a_secret_volume_with_items_is_mounted_and_its_renamed_files_reported() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    assert!(build.contains("    secret_mounts = {\"/etc/streamdash/tls\": \"streamdash-tls\"},\n"), "{build}");
+    assert!(report.contains(
+        "  Deployment/streamdash spec.template.spec.volumes[tls].secret.items: files tls.crt -> cert.pem, tls.key -> \
+         key.pem are named after the Secret's keys in the generated pod"
+    ), "{report}");
+}
+
+#[test]
+fn exec_probes_become_health_command() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    let cache = build.split("release_app(").find(|a| a.contains("name = \"cache\"")).unwrap();
+    assert!(cache.contains("    health_command = [\"redis-cli\", \"ping\"],\n"), "{cache}");
+    assert!(!cache.contains("health_probe"), "{cache}");
+    let web = build.split("release_app(").find(|a| a.contains("name = \"streamdash\"")).unwrap();
+    assert!(web.contains("    health_command = [\"streamcli\", \"check\", \"http\", \"localhost:9898/healthz\"],\n"), "{web}");
+    assert!(report.contains(
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].readinessProbe: runs [streamcli, check, \
+         http, localhost:9898/readyz] and liveness [streamcli, check, http, localhost:9898/healthz]: the rules run one \
+         health_command for both"
+    ), "{report}");
+    assert!(!report.contains("two probes of one kind"), "{report}");
+}
+
+#[test]
+fn report_lines_carry_no_debug_text_and_say_how_to_express_what_is_lost() {
+    let (report, _) = import_into(&streamdash(), &[]);
+    for debug in ["Some(", "None", "[\"", "\\\""] {
+        assert!(!report.contains(debug), "{debug:?} in\n{report}");
+    }
+    assert!(report.contains(
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].ports[http-metrics]: port 9797: an app has \
+         one port (the first, 9898, is imported as port) and the generated pod does not declare this one; if it serves \
+         Prometheus metrics, set metrics_port = 9797 (a ServiceMonitor scrapes it)\n"
+    ), "{report}");
+    assert!(report.contains("ports[grpc]: port 9999: an app has one port (the first, 9898, is imported as port) and the generated pod does not declare this one; serve it on the first port, or make it an app of its own\n"), "{report}");
+}

@@ -47,6 +47,7 @@ pub enum Attribute {
     Env,
     EnvFromConfigmaps,
     EnvFromSecrets,
+    HealthCommand,
     HealthLivenessPath,
     HealthPort,
     HealthProbe,
@@ -77,6 +78,7 @@ pub enum Attribute {
     ResourcesMemoryLimit,
     ResourcesMemoryRequest,
     SecretEnv,
+    SecretMounts,
 }
 
 impl Attribute {
@@ -99,6 +101,7 @@ impl Attribute {
         Attribute::Env,
         Attribute::EnvFromConfigmaps,
         Attribute::EnvFromSecrets,
+        Attribute::HealthCommand,
         Attribute::HealthLivenessPath,
         Attribute::HealthPort,
         Attribute::HealthProbe,
@@ -129,6 +132,7 @@ impl Attribute {
         Attribute::ResourcesMemoryLimit,
         Attribute::ResourcesMemoryRequest,
         Attribute::SecretEnv,
+        Attribute::SecretMounts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -151,6 +155,7 @@ impl Attribute {
             Attribute::Env => "env",
             Attribute::EnvFromConfigmaps => "env_from_configmaps",
             Attribute::EnvFromSecrets => "env_from_secrets",
+            Attribute::HealthCommand => "health_command",
             Attribute::HealthLivenessPath => "health_liveness_path",
             Attribute::HealthPort => "health_port",
             Attribute::HealthProbe => "health_probe",
@@ -181,6 +186,7 @@ impl Attribute {
             Attribute::ResourcesMemoryLimit => "resources_memory_limit",
             Attribute::ResourcesMemoryRequest => "resources_memory_request",
             Attribute::SecretEnv => "secret_env",
+            Attribute::SecretMounts => "secret_mounts",
         }
     }
 }
