@@ -495,9 +495,11 @@ fn every_unmapped_recommendation_is_named_at_once() {
     assert!(!run.success, "{}", run.stdout);
     assert!(run.stderr.contains(
         "2 recommendations have no mapping to a values path (--skip-unmapped applies the others and lists these):\n  \
-         recommendation \"state.backend.rocksdb.block.cache-size\" has no mapping to a values path: the chart was not \
-         composed by helm-composer, so only a mapping file (--mapping) can map it\n  recommendation \
-         \"taskmanager.network.memory.fraction\" has no mapping"
+         recommendation \"state.backend.rocksdb.block.cache-size\" has no mapping to a values path: the mapping file "
+    ), "{}", run.stderr);
+    assert!(run.stderr.contains(
+        "stream-mapping.json has no entry for it (add one), and the chart was not composed by helm-composer, so it \
+         has no built-in keys\n  recommendation \"taskmanager.network.memory.fraction\" has no mapping"
     ), "{}", run.stderr);
     assert!(files_in(out.path()).is_empty());
 }
@@ -510,7 +512,8 @@ fn skip_unmapped_applies_the_others_and_lists_what_it_skipped() {
     for line in [
         "changed parallelism: 2 -> 4 (parallelism.default)\n",
         "changed job.checkpointInterval: \"60s\" -> \"30s\" (execution.checkpointing.interval)\n",
-        "skipped state.backend.rocksdb.block.cache-size = \"256m\": no mapping to a values path: the chart was not composed by helm-composer, so only a mapping file (--mapping) can map it\n",
+        "skipped state.backend.rocksdb.block.cache-size = \"256m\": no mapping to a values path: the mapping file ",
+        "stream-mapping.json has no entry for it (add one), and the chart was not composed by helm-composer, so it has no built-in keys\n",
         "skipped taskmanager.network.memory.fraction = 0.2: no mapping to a values path:",
         // --validate says what it ran.
         "checked values.schema.json with each recommendation alone, then all together\n",
@@ -522,7 +525,7 @@ fn skip_unmapped_applies_the_others_and_lists_what_it_skipped() {
     let text = fs::read_to_string(out.path().join("clickstream-2026-03-01.yaml")).expect("the overlay");
     assert!(text.contains(
         "# Skipped, no mapping to a values path (--skip-unmapped):\n#   \"state.backend.rocksdb.block.cache-size\" = \"256m\": \
-         \"the chart was not composed by helm-composer, so only a mapping file (--mapping) can map it\"\n"
+         \"the mapping file "
     ), "{text}");
     assert!(text.ends_with("\"job\":\n  \"checkpointInterval\": \"30s\"\n\"parallelism\": 4\n"), "{text}");
 }
