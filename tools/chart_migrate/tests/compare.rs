@@ -296,16 +296,22 @@ fn a_chart_with_random_test_pod_names_is_equivalent_to_itself() {
     let chart = streamdash();
     let out = compare(&["--manual", text(&chart), "--generated", text(&chart)]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains(
-        "Named at random (two renders differ; paired by kind and the rest of the name, names not compared): \
+    assert!(
+        out.stdout.contains(
+            "Named at random (two renders differ; paired by kind and the rest of the name, names not compared): \
          Pod/grpc-test-*, Pod/service-test-*\n"
-    ), "{}", out.stdout);
+        ),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.ends_with("Result: equivalent (7 objects paired, no differences).\n"), "{}", out.stdout);
 }
 
 #[test]
 fn an_inserted_argument_is_one_difference() {
-    let copy = edited_streamdash("deployment.yaml", |t| t.replace("- ./streamdash\n", "- ./streamdash\n            - --ui-path=/ui\n"));
+    let copy = edited_streamdash("deployment.yaml", |t| {
+        t.replace("- ./streamdash\n", "- ./streamdash\n            - --ui-path=/ui\n")
+    });
     let out = compare(&["--manual", text(&streamdash()), "--generated", text(&copy.path().join("streamdash"))]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains(
@@ -317,7 +323,8 @@ fn an_inserted_argument_is_one_difference() {
 #[test]
 fn a_renamed_container_is_compared_with_its_old_self() {
     let copy = edited_streamdash("deployment.yaml", |t| {
-        t.replace("- name: streamdash\n", "- name: dashboard\n").replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always")
+        t.replace("- name: streamdash\n", "- name: dashboard\n")
+            .replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always")
     });
     let out = compare(&["--manual", text(&streamdash()), "--generated", text(&copy.path().join("streamdash"))]);
     for line in [
@@ -340,7 +347,9 @@ fn kubernetes_defaults_are_no_difference_unless_no_defaults() {
     let generated = copy.path().join("streamdash");
     let out = compare(&["--manual", text(&streamdash()), "--generated", text(&generated)]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).\n"));
+    assert!(out
+        .stdout
+        .contains("Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).\n"));
     let out = compare(&["--manual", text(&streamdash()), "--generated", text(&generated), "--no-defaults"]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     for line in [

@@ -53,7 +53,7 @@ fn every_field_the_rules_cannot_express_is_reported() {
     let (report, _) = import_into(&legacy_shop(), &[]);
     for line in [
         "  Deployment/worker spec.template.spec.terminationGracePeriodSeconds: 120: not expressible (Kubernetes' default of 30 seconds applies)\n",
-        "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port); clients must use 80\n",
+        "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port) unless service_port is set: set service_port = 8080 to keep the port clients use\n",
         "  Ingress/web spec.ingressClassName: nginx: the IngressClass is chart-wide in generated charts: set ingress.className in values\n",
         "  Deployment/web spec.template.spec.containers[web]: liveness and readiness both GET /, and the rules need distinct paths: tcp instead",
         "  Deployment/web: env[API_URL] = http://release-name-legacy-shop-api:8080: rendered from the release name \"release-name\"",
@@ -275,7 +275,10 @@ fn exec_probes_become_health_command() {
     assert!(cache.contains("    health_command = [\"redis-cli\", \"ping\"],\n"), "{cache}");
     assert!(!cache.contains("health_probe"), "{cache}");
     let web = build.split("release_app(").find(|a| a.contains("name = \"streamdash\"")).unwrap();
-    assert!(web.contains("    health_command = [\"streamcli\", \"check\", \"http\", \"localhost:9898/healthz\"],\n"), "{web}");
+    assert!(
+        web.contains("    health_command = [\"streamcli\", \"check\", \"http\", \"localhost:9898/healthz\"],\n"),
+        "{web}"
+    );
     assert!(report.contains(
         "  Deployment/streamdash spec.template.spec.containers[streamdash].readinessProbe: runs [streamcli, check, \
          http, localhost:9898/readyz] and liveness [streamcli, check, http, localhost:9898/healthz]: the rules run one \

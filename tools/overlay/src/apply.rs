@@ -251,7 +251,10 @@ mod tests {
             ),
             "{error}"
         );
-        assert!(error.contains("\n  recommendation \"api.gpu.limit\" has no mapping to a values path: \"gpu.limit\""), "{error}");
+        assert!(
+            error.contains("\n  recommendation \"api.gpu.limit\" has no mapping to a values path: \"gpu.limit\""),
+            "{error}"
+        );
         let skipping = PlanOptions { skip_unmapped: true, ..options(0.0, true) };
         let plan = plan(&set, &mapping(), &values(), skipping).unwrap();
         assert_eq!(plan.applied.len(), 1);
@@ -262,9 +265,10 @@ mod tests {
 
     #[test]
     fn conversions_fail_naming_key_value_and_path() {
-        let error = plan(&set_of(&[("api.memory.limit", json!("6GB"), 0.9)]), &mapping(), &values(), options(0.0, true))
-            .unwrap_err()
-            .to_string();
+        let error =
+            plan(&set_of(&[("api.memory.limit", json!("6GB"), 0.9)]), &mapping(), &values(), options(0.0, true))
+                .unwrap_err()
+                .to_string();
         assert_eq!(
             error,
             "recommendation \"api.memory.limit\" (value \"6GB\") -> apps.api.resources.limits.memory: the value has \

@@ -116,7 +116,8 @@ pub fn quantity(text: &str) -> Option<i128> {
     let whole: i128 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
     let fraction: i128 = format!("{fraction:0<9}").parse().ok()?;
     // value = (whole + fraction / 10⁹) × unit, in nanos.
-    let scaled = whole.checked_mul(nanos_per_unit)?.checked_add(fraction.checked_mul(nanos_per_unit)? / 1_000_000_000)?;
+    let scaled =
+        whole.checked_mul(nanos_per_unit)?.checked_add(fraction.checked_mul(nanos_per_unit)? / 1_000_000_000)?;
     Some(if negative { -scaled } else { scaled })
 }
 
@@ -143,7 +144,10 @@ mod tests {
             {"name": "executor", "resources": {"requests": {"memory": "32Gi", "cpu": "1"}, "limits": {"memory": "16Gi", "cpu": 2}}},
             {"name": "sidecar", "resources": {"requests": {"memory": "64Mi"}}}
         ]}}}});
-        let objects = BTreeMap::from([("Deployment/x".to_string(), deployment), ("ConfigMap/c".into(), json!({"kind": "ConfigMap"}))]);
+        let objects = BTreeMap::from([
+            ("Deployment/x".to_string(), deployment),
+            ("ConfigMap/c".into(), json!({"kind": "ConfigMap"})),
+        ]);
         let report = check(&objects);
         assert_eq!(report.containers, 2);
         assert_eq!(

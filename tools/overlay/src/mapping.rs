@@ -96,8 +96,9 @@ impl Mapping {
                      helm-composer, so it has no built-in keys",
                     path.display()
                 ),
-                None => "the chart was not composed by helm-composer, so only a mapping file (--mapping) can map it"
-                    .into(),
+                None => {
+                    "the chart was not composed by helm-composer, so only a mapping file (--mapping) can map it".into()
+                }
             }));
         };
         builtin(key, apps, values).map_err(unmapped)

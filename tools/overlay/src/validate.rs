@@ -89,10 +89,7 @@ pub fn render_and_check_limits(chart: &ChartContext, values: &Value, release: &s
     let objects = crate::diff::objects(&render(chart, values, release)?).map_err(chart_error)?;
     let report = crate::limits::check(&objects);
     if !report.violations.is_empty() {
-        return Err(chart_error(format!(
-            "with the new values, {}",
-            report.violations.join("; ")
-        )));
+        return Err(chart_error(format!("with the new values, {}", report.violations.join("; "))));
     }
     Ok(format!(
         "a render with the new values ({} objects) and requests at most limits in its {} containers",

@@ -532,13 +532,16 @@ fn skip_unmapped_applies_the_others_and_lists_what_it_skipped() {
 
 #[test]
 fn validate_refuses_a_request_above_the_charts_limit() {
-    let (out, run) =
-        generate(STREAM_OVER_LIMIT, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING, "--validate"]);
+    let (out, run) = generate(STREAM_OVER_LIMIT, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING, "--validate"]);
     assert!(!run.success, "{}", run.stdout);
-    assert!(run.stderr.contains(
-        "with the new values, Deployment/release-name-clickstream container job: requests.memory 32Gi is above \
+    assert!(
+        run.stderr.contains(
+            "with the new values, Deployment/release-name-clickstream container job: requests.memory 32Gi is above \
          limits.memory 16Gi (Kubernetes refuses the Deployment: a request must be at most its limit)"
-    ), "{}", run.stderr);
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(files_in(out.path()).is_empty());
     // --dry-run checks it too.
     let (_, run) = generate(STREAM_OVER_LIMIT, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING, "--dry-run"]);
@@ -562,7 +565,11 @@ fn an_existing_overlay_is_replaced_only_with_force() {
     };
     let refused = again(&[]);
     assert!(!refused.success);
-    assert!(refused.stderr.contains(&format!("output {}: exists; pass --force to replace it", file.display())), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(&format!("output {}: exists; pass --force to replace it", file.display())),
+        "{}",
+        refused.stderr
+    );
     assert_eq!(fs::read_to_string(&file).expect("kept"), "# edited by hand\n");
     let forced = again(&["--force"]);
     assert!(forced.success, "{}", forced.stderr);
@@ -575,14 +582,19 @@ fn an_output_path_that_is_a_file_is_named() {
     let blocker = dir.path().join("overlays");
     fs::write(&blocker, "not a directory").expect("write");
     let (recommendations, chart, mapping) = (repo(STREAM_SET), repo(STREAM_CHART), repo(STREAM_MAPPING));
-    let base = ["--recommendations-file", &recommendations, "--chart", &chart, "--mapping", &mapping, "--skip-unmapped"];
+    let base =
+        ["--recommendations-file", &recommendations, "--chart", &chart, "--mapping", &mapping, "--skip-unmapped"];
     let blocker_text = blocker.to_str().expect("utf-8");
     let run = composer(&[&base[..], &["--output-dir", blocker_text]].concat());
     assert!(!run.success);
     assert!(run.stderr.contains(&format!("--output-dir {blocker_text} is a file, not a directory")), "{}", run.stderr);
     let inside = blocker.join("x.yaml");
     let run = composer(&[&base[..], &["--output-file", inside.to_str().expect("utf-8")]].concat());
-    assert!(run.stderr.contains(&format!("cannot be written: {blocker_text} is a file, not a directory")), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("cannot be written: {blocker_text} is a file, not a directory")),
+        "{}",
+        run.stderr
+    );
     let run = composer(&[&base[..], &["--output-file", dir.path().to_str().expect("utf-8")]].concat());
     assert!(run.stderr.contains("is a directory; the output file goes there"), "{}", run.stderr);
 }

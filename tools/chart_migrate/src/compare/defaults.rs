@@ -196,7 +196,10 @@ mod tests {
         apply("Deployment", &mut body);
         assert_eq!(body["spec"]["replicas"], json!(3));
         assert_eq!(body["spec"]["revisionHistoryLimit"], json!(10));
-        assert_eq!(body["spec"]["strategy"], json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+        assert_eq!(
+            body["spec"]["strategy"],
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}})
+        );
         let pod = &body["spec"]["template"]["spec"];
         assert_eq!(pod["terminationGracePeriodSeconds"], json!(30));
         assert_eq!(pod["restartPolicy"], json!("Always"));
@@ -217,10 +220,13 @@ mod tests {
         assert_eq!(job["spec"]["backoffLimit"], json!(6));
         let mut service = json!({"spec": {"ports": [{"port": 80}, {"port": 81, "targetPort": "http"}]}});
         apply("Service", &mut service);
-        assert_eq!(service["spec"]["ports"], json!([
-            {"port": 80, "targetPort": 80, "protocol": "TCP"},
-            {"port": 81, "targetPort": "http", "protocol": "TCP"}
-        ]));
+        assert_eq!(
+            service["spec"]["ports"],
+            json!([
+                {"port": 80, "targetPort": 80, "protocol": "TCP"},
+                {"port": 81, "targetPort": "http", "protocol": "TCP"}
+            ])
+        );
         assert!(pulls_always("redis") && pulls_always("r:5000/app") && !pulls_always("r:5000/app:1"));
     }
 }

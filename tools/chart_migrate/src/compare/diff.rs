@@ -122,7 +122,8 @@ fn positional(path: &FieldPath, manual: &[Value], generated: &[Value], out: &mut
     let mut lcs = vec![vec![0usize; g + 1]; m + 1];
     for i in (0..m).rev() {
         for j in (0..g).rev() {
-            lcs[i][j] = if manual[i] == generated[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+            lcs[i][j] =
+                if manual[i] == generated[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
     let (mut i, mut j) = (0, 0);
@@ -211,7 +212,10 @@ mod tests {
     fn other_lists_are_aligned_so_an_insertion_is_one_difference() {
         assert_eq!(lines(json!({"args": ["a", "b"]}), json!({"args": ["a"]})), ["args[1] - \"b\""]);
         assert_eq!(
-            lines(json!({"command": ["run", "--a", "--b", "--c"]}), json!({"command": ["run", "--x", "--a", "--b", "--c"]})),
+            lines(
+                json!({"command": ["run", "--a", "--b", "--c"]}),
+                json!({"command": ["run", "--x", "--a", "--b", "--c"]})
+            ),
             ["command[1] + \"--x\""]
         );
         assert_eq!(
@@ -235,7 +239,10 @@ mod tests {
         let generated = json!({"containers": [{"name": "frontend", "image": "a:2"}]});
         assert_eq!(
             lines(manual, generated),
-            ["containers[web=frontend].image \"a:1\" -> \"a:2\"", "containers[web=frontend].name \"web\" -> \"frontend\""]
+            [
+                "containers[web=frontend].image \"a:1\" -> \"a:2\"",
+                "containers[web=frontend].name \"web\" -> \"frontend\""
+            ]
         );
         // Two left on one side: nothing says which is which, so nothing is paired.
         let manual = json!({"containers": [{"name": "a"}, {"name": "b"}]});

@@ -167,8 +167,13 @@ mod tests {
     }
 
     const NONE: &BTreeMap<usize, String> = &BTreeMap::new();
-    const NAMING: Naming =
-        Naming { release: "r", manual_chart: "shop", generated_chart: "shop", manual_random: NONE, generated_random: NONE };
+    const NAMING: Naming = Naming {
+        release: "r",
+        manual_chart: "shop",
+        generated_chart: "shop",
+        manual_random: NONE,
+        generated_random: NONE,
+    };
 
     #[test]
     fn pairs_by_kind_and_short_name() {
@@ -212,7 +217,10 @@ mod tests {
         let naming = Naming { manual_random: &random, generated_random: &random, ..NAMING };
         let pairing = pair(&manual, &generated, &naming, &[]).unwrap();
         let both: Vec<String> = pairing.both.iter().map(|(k, m, g)| format!("{k} {} {}", m.name, g.name)).collect();
-        assert_eq!(both, ["Pod/test-* r-shop-test-abcde r-shop-test-klmno", "Pod/test-*#2 r-shop-test-fghij r-shop-test-pqrst"]);
+        assert_eq!(
+            both,
+            ["Pod/test-* r-shop-test-abcde r-shop-test-klmno", "Pod/test-*#2 r-shop-test-fghij r-shop-test-pqrst"]
+        );
     }
 
     #[test]

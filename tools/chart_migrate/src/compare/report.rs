@@ -81,7 +81,10 @@ fn header(c: &Comparison) -> Vec<String> {
         ));
     }
     if c.random_fields > 0 {
-        lines.push(format!("Left out: {} fields whose values differ between two renders (random functions).", c.random_fields));
+        lines.push(format!(
+            "Left out: {} fields whose values differ between two renders (random functions).",
+            c.random_fields
+        ));
     }
     if c.defaults {
         lines.push("Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).".into());

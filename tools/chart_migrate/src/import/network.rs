@@ -29,7 +29,10 @@ pub fn read_service(fields: &mut Fields, ports: &PodPorts, notes: &mut Vec<Note>
             notes.push(Note::field(
                 &fields.id,
                 &first.key("port"),
-                format!("{port}: generated Services listen on {SERVICE_PORT} (forwarding to the container port); clients must use {SERVICE_PORT}"),
+                format!(
+                    "{port}: generated Services listen on {SERVICE_PORT} (forwarding to the container port) unless \
+                     service_port is set: set service_port = {port} to keep the port clients use"
+                ),
             ));
         }
     }

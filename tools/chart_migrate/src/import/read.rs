@@ -1,6 +1,5 @@
 //! One app's attributes, read from the objects it claims by the reader of each concern.
 
-
 use super::app::{App, AppType, AttrValue, Attribute};
 use super::common::take_identity;
 use super::note::Note;

@@ -62,9 +62,10 @@ pub fn read_config_volume(
     app: &mut App,
     notes: &mut Vec<Note>,
 ) {
-    let volume = fields.items(&spec.key("volumes")).into_iter().find(|v| {
-        fields.peek(&v.key("configMap").key("name")).and_then(Value::as_str) == Some(config_name)
-    });
+    let volume = fields
+        .items(&spec.key("volumes"))
+        .into_iter()
+        .find(|v| fields.peek(&v.key("configMap").key("name")).and_then(Value::as_str) == Some(config_name));
     let Some(volume) = volume else { return };
     let Some(volume_name) = fields.peek(&volume.key("name")).and_then(Value::as_str) else { return };
     let source = volume.key("configMap");
@@ -75,16 +76,18 @@ pub fn read_config_volume(
              (config_data keys are file names, config_mount_path the directory)"
         )
     };
-    if fields.keys(&volume).len() != 2 || fields.keys(&source).iter().any(|k| !matches!(k.as_str(), "name" | "items" | "defaultMode")) {
-        notes.push(Note::field(&fields.id, &volume, lost("a ConfigMap volume with settings the rules do not have".into())));
-        return;
-    }
-    let Some((mount, mount_path)) = plain_mount(fields, container, volume_name) else {
+    if fields.keys(&volume).len() != 2
+        || fields.keys(&source).iter().any(|k| !matches!(k.as_str(), "name" | "items" | "defaultMode"))
+    {
         notes.push(Note::field(
             &fields.id,
             &volume,
-            lost("mounted with a subPath or not as a plain directory".into()),
+            lost("a ConfigMap volume with settings the rules do not have".into()),
         ));
+        return;
+    }
+    let Some((mount, mount_path)) = plain_mount(fields, container, volume_name) else {
+        notes.push(Note::field(&fields.id, &volume, lost("mounted with a subPath or not as a plain directory".into())));
         return;
     };
     let renames = match items(fields, &source.key("items")) {
