@@ -262,6 +262,12 @@ fn a_configmap_volume_with_items_is_mounted_as_the_same_files() {
 fn a_secret_volume_with_items_is_mounted_and_its_renamed_files_reported() {
     let (report, build) = import_into(&streamdash(), &[]);
     assert!(build.contains("    secret_mounts = {\"/etc/streamdash/tls\": \"streamdash-tls\"},\n"), "{build}");
+    // The emptyDir on /data is a writable directory on the generated pod's read-only root.
+    assert!(build.contains("    security_writable_paths = [\"/data\"],\n"), "{build}");
+    assert!(
+        build.contains("        \"read-only-root-filesystem\": \"imported from a chart whose pod writes"),
+        "{build}"
+    );
     assert!(report.contains(
         "  Deployment/streamdash spec.template.spec.volumes[tls].secret.items: files tls.crt -> cert.pem, tls.key -> \
          key.pem are named after the Secret's keys in the generated pod"

@@ -79,6 +79,7 @@ pub enum Attribute {
     ResourcesMemoryRequest,
     SecretEnv,
     SecretMounts,
+    SecurityWritablePaths,
 }
 
 impl Attribute {
@@ -133,6 +134,7 @@ impl Attribute {
         Attribute::ResourcesMemoryRequest,
         Attribute::SecretEnv,
         Attribute::SecretMounts,
+        Attribute::SecurityWritablePaths,
     ];
 
     pub fn name(self) -> &'static str {
@@ -187,6 +189,7 @@ impl Attribute {
             Attribute::ResourcesMemoryRequest => "resources_memory_request",
             Attribute::SecretEnv => "secret_env",
             Attribute::SecretMounts => "secret_mounts",
+            Attribute::SecurityWritablePaths => "security_writable_paths",
         }
     }
 }

@@ -218,19 +218,117 @@ pub fn read_secret_volumes(
     }
 }
 
-/// An emptyDir on /tmp (mounted at /tmp), which every generated pod has.
-pub fn read_scratch_volumes(fields: &mut Fields, spec: &FieldPath, container: &FieldPath) {
+/// The reason import gives the read-only-root-filesystem exception that writable paths need.
+const WRITABLE_PATHS_REASON: &str = "imported from a chart whose pod writes to these emptyDir directories; \
+                                     the root filesystem stays read-only";
+
+/// Plain emptyDir volumes (`emptyDir: {}`) mounted as a directory: one on /tmp every
+/// generated pod has; any other is a writable path on the read-only root filesystem
+/// (`security_writable_paths`, with the policy exception it needs and its reason).
+pub fn read_scratch_volumes(fields: &mut Fields, spec: &FieldPath, container: &FieldPath, app: &mut App) {
     for volume in fields.items(&spec.key("volumes")) {
         let empty = fields.peek(&volume.key("emptyDir")).and_then(Value::as_object).is_some_and(|m| m.is_empty());
         let Some(volume_name) = fields.peek(&volume.key("name")).and_then(Value::as_str) else { continue };
         if !empty || fields.keys(&volume).len() != 2 {
             continue;
         }
-        if let Some((mount, path)) = plain_mount(fields, container, volume_name) {
-            if path.trim_end_matches('/') == "/tmp" {
-                fields.take(&mount);
-                fields.take(&volume);
-            }
+        let Some((mount, path)) = plain_mount(fields, container, volume_name) else { continue };
+        let writable = fields.peek(&mount.key("readOnly")) != Some(&Value::Bool(true));
+        let path = path.trim_end_matches('/').to_string();
+        if path == "/tmp" {
+            fields.take(&mount);
+            fields.take(&volume);
+        } else if writable && path.starts_with('/') && path.len() > 1 {
+            app.push(Attribute::SecurityWritablePaths, &path);
+            app.insert(Attribute::PolicyExceptions, "read-only-root-filesystem", WRITABLE_PATHS_REASON);
+            fields.take(&mount);
+            fields.take(&volume);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::app::AppType;
+    use crate::object::Object;
+    use serde_json::json;
+
+    fn pod(volumes: Value, mounts: Value) -> Object {
+        let body = json!({"spec": {"volumes": volumes, "containers": [{"name": "app", "volumeMounts": mounts}]}});
+        Object { kind: "Pod".into(), name: "p".into(), template: "t".into(), body }
+    }
+
+    fn paths() -> (FieldPath, FieldPath) {
+        let spec = FieldPath::of_keys(&["spec"]);
+        let container = spec.key("containers").child(crate::path::Segment::Name("app".into()));
+        (spec, container)
+    }
+
+    #[test]
+    fn config_items_rename_keys_to_file_names() {
+        let object = pod(
+            json!([{"name": "c", "configMap": {"name": "cm", "items": [{"key": "a.conf", "path": "b.conf"}]}}]),
+            json!([{"name": "c", "mountPath": "/etc/x"}]),
+        );
+        let mut fields = Fields::new(&object, "Pod/p".into());
+        let mut app = App::new("app", AppType::Worker, "Pod/p".into());
+        app.insert(Attribute::ConfigData, "a.conf", "x = 1");
+        app.insert(Attribute::ConfigData, "unused", "y");
+        let (spec, container) = paths();
+        let mut notes = Vec::new();
+        read_config_volume(&mut fields, &spec, &container, "cm", &mut app, &mut notes);
+        assert_eq!(app.get(Attribute::ConfigMountPath), Some(&AttrValue::Str("/etc/x".into())));
+        let data = BTreeMap::from([("b.conf".to_string(), "x = 1".to_string()), ("unused".into(), "y".into())]);
+        assert_eq!(app.get(Attribute::ConfigData), Some(&AttrValue::Dict(data)));
+        let messages: Vec<String> = notes.iter().map(ToString::to_string).collect();
+        assert!(
+            messages[0].contains("config_data is imported under the file names (a.conf -> b.conf)"),
+            "{messages:?}"
+        );
+        assert!(messages[1].contains("keys unused are not mounted by the chart"), "{messages:?}");
+        fields.take(&container.key("name"));
+        assert!(fields.leftovers().is_empty(), "{:?}", fields.leftovers());
+    }
+
+    #[test]
+    fn a_file_in_a_subdirectory_is_reported_not_mounted() {
+        let object = pod(
+            json!([{"name": "c", "configMap": {"name": "cm", "items": [{"key": "a", "path": "conf/a"}]}}]),
+            json!([{"name": "c", "mountPath": "/etc/x"}]),
+        );
+        let mut fields = Fields::new(&object, "Pod/p".into());
+        let mut app = App::new("app", AppType::Worker, "Pod/p".into());
+        let (spec, container) = paths();
+        let mut notes = Vec::new();
+        read_config_volume(&mut fields, &spec, &container, "cm", &mut app, &mut notes);
+        assert!(app.get(Attribute::ConfigMountPath).is_none());
+        assert!(
+            notes[0].to_string().contains(
+                "item a is the file conf/a, and the rules mount each key as a file directly under the mount path: the \
+             ConfigMap is not mounted, and the generated chart passes its keys as environment variables"
+            ),
+            "{}",
+            notes[0]
+        );
+    }
+
+    #[test]
+    fn empty_dirs_are_tmp_or_writable_paths() {
+        let object = pod(
+            json!([{"name": "t", "emptyDir": {}}, {"name": "d", "emptyDir": {}}, {"name": "m", "emptyDir": {"medium": "Memory"}}]),
+            json!([{"name": "t", "mountPath": "/tmp"}, {"name": "d", "mountPath": "/data/"}, {"name": "m", "mountPath": "/cache"}]),
+        );
+        let mut fields = Fields::new(&object, "Pod/p".into());
+        let mut app = App::new("app", AppType::Worker, "Pod/p".into());
+        let (spec, container) = paths();
+        read_scratch_volumes(&mut fields, &spec, &container, &mut app);
+        assert_eq!(app.get(Attribute::SecurityWritablePaths), Some(&AttrValue::List(vec!["/data".into()])));
+        assert!(
+            matches!(app.get(Attribute::PolicyExceptions), Some(AttrValue::Dict(d)) if d.contains_key("read-only-root-filesystem"))
+        );
+        fields.take(&container.key("name"));
+        let left: Vec<String> = fields.leftovers().iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(left, ["spec.containers[app].volumeMounts[m]", "spec.volumes[m]"]);
     }
 }

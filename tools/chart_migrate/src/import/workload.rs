@@ -79,7 +79,7 @@ pub fn read_pod(
         volumes::read_config_volume(fields, &spec, &container, own.name, app, notes);
     }
     volumes::read_secret_volumes(fields, &spec, &container, app, notes);
-    volumes::read_scratch_volumes(fields, &spec, &container);
+    volumes::read_scratch_volumes(fields, &spec, &container, app);
     (Some(container), ports)
 }
 
