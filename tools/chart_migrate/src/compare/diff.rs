@@ -76,8 +76,9 @@ fn by_name<'a>(path: &FieldPath, items: &'a [Value]) -> Option<BTreeMap<&'a str,
 }
 
 /// Lists whose one unpaired item on each side is the same thing renamed: a pod's container
-/// renamed is still its container, and its other fields are what a reviewer needs to see.
-const RENAMEABLE: &[&str] = &["containers", "initContainers"];
+/// renamed is still its container (a port renamed, `redis` to `tcp`, still its port), and its
+/// other fields are what a reviewer needs to see.
+const RENAMEABLE: &[&str] = &["containers", "initContainers", "ports"];
 
 fn named(
     path: &FieldPath,

@@ -25,6 +25,30 @@ pub struct PodPorts {
     pub port: Option<i64>,
     /// Named container ports, for `targetPort: http` and `port: http` in probes.
     pub by_name: BTreeMap<String, i64>,
+    /// What the imported port speaks, from its name: the generated Service listens on 80 for
+    /// http, on the container port for grpc and tcp.
+    pub protocol: PortProtocol,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PortProtocol {
+    #[default]
+    Http,
+    Grpc,
+    Tcp,
+}
+
+impl PortProtocol {
+    /// The protocol a port's name says (`http`, `http-web`, `grpc`, `redis`); unnamed: http,
+    /// the rules' default.
+    fn of_name(name: Option<&str>) -> PortProtocol {
+        match name {
+            None => PortProtocol::Http,
+            Some(name) if name.starts_with("http") || name == "web" => PortProtocol::Http,
+            Some(name) if name.starts_with("grpc") => PortProtocol::Grpc,
+            Some(_) => PortProtocol::Tcp,
+        }
+    }
 }
 
 /// Reads the pod template at `pod` into `app`; returns the container's path and ports.
@@ -195,6 +219,12 @@ fn read_ports(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: 
         }
         ports.port = Some(number);
         app.set(Attribute::Port, AttrValue::Int(number));
+        ports.protocol = PortProtocol::of_name(fields.peek(&item.key("name")).and_then(Value::as_str));
+        match ports.protocol {
+            PortProtocol::Http => {}
+            PortProtocol::Grpc => app.set_str(Attribute::Protocol, "grpc"),
+            PortProtocol::Tcp => app.set_str(Attribute::Protocol, "tcp"),
+        }
         fields.take(&item.key("containerPort"));
         fields.take(&item.key("name"));
         if fields.peek(&item.key("protocol")).and_then(Value::as_str) == Some("TCP") {
