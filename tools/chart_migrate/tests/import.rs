@@ -249,6 +249,9 @@ fn a_configmap_volume_with_items_is_mounted_as_the_same_files() {
     let (report, build) = import_into(&streamdash(), &[]);
     let cache = build.split("release_app(").find(|a| a.contains("name = \"cache\"")).unwrap();
     assert!(cache.contains("    config_mount_path = \"/cache-config\",\n"), "{cache}");
+    // Its port is named redis: tcp, whose generated Service keeps 6379 (no report line).
+    assert!(cache.contains("    protocol = \"tcp\",\n"), "{cache}");
+    assert!(!report.contains("  Service/cache spec.ports"), "{report}");
     // The key cache.conf is mounted as redis.conf: config_data holds the file's name.
     assert!(cache.contains("    config_data = {\"redis.conf\": \"maxmemory 64mb\\nmaxmemory-policy allkeys-lru\\nsave \\\"\\\"\\n\"},\n"), "{cache}");
     assert!(report.contains(
