@@ -518,7 +518,7 @@ fn skip_unmapped_applies_the_others_and_lists_what_it_skipped() {
         // --validate says what it ran.
         "checked values.schema.json with each recommendation alone, then all together\n",
         "checked helm lint --strict with the new values (Kubernetes v1.34.0)\n",
-        "checked a render with the new values (1 objects) and requests at most limits in its 1 containers\n",
+        "checked a render with the new values (2 objects) and requests at most limits in its 1 containers\n",
     ] {
         assert!(run.stdout.contains(line), "missing {line:?} in\n{}", run.stdout);
     }
