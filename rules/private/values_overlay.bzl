@@ -28,6 +28,8 @@ def _values_overlay_impl(ctx):
         args.add("--environment", ctx.attr.environment)
     if ctx.attr.min_confidence:
         args.add("--min-confidence", ctx.attr.min_confidence)
+    if ctx.attr.skip_unmapped:
+        args.add("--skip-unmapped")
     outputs = [out]
     if ctx.attr.configmap:
         if ctx.attr.output_format != "full":
@@ -64,6 +66,7 @@ _values_overlay = rule(
         "out": attr.string(doc = "Output file, relative to the package; unset: presets/autotuned/overlays/<name>.yaml (or full/)."),
         "output_format": attr.string(default = "overlay", values = ["overlay", "full"], doc = "`overlay`: only the values that change; `full`: every value."),
         "recommendations": attr.label(mandatory = True, allow_single_file = [".json"], doc = "RecommendationSet JSON (docs/recommendation-set.schema.json)."),
+        "skip_unmapped": attr.bool(doc = "Apply the recommendations that have a mapping and list the others in the file's header, instead of failing on them."),
         "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "exec"),
     },
     toolchains = [HELM_TOOLCHAIN_TYPE],
@@ -85,7 +88,7 @@ def values_overlay(name, chart, recommendations, validate = True, expect_values 
             the generated values (as `chart_validate_test`).
         visibility: Visibility of the targets.
         tags: Tags of the targets.
-        **kwargs: mapping, environment, output_format, configmap, min_confidence, out.
+        **kwargs: mapping, environment, output_format, configmap, min_confidence, skip_unmapped, out.
     """
     _values_overlay(name = name, chart = chart, recommendations = recommendations, visibility = visibility, tags = tags, **kwargs)
     if not validate:

@@ -36,9 +36,15 @@ def _chart_compare_test_impl(ctx):
         words += ["--rename", rename]
     for values in ctx.files.values:
         words += ["--values", values.short_path]
+    for values in ctx.files.manual_values:
+        words += ["--manual-values", values.short_path]
+    for values in ctx.files.generated_values:
+        words += ["--generated-values", values.short_path]
     if ctx.attr.strict:
         words.append("--strict")
-    files = manual_files + generated_files + ctx.files.values
+    if ctx.attr.no_defaults:
+        words.append("--no-defaults")
+    files = manual_files + generated_files + ctx.files.values + ctx.files.manual_values + ctx.files.generated_values
     if ctx.file.expected:
         words += ["--expect", ctx.file.expected.short_path]
         files.append(ctx.file.expected)
@@ -58,6 +64,9 @@ chart_compare_test = rule(
         "expected": attr.label(allow_single_file = True, doc = "The expected report; unset: the charts must be equivalent."),
         "renames": attr.string_list(doc = "`--rename [KIND/]OLD=NEW` pairs."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files for both charts."),
+        "manual_values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files for the hand-written chart only (its own keys, e.g. its values-prod.yaml), after `values`."),
+        "generated_values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files for the generated chart only, after `values`."),
+        "no_defaults": attr.bool(doc = "Do not fill in Kubernetes' defaults where a chart leaves a field out (docs/migration.md lists them)."),
         "release": attr.string(default = "release-name", doc = "Release name both are rendered with."),
         "namespace": attr.string(default = "default", doc = "Release namespace."),
         "format": attr.string(default = "text", values = ["text", "json", "markdown"], doc = "Report format (of `expected`)."),

@@ -29,6 +29,9 @@ pub enum Segment {
     Name(String),
     /// An item of any other list.
     Index(usize),
+    /// An item of a list by name that one chart names differently (a renamed container):
+    /// its manual name, then its generated one.
+    Renamed(String, String),
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,7 +81,7 @@ impl FieldPath {
         self.0.iter().try_fold(root, |value, segment| match segment {
             Segment::Key(key) => value.get(key),
             Segment::Index(index) => value.get(index),
-            Segment::Name(name) => {
+            Segment::Name(name) | Segment::Renamed(name, _) => {
                 value.as_array()?.iter().find(|item| item.get("name").and_then(Value::as_str) == Some(name))
             }
         })
@@ -128,6 +131,8 @@ impl fmt::Display for FieldPath {
                 Segment::Name(name) if plain(name) => write!(f, "[{name}]")?,
                 Segment::Name(name) => write!(f, "[{}]", quoted(name))?,
                 Segment::Index(index) => write!(f, "[{index}]")?,
+                Segment::Renamed(old, new) if plain(old) && plain(new) => write!(f, "[{old}={new}]")?,
+                Segment::Renamed(old, new) => write!(f, "[{}={}]", quoted(old), quoted(new))?,
             }
         }
         Ok(())

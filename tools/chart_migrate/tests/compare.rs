@@ -177,7 +177,7 @@ fn expect_passes_on_the_expected_report_only() {
     let out = compare(&["--manual", text(&chart), "--generated", text(&chart), "--expect", text(&expected)]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("- "), "{}", out.stderr);
-    assert!(out.stderr.contains("+   6 Result: equivalent (11 objects paired, no differences)."), "{}", out.stderr);
+    assert!(out.stderr.contains("+   7 Result: equivalent (11 objects paired, no differences)."), "{}", out.stderr);
 }
 
 // Bad input: exit 2 and a message naming the problem.
@@ -275,4 +275,104 @@ fn a_rename_that_matches_nothing_is_an_error() {
 fn an_invalid_release_name_is_refused_by_helm() {
     let error = error_of(text(&legacy_shop()), text(&legacy_shop()), &["--release", "Not_Valid"]);
     assert!(error.starts_with("compare: error: release name \"Not_Valid\": "), "{error}");
+}
+
+fn streamdash() -> std::path::PathBuf {
+    testdata("streamdash")
+}
+
+/// A copy of streamdash with `edit` applied to one of its templates.
+fn edited_streamdash(template: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("streamdash");
+    copy_dir(&streamdash(), &copy);
+    let file = copy.join("templates").join(template);
+    fs::write(&file, edit(fs::read_to_string(&file).unwrap())).unwrap();
+    dir
+}
+
+#[test]
+fn a_chart_with_random_test_pod_names_is_equivalent_to_itself() {
+    let chart = streamdash();
+    let out = compare(&["--manual", text(&chart), "--generated", text(&chart)]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "Named at random (two renders differ; paired by kind and the rest of the name, names not compared): \
+         Pod/grpc-test-*, Pod/service-test-*\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with("Result: equivalent (7 objects paired, no differences).\n"), "{}", out.stdout);
+}
+
+#[test]
+fn an_inserted_argument_is_one_difference() {
+    let copy = edited_streamdash("deployment.yaml", |t| {
+        t.replace("- ./streamdash\n", "- ./streamdash\n            - --ui-path=/ui\n")
+    });
+    let out = compare(&["--manual", text(&streamdash()), "--generated", text(&copy.path().join("streamdash"))]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains(
+        "Command, arguments and environment: 1\n  Deployment/streamdash spec.template.spec.containers[streamdash].command[1]: (absent) -> --ui-path=/ui\n"
+    ), "{}", out.stdout);
+    assert!(out.stdout.contains("1 fields differ in 1 of 7 paired objects"), "{}", out.stdout);
+}
+
+#[test]
+fn a_renamed_container_is_compared_with_its_old_self() {
+    let copy = edited_streamdash("deployment.yaml", |t| {
+        t.replace("- name: streamdash\n", "- name: dashboard\n")
+            .replace("imagePullPolicy: IfNotPresent", "imagePullPolicy: Always")
+    });
+    let out = compare(&["--manual", text(&streamdash()), "--generated", text(&copy.path().join("streamdash"))]);
+    for line in [
+        "  Deployment/streamdash spec.template.spec.containers[streamdash=dashboard].imagePullPolicy: IfNotPresent -> Always\n",
+        "  Deployment/streamdash spec.template.spec.containers[streamdash=dashboard].name: streamdash -> dashboard\n",
+        "2 fields differ in 1 of 7 paired objects",
+    ] {
+        assert!(out.stdout.contains(line), "missing {line:?} in\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn kubernetes_defaults_are_no_difference_unless_no_defaults() {
+    let copy = edited_streamdash("deployment.yaml", |t| {
+        t.replace("      terminationGracePeriodSeconds: 30\n", "")
+            .replace("            successThreshold: 1\n", "")
+            .replace("              protocol: TCP\n", "")
+            .replace("          imagePullPolicy: IfNotPresent\n", "")
+    });
+    let generated = copy.path().join("streamdash");
+    let out = compare(&["--manual", text(&streamdash()), "--generated", text(&generated)]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out
+        .stdout
+        .contains("Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).\n"));
+    let out = compare(&["--manual", text(&streamdash()), "--generated", text(&generated), "--no-defaults"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    for line in [
+        "  Deployment/streamdash spec.template.spec.terminationGracePeriodSeconds: 30 -> (absent)\n",
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].livenessProbe.successThreshold: 1 -> (absent)\n",
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].ports[grpc].protocol: TCP -> (absent)\n",
+        "7 fields differ in 1 of 7 paired objects",
+    ] {
+        assert!(out.stdout.contains(line), "missing {line:?} in\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn manual_values_go_to_the_hand_written_chart_only() {
+    let chart = streamdash();
+    let prod = chart.join("values-prod.yaml");
+    let out = compare(&["--manual", text(&chart), "--manual-values", text(&prod), "--generated", text(&chart)]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    for line in [
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].command[4]: --level=warn -> --level=info\n",
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].env[STREAMDASH_UI_MESSAGE]: {\"name\":\"STREAMDASH_UI_MESSAGE\",\"value\":\"production\"} -> (absent)\n",
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].resources.limits.memory: 512Mi -> 256Mi\n",
+    ] {
+        assert!(out.stdout.contains(line), "missing {line:?} in\n{}", out.stdout);
+    }
 }

@@ -53,7 +53,7 @@ fn every_field_the_rules_cannot_express_is_reported() {
     let (report, _) = import_into(&legacy_shop(), &[]);
     for line in [
         "  Deployment/worker spec.template.spec.terminationGracePeriodSeconds: 120: not expressible (Kubernetes' default of 30 seconds applies)\n",
-        "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port); clients must use 80\n",
+        "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port) unless service_port is set: set service_port = 8080 to keep the port clients use\n",
         "  Ingress/web spec.ingressClassName: nginx: the IngressClass is chart-wide in generated charts: set ingress.className in values\n",
         "  Deployment/web spec.template.spec.containers[web]: liveness and readiness both GET /, and the rules need distinct paths: tcp instead",
         "  Deployment/web: env[API_URL] = http://release-name-legacy-shop-api:8080: rendered from the release name \"release-name\"",
@@ -225,4 +225,87 @@ fn values_files_change_what_is_imported() {
         "{build}"
     );
     assert!(!build.contains("ingress_host"), "{build}");
+}
+
+/// streamdash: a hand-written chart written for these tests in the style of a well-known
+/// public one (a Deployment without spec.replicas, exec probes, a Secret and a ConfigMap
+/// mounted as files through `items`, three container ports, `helm test` pods).
+fn streamdash() -> std::path::PathBuf {
+    testdata("streamdash")
+}
+
+#[test]
+fn absent_replicas_are_kubernetes_one_not_the_rules_two() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    let app = build.split("release_app(").find(|a| a.contains("name = \"streamdash\"")).unwrap();
+    assert!(app.contains("    app_type = \"internal-api\",\n"), "{app}");
+    assert!(app.contains("    replicas = 1,\n"), "{app}");
+    // One pod: the generated chart renders no disruption budget, and the report has no line about one.
+    assert!(!report.contains("PodDisruptionBudget"), "{report}");
+}
+
+#[test]
+fn a_configmap_volume_with_items_is_mounted_as_the_same_files() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    let cache = build.split("release_app(").find(|a| a.contains("name = \"cache\"")).unwrap();
+    assert!(cache.contains("    config_mount_path = \"/cache-config\",\n"), "{cache}");
+    // Its port is named redis: tcp, whose generated Service keeps 6379 (no report line).
+    assert!(cache.contains("    protocol = \"tcp\",\n"), "{cache}");
+    assert!(!report.contains("  Service/cache spec.ports"), "{report}");
+    // The key cache.conf is mounted as redis.conf: config_data holds the file's name.
+    assert!(cache.contains("    config_data = {\"redis.conf\": \"maxmemory 64mb\\nmaxmemory-policy allkeys-lru\\nsave \\\"\\\"\\n\"},\n"), "{cache}");
+    assert!(report.contains(
+        "  Deployment/cache spec.template.spec.volumes[config].configMap.items: config_data is imported under the file \
+         names (cache.conf -> redis.conf)"
+    ), "{report}");
+    assert!(!report.contains("environment variables instead of files"), "{report}");
+}
+
+#[test]
+fn a_secret_volume_with_items_is_mounted_and_its_renamed_files_reported() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    assert!(build.contains("    secret_mounts = {\"/etc/streamdash/tls\": \"streamdash-tls\"},\n"), "{build}");
+    // The emptyDir on /data is a writable directory on the generated pod's read-only root.
+    assert!(build.contains("    security_writable_paths = [\"/data\"],\n"), "{build}");
+    assert!(
+        build.contains("        \"read-only-root-filesystem\": \"imported from a chart whose pod writes"),
+        "{build}"
+    );
+    assert!(report.contains(
+        "  Deployment/streamdash spec.template.spec.volumes[tls].secret.items: files tls.crt -> cert.pem, tls.key -> \
+         key.pem are named after the Secret's keys in the generated pod"
+    ), "{report}");
+}
+
+#[test]
+fn exec_probes_become_health_command() {
+    let (report, build) = import_into(&streamdash(), &[]);
+    let cache = build.split("release_app(").find(|a| a.contains("name = \"cache\"")).unwrap();
+    assert!(cache.contains("    health_command = [\"redis-cli\", \"ping\"],\n"), "{cache}");
+    assert!(!cache.contains("health_probe"), "{cache}");
+    let web = build.split("release_app(").find(|a| a.contains("name = \"streamdash\"")).unwrap();
+    assert!(
+        web.contains("    health_command = [\"streamcli\", \"check\", \"http\", \"localhost:9898/healthz\"],\n"),
+        "{web}"
+    );
+    assert!(report.contains(
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].readinessProbe: runs [streamcli, check, \
+         http, localhost:9898/readyz] and liveness [streamcli, check, http, localhost:9898/healthz]: the rules run one \
+         health_command for both"
+    ), "{report}");
+    assert!(!report.contains("two probes of one kind"), "{report}");
+}
+
+#[test]
+fn report_lines_carry_no_debug_text_and_say_how_to_express_what_is_lost() {
+    let (report, _) = import_into(&streamdash(), &[]);
+    for debug in ["Some(", "None", "[\"", "\\\""] {
+        assert!(!report.contains(debug), "{debug:?} in\n{report}");
+    }
+    assert!(report.contains(
+        "  Deployment/streamdash spec.template.spec.containers[streamdash].ports[http-metrics]: port 9797: an app has \
+         one port (the first, 9898, is imported as port) and the generated pod does not declare this one; if it serves \
+         Prometheus metrics, set metrics_port = 9797 (a ServiceMonitor scrapes it)\n"
+    ), "{report}");
+    assert!(report.contains("ports[grpc]: port 9999: an app has one port (the first, 9898, is imported as port) and the generated pod does not declare this one; serve it on the first port, or make it an app of its own\n"), "{report}");
 }

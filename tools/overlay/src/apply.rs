@@ -38,18 +38,32 @@ pub struct Plan {
     pub unchanged: Vec<Recommendation>,
     /// Recommendations below the confidence floor.
     pub skipped: Vec<Recommendation>,
+    /// Recommendations without a mapping, with the reason (only with `skip_unmapped`).
+    pub unmapped: Vec<(Recommendation, String)>,
 }
 
-/// Places every recommendation of `set` at least `min_confidence` confident. `open_maps`:
-/// whether a new key may be added to an existing map (only when the chart has a values
-/// schema, which then judges it; without one a new key is taken for a typo).
+/// How recommendations are placed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Recommendations less confident than this are skipped.
+    pub min_confidence: f64,
+    /// Whether a new key may be added to an existing map (only when the chart has a values
+    /// schema, which then judges it; without one a new key is taken for a typo).
+    pub open_maps: bool,
+    /// Recommendations without a mapping are set aside (listed with their reason) instead
+    /// of refusing the whole set.
+    pub skip_unmapped: bool,
+}
+
+/// Places every recommendation of `set` at least `options.min_confidence` confident. Every
+/// recommendation without a mapping is named in one error (unless `skip_unmapped`).
 pub fn plan(
     set: &RecommendationSet,
     mapping: &Mapping,
     effective: &Value,
-    min_confidence: f64,
-    open_maps: bool,
+    options: PlanOptions,
 ) -> Result<Plan, OverlayError> {
+    let PlanOptions { min_confidence, open_maps, skip_unmapped } = options;
     let mut proposed = effective.clone();
     let mut plan = Plan {
         effective: effective.clone(),
@@ -57,7 +71,9 @@ pub fn plan(
         applied: Vec::new(),
         unchanged: Vec::new(),
         skipped: Vec::new(),
+        unmapped: Vec::new(),
     };
+    let mut unmapped = Vec::new();
     // Which recommendation set each path, to refuse two that disagree.
     let mut owners: BTreeMap<ValuesPath, (String, Value)> = BTreeMap::new();
     for recommendation in &set.recommendations {
@@ -65,7 +81,14 @@ pub fn plan(
             plan.skipped.push(recommendation.clone());
             continue;
         }
-        let changes = place(recommendation, mapping, effective, open_maps, &mut owners)?;
+        let changes = match place(recommendation, mapping, effective, open_maps, &mut owners) {
+            Err(OverlayError::Unmapped { key, message }) => {
+                plan.unmapped.push((recommendation.clone(), message.clone()));
+                unmapped.push(OverlayError::Unmapped { key, message });
+                continue;
+            }
+            other => other?,
+        };
         for change in &changes {
             paths::set(&mut proposed, &change.path, change.after.clone());
         }
@@ -74,6 +97,9 @@ pub fn plan(
         } else {
             plan.applied.push(Applied { recommendation: recommendation.clone(), changes });
         }
+    }
+    if !unmapped.is_empty() && !skip_unmapped {
+        return Err(OverlayError::UnmappedAll(unmapped));
     }
     plan.proposed = proposed;
     Ok(plan)
@@ -167,6 +193,10 @@ mod tests {
         json!({"apps": {"api": {"replicas": 2, "resources": {"limits": {"memory": "1Gi"}}, "config": {"data": {"A": "1"}}}}})
     }
 
+    fn options(min_confidence: f64, open_maps: bool) -> PlanOptions {
+        PlanOptions { min_confidence, open_maps, skip_unmapped: false }
+    }
+
     fn mapping() -> Mapping {
         Mapping::new(None, Some("api:internal-api")).unwrap()
     }
@@ -179,7 +209,7 @@ mod tests {
             ("api.config.B", json!(7), 0.8),
             ("api.config.A", json!("2"), 0.5),
         ]);
-        let plan = plan(&set, &mapping(), &values(), 0.6, true).unwrap();
+        let plan = plan(&set, &mapping(), &values(), options(0.6, true)).unwrap();
         let applied: Vec<&str> = plan.applied.iter().map(|a| a.recommendation.key.as_str()).collect();
         assert_eq!(applied, ["api.replicas", "api.config.B"]);
         assert_eq!(plan.unchanged[0].key, "api.memory.limit", "1g is the 1Gi the chart has");
@@ -192,9 +222,9 @@ mod tests {
     #[test]
     fn missing_paths_name_the_place() {
         let error = |recommendations: &[(&str, Value, f64)], open| {
-            plan(&set_of(recommendations), &mapping(), &values(), 0.0, open).unwrap_err().to_string()
+            plan(&set_of(recommendations), &mapping(), &values(), options(0.0, open)).unwrap_err().to_string()
         };
-        let new_key = plan(&set_of(&[("api.cpu.limit", json!(2), 0.9)]), &mapping(), &values(), 0.0, true);
+        let new_key = plan(&set_of(&[("api.cpu.limit", json!(2), 0.9)]), &mapping(), &values(), options(0.0, true));
         assert_eq!(new_key.unwrap().proposed["apps"]["api"]["resources"]["limits"]["cpu"], json!("2"), "schema judges");
         assert_eq!(
             error(&[("api.config.B", json!("x"), 0.9)], false),
@@ -206,10 +236,39 @@ mod tests {
     }
 
     #[test]
+    fn every_unmapped_recommendation_is_named_or_skipped() {
+        let set = set_of(&[
+            ("api.replicas", json!(4), 0.9),
+            ("spark.executor.cores", json!(3), 0.9),
+            ("api.gpu.limit", json!(1), 0.9),
+        ]);
+        let error = plan(&set, &mapping(), &values(), options(0.0, true)).unwrap_err().to_string();
+        assert!(
+            error.starts_with(
+                "2 recommendations have no mapping to a values path (--skip-unmapped applies the others and lists \
+                 these):\n  recommendation \"spark.executor.cores\" has no mapping to a values path: \"spark\" is not \
+                 an app of the chart (apps: api)"
+            ),
+            "{error}"
+        );
+        assert!(
+            error.contains("\n  recommendation \"api.gpu.limit\" has no mapping to a values path: \"gpu.limit\""),
+            "{error}"
+        );
+        let skipping = PlanOptions { skip_unmapped: true, ..options(0.0, true) };
+        let plan = plan(&set, &mapping(), &values(), skipping).unwrap();
+        assert_eq!(plan.applied.len(), 1);
+        let skipped: Vec<&str> = plan.unmapped.iter().map(|(r, _)| r.key.as_str()).collect();
+        assert_eq!(skipped, ["spark.executor.cores", "api.gpu.limit"]);
+        assert_eq!(plan.proposed["apps"]["api"]["replicas"], json!(4));
+    }
+
+    #[test]
     fn conversions_fail_naming_key_value_and_path() {
-        let error = plan(&set_of(&[("api.memory.limit", json!("6GB"), 0.9)]), &mapping(), &values(), 0.0, true)
-            .unwrap_err()
-            .to_string();
+        let error =
+            plan(&set_of(&[("api.memory.limit", json!("6GB"), 0.9)]), &mapping(), &values(), options(0.0, true))
+                .unwrap_err()
+                .to_string();
         assert_eq!(
             error,
             "recommendation \"api.memory.limit\" (value \"6GB\") -> apps.api.resources.limits.memory: the value has \

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use helm_sdk::HelmSdk;
 use serde_json::Value;
 
-use crate::apply::{self, Plan};
+use crate::apply::{self, Plan, PlanOptions};
 use crate::chart::ChartContext;
 use crate::diff;
 use crate::error::OverlayError;
@@ -50,9 +50,17 @@ pub struct OverlayArgs {
     /// Skip recommendations less confident than this (they are listed).
     #[arg(long, value_name = "0..1", default_value_t = 0.0)]
     pub min_confidence: f64,
-    /// Also run helm lint --strict and render the chart with the new values.
+    /// Also run helm lint --strict, render the chart with the new values and check every
+    /// container's requests against its limits (what it ran is printed).
     #[arg(long)]
     pub validate: bool,
+    /// Apply the recommendations that have a mapping and list the others (with the reason)
+    /// instead of refusing the set.
+    #[arg(long)]
+    pub skip_unmapped: bool,
+    /// Replace an existing output file (without it an existing file is refused).
+    #[arg(long)]
+    pub force: bool,
     /// Write nothing; print what the overlay changes in the rendered objects.
     #[arg(long)]
     pub dry_run: bool,
@@ -67,26 +75,86 @@ pub struct OverlayArgs {
     pub helm_library: Option<PathBuf>,
 }
 
+/// A path the user typed, made absolute against the directory they typed it in: `bazel
+/// run` starts binaries in their runfiles and says where the user was in
+/// BUILD_WORKING_DIRECTORY (a Bazel action sets neither, and its paths stay as they are).
+fn user_path(path: &Path) -> PathBuf {
+    match std::env::var_os("BUILD_WORKING_DIRECTORY") {
+        Some(dir) if path.is_relative() && !dir.is_empty() => PathBuf::from(dir).join(path),
+        _ => path.to_path_buf(),
+    }
+}
+
+impl OverlayArgs {
+    /// The arguments with every path the user typed made absolute (see [`user_path`]).
+    fn resolved(&self) -> OverlayArgs {
+        let path = |p: &PathBuf| user_path(p);
+        let optional = |p: &Option<PathBuf>| p.as_deref().map(user_path);
+        OverlayArgs {
+            recommendations_file: path(&self.recommendations_file),
+            chart: path(&self.chart),
+            mapping: optional(&self.mapping),
+            environment: self.environment.clone(),
+            output_format: self.output_format,
+            output_dir: optional(&self.output_dir),
+            output_file: optional(&self.output_file),
+            configmap: self.configmap,
+            configmap_file: optional(&self.configmap_file),
+            min_confidence: self.min_confidence,
+            validate: self.validate,
+            skip_unmapped: self.skip_unmapped,
+            force: self.force,
+            dry_run: self.dry_run,
+            quiet: self.quiet,
+            release: self.release.clone(),
+            helm_library: optional(&self.helm_library),
+        }
+    }
+}
+
+/// libhelm_c.so: `--helm-library`, else HELM_C_LIBRARY (which `bazel run //tools/helm:overlay`
+/// sets to the library in its runfiles).
+fn library(args: &OverlayArgs) -> Result<PathBuf, OverlayError> {
+    match (&args.helm_library, std::env::var_os("HELM_C_LIBRARY")) {
+        (Some(path), _) => Ok(path.clone()),
+        (None, Some(path)) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => Err(OverlayError::Usage(
+            "no Helm library: give --helm-library (libhelm_c.so) or set HELM_C_LIBRARY; `tools/bazel run \
+             //tools/helm:overlay -- ...` finds it in its runfiles"
+                .into(),
+        )),
+    }
+}
+
 /// Runs `composer overlay`; what it did or would do goes to stdout.
 pub fn run(args: &OverlayArgs) -> Result<(), OverlayError> {
+    let args = &args.resolved();
     check_usage(args)?;
-    let library = match &args.helm_library {
-        Some(path) => path.clone(),
-        None => std::env::var_os("HELM_C_LIBRARY")
-            .map(PathBuf::from)
-            .ok_or_else(|| OverlayError::Usage("give --helm-library (libhelm_c.so) or set HELM_C_LIBRARY".into()))?,
-    };
-    let sdk = HelmSdk::load(&library)?;
+    let sdk = HelmSdk::load(&library(args)?)?;
     let set = input::read(&args.recommendations_file)?;
     let chart = ChartContext::load(&sdk, &args.chart, args.environment.as_deref())?;
     let mapping = Mapping::new(args.mapping.as_deref(), chart.composed_apps())?;
-    let plan = apply::plan(&set, &mapping, &chart.effective, args.min_confidence, chart.has_schema)?;
+    let options = PlanOptions {
+        min_confidence: args.min_confidence,
+        open_maps: chart.has_schema,
+        skip_unmapped: args.skip_unmapped,
+    };
+    let plan = apply::plan(&set, &mapping, &chart.effective, options)?;
+    let mut checked = Vec::new();
     validate::schema(&chart, &plan)?;
+    checked.push(if chart.has_schema {
+        "values.schema.json with each recommendation alone, then all together".to_string()
+    } else {
+        "no values.schema.json in the chart: the values are checked by lint and render only".to_string()
+    });
     if args.validate || args.dry_run {
         validate::lint(&chart, &plan.proposed)?;
+        checked.push(format!("helm lint --strict with the new values (Kubernetes {})", validate::KUBE_VERSION));
+        checked.push(validate::render_and_check_limits(&chart, &plan.proposed, &args.release)?);
     }
     if args.dry_run {
         print!("{}", dry_run_report(&chart, &plan, &args.release)?);
+        print!("{}", checked_lines(&checked));
         return Ok(());
     }
     let description = ChartDescription {
@@ -101,15 +169,19 @@ pub fn run(args: &OverlayArgs) -> Result<(), OverlayError> {
     };
     let text = output::values_file(&set, &plan, &description, args.output_format, &values);
     check_round_trip(&sdk, &text, &values)?;
-    if args.validate {
-        validate::render(&chart, &plan.proposed, &args.release)?;
-    }
+    checked.push("Helm reads the written file back as exactly these values".into());
     let files = output_files(args, &set, &chart, text)?;
+    output::check_targets(&files, args.force)?;
     output::write_all(&files)?;
     if !args.quiet {
         print!("{}", summary(&plan, &files));
+        print!("{}", checked_lines(&checked));
     }
     Ok(())
+}
+
+fn checked_lines(checked: &[String]) -> String {
+    checked.iter().map(|line| format!("checked {line}\n")).collect()
 }
 
 fn check_usage(args: &OverlayArgs) -> Result<(), OverlayError> {
@@ -118,6 +190,13 @@ fn check_usage(args: &OverlayArgs) -> Result<(), OverlayError> {
     }
     if args.configmap && args.output_format != Format::Full {
         return Err(OverlayError::Usage("--configmap wraps a full preset: add --output-format full".into()));
+    }
+    if let Some(dir) = args.output_dir.as_deref().filter(|d| d.exists() && !d.is_dir()) {
+        return Err(OverlayError::Usage(format!(
+            "--output-dir {} is a file, not a directory: name a directory (it is created when missing), or use \
+             --output-file to name the file",
+            dir.display()
+        )));
     }
     Ok(())
 }
@@ -177,6 +256,9 @@ fn summary(plan: &Plan, files: &[(PathBuf, String)]) -> String {
     }
     for r in &plan.skipped {
         let _ = writeln!(text, "skipped {} (confidence {}): below --min-confidence", r.key, r.confidence);
+    }
+    for (r, why) in &plan.unmapped {
+        let _ = writeln!(text, "skipped {} = {}: no mapping to a values path: {why}", r.key, r.value.to_json());
     }
     text
 }

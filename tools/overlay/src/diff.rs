@@ -157,6 +157,7 @@ mod tests {
             applied: applied(&["a.b", "a.l[1].m.v"]),
             unchanged: vec![],
             skipped: vec![],
+            unmapped: vec![],
         };
         let overlay = overlay(&plan);
         assert_eq!(overlay, json!({"a": {"b": 5, "l": [{"m": {"v": "1"}}, {"m": {"v": "9"}}]}}));

@@ -25,6 +25,10 @@ pub enum OverlayError {
     #[error("recommendation {key:?} has no mapping to a values path: {message}")]
     Unmapped { key: String, message: String },
 
+    /// Every recommendation without a mapping, named at once.
+    #[error("{}", unmapped_list(.0))]
+    UnmappedAll(Vec<OverlayError>),
+
     #[error("recommendation {key:?} (value {value}) -> {values_path}: {message}")]
     Recommendation { key: String, value: String, values_path: String, message: String },
 
@@ -37,9 +41,24 @@ pub enum OverlayError {
     #[error("Helm: {0}")]
     Helm(#[from] helm_sdk::HelmError),
 
+    #[error("output {path}: {message}")]
+    Output { path: PathBuf, message: String },
+
     #[error("{path}: cannot write: {source}")]
     Write { path: PathBuf, source: std::io::Error },
 
     #[error("{0}")]
     Usage(String),
+}
+
+/// One recommendation without a mapping, or the count and one line each.
+fn unmapped_list(unmapped: &[OverlayError]) -> String {
+    const SKIP: &str = "--skip-unmapped applies the others and lists these";
+    match unmapped {
+        [one] => format!("{one} ({SKIP})"),
+        all => {
+            let lines: Vec<String> = all.iter().map(|e| format!("\n  {e}")).collect();
+            format!("{} recommendations have no mapping to a values path ({SKIP}):{}", all.len(), lines.concat())
+        }
+    }
 }

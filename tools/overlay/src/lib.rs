@@ -14,6 +14,7 @@ pub mod convert;
 pub mod diff;
 pub mod error;
 pub mod input;
+pub mod limits;
 pub mod mapping;
 pub mod output;
 pub mod paths;

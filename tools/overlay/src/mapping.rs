@@ -56,6 +56,8 @@ pub struct Target {
 /// The mapping in force: a file's entries first, then the built-in keys of a composed chart.
 pub struct Mapping {
     file: BTreeMap<String, Vec<Target>>,
+    /// The mapping file's path, for messages.
+    file_path: Option<PathBuf>,
     /// App name to its values key (`spark-connect` -> `sparkConnect`), for a composed chart.
     apps: Option<BTreeMap<String, String>>,
 }
@@ -64,6 +66,7 @@ impl Mapping {
     /// Reads the mapping file (if any); `apps_annotation` is the chart's
     /// `helm-composer/apps` annotation, present only on charts composed here.
     pub fn new(file: Option<&Path>, apps_annotation: Option<&str>) -> Result<Mapping, OverlayError> {
+        let file_path = file;
         let file = match file {
             Some(path) => read_file(path)?,
             None => BTreeMap::new(),
@@ -76,7 +79,7 @@ impl Mapping {
                 .map(|name| (name.to_string(), lower_camel_case(name)))
                 .collect()
         });
-        Ok(Mapping { file, apps })
+        Ok(Mapping { file, file_path: file_path.map(Path::to_path_buf), apps })
     }
 
     /// The values `key` sets. `values` are the chart's effective values (to find a KEDA
@@ -87,9 +90,16 @@ impl Mapping {
         }
         let unmapped = |message: String| OverlayError::Unmapped { key: key.to_string(), message };
         let Some(apps) = &self.apps else {
-            return Err(unmapped(
-                "the chart was not composed by helm-composer, so only a mapping file (--mapping) can map it".into(),
-            ));
+            return Err(unmapped(match &self.file_path {
+                Some(path) => format!(
+                    "the mapping file {} has no entry for it (add one), and the chart was not composed by \
+                     helm-composer, so it has no built-in keys",
+                    path.display()
+                ),
+                None => {
+                    "the chart was not composed by helm-composer, so only a mapping file (--mapping) can map it".into()
+                }
+            }));
         };
         builtin(key, apps, values).map_err(unmapped)
     }

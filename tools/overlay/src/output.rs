@@ -105,6 +105,14 @@ fn header(set: &RecommendationSet, plan: &Plan, chart: &ChartDescription, format
         lines.push(format!("Skipped, confidence below {}:", data(&chart.min_confidence)));
         lines.extend(plan.skipped.iter().map(|r| format!("  {} ({})", data(&r.key), data(&r.confidence))));
     }
+    if !plan.unmapped.is_empty() {
+        lines.push("Skipped, no mapping to a values path (--skip-unmapped):".into());
+        lines.extend(
+            plan.unmapped
+                .iter()
+                .map(|(r, why)| format!("  {} = {}: {}", data(&r.key), data(&r.value.to_json()), data(why))),
+        );
+    }
     lines.iter().map(|line| if line.is_empty() { "#\n".to_string() } else { format!("# {line}\n") }).collect()
 }
 
@@ -184,6 +192,29 @@ fn is_label_value(value: &str) -> bool {
         && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         && bytes.first().is_none_or(u8::is_ascii_alphanumeric)
         && bytes.last().is_none_or(u8::is_ascii_alphanumeric)
+}
+
+/// Refuses targets that cannot or may not be written: a directory where a file goes, a
+/// parent that is a file, and an existing file unless `force` (an overlay of the same
+/// workload and date is somebody's earlier run).
+pub fn check_targets(files: &[(PathBuf, String)], force: bool) -> Result<(), OverlayError> {
+    for (path, _) in files {
+        let refuse = |message: String| OverlayError::Output { path: path.clone(), message };
+        if path.is_dir() {
+            return Err(refuse("is a directory; the output file goes there (--output-dir names a directory)".into()));
+        }
+        let mut parent = path.parent();
+        while let Some(dir) = parent.filter(|d| !d.as_os_str().is_empty()) {
+            if dir.exists() && !dir.is_dir() {
+                return Err(refuse(format!("cannot be written: {} is a file, not a directory", dir.display())));
+            }
+            parent = dir.parent();
+        }
+        if path.exists() && !force {
+            return Err(refuse("exists; pass --force to replace it".into()));
+        }
+    }
+    Ok(())
 }
 
 /// Writes every `(path, text)` or none: each goes to a temporary file beside its target

@@ -82,6 +82,22 @@ pub fn render(chart: &ChartContext, values: &Value, release: &str) -> Result<BTr
     })
 }
 
+/// Renders the chart with `values` and checks every container's requests against its
+/// limits (what the API server refuses); returns what it checked, for the user.
+pub fn render_and_check_limits(chart: &ChartContext, values: &Value, release: &str) -> Result<String, OverlayError> {
+    let chart_error = |message: String| OverlayError::Chart { chart: chart.dir.clone(), message };
+    let objects = crate::diff::objects(&render(chart, values, release)?).map_err(chart_error)?;
+    let report = crate::limits::check(&objects);
+    if !report.violations.is_empty() {
+        return Err(chart_error(format!("with the new values, {}", report.violations.join("; "))));
+    }
+    Ok(format!(
+        "a render with the new values ({} objects) and requests at most limits in its {} containers",
+        objects.len(),
+        report.containers
+    ))
+}
+
 /// Helm's own words on one line, without our wrapper's prefix (Helm lists schema
 /// violations under a `<chart>:` line, one `- at '<pointer>': ...` line each).
 fn helm_detail(error: &helm_sdk::HelmError) -> String {

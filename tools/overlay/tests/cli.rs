@@ -481,3 +481,120 @@ fn usage_errors() {
         run.stderr
     );
 }
+
+// clickstream: a hand-written chart of a streaming job, with recommendations of another
+// engine's settings than Spark's (tools/overlay/testdata/stream-*), written for these tests.
+const STREAM_CHART: &str = "tools/overlay/testdata/stream-chart";
+const STREAM_MAPPING: &str = "tools/overlay/testdata/stream-mapping.json";
+const STREAM_SET: &str = "tools/overlay/testdata/stream-recommendations.json";
+const STREAM_OVER_LIMIT: &str = "tools/overlay/testdata/stream-recommendations-over-limit.json";
+
+#[test]
+fn every_unmapped_recommendation_is_named_at_once() {
+    let (out, run) = generate(STREAM_SET, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains(
+        "2 recommendations have no mapping to a values path (--skip-unmapped applies the others and lists these):\n  \
+         recommendation \"state.backend.rocksdb.block.cache-size\" has no mapping to a values path: the mapping file "
+    ), "{}", run.stderr);
+    assert!(run.stderr.contains(
+        "stream-mapping.json has no entry for it (add one), and the chart was not composed by helm-composer, so it \
+         has no built-in keys\n  recommendation \"taskmanager.network.memory.fraction\" has no mapping"
+    ), "{}", run.stderr);
+    assert!(files_in(out.path()).is_empty());
+}
+
+#[test]
+fn skip_unmapped_applies_the_others_and_lists_what_it_skipped() {
+    let (out, run) =
+        generate(STREAM_SET, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING, "--skip-unmapped", "--validate"]);
+    assert!(run.success, "{}", run.stderr);
+    for line in [
+        "changed parallelism: 2 -> 4 (parallelism.default)\n",
+        "changed job.checkpointInterval: \"60s\" -> \"30s\" (execution.checkpointing.interval)\n",
+        "skipped state.backend.rocksdb.block.cache-size = \"256m\": no mapping to a values path: the mapping file ",
+        "stream-mapping.json has no entry for it (add one), and the chart was not composed by helm-composer, so it has no built-in keys\n",
+        "skipped taskmanager.network.memory.fraction = 0.2: no mapping to a values path:",
+        // --validate says what it ran.
+        "checked values.schema.json with each recommendation alone, then all together\n",
+        "checked helm lint --strict with the new values (Kubernetes v1.34.0)\n",
+        "checked a render with the new values (2 objects) and requests at most limits in its 1 containers\n",
+    ] {
+        assert!(run.stdout.contains(line), "missing {line:?} in\n{}", run.stdout);
+    }
+    let text = fs::read_to_string(out.path().join("clickstream-2026-03-01.yaml")).expect("the overlay");
+    assert!(text.contains(
+        "# Skipped, no mapping to a values path (--skip-unmapped):\n#   \"state.backend.rocksdb.block.cache-size\" = \"256m\": \
+         \"the mapping file "
+    ), "{text}");
+    assert!(text.ends_with("\"job\":\n  \"checkpointInterval\": \"30s\"\n\"parallelism\": 4\n"), "{text}");
+}
+
+#[test]
+fn validate_refuses_a_request_above_the_charts_limit() {
+    let (out, run) = generate(STREAM_OVER_LIMIT, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING, "--validate"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "with the new values, Deployment/release-name-clickstream container job: requests.memory 32Gi is above \
+         limits.memory 16Gi (Kubernetes refuses the Deployment: a request must be at most its limit)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(files_in(out.path()).is_empty());
+    // --dry-run checks it too.
+    let (_, run) = generate(STREAM_OVER_LIMIT, Path::new(STREAM_CHART), &["--mapping", STREAM_MAPPING, "--dry-run"]);
+    assert!(!run.success && run.stderr.contains("requests.memory 32Gi is above limits.memory 16Gi"), "{}", run.stderr);
+}
+
+#[test]
+fn an_existing_overlay_is_replaced_only_with_force() {
+    let args = ["--mapping", STREAM_MAPPING, "--skip-unmapped"];
+    let (out, first) = generate(STREAM_SET, Path::new(STREAM_CHART), &args);
+    assert!(first.success, "{}", first.stderr);
+    let file = out.path().join("clickstream-2026-03-01.yaml");
+    fs::write(&file, "# edited by hand\n").expect("edit");
+    let dir = out.path().to_str().expect("utf-8");
+    let again = |extra: &[&str]| {
+        let (recommendations, chart, mapping) = (repo(STREAM_SET), repo(STREAM_CHART), repo(STREAM_MAPPING));
+        let mut all = vec!["--recommendations-file", &recommendations, "--chart", &chart, "--mapping", &mapping];
+        all.extend_from_slice(&["--skip-unmapped", "--output-dir", dir]);
+        all.extend_from_slice(extra);
+        composer(&all)
+    };
+    let refused = again(&[]);
+    assert!(!refused.success);
+    assert!(
+        refused.stderr.contains(&format!("output {}: exists; pass --force to replace it", file.display())),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(fs::read_to_string(&file).expect("kept"), "# edited by hand\n");
+    let forced = again(&["--force"]);
+    assert!(forced.success, "{}", forced.stderr);
+    assert!(fs::read_to_string(&file).expect("replaced").starts_with("# Values overlay"));
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blocker = dir.path().join("overlays");
+    fs::write(&blocker, "not a directory").expect("write");
+    let (recommendations, chart, mapping) = (repo(STREAM_SET), repo(STREAM_CHART), repo(STREAM_MAPPING));
+    let base =
+        ["--recommendations-file", &recommendations, "--chart", &chart, "--mapping", &mapping, "--skip-unmapped"];
+    let blocker_text = blocker.to_str().expect("utf-8");
+    let run = composer(&[&base[..], &["--output-dir", blocker_text]].concat());
+    assert!(!run.success);
+    assert!(run.stderr.contains(&format!("--output-dir {blocker_text} is a file, not a directory")), "{}", run.stderr);
+    let inside = blocker.join("x.yaml");
+    let run = composer(&[&base[..], &["--output-file", inside.to_str().expect("utf-8")]].concat());
+    assert!(
+        run.stderr.contains(&format!("cannot be written: {blocker_text} is a file, not a directory")),
+        "{}",
+        run.stderr
+    );
+    let run = composer(&[&base[..], &["--output-file", dir.path().to_str().expect("utf-8")]].concat());
+    assert!(run.stderr.contains("is a directory; the output file goes there"), "{}", run.stderr);
+}

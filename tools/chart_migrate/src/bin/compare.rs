@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use chart_migrate::cli::{line_diff, load_sdk, user_path};
 use chart_migrate::compare::pair::Rename;
+use chart_migrate::compare::random;
 use chart_migrate::compare::report::{self, Format};
 use chart_migrate::compare::{compare, CompareOptions};
 use chart_migrate::error::MigrateError;
@@ -45,6 +46,10 @@ struct Args {
     /// Keep the documented noise: helm.sh/chart labels and checksum/* annotations.
     #[arg(long)]
     strict: bool,
+    /// Do not fill in Kubernetes' defaults (successThreshold 1, protocol TCP, a 30 s grace
+    /// period, ...; the list is in docs/migration.md) where one chart leaves a field out.
+    #[arg(long)]
+    no_defaults: bool,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// A checked-in report: exit 0 when this comparison's report is exactly it, 1 otherwise
@@ -71,11 +76,21 @@ fn run(args: &Args) -> Result<ExitCode, MigrateError> {
     let sdk = load_sdk(args.helm_library.as_deref())?;
     let release = Release { name: args.release.clone(), namespace: args.namespace.clone() };
     let paths = |files: &[&[PathBuf]]| files.concat().iter().map(|p| user_path(p)).collect::<Vec<_>>();
-    let manual = render_chart(&sdk, &user_path(&args.manual), &paths(&[&args.values, &args.manual_values]), &release)?;
-    let generated =
-        render_chart(&sdk, &user_path(&args.generated), &paths(&[&args.values, &args.generated_values]), &release)?;
-    let options = CompareOptions { strict: args.strict, renames: args.renames.clone() };
-    let comparison = compare(&manual, &generated, &release, &options)?;
+    let manual_values = paths(&[&args.values, &args.manual_values]);
+    let generated_values = paths(&[&args.values, &args.generated_values]);
+    let manual_chart = user_path(&args.manual);
+    let generated_chart = user_path(&args.generated);
+    // Each chart twice: what differs between two renders comes from random functions.
+    let manual = render_chart(&sdk, &manual_chart, &manual_values, &release)?;
+    let manual_again = render_chart(&sdk, &manual_chart, &manual_values, &release)?;
+    let generated = render_chart(&sdk, &generated_chart, &generated_values, &release)?;
+    let generated_again = render_chart(&sdk, &generated_chart, &generated_values, &release)?;
+    let randomness = [
+        random::detect(&manual.objects, &manual_again.objects, &release.name, &manual.metadata.name),
+        random::detect(&generated.objects, &generated_again.objects, &release.name, &generated.metadata.name),
+    ];
+    let options = CompareOptions { strict: args.strict, renames: args.renames.clone(), no_defaults: args.no_defaults };
+    let comparison = compare(&manual, &generated, [&randomness[0], &randomness[1]], &release, &options)?;
     let report = report::render(&comparison, args.format);
 
     if let Some(expected_path) = &args.expect {

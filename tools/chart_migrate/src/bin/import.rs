@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chart_migrate::cli::{line_diff, load_sdk, user_path};
+use chart_migrate::compare::random;
 use chart_migrate::error::MigrateError;
 use chart_migrate::import::emit::{self, Provenance};
 use chart_migrate::import::{import, report};
@@ -88,7 +89,10 @@ fn run(args: &Args) -> Result<ExitCode, MigrateError> {
     let chart = user_path(&args.chart);
     let values: Vec<PathBuf> = args.values.iter().map(|v| user_path(v)).collect();
     let rendered = render_chart(&sdk, &chart, &values, &release)?;
-    let imported = import(&rendered, &release);
+    // A second render shows which names come from random functions (helm test pods).
+    let again = render_chart(&sdk, &chart, &values, &release)?;
+    let randomness = random::detect(&rendered.objects, &again.objects, &release.name, &rendered.metadata.name);
+    let imported = import(&rendered, &release, &randomness.names);
 
     let provenance = Provenance {
         package: args.package.clone(),

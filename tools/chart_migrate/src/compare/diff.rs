@@ -1,7 +1,9 @@
 //! The structural difference of two objects: every field that differs, as a path. Lists that
 //! Kubernetes merges by name (containers, env, ports, volumes, volumeMounts, ...) are
 //! compared item by item under the item's name, so one added env variable is one difference,
-//! not a shifted list; every other list is compared by position.
+//! not a shifted list; a container renamed (the one container left on each side once the
+//! others paired by name) is compared with its old self. Every other list is aligned with a
+//! longest-common-subsequence diff, so an inserted argument is one difference too.
 
 use std::collections::BTreeMap;
 
@@ -73,14 +75,35 @@ fn by_name<'a>(path: &FieldPath, items: &'a [Value]) -> Option<BTreeMap<&'a str,
     Some(keyed)
 }
 
+/// Lists whose one unpaired item on each side is the same thing renamed: a pod's container
+/// renamed is still its container (a port renamed, `redis` to `tcp`, still its port), and its
+/// other fields are what a reviewer needs to see.
+const RENAMEABLE: &[&str] = &["containers", "initContainers", "ports"];
+
 fn named(
     path: &FieldPath,
     manual: &BTreeMap<&str, &Value>,
     generated: &BTreeMap<&str, &Value>,
     out: &mut Vec<Difference>,
 ) {
+    let only_manual: Vec<&&str> = manual.keys().filter(|n| !generated.contains_key(*n)).collect();
+    let only_generated: Vec<&&str> = generated.keys().filter(|n| !manual.contains_key(*n)).collect();
+    let renamed = match (only_manual.as_slice(), only_generated.as_slice()) {
+        ([old], [new]) if path.keys().last().is_some_and(|list| RENAMEABLE.contains(&list)) => Some((**old, **new)),
+        _ => None,
+    };
     let names: std::collections::BTreeSet<&&str> = manual.keys().chain(generated.keys()).collect();
     for name in names {
+        if let Some((old, new)) = renamed {
+            if *name == old {
+                let child = path.child(Segment::Renamed(old.to_string(), new.to_string()));
+                walk(&child, manual[old], generated[new], out);
+                continue;
+            }
+            if *name == new {
+                continue;
+            }
+        }
         let child = path.child(Segment::Name((*name).to_string()));
         match (manual.get(*name), generated.get(*name)) {
             (Some(m), Some(g)) => walk(&child, m, g, out),
@@ -91,16 +114,58 @@ fn named(
     }
 }
 
+/// A list aligned on its longest common subsequence: equal items pair up, and between two
+/// such anchors the items left on each side pair by position (a changed item is compared
+/// field by field), the rest removed or added. Paths index the manual list, or the generated
+/// one for an added item. Lists here are short (arguments, rules), so quadratic is fine.
 fn positional(path: &FieldPath, manual: &[Value], generated: &[Value], out: &mut Vec<Difference>) {
-    for index in 0..manual.len().max(generated.len()) {
-        let child = path.child(Segment::Index(index));
-        match (manual.get(index), generated.get(index)) {
-            (Some(m), Some(g)) => walk(&child, m, g, out),
-            (Some(m), None) => out.push(Difference { path: child, change: Change::Removed(m.clone()) }),
-            (None, Some(g)) => out.push(Difference { path: child, change: Change::Added(g.clone()) }),
-            (None, None) => {}
+    let (m, g) = (manual.len(), generated.len());
+    let mut lcs = vec![vec![0usize; g + 1]; m + 1];
+    for i in (0..m).rev() {
+        for j in (0..g).rev() {
+            lcs[i][j] =
+                if manual[i] == generated[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
+    let (mut i, mut j) = (0, 0);
+    let (mut removed, mut added): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    while i < m || j < g {
+        if i < m && j < g && manual[i] == generated[j] {
+            flush_gap(path, manual, generated, &mut removed, &mut added, out);
+            i += 1;
+            j += 1;
+        } else if j < g && (i == m || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            added.push(j);
+            j += 1;
+        } else {
+            removed.push(i);
+            i += 1;
+        }
+    }
+    flush_gap(path, manual, generated, &mut removed, &mut added, out);
+}
+
+/// The items between two anchors of the alignment: paired by position, the rest one-sided.
+fn flush_gap(
+    path: &FieldPath,
+    manual: &[Value],
+    generated: &[Value],
+    removed: &mut Vec<usize>,
+    added: &mut Vec<usize>,
+    out: &mut Vec<Difference>,
+) {
+    let paired = removed.len().min(added.len());
+    for (&i, &j) in removed.iter().zip(added.iter()) {
+        walk(&path.child(Segment::Index(i)), &manual[i], &generated[j], out);
+    }
+    for &i in &removed[paired..] {
+        out.push(Difference { path: path.child(Segment::Index(i)), change: Change::Removed(manual[i].clone()) });
+    }
+    for &j in &added[paired..] {
+        out.push(Difference { path: path.child(Segment::Index(j)), change: Change::Added(generated[j].clone()) });
+    }
+    removed.clear();
+    added.clear();
 }
 
 #[cfg(test)]
@@ -145,13 +210,47 @@ mod tests {
     }
 
     #[test]
-    fn other_lists_compare_by_position() {
+    fn other_lists_are_aligned_so_an_insertion_is_one_difference() {
         assert_eq!(lines(json!({"args": ["a", "b"]}), json!({"args": ["a"]})), ["args[1] - \"b\""]);
+        assert_eq!(
+            lines(
+                json!({"command": ["run", "--a", "--b", "--c"]}),
+                json!({"command": ["run", "--x", "--a", "--b", "--c"]})
+            ),
+            ["command[1] + \"--x\""]
+        );
+        assert_eq!(
+            lines(json!({"args": ["a", "b", "c"]}), json!({"args": ["a", "B", "c", "d"]})),
+            ["args[1] \"b\" -> \"B\"", "args[3] + \"d\""]
+        );
+        assert_eq!(
+            lines(json!({"rules": [{"host": "a"}, {"host": "b"}]}), json!({"rules": [{"host": "a"}, {"host": "c"}]})),
+            ["rules[1].host \"b\" -> \"c\""]
+        );
         // A list of names Kubernetes would merge, but with a nameless item: by position.
         assert_eq!(
             lines(json!({"env": [{"value": "x"}]}), json!({"env": [{"value": "y"}]})),
             ["env[0].value \"x\" -> \"y\""]
         );
+    }
+
+    #[test]
+    fn a_renamed_container_pairs_with_its_old_self() {
+        let manual = json!({"containers": [{"name": "web", "image": "a:1"}]});
+        let generated = json!({"containers": [{"name": "frontend", "image": "a:2"}]});
+        assert_eq!(
+            lines(manual, generated),
+            [
+                "containers[web=frontend].image \"a:1\" -> \"a:2\"",
+                "containers[web=frontend].name \"web\" -> \"frontend\""
+            ]
+        );
+        // Two left on one side: nothing says which is which, so nothing is paired.
+        let manual = json!({"containers": [{"name": "a"}, {"name": "b"}]});
+        let generated = json!({"containers": [{"name": "c"}]});
+        assert_eq!(lines(manual, generated).len(), 3);
+        // Volumes are not containers: a renamed volume is another volume.
+        assert_eq!(lines(json!({"volumes": [{"name": "a"}]}), json!({"volumes": [{"name": "b"}]})).len(), 2);
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! `compare`: two charts rendered by the real Helm as the same release, their objects paired
 //! by kind and name, every differing field reported as a path and grouped by intent.
 //!
-//! render (crate::render) -> pair -> strip noise -> diff -> group -> report.
+//! render (crate::render, twice per chart) -> find randomness (random) -> pair -> strip
+//! noise and random fields, fill in Kubernetes' defaults (defaults) -> diff -> group ->
+//! report.
 
+pub mod defaults;
 pub mod diff;
 pub mod group;
 pub mod noise;
 pub mod pair;
+pub mod random;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -18,12 +22,16 @@ use diff::Change;
 use group::Group;
 use noise::Noise;
 use pair::{Naming, ObjectKey, Rename};
+use random::Randomness;
 
 #[derive(Clone, Debug, Default)]
 pub struct CompareOptions {
     /// Keep the documented noise (chart labels, checksum annotations).
     pub strict: bool,
     pub renames: Vec<Rename>,
+    /// Leave Kubernetes' defaults out: a field one chart writes with its default value is
+    /// then a difference from a chart that omits it.
+    pub no_defaults: bool,
 }
 
 /// One side of the comparison, as the report names it.
@@ -51,6 +59,12 @@ pub struct Comparison {
     /// Noise removed from both sides, by kind (empty with `strict`).
     pub noise: BTreeMap<Noise, usize>,
     pub renamed: Vec<(ObjectKey, ObjectKey)>,
+    /// Objects paired by kind and the rest of a name made at random (`Pod/test-*`).
+    pub random_names: Vec<ObjectKey>,
+    /// Fields left out because two renders of one chart gave them different values.
+    pub random_fields: usize,
+    /// Whether Kubernetes' defaults were filled in on both sides.
+    pub defaults: bool,
     pub paired: usize,
     /// Paired objects with at least one difference.
     pub differing: usize,
@@ -69,26 +83,53 @@ impl Comparison {
     }
 }
 
+/// Compares `manual` and `generated`, each with what two renders of it showed to be random.
 pub fn compare(
     manual: &RenderedChart,
     generated: &RenderedChart,
+    randomness: [&Randomness; 2],
     release: &Release,
     options: &CompareOptions,
 ) -> Result<Comparison, MigrateError> {
+    let [manual_random, generated_random] = randomness;
     let naming = Naming {
         release: &release.name,
         manual_chart: &manual.metadata.name,
         generated_chart: &generated.metadata.name,
+        manual_random: &manual_random.names,
+        generated_random: &generated_random.names,
     };
     let pairing = pair::pair(&manual.objects, &generated.objects, &naming, &options.renames)?;
     let mut noise = BTreeMap::new();
     let mut groups: BTreeMap<Group, Vec<Finding>> = BTreeMap::new();
     let mut differing = 0;
+    let mut random_names = Vec::new();
+    let mut random_fields = 0;
+    let index_of = |objects: &[crate::object::Object], object: &crate::object::Object| {
+        objects.iter().position(|o| std::ptr::eq(o, object)).unwrap_or(usize::MAX)
+    };
     for (key, manual_object, generated_object) in &pairing.both {
         let (mut manual_body, mut generated_body) = (manual_object.body.clone(), generated_object.body.clone());
+        let (m, g) = (index_of(&manual.objects, manual_object), index_of(&generated.objects, generated_object));
+        if manual_random.names.contains_key(&m) || generated_random.names.contains_key(&g) {
+            random_names.push(key.clone());
+            let name = FieldPath::of_keys(&["metadata", "name"]);
+            random::remove(&mut manual_body, &name);
+            random::remove(&mut generated_body, &name);
+        }
+        let random_paths = manual_random.fields.get(&m).into_iter().chain(generated_random.fields.get(&g)).flatten();
+        for path in random_paths {
+            random::remove(&mut manual_body, path);
+            random::remove(&mut generated_body, path);
+            random_fields += 1;
+        }
         if !options.strict {
             noise::strip(&mut manual_body, &mut noise);
             noise::strip(&mut generated_body, &mut noise);
+        }
+        if !options.no_defaults {
+            defaults::apply(&key.kind, &mut manual_body);
+            defaults::apply(&key.kind, &mut generated_body);
         }
         let differences = diff::diff(&manual_body, &generated_body);
         if !differences.is_empty() {
@@ -114,6 +155,9 @@ pub fn compare(
         strict: options.strict,
         noise,
         renamed: pairing.renamed,
+        random_names,
+        random_fields,
+        defaults: !options.no_defaults,
         paired: pairing.both.len(),
         differing,
         only_manual: pairing.only_manual,

@@ -1,5 +1,5 @@
 //! Pairing the objects of two charts: by kind and name without the release prefix, after
-//! the user's renames.
+//! the user's renames; an object named at random by kind and the rest of its name.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,6 +65,9 @@ pub struct Naming<'a> {
     pub release: &'a str,
     pub manual_chart: &'a str,
     pub generated_chart: &'a str,
+    /// Objects named at random, by index, with their masked short names (`test-*`).
+    pub manual_random: &'a BTreeMap<usize, String>,
+    pub generated_random: &'a BTreeMap<usize, String>,
 }
 
 #[derive(Debug)]
@@ -84,7 +87,7 @@ pub fn pair<'a>(
 ) -> Result<Pairing<'a>, MigrateError> {
     let mut used = vec![false; renames.len()];
     let mut renamed = Vec::new();
-    let manual = keyed("manual", manual, |object| {
+    let manual = keyed("manual", manual, naming.manual_random, |object| {
         let short = short_name(&object.name, naming.release, naming.manual_chart);
         let before = ObjectKey { kind: object.kind.clone(), name: short.clone() };
         match renames.iter().position(|r| r.matches(object, &short)) {
@@ -103,7 +106,7 @@ pub fn pair<'a>(
             reason: "matches no object of the manual chart".into(),
         });
     }
-    let mut generated = keyed("generated", generated, |object| ObjectKey {
+    let mut generated = keyed("generated", generated, naming.generated_random, |object| ObjectKey {
         kind: object.kind.clone(),
         name: short_name(&object.name, naming.release, naming.generated_chart),
     })?;
@@ -119,14 +122,28 @@ pub fn pair<'a>(
     Ok(Pairing { both, only_manual, only_generated: generated.into_keys().collect(), renamed })
 }
 
+/// The objects of one side by key. An object named at random is keyed by its masked name
+/// (`Pod/test-*`), numbered in render order when a chart has several such (`test-*#2`).
 fn keyed<'a>(
     side: &'static str,
     objects: &'a [Object],
+    random: &BTreeMap<usize, String>,
     mut key_of: impl FnMut(&Object) -> ObjectKey,
 ) -> Result<BTreeMap<ObjectKey, &'a Object>, MigrateError> {
     let mut keyed: BTreeMap<ObjectKey, &Object> = BTreeMap::new();
-    for object in objects {
-        let key = key_of(object);
+    for (index, object) in objects.iter().enumerate() {
+        let key = match random.get(&index) {
+            Some(masked) => {
+                let mut key = ObjectKey { kind: object.kind.clone(), name: masked.clone() };
+                let mut n = 2;
+                while keyed.contains_key(&key) {
+                    key.name = format!("{masked}#{n}");
+                    n += 1;
+                }
+                key
+            }
+            None => key_of(object),
+        };
         if let Some(first) = keyed.get(&key) {
             return Err(MigrateError::DuplicateObject {
                 side,
@@ -149,7 +166,14 @@ mod tests {
         Object { kind: kind.into(), name: name.into(), template: format!("t/{name}.yaml"), body: json!({}) }
     }
 
-    const NAMING: Naming = Naming { release: "r", manual_chart: "shop", generated_chart: "shop" };
+    const NONE: &BTreeMap<usize, String> = &BTreeMap::new();
+    const NAMING: Naming = Naming {
+        release: "r",
+        manual_chart: "shop",
+        generated_chart: "shop",
+        manual_random: NONE,
+        generated_random: NONE,
+    };
 
     #[test]
     fn pairs_by_kind_and_short_name() {
@@ -183,6 +207,20 @@ mod tests {
         assert!("web".parse::<Rename>().is_err());
         assert!("Ingress/web=Service/web".parse::<Rename>().is_err());
         assert_eq!("Ingress/web=Ingress/ingress".parse::<Rename>().unwrap().to, "ingress");
+    }
+
+    #[test]
+    fn objects_named_at_random_pair_by_kind_and_the_rest_of_the_name() {
+        let manual = [object("Pod", "r-shop-test-abcde"), object("Pod", "r-shop-test-fghij")];
+        let generated = [object("Pod", "r-shop-test-klmno"), object("Pod", "r-shop-test-pqrst")];
+        let random = BTreeMap::from([(0, "test-*".to_string()), (1, "test-*".to_string())]);
+        let naming = Naming { manual_random: &random, generated_random: &random, ..NAMING };
+        let pairing = pair(&manual, &generated, &naming, &[]).unwrap();
+        let both: Vec<String> = pairing.both.iter().map(|(k, m, g)| format!("{k} {} {}", m.name, g.name)).collect();
+        assert_eq!(
+            both,
+            ["Pod/test-* r-shop-test-abcde r-shop-test-klmno", "Pod/test-*#2 r-shop-test-fghij r-shop-test-pqrst"]
+        );
     }
 
     #[test]

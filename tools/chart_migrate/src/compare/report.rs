@@ -73,6 +73,22 @@ fn header(c: &Comparison) -> Vec<String> {
         let renames: Vec<String> = c.renamed.iter().map(|(from, to)| format!("{from} -> {to}")).collect();
         lines.push(format!("Renamed: {}", renames.join(", ")));
     }
+    if !c.random_names.is_empty() {
+        let names: Vec<String> = c.random_names.iter().map(ToString::to_string).collect();
+        lines.push(format!(
+            "Named at random (two renders differ; paired by kind and the rest of the name, names not compared): {}",
+            names.join(", ")
+        ));
+    }
+    if c.random_fields > 0 {
+        lines.push(format!(
+            "Left out: {} fields whose values differ between two renders (random functions).",
+            c.random_fields
+        ));
+    }
+    if c.defaults {
+        lines.push("Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).".into());
+    }
     if c.strict {
         lines.push("Strict: documented noise (helm.sh/chart labels, checksum/* annotations) kept.".into());
     } else if !c.noise.is_empty() {
@@ -199,6 +215,9 @@ fn to_json(c: &Comparison) -> Value {
         "namespace": c.release.namespace,
         "strict": c.strict,
         "ignored": c.noise.iter().map(|(k, n)| (k.to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "random_names": c.random_names.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "random_fields": c.random_fields,
+        "defaults": c.defaults,
         "renamed": c.renamed.iter().map(|(from, to)| json!({"manual": from.to_string(), "generated": to.to_string()})).collect::<Vec<_>>(),
         "paired": c.paired,
         "removed": keys(&c.only_manual),

@@ -47,6 +47,7 @@ pub enum Attribute {
     Env,
     EnvFromConfigmaps,
     EnvFromSecrets,
+    HealthCommand,
     HealthLivenessPath,
     HealthPort,
     HealthProbe,
@@ -69,6 +70,7 @@ pub enum Attribute {
     PdbMinAvailable,
     PolicyExceptions,
     Port,
+    Protocol,
     Replicas,
     ResourcesCpuLimit,
     ResourcesCpuRequest,
@@ -77,6 +79,8 @@ pub enum Attribute {
     ResourcesMemoryLimit,
     ResourcesMemoryRequest,
     SecretEnv,
+    SecretMounts,
+    SecurityWritablePaths,
 }
 
 impl Attribute {
@@ -99,6 +103,7 @@ impl Attribute {
         Attribute::Env,
         Attribute::EnvFromConfigmaps,
         Attribute::EnvFromSecrets,
+        Attribute::HealthCommand,
         Attribute::HealthLivenessPath,
         Attribute::HealthPort,
         Attribute::HealthProbe,
@@ -121,6 +126,7 @@ impl Attribute {
         Attribute::PdbMinAvailable,
         Attribute::PolicyExceptions,
         Attribute::Port,
+        Attribute::Protocol,
         Attribute::Replicas,
         Attribute::ResourcesCpuLimit,
         Attribute::ResourcesCpuRequest,
@@ -129,6 +135,8 @@ impl Attribute {
         Attribute::ResourcesMemoryLimit,
         Attribute::ResourcesMemoryRequest,
         Attribute::SecretEnv,
+        Attribute::SecretMounts,
+        Attribute::SecurityWritablePaths,
     ];
 
     pub fn name(self) -> &'static str {
@@ -151,6 +159,7 @@ impl Attribute {
             Attribute::Env => "env",
             Attribute::EnvFromConfigmaps => "env_from_configmaps",
             Attribute::EnvFromSecrets => "env_from_secrets",
+            Attribute::HealthCommand => "health_command",
             Attribute::HealthLivenessPath => "health_liveness_path",
             Attribute::HealthPort => "health_port",
             Attribute::HealthProbe => "health_probe",
@@ -173,6 +182,7 @@ impl Attribute {
             Attribute::PdbMinAvailable => "pdb_min_available",
             Attribute::PolicyExceptions => "policy_exceptions",
             Attribute::Port => "port",
+            Attribute::Protocol => "protocol",
             Attribute::Replicas => "replicas",
             Attribute::ResourcesCpuLimit => "resources_cpu_limit",
             Attribute::ResourcesCpuRequest => "resources_cpu_request",
@@ -181,6 +191,8 @@ impl Attribute {
             Attribute::ResourcesMemoryLimit => "resources_memory_limit",
             Attribute::ResourcesMemoryRequest => "resources_memory_request",
             Attribute::SecretEnv => "secret_env",
+            Attribute::SecretMounts => "secret_mounts",
+            Attribute::SecurityWritablePaths => "security_writable_paths",
         }
     }
 }

@@ -9,6 +9,7 @@ use super::app::{App, AttrValue};
 use super::note::Note;
 use super::{other, pod_path, why, Claims, Context};
 use crate::compare::report::show;
+use crate::compare::{defaults, random};
 
 pub(super) fn report_unclaimed(
     cx: &mut Context,
@@ -41,10 +42,42 @@ pub(super) fn report_unclaimed(
     }
 }
 
+/// Fields generated charts leave to Kubernetes' defaults (the rules set their own rollout,
+/// probe timings and Secret file modes, so those are reported whatever their value).
+const LEFT_TO_KUBERNETES: &[&str] = &[
+    "terminationGracePeriodSeconds",
+    "successThreshold",
+    "terminationMessagePath",
+    "terminationMessagePolicy",
+    "dnsPolicy",
+    "schedulerName",
+    "protocol",
+    "sessionAffinity",
+    "scheme",
+    "completions",
+    "parallelism",
+];
+
+/// Whether `value` at `path` is what Kubernetes would set if the chart left it out
+/// (`successThreshold: 1`, a 30 second grace period) and generated charts leave it out too:
+/// nothing is lost by not writing it.
+fn is_kubernetes_default(kind: &str, body: &Value, path: &crate::path::FieldPath, value: &Value) -> bool {
+    if !path.keys().last().is_some_and(|key| LEFT_TO_KUBERNETES.contains(&key)) {
+        return false;
+    }
+    let mut without = body.clone();
+    random::remove(&mut without, path);
+    defaults::apply(kind, &mut without);
+    path.lookup(&without) == Some(value)
+}
+
 pub(super) fn report_leftovers(cx: &mut Context) {
     let mut notes = Vec::new();
     for fields in cx.fields.values() {
         for (path, value) in fields.leftovers() {
+            if is_kubernetes_default(&fields.object.kind, &fields.object.body, &path, value) {
+                continue;
+            }
             let why = why::explain(&fields.object.kind, &path);
             notes.push(Note::field(&fields.id, &path, format!("{}: {why}", show(value))));
         }

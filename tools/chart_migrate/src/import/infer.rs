@@ -40,7 +40,11 @@ pub(super) fn app_name(cx: &mut Context, workload: usize, taken: &mut BTreeSet<S
         cx.notes.push(Note::field(
             &id,
             &FieldPath::of_keys(&["metadata", "name"]),
-            format!("{short:?} is not a usable app name (a unique DNS-1035 label): the app is {name:?}"),
+            format!(
+                "{} is not a usable app name (a unique DNS-1035 label): the app is {}",
+                Value::String(short.clone()),
+                Value::String(name.clone())
+            ),
         ));
     }
     taken.insert(name.clone());

@@ -25,6 +25,7 @@ mod read;
 pub mod report;
 mod scaling;
 pub mod starlark;
+mod volumes;
 mod why;
 mod workload;
 
@@ -68,11 +69,18 @@ pub(super) struct Context<'a> {
     chart: &'a str,
     fields: BTreeMap<usize, Fields<'a>>,
     notes: Vec<Note>,
+    /// Objects named at random (found by rendering twice), with the random part as `*`.
+    random_names: &'a BTreeMap<usize, String>,
 }
 
 impl<'a> Context<'a> {
+    /// The object's name without the release prefix; a random name masked, so the report
+    /// is the same on every run.
     fn short(&self, index: usize) -> String {
-        short_name(&self.objects[index].name, &self.release.name, self.chart)
+        match self.random_names.get(&index) {
+            Some(masked) => masked.clone(),
+            None => short_name(&self.objects[index].name, &self.release.name, self.chart),
+        }
     }
 
     fn id(&self, index: usize) -> String {
@@ -100,13 +108,16 @@ pub(super) fn pod_path(kind: &str) -> FieldPath {
 
 const WORKLOADS: [&str; 3] = ["Deployment", "Job", "CronJob"];
 
-pub fn import(rendered: &RenderedChart, release: &Release) -> Imported {
+/// Imports `rendered`; `random_names` are its objects named at random, by index, masked
+/// (`compare::random::detect` of two renders).
+pub fn import(rendered: &RenderedChart, release: &Release, random_names: &BTreeMap<usize, String>) -> Imported {
     let mut cx = Context {
         objects: &rendered.objects,
         release,
         chart: &rendered.metadata.name,
         fields: BTreeMap::new(),
         notes: Vec::new(),
+        random_names,
     };
     let mut taken = BTreeSet::new();
     let mut apps: Vec<(App, Claims)> = Vec::new();

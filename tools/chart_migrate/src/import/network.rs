@@ -6,7 +6,7 @@ use super::app::{App, Attribute};
 use super::common::{scalar_string, take_identity};
 use super::fields::Fields;
 use super::note::Note;
-use super::workload::PodPorts;
+use super::workload::{PodPorts, PortProtocol};
 use crate::path::FieldPath;
 
 /// The port every generated Service listens on (forwarding to the container port).
@@ -23,13 +23,22 @@ pub fn read_service(fields: &mut Fields, ports: &PodPorts, notes: &mut Vec<Note>
     let items = fields.items(&spec.key("ports"));
     let first = items.first()?.clone();
     let port = fields.peek(&first.key("port")).and_then(Value::as_i64);
+    // The rules' Service port: 80 for http, the container port for grpc and tcp.
+    let generated_port = match ports.protocol {
+        PortProtocol::Http => Some(SERVICE_PORT),
+        _ => ports.port,
+    };
     if let Some(port) = port {
         fields.take(&first.key("port"));
-        if port != SERVICE_PORT {
+        if Some(port) != generated_port {
             notes.push(Note::field(
                 &fields.id,
                 &first.key("port"),
-                format!("{port}: generated Services listen on {SERVICE_PORT} (forwarding to the container port); clients must use {SERVICE_PORT}"),
+                format!(
+                    "{port}: generated Services listen on {} (forwarding to the container port) unless \
+                     service_port is set: set service_port = {port} to keep the port clients use",
+                    generated_port.map_or("80".to_string(), |p| p.to_string())
+                ),
             ));
         }
     }

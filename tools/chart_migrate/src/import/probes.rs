@@ -1,14 +1,16 @@
-//! Liveness and readiness probes as `health_*` attributes. The rules take two probes of one
-//! kind: http with distinct paths, grpc or tcp. What a chart has beyond that becomes tcp
-//! (a connection to the port: it checks the process is up without inventing an endpoint
-//! the app may not serve), with a note.
+//! Liveness and readiness probes as `health_*` attributes. The rules give liveness and
+//! readiness one kind: http with distinct paths, grpc, tcp, or exec (one `health_command`
+//! for both). What a chart has beyond that becomes tcp (a connection to the port: it checks
+//! the process is up without inventing an endpoint the app may not serve), with a note.
 
 use serde_json::Value;
 
 use super::app::{App, AppType, AttrValue, Attribute};
+use super::common::string_list;
 use super::fields::Fields;
 use super::note::Note;
 use super::workload::PodPorts;
+use crate::compare::report::show;
 use crate::path::FieldPath;
 
 #[derive(Debug, PartialEq)]
@@ -16,6 +18,7 @@ enum Probe {
     Http { path: String, port: Option<i64> },
     Tcp { port: Option<i64> },
     Grpc { port: Option<i64> },
+    Exec { command: Vec<String> },
     Other(&'static str),
     Missing,
 }
@@ -26,6 +29,7 @@ impl Probe {
             Probe::Http { path, .. } => format!("GET {path}"),
             Probe::Tcp { .. } => "tcp".into(),
             Probe::Grpc { .. } => "grpc".into(),
+            Probe::Exec { command } => format!("runs {}", show_command(command)),
             Probe::Other(what) => (*what).into(),
             Probe::Missing => "none".into(),
         }
@@ -37,6 +41,12 @@ impl Probe {
             _ => None,
         }
     }
+}
+
+/// A command as a reader would type it, each word JSON-quoted when it needs quoting.
+fn show_command(command: &[String]) -> String {
+    let words: Vec<String> = command.iter().map(|w| show(&Value::String(w.clone()))).collect();
+    format!("[{}]", words.join(", "))
 }
 
 fn port_of(value: Option<&Value>, ports: &PodPorts) -> Option<i64> {
@@ -66,7 +76,12 @@ fn read(fields: &Fields, probe: &FieldPath, ports: &PodPorts) -> Probe {
     if fields.peek(&probe.key("grpc")).is_some() {
         return Probe::Grpc { port: port_of(fields.peek(&probe.key("grpc").key("port")), ports) };
     }
-    Probe::Other("an exec probe")
+    let exec = probe.key("exec");
+    let command = fields.peek(&exec.key("command")).and_then(string_list);
+    match command {
+        Some(command) if !command.is_empty() && fields.keys(&exec) == ["command"] => Probe::Exec { command },
+        _ => Probe::Other("a probe with no handler the rules know"),
+    }
 }
 
 /// The handler fields of a probe (what it checks); its timing stays for the report.
@@ -121,9 +136,27 @@ pub fn read_probes(fields: &mut Fields, container: &FieldPath, app: &mut App, po
             app.set_str(Attribute::HealthProbe, "grpc");
             None
         }
+        (Probe::Exec { command: l }, Probe::Exec { command: r }) => {
+            app.set(Attribute::HealthCommand, AttrValue::List(l.clone()));
+            if l != r {
+                notes.push(Note::field(
+                    &fields.id,
+                    &readiness_path,
+                    format!(
+                        "runs {} and liveness {}: the rules run one health_command for both, the liveness command \
+                         is imported, so readiness checks only liveness (to keep a separate readiness check, make one \
+                         command that fails while the app is not ready and set health_command to it)",
+                        show_command(r),
+                        show_command(l)
+                    ),
+                ));
+            }
+            None
+        }
         (l, r) => Some(format!(
-            "liveness {} and readiness {}: the rules need two probes of one kind (http with distinct paths, grpc \
-             or tcp): tcp instead",
+            "liveness {} and readiness {}: the rules give both probes one kind (http GET with distinct paths, grpc, \
+             tcp, or exec with one health_command): tcp instead (set health_probe and its settings by hand to choose \
+             another kind)",
             l.describe(),
             r.describe()
         )),
@@ -135,15 +168,23 @@ pub fn read_probes(fields: &mut Fields, container: &FieldPath, app: &mut App, po
     for probe in [&liveness_path, &readiness_path] {
         take_handler(fields, probe);
     }
+    if app.get(Attribute::HealthCommand).is_some() && app.get(Attribute::HealthProbe).is_none() {
+        return; // an exec probe runs in the container: no port to probe
+    }
 
     // The probe port: the app's port unless the chart probes another one.
     let probe_port = liveness.port().or(readiness.port()).or(ports.port);
-    if liveness.port().is_some() && readiness.port().is_some() && liveness.port() != readiness.port() {
-        notes.push(Note::field(
-            &fields.id,
-            container,
-            format!("liveness and readiness probe different ports; the rules probe one ({probe_port:?})"),
-        ));
+    if let (Some(l), Some(r)) = (liveness.port(), readiness.port()) {
+        if l != r {
+            notes.push(Note::field(
+                &fields.id,
+                container,
+                format!(
+                    "liveness probes port {l} and readiness port {r}; the rules probe one (health_port = {l}): \
+                     serve both checks on one port to keep them"
+                ),
+            ));
+        }
     }
     match probe_port {
         Some(port) if Some(port) != ports.port || !is_api => app.set(Attribute::HealthPort, AttrValue::Int(port)),

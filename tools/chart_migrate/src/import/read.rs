@@ -1,7 +1,5 @@
 //! One app's attributes, read from the objects it claims by the reader of each concern.
 
-use serde_json::Value;
-
 use super::app::{App, AppType, AttrValue, Attribute};
 use super::common::take_identity;
 use super::note::Note;
@@ -9,12 +7,19 @@ use super::workload::OwnConfig;
 use super::{batch, config, network, pod_path, probes, scaling, workload, Claims, Context};
 use crate::path::FieldPath;
 
+/// Pods of a Deployment without `spec.replicas`.
+const KUBERNETES_REPLICAS: i64 = 1;
+
 pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
     let workload = claims.workload;
     let kind = cx.objects[workload].kind.clone();
     let mut notes = Vec::new();
     let own_config_name = claims.config.map(|c| cx.objects[c].name.clone());
     let own_config = own_config_name.as_deref().map(|name| OwnConfig { name });
+    // The ConfigMap first: its volume's items name the files its keys become.
+    if let Some(config) = claims.config {
+        config::read_config_map(cx.claim(config), app);
+    }
     let (container, ports) = {
         let fields = cx.claim(workload);
         take_identity(fields);
@@ -22,10 +27,16 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
         match kind.as_str() {
             "Deployment" => {
                 fields.take(&spec.key("selector"));
-                if let Some(replicas) = fields.peek(&spec.key("replicas")).and_then(Value::as_i64) {
-                    fields.take(&spec.key("replicas"));
+                // Without spec.replicas Kubernetes runs 1 pod; the rules' default is 2 for an API.
+                let replicas = match fields.peek(&spec.key("replicas")) {
+                    Some(value) => value.as_i64().inspect(|_| {
+                        fields.take(&spec.key("replicas"));
+                    }),
+                    None => Some(KUBERNETES_REPLICAS),
+                };
+                if let Some(replicas) = replicas.filter(|_| claims.hpa.is_none()) {
                     let default = if app.app_type == AppType::Worker { 1 } else { 2 };
-                    if claims.hpa.is_none() && replicas != default {
+                    if replicas != default {
                         app.set(Attribute::Replicas, AttrValue::Int(replicas));
                     }
                 }
@@ -65,9 +76,10 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
     if let Some(pdb) = claims.pdb {
         scaling::read_pdb(cx.claim(pdb), app);
         app.sources.push(cx.id(pdb));
+    } else if kind == "Deployment" {
+        scaling::note_added_budget(&cx.id(workload), app, &mut notes);
     }
     if let Some(config) = claims.config {
-        config::read_config_map(cx.claim(config), app);
         app.sources.push(cx.id(config));
     }
     cx.notes.extend(notes);

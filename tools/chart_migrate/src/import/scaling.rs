@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use super::app::{App, AttrValue, Attribute};
+use super::app::{App, AppType, AttrValue, Attribute};
 use super::common::{scalar_string, take_identity};
 use super::fields::Fields;
+use super::note::Note;
 use crate::path::FieldPath;
 
 pub fn read_hpa(fields: &mut Fields, app: &mut App) {
@@ -50,5 +51,31 @@ pub fn read_pdb(fields: &mut Fields, app: &mut App) {
             fields.take(&spec.key(key));
             app.set_str(attribute, &value);
         }
+    }
+}
+
+/// A Deployment the chart gives no PodDisruptionBudget: the generated chart adds one
+/// (maxUnavailable 1) whenever the app runs 2 or more pods, and no attribute leaves it out.
+pub fn note_added_budget(id: &str, app: &App, notes: &mut Vec<Note>) {
+    let int = |attribute| match app.get(attribute) {
+        Some(AttrValue::Int(n)) => Some(*n),
+        _ => None,
+    };
+    let default = if app.app_type == AppType::Worker { 1 } else { 2 };
+    let pods = if app.get(Attribute::AutoscalingEnabled).is_some() {
+        int(Attribute::AutoscalingMinReplicas).or(int(Attribute::Replicas)).unwrap_or(default)
+    } else {
+        int(Attribute::Replicas).unwrap_or(default)
+    };
+    if pods > 1 {
+        notes.push(Note::object(
+            id,
+            format!(
+                "no PodDisruptionBudget in the chart: the generated chart adds one (maxUnavailable 1) because app {} \
+                 runs {pods} pods, so a node drain evicts its pods one at a time; no attribute leaves it out \
+                 (pdb_max_unavailable or pdb_min_available shape it)",
+                app.name
+            ),
+        ));
     }
 }

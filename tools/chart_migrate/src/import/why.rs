@@ -10,8 +10,12 @@ const ROLLOUT: &str =
     "the rules set their own rollout (RollingUpdate, maxSurge 25%, maxUnavailable 0, 5 revisions kept)";
 const PROBE_TIMING: &str =
     "probe timing is not expressible: the rules set their own (liveness more patient than readiness)";
-const VOLUMES: &str =
-    "volumes other than the app's own ConfigMap are not expressible (the rules add an emptyDir on /tmp)";
+const VOLUMES: &str = "not expressible: the rules mount the app's own ConfigMap (config_data, config_mount_path), \
+                       Secrets (secret_mounts), an emptyDir on /tmp and writable directories \
+                       (security_writable_paths, with the read-only-root-filesystem policy exception); declare one of \
+                       those instead";
+const FILE_MODE: &str =
+    "file modes are not expressible (the rules mount ConfigMaps with mode 0644 and Secrets with 0440)";
 const DEFAULT: &str = "not expressible (no release_app attribute)";
 
 pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
@@ -65,6 +69,9 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
     }
     if keys.contains(&"imagePullSecrets") {
         return "image pull secrets are not expressible (give the ServiceAccount or the node access to the registry)";
+    }
+    if keys.iter().any(|k| matches!(*k, "volumes")) && matches!(last, "defaultMode" | "mode") {
+        return FILE_MODE;
     }
     if keys.iter().any(|k| matches!(*k, "volumes" | "volumeMounts")) {
         return VOLUMES;

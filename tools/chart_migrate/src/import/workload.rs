@@ -9,6 +9,7 @@ use super::app::{App, AttrValue, Attribute};
 use super::common::{scalar_string, string_list, take_standard_labels};
 use super::fields::Fields;
 use super::note::Note;
+use super::volumes;
 use crate::path::FieldPath;
 
 /// How the app's own ConfigMap (if it has one) reaches the pod.
@@ -24,6 +25,30 @@ pub struct PodPorts {
     pub port: Option<i64>,
     /// Named container ports, for `targetPort: http` and `port: http` in probes.
     pub by_name: BTreeMap<String, i64>,
+    /// What the imported port speaks, from its name: the generated Service listens on 80 for
+    /// http, on the container port for grpc and tcp.
+    pub protocol: PortProtocol,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PortProtocol {
+    #[default]
+    Http,
+    Grpc,
+    Tcp,
+}
+
+impl PortProtocol {
+    /// The protocol a port's name says (`http`, `http-web`, `grpc`, `redis`); unnamed: http,
+    /// the rules' default.
+    fn of_name(name: Option<&str>) -> PortProtocol {
+        match name {
+            None => PortProtocol::Http,
+            Some(name) if name.starts_with("http") || name == "web" => PortProtocol::Http,
+            Some(name) if name.starts_with("grpc") => PortProtocol::Grpc,
+            Some(_) => PortProtocol::Tcp,
+        }
+    }
 }
 
 /// Reads the pod template at `pod` into `app`; returns the container's path and ports.
@@ -75,8 +100,10 @@ pub fn read_pod(
     let ports = read_ports(fields, &container, app, notes);
     read_resources(fields, &container, app);
     if let Some(own) = own_config {
-        read_config_volume(fields, &spec, &container, own.name, app);
+        volumes::read_config_volume(fields, &spec, &container, own.name, app, notes);
     }
+    volumes::read_secret_volumes(fields, &spec, &container, app, notes);
+    volumes::read_scratch_volumes(fields, &spec, &container, app);
     (Some(container), ports)
 }
 
@@ -172,17 +199,32 @@ fn read_ports(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: 
         if let Some(name) = fields.peek(&item.key("name")).and_then(Value::as_str) {
             ports.by_name.insert(name.to_string(), number);
         }
-        if index > 0 {
+        if let Some(first) = ports.port.filter(|_| index > 0) {
+            let name = fields.peek(&item.key("name")).and_then(Value::as_str).unwrap_or_default();
+            let how = if name.contains("metrics") {
+                format!("if it serves Prometheus metrics, set metrics_port = {number} (a ServiceMonitor scrapes it)")
+            } else {
+                "serve it on the first port, or make it an app of its own".to_string()
+            };
             notes.push(Note::field(
                 &fields.id,
                 &item,
-                format!("port {number}: an app has one port (the first, {:?}, is imported)", ports.port),
+                format!(
+                    "port {number}: an app has one port (the first, {first}, is imported as port) and the generated \
+                     pod does not declare this one; {how}"
+                ),
             ));
             fields.mark(&item);
             continue;
         }
         ports.port = Some(number);
         app.set(Attribute::Port, AttrValue::Int(number));
+        ports.protocol = PortProtocol::of_name(fields.peek(&item.key("name")).and_then(Value::as_str));
+        match ports.protocol {
+            PortProtocol::Http => {}
+            PortProtocol::Grpc => app.set_str(Attribute::Protocol, "grpc"),
+            PortProtocol::Tcp => app.set_str(Attribute::Protocol, "tcp"),
+        }
         fields.take(&item.key("containerPort"));
         fields.take(&item.key("name"));
         if fields.peek(&item.key("protocol")).and_then(Value::as_str) == Some("TCP") {
@@ -216,27 +258,5 @@ fn read_resources(fields: &mut Fields, container: &FieldPath, app: &mut App) {
     }
     if fields.keys(&resources).is_empty() {
         fields.mark(&resources);
-    }
-}
-
-/// The volume of the app's own ConfigMap and its mount: `config_mount_path`.
-fn read_config_volume(fields: &mut Fields, spec: &FieldPath, container: &FieldPath, config_name: &str, app: &mut App) {
-    let volume = fields.items(&spec.key("volumes")).into_iter().find(|v| {
-        fields.keys(v).len() == 2
-            && fields.keys(&v.key("configMap")) == ["name"]
-            && fields.peek(&v.key("configMap").key("name")).and_then(Value::as_str) == Some(config_name)
-    });
-    let Some(volume) = volume else { return };
-    let Some(volume_name) = fields.peek(&volume.key("name")).and_then(Value::as_str) else { return };
-    let mount = fields.items(&container.key("volumeMounts")).into_iter().find(|m| {
-        fields.peek(&m.key("name")).and_then(Value::as_str) == Some(volume_name)
-            && fields.keys(m).iter().all(|k| matches!(k.as_str(), "name" | "mountPath" | "readOnly"))
-            && fields.peek(&m.key("readOnly")).is_none_or(|r| r == &Value::Bool(true))
-    });
-    let Some(mount) = mount else { return };
-    if let Some(path) = fields.peek(&mount.key("mountPath")).and_then(Value::as_str) {
-        app.set_str(Attribute::ConfigMountPath, path);
-        fields.take(&mount);
-        fields.take(&volume);
     }
 }
