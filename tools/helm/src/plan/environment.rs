@@ -14,7 +14,9 @@ use crate::model::{AccessRole, EnvironmentMetadata};
 use crate::origin::Origin;
 use crate::plan::ingress::HostPattern;
 
-/// What one environment changes for one app.
+/// What one environment changes for one app. An app the environment changes nothing of has
+/// none (`changes_nothing`): its key alone, with no body, would be YAML null, and Helm's merge
+/// reads a null as deleting `apps.<app>` from values.yaml.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppOverlay {
@@ -36,6 +38,32 @@ pub struct AppOverlay {
     pub ingress_host: Option<String>,
 }
 
+impl AppOverlay {
+    /// Whether the overlay sets nothing, so values-<env>.yaml must leave the app out. Every
+    /// field is named (no `..`): a new one does not compile until it is decided here.
+    pub fn changes_nothing(&self) -> bool {
+        let AppOverlay {
+            values_key: _,
+            replicas,
+            autoscaling,
+            keda,
+            resources,
+            tls_off,
+            disabled,
+            image_tag,
+            ingress_host,
+        } = self;
+        replicas.is_none()
+            && autoscaling.is_none()
+            && keda.is_none()
+            && resources.is_none()
+            && !tls_off
+            && !disabled
+            && image_tag.is_none()
+            && ingress_host.is_none()
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Environment {
@@ -51,6 +79,7 @@ pub struct Environment {
     pub access: BTreeMap<AccessRole, Vec<String>>,
     /// Chart-wide environment variables this environment sets.
     pub env: BTreeMap<String, String>,
+    /// The apps it changes something of (none of these `changes_nothing`).
     pub apps: Vec<AppOverlay>,
 }
 
@@ -126,6 +155,7 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
                 ingress_host,
             })
         })
+        .filter(|overlay| !overlay.as_ref().is_ok_and(AppOverlay::changes_nothing))
         .collect::<Result<_, ComposeError>>()?;
     Ok(Environment {
         origin: origin.location(),
@@ -138,6 +168,51 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         env: meta.env,
         apps: overlays,
     })
+}
+
+/// values-<env>.yaml as rendered, read back: every key has a value. A key with none is YAML
+/// null, which Helm's merge reads as "delete this key from values.yaml", so the environment
+/// would lose what values.yaml says instead of changing it (and Helm would then blame
+/// values.yaml). The overlay plan never asks for one; this names the file and the key if a
+/// template or a subchart's environment file ever does.
+pub fn check_rendered(env: &Environment, file: &str, text: &str) -> Result<(), ComposeError> {
+    let invalid = |message: String| ComposeError::InvalidChart {
+        message: format!("{file} (environment {:?}, {}): {message}", env.name, env.origin),
+    };
+    let values: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(text).map_err(|e| invalid(format!("does not read back as YAML: {e}")))?;
+    if !values.is_mapping() {
+        return Err(invalid("is not a YAML mapping".into()));
+    }
+    match null_key(&values, String::new()) {
+        Some(path) => Err(invalid(format!(
+            "`{path}` has no value (YAML null), which Helm's merge reads as deleting that key from values.yaml"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The dotted path of the first key (in file order) whose value is null.
+fn null_key(value: &serde_yaml_ng::Value, path: String) -> Option<String> {
+    let join = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+    match value {
+        serde_yaml_ng::Value::Mapping(map) => map.iter().find_map(|(key, value)| {
+            let key = match key {
+                serde_yaml_ng::Value::String(key) => join(key),
+                other => join(&format!("{other:?}")),
+            };
+            if value.is_null() {
+                Some(key)
+            } else {
+                null_key(value, key)
+            }
+        }),
+        serde_yaml_ng::Value::Sequence(items) => {
+            items.iter().enumerate().find_map(|(i, item)| null_key(item, format!("{path}[{i}]")))
+        }
+        serde_yaml_ng::Value::Tagged(tagged) => null_key(&tagged.value, path),
+        _ => None,
+    }
 }
 
 /// Every app an environment names is an app of the chart that has what it switches.

@@ -250,8 +250,10 @@ pub fn compose(
                 has_ingress: context.has_ingress,
                 subcharts: subcharts::environment_values(subcharts, &env.name, env.network_policy),
             };
-            let path = PathBuf::from(format!("values-{}.yaml", env.name));
-            Ok(vec![(path, renderer.render("values-env.yaml", &env_context)?)])
+            let file = format!("values-{}.yaml", env.name);
+            let text = renderer.render("values-env.yaml", &env_context)?;
+            environment::check_rendered(env, &file, &text)?;
+            Ok(vec![(PathBuf::from(file), text)])
         }));
     }
     for app in &apps {
@@ -623,6 +625,102 @@ fn app_types_annotation(apps: &[App]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::IngressMode;
+    use std::fs;
+    use std::path::Path;
+
+    /// tools/helm/templates in the test's runfiles (Bazel) or the source tree (cargo).
+    fn templates() -> PathBuf {
+        let runfiles = runfiles::Runfiles::create().ok();
+        runfiles
+            .and_then(|r| r.rlocation("_main/tools/helm/templates"))
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
+    }
+
+    /// A chart of a job, a cronjob and a stateful app with the environments given, composed.
+    fn compose_batch_and_stateful(environments: &[serde_json::Value]) -> Result<Chart, ComposeError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let apps = [
+            serde_json::json!({"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}),
+            serde_json::json!({"name": "report", "app_type": "cronjob", "image": {"repository": "r", "tag": "1"},
+                               "cron": {"schedule": "0 3 * * *"}}),
+            serde_json::json!({"name": "db", "app_type": "stateful", "image": {"repository": "r", "tag": "1"},
+                               "port": 5432, "protocol": "tcp", "storage": {"size": "1Gi", "mount_path": "/data"}}),
+        ];
+        let write = |name: String, value: &serde_json::Value| {
+            let file = dir.path().join(name);
+            fs::write(&file, value.to_string()).expect("write");
+            file
+        };
+        let apps: Vec<PathBuf> =
+            apps.iter().map(|a| write(format!("{}.json", a["name"].as_str().unwrap_or("x")), a)).collect();
+        let environments: Vec<PathBuf> =
+            environments.iter().map(|e| write(format!("env-{}.json", e["name"].as_str().unwrap_or("x")), e)).collect();
+        let spec = ChartSpec {
+            name: "c".into(),
+            version: "0.1.0".into(),
+            app_version: "1".into(),
+            description: String::new(),
+            namespace: String::new(),
+            environment: "dev".into(),
+            ingress_mode: IngressMode::Single,
+            resource_preset: None,
+            env: BTreeMap::new(),
+            ingress_host_pattern: String::new(),
+            ingress_domain: String::new(),
+        };
+        let apps = crate::load_apps(&apps)?;
+        compose(&spec, apps, &environments, &[], &Renderer::for_charts(&templates())?)
+    }
+
+    /// Issue 20: an environment that changes nothing of a job, cronjob or stateful app wrote
+    /// `"<app>":` with no body, which YAML reads as null and Helm's merge as deleting
+    /// `apps.<app>` (then the values schema failed, blaming values.yaml).
+    #[test]
+    fn an_environment_leaves_out_the_apps_it_changes_nothing_of() {
+        let chart = compose_batch_and_stateful(&[
+            serde_json::json!({"name": "prod"}),
+            serde_json::json!({"name": "dev", "disabled_apps": ["report"], "image_tags": {"migrate": "2"},
+                               "replicas": {"db": 3}}),
+        ])
+        .expect("composes");
+        let values = |env: &str| -> serde_json::Value {
+            let text = &chart.files[Path::new(&format!("values-{env}.yaml"))];
+            serde_yaml_ng::from_str(text).expect("YAML")
+        };
+        let prod = values("prod");
+        assert_eq!(prod.get("apps"), None, "prod changes no app: {prod}");
+        let dev = values("dev");
+        assert_eq!(
+            dev["apps"],
+            serde_json::json!({"migrate": {"image": {"tag": "2"}}, "report": {"enabled": false}, "db": {"replicas": 3}})
+        );
+    }
+
+    #[test]
+    fn a_key_without_a_value_in_an_environment_file_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        fs::write(&file, r#"{"name": "prod", "target": "//env:prod"}"#).expect("write");
+        let env = environment::load(&file, &[], None).expect("valid");
+        for (text, key) in [
+            ("networkPolicy:\n  enabled: true\napps:\n  \"migrate\":\n", "apps.migrate"),
+            ("apps:\n  db:\n    image: ~\n", "apps.db.image"),
+            ("sub: null\n", "sub"),
+        ] {
+            let error = environment::check_rendered(&env, "values-prod.yaml", text).expect_err(text).to_string();
+            assert!(
+                error.starts_with("values-prod.yaml (environment \"prod\", //env:prod (")
+                    && error.ends_with(&format!(
+                        "`{key}` has no value (YAML null), which Helm's merge reads as deleting that key from \
+                         values.yaml"
+                    )),
+                "{error}"
+            );
+        }
+        environment::check_rendered(&env, "values-prod.yaml", "apps:\n  db:\n    args: [null]\n").expect("a list item");
+    }
 
     #[test]
     fn the_per_app_block_is_read_back_only_when_the_readme_lists_it() {
