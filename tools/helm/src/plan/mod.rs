@@ -638,6 +638,22 @@ mod tests {
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
     }
 
+    fn spec() -> ChartSpec {
+        ChartSpec {
+            name: "c".into(),
+            version: "0.1.0".into(),
+            app_version: "1".into(),
+            description: String::new(),
+            namespace: String::new(),
+            environment: "dev".into(),
+            ingress_mode: IngressMode::Single,
+            resource_preset: None,
+            env: BTreeMap::new(),
+            ingress_host_pattern: String::new(),
+            ingress_domain: String::new(),
+        }
+    }
+
     /// A chart of a job, a cronjob and a stateful app with the environments given, composed.
     fn compose_batch_and_stateful(environments: &[serde_json::Value]) -> Result<Chart, ComposeError> {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -657,21 +673,8 @@ mod tests {
             apps.iter().map(|a| write(format!("{}.json", a["name"].as_str().unwrap_or("x")), a)).collect();
         let environments: Vec<PathBuf> =
             environments.iter().map(|e| write(format!("env-{}.json", e["name"].as_str().unwrap_or("x")), e)).collect();
-        let spec = ChartSpec {
-            name: "c".into(),
-            version: "0.1.0".into(),
-            app_version: "1".into(),
-            description: String::new(),
-            namespace: String::new(),
-            environment: "dev".into(),
-            ingress_mode: IngressMode::Single,
-            resource_preset: None,
-            env: BTreeMap::new(),
-            ingress_host_pattern: String::new(),
-            ingress_domain: String::new(),
-        };
         let apps = crate::load_apps(&apps)?;
-        compose(&spec, apps, &environments, &[], &Renderer::for_charts(&templates())?)
+        compose(&spec(), apps, &environments, &[], &Renderer::for_charts(&templates())?)
     }
 
     /// Issue 20: an environment that changes nothing of a job, cronjob or stateful app wrote
@@ -696,6 +699,37 @@ mod tests {
             dev["apps"],
             serde_json::json!({"migrate": {"image": {"tag": "2"}}, "report": {"enabled": false}, "db": {"replicas": 3}})
         );
+    }
+
+    /// A hook Job runs before the release's other objects exist: everything of its app that
+    /// its pods need (ServiceAccount, ConfigMap, NetworkPolicy) is created by the same hook,
+    /// before it, each with its Argo CD wave equal to its hook weight. A plain Job has none.
+    #[test]
+    fn a_hook_jobs_objects_are_hooks_created_before_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("schema.sql");
+        fs::write(&config, "create table t ();\n").expect("write");
+        let compose_job = |job: serde_json::Value| -> Chart {
+            let app = serde_json::json!({"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"},
+                                         "job": job, "config": {"files": {"schema.sql": config}, "mount_path": "/sql"}});
+            let file = dir.path().join("migrate.json");
+            fs::write(&file, app.to_string()).expect("write");
+            let apps = crate::load_apps(&[file]).expect("valid");
+            compose(&spec(), apps, &[], &[], &Renderer::for_charts(&templates()).expect("templates")).expect("composes")
+        };
+        let chart = compose_job(serde_json::json!({"hook": "pre-install,post-upgrade", "hook_weight": 7}));
+        let file = |resource: &str| &chart.files[Path::new(&format!("templates/migrate-{resource}.yaml"))];
+        assert!(file("job").contains("helm.sh/hook-weight: \"7\"\n    argocd.argoproj.io/sync-wave: \"7\"\n"));
+        for resource in ["serviceaccount", "configmap", "networkpolicy"] {
+            let text = file(resource);
+            assert!(text.contains("helm.sh/hook: \"pre-install,post-upgrade\"\n"), "{resource}: {text}");
+            assert!(
+                text.contains("helm.sh/hook-weight: \"2\"\n    argocd.argoproj.io/sync-wave: \"2\"\n"),
+                "{resource}: {text}"
+            );
+        }
+        let plain = compose_job(serde_json::json!({"hook": "none"}));
+        assert!(plain.files.values().all(|text| !text.contains("helm.sh/hook")), "a plain Job is no hook");
     }
 
     #[test]
