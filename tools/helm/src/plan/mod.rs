@@ -489,17 +489,9 @@ fn check_file_sizes(chart: &Chart) -> Result<(), ComposeError> {
 fn config_files(apps: &[App]) -> Result<Vec<(PathBuf, String)>, ComposeError> {
     let mut files = Vec::new();
     for app in apps {
-        for file in app.config.iter().flat_map(|c| &c.files) {
-            let content = std::fs::read_to_string(&file.source).map_err(|e| ComposeError::InvalidChart {
-                message: format!(
-                    "{} ({}): config file {} ({}) cannot be read as UTF-8 text: {e}",
-                    app.name,
-                    app.target,
-                    file.name,
-                    file.source.display()
-                ),
-            })?;
-            files.push((PathBuf::from(format!("files/{}/{}", app.name, file.name)), content));
+        let Some(config) = &app.config else { continue };
+        for file in &config.files {
+            files.push((PathBuf::from(format!("files/{}/{}", app.name, file.name)), config.read_file(file)?));
         }
     }
     Ok(files)
