@@ -227,6 +227,21 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
     }
     for name in &meta.disabled_apps {
         app_named("disabled_apps", name)?;
+        // The caller's pods would hold the address of a Service that is not rendered: the
+        // chart's guard fails the render, so the environment is refused here, naming both.
+        let callers = apps.iter().filter(|a| !meta.disabled_apps.contains(&a.name));
+        if let Some((caller, address)) =
+            callers.flat_map(|a| a.sibling_env.iter().map(move |s| (a, s))).find(|(_, s)| &s.app == name)
+        {
+            return Err(origin.error(
+                "disabled_apps",
+                format!(
+                    "{name:?} is addressed by app {:?} ({}) in its sibling_env {}, which this environment keeps on; \
+                     disable {:?} too, or keep {name:?}",
+                    caller.name, caller.target, address.env, caller.name
+                ),
+            ));
+        }
     }
     for (name, tag) in &meta.image_tags {
         let app = app_named("image_tags", name)?;
@@ -364,6 +379,35 @@ mod tests {
         assert!(error.to_string().contains("in both autoscaling and keda"), "{error}");
         let error = load_json(serde_json::json!({"name": "prod", "access": {"owner": ["x"]}})).expect_err("role");
         assert!(error.to_string().contains("owner"), "{error}");
+    }
+
+    #[test]
+    fn an_app_another_app_addresses_is_switched_off_only_with_it() {
+        let caller: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web", "target": "//x:web", "image": {"repository": "r", "tag": "1"}, "app_type": "worker",
+            "policy_exceptions": {"probes": "serves nothing"},
+            "sibling_env": [{"env": "STATUS_URL", "app": "status-api"}]
+        }))
+        .expect("parses");
+        let mut all = apps();
+        all.push(App::from_metadata(&caller, Path::new("x.json")).expect("valid"));
+        let load_with = |disabled: serde_json::Value| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = dir.path().join("prod.json");
+            fs::write(&file, serde_json::json!({"name": "prod", "disabled_apps": disabled}).to_string())
+                .expect("write");
+            load(&file, &all, None)
+        };
+        let error = load_with(serde_json::json!(["status-api"])).expect_err("web would address nothing").to_string();
+        assert!(
+            error.ends_with(
+                "field `disabled_apps`: \"status-api\" is addressed by app \"web\" (//x:web) in its sibling_env \
+                 STATUS_URL, which this environment keeps on; disable \"web\" too, or keep \"status-api\""
+            ),
+            "{error}"
+        );
+        load_with(serde_json::json!(["status-api", "web"])).expect("both off");
+        load_with(serde_json::json!(["web"])).expect("the caller alone off");
     }
 
     #[test]
