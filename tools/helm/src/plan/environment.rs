@@ -256,10 +256,22 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
     let scaled =
         meta.replicas.keys().map(|n| ("replicas", n)).chain(meta.autoscaling.iter().map(|n| ("autoscaling", n)));
     for (field, name) in scaled {
-        if !app_named(field, name)?.app_type.is_long_running() {
+        let app = app_named(field, name)?;
+        if !app.app_type.is_long_running() {
             return Err(origin.error(
                 field,
                 format!("{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"),
+            ));
+        }
+        // Else the switch would be dropped without a word: nothing renders an autoscaler.
+        if field == "autoscaling" && app.autoscaling.is_none() {
+            return Err(origin.error(
+                field,
+                format!(
+                    "{name:?} is a {} app (a StatefulSet of fixed size): it has no HorizontalPodAutoscaler; set its \
+                     replicas instead",
+                    app.app_type
+                ),
             ));
         }
     }
@@ -379,6 +391,32 @@ mod tests {
         assert!(error.to_string().contains("in both autoscaling and keda"), "{error}");
         let error = load_json(serde_json::json!({"name": "prod", "access": {"owner": ["x"]}})).expect_err("role");
         assert!(error.to_string().contains("owner"), "{error}");
+    }
+
+    #[test]
+    fn a_stateful_app_is_never_autoscaled_by_an_environment() {
+        let db: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "db", "app_type": "stateful", "image": {"repository": "r", "tag": "1"}, "port": 5432,
+            "protocol": "tcp", "storage": {"size": "1Gi", "mount_path": "/data"}
+        }))
+        .expect("parses");
+        let all = [App::from_metadata(&db, Path::new("x.json")).expect("valid")];
+        let load_with = |environment: serde_json::Value| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = dir.path().join("prod.json");
+            fs::write(&file, environment.to_string()).expect("write");
+            load(&file, &all, None)
+        };
+        let error = load_with(serde_json::json!({"name": "prod", "autoscaling": ["db"]})).expect_err("no HPA");
+        assert!(
+            error.to_string().ends_with(
+                "field `autoscaling`: \"db\" is a stateful app (a StatefulSet of fixed size): it has no \
+                 HorizontalPodAutoscaler; set its replicas instead"
+            ),
+            "{error}"
+        );
+        let env = load_with(serde_json::json!({"name": "prod", "replicas": {"db": 3}})).expect("replicas");
+        assert_eq!(env.apps[0].replicas, Some(3));
     }
 
     #[test]
