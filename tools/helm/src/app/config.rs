@@ -18,6 +18,9 @@ pub struct Config {
     pub mount_path: String,
     /// Its keys become environment variables (it is not mounted).
     pub as_env: bool,
+    /// The app's target and metadata file, for errors about the files' content.
+    #[serde(skip)]
+    pub location: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,5 +65,76 @@ pub(super) fn config(meta: &ConfigMetadata, origin: &Origin) -> Result<Option<Co
             .collect(),
         mount_path: meta.mount_path.clone(),
         as_env,
+        location: origin.location(),
     }))
+}
+
+/// A byte order mark (U+FEFF in UTF-8), which Helm strips from the start of every chart file
+/// it loads.
+const UTF8_BOM: char = '\u{feff}';
+
+impl Config {
+    /// The content of one of its files, which the chart ships under files/<app>/ and the
+    /// ConfigMap holds exactly. Refused, naming the field, when it is not UTF-8 text or begins
+    /// with a byte order mark: Helm removes that mark when it loads the chart (from a
+    /// directory or an archive alike), so the ConfigMap would hold the file without it.
+    pub fn read_file(&self, file: &ConfigFile) -> Result<String, ComposeError> {
+        let error = |message: String| ComposeError::InvalidField {
+            location: self.location.clone(),
+            field: "config.files".into(),
+            message: format!("{:?} ({}) {message}", file.name, file.source.display()),
+        };
+        let content =
+            std::fs::read_to_string(&file.source).map_err(|e| error(format!("cannot be read as UTF-8 text: {e}")))?;
+        if content.starts_with(UTF8_BOM) {
+            return Err(error(
+                "begins with a byte order mark (U+FEFF), which Helm strips from every chart file it loads, so the \
+                 ConfigMap would not hold the file as it is; save the file without it"
+                    .into(),
+            ));
+        }
+        Ok(content)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The config of an app with one file `settings.conf` holding `content`, and its file.
+    fn config_with(content: &[u8]) -> (Config, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let source = dir.path().join("settings.conf");
+        std::fs::write(&source, content).expect("write");
+        let meta = ConfigMetadata {
+            files: [("settings.conf".to_string(), source.display().to_string())].into(),
+            mount_path: "/etc/web".into(),
+            ..Default::default()
+        };
+        let config =
+            config(&meta, &Origin::new(Path::new("x.json"), "//x:web_metadata")).expect("valid").expect("some");
+        (config, dir)
+    }
+
+    #[test]
+    fn a_file_beginning_with_a_byte_order_mark_is_refused_naming_the_field() {
+        let (config, dir) = config_with("\u{feff}a = 1\n".as_bytes());
+        let error = config.read_file(&config.files[0]).expect_err("Helm would strip it").to_string();
+        let error = error.replace(&dir.path().display().to_string(), "DIR");
+        assert_eq!(
+            error,
+            "//x:web_metadata (x.json): field `config.files`: \"settings.conf\" (DIR/settings.conf) begins with a byte \
+             order mark (U+FEFF), which Helm strips from every chart file it loads, so the ConfigMap would not hold \
+             the file as it is; save the file without it"
+        );
+        // Anywhere else the character is content like any other, and arrives as it is.
+        let (config, _dir) = config_with("a = 1\n\u{feff}b = 2\r\n".as_bytes());
+        assert_eq!(config.read_file(&config.files[0]).expect("kept"), "a = 1\n\u{feff}b = 2\r\n");
+        let (config, _dir) = config_with(b"\xff\xfe");
+        let error = config.read_file(&config.files[0]).expect_err("not UTF-8").to_string();
+        assert!(
+            error.contains("field `config.files`: \"settings.conf\" (") && error.contains("cannot be read as UTF-8")
+        );
+    }
 }

@@ -14,7 +14,9 @@ use crate::model::{AccessRole, EnvironmentMetadata};
 use crate::origin::Origin;
 use crate::plan::ingress::HostPattern;
 
-/// What one environment changes for one app.
+/// What one environment changes for one app. An app the environment changes nothing of has
+/// none (`changes_nothing`): its key alone, with no body, would be YAML null, and Helm's merge
+/// reads a null as deleting `apps.<app>` from values.yaml.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppOverlay {
@@ -36,6 +38,32 @@ pub struct AppOverlay {
     pub ingress_host: Option<String>,
 }
 
+impl AppOverlay {
+    /// Whether the overlay sets nothing, so values-<env>.yaml must leave the app out. Every
+    /// field is named (no `..`): a new one does not compile until it is decided here.
+    pub fn changes_nothing(&self) -> bool {
+        let AppOverlay {
+            values_key: _,
+            replicas,
+            autoscaling,
+            keda,
+            resources,
+            tls_off,
+            disabled,
+            image_tag,
+            ingress_host,
+        } = self;
+        replicas.is_none()
+            && autoscaling.is_none()
+            && keda.is_none()
+            && resources.is_none()
+            && !tls_off
+            && !disabled
+            && image_tag.is_none()
+            && ingress_host.is_none()
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Environment {
@@ -51,6 +79,7 @@ pub struct Environment {
     pub access: BTreeMap<AccessRole, Vec<String>>,
     /// Chart-wide environment variables this environment sets.
     pub env: BTreeMap<String, String>,
+    /// The apps it changes something of (none of these `changes_nothing`).
     pub apps: Vec<AppOverlay>,
 }
 
@@ -126,6 +155,7 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
                 ingress_host,
             })
         })
+        .filter(|overlay| !overlay.as_ref().is_ok_and(AppOverlay::changes_nothing))
         .collect::<Result<_, ComposeError>>()?;
     Ok(Environment {
         origin: origin.location(),
@@ -140,6 +170,51 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
     })
 }
 
+/// values-<env>.yaml as rendered, read back: every key has a value. A key with none is YAML
+/// null, which Helm's merge reads as "delete this key from values.yaml", so the environment
+/// would lose what values.yaml says instead of changing it (and Helm would then blame
+/// values.yaml). The overlay plan never asks for one; this names the file and the key if a
+/// template or a subchart's environment file ever does.
+pub fn check_rendered(env: &Environment, file: &str, text: &str) -> Result<(), ComposeError> {
+    let invalid = |message: String| ComposeError::InvalidChart {
+        message: format!("{file} (environment {:?}, {}): {message}", env.name, env.origin),
+    };
+    let values: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(text).map_err(|e| invalid(format!("does not read back as YAML: {e}")))?;
+    if !values.is_mapping() {
+        return Err(invalid("is not a YAML mapping".into()));
+    }
+    match null_key(&values, String::new()) {
+        Some(path) => Err(invalid(format!(
+            "`{path}` has no value (YAML null), which Helm's merge reads as deleting that key from values.yaml"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The dotted path of the first key (in file order) whose value is null.
+fn null_key(value: &serde_yaml_ng::Value, path: String) -> Option<String> {
+    let join = |key: &str| if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+    match value {
+        serde_yaml_ng::Value::Mapping(map) => map.iter().find_map(|(key, value)| {
+            let key = match key {
+                serde_yaml_ng::Value::String(key) => join(key),
+                other => join(&format!("{other:?}")),
+            };
+            if value.is_null() {
+                Some(key)
+            } else {
+                null_key(value, key)
+            }
+        }),
+        serde_yaml_ng::Value::Sequence(items) => {
+            items.iter().enumerate().find_map(|(i, item)| null_key(item, format!("{path}[{i}]")))
+        }
+        serde_yaml_ng::Value::Tagged(tagged) => null_key(&tagged.value, path),
+        _ => None,
+    }
+}
+
 /// Every app an environment names is an app of the chart that has what it switches.
 fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origin) -> Result<(), ComposeError> {
     let app_named = |field: &str, name: &String| {
@@ -152,6 +227,21 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
     }
     for name in &meta.disabled_apps {
         app_named("disabled_apps", name)?;
+        // The caller's pods would hold the address of a Service that is not rendered: the
+        // chart's guard fails the render, so the environment is refused here, naming both.
+        let callers = apps.iter().filter(|a| !meta.disabled_apps.contains(&a.name));
+        if let Some((caller, address)) =
+            callers.flat_map(|a| a.sibling_env.iter().map(move |s| (a, s))).find(|(_, s)| &s.app == name)
+        {
+            return Err(origin.error(
+                "disabled_apps",
+                format!(
+                    "{name:?} is addressed by app {:?} ({}) in its sibling_env {}, which this environment keeps on; \
+                     disable {:?} too, or keep {name:?}",
+                    caller.name, caller.target, address.env, caller.name
+                ),
+            ));
+        }
     }
     for (name, tag) in &meta.image_tags {
         let app = app_named("image_tags", name)?;
@@ -166,10 +256,22 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
     let scaled =
         meta.replicas.keys().map(|n| ("replicas", n)).chain(meta.autoscaling.iter().map(|n| ("autoscaling", n)));
     for (field, name) in scaled {
-        if !app_named(field, name)?.app_type.is_long_running() {
+        let app = app_named(field, name)?;
+        if !app.app_type.is_long_running() {
             return Err(origin.error(
                 field,
                 format!("{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"),
+            ));
+        }
+        // Else the switch would be dropped without a word: nothing renders an autoscaler.
+        if field == "autoscaling" && app.autoscaling.is_none() {
+            return Err(origin.error(
+                field,
+                format!(
+                    "{name:?} is a {} app (a StatefulSet of fixed size): it has no HorizontalPodAutoscaler; set its \
+                     replicas instead",
+                    app.app_type
+                ),
             ));
         }
     }
@@ -289,6 +391,61 @@ mod tests {
         assert!(error.to_string().contains("in both autoscaling and keda"), "{error}");
         let error = load_json(serde_json::json!({"name": "prod", "access": {"owner": ["x"]}})).expect_err("role");
         assert!(error.to_string().contains("owner"), "{error}");
+    }
+
+    #[test]
+    fn a_stateful_app_is_never_autoscaled_by_an_environment() {
+        let db: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "db", "app_type": "stateful", "image": {"repository": "r", "tag": "1"}, "port": 5432,
+            "protocol": "tcp", "storage": {"size": "1Gi", "mount_path": "/data"}
+        }))
+        .expect("parses");
+        let all = [App::from_metadata(&db, Path::new("x.json")).expect("valid")];
+        let load_with = |environment: serde_json::Value| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = dir.path().join("prod.json");
+            fs::write(&file, environment.to_string()).expect("write");
+            load(&file, &all, None)
+        };
+        let error = load_with(serde_json::json!({"name": "prod", "autoscaling": ["db"]})).expect_err("no HPA");
+        assert!(
+            error.to_string().ends_with(
+                "field `autoscaling`: \"db\" is a stateful app (a StatefulSet of fixed size): it has no \
+                 HorizontalPodAutoscaler; set its replicas instead"
+            ),
+            "{error}"
+        );
+        let env = load_with(serde_json::json!({"name": "prod", "replicas": {"db": 3}})).expect("replicas");
+        assert_eq!(env.apps[0].replicas, Some(3));
+    }
+
+    #[test]
+    fn an_app_another_app_addresses_is_switched_off_only_with_it() {
+        let caller: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web", "target": "//x:web", "image": {"repository": "r", "tag": "1"}, "app_type": "worker",
+            "policy_exceptions": {"probes": "serves nothing"},
+            "sibling_env": [{"env": "STATUS_URL", "app": "status-api"}]
+        }))
+        .expect("parses");
+        let mut all = apps();
+        all.push(App::from_metadata(&caller, Path::new("x.json")).expect("valid"));
+        let load_with = |disabled: serde_json::Value| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = dir.path().join("prod.json");
+            fs::write(&file, serde_json::json!({"name": "prod", "disabled_apps": disabled}).to_string())
+                .expect("write");
+            load(&file, &all, None)
+        };
+        let error = load_with(serde_json::json!(["status-api"])).expect_err("web would address nothing").to_string();
+        assert!(
+            error.ends_with(
+                "field `disabled_apps`: \"status-api\" is addressed by app \"web\" (//x:web) in its sibling_env \
+                 STATUS_URL, which this environment keeps on; disable \"web\" too, or keep \"status-api\""
+            ),
+            "{error}"
+        );
+        load_with(serde_json::json!(["status-api", "web"])).expect("both off");
+        load_with(serde_json::json!(["web"])).expect("the caller alone off");
     }
 
     #[test]

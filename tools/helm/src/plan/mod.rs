@@ -250,8 +250,10 @@ pub fn compose(
                 has_ingress: context.has_ingress,
                 subcharts: subcharts::environment_values(subcharts, &env.name, env.network_policy),
             };
-            let path = PathBuf::from(format!("values-{}.yaml", env.name));
-            Ok(vec![(path, renderer.render("values-env.yaml", &env_context)?)])
+            let file = format!("values-{}.yaml", env.name);
+            let text = renderer.render("values-env.yaml", &env_context)?;
+            environment::check_rendered(env, &file, &text)?;
+            Ok(vec![(PathBuf::from(file), text)])
         }));
     }
     for app in &apps {
@@ -487,17 +489,9 @@ fn check_file_sizes(chart: &Chart) -> Result<(), ComposeError> {
 fn config_files(apps: &[App]) -> Result<Vec<(PathBuf, String)>, ComposeError> {
     let mut files = Vec::new();
     for app in apps {
-        for file in app.config.iter().flat_map(|c| &c.files) {
-            let content = std::fs::read_to_string(&file.source).map_err(|e| ComposeError::InvalidChart {
-                message: format!(
-                    "{} ({}): config file {} ({}) cannot be read as UTF-8 text: {e}",
-                    app.name,
-                    app.target,
-                    file.name,
-                    file.source.display()
-                ),
-            })?;
-            files.push((PathBuf::from(format!("files/{}/{}", app.name, file.name)), content));
+        let Some(config) = &app.config else { continue };
+        for file in &config.files {
+            files.push((PathBuf::from(format!("files/{}/{}", app.name, file.name)), config.read_file(file)?));
         }
     }
     Ok(files)
@@ -623,6 +617,136 @@ fn app_types_annotation(apps: &[App]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::IngressMode;
+    use std::fs;
+    use std::path::Path;
+
+    /// tools/helm/templates in the test's runfiles (Bazel) or the source tree (cargo).
+    fn templates() -> PathBuf {
+        let runfiles = runfiles::Runfiles::create().ok();
+        runfiles
+            .and_then(|r| r.rlocation("_main/tools/helm/templates"))
+            .filter(|d| d.is_dir())
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
+    }
+
+    fn spec() -> ChartSpec {
+        ChartSpec {
+            name: "c".into(),
+            version: "0.1.0".into(),
+            app_version: "1".into(),
+            description: String::new(),
+            namespace: String::new(),
+            environment: "dev".into(),
+            ingress_mode: IngressMode::Single,
+            resource_preset: None,
+            env: BTreeMap::new(),
+            ingress_host_pattern: String::new(),
+            ingress_domain: String::new(),
+        }
+    }
+
+    /// A chart of a job, a cronjob and a stateful app with the environments given, composed.
+    fn compose_batch_and_stateful(environments: &[serde_json::Value]) -> Result<Chart, ComposeError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let apps = [
+            serde_json::json!({"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}),
+            serde_json::json!({"name": "report", "app_type": "cronjob", "image": {"repository": "r", "tag": "1"},
+                               "cron": {"schedule": "0 3 * * *"}}),
+            serde_json::json!({"name": "db", "app_type": "stateful", "image": {"repository": "r", "tag": "1"},
+                               "port": 5432, "protocol": "tcp", "storage": {"size": "1Gi", "mount_path": "/data"}}),
+        ];
+        let write = |name: String, value: &serde_json::Value| {
+            let file = dir.path().join(name);
+            fs::write(&file, value.to_string()).expect("write");
+            file
+        };
+        let apps: Vec<PathBuf> =
+            apps.iter().map(|a| write(format!("{}.json", a["name"].as_str().unwrap_or("x")), a)).collect();
+        let environments: Vec<PathBuf> =
+            environments.iter().map(|e| write(format!("env-{}.json", e["name"].as_str().unwrap_or("x")), e)).collect();
+        let apps = crate::load_apps(&apps)?;
+        compose(&spec(), apps, &environments, &[], &Renderer::for_charts(&templates())?)
+    }
+
+    /// Issue 20: an environment that changes nothing of a job, cronjob or stateful app wrote
+    /// `"<app>":` with no body, which YAML reads as null and Helm's merge as deleting
+    /// `apps.<app>` (then the values schema failed, blaming values.yaml).
+    #[test]
+    fn an_environment_leaves_out_the_apps_it_changes_nothing_of() {
+        let chart = compose_batch_and_stateful(&[
+            serde_json::json!({"name": "prod"}),
+            serde_json::json!({"name": "dev", "disabled_apps": ["report"], "image_tags": {"migrate": "2"},
+                               "replicas": {"db": 3}}),
+        ])
+        .expect("composes");
+        let values = |env: &str| -> serde_json::Value {
+            let text = &chart.files[Path::new(&format!("values-{env}.yaml"))];
+            serde_yaml_ng::from_str(text).expect("YAML")
+        };
+        let prod = values("prod");
+        assert_eq!(prod.get("apps"), None, "prod changes no app: {prod}");
+        let dev = values("dev");
+        assert_eq!(
+            dev["apps"],
+            serde_json::json!({"migrate": {"image": {"tag": "2"}}, "report": {"enabled": false}, "db": {"replicas": 3}})
+        );
+    }
+
+    /// A hook Job runs before the release's other objects exist: everything of its app that
+    /// its pods need (ServiceAccount, ConfigMap, NetworkPolicy) is created by the same hook,
+    /// before it, each with its Argo CD wave equal to its hook weight. A plain Job has none.
+    #[test]
+    fn a_hook_jobs_objects_are_hooks_created_before_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("schema.sql");
+        fs::write(&config, "create table t ();\n").expect("write");
+        let compose_job = |job: serde_json::Value| -> Chart {
+            let app = serde_json::json!({"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"},
+                                         "job": job, "config": {"files": {"schema.sql": config}, "mount_path": "/sql"}});
+            let file = dir.path().join("migrate.json");
+            fs::write(&file, app.to_string()).expect("write");
+            let apps = crate::load_apps(&[file]).expect("valid");
+            compose(&spec(), apps, &[], &[], &Renderer::for_charts(&templates()).expect("templates")).expect("composes")
+        };
+        let chart = compose_job(serde_json::json!({"hook": "pre-install,post-upgrade", "hook_weight": 7}));
+        let file = |resource: &str| &chart.files[Path::new(&format!("templates/migrate-{resource}.yaml"))];
+        assert!(file("job").contains("helm.sh/hook-weight: \"7\"\n    argocd.argoproj.io/sync-wave: \"7\"\n"));
+        for resource in ["serviceaccount", "configmap", "networkpolicy"] {
+            let text = file(resource);
+            assert!(text.contains("helm.sh/hook: \"pre-install,post-upgrade\"\n"), "{resource}: {text}");
+            assert!(
+                text.contains("helm.sh/hook-weight: \"2\"\n    argocd.argoproj.io/sync-wave: \"2\"\n"),
+                "{resource}: {text}"
+            );
+        }
+        let plain = compose_job(serde_json::json!({"hook": "none"}));
+        assert!(plain.files.values().all(|text| !text.contains("helm.sh/hook")), "a plain Job is no hook");
+    }
+
+    #[test]
+    fn a_key_without_a_value_in_an_environment_file_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        fs::write(&file, r#"{"name": "prod", "target": "//env:prod"}"#).expect("write");
+        let env = environment::load(&file, &[], None).expect("valid");
+        for (text, key) in [
+            ("networkPolicy:\n  enabled: true\napps:\n  \"migrate\":\n", "apps.migrate"),
+            ("apps:\n  db:\n    image: ~\n", "apps.db.image"),
+            ("sub: null\n", "sub"),
+        ] {
+            let error = environment::check_rendered(&env, "values-prod.yaml", text).expect_err(text).to_string();
+            assert!(
+                error.starts_with("values-prod.yaml (environment \"prod\", //env:prod (")
+                    && error.ends_with(&format!(
+                        "`{key}` has no value (YAML null), which Helm's merge reads as deleting that key from \
+                         values.yaml"
+                    )),
+                "{error}"
+            );
+        }
+        environment::check_rendered(&env, "values-prod.yaml", "apps:\n  db:\n    args: [null]\n").expect("a list item");
+    }
 
     #[test]
     fn the_per_app_block_is_read_back_only_when_the_readme_lists_it() {

@@ -189,7 +189,10 @@ pub fn environment_values<'a>(
         .iter()
         .filter(|subchart| subchart.composed)
         .map(|subchart| {
-            let mut values = subchart.environments.get(environment).cloned().unwrap_or_else(|| json!({}));
+            // An empty file reads as null, which under the subchart's key would delete its
+            // values: the umbrella's entry is always a mapping.
+            let mut values =
+                subchart.environments.get(environment).filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({}));
             if let Some(object) = values.as_object_mut() {
                 object.remove("access");
                 object.insert("networkPolicy".into(), json!({"enabled": network_policy}));
