@@ -3,7 +3,8 @@
 # into a local file registry (module_release.sh), copies examples/consumer without its
 # local_path_override, so its MODULE.bazel holds bazel_dep only, and tests it resolving
 # helm_composer through --registry=file://... . Run by .ci/run; it starts a Bazel server for
-# the copy (its own output base: the first run compiles the composer, minutes).
+# the copy (its own output base: the first run compiles the composer, minutes). Arguments are
+# passed to `bazel test` (.ci/run gives both consumer runs one --disk_cache).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd -P)"
@@ -26,6 +27,6 @@ fi
 
 cd "$consumer"
 start=$(date +%s)
-../../tools/bazel test --registry="file://$release/registry" //... :chart.package :chart.rendered
+../../tools/bazel test --registry="file://$release/registry" "$@" //... :chart.package :chart.rendered
 ../../tools/bazel shutdown
 echo "consumer from the local registry: tested in $(($(date +%s) - start))s"
