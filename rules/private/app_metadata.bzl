@@ -26,6 +26,8 @@ def _attribute(field):
         return attr.string_list(doc = field.doc)
     if field.kind == "string_dict":
         return attr.string_dict(doc = field.doc)
+    if field.kind == "label":
+        return attr.label(allow_single_file = True, doc = field.doc)
     if field.kind == "label_list":
         return attr.label_list(allow_files = True, doc = field.doc)
     if field.kind == "json":
@@ -56,6 +58,9 @@ def _metadata_dict(ctx):
         if field.kind == "label_list":
             # Files by name: the composer reads them from these paths in its action.
             value = {f.basename: f.path for f in getattr(ctx.files, attr_name)}
+        if field.kind == "label":
+            value = getattr(ctx.file, attr_name)
+            value = value.path if value else ""
         if attr_name == "app_name" or not _is_set(field, value):
             continue
         if field.kind == "json":
@@ -66,6 +71,14 @@ def _metadata_dict(ctx):
         node[field.path[-1]] = value
     return metadata
 
+def _input_files(ctx):
+    """Every file an attribute names (config files, the image digest file): the composer reads them."""
+    files = []
+    for attr_name, field in METADATA_FIELDS.items():
+        if field.kind in ("label", "label_list"):
+            files.extend(getattr(ctx.files, attr_name))
+    return files
+
 def _app_metadata_impl(ctx):
     metadata = _metadata_dict(ctx)
     out = ctx.actions.declare_file(ctx.label.name + ".json")
@@ -75,7 +88,7 @@ def _app_metadata_impl(ctx):
         AppInfo(
             app_name = metadata["name"],
             app_type = ctx.attr.app_type,
-            files = depset(ctx.files.config_files),
+            files = depset(_input_files(ctx)),
             metadata = out,
         ),
     ]

@@ -101,7 +101,7 @@ chart_validate_test = rule(
         "_crd_models": attr.label(default = "@crd_models//:node_modules"),
         "_crd_script": attr.label(default = "//tools/validator:crd_validate.mjs", allow_single_file = True),
         "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
-        "_node": attr.label(default = "@host_node//:node", allow_single_file = True),
+        "_node": attr.label(default = "@nodejs//:bin/node", allow_single_file = True),
         "_validator": attr.label(default = "//tools/validator:chart_validator", executable = True, cfg = "target"),
     },
     test = True,

@@ -22,6 +22,13 @@ def _compose_failure_test_impl(ctx):
         arguments.extend(["--ingress-host-pattern", ctx.attr.ingress_host_pattern])
     if ctx.attr.ingress_domain:
         arguments.extend(["--ingress-domain", ctx.attr.ingress_domain])
+    # Metadata names the files it refers to (config files, an image digest file) by their
+    # paths in the chart action; generated ones sit elsewhere in runfiles: link them there.
+    links = []
+    for app in ctx.attr.apps:
+        for file in app[AppInfo].files.to_list():
+            if not file.is_source:
+                links.extend([file.path, file.short_path])
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.expand_template(
         template = ctx.file._script,
@@ -30,6 +37,7 @@ def _compose_failure_test_impl(ctx):
             "%{composer}": shell_quote(ctx.executable._composer.short_path),
             "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
             "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
+            "%{links}": " ".join([shell_quote(path) for path in links]),
         },
         is_executable = True,
     )

@@ -94,6 +94,7 @@ _helm_chart = rule(
                   "and switched by `<name or alias>.enabled`.",
         ),
         "_composer": attr.label(default = "//tools/helm:composer", executable = True, cfg = "exec"),
+        "_rust_version": attr.label(default = "@helm_composer_rust_version//:check"),  # rules/private/rust_version.bzl
     },
     provides = [HelmChartInfo],
     toolchains = [HELM_TOOLCHAIN_TYPE],

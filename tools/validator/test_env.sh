@@ -12,7 +12,7 @@ cat <<VARS
 export HELM_C_LIBRARY='$(one "$external/*~helm_sdk/helm_python/lib/libhelm_c.so")'
 export KUBERNETES_SCHEMAS='$(one "$external/*~kubernetes_schemas/kubernetes_validate/kubernetes-json-schema/v1.34.0-local-strict/_definitions.json")'
 export CRD_MODELS='$(one "$external/*~crd_models/node_modules/@kubernetes-models/keda/package.json")'
-export NODE='$(command -v node)'
+export NODE='$(one "$external/*~nodejs/bin/node")'
 export CRD_SCRIPT='$top/tools/validator/crd_validate.mjs'
 export GOLDEN_CHART='$top/tools/helm/testdata/golden/sample/Chart.yaml'
 VARS

@@ -27,7 +27,8 @@ pub struct Field {
     pub attr: String,
     /// Place of the value in the metadata JSON.
     pub path: Vec<String>,
-    /// `string`, `int`, `bool`, `string_list`, `string_dict`, `label_list` (files), `json`
+    /// `string`, `int`, `bool`, `string_list`, `string_dict`, `label` (one file, its path),
+    /// `label_list` (files), `json`
     /// (structured data such as a list of dicts, passed to the rule as JSON text).
     pub kind: &'static str,
     /// Allowed values of an enumerated string (empty otherwise).
@@ -122,6 +123,10 @@ fn leaf(path: &[String], property: &Value, resolved: &Value, required: bool) -> 
         .unwrap_or_default();
     let mut doc = property.get("description").and_then(Value::as_str).unwrap_or_default().replace('\n', " ");
     let signed = resolved.get("minimum").and_then(Value::as_i64).is_some_and(|minimum| minimum < 0);
+    // A single file from a Bazel label: the rule writes its path.
+    if path == ["image", "digest_file"] {
+        return Ok(Field { attr: path.join("_"), path: path.to_vec(), kind: "label", values, required, doc, signed });
+    }
     // Files come from Bazel labels: the rule maps each to its file name and path.
     if path == ["config", "files"] {
         return Ok(Field {

@@ -324,6 +324,12 @@ pub struct ImageMetadata {
     /// Image digest "sha256:<64 hex digits>"; used instead of the tag when set.
     #[serde(default)]
     pub digest: String,
+    /// A file of this build holding the image's digest ("sha256:<64 hex digits>", surrounding
+    /// whitespace ignored), such as rules_oci's `filegroup(output_group = "digest")` of an
+    /// `oci_image`: the chart pins repository@digest of the image built with it. Excludes
+    /// image_digest and image_tag, so a chart never names one image by tag and runs another.
+    #[serde(default)]
+    pub digest_file: String,
     /// Unset: IfNotPresent.
     #[serde(default)]
     pub pull_policy: Option<PullPolicy>,

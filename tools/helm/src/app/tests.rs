@@ -149,6 +149,46 @@ fn rejects_bad_images() {
     assert!(error_of(&meta).contains("field `image.repository`"));
 }
 
+/// `api()` with its image digest read from a file holding `content`, and no tag.
+fn with_digest_file(dir: &tempfile::TempDir, content: &str) -> AppMetadata {
+    let file = dir.path().join("digest");
+    std::fs::write(&file, content).expect("digest file written");
+    let mut meta = api();
+    meta.image.tag = String::new();
+    meta.image.digest_file = file.display().to_string();
+    meta
+}
+
+#[test]
+fn a_digest_file_pins_the_image_it_holds() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let digest = format!("sha256:{}", "0a".repeat(32));
+    let meta = with_digest_file(&dir, &format!("{digest}\n"));
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.image.digest, digest);
+    assert_eq!(app.image.tag, "");
+}
+
+#[test]
+fn a_digest_file_must_hold_a_digest_and_stand_alone() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let meta = with_digest_file(&dir, "sha256:abc\n");
+    let error = error_of(&meta);
+    assert!(error.contains("//x:status_api_metadata") && error.contains("field `image.digest_file`"), "{error}");
+    assert!(error.contains(&format!("{}: \"sha256:abc\" is not a digest", meta.image.digest_file)), "{error}");
+
+    let mut meta = with_digest_file(&dir, &format!("sha256:{}", "0a".repeat(32)));
+    meta.image.tag = "1.0".into();
+    assert!(error_of(&meta).contains("is set together with image_tag"), "{}", error_of(&meta));
+    meta.image.tag = String::new();
+    meta.image.digest = format!("sha256:{}", "0b".repeat(32));
+    assert!(error_of(&meta).contains("is set together with image_digest"), "{}", error_of(&meta));
+
+    meta.image.digest = String::new();
+    meta.image.digest_file = dir.path().join("missing").display().to_string();
+    assert!(error_of(&meta).contains("field `image.digest_file`: cannot read"), "{}", error_of(&meta));
+}
+
 #[test]
 fn presets_fill_what_the_app_leaves_unset() {
     let mut meta = api();

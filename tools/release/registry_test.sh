@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# What a team sees once helm_composer is published: releases this checkout's committed HEAD
+# into a local file registry (module_release.sh), copies examples/consumer without its
+# local_path_override, so its MODULE.bazel holds bazel_dep only, and tests it resolving
+# helm_composer through --registry=file://... . Run by .ci/run; it starts a Bazel server for
+# the copy (its own output base: the first run compiles the composer, minutes). Arguments are
+# passed to `bazel test` (.ci/run gives both consumer runs one --disk_cache).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/../.." && pwd -P)"
+release="$repo/.release-test"                       # ignored by git and by Bazel
+consumer="$repo/examples/consumer-from-registry"    # same depth as examples/consumer
+rm -rf "$release"
+"$repo/tools/release/module_release.sh" "$release" >/dev/null
+
+rm -rf "$consumer"
+mkdir -p "$consumer"
+cp "$repo/examples/consumer/BUILD.bazel" "$repo/examples/consumer/.bazelrc" "$consumer/"
+[[ -f "$repo/examples/consumer/user.bazelrc" ]] && cp "$repo/examples/consumer/user.bazelrc" "$consumer/"
+# Drop the local_path_override(...) call: helm_composer must come from the registry.
+awk '/^local_path_override\(/ {skip = 1} !skip {print} skip && /^\)/ {skip = 0}' \
+  "$repo/examples/consumer/MODULE.bazel" >"$consumer/MODULE.bazel"
+if grep -q override "$consumer/MODULE.bazel"; then
+  echo "FAIL: $consumer/MODULE.bazel still overrides a module" >&2
+  exit 1
+fi
+
+cd "$consumer"
+start=$(date +%s)
+../../tools/bazel test --registry="file://$release/registry" "$@" //... :chart.package :chart.rendered
+../../tools/bazel shutdown
+echo "consumer from the local registry: tested in $(($(date +%s) - start))s"
