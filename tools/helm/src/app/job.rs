@@ -33,7 +33,7 @@ pub struct Job {
     pub hook: String,
     /// Helm hook weight of a hook job, which is also its Argo CD sync wave.
     pub hook_weight: i32,
-    /// Weight of the hook's ServiceAccount and ConfigMap, created just before it.
+    /// Weight of the hook's ServiceAccount, ConfigMap and NetworkPolicy, created just before it.
     pub prerequisite_weight: i32,
 }
 
