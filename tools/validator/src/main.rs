@@ -25,6 +25,8 @@ mod helm;
 mod kube;
 mod policy;
 mod problem;
+mod upgrade;
+mod upgrade_run;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -120,6 +122,10 @@ struct Args {
     /// exactly once and must not contain `=>`.
     #[arg(long = "edit", value_name = "FILE:OLD=>NEW")]
     edits: Vec<String>,
+    /// The version of the chart this one replaces (a chart directory, a .tgz, or a directory
+    /// holding one): also fail on every change `helm upgrade` from it would be refused.
+    #[arg(long)]
+    previous_chart: Option<PathBuf>,
     /// Print the wall time of each phase (lint, render, schema checks, policy) to stderr.
     #[arg(long)]
     timings: bool,
@@ -219,6 +225,8 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     if crd::templates_mention_custom_groups(&chart) {
         schemas.crd.prestart()?;
     }
+    let previous = args.previous_chart.as_deref().map(|p| upgrade_run::PreviousChart::open(p, &chart, &helm, &scratch));
+    let previous = previous.transpose()?.flatten();
     let mut problems = Vec::new();
     let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;
     for values in runs.into_iter().filter(|run| run.is_some() || !args.values_only) {
@@ -255,6 +263,13 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
         }
+        if let Some(previous) = &previous {
+            let check = || previous.check_run(&helm, &chart, values, &options, &objects, &label);
+            problems.extend(timings.time(format!("upgrade ({label})"), check)?);
+        }
+    }
+    if let Some(previous) = &previous {
+        problems.extend(previous.check_values(&chart, &args.values)?);
     }
     eprint!("{}", timings.report(started.elapsed()));
     Ok(problems)

@@ -1,0 +1,212 @@
+//! `--previous-chart`: renders the version a chart replaces with the values of each run and
+//! hands both renders to the upgrade rules (`upgrade.rs`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::ValidateError;
+use crate::helm::{Helm, RenderOptions};
+use crate::problem::{Kind, Problem};
+use crate::upgrade::{self, AcceptedValues, Finding};
+
+/// The previous version of the chart, as a directory Helm can render.
+pub struct PreviousChart {
+    dir: PathBuf,
+    /// Kept until the run ends: an archive is unpacked into it.
+    _unpacked: Option<tempfile::TempDir>,
+}
+
+impl PreviousChart {
+    /// A chart directory, a `.tgz` archive, a directory holding exactly one archive (what
+    /// `helm_package` builds), or a directory of charts (as `charts/` keeps them in git), of
+    /// which the one named like `chart` is taken; `None` when it has none (a new chart).
+    pub fn open(
+        path: &Path,
+        chart: &Path,
+        helm: &Helm,
+        scratch: &Path,
+    ) -> Result<Option<PreviousChart>, ValidateError> {
+        if path.join("Chart.yaml").is_file() {
+            return Ok(Some(PreviousChart { dir: crate::resolve_chart_dir(path)?, _unpacked: None }));
+        }
+        if path.is_dir() && !has_archive(path)? {
+            let name = chart_name(chart)?;
+            let kept = subdirectories(path)?.into_iter().find(|dir| chart_name(dir).is_ok_and(|n| n == name));
+            if kept.is_none() {
+                println!("==> upgrade: {} keeps no chart named {name}; nothing to upgrade from", path.display());
+            }
+            return kept
+                .map(|dir| Ok(PreviousChart { dir: crate::resolve_chart_dir(&dir)?, _unpacked: None }))
+                .transpose();
+        }
+        let archive = if path.is_dir() { only_archive_in(path)? } else { path.to_path_buf() };
+        let Helm::Sdk(sdk) = helm else {
+            return Err(usage(path, "unpacking a chart archive needs the Helm SDK (libhelm_c.so), not a helm binary"));
+        };
+        let unpacked = crate::scratch_dir(scratch, "previous-chart")?;
+        sdk.chart_expand(&archive, unpacked.path())?;
+        let dir = subdirectories(unpacked.path())?
+            .into_iter()
+            .next()
+            .ok_or_else(|| usage(&archive, "the archive holds no chart"))?;
+        Ok(Some(PreviousChart { dir, _unpacked: Some(unpacked) }))
+    }
+
+    /// The upgrade findings of one run: the previous version rendered with the same values
+    /// (its own `values-<env>.yaml` for an environment of this chart) against `current`.
+    pub fn check_run(
+        &self,
+        helm: &Helm,
+        chart: &Path,
+        values: Option<&Path>,
+        options: &RenderOptions,
+        current: &BTreeMap<String, Value>,
+        label: &str,
+    ) -> Result<Vec<Problem>, ValidateError> {
+        let previous_values = match values.map(|file| self.values_file_for(chart, file)) {
+            None => None,
+            Some(Some(file)) => Some(file),
+            Some(None) => {
+                println!("==> upgrade ({label}): the previous version has no such environment; nothing to upgrade");
+                return Ok(Vec::new());
+            }
+        };
+        let run_values = helm.values(previous_values.as_deref(), options)?;
+        let manifests = match helm.render(&self.dir, &run_values, options) {
+            Ok(manifests) => manifests,
+            Err(error) => {
+                let message =
+                    format!("{label}: the previous version does not render, so nothing was compared: {error}");
+                let problems = vec![Problem::new(Kind::Upgrade("previous-render"), message)];
+                crate::print_found(&problems);
+                return Ok(problems);
+            }
+        };
+        let mut previous = BTreeMap::new();
+        for (_, text) in manifests.iter().filter(|(t, _)| t.ends_with(".yaml") || t.ends_with(".yml")) {
+            // What of the previous render is not YAML was refused when it was the current version.
+            let (objects, _) = crate::documents(text);
+            previous.extend(objects.into_iter().map(|object| (crate::describe(&object), object)));
+        }
+        let problems = to_problems(upgrade::compare(&previous, current), label);
+        crate::print_found(&problems);
+        println!(
+            "==> upgrade ({label}): {} object(s) of the previous version compared, {} finding(s)",
+            previous.keys().filter(|key| current.contains_key(*key)).count(),
+            problems.len()
+        );
+        Ok(problems)
+    }
+
+    /// The values keys that `files` and this chart's environment files set, which the
+    /// previous version accepted and this one no longer does.
+    pub fn check_values(&self, chart: &Path, files: &[PathBuf]) -> Result<Vec<Problem>, ValidateError> {
+        let previous = accepted_values(&self.dir)?;
+        let current = accepted_values(chart)?;
+        let mut files: Vec<PathBuf> = files.to_vec();
+        files.extend(crate::environment_files(chart)?);
+        let mut problems = Vec::new();
+        for file in &files {
+            // A file that is no YAML map is reported by lint, with its line.
+            let Some(values) = read_yaml(file)? else { continue };
+            let name = file.strip_prefix(chart).unwrap_or(file).display().to_string();
+            let findings = upgrade::removed_values(&name, &values, &previous, &current);
+            problems.extend(findings.into_iter().map(|f| Problem::new(Kind::Upgrade(f.rule), f.message)));
+        }
+        crate::print_found(&problems);
+        println!("==> upgrade: {} values file(s) checked for keys the chart no longer accepts", files.len());
+        Ok(problems)
+    }
+
+    /// For a values file of a run: the same file, or for an environment file of this chart the
+    /// previous version's file of that name (`None` when it has none: a new environment).
+    fn values_file_for(&self, chart: &Path, file: &Path) -> Option<PathBuf> {
+        match file.strip_prefix(chart) {
+            Ok(inside) => Some(self.dir.join(inside)).filter(|f| f.is_file()),
+            Err(_) => Some(file.to_path_buf()),
+        }
+    }
+}
+
+fn to_problems(findings: Vec<Finding>, label: &str) -> Vec<Problem> {
+    findings.into_iter().map(|f| Problem::new(Kind::Upgrade(f.rule), format!("{label}: {}", f.message))).collect()
+}
+
+fn usage(path: &Path, message: &str) -> ValidateError {
+    ValidateError::Usage(format!("--previous-chart {}: {message}", path.display()))
+}
+
+/// The subdirectories of `dir` that hold a Chart.yaml, sorted.
+fn subdirectories(dir: &Path) -> Result<Vec<PathBuf>, ValidateError> {
+    let mut charts: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| ValidateError::io(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.join("Chart.yaml").is_file())
+        .collect();
+    charts.sort();
+    Ok(charts)
+}
+
+/// The `name` in a chart directory's Chart.yaml.
+fn chart_name(chart: &Path) -> Result<String, ValidateError> {
+    let file = chart.join("Chart.yaml");
+    let metadata = read_yaml(&file)?.unwrap_or(Value::Null);
+    let name = metadata.get("name").and_then(Value::as_str);
+    name.map(str::to_string).ok_or_else(|| usage(&file, "no chart name"))
+}
+
+fn has_archive(dir: &Path) -> Result<bool, ValidateError> {
+    let mut entries = fs::read_dir(dir).map_err(|e| ValidateError::io(dir, e))?;
+    Ok(entries.any(|entry| entry.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "tgz"))))
+}
+
+/// The one `.tgz` in a directory.
+fn only_archive_in(dir: &Path) -> Result<PathBuf, ValidateError> {
+    let archives: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| ValidateError::io(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .collect();
+    match archives.as_slice() {
+        [archive] => Ok(archive.clone()),
+        _ => Err(usage(
+            dir,
+            &format!(
+                "expected a chart directory, a .tgz, or a directory with one .tgz; found {} archive(s)",
+                archives.len()
+            ),
+        )),
+    }
+}
+
+/// A chart's defaults, values schema and the top-level keys its subcharts (and `global`) take.
+fn accepted_values(chart: &Path) -> Result<AcceptedValues, ValidateError> {
+    let defaults = read_yaml(&chart.join("values.yaml"))?.unwrap_or(Value::Null);
+    let schema_file = chart.join("values.schema.json");
+    let schema = match schema_file.is_file() {
+        true => {
+            let text = fs::read_to_string(&schema_file).map_err(|e| ValidateError::io(&schema_file, e))?;
+            Some(serde_json::from_str(&text).map_err(|e| usage(&schema_file, &e.to_string()))?)
+        }
+        false => None,
+    };
+    let mut passed_on = BTreeSet::from(["global".to_string()]);
+    let metadata = read_yaml(&chart.join("Chart.yaml"))?.unwrap_or(Value::Null);
+    for dependency in metadata.get("dependencies").and_then(Value::as_array).into_iter().flatten() {
+        let name = dependency.get("alias").or_else(|| dependency.get("name")).and_then(Value::as_str);
+        passed_on.extend(name.map(str::to_string));
+    }
+    Ok(AcceptedValues { defaults, schema, passed_on })
+}
+
+/// A YAML file as JSON; `None` when it is absent or not YAML (lint names those).
+fn read_yaml(file: &Path) -> Result<Option<Value>, ValidateError> {
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(file).map_err(|e| ValidateError::io(file, e))?;
+    Ok(serde_yaml_ng::from_str(&text).ok())
+}
