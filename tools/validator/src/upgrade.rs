@@ -62,7 +62,7 @@ pub const RULES: &[&str] = &[
 ];
 
 /// One reason the upgrade would fail (or not do what the chart says).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Finding {
     pub rule: &'static str,
     pub message: String,

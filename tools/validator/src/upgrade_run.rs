@@ -1,6 +1,7 @@
 //! `--previous-chart`: renders the version a chart replaces with the values of each run and
 //! hands both renders to the upgrade rules (`upgrade.rs`).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,9 @@ pub struct PreviousChart {
     dir: PathBuf,
     /// Kept until the run ends: an archive is unpacked into it.
     _unpacked: Option<tempfile::TempDir>,
+    /// The findings reported so far: one that every environment repeats is reported once,
+    /// under the first run that found it.
+    reported: RefCell<BTreeSet<Finding>>,
 }
 
 impl PreviousChart {
@@ -30,7 +34,7 @@ impl PreviousChart {
         scratch: &Path,
     ) -> Result<Option<PreviousChart>, ValidateError> {
         if path.join("Chart.yaml").is_file() {
-            return Ok(Some(PreviousChart { dir: crate::resolve_chart_dir(path)?, _unpacked: None }));
+            return Ok(Some(PreviousChart::at(crate::resolve_chart_dir(path)?, None)));
         }
         if path.is_dir() && !has_archive(path)? {
             let name = chart_name(chart)?;
@@ -38,9 +42,7 @@ impl PreviousChart {
             if kept.is_none() {
                 println!("==> upgrade: {} keeps no chart named {name}; nothing to upgrade from", path.display());
             }
-            return kept
-                .map(|dir| Ok(PreviousChart { dir: crate::resolve_chart_dir(&dir)?, _unpacked: None }))
-                .transpose();
+            return kept.map(|dir| Ok(PreviousChart::at(crate::resolve_chart_dir(&dir)?, None))).transpose();
         }
         let archive = if path.is_dir() { only_archive_in(path)? } else { path.to_path_buf() };
         let Helm::Sdk(sdk) = helm else {
@@ -52,7 +54,11 @@ impl PreviousChart {
             .into_iter()
             .next()
             .ok_or_else(|| usage(&archive, "the archive holds no chart"))?;
-        Ok(Some(PreviousChart { dir, _unpacked: Some(unpacked) }))
+        Ok(Some(PreviousChart::at(dir, Some(unpacked))))
+    }
+
+    fn at(dir: PathBuf, unpacked: Option<tempfile::TempDir>) -> PreviousChart {
+        PreviousChart { dir, _unpacked: unpacked, reported: RefCell::new(BTreeSet::new()) }
     }
 
     /// The upgrade findings of one run: the previous version rendered with the same values
@@ -66,6 +72,10 @@ impl PreviousChart {
         current: &BTreeMap<String, Value>,
         label: &str,
     ) -> Result<Vec<Problem>, ValidateError> {
+        if current.is_empty() {
+            // This version did not render (already a problem): there is nothing to compare.
+            return Ok(Vec::new());
+        }
         let previous_values = match values.map(|file| self.values_file_for(chart, file)) {
             None => None,
             Some(Some(file)) => Some(file),
@@ -91,12 +101,18 @@ impl PreviousChart {
             let (objects, _) = crate::documents(text);
             previous.extend(objects.into_iter().map(|object| (crate::describe(&object), object)));
         }
-        let problems = to_problems(upgrade::compare(&previous, current), label);
+        let findings = upgrade::compare(&previous, current);
+        let found = findings.len();
+        let new: Vec<Finding> = findings.into_iter().filter(|f| self.reported.borrow_mut().insert(f.clone())).collect();
+        let problems = to_problems(new, label);
         crate::print_found(&problems);
         println!(
-            "==> upgrade ({label}): {} object(s) of the previous version compared, {} finding(s)",
+            "==> upgrade ({label}): {} object(s) of the previous version compared, {found} finding(s){}",
             previous.keys().filter(|key| current.contains_key(*key)).count(),
-            problems.len()
+            match found - problems.len() {
+                0 => String::new(),
+                repeated => format!(", {repeated} already reported for an earlier run"),
+            }
         );
         Ok(problems)
     }
@@ -209,4 +225,70 @@ fn read_yaml(file: &Path) -> Result<Option<Value>, ValidateError> {
     }
     let text = fs::read_to_string(file).map_err(|e| ValidateError::io(file, e))?;
     Ok(serde_yaml_ng::from_str(&text).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(dir: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let chart = dir.join(name);
+        fs::create_dir_all(&chart).unwrap();
+        fs::write(chart.join("Chart.yaml"), format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n")).unwrap();
+        for (file, text) in files {
+            fs::write(chart.join(file), text).unwrap();
+        }
+        chart
+    }
+
+    fn open(path: &Path, current: &Path) -> Option<PreviousChart> {
+        let scratch = tempfile::tempdir().unwrap();
+        // Only archives need the SDK; a binary that is never run stands in for it.
+        PreviousChart::open(path, current, &Helm::Binary("helm".into()), scratch.path()).unwrap()
+    }
+
+    #[test]
+    fn a_directory_of_charts_yields_the_one_named_like_this_chart() {
+        let kept = tempfile::tempdir().unwrap();
+        chart(kept.path(), "legacy-shop", &[]);
+        let kept_philotes = chart(kept.path(), "philotes", &[]);
+        let build = tempfile::tempdir().unwrap();
+        let current = chart(build.path(), "philotes", &[]);
+        let previous = open(kept.path(), &current).unwrap();
+        assert_eq!(previous.dir, kept_philotes.canonicalize().unwrap());
+        let new_chart = chart(build.path(), "brand-new", &[]);
+        assert!(open(kept.path(), &new_chart).is_none());
+    }
+
+    #[test]
+    fn an_environment_runs_against_the_previous_versions_own_file() {
+        let old = tempfile::tempdir().unwrap();
+        let previous = open(&chart(old.path(), "app", &[("values-prod.yaml", "a: 1\n")]), Path::new("unused")).unwrap();
+        let new = tempfile::tempdir().unwrap();
+        let current = chart(new.path(), "app", &[("values-prod.yaml", "a: 2\n"), ("values-dev.yaml", "a: 3\n")]);
+        assert_eq!(
+            previous.values_file_for(&current, &current.join("values-prod.yaml")),
+            Some(previous.dir.join("values-prod.yaml"))
+        );
+        // An environment the previous version did not have: nothing to upgrade.
+        assert_eq!(previous.values_file_for(&current, &current.join("values-dev.yaml")), None);
+        let overlay = Path::new("/elsewhere/team.yaml");
+        assert_eq!(previous.values_file_for(&current, overlay), Some(overlay.to_path_buf()));
+    }
+
+    #[test]
+    fn a_values_file_setting_a_removed_key_is_named() {
+        let old = tempfile::tempdir().unwrap();
+        let previous = chart(old.path(), "app", &[("values.yaml", "web:\n  replicas: 1\n  legacyPort: 80\n")]);
+        let previous = open(&previous, Path::new("unused")).unwrap();
+        let new = tempfile::tempdir().unwrap();
+        let current = chart(
+            new.path(),
+            "app",
+            &[("values.yaml", "web:\n  replicas: 1\n"), ("values-prod.yaml", "web:\n  legacyPort: 81\n")],
+        );
+        let problems = previous.check_values(&current, &[]).unwrap();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().starts_with("upgrade:removed-value: values-prod.yaml sets web.legacyPort,"));
+    }
 }
