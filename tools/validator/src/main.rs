@@ -237,14 +237,22 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
             Err(_) => v.display().to_string(),
         });
         let run_values = timings.time(format!("values ({label})"), || helm.values(values, &options))?;
-        let (findings, rendered) = std::thread::scope(|scope| {
+        let (findings, rendered, upgraded) = std::thread::scope(|scope| {
             let lint = scope.spawn(|| {
                 let start = Instant::now();
                 (helm.lint(&chart, &run_values, &options), start.elapsed())
             });
             let checks = Checks { helm: &helm, chart: &chart, options: &options, label: &label, show: args.show };
             let rendered = checks.render_and_validate(&run_values, &mut schemas, &mut timings);
-            (lint.join(), rendered)
+            // While lint, the longest phase, still runs: render the previous version and compare.
+            let upgraded = match (&previous, &rendered) {
+                (Some(previous), Ok((_, objects, _))) => {
+                    let start = Instant::now();
+                    Some((previous.check_run(&helm, &chart, values, &options, objects, &label), start.elapsed()))
+                }
+                _ => None,
+            };
+            (lint.join(), rendered, upgraded)
         });
         let (findings, lint_took) =
             findings.map_err(|_| ValidateError::Helm("helm lint stopped: it panicked".into()))?;
@@ -263,9 +271,11 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
         }
-        if let Some(previous) = &previous {
-            let check = || previous.check_run(&helm, &chart, values, &options, &objects, &label);
-            problems.extend(timings.time(format!("upgrade ({label})"), check)?);
+        if let Some((upgraded, took)) = upgraded {
+            timings.record(format!("upgrade, beside lint ({label})"), took);
+            let (upgrade_problems, upgrade_output) = upgraded?;
+            print!("{upgrade_output}");
+            problems.extend(upgrade_problems);
         }
     }
     if let Some(previous) = &previous {

@@ -62,7 +62,8 @@ impl PreviousChart {
     }
 
     /// The upgrade findings of one run: the previous version rendered with the same values
-    /// (its own `values-<env>.yaml` for an environment of this chart) against `current`.
+    /// (its own `values-<env>.yaml` for an environment of this chart) against `current`, and
+    /// what is to be printed about them (after lint's findings, found at the same time).
     pub fn check_run(
         &self,
         helm: &Helm,
@@ -71,17 +72,19 @@ impl PreviousChart {
         options: &RenderOptions,
         current: &BTreeMap<String, Value>,
         label: &str,
-    ) -> Result<Vec<Problem>, ValidateError> {
+    ) -> Result<(Vec<Problem>, String), ValidateError> {
         if current.is_empty() {
             // This version did not render (already a problem): there is nothing to compare.
-            return Ok(Vec::new());
+            return Ok((Vec::new(), String::new()));
         }
         let previous_values = match values.map(|file| self.values_file_for(chart, file)) {
             None => None,
             Some(Some(file)) => Some(file),
             Some(None) => {
-                println!("==> upgrade ({label}): the previous version has no such environment; nothing to upgrade");
-                return Ok(Vec::new());
+                let output = format!(
+                    "==> upgrade ({label}): the previous version has no such environment; nothing to upgrade\n"
+                );
+                return Ok((Vec::new(), output));
             }
         };
         let run_values = helm.values(previous_values.as_deref(), options)?;
@@ -91,8 +94,8 @@ impl PreviousChart {
                 let message =
                     format!("{label}: the previous version does not render, so nothing was compared: {error}");
                 let problems = vec![Problem::new(Kind::Upgrade("previous-render"), message)];
-                crate::print_found(&problems);
-                return Ok(problems);
+                let output = crate::found(&problems);
+                return Ok((problems, output));
             }
         };
         let mut previous = BTreeMap::new();
@@ -105,16 +108,16 @@ impl PreviousChart {
         let found = findings.len();
         let new: Vec<Finding> = findings.into_iter().filter(|f| self.reported.borrow_mut().insert(f.clone())).collect();
         let problems = to_problems(new, label);
-        crate::print_found(&problems);
-        println!(
-            "==> upgrade ({label}): {} object(s) of the previous version compared, {found} finding(s){}",
+        let output = format!(
+            "{}==> upgrade ({label}): {} object(s) of the previous version compared, {found} finding(s){}\n",
+            crate::found(&problems),
             previous.keys().filter(|key| current.contains_key(*key)).count(),
             match found - problems.len() {
                 0 => String::new(),
                 repeated => format!(", {repeated} already reported for an earlier run"),
             }
         );
-        Ok(problems)
+        Ok((problems, output))
     }
 
     /// The values keys that `files` and this chart's environment files set, which the
