@@ -225,7 +225,10 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     if crd::templates_mention_custom_groups(&chart) {
         schemas.crd.prestart()?;
     }
-    let previous = args.previous_chart.as_deref().map(|p| upgrade_run::PreviousChart::open(p, &chart, &helm, &scratch));
+    let previous = args
+        .previous_chart
+        .as_deref()
+        .map(|p| upgrade_run::PreviousChart::open(p, &chart, &args.schemas, &helm, &scratch));
     let previous = previous.transpose()?.flatten();
     let mut problems = Vec::new();
     let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;

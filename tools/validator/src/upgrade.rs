@@ -35,6 +35,9 @@
 //! - `hook-recreate`: an upgrade hook recreated while its previous run's object still exists.
 //! - `removed-value`: a values file still sets a key the previous chart accepted and this one
 //!   no longer does.
+//! - `api-removed`: the previous version has a release resource in a built-in API version the
+//!   cluster no longer serves, so Helm cannot read the release it upgrades (Helm's
+//!   pkg/action/upgrade.go builds the current release's manifest first).
 //!
 //! PodDisruptionBudgets are fully mutable since Kubernetes 1.15 (policy/v1 included), and since
 //! 1.20 the API server clears the fields a Service type change leaves unused (cluster IPs when
@@ -59,6 +62,7 @@ pub const RULES: &[&str] = &[
     "hook-lifecycle",
     "hook-recreate",
     "removed-value",
+    "api-removed",
 ];
 
 /// One reason the upgrade would fail (or not do what the chart says).
@@ -412,6 +416,38 @@ fn hook_lifecycle(key: &str, old: Option<&Hook>, new: Option<&Hook>) -> Option<F
         _ => return None,
     };
     Some(Finding::new("hook-lifecycle", message))
+}
+
+/// Release resources of the previous version in built-in API versions that Kubernetes
+/// `kube_version` does not serve (`serves` answers for an apiVersion and kind).
+pub fn removed_apis(
+    previous: &BTreeMap<String, Value>,
+    kube_version: &str,
+    serves: impl Fn(&str, &str) -> bool,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (key, object) in previous {
+        let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+        let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+        if Hook::of(object).is_some() || !is_built_in(api_group(object)) || serves(api_version, kind) {
+            continue;
+        }
+        findings.push(Finding::new(
+            "api-removed",
+            format!(
+                "{key}: the previous version has it as {api_version}, which Kubernetes {kube_version} no longer \
+                 serves, so Helm cannot read the release it upgrades (\"unable to build kubernetes objects from \
+                 current release manifest\"): rewrite the stored release with the helm-mapkubeapis plugin before \
+                 upgrading"
+            ),
+        ));
+    }
+    findings
+}
+
+/// The core group and the `*.k8s.io` groups are Kubernetes' own; others come from CRDs.
+fn is_built_in(group: &str) -> bool {
+    !group.contains('.') || group.ends_with(".k8s.io")
 }
 
 fn api_group(object: &Value) -> &str {
@@ -830,6 +866,23 @@ mod tests {
         let mut other = deployment("frontend", "web:1");
         other["apiVersion"] = "example.com/v1".into();
         assert_eq!(upgrade(deployment("web", "web:1"), other), []);
+    }
+
+    #[test]
+    fn a_previous_api_version_the_cluster_no_longer_serves_is_named() {
+        let pdb = |api_version: &str, annotations: Value| json!({"apiVersion": api_version, "kind": "PodDisruptionBudget", "metadata": {"name": "web", "annotations": annotations}});
+        let served = |api_version: &str, _: &str| api_version != "policy/v1beta1";
+        assert_eq!(removed_apis(&objects(&[pdb("policy/v1", json!({}))]), "1.34.0", served), []);
+        let findings = removed_apis(&objects(&[pdb("policy/v1beta1", json!({}))]), "1.34.0", served);
+        assert_eq!(rules(&findings), ["api-removed"]);
+        assert!(findings[0].message.starts_with(
+            "PodDisruptionBudget/web: the previous version has it as policy/v1beta1, which Kubernetes 1.34.0 no longer serves"
+        ));
+        // Hooks are not part of the release's resources; custom resources are not Kubernetes' to serve.
+        let hook = json!({"helm.sh/hook": "pre-upgrade"});
+        assert_eq!(removed_apis(&objects(&[pdb("policy/v1beta1", hook)]), "1.34.0", served), []);
+        let custom = json!({"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": {"name": "w"}});
+        assert_eq!(removed_apis(&objects(&[custom]), "1.34.0", |_, _| false), []);
     }
 
     fn accepted(defaults: Value, schema: Option<Value>) -> AcceptedValues {

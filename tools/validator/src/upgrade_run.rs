@@ -10,12 +10,15 @@ use serde_json::Value;
 
 use crate::error::ValidateError;
 use crate::helm::{Helm, RenderOptions};
+use crate::kube::schema_file_name;
 use crate::problem::{Kind, Problem};
 use crate::upgrade::{self, AcceptedValues, Finding};
 
 /// The previous version of the chart, as a directory Helm can render.
 pub struct PreviousChart {
     dir: PathBuf,
+    /// The Kubernetes schemas: a built-in apiVersion and kind without one is not served.
+    schemas: PathBuf,
     /// Kept until the run ends: an archive is unpacked into it.
     _unpacked: Option<tempfile::TempDir>,
     /// The findings reported so far: one that every environment repeats is reported once,
@@ -30,11 +33,18 @@ impl PreviousChart {
     pub fn open(
         path: &Path,
         chart: &Path,
+        schemas: &Path,
         helm: &Helm,
         scratch: &Path,
     ) -> Result<Option<PreviousChart>, ValidateError> {
+        let at = |dir, unpacked| PreviousChart {
+            dir,
+            schemas: schemas.to_path_buf(),
+            _unpacked: unpacked,
+            reported: RefCell::new(BTreeSet::new()),
+        };
         if path.join("Chart.yaml").is_file() {
-            return Ok(Some(PreviousChart::at(crate::resolve_chart_dir(path)?, None)));
+            return Ok(Some(at(crate::resolve_chart_dir(path)?, None)));
         }
         if path.is_dir() && !has_archive(path)? {
             let name = chart_name(chart)?;
@@ -42,7 +52,7 @@ impl PreviousChart {
             if kept.is_none() {
                 println!("==> upgrade: {} keeps no chart named {name}; nothing to upgrade from", path.display());
             }
-            return kept.map(|dir| Ok(PreviousChart::at(crate::resolve_chart_dir(&dir)?, None))).transpose();
+            return kept.map(|dir| Ok(at(crate::resolve_chart_dir(&dir)?, None))).transpose();
         }
         let archive = if path.is_dir() { only_archive_in(path)? } else { path.to_path_buf() };
         let Helm::Sdk(sdk) = helm else {
@@ -54,11 +64,7 @@ impl PreviousChart {
             .into_iter()
             .next()
             .ok_or_else(|| usage(&archive, "the archive holds no chart"))?;
-        Ok(Some(PreviousChart::at(dir, Some(unpacked))))
-    }
-
-    fn at(dir: PathBuf, unpacked: Option<tempfile::TempDir>) -> PreviousChart {
-        PreviousChart { dir, _unpacked: unpacked, reported: RefCell::new(BTreeSet::new()) }
+        Ok(Some(at(dir, Some(unpacked))))
     }
 
     /// The upgrade findings of one run: the previous version rendered with the same values
@@ -104,7 +110,9 @@ impl PreviousChart {
             let (objects, _) = crate::documents(text);
             previous.extend(objects.into_iter().map(|object| (crate::describe(&object), object)));
         }
-        let findings = upgrade::compare(&previous, current);
+        let served = |api_version: &str, kind: &str| self.schemas.join(schema_file_name(api_version, kind)).is_file();
+        let mut findings = upgrade::removed_apis(&previous, options.kube_version, served);
+        findings.extend(upgrade::compare(&previous, current));
         let found = findings.len();
         let new: Vec<Finding> = findings.into_iter().filter(|f| self.reported.borrow_mut().insert(f.clone())).collect();
         let problems = to_problems(new, label);
@@ -247,7 +255,7 @@ mod tests {
     fn open(path: &Path, current: &Path) -> Option<PreviousChart> {
         let scratch = tempfile::tempdir().unwrap();
         // Only archives need the SDK; a binary that is never run stands in for it.
-        PreviousChart::open(path, current, &Helm::Binary("helm".into()), scratch.path()).unwrap()
+        PreviousChart::open(path, current, Path::new("schemas"), &Helm::Binary("helm".into()), scratch.path()).unwrap()
     }
 
     #[test]
