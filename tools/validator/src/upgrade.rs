@@ -91,7 +91,8 @@ const STATEFULSET_ADVICE: &str = "Kubernetes lets a StatefulSet change only repl
      migration";
 const JOB_ADVICE: &str = "an existing Job cannot change it: make the Job a hook (`helm.sh/hook` with \
      `helm.sh/hook-delete-policy: before-hook-creation`, as app_type \"job\" renders), give each version a new \
-     Job name, or delete the finished Job before upgrading";
+     Job name, or delete the finished Job before upgrading (`ttlSecondsAfterFinished` does that once it has \
+     finished; Helm then creates it anew)";
 
 /// Compares the objects one run of each version renders (by `Kind/name`).
 pub fn compare(previous: &BTreeMap<String, Value>, current: &BTreeMap<String, Value>) -> Vec<Finding> {
