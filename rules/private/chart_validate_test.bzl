@@ -1,5 +1,6 @@
 """`chart_validate_test`: real Helm lint --strict and render, Kubernetes schema validation, policy checks."""
 
+load("//rules:providers.bzl", "HelmChartInfo", "HelmPackageInfo")
 load(":utils.bzl", "chart_files_and_dir", "exec_launcher")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
@@ -60,12 +61,36 @@ def _chart_validate_test_impl(ctx):
         command.append("--expect-failure")
     for problem in ctx.attr.expect_problems:
         command += ["--expect-problem", problem]
+    previous_files = []
+    if ctx.attr.previous_chart:
+        previous_files, previous_path = _previous_chart(ctx.attr.previous_chart)
+        command += ["--previous-chart", previous_path]
 
     launcher = exec_launcher(ctx, command)
     crd_files = [ctx.file._node, ctx.file._crd_script] + ctx.files._crd_models
-    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + crd_files + ctx.files.values)
+    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + crd_files + ctx.files.values + previous_files)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
+
+def _previous_chart(target):
+    """The files and runfiles path of a previous chart: a chart, a package, a .tgz, or the
+    files of a directory of charts (`charts/`), where the validator takes the one of this name."""
+    if HelmPackageInfo in target:
+        directory = target[HelmPackageInfo].directory
+        return [directory], directory.short_path
+    if HelmChartInfo in target:
+        return chart_files_and_dir(target)
+    files = target[DefaultInfo].files.to_list()
+    if len(files) == 1 and files[0].basename.endswith(".tgz"):
+        return files, files[0].short_path
+    roots = [f.short_path.removesuffix("/Chart.yaml") for f in files if f.basename == "Chart.yaml"]
+    if not roots:
+        fail("{}: previous_chart is neither a chart, a package, a .tgz nor chart files".format(target.label))
+    shallowest = sorted(roots, key = lambda r: r.count("/"))[0]
+    if all([r == shallowest or r.startswith(shallowest + "/") for r in roots]):
+        return files, shallowest
+    # Several charts side by side: their directory.
+    return files, shallowest.rpartition("/")[0]
 
 def _schema_short_dir(files):
     for f in files:
@@ -92,7 +117,15 @@ chart_validate_test = rule(
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
         "edits": attr.string_list(doc = "`FILE:OLD=>NEW`: before validating, replace the one occurrence of OLD (which must occur exactly once, and not contain `=>`) by NEW in the chart file FILE, in a temporary copy of the chart. Failure tests break a good chart this way."),
-        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `crd`, `namespace`, `duplicate`, `policy:<rule>` or `expectation`. A chart rejected for other reasons fails the test."),
+        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `crd`, `namespace`, `duplicate`, `policy:<rule>`, `upgrade:<rule>` or `expectation`. A chart rejected for other reasons fails the test."),
+        "previous_chart": attr.label(
+            allow_files = True,
+            doc = "The version this chart replaces: a `helm_chart` or `helm_package` target, the files of a chart " +
+                  "directory (with its Chart.yaml), a `.tgz`, or the files of a directory of charts (as `charts/` " +
+                  "keeps them), of which the one with this chart's name is taken (none: nothing to compare). The test then also fails on every change " +
+                  "`helm upgrade` from it would be refused (immutable fields, hooks, removed values keys; " +
+                  "problems `upgrade:<rule>`, see docs/upgrades.md).",
+        ),
         "must_fail": attr.bool(doc = "Pass only when validation fails with every problem of `expect_problems` (for tests of the validator itself)."),
         "release": attr.string(doc = "Release name to render with; unset: `release-name`, as `helm template` uses."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),

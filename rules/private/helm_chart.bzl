@@ -100,7 +100,7 @@ _helm_chart = rule(
     toolchains = [HELM_TOOLCHAIN_TYPE],
 )
 
-def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
+def helm_chart(name, validate = True, previous_chart = None, tags = [], visibility = None, **kwargs):
     """Composes chart `name` and declares `name + ".validate"`, a test that lints and renders it.
 
     Also declares `name + ".package"` (`helm_package`: `<chart>-<version>.tgz`, signed with
@@ -110,6 +110,8 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
     Args:
         name: Target name; the chart directory is `bazel-bin/<package>/<name>`.
         validate: Whether to declare the `.validate` test.
+        previous_chart: The version this chart replaces (a chart, package or .tgz label): `.validate`
+            also fails on every change `helm upgrade` from it would be refused.
         tags: Tags of the chart target.
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
@@ -123,6 +125,7 @@ def helm_chart(name, validate = True, tags = [], visibility = None, **kwargs):
             name = name + ".validate",
             chart = ":" + name,
             environments = True,
+            previous_chart = previous_chart,
             size = "small",
             visibility = visibility,
         )

@@ -4,6 +4,7 @@ calls Helm's own Go SDK (the Helm toolchain's `libhelm_c.so`) for every Helm ope
 """
 
 load("//rules:providers.bzl", "HelmChartInfo", "HelmPackageInfo")
+load(":chart_validate_test.bzl", "chart_validate_test")
 load(":utils.bzl", "chart_files_and_exec_dir", "exec_launcher")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
@@ -338,8 +339,11 @@ helm_charts_test = rule(
 def checked_in_charts(charts, srcs, update_name = "update", test_name = "up_to_date_test", visibility = None):
     """Charts kept in git in this package, one directory per chart.
 
-    Declares `update_name` (`bazel run` it to write the charts) and `test_name` (fails when a
-    checked-in chart is stale or changed without a version bump).
+    Declares `update_name` (`bazel run` it to write the charts) and `test_name`, a test suite
+    that fails when a checked-in chart is stale or changed without a version bump
+    (`<test_name>.files`) and when `helm upgrade` from a checked-in chart to the one the build
+    makes now would be refused (`<test_name>.upgrade_<n>`, one `.validate` per chart with the
+    checked-in charts as `previous_chart`).
 
     Args:
         charts: `helm_chart` targets to keep, the one list both targets use.
@@ -350,13 +354,26 @@ def checked_in_charts(charts, srcs, update_name = "update", test_name = "up_to_d
     """
     helm_charts_update(name = update_name, charts = charts, visibility = visibility)
     helm_charts_test(
-        name = test_name,
+        name = test_name + ".files",
         size = "small",
         charts = charts,
         srcs = srcs,
         update_target = update_name,
         visibility = visibility,
     )
+    native.filegroup(name = test_name + ".kept", srcs = srcs, visibility = ["//visibility:private"])
+    upgrade_tests = []
+    for index, chart in enumerate(charts):
+        upgrade_tests.append("{}.upgrade_{}".format(test_name, index))
+        chart_validate_test(
+            name = upgrade_tests[-1],
+            size = "small",
+            chart = chart,
+            environments = True,
+            previous_chart = ":" + test_name + ".kept",
+            visibility = visibility,
+        )
+    native.test_suite(name = test_name, tests = [":" + test_name + ".files"] + [":" + t for t in upgrade_tests], visibility = visibility)
 
 # --- what helm_chart declares ---------------------------------------------------------------
 

@@ -83,7 +83,7 @@ impl KubeSchemas {
 }
 
 /// `apps/v1` + `Deployment` -> `deployment-apps-v1.json`; `v1` + `Service` -> `service-v1.json`.
-fn schema_file_name(api_version: &str, kind: &str) -> String {
+pub(crate) fn schema_file_name(api_version: &str, kind: &str) -> String {
     let kind = kind.to_ascii_lowercase();
     match api_version.split_once('/') {
         Some((group, version)) => {

@@ -25,6 +25,8 @@ mod helm;
 mod kube;
 mod policy;
 mod problem;
+mod upgrade;
+mod upgrade_run;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -120,6 +122,10 @@ struct Args {
     /// exactly once and must not contain `=>`.
     #[arg(long = "edit", value_name = "FILE:OLD=>NEW")]
     edits: Vec<String>,
+    /// The version of the chart this one replaces (a chart directory, a .tgz, or a directory
+    /// holding one): also fail on every change `helm upgrade` from it would be refused.
+    #[arg(long)]
+    previous_chart: Option<PathBuf>,
     /// Print the wall time of each phase (lint, render, schema checks, policy) to stderr.
     #[arg(long)]
     timings: bool,
@@ -219,6 +225,11 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     if crd::templates_mention_custom_groups(&chart) {
         schemas.crd.prestart()?;
     }
+    let previous = args
+        .previous_chart
+        .as_deref()
+        .map(|p| upgrade_run::PreviousChart::open(p, &chart, &args.schemas, &helm, &scratch));
+    let previous = previous.transpose()?.flatten();
     let mut problems = Vec::new();
     let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;
     for values in runs.into_iter().filter(|run| run.is_some() || !args.values_only) {
@@ -229,14 +240,22 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
             Err(_) => v.display().to_string(),
         });
         let run_values = timings.time(format!("values ({label})"), || helm.values(values, &options))?;
-        let (findings, rendered) = std::thread::scope(|scope| {
+        let (findings, rendered, upgraded) = std::thread::scope(|scope| {
             let lint = scope.spawn(|| {
                 let start = Instant::now();
                 (helm.lint(&chart, &run_values, &options), start.elapsed())
             });
             let checks = Checks { helm: &helm, chart: &chart, options: &options, label: &label, show: args.show };
             let rendered = checks.render_and_validate(&run_values, &mut schemas, &mut timings);
-            (lint.join(), rendered)
+            // While lint, the longest phase, still runs: render the previous version and compare.
+            let upgraded = match (&previous, &rendered) {
+                (Some(previous), Ok((_, objects, _))) => {
+                    let start = Instant::now();
+                    Some((previous.check_run(&helm, &chart, values, &options, objects, &label), start.elapsed()))
+                }
+                _ => None,
+            };
+            (lint.join(), rendered, upgraded)
         });
         let (findings, lint_took) =
             findings.map_err(|_| ValidateError::Helm("helm lint stopped: it panicked".into()))?;
@@ -255,6 +274,15 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
         }
+        if let Some((upgraded, took)) = upgraded {
+            timings.record(format!("upgrade, beside lint ({label})"), took);
+            let (upgrade_problems, upgrade_output) = upgraded?;
+            print!("{upgrade_output}");
+            problems.extend(upgrade_problems);
+        }
+    }
+    if let Some(previous) = &previous {
+        problems.extend(previous.check_values(&chart, &args.values)?);
     }
     eprint!("{}", timings.report(started.elapsed()));
     Ok(problems)

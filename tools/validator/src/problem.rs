@@ -31,6 +31,8 @@ pub enum Kind {
     Policy(&'static str),
     /// An `--expect-object` or `--expect-value` is not met.
     Expectation,
+    /// `helm upgrade` from the `--previous-chart` would be refused (one of `upgrade::RULES`).
+    Upgrade(&'static str),
 }
 
 impl fmt::Display for Kind {
@@ -46,6 +48,7 @@ impl fmt::Display for Kind {
             Kind::Duplicate => f.write_str("duplicate"),
             Kind::Policy(rule) => write!(f, "policy:{rule}"),
             Kind::Expectation => f.write_str("expectation"),
+            Kind::Upgrade(rule) => write!(f, "upgrade:{rule}"),
         }
     }
 }

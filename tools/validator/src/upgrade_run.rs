@@ -1,0 +1,305 @@
+//! `--previous-chart`: renders the version a chart replaces with the values of each run and
+//! hands both renders to the upgrade rules (`upgrade.rs`).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::ValidateError;
+use crate::helm::{Helm, RenderOptions};
+use crate::kube::schema_file_name;
+use crate::problem::{Kind, Problem};
+use crate::upgrade::{self, AcceptedValues, Finding};
+
+/// The previous version of the chart, as a directory Helm can render.
+pub struct PreviousChart {
+    dir: PathBuf,
+    /// The Kubernetes schemas: a built-in apiVersion and kind without one is not served.
+    schemas: PathBuf,
+    /// Kept until the run ends: an archive is unpacked into it.
+    _unpacked: Option<tempfile::TempDir>,
+    /// The findings reported so far: one that every environment repeats is reported once,
+    /// under the first run that found it.
+    reported: RefCell<BTreeSet<Finding>>,
+}
+
+impl PreviousChart {
+    /// A chart directory, a `.tgz` archive, a directory holding exactly one archive (what
+    /// `helm_package` builds), or a directory of charts (as `charts/` keeps them in git), of
+    /// which the one named like `chart` is taken; `None` when it has none (a new chart).
+    pub fn open(
+        path: &Path,
+        chart: &Path,
+        schemas: &Path,
+        helm: &Helm,
+        scratch: &Path,
+    ) -> Result<Option<PreviousChart>, ValidateError> {
+        let at = |dir, unpacked| PreviousChart {
+            dir,
+            schemas: schemas.to_path_buf(),
+            _unpacked: unpacked,
+            reported: RefCell::new(BTreeSet::new()),
+        };
+        if path.join("Chart.yaml").is_file() {
+            return Ok(Some(at(crate::resolve_chart_dir(path)?, None)));
+        }
+        if path.is_dir() && !has_archive(path)? {
+            let name = chart_name(chart)?;
+            let kept = subdirectories(path)?.into_iter().find(|dir| chart_name(dir).is_ok_and(|n| n == name));
+            if kept.is_none() {
+                println!("==> upgrade: {} keeps no chart named {name}; nothing to upgrade from", path.display());
+            }
+            return kept.map(|dir| Ok(at(crate::resolve_chart_dir(&dir)?, None))).transpose();
+        }
+        let archive = if path.is_dir() { only_archive_in(path)? } else { path.to_path_buf() };
+        let Helm::Sdk(sdk) = helm else {
+            return Err(usage(path, "unpacking a chart archive needs the Helm SDK (libhelm_c.so), not a helm binary"));
+        };
+        let unpacked = crate::scratch_dir(scratch, "previous-chart")?;
+        sdk.chart_expand(&archive, unpacked.path())?;
+        let dir = subdirectories(unpacked.path())?
+            .into_iter()
+            .next()
+            .ok_or_else(|| usage(&archive, "the archive holds no chart"))?;
+        Ok(Some(at(dir, Some(unpacked))))
+    }
+
+    /// The upgrade findings of one run: the previous version rendered with the same values
+    /// (its own `values-<env>.yaml` for an environment of this chart) against `current`, and
+    /// what is to be printed about them (after lint's findings, found at the same time).
+    pub fn check_run(
+        &self,
+        helm: &Helm,
+        chart: &Path,
+        values: Option<&Path>,
+        options: &RenderOptions,
+        current: &BTreeMap<String, Value>,
+        label: &str,
+    ) -> Result<(Vec<Problem>, String), ValidateError> {
+        if current.is_empty() {
+            // This version did not render (already a problem): there is nothing to compare.
+            return Ok((Vec::new(), String::new()));
+        }
+        let previous_values = match values.map(|file| self.values_file_for(chart, file)) {
+            None => None,
+            Some(Some(file)) => Some(file),
+            Some(None) => {
+                let output = format!(
+                    "==> upgrade ({label}): the previous version has no such environment; nothing to upgrade\n"
+                );
+                return Ok((Vec::new(), output));
+            }
+        };
+        let run_values = helm.values(previous_values.as_deref(), options)?;
+        let manifests = match helm.render(&self.dir, &run_values, options) {
+            Ok(manifests) => manifests,
+            Err(error) => {
+                let message =
+                    format!("{label}: the previous version does not render, so nothing was compared: {error}");
+                let problems = vec![Problem::new(Kind::Upgrade("previous-render"), message)];
+                let output = crate::found(&problems);
+                return Ok((problems, output));
+            }
+        };
+        let mut previous = BTreeMap::new();
+        for (_, text) in manifests.iter().filter(|(t, _)| t.ends_with(".yaml") || t.ends_with(".yml")) {
+            // What of the previous render is not YAML was refused when it was the current version.
+            let (objects, _) = crate::documents(text);
+            previous.extend(objects.into_iter().map(|object| (crate::describe(&object), object)));
+        }
+        let served = |api_version: &str, kind: &str| self.schemas.join(schema_file_name(api_version, kind)).is_file();
+        let mut findings = upgrade::removed_apis(&previous, options.kube_version, served);
+        findings.extend(upgrade::compare(&previous, current));
+        let found = findings.len();
+        let new: Vec<Finding> = findings.into_iter().filter(|f| self.reported.borrow_mut().insert(f.clone())).collect();
+        let problems = to_problems(new, label);
+        let output = format!(
+            "{}==> upgrade ({label}): {} object(s) of the previous version compared, {found} finding(s){}\n",
+            crate::found(&problems),
+            previous.keys().filter(|key| current.contains_key(*key)).count(),
+            match found - problems.len() {
+                0 => String::new(),
+                repeated => format!(", {repeated} already reported for an earlier run"),
+            }
+        );
+        Ok((problems, output))
+    }
+
+    /// The values keys that `files` and this chart's environment files set, which the
+    /// previous version accepted and this one no longer does.
+    pub fn check_values(&self, chart: &Path, files: &[PathBuf]) -> Result<Vec<Problem>, ValidateError> {
+        let previous = accepted_values(&self.dir)?;
+        let current = accepted_values(chart)?;
+        let mut files: Vec<PathBuf> = files.to_vec();
+        files.extend(crate::environment_files(chart)?);
+        let mut problems = Vec::new();
+        for file in &files {
+            // A file that is no YAML map is reported by lint, with its line.
+            let Some(values) = read_yaml(file)? else { continue };
+            let name = file.strip_prefix(chart).unwrap_or(file).display().to_string();
+            let findings = upgrade::removed_values(&name, &values, &previous, &current);
+            problems.extend(findings.into_iter().map(|f| Problem::new(Kind::Upgrade(f.rule), f.message)));
+        }
+        crate::print_found(&problems);
+        println!("==> upgrade: {} values file(s) checked for keys the chart no longer accepts", files.len());
+        Ok(problems)
+    }
+
+    /// For a values file of a run: the same file, or for an environment file of this chart the
+    /// previous version's file of that name (`None` when it has none: a new environment).
+    fn values_file_for(&self, chart: &Path, file: &Path) -> Option<PathBuf> {
+        match file.strip_prefix(chart) {
+            Ok(inside) => Some(self.dir.join(inside)).filter(|f| f.is_file()),
+            Err(_) => Some(file.to_path_buf()),
+        }
+    }
+}
+
+fn to_problems(findings: Vec<Finding>, label: &str) -> Vec<Problem> {
+    findings.into_iter().map(|f| Problem::new(Kind::Upgrade(f.rule), format!("{label}: {}", f.message))).collect()
+}
+
+fn usage(path: &Path, message: &str) -> ValidateError {
+    ValidateError::Usage(format!("--previous-chart {}: {message}", path.display()))
+}
+
+/// The subdirectories of `dir` that hold a Chart.yaml, sorted.
+fn subdirectories(dir: &Path) -> Result<Vec<PathBuf>, ValidateError> {
+    let mut charts: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| ValidateError::io(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.join("Chart.yaml").is_file())
+        .collect();
+    charts.sort();
+    Ok(charts)
+}
+
+/// The `name` in a chart directory's Chart.yaml.
+fn chart_name(chart: &Path) -> Result<String, ValidateError> {
+    let file = chart.join("Chart.yaml");
+    let metadata = read_yaml(&file)?.unwrap_or(Value::Null);
+    let name = metadata.get("name").and_then(Value::as_str);
+    name.map(str::to_string).ok_or_else(|| usage(&file, "no chart name"))
+}
+
+fn has_archive(dir: &Path) -> Result<bool, ValidateError> {
+    let mut entries = fs::read_dir(dir).map_err(|e| ValidateError::io(dir, e))?;
+    Ok(entries.any(|entry| entry.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "tgz"))))
+}
+
+/// The one `.tgz` in a directory.
+fn only_archive_in(dir: &Path) -> Result<PathBuf, ValidateError> {
+    let archives: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| ValidateError::io(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .collect();
+    match archives.as_slice() {
+        [archive] => Ok(archive.clone()),
+        _ => Err(usage(
+            dir,
+            &format!(
+                "expected a chart directory, a .tgz, or a directory with one .tgz; found {} archive(s)",
+                archives.len()
+            ),
+        )),
+    }
+}
+
+/// A chart's defaults, values schema and the top-level keys its subcharts (and `global`) take.
+fn accepted_values(chart: &Path) -> Result<AcceptedValues, ValidateError> {
+    let defaults = read_yaml(&chart.join("values.yaml"))?.unwrap_or(Value::Null);
+    let schema_file = chart.join("values.schema.json");
+    let schema = match schema_file.is_file() {
+        true => {
+            let text = fs::read_to_string(&schema_file).map_err(|e| ValidateError::io(&schema_file, e))?;
+            Some(serde_json::from_str(&text).map_err(|e| usage(&schema_file, &e.to_string()))?)
+        }
+        false => None,
+    };
+    let mut passed_on = BTreeSet::from(["global".to_string()]);
+    let metadata = read_yaml(&chart.join("Chart.yaml"))?.unwrap_or(Value::Null);
+    for dependency in metadata.get("dependencies").and_then(Value::as_array).into_iter().flatten() {
+        let name = dependency.get("alias").or_else(|| dependency.get("name")).and_then(Value::as_str);
+        passed_on.extend(name.map(str::to_string));
+    }
+    Ok(AcceptedValues { defaults, schema, passed_on })
+}
+
+/// A YAML file as JSON; `None` when it is absent or not YAML (lint names those).
+fn read_yaml(file: &Path) -> Result<Option<Value>, ValidateError> {
+    if !file.is_file() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(file).map_err(|e| ValidateError::io(file, e))?;
+    Ok(serde_yaml_ng::from_str(&text).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(dir: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let chart = dir.join(name);
+        fs::create_dir_all(&chart).unwrap();
+        fs::write(chart.join("Chart.yaml"), format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n")).unwrap();
+        for (file, text) in files {
+            fs::write(chart.join(file), text).unwrap();
+        }
+        chart
+    }
+
+    fn open(path: &Path, current: &Path) -> Option<PreviousChart> {
+        let scratch = tempfile::tempdir().unwrap();
+        // Only archives need the SDK; a binary that is never run stands in for it.
+        PreviousChart::open(path, current, Path::new("schemas"), &Helm::Binary("helm".into()), scratch.path()).unwrap()
+    }
+
+    #[test]
+    fn a_directory_of_charts_yields_the_one_named_like_this_chart() {
+        let kept = tempfile::tempdir().unwrap();
+        chart(kept.path(), "legacy-shop", &[]);
+        let kept_philotes = chart(kept.path(), "philotes", &[]);
+        let build = tempfile::tempdir().unwrap();
+        let current = chart(build.path(), "philotes", &[]);
+        let previous = open(kept.path(), &current).unwrap();
+        assert_eq!(previous.dir, kept_philotes.canonicalize().unwrap());
+        let new_chart = chart(build.path(), "brand-new", &[]);
+        assert!(open(kept.path(), &new_chart).is_none());
+    }
+
+    #[test]
+    fn an_environment_runs_against_the_previous_versions_own_file() {
+        let old = tempfile::tempdir().unwrap();
+        let previous = open(&chart(old.path(), "app", &[("values-prod.yaml", "a: 1\n")]), Path::new("unused")).unwrap();
+        let new = tempfile::tempdir().unwrap();
+        let current = chart(new.path(), "app", &[("values-prod.yaml", "a: 2\n"), ("values-dev.yaml", "a: 3\n")]);
+        assert_eq!(
+            previous.values_file_for(&current, &current.join("values-prod.yaml")),
+            Some(previous.dir.join("values-prod.yaml"))
+        );
+        // An environment the previous version did not have: nothing to upgrade.
+        assert_eq!(previous.values_file_for(&current, &current.join("values-dev.yaml")), None);
+        let overlay = Path::new("/elsewhere/team.yaml");
+        assert_eq!(previous.values_file_for(&current, overlay), Some(overlay.to_path_buf()));
+    }
+
+    #[test]
+    fn a_values_file_setting_a_removed_key_is_named() {
+        let old = tempfile::tempdir().unwrap();
+        let previous = chart(old.path(), "app", &[("values.yaml", "web:\n  replicas: 1\n  legacyPort: 80\n")]);
+        let previous = open(&previous, Path::new("unused")).unwrap();
+        let new = tempfile::tempdir().unwrap();
+        let current = chart(
+            new.path(),
+            "app",
+            &[("values.yaml", "web:\n  replicas: 1\n"), ("values-prod.yaml", "web:\n  legacyPort: 81\n")],
+        );
+        let problems = previous.check_values(&current, &[]).unwrap();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].to_string().starts_with("upgrade:removed-value: values-prod.yaml sets web.legacyPort,"));
+    }
+}
