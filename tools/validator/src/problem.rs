@@ -29,6 +29,9 @@ pub enum Kind {
     Duplicate,
     /// A policy rule (one of `policy::RULES`).
     Policy(&'static str),
+    /// A rule the Kubernetes API server (or KEDA's webhook) applies beyond the schemas (one of
+    /// `apiserver::RULES`): the object would be refused at install.
+    ApiServer(&'static str),
     /// An `--expect-object` or `--expect-value` is not met.
     Expectation,
 }
@@ -45,6 +48,7 @@ impl fmt::Display for Kind {
             Kind::Namespace => f.write_str("namespace"),
             Kind::Duplicate => f.write_str("duplicate"),
             Kind::Policy(rule) => write!(f, "policy:{rule}"),
+            Kind::ApiServer(rule) => write!(f, "api-server:{rule}"),
             Kind::Expectation => f.write_str("expectation"),
         }
     }
