@@ -75,7 +75,8 @@ pub fn config_map(object: &Value, report: &mut Report) {
     for field in ["data", "binaryData"] {
         for (key, value) in entries(object, field) {
             report.check(CONFIG_MAP, format!("{field}[{key}]"), config_key(key));
-            size += key.len() + value.as_str().map_or(0, str::len);
+            // Values count, keys do not; binaryData's base64 text stands in for its bytes.
+            size += value.as_str().map_or(0, str::len);
         }
     }
     for (key, _) in entries(object, "data") {

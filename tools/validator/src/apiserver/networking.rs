@@ -89,7 +89,8 @@ pub fn ingress(spec: &Value, report: &mut Report) {
     for (index, tls) in items(spec, "tls").enumerate() {
         for (h, host) in items(tls, "hosts").enumerate() {
             let host = host.as_str().unwrap_or_default();
-            report.check(INGRESS_HOST, format!("spec.tls[{index}].hosts[{h}]"), ingress_host(host));
+            // Unlike a rule's host, a TLS host is not checked for being an IP address.
+            report.check(INGRESS_HOST, format!("spec.tls[{index}].hosts[{h}]"), dns_name(host));
         }
         if let Some(secret) = text(tls, "secretName") {
             report.check(INGRESS_BACKEND, format!("spec.tls[{index}].secretName"), syntax::dns1123_subdomain(secret));
@@ -105,6 +106,11 @@ fn ingress_host(host: &str) -> Result<(), String> {
     if ipv4_like || host.parse::<std::net::IpAddr>().is_ok() {
         return Err(format!("{host:?} must be a DNS name, not an IP address"));
     }
+    dns_name(host)
+}
+
+/// A DNS-1123 subdomain, or a wildcard one when it has a '*'.
+fn dns_name(host: &str) -> Result<(), String> {
     if host.contains('*') {
         syntax::wildcard_subdomain(host)
     } else {

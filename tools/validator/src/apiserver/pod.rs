@@ -32,13 +32,14 @@ pub fn template(template: &Value, path: &str, rules: &TemplateRules, report: &mu
     meta::annotations(metadata, &format!("{path}.metadata"), report);
     let spec = template.get("spec").unwrap_or(&Value::Null);
     let path = format!("{path}.spec");
-    // Unset, the policy defaults to Always.
-    let restart = text(spec, "restartPolicy").unwrap_or("Always");
-    if !rules.restart_policies.contains(&restart) {
+    // Unset, the policy defaults to Always (`SetDefaults_PodSpec`) before validation.
+    let restart = text(spec, "restartPolicy");
+    if !rules.restart_policies.contains(&restart.unwrap_or("Always")) {
+        let what = restart.map_or("unset, it defaults to \"Always\", which".to_string(), |r| format!("{r:?}"));
         report.add(
             POD,
             format!("{path}.restartPolicy"),
-            format!("{restart:?} is not allowed here; use {}", rules.restart_policies.join(" or ")),
+            format!("{what} is not allowed here; use {}", rules.restart_policies.join(" or ")),
         );
     }
     if let Some(account) = text(spec, "serviceAccountName") {

@@ -487,8 +487,8 @@ fn cases() -> Vec<Case> {
             "Job",
             "/spec/template/spec/restartPolicy",
             None,
-            JOB,
-            "spec.template.spec.restartPolicy: is required: OnFailure or Never",
+            POD,
+            "spec.template.spec.restartPolicy: unset, it defaults to \"Always\", which is not allowed here; use OnFailure or Never",
         ),
         (
             "Job",
@@ -593,6 +593,7 @@ fn cases() -> Vec<Case> {
         ),
         ("Ingress", "/spec/rules/0/host", Some(json!("Web.example.com")), INGRESS_HOST, "is not a DNS-1123 subdomain"),
         ("Ingress", "/spec/tls/0/hosts/0", Some(json!("*")), INGRESS_HOST, "spec.tls[0].hosts[0]"),
+        ("Ingress", "/spec/tls/0/hosts/0", Some(json!("a_b.example.com")), INGRESS_HOST, "hosts[0]: \"a_b.example.com\" is not"),
         (
             "Ingress",
             "/spec/rules/0/http/paths/0/path",

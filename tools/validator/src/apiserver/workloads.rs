@@ -136,10 +136,6 @@ pub fn job(spec: &Value, path: &str, report: &mut Report) {
         );
     }
     let rules = TemplateRules { restart_policies: ON_FAILURE_OR_NEVER, claim_names: vec![] };
-    // A Job's template must say how it restarts: there is no default.
-    if template(spec).pointer("/spec/restartPolicy").is_none() {
-        report.add(JOB, format!("{path}.template.spec.restartPolicy"), "is required: OnFailure or Never");
-    }
     pod::template(template(spec), &format!("{path}.template"), &rules, report);
 }
 
