@@ -751,3 +751,17 @@ fn ingress_paths_follow_kubernetes() {
     assert_refused(path("/api/."), "ingress.path", "must not end with '/.'");
     assert_eq!(accepted(path("/api/v1.2")).ingress.expect("ingress").path, "/api/v1.2");
 }
+
+#[test]
+fn a_cronjob_name_leaves_room_for_a_release_name_within_52_characters() {
+    let cronjob = |length: usize| {
+        move |m: &mut AppMetadata| {
+            m.name = "n".repeat(length);
+            m.app_type = Some(AppType::Cronjob);
+            m.port = None;
+            m.cron.schedule = "@daily".into();
+        }
+    };
+    assert_refused(cronjob(51), "name", "is 51 characters long; a cronjob's CronJob is named <release>-<name>");
+    assert_eq!(accepted(cronjob(50)).name.len(), 50);
+}
