@@ -165,6 +165,9 @@ mod tests {
         assert!(policy.matches("runAsNonRoot: true"));
         assert!(!policy.matches("policy:seccomp"));
         assert!(!lint.matches("lint:  [WARNING]"));
+        let refused = Problem::new(Kind::ApiServer("hpa"), "HorizontalPodAutoscaler/a: spec.maxReplicas: 1 must be...");
+        assert!(refused.matches("api-server:hpa: HorizontalPodAutoscaler/a: spec.maxReplicas"));
+        assert!(!refused.matches("policy:hpa"));
     }
 
     #[test]
