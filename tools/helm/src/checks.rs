@@ -73,6 +73,22 @@ pub fn ingress_host(value: &str) -> Result<(), String> {
     }
 }
 
+/// An Ingress path of type Prefix or Exact as Kubernetes validates it
+/// (`validateHTTPIngressPath`): absolute, without `//`, `/./`, `/../` or an escaped slash, and
+/// not ending in `/.` or `/..`.
+pub fn ingress_path(value: &str) -> Result<(), String> {
+    if !value.starts_with('/') {
+        return Err(format!("{value:?} must start with '/'"));
+    }
+    if let Some(bad) = ["//", "/./", "/../", "%2f", "%2F"].iter().find(|s| value.contains(*s)) {
+        return Err(format!("{value:?} must not contain '{bad}'"));
+    }
+    if let Some(bad) = ["/..", "/."].iter().find(|s| value.ends_with(*s)) {
+        return Err(format!("{value:?} must not end with '{bad}'"));
+    }
+    Ok(())
+}
+
 /// A label or annotation key: a Kubernetes qualified name, an optional DNS-1123 subdomain
 /// prefix and '/', then a name of 1 to 63 characters `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`.
 pub fn qualified_name(value: &str) -> Result<(), String> {
@@ -125,31 +141,57 @@ pub fn semver(value: &str) -> Result<(), String> {
 
 /// A Kubernetes resource quantity such as `100m`, `0.5`, `128Mi` or `1e3`.
 pub fn quantity(value: &str) -> Result<(), String> {
+    quantity_nanos(value).map(|_| ())
+}
+
+/// A non-negative quantity in nano-units (10^-9 of its unit), exact: `1Gi` and `1024Mi` are
+/// equal, `500m` is half of `1`. Kubernetes keeps quantities to the nano and rounds finer
+/// ones up, as this does.
+pub fn quantity_nanos(value: &str) -> Result<i128, String> {
     let reason = || format!("{value:?} is not a Kubernetes quantity such as 250m, 1, 512Mi or 2Gi");
-    let digits_end = value
-        .char_indices()
-        .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '+' || *c == '-'))))
-        .map_or(value.len(), |(i, _)| i);
-    let (number, suffix) = value.split_at(digits_end);
-    let number = number.trim_start_matches(['+', '-']);
-    let valid_number = !number.is_empty()
-        && number.matches('.').count() <= 1
-        && number != "."
-        && number.bytes().any(|b| b.is_ascii_digit());
-    if !valid_number || value.starts_with('-') {
+    let unsigned = value.strip_prefix('+').unwrap_or(value);
+    let number_end = unsigned.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(unsigned.len());
+    let (number, suffix) = unsigned.split_at(number_end);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if (whole.is_empty() && fraction.is_empty()) || fraction.contains('.') {
         return Err(reason());
     }
-    const SUFFIXES: [&str; 17] =
-        ["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "K"];
-    let exponent = suffix
-        .strip_prefix(['e', 'E'])
-        .map(|e| e.trim_start_matches(['+', '-']))
-        .is_some_and(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
-    if (SUFFIXES.contains(&suffix) && suffix != "K") || exponent {
-        Ok(())
-    } else {
-        Err(reason())
+    let (numerator, denominator) = quantity_scale(suffix).ok_or_else(reason)?;
+    let too_large = || format!("{value:?} is too large a quantity");
+    let mut mantissa: i128 = 0;
+    for digit in whole.bytes().chain(fraction.bytes()) {
+        mantissa =
+            mantissa.checked_mul(10).and_then(|m| m.checked_add(i128::from(digit - b'0'))).ok_or_else(too_large)?;
     }
+    let fraction_digits = u32::try_from(fraction.len()).map_err(|_| too_large())?;
+    let top = mantissa.checked_mul(numerator).and_then(|t| t.checked_mul(1_000_000_000)).ok_or_else(too_large)?;
+    let bottom = 10i128.checked_pow(fraction_digits).and_then(|f| f.checked_mul(denominator)).ok_or_else(too_large)?;
+    Ok((top + bottom - 1) / bottom)
+}
+
+/// The factor of a quantity's suffix as a fraction (numerator, denominator): binary `Ki` to
+/// `Ei`, decimal `n` to `E`, or an exponent `e3`/`E-2` (at most 10^±40, past which no
+/// quantity fits).
+fn quantity_scale(suffix: &str) -> Option<(i128, i128)> {
+    const BINARY: [&str; 6] = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+    const DECIMAL: [(&str, i32); 10] =
+        [("n", -9), ("u", -6), ("m", -3), ("", 0), ("k", 3), ("M", 6), ("G", 9), ("T", 12), ("P", 15), ("E", 18)];
+    if let Some(index) = BINARY.iter().position(|s| *s == suffix) {
+        return Some((1i128 << (10 * (index + 1)), 1));
+    }
+    let power = match DECIMAL.iter().find(|(s, _)| *s == suffix) {
+        Some((_, power)) => *power,
+        None => {
+            let exponent = suffix.strip_prefix(['e', 'E'])?;
+            let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            exponent.parse::<i32>().ok().filter(|e| e.abs() <= 40)?
+        }
+    };
+    let factor = 10i128.checked_pow(power.unsigned_abs())?;
+    Some(if power >= 0 { (factor, 1) } else { (1, factor) })
 }
 
 /// Docker's longest repository name (`NameTotalLengthMax`).
@@ -574,9 +616,21 @@ mod tests {
         for ok in ["100m", "1", "0.5", "128Mi", "2Gi", "1e3", "1k", "1.5G", "+1"] {
             assert!(quantity(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "abc", "100MB", "1.2.3", "-1", "Mi", "1K", "1e", "."] {
+        for bad in ["", "abc", "100MB", "1.2.3", "-1", "Mi", "1K", "1e", ".", "1 Gi", "1e99"] {
             assert!(quantity(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn quantities_compare_exactly() {
+        let nanos = |text| quantity_nanos(text).unwrap();
+        assert_eq!(nanos("1Gi"), nanos("1024Mi"));
+        assert!(nanos("1Gi") > nanos("1000Mi"));
+        assert_eq!(nanos("500m") * 2, nanos("1"));
+        assert_eq!(nanos("0.5"), nanos("500m"));
+        assert_eq!(nanos("1e3"), nanos("1k"));
+        assert_eq!(nanos("1000m"), nanos("1"));
+        assert_eq!(nanos("0.1n"), 1, "finer than a nano rounds up");
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! 2. render as `helm template` does, with the chart's defaults and with each values file;
 //! 3. validate every rendered object against the Kubernetes schema of its kind (strict:
 //!    unknown fields fail) or, for KEDA and Prometheus operator objects, against their CRD
-//!    schemas, and check no object hard-codes a namespace.
+//!    schemas, and check no object hard-codes a namespace;
+//! 4. check the rules the API server applies beyond those schemas (`apiserver/`: requests at
+//!    most limits, autoscaler bounds, cron schedules, names, ports...).
 //!
 //! Every problem found has a kind and a message (see `problem.rs`). Exits 0 when the chart
 //! is valid, 1 when it is not, 2 when the validator itself cannot run or is misused. A
@@ -17,6 +19,7 @@
 //! is started as soon as the chart's templates mention a CRD API group, so its start-up
 //! overlaps Helm's work. `--timings` prints the wall time of each phase to stderr.
 
+mod apiserver;
 mod crd;
 mod edit;
 mod error;
@@ -271,6 +274,7 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
             println!("==> expectations ({label}): {objects} object(s) and {values} value(s) as expected");
         }
         problems.extend(unmet);
+        problems.extend(timings.time(format!("API server rules ({label})"), || check_api_server(&objects, &label)));
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
         }
@@ -557,6 +561,15 @@ fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> Vec<Problem> 
         policy::check(objects).into_iter().map(|f| Problem::new(Kind::Policy(f.rule), f.message)).collect();
     print_found(&problems);
     println!("==> policy ({label}): {} finding(s)", problems.len());
+    problems
+}
+
+/// The API server's own rules: every chart must meet them, or it does not install.
+fn check_api_server(objects: &BTreeMap<String, Value>, label: &str) -> Vec<Problem> {
+    let problems: Vec<Problem> =
+        apiserver::check(objects).into_iter().map(|f| Problem::new(Kind::ApiServer(f.rule), f.message)).collect();
+    print_found(&problems);
+    println!("==> API server rules ({label}): {} finding(s)", problems.len());
     problems
 }
 

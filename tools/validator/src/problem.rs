@@ -29,6 +29,9 @@ pub enum Kind {
     Duplicate,
     /// A policy rule (one of `policy::RULES`).
     Policy(&'static str),
+    /// A rule the Kubernetes API server (or KEDA's webhook) applies beyond the schemas (one of
+    /// `apiserver::RULES`): the object would be refused at install.
+    ApiServer(&'static str),
     /// An `--expect-object` or `--expect-value` is not met.
     Expectation,
     /// `helm upgrade` from the `--previous-chart` would be refused (one of `upgrade::RULES`).
@@ -47,6 +50,7 @@ impl fmt::Display for Kind {
             Kind::Namespace => f.write_str("namespace"),
             Kind::Duplicate => f.write_str("duplicate"),
             Kind::Policy(rule) => write!(f, "policy:{rule}"),
+            Kind::ApiServer(rule) => write!(f, "api-server:{rule}"),
             Kind::Expectation => f.write_str("expectation"),
             Kind::Upgrade(rule) => write!(f, "upgrade:{rule}"),
         }
@@ -164,6 +168,9 @@ mod tests {
         assert!(policy.matches("runAsNonRoot: true"));
         assert!(!policy.matches("policy:seccomp"));
         assert!(!lint.matches("lint:  [WARNING]"));
+        let refused = Problem::new(Kind::ApiServer("hpa"), "HorizontalPodAutoscaler/a: spec.maxReplicas: 1 must be...");
+        assert!(refused.matches("api-server:hpa: HorizontalPodAutoscaler/a: spec.maxReplicas"));
+        assert!(!refused.matches("policy:hpa"));
     }
 
     #[test]

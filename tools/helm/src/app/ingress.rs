@@ -53,9 +53,7 @@ pub(super) fn ingress(
         origin.check("ingress.host", checks::ingress_host(&meta.host))?;
     }
     let path = if meta.path.is_empty() { "/".to_string() } else { meta.path.clone() };
-    if !path.starts_with('/') {
-        return Err(origin.error("ingress.path", format!("{path:?} must start with '/'")));
-    }
+    origin.check("ingress.path", checks::ingress_path(&path))?;
     if !meta.tls_secret.is_empty() {
         origin.check("ingress.tls_secret", checks::dns_subdomain(&meta.tls_secret))?;
     }

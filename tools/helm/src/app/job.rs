@@ -87,12 +87,34 @@ fn hook_weight(meta: &JobMetadata, hook: &str, origin: &Origin) -> Result<i32, C
         .map_err(|_| origin.error("job.hook_weight", format!("{weight} is outside -2147483648..2147483647")))
 }
 
-pub(super) fn cron(meta: &CronMetadata, app_type: AppType, origin: &Origin) -> Result<Option<Cron>, ComposeError> {
+/// Kubernetes keeps a CronJob's name to 52 characters (its Jobs get an 11-character suffix).
+const CRON_JOB_NAME_MAX: usize = 52;
+
+pub(super) fn cron(
+    meta: &CronMetadata,
+    name: &str,
+    app_type: AppType,
+    origin: &Origin,
+) -> Result<Option<Cron>, ComposeError> {
     if app_type != AppType::Cronjob {
         if *meta != CronMetadata::default() {
             return Err(origin.error("cron", format!("is only meaningful for a cronjob, not an {app_type}")));
         }
         return Ok(None);
+    }
+    // The CronJob is named `<release>-<name>`: with the shortest release name, one character
+    // and a dash, a longer app name never fits. Longer release names are the validator's to
+    // catch (api-server:object-name), as only the install knows them.
+    if name.len() + 2 > CRON_JOB_NAME_MAX {
+        return Err(origin.error(
+            "name",
+            format!(
+                "{name:?} is {} characters long; a cronjob's CronJob is named <release>-<name>, which Kubernetes \
+                 keeps to {CRON_JOB_NAME_MAX} characters, so the name may have at most {}",
+                name.len(),
+                CRON_JOB_NAME_MAX - 2
+            ),
+        ));
     }
     if meta.schedule.is_empty() {
         return Err(origin.error("cron.schedule", "is required for a cronjob"));

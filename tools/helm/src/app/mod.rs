@@ -184,7 +184,7 @@ impl App {
             ingress: ingress::ingress(&meta.ingress, app_type, &origin)?,
             network_policy: network::network_policy(&meta.network_policy, &origin)?,
             job: job::job(&meta.job, app_type, &origin)?,
-            cron: job::cron(&meta.cron, app_type, &origin)?,
+            cron: job::cron(&meta.cron, &meta.name, app_type, &origin)?,
             config: config::config(&meta.config, &origin)?,
             secret_mounts: env::secret_mounts(meta, &origin)?,
             version: version(&meta.version, &origin)?,

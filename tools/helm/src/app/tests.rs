@@ -704,3 +704,104 @@ fn an_internal_api_opts_into_an_ingress() {
     let error = error_of(&worker(r#", "ingress": {"enabled": true}"#));
     assert!(error.contains("field `ingress`: is only meaningful for an external-api (or an internal-api"), "{error}");
 }
+
+#[test]
+fn requests_above_limits_are_refused_as_kubernetes_refuses_them() {
+    assert_refused(
+        |m| (m.resources.cpu_request, m.resources.cpu_limit) = ("2".into(), "1".into()),
+        "resources.cpu_request",
+        "the cpu request \"2\" (resources.cpu_request) is above the cpu limit \"1\" (resources.cpu_limit)",
+    );
+    // Quantities compare by value, not text: 1Gi is 1024Mi, above 1000Mi.
+    assert_refused(
+        |m| (m.resources.memory_request, m.resources.memory_limit) = ("1Gi".into(), "1000Mi".into()),
+        "resources.memory_request",
+        "the memory request \"1Gi\"",
+    );
+    assert_refused(
+        |m| {
+            (m.resources.ephemeral_storage_request, m.resources.ephemeral_storage_limit) =
+                ("2Gi".into(), "1.5Gi".into())
+        },
+        "resources.ephemeral_storage_request",
+        "is above the ephemeral storage limit \"1.5Gi\"",
+    );
+    // Against the preset the app names itself, whichever side it sets.
+    assert_refused(
+        |m| (m.resources.preset, m.resources.cpu_request) = (Some(ResourcePreset::Medium), "1500m".into()),
+        "resources.cpu_request",
+        "is above the cpu limit \"1000m\" (its preset's)",
+    );
+    assert_refused(
+        |m| (m.resources.preset, m.resources.memory_limit) = (Some(ResourcePreset::Large), "512Mi".into()),
+        "resources.memory_limit",
+        "the memory request \"1Gi\" (its preset's) is above the memory limit \"512Mi\"",
+    );
+    let equal = accepted(|m| {
+        (m.resources.cpu_request, m.resources.cpu_limit) = ("1000m".into(), "1".into());
+        (m.resources.memory_request, m.resources.memory_limit) = ("1024Mi".into(), "1Gi".into());
+    });
+    assert_eq!(equal.resources.requests.cpu, "1000m");
+    // Left to the preset chosen later (the chart's or an environment's): the validator checks
+    // the rendered result.
+    assert_eq!(accepted(|m| m.resources.cpu_request = "2".into()).resources.requests.cpu, "2");
+}
+
+#[test]
+fn autoscaling_bounds_are_refused_when_min_exceeds_max() {
+    assert_refused(
+        |m| {
+            m.autoscaling.min_replicas = Some(5);
+            m.autoscaling.max_replicas = Some(3);
+        },
+        "autoscaling.max_replicas",
+        "3 is below min_replicas 5",
+    );
+    assert_refused(|m| m.autoscaling.min_replicas = Some(0), "autoscaling.min_replicas", "0 must be at least 1");
+    let scaled = accepted(|m| (m.autoscaling.min_replicas, m.autoscaling.max_replicas) = (Some(3), Some(3)));
+    let autoscaling = scaled.autoscaling.expect("autoscaling");
+    assert_eq!((autoscaling.min_replicas, autoscaling.max_replicas), (3, 3));
+}
+
+#[test]
+fn a_schedule_the_api_server_refuses_is_refused() {
+    let cronjob = |m: &mut AppMetadata| {
+        m.name = "nightly".into();
+        m.app_type = Some(AppType::Cronjob);
+        m.port = None;
+        m.cron.schedule = "61 * * * *".into();
+    };
+    assert_refused(cronjob, "cron.schedule", "minute field \"61\": end of range (61) above maximum (59)");
+}
+
+#[test]
+fn ingress_paths_follow_kubernetes() {
+    let path = |path: &str| {
+        let path = path.to_string();
+        move |m: &mut AppMetadata| {
+            m.app_type = Some(AppType::ExternalApi);
+            m.ingress.host = "example.com".into();
+            m.ingress.path = path.clone();
+        }
+    };
+    assert_refused(path("api"), "ingress.path", "\"api\" must start with '/'");
+    assert_refused(path("/api//v1"), "ingress.path", "must not contain '//'");
+    assert_refused(path("/api/../admin"), "ingress.path", "must not contain '/../'");
+    assert_refused(path("/a%2Fb"), "ingress.path", "must not contain '%2F'");
+    assert_refused(path("/api/."), "ingress.path", "must not end with '/.'");
+    assert_eq!(accepted(path("/api/v1.2")).ingress.expect("ingress").path, "/api/v1.2");
+}
+
+#[test]
+fn a_cronjob_name_leaves_room_for_a_release_name_within_52_characters() {
+    let cronjob = |length: usize| {
+        move |m: &mut AppMetadata| {
+            m.name = "n".repeat(length);
+            m.app_type = Some(AppType::Cronjob);
+            m.port = None;
+            m.cron.schedule = "@daily".into();
+        }
+    };
+    assert_refused(cronjob(51), "name", "is 51 characters long; a cronjob's CronJob is named <release>-<name>");
+    assert_eq!(accepted(cronjob(50)).name.len(), 50);
+}
