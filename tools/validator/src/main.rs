@@ -25,6 +25,7 @@ mod helm;
 mod kube;
 mod policy;
 mod problem;
+mod reachability;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -123,6 +124,10 @@ struct Args {
     /// Print the wall time of each phase (lint, render, schema checks, policy) to stderr.
     #[arg(long)]
     timings: bool,
+    /// With `--policy`: print every declared path between pods (open or closed) and every open
+    /// one, per run (see `reachability`).
+    #[arg(long)]
+    print_paths: bool,
 }
 
 /// Exit statuses: the test passed, it failed, the validator could not run or was misused.
@@ -254,6 +259,11 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         problems.extend(unmet);
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
+            let namespaces =
+                reachability::Namespaces::from_values(&args.namespace, &chart, run_values.file(), run_values.merged());
+            problems.extend(timings.time(format!("reachability ({label})"), || {
+                check_reachability(&objects, &namespaces, &label, args.print_paths)
+            }));
         }
     }
     eprint!("{}", timings.report(started.elapsed()));
@@ -529,6 +539,22 @@ fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> Vec<Problem> 
         policy::check(objects).into_iter().map(|f| Problem::new(Kind::Policy(f.rule), f.message)).collect();
     print_found(&problems);
     println!("==> policy ({label}): {} finding(s)", problems.len());
+    problems
+}
+
+fn check_reachability(
+    objects: &BTreeMap<String, Value>,
+    namespaces: &reachability::Namespaces,
+    label: &str,
+    print_paths: bool,
+) -> Vec<Problem> {
+    let report = reachability::check(objects, namespaces);
+    let problems: Vec<Problem> = report.problems.into_iter().map(|m| Problem::new(Kind::Reachability, m)).collect();
+    print_found(&problems);
+    println!("==> reachability ({label}): {}", report.summary);
+    if print_paths {
+        print!("{}", report.matrix);
+    }
     problems
 }
 

@@ -31,6 +31,9 @@ pub enum Kind {
     Policy(&'static str),
     /// An `--expect-object` or `--expect-value` is not met.
     Expectation,
+    /// A declared path between pods that the NetworkPolicies close, or an open one nobody
+    /// declared (`reachability`).
+    Reachability,
 }
 
 impl fmt::Display for Kind {
@@ -46,6 +49,7 @@ impl fmt::Display for Kind {
             Kind::Duplicate => f.write_str("duplicate"),
             Kind::Policy(rule) => write!(f, "policy:{rule}"),
             Kind::Expectation => f.write_str("expectation"),
+            Kind::Reachability => f.write_str("reachability"),
         }
     }
 }
