@@ -321,3 +321,26 @@ fn an_address_on_a_port_the_service_lacks_is_a_problem() {
     let report = run(objects);
     assert_eq!(report.problems, ["env API of Deployment/web addresses Service api on port 81, which it does not have"]);
 }
+
+#[test]
+fn the_namespaces_come_from_the_set_values_then_the_values_file_then_the_chart() {
+    let chart = tempfile::tempdir().expect("tempdir");
+    let defaults =
+        "networkPolicy:\n  ingressControllerNamespace: nginx\nmonitoring:\n  prometheusNamespace: monitoring\n";
+    std::fs::write(chart.path().join("values.yaml"), defaults).expect("write");
+    let file = chart.path().join("values-prod.yaml");
+    std::fs::write(&file, "networkPolicy:\n  ingressControllerNamespace: traefik\n").expect("write");
+    let set = json!({"monitoring": {"prometheusNamespace": "observability"}});
+    let namespaces = Namespaces::from_values("team", chart.path(), Some(&file), &set);
+    assert_eq!(namespaces.release, "team");
+    assert_eq!(namespaces.ingress_controller.as_deref(), Some("traefik"));
+    assert_eq!(namespaces.monitoring.as_deref(), Some("observability"));
+    let namespaces = Namespaces::from_values("team", chart.path(), None, &Value::Null);
+    assert_eq!(
+        (namespaces.ingress_controller.as_deref(), namespaces.monitoring.as_deref()),
+        (Some("nginx"), Some("monitoring"))
+    );
+    let empty = tempfile::tempdir().expect("tempdir");
+    let namespaces = Namespaces::from_values("team", empty.path(), None, &Value::Null);
+    assert_eq!((namespaces.ingress_controller, namespaces.monitoring), (None, None));
+}
