@@ -126,7 +126,7 @@ struct Args {
     timings: bool,
     /// With `--policy`: print every declared path between pods (open or closed) and every open
     /// one, per run (see `reachability`).
-    #[arg(long)]
+    #[arg(long, requires = "policy")]
     print_paths: bool,
 }
 
@@ -646,6 +646,10 @@ mod tests {
         assert_eq!(validate(&args(&["--helm-library=h", "--expect-problem=lint:"])), ERROR);
         assert_eq!(validate(&args(&["--helm-library=h", "--edit=no-colon"])), ERROR);
         assert_eq!(validate(&args(&["--helm-library=h", "--expect-value=Deployment/a"])), ERROR);
+        let required = ["chart_validator", "--chart=c", "--schemas=s", "--node=n", "--crd-script=x", "--crd-models=m"];
+        let print_paths = required.iter().chain(&["--kube-version=1", "--helm-library=h", "--print-paths"]);
+        let error = Args::try_parse_from(print_paths).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("--policy"), "the path matrix needs --policy: {error}");
     }
 
     #[test]
