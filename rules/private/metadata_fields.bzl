@@ -424,7 +424,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = False,
-        doc = "Apps of the same chart that may connect to this app's port.",
+        doc = "Apps of the same chart that may connect to this app's port (their egress to it is opened too).",
     ),
     "network_policy_egress_cidrs": struct(
         path = ["network_policy","egress_cidrs"],
@@ -440,7 +440,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = False,
-        doc = "APIs of the same chart this app may connect to (on their port).",
+        doc = "APIs of the same chart this app may connect to, on their port (their ingress from this app is opened too).",
     ),
     "pdb_max_unavailable": struct(
         path = ["pdb","max_unavailable"],
@@ -600,7 +600,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = False,
-        doc = "Environment variables holding another app's in-cluster address, following the release name and namespace: a list of {\"env\": NAME, \"app\": app of this chart with a port, \"form\": host, host-port or url (the default; http apps only)}. In Starlark a list of dicts.",
+        doc = "Environment variables holding another app's in-cluster address, following the release name and namespace: a list of {\"env\": NAME, \"app\": app of this chart with a port, \"form\": host, host-port or url (the default; http apps only)}. In Starlark a list of dicts. The NetworkPolicies open each address's path (this app's egress, the other's ingress), as network_policy.egress_to_apps would.",
     ),
     "storage_class": struct(
         path = ["storage","class"],

@@ -57,7 +57,8 @@ pub struct AppMetadata {
     /// Environment variables holding another app's in-cluster address, following the release
     /// name and namespace: a list of {"env": NAME, "app": app of this chart with a port,
     /// "form": host, host-port or url (the default; http apps only)}. In Starlark a list of
-    /// dicts.
+    /// dicts. The NetworkPolicies open each address's path (this app's egress, the other's
+    /// ingress), as network_policy.egress_to_apps would.
     #[serde(default)]
     pub sibling_env: Vec<SiblingEnv>,
     /// Environment variables the cluster provides, NAME: field, where field is pod-name,
@@ -552,10 +553,12 @@ pub struct IngressMetadata {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkPolicyMetadata {
-    /// Apps of the same chart that may connect to this app's port.
+    /// Apps of the same chart that may connect to this app's port (their egress to it is
+    /// opened too).
     #[serde(default)]
     pub allow_from_apps: Vec<String>,
-    /// APIs of the same chart this app may connect to (on their port).
+    /// APIs of the same chart this app may connect to, on their port (their ingress from this
+    /// app is opened too).
     #[serde(default)]
     pub egress_to_apps: Vec<String>,
     /// Outside destinations this app may connect to, as "CIDR:port" (e.g. "10.0.0.0/8:5432").

@@ -246,6 +246,38 @@ fn network_policy_peers_must_be_apps_of_the_chart() {
     assert!(message.contains("//x:lonely_api_metadata"), "{message}");
 }
 
+/// Issue 20: a sibling address alone opens its path, at both ends (the caller's egress to the
+/// target's container port, the target's ingress from the caller on its named port).
+#[test]
+fn a_sibling_address_alone_opens_its_path_at_both_ends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, json: &str| {
+        let path = dir.path().join(format!("{name}.json"));
+        fs::write(&path, json).expect("write");
+        path
+    };
+    let api = write(
+        "api",
+        r#"{"name": "api", "app_type": "internal-api", "target": "//x:api_metadata", "image": {"repository": "r", "tag": "1"}, "port": 8080}"#,
+    );
+    let web = write(
+        "web",
+        r#"{"name": "web", "app_type": "internal-api", "target": "//x:web_metadata", "image": {"repository": "r", "tag": "1"}, "port": 8080,
+            "sibling_env": [{"env": "API_URL", "app": "api", "form": "url"}]}"#,
+    );
+    let chart = compose_files(&spec(), &[api, web], &[], &package_dir().join("templates")).expect("composes");
+    let file = |name: &str| chart.files.get(Path::new(name)).cloned().unwrap_or_else(|| panic!("{name} composed"));
+    let web_policy = file("templates/web-networkpolicy.yaml");
+    let egress = web_policy.split("  egress:").nth(1).expect("web has egress rules");
+    assert!(egress.contains("(list $ \"api\")"), "web's egress reaches api:\n{web_policy}");
+    assert!(egress.contains("port: {{ $.Values.apps.api.containerPort }}"), "{web_policy}");
+    assert!(egress.contains("{{- if $.Values.apps.api.enabled }}"), "a disabled api drops the rule:\n{web_policy}");
+    let api_policy = file("templates/api-networkpolicy.yaml");
+    let ingress = api_policy.split("  egress:").next().expect("api has ingress rules");
+    assert!(ingress.contains("(list $ \"web\")"), "api admits web:\n{api_policy}");
+    assert!(ingress.contains("port: http"), "{api_policy}");
+}
+
 #[test]
 fn long_release_names_that_would_merge_two_apps_fail_to_render() {
     let dir = tempfile::tempdir().expect("tempdir");

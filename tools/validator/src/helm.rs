@@ -39,6 +39,19 @@ pub struct RunValues<'a> {
     merged: Value,
 }
 
+impl RunValues<'_> {
+    /// The run's values file, if any.
+    pub fn file(&self) -> Option<&Path> {
+        self.file
+    }
+
+    /// The file's values with the `--set` expressions over them (null with a helm binary,
+    /// which reads both itself).
+    pub fn merged(&self) -> &Value {
+        &self.merged
+    }
+}
+
 impl Helm {
     pub fn describe(&self) -> String {
         match self {

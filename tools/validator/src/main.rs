@@ -30,6 +30,7 @@ mod policy;
 mod problem;
 mod upgrade;
 mod upgrade_run;
+mod reachability;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -132,6 +133,10 @@ struct Args {
     /// Print the wall time of each phase (lint, render, schema checks, policy) to stderr.
     #[arg(long)]
     timings: bool,
+    /// With `--policy`: print every declared path between pods (open or closed) and every open
+    /// one, per run (see `reachability`).
+    #[arg(long, requires = "policy")]
+    print_paths: bool,
 }
 
 /// Exit statuses: the test passed, it failed, the validator could not run or was misused.
@@ -277,6 +282,11 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         problems.extend(timings.time(format!("API server rules ({label})"), || check_api_server(&objects, &label)));
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
+            let namespaces =
+                reachability::Namespaces::from_values(&args.namespace, &chart, run_values.file(), run_values.merged());
+            problems.extend(timings.time(format!("reachability ({label})"), || {
+                check_reachability(&objects, &namespaces, &label, args.print_paths)
+            }));
         }
         if let Some((upgraded, took)) = upgraded {
             timings.record(format!("upgrade, beside lint ({label})"), took);
@@ -573,6 +583,22 @@ fn check_api_server(objects: &BTreeMap<String, Value>, label: &str) -> Vec<Probl
     problems
 }
 
+fn check_reachability(
+    objects: &BTreeMap<String, Value>,
+    namespaces: &reachability::Namespaces,
+    label: &str,
+    print_paths: bool,
+) -> Vec<Problem> {
+    let report = reachability::check(objects, namespaces);
+    let problems: Vec<Problem> = report.problems.into_iter().map(|m| Problem::new(Kind::Reachability, m)).collect();
+    print_found(&problems);
+    println!("==> reachability ({label}): {}", report.summary);
+    if print_paths {
+        print!("{}", report.matrix);
+    }
+    problems
+}
+
 fn describe(object: &Value) -> String {
     let kind = object.get("kind").and_then(Value::as_str).unwrap_or("?");
     let name = object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
@@ -661,6 +687,10 @@ mod tests {
         assert_eq!(validate(&args(&["--helm-library=h", "--expect-problem=lint:"])), ERROR);
         assert_eq!(validate(&args(&["--helm-library=h", "--edit=no-colon"])), ERROR);
         assert_eq!(validate(&args(&["--helm-library=h", "--expect-value=Deployment/a"])), ERROR);
+        let required = ["chart_validator", "--chart=c", "--schemas=s", "--node=n", "--crd-script=x", "--crd-models=m"];
+        let print_paths = required.iter().chain(&["--kube-version=1", "--helm-library=h", "--print-paths"]);
+        let error = Args::try_parse_from(print_paths).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("--policy"), "the path matrix needs --policy: {error}");
     }
 
     #[test]

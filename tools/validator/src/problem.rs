@@ -36,6 +36,9 @@ pub enum Kind {
     Expectation,
     /// `helm upgrade` from the `--previous-chart` would be refused (one of `upgrade::RULES`).
     Upgrade(&'static str),
+    /// A declared path between pods that the NetworkPolicies close, or an open one nobody
+    /// declared (`reachability`).
+    Reachability,
 }
 
 impl fmt::Display for Kind {
@@ -53,6 +56,7 @@ impl fmt::Display for Kind {
             Kind::ApiServer(rule) => write!(f, "api-server:{rule}"),
             Kind::Expectation => f.write_str("expectation"),
             Kind::Upgrade(rule) => write!(f, "upgrade:{rule}"),
+            Kind::Reachability => f.write_str("reachability"),
         }
     }
 }

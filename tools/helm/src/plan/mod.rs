@@ -3,6 +3,7 @@
 
 pub mod environment;
 pub mod ingress;
+mod network;
 pub mod readme;
 pub mod subcharts;
 pub mod values_schema;
@@ -192,6 +193,7 @@ pub fn compose(
     check_unique_names(&apps)?;
     check_network_references(&apps)?;
     check_sibling_addresses(&apps)?;
+    network::open_declared_paths(&mut apps);
     let host_pattern = ingress::host_pattern(spec)?;
     ingress::apply_host_pattern(&mut apps, host_pattern.as_ref(), &spec.ingress_domain)?;
     let dependencies = subcharts::plan(spec, &apps, subcharts)?;

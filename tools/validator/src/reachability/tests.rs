@@ -1,0 +1,346 @@
+//! Reachability on small hand-written releases: two or three workloads, their Services
+//! and the policies under test.
+
+use super::*;
+use serde_json::json;
+
+fn deployment(name: &str, env: Value) -> (String, Value) {
+    let object = json!({
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {"template": {
+            "metadata": {"labels": {"app": name, "tier": "back"}},
+            "spec": {"containers": [{"name": name, "env": env, "ports": [{"name": "http", "containerPort": 8080, "protocol": "TCP"}]}]}
+        }}
+    });
+    (format!("Deployment/{name}"), object)
+}
+
+fn service(name: &str) -> (String, Value) {
+    let object = json!({
+        "kind": "Service",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {"selector": {"app": name}, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]}
+    });
+    (format!("Service/{name}"), object)
+}
+
+fn policy(name: &str, spec: Value) -> (String, Value) {
+    (format!("NetworkPolicy/{name}"), json!({"kind": "NetworkPolicy", "metadata": {"name": name}, "spec": spec}))
+}
+
+/// A default-deny policy of the pods of `app`, with these rules.
+fn deny_but(app: &str, ingress: Value, egress: Value) -> (String, Value) {
+    policy(
+        app,
+        json!({"podSelector": {"matchLabels": {"app": app}}, "policyTypes": ["Ingress", "Egress"], "ingress": ingress, "egress": egress}),
+    )
+}
+
+fn from_app(app: &str, port: Value) -> Value {
+    json!({"from": [{"podSelector": {"matchLabels": {"app": app}}}], "ports": [{"port": port, "protocol": "TCP"}]})
+}
+
+fn to_app(app: &str, port: Value) -> Value {
+    json!({"to": [{"podSelector": {"matchLabels": {"app": app}}}], "ports": [{"port": port, "protocol": "TCP"}]})
+}
+
+/// web addresses api's Service (`API_URL`), as a sibling address renders.
+fn web_and_api() -> Vec<(String, Value)> {
+    vec![
+        deployment("web", json!([{"name": "API_URL", "value": "http://api.default.svc:80"}])),
+        deployment("api", json!([])),
+        service("api"),
+    ]
+}
+
+fn run(objects: Vec<(String, Value)>) -> Report {
+    let namespaces = Namespaces {
+        release: "default".into(),
+        ingress_controller: Some("ingress-nginx".into()),
+        monitoring: Some("monitoring".into()),
+    };
+    check(&objects.into_iter().collect(), &namespaces)
+}
+
+fn with(mut objects: Vec<(String, Value)>, more: impl IntoIterator<Item = (String, Value)>) -> Vec<(String, Value)> {
+    objects.extend(more);
+    objects
+}
+
+/// The declared paths found closed (a test that leaves some pods without a policy also finds
+/// the paths to and from them open, which other tests check).
+fn closed(report: &Report) -> Vec<&String> {
+    report.problems.iter().filter(|p| p.starts_with("declared path closed")).collect()
+}
+
+const SIBLING_PATH: &str = "Deployment/web -> Deployment/api port 8080/TCP (http)";
+
+#[test]
+fn without_policies_every_path_is_open_and_only_the_declared_ones_are_listed() {
+    let report = run(web_and_api());
+    assert_eq!(report.problems, Vec::<String>::new());
+    assert_eq!(
+        report.matrix,
+        format!("  open    {SIBLING_PATH}  (declared by env API_URL of Deployment/web (Service api port 80))\n")
+    );
+    assert!(report.summary.starts_with("1 declared path(s), 0 of them closed; 0 open path(s)"), "{}", report.summary);
+}
+
+#[test]
+fn default_deny_closes_a_sibling_address_in_both_directions() {
+    let report =
+        run(with(web_and_api(), [deny_but("web", json!([]), json!([])), deny_but("api", json!([]), json!([]))]));
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    let problem = &report.problems[0];
+    assert!(
+        problem
+            .starts_with(&format!("declared path closed: {SIBLING_PATH}, declared by env API_URL of Deployment/web")),
+        "{problem}"
+    );
+    assert!(problem.contains("egress denied: NetworkPolicy/web select(s) Deployment/web for Egress and no egress rule admits Deployment/api"), "{problem}");
+    assert!(problem.contains("ingress denied: NetworkPolicy/api select(s) Deployment/api for Ingress and no ingress rule admits Deployment/web"), "{problem}");
+    assert!(report.matrix.contains(&format!("  CLOSED  {SIBLING_PATH}")), "{}", report.matrix);
+}
+
+#[test]
+fn a_path_open_at_one_end_only_is_closed_at_the_other() {
+    let policies =
+        [deny_but("web", json!([]), json!([to_app("api", json!(8080))])), deny_but("api", json!([]), json!([]))];
+    let report = run(with(web_and_api(), policies));
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(!report.problems[0].contains("egress denied"), "{}", report.problems[0]);
+    assert!(report.problems[0].contains("ingress denied: NetworkPolicy/api"), "{}", report.problems[0]);
+    assert!(
+        report.problems[0].contains(
+            "declared by env API_URL of Deployment/web (Service api port 80); egress rule 1 of NetworkPolicy/web"
+        ),
+        "{}",
+        report.problems[0]
+    );
+}
+
+#[test]
+fn named_ports_resolve_against_the_destinations_container_ports() {
+    let open = [
+        deny_but("web", json!([]), json!([to_app("api", json!(8080))])),
+        deny_but("api", json!([from_app("web", json!("http"))]), json!([])),
+    ];
+    let report = run(with(web_and_api(), open));
+    assert_eq!(report.problems, Vec::<String>::new());
+    // A name the destination does not give its port admits nothing.
+    let wrong = [
+        deny_but("web", json!([]), json!([to_app("api", json!(8080))])),
+        deny_but("api", json!([from_app("web", json!("https"))]), json!([])),
+    ];
+    let report = run(with(web_and_api(), wrong));
+    assert!(report.problems.iter().any(|p| p.contains("ingress denied: NetworkPolicy/api")), "{:?}", report.problems);
+    // Nor does the right name with another protocol.
+    let udp = json!([{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": "http", "protocol": "UDP"}]}]);
+    let report = run(with(web_and_api(), [deny_but("web", json!([]), json!([{}])), deny_but("api", udp, json!([]))]));
+    assert!(report.problems.iter().any(|p| p.contains("ingress denied: NetworkPolicy/api")), "{:?}", report.problems);
+}
+
+#[test]
+fn port_ranges_and_missing_ports_admit_what_kubernetes_admits() {
+    let range = json!([{"to": [{"podSelector": {"matchLabels": {"app": "api"}}}], "ports": [{"port": 8000, "endPort": 8100, "protocol": "TCP"}]}]);
+    let report = run(with(web_and_api(), [deny_but("web", json!([]), range)]));
+    assert_eq!(closed(&report), Vec::<&String>::new());
+    let below =
+        json!([{"to": [{"podSelector": {"matchLabels": {"app": "api"}}}], "ports": [{"port": 8000, "endPort": 8079}]}]);
+    let report = run(with(web_and_api(), [deny_but("web", json!([]), below)]));
+    assert!(report.problems.iter().any(|p| p.contains("egress denied")), "{:?}", report.problems);
+}
+
+#[test]
+fn policy_types_default_to_ingress_and_to_egress_only_with_egress_rules() {
+    // No policyTypes and no egress rules: egress stays unrestricted, ingress is denied.
+    let ingress_only = policy("api", json!({"podSelector": {"matchLabels": {"app": "api"}}}));
+    let web_egress_rules =
+        policy("web", json!({"podSelector": {"matchLabels": {"app": "web"}}, "egress": [to_app("db", json!(5432))]}));
+    let report = run(with(web_and_api(), [ingress_only, web_egress_rules]));
+    let problem = report.problems.iter().find(|p| p.contains(SIBLING_PATH)).expect("the sibling path is closed");
+    assert!(
+        problem.contains("egress denied: NetworkPolicy/web"),
+        "egress rules make the policy an Egress one: {problem}"
+    );
+    assert!(problem.contains("ingress denied: NetworkPolicy/api"), "{problem}");
+}
+
+#[test]
+fn match_expressions_select_pods_and_peers() {
+    let api = policy(
+        "api",
+        json!({
+            "podSelector": {"matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "other"]}]},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {"matchExpressions": [{"key": "app", "operator": "NotIn", "values": ["api"]}, {"key": "tier", "operator": "Exists"}]}}]}]
+        }),
+    );
+    let report = run(with(web_and_api(), [api.clone()]));
+    assert_eq!(closed(&report), Vec::<&String>::new());
+    let mut closed = api;
+    closed.1["spec"]["ingress"][0]["from"][0]["podSelector"]["matchExpressions"][1]["operator"] = json!("DoesNotExist");
+    let report = run(with(web_and_api(), [closed]));
+    assert!(report.problems.iter().any(|p| p.contains("ingress denied: NetworkPolicy/api")), "{:?}", report.problems);
+}
+
+#[test]
+fn namespace_selectors_admit_the_ingress_controller_to_a_backend() {
+    let ingress = (
+        "Ingress/edge".to_string(),
+        json!({"kind": "Ingress", "metadata": {"name": "edge"}, "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}}]}}),
+    );
+    let objects = vec![deployment("api", json!([])), service("api"), ingress];
+    let from_namespace = |name: &str| json!([{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}], "ports": [{"port": "http"}]}]);
+    let report = run(with(objects.clone(), [deny_but("api", from_namespace("ingress-nginx"), json!([]))]));
+    assert_eq!(report.problems, Vec::<String>::new());
+    assert!(report.matrix.contains("open    namespace ingress-nginx -> Deployment/api port 8080/TCP (http)  (declared by Ingress/edge (backend api port http))"), "{}", report.matrix);
+    let report = run(with(objects, [deny_but("api", from_namespace("traefik"), json!([]))]));
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].starts_with("declared path closed: namespace ingress-nginx -> Deployment/api port 8080/TCP (http), declared by Ingress/edge"), "{}", report.problems[0]);
+    assert!(report.problems[0].contains("no ingress rule admits namespace ingress-nginx"), "{}", report.problems[0]);
+}
+
+#[test]
+fn a_service_monitor_declares_the_monitoring_namespaces_path() {
+    let monitor = (
+        "ServiceMonitor/api".to_string(),
+        json!({"kind": "ServiceMonitor", "metadata": {"name": "api"}, "spec": {"selector": {"matchLabels": {"app": "api"}}, "endpoints": [{"port": "http"}]}}),
+    );
+    let report =
+        run(vec![deployment("api", json!([])), service("api"), monitor, deny_but("api", json!([]), json!([]))]);
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].starts_with("declared path closed: namespace monitoring -> Deployment/api port 8080/TCP (http), declared by ServiceMonitor/api (Service api port 80)"), "{}", report.problems[0]);
+}
+
+#[test]
+fn an_open_path_nobody_declared_is_a_problem() {
+    // api admits every pod of the namespace; worker has no policy, so its egress is open.
+    let everyone = json!([{"from": [{"podSelector": {}}], "ports": [{"port": "http"}]}]);
+    let objects = with(
+        web_and_api(),
+        [
+            deployment("worker", json!([])),
+            deny_but("api", everyone, json!([])),
+            deny_but("web", json!([]), json!([to_app("api", json!(8080))])),
+        ],
+    );
+    let report = run(objects);
+    let undeclared: Vec<&String> = report.problems.iter().filter(|p| p.starts_with("undeclared open path")).collect();
+    assert!(
+        undeclared.contains(&&"undeclared open path: Deployment/worker -> Deployment/api port 8080/TCP (http): no NetworkPolicy selects Deployment/worker for Egress; ingress rule 1 of NetworkPolicy/api admits it".to_string()),
+        "{undeclared:?}"
+    );
+    // The worker, selected by no policy, is open to web (web's egress denies it) and to itself.
+    assert!(
+        undeclared
+            .iter()
+            .any(|p| p.starts_with("undeclared open path: Deployment/worker -> Deployment/worker port 8080/TCP")),
+        "{undeclared:?}"
+    );
+    assert!(!undeclared.iter().any(|p| p.contains(SIBLING_PATH)), "the sibling path is declared: {undeclared:?}");
+    assert!(report.matrix.contains("UNDECLARED"), "{}", report.matrix);
+}
+
+#[test]
+fn a_selector_of_several_workloads_opens_paths_without_declaring_them() {
+    // api admits every pod of tier "back" (web and worker): it names neither.
+    let tier = json!([{"from": [{"podSelector": {"matchLabels": {"tier": "back"}}}], "ports": [{"port": "http"}]}]);
+    let worker_egress = json!([{"to": [{"podSelector": {"matchLabels": {"app": "api"}}}]}]);
+    let objects = with(
+        web_and_api(),
+        [
+            deployment("worker", json!([])),
+            deny_but("api", tier, json!([])),
+            deny_but("web", json!([]), json!([to_app("api", json!(8080))])),
+            deny_but("worker", json!([]), worker_egress),
+        ],
+    );
+    let report = run(objects);
+    // worker's egress names api, so that path is declared (and open); web -> api is the
+    // sibling path; api -> api is open only at its ingress.
+    assert_eq!(report.problems, Vec::<String>::new());
+    let mut wide = with(web_and_api(), [deployment("worker", json!([]))]);
+    wide.push(deny_but("api", json!([{"from": [{"podSelector": {"matchLabels": {"tier": "back"}}}]}]), json!([])));
+    wide.push(deny_but("web", json!([]), json!([to_app("api", json!(8080))])));
+    wide.push(deny_but("worker", json!([]), json!([{"to": [{"podSelector": {"matchLabels": {"tier": "back"}}}]}])));
+    let report = run(wide);
+    assert_eq!(
+        report.problems,
+        ["undeclared open path: Deployment/worker -> Deployment/api port 8080/TCP (http): egress rule 1 of NetworkPolicy/worker admits it; ingress rule 1 of NetworkPolicy/api admits it"]
+    );
+}
+
+#[test]
+fn ip_blocks_never_match_pods() {
+    let any_address = json!([{"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]);
+    let report = run(with(web_and_api(), [deny_but("web", json!([]), any_address)]));
+    assert!(report.problems.iter().any(|p| p.contains("egress denied: NetworkPolicy/web")), "{:?}", report.problems);
+}
+
+#[test]
+fn cron_job_pods_are_read_from_the_job_template() {
+    let cron = (
+        "CronJob/report".to_string(),
+        json!({"kind": "CronJob", "metadata": {"name": "report"}, "spec": {"jobTemplate": {"spec": {"template": {
+            "metadata": {"labels": {"app": "report"}},
+            "spec": {"containers": [{"name": "report", "env": [{"name": "API", "value": "api:80"}]}]}
+        }}}}}),
+    );
+    let report =
+        run(vec![cron, deployment("api", json!([])), service("api"), deny_but("report", json!([]), json!([]))]);
+    let closed = closed(&report);
+    assert_eq!(closed.len(), 1, "{:?}", report.problems);
+    assert!(closed[0].starts_with("declared path closed: CronJob/report -> Deployment/api port 8080/TCP (http), declared by env API of CronJob/report"), "{}", closed[0]);
+}
+
+#[test]
+fn addresses_name_services_of_the_release_namespace_only() {
+    let release = Release::read(&web_and_api().into_iter().collect());
+    let service_of =
+        |value: &str| addressed_service(value, &release, "default").map(|(s, port)| (s.name.clone(), port));
+    assert_eq!(service_of("http://api.default.svc:80/v1?q=1"), Some(("api".into(), Some(80))));
+    assert_eq!(service_of("api.default.svc.cluster.local:80"), Some(("api".into(), Some(80))));
+    assert_eq!(service_of("https://api.default"), Some(("api".into(), Some(443))));
+    assert_eq!(service_of("api"), Some(("api".into(), None)));
+    assert_eq!(service_of("grpc://user@api.default.svc."), Some(("api".into(), None)));
+    assert_eq!(service_of("http://api.other.svc:80"), None);
+    assert_eq!(service_of("http://web.default.svc:80"), None);
+    assert_eq!(service_of("api:eighty"), None);
+    assert_eq!(service_of("apis"), None);
+}
+
+#[test]
+fn an_address_on_a_port_the_service_lacks_is_a_problem() {
+    let objects = vec![
+        deployment("web", json!([{"name": "API", "value": "api.default.svc:81"}])),
+        deployment("api", json!([])),
+        service("api"),
+    ];
+    let report = run(objects);
+    assert_eq!(report.problems, ["env API of Deployment/web addresses Service api on port 81, which it does not have"]);
+}
+
+#[test]
+fn the_namespaces_come_from_the_set_values_then_the_values_file_then_the_chart() {
+    let chart = tempfile::tempdir().expect("tempdir");
+    let defaults =
+        "networkPolicy:\n  ingressControllerNamespace: nginx\nmonitoring:\n  prometheusNamespace: monitoring\n";
+    std::fs::write(chart.path().join("values.yaml"), defaults).expect("write");
+    let file = chart.path().join("values-prod.yaml");
+    std::fs::write(&file, "networkPolicy:\n  ingressControllerNamespace: traefik\n").expect("write");
+    let set = json!({"monitoring": {"prometheusNamespace": "observability"}});
+    let namespaces = Namespaces::from_values("team", chart.path(), Some(&file), &set);
+    assert_eq!(namespaces.release, "team");
+    assert_eq!(namespaces.ingress_controller.as_deref(), Some("traefik"));
+    assert_eq!(namespaces.monitoring.as_deref(), Some("observability"));
+    let namespaces = Namespaces::from_values("team", chart.path(), None, &Value::Null);
+    assert_eq!(
+        (namespaces.ingress_controller.as_deref(), namespaces.monitoring.as_deref()),
+        (Some("nginx"), Some("monitoring"))
+    );
+    let empty = tempfile::tempdir().expect("tempdir");
+    let namespaces = Namespaces::from_values("team", empty.path(), None, &Value::Null);
+    assert_eq!((namespaces.ingress_controller, namespaces.monitoring), (None, None));
+}
