@@ -36,6 +36,9 @@ def _chart_validate_test_impl(ctx):
     else:
         command += ["--helm-binary", helm.helm_binary.short_path]
         tool_files.append(helm.helm_binary)
+    if helm.helm3_binary:
+        command += ["--helm3", helm.helm3_binary.short_path]
+        tool_files.append(helm.helm3_binary)
     for values_file in ctx.files.values:
         command += ["--values", values_file.short_path]
     if ctx.attr.values_only:

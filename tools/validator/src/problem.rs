@@ -31,6 +31,9 @@ pub enum Kind {
     Policy(&'static str),
     /// An `--expect-object` or `--expect-value` is not met.
     Expectation,
+    /// Helm 3 disagrees (`lint`: a lint finding; `render`: it cannot render; `difference`:
+    /// its objects differ from the first Helm's), see `helm3.rs`.
+    Helm3(&'static str),
 }
 
 impl fmt::Display for Kind {
@@ -46,6 +49,7 @@ impl fmt::Display for Kind {
             Kind::Duplicate => f.write_str("duplicate"),
             Kind::Policy(rule) => write!(f, "policy:{rule}"),
             Kind::Expectation => f.write_str("expectation"),
+            Kind::Helm3(what) => write!(f, "helm3:{what}"),
         }
     }
 }
