@@ -86,12 +86,7 @@ impl Helm3 {
     }
 
     /// Lints (`--strict`) and renders one run; both processes run at once.
-    pub fn run(
-        &self,
-        chart: &Path,
-        values: Option<&Path>,
-        options: &RenderOptions,
-    ) -> Result<Helm3Run, Helm3Error> {
+    pub fn run(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<Helm3Run, Helm3Error> {
         let mut lint = self.command(["lint", "--strict"]);
         // As with the first Helm: subcharts are linted on their own only with their defaults.
         if values.is_none() && options.set.is_empty() {
@@ -109,7 +104,8 @@ impl Helm3 {
     fn command<const N: usize>(&self, args: [&str; N]) -> Command {
         let mut command = Command::new(&self.binary);
         command.args(args).env("HOME", self.home.path());
-        for (variable, dir) in [("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data")]
+        for (variable, dir) in
+            [("HELM_CACHE_HOME", "cache"), ("HELM_CONFIG_HOME", "config"), ("HELM_DATA_HOME", "data")]
         {
             command.env(variable, self.home.path().join(dir));
         }
@@ -220,7 +216,8 @@ pub fn problems(
         (Ok(_), None) | (Err(_), None) => {}
         (Ok(objects), Some(first)) => {
             let found = compare(objects, first);
-            problems.extend(found.iter().map(|d| Problem::new(Kind::Helm3("difference"), d.describe(helm3, first_name))));
+            problems
+                .extend(found.iter().map(|d| Problem::new(Kind::Helm3("difference"), d.describe(helm3, first_name))));
         }
     }
     problems
@@ -265,12 +262,8 @@ impl Difference {
 fn compare(helm3: &Objects, first: &BTreeMap<String, Value>) -> Vec<Difference> {
     let mut differences = Vec::new();
     for (key, (template, object)) in helm3 {
-        let difference = |fields, only_helm3| Difference {
-            object: key.clone(),
-            template: template.clone(),
-            fields,
-            only_helm3,
-        };
+        let difference =
+            |fields, only_helm3| Difference { object: key.clone(), template: template.clone(), fields, only_helm3 };
         match first.get(key) {
             None => differences.push(difference(Vec::new(), Some(true))),
             Some(theirs) => {
@@ -383,8 +376,8 @@ mod tests {
 
     #[test]
     fn an_object_only_one_helm_renders_is_named() {
-        let config = json!({"kind": "ConfigMap", "metadata": {"name": "extra"}});
-        let found = compare(&helm3_objects(&[config.clone()]), &first_objects(&[deployment(json!(2))]));
+        let config = [json!({"kind": "ConfigMap", "metadata": {"name": "extra"}})];
+        let found = compare(&helm3_objects(&config), &first_objects(&[deployment(json!(2))]));
         let texts: Vec<String> = found.iter().map(|d| d.describe("H3", "H4")).collect();
         assert_eq!(
             texts,
@@ -400,7 +393,13 @@ mod tests {
         let run = Helm3Run { findings: vec!["[ERROR] Chart.yaml: bad".into()], render: Err("boom".into()) };
         let first = first_objects(&[deployment(json!(2))]);
         let texts: Vec<String> = problems(&run, "H3", "H4", Some(&first)).iter().map(ToString::to_string).collect();
-        assert_eq!(texts, ["helm3:lint: H3: [ERROR] Chart.yaml: bad", "helm3:render: H3 cannot render the chart, which H4 renders: boom"]);
+        assert_eq!(
+            texts,
+            [
+                "helm3:lint: H3: [ERROR] Chart.yaml: bad",
+                "helm3:render: H3 cannot render the chart, which H4 renders: boom"
+            ]
+        );
         assert_eq!(problems(&run, "H3", "H4", None).len(), 1);
         let rendered = Helm3Run { findings: Vec::new(), render: Ok(helm3_objects(&[deployment(json!(2))])) };
         assert_eq!(problems(&rendered, "H3", "H4", Some(&first)), []);
