@@ -168,34 +168,26 @@ fn lint_findings(output: &Output) -> Vec<String> {
 }
 
 /// The objects `helm template` printed, or its error output when it failed.
+///
+/// Helm splits what templates render into documents wherever a line starts with `---`
+/// (releaseutil.SplitManifests) and prints each after `---` and a `# Source:` comment, so
+/// splitting its output at line-leading `---` gives back exactly its documents, each read
+/// once, with the template it came from.
 fn objects(output: &Output) -> Result<Objects, String> {
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).trim().to_string());
     }
     let stream = String::from_utf8_lossy(&output.stdout);
     let mut objects = Objects::new();
-    for document in serde_yaml_ng::Deserializer::from_str(&stream) {
-        let object: Value = serde::Deserialize::deserialize(document)
-            .map_err(|e| format!("Helm 3 printed a stream that is not YAML: {e}"))?;
-        if object.is_null() {
-            continue;
-        }
-        objects.insert(crate::describe(&object), (String::new(), object));
-    }
-    attach_sources(&stream, &mut objects);
-    Ok(objects)
-}
-
-/// Names each object's template from the `# Source:` comment of its document (comments are
-/// lost when parsing, so the documents are read again as text, only for this).
-fn attach_sources(stream: &str, objects: &mut Objects) {
     for document in stream.split("\n---") {
-        let Some(source) = document.lines().find_map(|l| l.strip_prefix("# Source: ")) else { continue };
-        let parsed: Result<Value, _> = serde_yaml_ng::from_str(document);
-        if let Some((template, _)) = parsed.ok().and_then(|o| objects.get_mut(&crate::describe(&o))) {
-            *template = source.to_string();
+        let source = document.lines().find_map(|l| l.strip_prefix("# Source: ")).unwrap_or_default();
+        let object: Value = serde_yaml_ng::from_str(document)
+            .map_err(|e| format!("Helm 3 printed a document that is not YAML ({source}): {e}"))?;
+        if !object.is_null() {
+            objects.insert(crate::describe(&object), (source.to_string(), object));
         }
     }
+    Ok(objects)
 }
 
 /// The problems of one run: Helm 3's lint findings, then how its render differs from the
@@ -423,13 +415,14 @@ mod tests {
 
     #[test]
     fn template_output_is_parsed_into_objects_with_their_templates() {
-        let stdout = "---\n# Source: c/templates/a.yaml\nkind: A\nmetadata:\n  name: x\n---\n# Source: c/templates/b.yaml\n# a comment\nkind: B\nmetadata:\n  name: y\n";
+        let stdout = "---\n# Source: c/templates/a.yaml\nkind: A\nmetadata:\n  name: x\n---\n# Source: c/templates/empty.yaml\n# only a comment\n---\n# Source: c/templates/b.yaml\n# a comment\nkind: B\nmetadata:\n  name: y\n";
         let output = Output {
             status: std::os::unix::process::ExitStatusExt::from_raw(0),
             stdout: stdout.as_bytes().to_vec(),
             stderr: Vec::new(),
         };
         let objects = objects(&output).unwrap();
+        assert_eq!(objects.len(), 2);
         assert_eq!(objects["A/x"].0, "c/templates/a.yaml");
         assert_eq!(objects["B/y"], ("c/templates/b.yaml".to_string(), json!({"kind": "B", "metadata": {"name": "y"}})));
     }
