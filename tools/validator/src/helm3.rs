@@ -16,6 +16,16 @@
 //! - Helm 3 parses the rendered YAML itself and refuses a stream that is not YAML; the SDK
 //!   hands the text back. When the first Helm's render already fails (or is not YAML), Helm
 //!   3's failure to render adds nothing, so only the first Helm's problem is reported.
+//!
+//! Not normalised, because a cluster would receive different objects: a template that reads
+//! `.Capabilities.HelmVersion` (v3.17.2 against v4.2) renders differently and is reported.
+//!
+//! Differences found so far between the two (each has a failure test in BUILD.bazel):
+//! - Helm 3 checks values.schema.json with gojsonschema, Helm 4 with santhosh-tekuri's
+//!   jsonschema; their `format` checks differ (Helm 3 refuses a trailing-dot hostname).
+//! - Helm 3 validates values against the schema after a round trip through yaml.v2, which
+//!   writes DEL and the C1 control characters raw and then refuses to read them ("yaml:
+//!   control characters are not allowed"): such a value cannot be installed with Helm 3.
 
 use std::collections::BTreeMap;
 use std::io;
