@@ -77,9 +77,9 @@ _wheel = tag_class(
     attrs = {
         "build_file": attr.label(mandatory = True, doc = "BUILD file for the unpacked wheel."),
         "exclude": attr.string_list(doc = "Paths inside the wheel to delete after unpacking."),
+        "name": attr.string(mandatory = True, doc = "Repository name."),
         "nested_archives": attr.string_list(doc = "Archives inside the wheel to unpack in place, in order."),
         "nested_exclude": attr.string_list(doc = "Paths the nested archives held to delete after unpacking them."),
-        "name": attr.string(mandatory = True, doc = "Repository name."),
         "package": attr.string(mandatory = True, doc = "Distribution name on the package index."),
         "sha256": attr.string(mandatory = True, doc = "sha256 of the wheel file."),
         "version": attr.string(mandatory = True, doc = "Exact version."),
