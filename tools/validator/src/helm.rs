@@ -156,6 +156,9 @@ impl Helm {
                     name: Some(options.release.to_string()),
                     namespace: Some(options.namespace.to_string()),
                     is_install: true,
+                    // As lint and `helm template --kube-version` do; unset, the SDK renders
+                    // for its own client-go's version (1.36), which Helm 3 showed up.
+                    kube_version: Some(format!("v{}", options.kube_version)),
                     ..helm_sdk::RenderOptions::default()
                 };
                 // A loaded chart renders once (Helm changes it while rendering): load per run.

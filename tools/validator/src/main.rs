@@ -25,6 +25,7 @@ mod edit;
 mod error;
 mod expect;
 mod helm;
+mod helm3;
 mod kube;
 mod policy;
 mod problem;
@@ -77,6 +78,10 @@ struct Args {
     /// A helm executable, used instead of the SDK.
     #[arg(long)]
     helm_binary: Option<PathBuf>,
+    /// A Helm 3 binary: every run is also linted and rendered with it and its objects are
+    /// compared with the first Helm's (see helm3.rs).
+    #[arg(long)]
+    helm3: Option<PathBuf>,
     /// Values files to lint and render with, one run each (the defaults always run).
     #[arg(long = "values")]
     values: Vec<PathBuf>,
@@ -215,7 +220,10 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
             (None, None) => return Err(ValidateError::Helm("no Helm given".into())),
         })
     })?;
-    println!("validating with {}, Kubernetes {}", helm.describe(), args.kube_version);
+    let helm3 = args.helm3.as_deref().map(|binary| helm3::Helm3::new(binary, &scratch)).transpose()?;
+    let helm_name = helm.describe();
+    let also = helm3.as_ref().map_or(String::new(), |h| format!(" and {}", h.name()));
+    println!("validating with {helm_name}{also}, Kubernetes {}", args.kube_version);
     let options = RenderOptions {
         release: &args.release,
         namespace: &args.namespace,
@@ -248,10 +256,16 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
             Err(_) => v.display().to_string(),
         });
         let run_values = timings.time(format!("values ({label})"), || helm.values(values, &options))?;
-        let (findings, rendered, upgraded) = std::thread::scope(|scope| {
+        let (findings, rendered, upgraded, helm3_run) = std::thread::scope(|scope| {
             let lint = scope.spawn(|| {
                 let start = Instant::now();
                 (helm.lint(&chart, &run_values, &options), start.elapsed())
+            });
+            let helm3_run = helm3.as_ref().map(|helm3| {
+                scope.spawn(|| {
+                    let start = Instant::now();
+                    (helm3.run(&chart, values, &options), start.elapsed())
+                })
             });
             let checks = Checks { helm: &helm, chart: &chart, options: &options, label: &label, show: args.show };
             let rendered = checks.render_and_validate(&run_values, &mut schemas, &mut timings);
@@ -263,7 +277,7 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
                 }
                 _ => None,
             };
-            (lint.join(), rendered, upgraded)
+            (lint.join(), rendered, upgraded, helm3_run.map(|run| run.join()))
         });
         let (findings, lint_took) =
             findings.map_err(|_| ValidateError::Helm("helm lint stopped: it panicked".into()))?;
@@ -271,7 +285,16 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         problems.extend(lint(&findings?, &label));
         let (render_problems, objects, render_output) = rendered?;
         print!("{render_output}");
+        let first_rendered = helm3::first_rendered(&render_problems).then_some(&objects);
         problems.extend(render_problems);
+        if let (Some(helm3), Some(run)) = (&helm3, helm3_run) {
+            let (run, took) = run.map_err(|_| ValidateError::Helm("Helm 3 stopped: its thread panicked".into()))?;
+            timings.record(format!("Helm 3 lint and render, beside ({label})"), took);
+            let found = helm3::problems(&run?, &helm3.name(), &helm_name, first_rendered);
+            print_found(&found);
+            println!("==> {} lint --strict and render ({label}): {} problem(s)", helm3.name(), found.len());
+            problems.extend(found);
+        }
         let unmet = expectations.check(&objects);
         print_found(&unmet);
         if unmet.is_empty() && expectations.counts() != (0, 0) {

@@ -39,6 +39,9 @@ pub enum Kind {
     /// A declared path between pods that the NetworkPolicies close, or an open one nobody
     /// declared (`reachability`).
     Reachability,
+    /// Helm 3 disagrees (`lint`: a lint finding; `render`: it cannot render; `difference`:
+    /// its objects differ from the first Helm's), see `helm3.rs`.
+    Helm3(&'static str),
 }
 
 impl fmt::Display for Kind {
@@ -57,6 +60,7 @@ impl fmt::Display for Kind {
             Kind::Expectation => f.write_str("expectation"),
             Kind::Upgrade(rule) => write!(f, "upgrade:{rule}"),
             Kind::Reachability => f.write_str("reachability"),
+            Kind::Helm3(what) => write!(f, "helm3:{what}"),
         }
     }
 }
