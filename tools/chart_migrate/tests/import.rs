@@ -129,7 +129,7 @@ fn a_hostile_chart_cannot_inject_starlark() {
         "\")\nrelease_app(name = \"evil_env\")\n#",
         "\"\"\" ''' \\ \\\" \\n",
         "{{ .Values.secret }} $(location //x) ${HOME} %{label}",
-        "tab\there\u{1}\u{7f}\rreturn",
+        "tab\there\u{1}\u{1b}\rreturn",
         "\u{2028}\u{2029}\u{feff}\u{85} é 日本",
         "--flag=\")\nevil_args()\n\"",
         "# not a comment",

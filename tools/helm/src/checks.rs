@@ -1,6 +1,23 @@
 //! Syntax checks for the strings Kubernetes and Helm are strict about. Each returns a short
 //! reason on failure; callers add the file, target and field.
 
+/// Text Helm 3 can carry through values: no DEL (U+007F) and no C1 control character
+/// (U+0080 to U+009F) but NEL (U+0085), which YAML counts as printable. Helm 3 checks values
+/// against values.schema.json after writing them out with yaml.v2, which writes these
+/// characters raw and then refuses to read them back ("control characters are not allowed"),
+/// so any chart with a schema (every composed chart) would fail `helm install` with Helm 3,
+/// however correctly values.yaml encodes them.
+pub fn helm3_readable(value: &str) -> Result<(), String> {
+    match value.chars().find(|&c| ('\u{7f}'..='\u{9f}').contains(&c) && c != '\u{85}') {
+        Some(c) => Err(format!(
+            "contains the control character U+{:04X}, which Helm 3 cannot read back from values (its schema check \
+             round-trips values through YAML that refuses it), so `helm install` with Helm 3 would fail; remove it",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Kubernetes object names of Services and most others: a DNS-1035 label.
 pub fn dns_label(value: &str) -> Result<(), String> {
     if value.is_empty() || value.len() > 63 {
@@ -906,7 +923,8 @@ mod label_value_tests {
 #[cfg(test)]
 mod boundary_tests {
     use super::{
-        cron_schedule, env_name, image_repository, ingress_host, int_or_percent, prometheus_duration, quantity,
+        cron_schedule, env_name, helm3_readable, image_repository, ingress_host, int_or_percent, prometheus_duration,
+        quantity,
     };
 
     /// A wildcard host of `length` characters made of 63-character labels.
@@ -964,6 +982,23 @@ mod boundary_tests {
         for bad in ["1-2", "1+5", "5-"] {
             let error = quantity(bad).expect_err(bad);
             assert!(error.contains("is not a Kubernetes quantity"), "{error}");
+        }
+    }
+
+    #[test]
+    fn helm3_readable_refuses_del_and_c1_controls_only() {
+        for ok in ["plain", "tab\tand\nnewline\u{1}\u{1b}", "~\u{7e}", "next\u{85}line", "nbsp\u{a0}", "\u{2028}", ""] {
+            assert_eq!(helm3_readable(ok), Ok(()), "{ok:?}");
+        }
+        for (bad, code) in [
+            ("del\u{7f}", "U+007F"),
+            ("\u{80}", "U+0080"),
+            ("\u{84}", "U+0084"),
+            ("\u{86}", "U+0086"),
+            ("\u{9f}", "U+009F"),
+        ] {
+            let message = helm3_readable(bad).expect_err(bad);
+            assert!(message.starts_with(&format!("contains the control character {code}, which Helm 3")), "{message}");
         }
     }
 }

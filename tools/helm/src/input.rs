@@ -1,5 +1,6 @@
 //! Reading metadata and environment files strictly: a JSON object, no key twice in one
-//! object, no string (key or value) longer than 1 MiB (`MAX_TEXT_BYTES`), and schema errors
+//! object, no string (key or value) longer than 1 MiB (`MAX_TEXT_BYTES`) or holding a
+//! character Helm 3 cannot read back from values (`checks::helm3_readable`), and schema errors
 //! that name the field they are about.
 
 use std::fs;
@@ -9,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use strict_json::{child_field, ParseError};
 
+use crate::checks;
 use crate::error::ComposeError;
 use crate::origin::Origin;
 
@@ -28,7 +30,7 @@ pub fn read_json<T: DeserializeOwned>(file: &Path, what: &'static str) -> Result
     };
     // The target is read first so that every later error can name it.
     let origin = Origin::new(file, object.get("target").and_then(Value::as_str).unwrap_or_default());
-    check_text_sizes(&value, "", &origin)?;
+    check_texts(&value, "", &origin)?;
     let location = origin.location();
     serde_path_to_error::deserialize(value).map_err(|error| {
         // serde_path_to_error writes the top level as ".".
@@ -48,8 +50,9 @@ fn parse_unique_keys(text: &str, file: &Path, what: &'static str) -> Result<Valu
     })
 }
 
-/// Refuses any string, key or value, longer than MAX_TEXT_BYTES, naming its field.
-fn check_text_sizes(value: &Value, field: &str, origin: &Origin) -> Result<(), ComposeError> {
+/// Refuses any string, key or value, longer than MAX_TEXT_BYTES or that Helm 3 could not
+/// read back from values, naming its field.
+fn check_texts(value: &Value, field: &str, origin: &Origin) -> Result<(), ComposeError> {
     let too_long = |length: usize| {
         format!(
             "is {length} bytes long; a string may have at most {MAX_TEXT_BYTES} bytes (1 MiB), so that every chart \
@@ -58,17 +61,21 @@ fn check_text_sizes(value: &Value, field: &str, origin: &Origin) -> Result<(), C
     };
     match value {
         Value::String(text) if text.len() > MAX_TEXT_BYTES => Err(origin.error(field, too_long(text.len()))),
+        Value::String(text) => origin.check(field, checks::helm3_readable(text)),
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .try_for_each(|(index, item)| check_text_sizes(item, &format!("{field}[{index}]"), origin)),
+            .try_for_each(|(index, item)| check_texts(item, &format!("{field}[{index}]"), origin)),
         Value::Object(object) => object.iter().try_for_each(|(key, item)| {
+            let parent = if field.is_empty() { "(top level)" } else { field };
             if key.len() > MAX_TEXT_BYTES {
                 let shown: String = key.chars().take(20).collect();
-                let parent = if field.is_empty() { "(top level)" } else { field };
                 return Err(origin.error(parent, format!("the key starting {shown:?} {}", too_long(key.len()))));
             }
-            check_text_sizes(item, &child_field(field, key), origin)
+            if let Err(message) = checks::helm3_readable(key) {
+                return Err(origin.error(parent, format!("the key {key:?} {message}")));
+            }
+            check_texts(item, &child_field(field, key), origin)
         }),
         _ => Ok(()),
     }
@@ -141,5 +148,13 @@ mod tests {
         fs::write(&file, largest).expect("write");
         let meta: AppMetadata = read_json(&file, "app metadata").expect("exactly 1 MiB is accepted");
         assert_eq!(meta.env["BIG"].len(), MAX_TEXT_BYTES);
+    }
+
+    #[test]
+    fn characters_helm3_cannot_read_back_are_refused_naming_the_field() {
+        let error = read_error(r#"{"target": "//a:b", "app_type": "worker", "env": {"NOTE": "a\u007fb"}}"#);
+        assert!(error.contains("field `env.NOTE`: contains the control character U+007F, which Helm 3"), "{error}");
+        let error = read_error(r#"{"target": "//a:b", "app_type": "worker", "env": {"N\u0086": "x"}}"#);
+        assert!(error.contains("field `env`: the key \"N\\u{86}\" contains the control character U+0086"), "{error}");
     }
 }

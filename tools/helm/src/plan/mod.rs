@@ -427,6 +427,18 @@ fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
     for name in spec.env.keys() {
         checks::env_name(name).map_err(|m| invalid("env", m))?;
     }
+    // Free text of the chart that reaches values.yaml or Chart.yaml.
+    let texts = [
+        ("description", &spec.description),
+        ("ingress_host_pattern", &spec.ingress_host_pattern),
+        ("ingress_domain", &spec.ingress_domain),
+    ];
+    for (what, text) in texts {
+        checks::helm3_readable(text).map_err(|m| invalid(what, m))?;
+    }
+    for (name, value) in &spec.env {
+        checks::helm3_readable(value).map_err(|m| invalid(&format!("env value of {name}"), m))?;
+    }
     Ok(())
 }
 
