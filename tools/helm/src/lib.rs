@@ -102,7 +102,6 @@ fn timed<T>(work: impl FnOnce() -> T) -> (T, std::time::Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::IngressMode;
     use std::fs;
 
     /// tools/helm/templates in the test's runfiles (Bazel) or the source tree (cargo).
@@ -128,19 +127,7 @@ mod tests {
                 file
             })
             .collect();
-        let spec = ChartSpec {
-            name: "c".into(),
-            version: "0.1.0".into(),
-            app_version: "1".into(),
-            description: String::new(),
-            namespace: String::new(),
-            environment: "dev".into(),
-            ingress_mode: IngressMode::Single,
-            resource_preset: None,
-            env: Default::default(),
-            ingress_host_pattern: String::new(),
-            ingress_domain: String::new(),
-        };
+        let spec = ChartSpec::for_tests();
         compose_files(&spec, &files, &[], &templates())
     }
 

@@ -741,6 +741,26 @@ pub struct ChartSpec {
     pub ingress_domain: String,
 }
 
+#[cfg(test)]
+impl ChartSpec {
+    /// The smallest valid settings, chart `c` 0.1.0 in environment `dev`, for unit tests.
+    pub(crate) fn for_tests() -> ChartSpec {
+        ChartSpec {
+            name: "c".into(),
+            version: "0.1.0".into(),
+            app_version: "1".into(),
+            description: String::new(),
+            namespace: String::new(),
+            environment: "dev".into(),
+            ingress_mode: IngressMode::Single,
+            resource_preset: None,
+            env: Default::default(),
+            ingress_host_pattern: String::new(),
+            ingress_domain: String::new(),
+        }
+    }
+}
+
 /// One subchart of an umbrella chart, as the `helm_chart` rule passes it: each `--subchart`
 /// flag holds one such JSON object. Unknown fields are rejected.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

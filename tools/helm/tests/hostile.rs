@@ -915,19 +915,34 @@ fn every_string_field_refuses_or_carries_hostile_strings_literally() {
 #[test]
 fn free_text_reaches_the_pod_exactly() {
     // The fields whose whole point is free text must accept every hostile string below the
-    // size limit (refusing them would be a safe but useless composer).
+    // size limit (refusing them would be a safe but useless composer), but for the characters
+    // Helm 3 cannot read back from values (DEL, C1 controls): those are refused, naming the
+    // field, as no chart holding them installs with Helm 3.
     let harness = Harness::new();
     let apps = base_apps(harness.work.path());
+    let slot = Slot { path: vec![Step::Field("env".into()), Step::Entry], key: false };
+    let mut refused = 0;
     for text in hostile_strings().iter().filter(|t| t.len() < 1024 * 1024) {
-        let app = inject(&apps[0], &Slot { path: vec![Step::Field("env".into()), Step::Entry], key: false }, text)
-            .expect("env slot");
-        let chart =
-            harness.compose(&spec(), &app, None).unwrap_or_else(|e| panic!("env value {} refused: {e}", short(text)));
+        let app = inject(&apps[0], &slot, text).expect("env slot");
+        let composed = harness.compose(&spec(), &app, None);
+        if helm_composer::checks::helm3_readable(text).is_err() {
+            let error = composed.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                error.contains("field `env.LOG_LEVEL`: contains the control character"),
+                "{}: {error}",
+                short(text)
+            );
+            refused += 1;
+            continue;
+        }
+        let chart = composed.unwrap_or_else(|e| panic!("env value {} refused: {e}", short(text)));
         let objects = harness.render(&chart, None).expect("renders");
         let value = &objects["Deployment/rel-web"]["spec"]["template"]["spec"]["containers"]["web"]["env"]["LOG_LEVEL"]
             ["value"];
         assert_eq!(value, &json!(text), "env value {}", short(text));
     }
+    // DEL and the C1 control character of the corpus; NEL is one Helm 3 reads.
+    assert_eq!(refused, 2, "the corpus's DEL and U+009B are refused, nothing else");
 }
 
 /// A small deterministic generator (xorshift), so a failing case can be replayed by seed.

@@ -631,7 +631,6 @@ fn app_types_annotation(apps: &[App]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::IngressMode;
     use std::fs;
     use std::path::Path;
 
@@ -645,19 +644,7 @@ mod tests {
     }
 
     fn spec() -> ChartSpec {
-        ChartSpec {
-            name: "c".into(),
-            version: "0.1.0".into(),
-            app_version: "1".into(),
-            description: String::new(),
-            namespace: String::new(),
-            environment: "dev".into(),
-            ingress_mode: IngressMode::Single,
-            resource_preset: None,
-            env: BTreeMap::new(),
-            ingress_host_pattern: String::new(),
-            ingress_domain: String::new(),
-        }
+        ChartSpec::for_tests()
     }
 
     /// A chart of a job, a cronjob and a stateful app with the environments given, composed.

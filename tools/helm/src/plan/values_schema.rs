@@ -762,19 +762,7 @@ mod tests {
     use super::*;
 
     fn spec() -> ChartSpec {
-        ChartSpec {
-            name: "c".into(),
-            version: "0.1.0".into(),
-            app_version: "1".into(),
-            description: String::new(),
-            namespace: String::new(),
-            environment: "dev".into(),
-            ingress_mode: IngressMode::Single,
-            resource_preset: None,
-            env: Default::default(),
-            ingress_host_pattern: String::new(),
-            ingress_domain: String::new(),
-        }
+        ChartSpec::for_tests()
     }
 
     fn apps() -> [App; 2] {
