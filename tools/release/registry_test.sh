@@ -4,7 +4,7 @@
 # local_path_override, so its MODULE.bazel holds bazel_dep only, and tests it resolving
 # helm_composer through --registry=file://... . Run by .ci/run; it starts a Bazel server for
 # the copy (its own output base: the first run compiles the composer, minutes). Arguments are
-# passed to `bazel test` (.ci/run gives both consumer runs one --disk_cache).
+# passed to `bazel test`.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd -P)"
