@@ -586,7 +586,7 @@ pub struct JobMetadata {
     /// Order of the hook among the release's hooks (`helm.sh/hook-weight`, lower first; the
     /// Argo CD sync wave is the same number); unset: -5.
     #[serde(default)]
-    #[schemars(range(min = -2147483647, max = 2147483647))]
+    #[schemars(range(min = -2147483643, max = 2147483647))]
     pub hook_weight: Option<i64>,
     /// Keeps finished Jobs until deleted by hand (no ttlSecondsAfterFinished), e.g. to read
     /// their logs; never together with ttl_seconds_after_finished.

@@ -61,7 +61,7 @@ pub(super) fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Res
             .map(|v| origin.count("job.active_deadline_seconds", Some(v), 0, 1))
             .transpose()?,
         hook_weight: weight,
-        prerequisite_weight: weight.saturating_sub(5),
+        prerequisite_weight: weight - PREREQUISITE_OFFSET,
         hook,
     }))
 }
@@ -83,9 +83,23 @@ fn hook_weight(meta: &JobMetadata, hook: &str, origin: &Origin) -> Result<i32, C
     if hook.is_empty() {
         return Err(origin.error("job.hook_weight", "is only meaningful for a Helm hook; this job's hook is none"));
     }
-    i32::try_from(weight)
-        .map_err(|_| origin.error("job.hook_weight", format!("{weight} is outside -2147483648..2147483647")))
+    // Its ServiceAccount, ConfigMap and NetworkPolicy are created PREREQUISITE_OFFSET lower,
+    // so that much room must remain below the weight.
+    let lowest = i64::from(i32::MIN) + i64::from(PREREQUISITE_OFFSET);
+    match i32::try_from(weight) {
+        Ok(weight) if i64::from(weight) >= lowest => Ok(weight),
+        _ => Err(origin.error(
+            "job.hook_weight",
+            format!(
+                "{weight} is outside {lowest}..2147483647 (Helm weights are 32-bit, and the hook's ServiceAccount, \
+                 ConfigMap and NetworkPolicy take the weight {PREREQUISITE_OFFSET} below it)"
+            ),
+        )),
+    }
 }
+
+/// How much lower than its Job a hook's prerequisites are weighted: created just before it.
+const PREREQUISITE_OFFSET: i32 = 5;
 
 /// Kubernetes keeps a CronJob's name to 52 characters (its Jobs get an 11-character suffix).
 const CRON_JOB_NAME_MAX: usize = 52;

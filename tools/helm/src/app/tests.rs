@@ -586,6 +586,12 @@ fn hook_weights_and_kept_jobs() {
     assert_eq!((kept.hook_weight, kept.prerequisite_weight, kept.ttl_seconds_after_finished), (7, 2, None));
     job.job.hook_weight = Some(i64::from(i32::MIN) - 1);
     assert!(error_of(&job).contains("field `job.hook_weight`"), "{}", error_of(&job));
+    // The prerequisites need room below the weight: -2147483643 is the lowest.
+    job.job.hook_weight = Some(i64::from(i32::MIN) + 4);
+    assert!(error_of(&job).contains("field `job.hook_weight`: -2147483644 is outside -2147483643..2147483647"));
+    job.job.hook_weight = Some(i64::from(i32::MIN) + 5);
+    let lowest = App::from_metadata(&job, Path::new("x.json")).expect("valid").job.expect("job");
+    assert_eq!((lowest.hook_weight, lowest.prerequisite_weight), (i32::MIN + 5, i32::MIN));
     job.job.hook_weight = Some(1);
     job.job.hook = "none".into();
     assert!(error_of(&job).contains("field `job.hook_weight`: is only meaningful for a Helm hook"));
