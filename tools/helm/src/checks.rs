@@ -1,6 +1,10 @@
 //! Syntax checks for the strings Kubernetes and Helm are strict about. Each returns a short
 //! reason on failure; callers add the file, target and field.
 
+/// Kubernetes keeps a CronJob's name to 52 characters, as it appends 11 to name its Jobs
+/// (`ValidateCronJobCreate`); the chart cuts a CronJob's `<release>-<app>` to this.
+pub const CRON_JOB_NAME_MAX: usize = 52;
+
 /// Text Helm 3 can carry through values: no DEL (U+007F) and no C1 control character
 /// (U+0080 to U+009F) but NEL (U+0085), which YAML counts as printable. Helm 3 checks values
 /// against values.schema.json after writing them out with yaml.v2, which writes these

@@ -160,4 +160,28 @@ mod tests {
         assert!(message.ends_with("bytes; Helm refuses chart files larger than 5242880 bytes (5 MiB)"), "{message}");
         compose_apis(dir.path(), &[("big-api", env(4))]).expect("4 MiB of values compose");
     }
+
+    #[test]
+    fn cronjobs_alike_limit_release_names_by_their_52_characters() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stem = "a".repeat(39);
+        let files: Vec<PathBuf> = ["x", "y"]
+            .iter()
+            .map(|last| {
+                let name = format!("{stem}{last}");
+                let file = dir.path().join(format!("{name}.json"));
+                let metadata = serde_json::json!({
+                    "name": name, "target": format!("//x:{name}"), "app_type": "cronjob",
+                    "image": {"repository": "r", "tag": "1"}, "cron": {"schedule": "0 * * * *"}
+                });
+                fs::write(&file, metadata.to_string()).expect("write");
+                file
+            })
+            .collect();
+        let chart = compose_files(&ChartSpec::for_tests(), &files, &[], &templates()).expect("composes");
+        let helpers = &chart.files[Path::new("templates/_helpers.tpl")];
+        // Their 40-character names differ in the last: other objects stay distinct up to a
+        // 22-character release name (63 - 23 = 40), CronJobs only up to 11 (52 - 12 = 40).
+        assert!(helpers.contains("if gt (len (index . 0).Release.Name) 11 -}}"), "{helpers}");
+    }
 }

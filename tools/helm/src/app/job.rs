@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::checks;
+use crate::checks::{self, CRON_JOB_NAME_MAX};
 use crate::error::ComposeError;
 use crate::model::{AppType, ConcurrencyPolicy, CronMetadata, JobMetadata};
 use crate::origin::Origin;
@@ -101,9 +101,6 @@ fn hook_weight(meta: &JobMetadata, hook: &str, origin: &Origin) -> Result<i32, C
 /// How much lower than its Job a hook's prerequisites are weighted: created just before it.
 const PREREQUISITE_OFFSET: i32 = 5;
 
-/// Kubernetes keeps a CronJob's name to 52 characters (its Jobs get an 11-character suffix).
-const CRON_JOB_NAME_MAX: usize = 52;
-
 pub(super) fn cron(
     meta: &CronMetadata,
     name: &str,
@@ -116,9 +113,8 @@ pub(super) fn cron(
         }
         return Ok(None);
     }
-    // The CronJob is named `<release>-<name>`: with the shortest release name, one character
-    // and a dash, a longer app name never fits. Longer release names are the validator's to
-    // catch (api-server:object-name), as only the install knows them.
+    // The CronJob is named `<release>-<name>`, cut to 52 characters: with the shortest release
+    // name, one character and a dash, a longer app name would never appear whole in it.
     if name.len() + 2 > CRON_JOB_NAME_MAX {
         return Err(origin.error(
             "name",

@@ -606,10 +606,20 @@ struct ReleaseNameLimit {
 /// The longest release name under which every app keeps names of its own (`None`: any name
 /// Helm accepts does).
 fn release_name_limit(apps: &[App]) -> Option<ReleaseNameLimit> {
-    let (first, second) = truncation_collision(apps, HELM_RELEASE_NAME_MAX)?;
+    let (first, second) = name_collision(apps, HELM_RELEASE_NAME_MAX)?;
     let max_length =
-        (1..HELM_RELEASE_NAME_MAX).rev().find(|length| truncation_collision(apps, *length).is_none()).unwrap_or(0);
+        (1..HELM_RELEASE_NAME_MAX).rev().find(|length| name_collision(apps, *length).is_none()).unwrap_or(0);
     Some(ReleaseNameLimit { max_length, first: first.name.clone(), second: second.name.clone() })
+}
+
+/// Two apps whose objects of one kind get the same name under a release name of
+/// `release_length` characters: any two apps (names cut to 63 characters), or two cronjobs
+/// (their CronJobs' names cut to 52).
+fn name_collision(apps: &[App], release_length: usize) -> Option<(&App, &App)> {
+    truncation_collision(apps, release_length).or_else(|| {
+        let cronjobs: Vec<&App> = apps.iter().filter(|app| app.app_type == AppType::Cronjob).collect();
+        cut_collision(cronjobs, checks::CRON_JOB_NAME_MAX, release_length)
+    })
 }
 
 /// Two apps whose object names `<release>-<app>` become equal under a release name of
@@ -617,10 +627,15 @@ fn release_name_limit(apps: &[App]) -> Option<ReleaseNameLimit> {
 /// distinct exactly when the apps' names, cut to what remains of 63 characters (and without
 /// a trailing '-', as `fullname` trims), stay distinct.
 fn truncation_collision(apps: &[App], release_length: usize) -> Option<(&App, &App)> {
-    let room = OBJECT_NAME_MAX.saturating_sub(release_length + 1);
+    cut_collision(apps.iter().collect(), OBJECT_NAME_MAX, release_length)
+}
+
+/// Two of `apps` whose names `<release>-<app>`, cut to `max` characters, are equal.
+fn cut_collision(apps: Vec<&App>, max: usize, release_length: usize) -> Option<(&App, &App)> {
+    let room = max.saturating_sub(release_length + 1);
     let cut = |name: &str| name[..name.len().min(room)].trim_end_matches('-').to_string();
     let mut seen: BTreeMap<String, &App> = BTreeMap::new();
-    apps.iter().find_map(|app| seen.insert(cut(&app.name), app).map(|other| (other, app)))
+    apps.into_iter().find_map(|app| seen.insert(cut(&app.name), app).map(|other| (other, app)))
 }
 
 /// `name:type` pairs for the Chart.yaml annotation listing the composed apps.

@@ -1,9 +1,12 @@
 {{/*
-Name of an app's objects: <release>-<app>, truncated to 63 characters (DNS-1123).
-Call with (list $ "app-name").
+Name of an app's objects: <release>-<app>, truncated to 63 characters (DNS-1123), or to
+the length a third element gives (a CronJob's: 52, as Kubernetes appends 11 to its Jobs).
+Call with (list $ "app-name") or (list $ "app-name" 52).
 */}}
 {{- define "sample.fullname" -}}
-{{- printf "%s-%s" (index . 0).Release.Name (index . 1) | trunc 63 | trimSuffix "-" -}}
+{{- $max := 63 -}}
+{{- if gt (len .) 2 -}}{{- $max = index . 2 -}}{{- end -}}
+{{- printf "%s-%s" (index . 0).Release.Name (index . 1) | trunc $max | trimSuffix "-" -}}
 {{- end -}}
 
 {{/*
