@@ -1,11 +1,12 @@
 {{/*
 Name of an app's objects: <release>-<app>, truncated to 63 characters (DNS-1123), or to
-the length a third element gives (a CronJob's: 52, as Kubernetes appends 11 to its Jobs).
+the length a third element gives (52 for a CronJob, as Kubernetes appends 11 to name its
+Jobs, and for a StatefulSet, whose pods' controller-revision-hash label appends 11).
 Call with (list $ "app-name") or (list $ "app-name" 52).
 */}}
 {{- define "philotes.fullname" -}}
 {{- if gt (len (index . 0).Release.Name) 52 -}}
-{{- fail "release names longer than 52 characters would give apps philotes-api and philotes-worker the same object names (truncated to 63 characters, a CronJob's to 52)" -}}
+{{- fail "release names longer than 52 characters would give apps philotes-api and philotes-worker the same object names (truncated to 63 characters, a CronJob's or StatefulSet's to 52)" -}}
 {{- end -}}
 {{- $max := 63 -}}
 {{- if gt (len .) 2 -}}{{- $max = index . 2 -}}{{- end -}}

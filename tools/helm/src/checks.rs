@@ -5,6 +5,11 @@
 /// (`ValidateCronJobCreate`); the chart cuts a CronJob's `<release>-<app>` to this.
 pub const CRON_JOB_NAME_MAX: usize = 52;
 
+/// A StatefulSet's name may have 52 characters for its pods to be created: its controller
+/// labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of
+/// at most 63 (kubernetes/kubernetes#64023); the chart cuts a StatefulSet's name to this.
+pub const STATEFUL_SET_NAME_MAX: usize = 52;
+
 /// Text Helm 3 can carry through values: no DEL (U+007F) and no C1 control character
 /// (U+0080 to U+009F) but NEL (U+0085), which YAML counts as printable. Helm 3 checks values
 /// against values.schema.json after writing them out with yaml.v2, which writes these

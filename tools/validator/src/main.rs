@@ -29,9 +29,9 @@ mod helm3;
 mod kube;
 mod policy;
 mod problem;
+mod reachability;
 mod upgrade;
 mod upgrade_run;
-mod reachability;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -614,12 +614,12 @@ fn release_name_limit(apps: &[App]) -> Option<ReleaseNameLimit> {
 
 /// Two apps whose objects of one kind get the same name under a release name of
 /// `release_length` characters: any two apps (names cut to 63 characters), or two cronjobs
-/// (their CronJobs' names cut to 52).
+/// or two stateful apps (their CronJobs' and StatefulSets' names cut to 52).
 fn name_collision(apps: &[App], release_length: usize) -> Option<(&App, &App)> {
-    truncation_collision(apps, release_length).or_else(|| {
-        let cronjobs: Vec<&App> = apps.iter().filter(|app| app.app_type == AppType::Cronjob).collect();
-        cut_collision(cronjobs, checks::CRON_JOB_NAME_MAX, release_length)
-    })
+    let of_type = |app_type: AppType| apps.iter().filter(|app| app.app_type == app_type).collect::<Vec<_>>();
+    truncation_collision(apps, release_length)
+        .or_else(|| cut_collision(of_type(AppType::Cronjob), checks::CRON_JOB_NAME_MAX, release_length))
+        .or_else(|| cut_collision(of_type(AppType::Stateful), checks::STATEFUL_SET_NAME_MAX, release_length))
 }
 
 /// Two apps whose object names `<release>-<app>` become equal under a release name of

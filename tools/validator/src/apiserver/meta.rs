@@ -17,6 +17,10 @@ const CONFIG_MAP_MAX_BYTES: usize = 1024 * 1024;
 /// creates (`ValidateCronJobCreate`).
 const CRON_JOB_NAME_MAX: usize = 52;
 
+/// A StatefulSet's name leaves 11 characters of a label value for the revision hash its
+/// controller appends in every pod's `controller-revision-hash` label.
+const STATEFUL_SET_NAME_MAX: usize = 52;
+
 pub fn check(kind: &str, object: &Value, report: &mut Report) {
     let metadata = object.get("metadata").unwrap_or(&Value::Null);
     let name = metadata.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -33,6 +37,16 @@ fn name_rule(kind: &str, name: &str) -> Result<(), String> {
         "CronJob" if name.len() > CRON_JOB_NAME_MAX => {
             Err(format!("{name:?} is {} characters long; a CronJob name must be no more than 52", name.len()))
         }
+        // Not the API server's rule but its StatefulSet controller's: each pod is labelled
+        // `controller-revision-hash: <name>-<10-character hash>`, a label value of at most
+        // 63 characters, so a longer name is accepted and then never gets a pod
+        // (kubernetes/kubernetes#64023; `ControllerRevisionName`).
+        "StatefulSet" if name.len() > STATEFUL_SET_NAME_MAX => Err(format!(
+            "{name:?} is {} characters long; a StatefulSet name must be no more than 52: its pods carry the \
+             label controller-revision-hash: <name>-<10-character hash>, at most 63 characters, so the \
+             StatefulSet controller could create none",
+            name.len()
+        )),
         // ValidateRoleName and its kin: RBAC names are path segments.
         "Role" | "RoleBinding" | "ClusterRole" | "ClusterRoleBinding" => syntax::path_segment_name(name),
         "Namespace" => syntax::dns1123_label(name),

@@ -200,6 +200,13 @@ fn cases() -> Vec<Case> {
             OBJECT_NAME,
             "a CronJob name must be no more than 52",
         ),
+        (
+            "StatefulSet",
+            "/metadata/name",
+            Some(json!("s".repeat(53))),
+            OBJECT_NAME,
+            "is 53 characters long; a StatefulSet name must be no more than 52",
+        ),
         ("RoleBinding", "/metadata/name", Some(json!("a/b")), OBJECT_NAME, "may not contain '/' or '%'"),
         // Labels and annotations.
         (

@@ -1,6 +1,7 @@
 {{/*
 Name of an app's objects: <release>-<app>, truncated to 63 characters (DNS-1123), or to
-the length a third element gives (a CronJob's: 52, as Kubernetes appends 11 to its Jobs).
+the length a third element gives (52 for a CronJob, as Kubernetes appends 11 to name its
+Jobs, and for a StatefulSet, whose pods' controller-revision-hash label appends 11).
 Call with (list $ "app-name") or (list $ "app-name" 52).
 */}}
 {{- define "sample.fullname" -}}
