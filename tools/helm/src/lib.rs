@@ -162,26 +162,34 @@ mod tests {
     }
 
     #[test]
-    fn cronjobs_alike_limit_release_names_by_their_52_characters() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let stem = "a".repeat(39);
-        let files: Vec<PathBuf> = ["x", "y"]
-            .iter()
-            .map(|last| {
-                let name = format!("{stem}{last}");
-                let file = dir.path().join(format!("{name}.json"));
-                let metadata = serde_json::json!({
-                    "name": name, "target": format!("//x:{name}"), "app_type": "cronjob",
-                    "image": {"repository": "r", "tag": "1"}, "cron": {"schedule": "0 * * * *"}
-                });
-                fs::write(&file, metadata.to_string()).expect("write");
-                file
-            })
-            .collect();
-        let chart = compose_files(&ChartSpec::for_tests(), &files, &[], &templates()).expect("composes");
-        let helpers = &chart.files[Path::new("templates/_helpers.tpl")];
-        // Their 40-character names differ in the last: other objects stay distinct up to a
-        // 22-character release name (63 - 23 = 40), CronJobs only up to 11 (52 - 12 = 40).
-        assert!(helpers.contains("if gt (len (index . 0).Release.Name) 11 -}}"), "{helpers}");
+    fn cronjobs_or_stateful_apps_alike_limit_release_names_by_their_52_characters() {
+        let kinds = [
+            serde_json::json!({"app_type": "cronjob", "cron": {"schedule": "0 * * * *"}}),
+            serde_json::json!({"app_type": "stateful", "port": 5432, "protocol": "tcp",
+                               "storage": {"size": "1Gi", "mount_path": "/data"}}),
+        ];
+        for kind in kinds {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let stem = "a".repeat(39);
+            let files: Vec<PathBuf> = ["x", "y"]
+                .iter()
+                .map(|last| {
+                    let name = format!("{stem}{last}");
+                    let file = dir.path().join(format!("{name}.json"));
+                    let mut metadata = serde_json::json!({
+                        "name": name, "target": format!("//x:{name}"), "image": {"repository": "r", "tag": "1"}
+                    });
+                    metadata.as_object_mut().expect("object").extend(kind.as_object().expect("object").clone());
+                    fs::write(&file, metadata.to_string()).expect("write");
+                    file
+                })
+                .collect();
+            let chart = compose_files(&ChartSpec::for_tests(), &files, &[], &templates()).expect("composes");
+            let helpers = &chart.files[Path::new("templates/_helpers.tpl")];
+            // Their 40-character names differ in the last: other objects stay distinct up to a
+            // 22-character release name (63 - 23 = 40), CronJobs and StatefulSets only up to 11
+            // (52 - 12 = 40).
+            assert!(helpers.contains("if gt (len (index . 0).Release.Name) 11 -}}"), "{kind}: {helpers}");
+        }
     }
 }
