@@ -148,6 +148,9 @@ struct ChartContext<'a> {
     shared_annotations: BTreeMap<String, String>,
     #[serde(rename = "clusterMapping")]
     cluster_mapping: Vec<ClusterGroup>,
+    /// Chart.yaml's kubeVersion constraint.
+    #[serde(rename = "kubeVersion")]
+    kube_version: String,
     /// Subcharts (an umbrella chart), sorted by values key.
     subcharts: &'a [Dependency],
 }
@@ -211,6 +214,9 @@ pub fn compose(
         release_name_limit: release_name_limit(&apps),
         shared_annotations,
         cluster_mapping: environment::cluster_mapping(&environments),
+        kube_version: environment::kube_version_constraint(&spec.kubernetes_versions, &environments).map_err(
+            |message| ComposeError::InvalidChart { message: format!("chart kubernetes_versions: {message}") },
+        )?,
         subcharts: &dependencies,
     };
     // Serialised once: five templates read it.
