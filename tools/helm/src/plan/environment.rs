@@ -91,6 +91,8 @@ pub struct Environment {
 pub struct ClusterGroup {
     pub key: String,
     pub cluster: String,
+    /// Kubernetes version of the cluster, MAJOR.MINOR, as its environments name it; empty: unnamed.
+    pub kubernetes_version: String,
     /// Environment name -> namespace.
     pub environments: BTreeMap<String, String>,
 }
@@ -311,6 +313,7 @@ fn replicas(meta: &EnvironmentMetadata, app: &str, origin: &Origin) -> Result<Op
 /// Distinct clusters must keep distinct values keys under clusterMapping (`a-b` and `a--b`
 /// are both `aB`), or one would silently replace the other.
 pub fn check_clusters(environments: &[Environment]) -> Result<(), ComposeError> {
+    check_cluster_versions(environments)?;
     let mut keys: BTreeMap<String, &Environment> = BTreeMap::new();
     for env in environments.iter().filter(|e| !e.cluster.is_empty()) {
         let key = checks::lower_camel_case(&env.cluster);
@@ -376,19 +379,67 @@ pub fn kube_version_constraint(chart_versions: &[String], environments: &[Enviro
     Ok(lowest.map_or_else(|| DEFAULT_KUBE_VERSION.to_string(), |minor| format!(">=1.{minor}.0-0")))
 }
 
+/// A cluster runs one Kubernetes version: environments sharing it must not name two.
+fn check_cluster_versions(environments: &[Environment]) -> Result<(), ComposeError> {
+    let mut versions: BTreeMap<&str, &Environment> = BTreeMap::new();
+    for env in environments.iter().filter(|e| !e.cluster.is_empty() && !e.kubernetes_version.is_empty()) {
+        match versions.get(env.cluster.as_str()) {
+            Some(other) if other.kubernetes_version != env.kubernetes_version => {
+                return Err(ComposeError::InvalidChart {
+                    message: format!(
+                        "{}: field `kubernetes_version`: {:?}, but environment {} ({}) on the same cluster {:?} \
+                         names {:?}; a cluster runs one version",
+                        env.origin,
+                        env.kubernetes_version,
+                        other.name,
+                        other.origin,
+                        env.cluster,
+                        other.kubernetes_version
+                    ),
+                })
+            }
+            _ => {
+                versions.insert(&env.cluster, env);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// values.schema.json types `clusterMapping.<cluster>.kubernetesVersion` only in a chart
+/// whose clusters name versions (so the schema of every other chart stays as it was).
+pub fn type_cluster_versions(schema: &mut serde_json::Value, environments: &[Environment]) {
+    if !environments.iter().any(|e| !e.cluster.is_empty() && !e.kubernetes_version.is_empty()) {
+        return;
+    }
+    if let Some(serde_json::Value::Object(properties)) =
+        schema.pointer_mut("/properties/clusterMapping/additionalProperties/properties")
+    {
+        properties.insert(
+            "kubernetesVersion".into(),
+            serde_json::json!({
+                "description": "Kubernetes version of the cluster, MAJOR.MINOR.",
+                "type": "string",
+                "pattern": "^1\\.[1-9][0-9]*$"
+            }),
+        );
+    }
+}
+
 /// The logical-to-physical map: environments grouped by the cluster they run on.
 pub fn cluster_mapping(environments: &[Environment]) -> Vec<ClusterGroup> {
     let mut groups: BTreeMap<&str, ClusterGroup> = BTreeMap::new();
     for env in environments.iter().filter(|e| !e.cluster.is_empty()) {
-        groups
-            .entry(&env.cluster)
-            .or_insert_with(|| ClusterGroup {
-                key: checks::lower_camel_case(&env.cluster),
-                cluster: env.cluster.clone(),
-                environments: BTreeMap::new(),
-            })
-            .environments
-            .insert(env.name.clone(), env.namespace.clone());
+        let group = groups.entry(&env.cluster).or_insert_with(|| ClusterGroup {
+            key: checks::lower_camel_case(&env.cluster),
+            cluster: env.cluster.clone(),
+            kubernetes_version: String::new(),
+            environments: BTreeMap::new(),
+        });
+        group.environments.insert(env.name.clone(), env.namespace.clone());
+        if !env.kubernetes_version.is_empty() {
+            group.kubernetes_version = env.kubernetes_version.clone();
+        }
     }
     groups.into_values().collect()
 }
@@ -438,6 +489,14 @@ mod tests {
         let environments =
             [env("dev", "1.34"), env("prod", "1.29"), load_json(serde_json::json!({"name": "qa"})).expect("ok")];
         assert_eq!(kube_version_constraint(&[], &environments).as_deref(), Ok(">=1.29.0-0"));
+        let on_one_cluster = |name: &str, version: &str| {
+            load_json(serde_json::json!({"name": name, "cluster": "shared", "kubernetes_version": version}))
+                .expect("ok")
+        };
+        let error = check_clusters(&[on_one_cluster("dev", "1.33"), on_one_cluster("qa", "1.32")]).expect_err("two");
+        assert!(error.to_string().contains("field `kubernetes_version`: \"1.32\", but environment dev"), "{error}");
+        let groups = cluster_mapping(&[on_one_cluster("dev", "1.33"), on_one_cluster("qa", "1.33")]);
+        assert_eq!(groups[0].kubernetes_version, "1.33", "the cluster's version is recorded in clusterMapping");
         let chart = ["1.34".to_string(), "1.30".to_string()];
         assert_eq!(
             kube_version_constraint(&chart, &environments).as_deref(),

@@ -331,8 +331,9 @@ impl ValuesFiles<'_> {
     /// values.yaml holds them and the schema types them.
     fn render(&self, renderer: &Renderer, chart_context: &Context) -> Result<Vec<(PathBuf, String)>, ComposeError> {
         let values = renderer.render_prepared("values.yaml", chart_context)?;
-        let schema =
+        let mut schema =
             values_schema::values_schema(self.spec, self.apps, self.has_ingress, self.has_metrics, self.dependencies);
+        environment::type_cluster_versions(&mut schema, self.environments);
         let listed = readme::lists_app_values(self.apps.len());
         let defaults: Value = serde_yaml_ng::from_str(readme_defaults(&values, listed)).map_err(|e| {
             ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") }
