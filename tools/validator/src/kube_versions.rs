@@ -94,6 +94,28 @@ impl KubeVersions {
     }
 }
 
+/// Why Chart.yaml's `kubeVersion` refuses `version`, when it is a lower bound
+/// `>=MAJOR.MINOR.PATCH` (with or without a `-0` pre-release, as the composer writes it).
+/// Helm 3's `helm template` and every install refuse such a cluster; the SDK's render does not
+/// check, so the validator does. Other constraint forms (ranges, `~`, `^`, `||`) are left to
+/// Helm 3's run.
+pub fn refused_by_chart(kube_version_constraint: &str, version: &str) -> Option<String> {
+    let floor = kube_version_constraint.trim().strip_prefix(">=")?.trim();
+    let floor_numbers = numbers(floor.strip_suffix("-0").unwrap_or(floor))?;
+    (numbers(version)? < floor_numbers).then(|| {
+        format!(
+            "Chart.yaml's kubeVersion {kube_version_constraint:?} refuses Kubernetes {version}: Helm installs the \
+             chart on no such cluster; lower the chart's kubernetes_versions, or move the environment to a newer cluster"
+        )
+    })
+}
+
+/// `1.25.0` -> [1, 25, 0].
+fn numbers(version: &str) -> Option<Vec<u64>> {
+    let parts: Option<Vec<u64>> = version.trim_start_matches('v').split('.').map(|n| n.parse().ok()).collect();
+    parts.filter(|p| p.len() == 3)
+}
+
 fn split_pair<'a>(pair: &'a str, flag: &str, form: &str) -> Result<(&'a str, &'a str), ValidateError> {
     pair.split_once('=')
         .filter(|(left, right)| !left.is_empty() && !right.is_empty())
@@ -130,6 +152,16 @@ mod tests {
         assert!(error.contains("--kube-version-for \"prod\" is not ENV=VERSION"), "{error}");
         let single = versions(&["1.34.0"], &[], &[]).expect("valid");
         assert!(!single.several());
+    }
+
+    #[test]
+    fn a_lower_bound_kube_version_refuses_older_clusters() {
+        let refusal = refused_by_chart(">=1.29.0-0", "1.25.0").expect("refused");
+        assert!(refusal.starts_with("Chart.yaml's kubeVersion \">=1.29.0-0\" refuses Kubernetes 1.25.0"), "{refusal}");
+        assert_eq!(refused_by_chart(">=1.29.0-0", "1.29.0"), None);
+        assert_eq!(refused_by_chart(">= 1.27.0", "1.34.0"), None);
+        assert!(refused_by_chart(">=1.30.0", "1.29.0").is_some());
+        assert_eq!(refused_by_chart("~1.29.0", "1.25.0"), None, "left to Helm");
     }
 
     #[test]

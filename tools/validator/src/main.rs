@@ -269,6 +269,7 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         });
         let label = if versions.several() { format!("{label}, Kubernetes {kube_version}") } else { label };
         let options = RenderOptions { kube_version, ..options };
+        problems.extend(check_chart_kube_version(&chart, kube_version, &label)?);
         let run_values = timings.time(format!("values ({label})"), || helm.values(values, &options))?;
         let (findings, rendered, upgraded, helm3_run) = std::thread::scope(|scope| {
             let lint = scope.spawn(|| {
@@ -371,6 +372,21 @@ fn runs_with_versions<'a>(
         pairs.extend(versions.of_run(environment).into_iter().map(|version| (values, version)));
     }
     pairs
+}
+
+/// Whether Chart.yaml's kubeVersion admits the run's version, as Helm checks before it installs.
+fn check_chart_kube_version(chart: &Path, kube_version: &str, label: &str) -> Result<Vec<Problem>, ValidateError> {
+    let file = chart.join("Chart.yaml");
+    let text = std::fs::read_to_string(&file).map_err(|e| ValidateError::io(&file, e))?;
+    // Chart.yaml that does not parse is lint's to report.
+    let metadata: Value = serde_yaml_ng::from_str(&text).unwrap_or(Value::Null);
+    let constraint = metadata.get("kubeVersion").and_then(Value::as_str).unwrap_or_default();
+    let problems: Vec<Problem> = kube_versions::refused_by_chart(constraint, kube_version)
+        .map(|refusal| Problem::new(Kind::KubernetesVersion, format!("{label}: {refusal}")))
+        .into_iter()
+        .collect();
+    print_found(&problems);
+    Ok(problems)
 }
 
 /// `--kube-version-for` must name environments the chart has.
