@@ -253,10 +253,7 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     if crd::templates_mention_custom_groups(&chart) {
         schemas.crd.prestart()?;
     }
-    let previous = args
-        .previous_chart
-        .as_deref()
-        .map(|p| upgrade_run::PreviousChart::open(p, &chart, &args.schemas, &helm, &scratch));
+    let previous = args.previous_chart.as_deref().map(|p| upgrade_run::PreviousChart::open(p, &chart, &helm, &scratch));
     let previous = previous.transpose()?.flatten();
     let mut problems = Vec::new();
     let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;
@@ -295,7 +292,9 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
             let upgraded = match (&previous, &rendered) {
                 (Some(previous), Ok((_, objects, _))) => {
                     let start = Instant::now();
-                    Some((previous.check_run(&helm, &chart, values, &options, objects, &label), start.elapsed()))
+                    let schemas = versions.schemas(kube_version).unwrap_or(&args.schemas);
+                    let run = upgrade_run::Run { label: &label, schemas };
+                    Some((previous.check_run(&helm, &chart, values, &options, objects, run), start.elapsed()))
                 }
                 _ => None,
             };
