@@ -41,6 +41,7 @@ EnvironmentInfo = provider(
     doc = "One logical environment described by a `helm_environment` target.",
     fields = {
         "environment": "File: the environment JSON the composer reads.",
+        "kubernetes_version": "Kubernetes version (MAJOR.MINOR) of the environment's cluster, or empty.",
         "name": "Environment name.",
     },
 )

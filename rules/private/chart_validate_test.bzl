@@ -1,6 +1,6 @@
 """`chart_validate_test`: real Helm lint --strict and render, Kubernetes schema validation, policy checks."""
 
-load("//rules:providers.bzl", "HelmChartInfo", "HelmPackageInfo")
+load("//rules:providers.bzl", "EnvironmentInfo", "HelmChartInfo", "HelmPackageInfo")
 load(":utils.bzl", "chart_files_and_dir", "exec_launcher")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
@@ -9,20 +9,31 @@ HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
 # kubernetes-validate wheel, strict: unknown fields are errors).
 KUBE_VERSION = "1.34.0"
 
+# Kubernetes minors (of 1.x) whose schemas the pinned wheel holds (kubernetes_schemas.BUILD.bazel);
+# tools/helm/src/plan/environment.rs KUBERNETES_MINORS says the same for the composer.
+KUBE_MINORS = range(25, 38)
+
 def _chart_validate_test_impl(ctx):
     helm = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm
     chart_files, chart_dir = chart_files_and_dir(ctx.attr.chart)
     validator = ctx.executable._validator
-    schemas = ctx.files._kubernetes_schemas
+    versions = _kube_versions(ctx)
+    schemas = {version: _schemas_of(ctx, version) for version in versions.all}
 
     command = [
         validator.short_path,
         "--chart",
         chart_dir,
-        "--kube-version",
-        KUBE_VERSION,
-        "--schemas",
-        _schema_short_dir(schemas),
+    ]
+    for version in versions.chart:
+        command += ["--kube-version", version]
+    command += ["--schemas", _schema_short_dir(schemas[versions.chart[0]])]
+    for version in versions.all:
+        if version != versions.chart[0]:
+            command += ["--schemas-for", "{}={}".format(version, _schema_short_dir(schemas[version]))]
+    for environment, version in sorted(versions.environments.items()):
+        command += ["--kube-version-for", "{}={}".format(environment, version)]
+    command += [
         "--node",
         ctx.file._node.short_path,
         "--crd-script",
@@ -71,9 +82,44 @@ def _chart_validate_test_impl(ctx):
 
     launcher = exec_launcher(ctx, command)
     crd_files = [ctx.file._node, ctx.file._crd_script] + ctx.files._crd_models
-    runfiles = ctx.runfiles(files = chart_files + schemas + tool_files + crd_files + ctx.files.values + previous_files)
+    schema_files = [f for version in versions.all for f in schemas[version]]
+    runfiles = ctx.runfiles(files = chart_files + schema_files + tool_files + crd_files + ctx.files.values + previous_files)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
+
+def kube_version(version, owner, field):
+    """`1.31` -> `1.31.0`, for a version whose schemas the wheel holds; fails naming `owner` and `field`."""
+    major, _, minor = version.partition(".")
+    if major != "1" or not minor.isdigit() or minor.startswith("0") or int(minor) not in KUBE_MINORS:
+        fail("{}: {}: {} is not a Kubernetes version MAJOR.MINOR the validator has schemas for (1.{} to 1.{})".format(
+            owner,
+            field,
+            repr(version),
+            KUBE_MINORS[0],
+            KUBE_MINORS[-1],
+        ))
+    return version + ".0"
+
+def _kube_versions(ctx):
+    """The versions the default values run with (the first also for an environment naming none),
+    each environment's own, and all of them."""
+    chart = [kube_version(v, ctx.label, "kubernetes_versions") for v in ctx.attr.kubernetes_versions] or [KUBE_VERSION]
+    environments = {}
+    for target in ctx.attr.environment_targets:
+        info = target[EnvironmentInfo]
+        if info.kubernetes_version:
+            environments[info.name] = kube_version(info.kubernetes_version, target.label, "kubernetes_version")
+    return struct(
+        chart = chart,
+        environments = environments,
+        all = sorted({v: None for v in chart + environments.values()}.keys()),
+    )
+
+def _schemas_of(ctx, version):
+    for target in ctx.attr._kubernetes_schemas_by_version:
+        if target.label.name == "v{}-strict".format(version):
+            return target.files.to_list()
+    fail("no Kubernetes schemas for {}".format(version))
 
 def _previous_chart(target):
     """The files and runfiles path of a previous chart: a chart, a package, a .tgz, or the
@@ -120,7 +166,7 @@ chart_validate_test = rule(
         "expect_objects": attr.string_list(doc = "The exact set of rendered objects, as `Kind/name` (release name `release-name`)."),
         "expect_values": attr.string_dict(doc = "`Kind/name:/json/pointer` -> JSON value the rendered object must hold; `null`: the field must be absent."),
         "edits": attr.string_list(doc = "`FILE:OLD=>NEW`: before validating, replace the one occurrence of OLD (which must occur exactly once, and not contain `=>`) by NEW in the chart file FILE, in a temporary copy of the chart. Failure tests break a good chart this way."),
-        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `crd`, `namespace`, `duplicate`, `policy:<rule>`, `api-server:<rule>`, `reachability`, `upgrade:<rule>`, `expectation` or `helm3:lint`, `helm3:render`, `helm3:difference` (Helm 3 beside the toolchain's Helm). A chart rejected for other reasons fails the test."),
+        "expect_problems": attr.string_list(doc = "With `must_fail` (and required by it): texts that must each be part of some reported problem, `<kind>: <message>` with kind `lint`, `values-schema`, `render`, `yaml`, `kubernetes-schema`, `kubernetes-version`, `crd`, `namespace`, `duplicate`, `policy:<rule>`, `api-server:<rule>`, `reachability`, `upgrade:<rule>`, `expectation` or `helm3:lint`, `helm3:render`, `helm3:difference` (Helm 3 beside the toolchain's Helm). A chart rejected for other reasons fails the test."),
         "previous_chart": attr.label(
             allow_files = True,
             doc = "The version this chart replaces: a `helm_chart` or `helm_package` target, the files of a chart " +
@@ -136,7 +182,9 @@ chart_validate_test = rule(
         "set": attr.string_dict(doc = "`--set` overrides (`key.path`: value) applied when linting and rendering."),
         "_crd_models": attr.label(default = "@crd_models//:node_modules"),
         "_crd_script": attr.label(default = "//tools/validator:crd_validate.mjs", allow_single_file = True),
-        "_kubernetes_schemas": attr.label(default = "@kubernetes_schemas//:v1.34.0-strict"),
+        "kubernetes_versions": attr.string_list(doc = "Kubernetes versions (MAJOR.MINOR, 1.25 to 1.37) the chart is linted, rendered and schema-checked for with its default values (and `values`), each a run; the first also for every environment that names no version of its own. Unset: " + KUBE_VERSION + "."),
+        "environment_targets": attr.label_list(providers = [EnvironmentInfo], doc = "The chart's `helm_environment` targets: an environment naming a `kubernetes_version` is checked against that version (its schemas, Helm's Capabilities.KubeVersion and the chart's kubeVersion), not the chart's."),
+        "_kubernetes_schemas_by_version": attr.label_list(default = ["@kubernetes_schemas//:v1.{}.0-strict".format(minor) for minor in KUBE_MINORS]),
         "_node": attr.label(default = "@nodejs//:bin/node", allow_single_file = True),
         "_validator": attr.label(default = "//tools/validator:chart_validator", executable = True, cfg = "target"),
     },

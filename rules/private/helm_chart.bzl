@@ -28,6 +28,7 @@ def _helm_chart_impl(ctx):
         args.add("--ingress-host-pattern", ctx.attr.ingress_host_pattern)
     if ctx.attr.ingress_domain:
         args.add("--ingress-domain", ctx.attr.ingress_domain)
+    args.add_all(ctx.attr.kubernetes_versions, before_each = "--kubernetes-version")
     args.add_all(metadata, before_each = "--metadata")
     args.add_all(environments, before_each = "--environment-file")
     subcharts = [(target, subchart_file(target)) for target in ctx.attr.subcharts]
@@ -79,6 +80,7 @@ _helm_chart = rule(
         "ingress_host_pattern": attr.string(doc = "Host of every Ingress whose app sets no `ingress_host`, e.g. `{app}.{domain}`: `{app}` is the app's name, `{domain}` the `ingress_domain`. Parsed when composing; it never becomes template code."),
         "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
         "environments": attr.label_list(providers = [EnvironmentInfo], doc = "`helm_environment` targets; each becomes values-<name>.yaml, which `.validate` also checks."),
+        "kubernetes_versions": attr.string_list(doc = "Kubernetes versions (MAJOR.MINOR, 1.25 to 1.37) `.validate` checks the default values against, e.g. `[\"1.29\", \"1.34\"]`; the lowest becomes Chart.yaml's kubeVersion (`>=1.29.0-0`), so Helm refuses an older cluster. Unset: 1.34, and kubeVersion is the lowest `kubernetes_version` of the environments (or `>=1.27.0-0`)."),
         "ingress_mode": attr.string(default = "single", values = ["single", "per-app"], doc = "`single`: one Ingress for every external-api; `per-app`: one each."),
         "resource_preset": attr.string(
             default = "",
@@ -116,7 +118,7 @@ def helm_chart(name, validate = True, previous_chart = None, tags = [], visibili
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
             description, namespace, environment, environments, ingress_mode, resource_preset,
-            env, ingress_host_pattern, ingress_domain, subcharts.
+            env, ingress_host_pattern, ingress_domain, kubernetes_versions, subcharts.
     """
     release = pop_release_attrs(kwargs)
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)
@@ -125,6 +127,8 @@ def helm_chart(name, validate = True, previous_chart = None, tags = [], visibili
             name = name + ".validate",
             chart = ":" + name,
             environments = True,
+            kubernetes_versions = kwargs.get("kubernetes_versions", []),
+            environment_targets = kwargs.get("environments", []),
             previous_chart = previous_chart,
             size = "small",
             visibility = visibility,

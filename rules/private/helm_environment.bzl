@@ -36,9 +36,15 @@ def _helm_environment_impl(ctx):
         environment["image_tags"] = ctx.attr.image_tags
     if ctx.attr.app_resource_presets:
         environment["app_resource_presets"] = ctx.attr.app_resource_presets
+    if ctx.attr.kubernetes_version:
+        environment["kubernetes_version"] = ctx.attr.kubernetes_version
     out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
     ctx.actions.write(out, json.encode_indent(environment, indent = "  ") + "\n")
-    return [DefaultInfo(files = depset([out])), EnvironmentInfo(environment = out, name = environment["name"])]
+    return [DefaultInfo(files = depset([out])), EnvironmentInfo(
+        environment = out,
+        name = environment["name"],
+        kubernetes_version = ctx.attr.kubernetes_version,
+    )]
 
 helm_environment = rule(
     implementation = _helm_environment_impl,
@@ -55,6 +61,7 @@ helm_environment = rule(
         "env": attr.string(doc = "Environment name (DNS-1123 label); defaults to the target name."),
         "ingress_tls": attr.bool(default = True, doc = "Whether Ingress TLS stays on; False serves plain HTTP."),
         "keda": attr.string_list(doc = "Apps whose KEDA ScaledObject is on (off for the other apps with triggers); never an app whose autoscaler is on."),
+        "kubernetes_version": attr.string(doc = "Kubernetes version of the environment's cluster, MAJOR.MINOR (1.25 to 1.37), e.g. `1.31`: the chart's `.validate` lints, renders and schema-checks this environment for it (an object in an API version it does not serve, or with a field its schema lacks, fails naming both). Unset: the chart's first `kubernetes_versions`, or 1.34."),
         "namespace": attr.string(doc = "Namespace the environment is installed into."),
         "network_policy": attr.bool(default = True, doc = "Whether NetworkPolicies are on (the default); False switches them off."),
         "disabled_apps": attr.string_list(doc = "Apps switched off in this environment (apps.<app>.enabled: false): none of their objects is rendered."),

@@ -681,6 +681,11 @@ pub struct EnvironmentMetadata {
     /// Domain of the chart's ingress_host_pattern in this environment.
     #[serde(default)]
     pub ingress_domain: String,
+    /// Kubernetes version of the environment's cluster, MAJOR.MINOR (1.25 to 1.37, the
+    /// versions whose schemas the validator holds), e.g. "1.31"; unset: the chart's. `.validate`
+    /// lints, renders and checks the environment against it.
+    #[serde(default)]
+    pub kubernetes_version: String,
 }
 
 /// The built-in, namespace-scoped user roles of Kubernetes a group can be granted.
@@ -739,6 +744,9 @@ pub struct ChartSpec {
     pub ingress_host_pattern: String,
     /// Domain of ingress_host_pattern in the default values.
     pub ingress_domain: String,
+    /// Kubernetes versions (MAJOR.MINOR) the chart is validated against; the lowest of these
+    /// (or, when none is given, of its environments' versions) becomes Chart.yaml's kubeVersion.
+    pub kubernetes_versions: Vec<String>,
 }
 
 #[cfg(test)]
@@ -757,6 +765,7 @@ impl ChartSpec {
             env: Default::default(),
             ingress_host_pattern: String::new(),
             ingress_domain: String::new(),
+            kubernetes_versions: Vec::new(),
         }
     }
 }

@@ -33,6 +33,7 @@ fn spec() -> ChartSpec {
             .collect(),
         ingress_host_pattern: "{app}.{domain}".into(),
         ingress_domain: "dev.example.com".into(),
+        kubernetes_versions: Vec::new(),
     }
 }
 

@@ -41,6 +41,12 @@ impl KubeSchemas {
         Ok(KubeSchemas { dir: dir.to_path_buf(), definitions: Arc::new(definitions), validators: BTreeMap::new() })
     }
 
+    /// Whether this version of Kubernetes serves the apiVersion and kind (has its schema), as
+    /// `upgrade`'s api-removed rule decides it.
+    pub fn serves(&self, api_version: &str, kind: &str) -> bool {
+        self.dir.join(schema_file_name(api_version, kind)).is_file()
+    }
+
     /// Problems of one object, each as `field: message`; empty when it is valid.
     pub fn validate(&mut self, object: &Value) -> Result<Vec<String>, ValidateError> {
         let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();

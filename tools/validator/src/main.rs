@@ -27,6 +27,7 @@ mod expect;
 mod helm;
 mod helm3;
 mod kube;
+mod kube_versions;
 mod policy;
 mod problem;
 mod reachability;
@@ -48,6 +49,7 @@ use crate::error::ValidateError;
 use crate::expect::Expectations;
 use crate::helm::{Finding, Helm, RenderOptions, RunValues};
 use crate::kube::KubeSchemas;
+use crate::kube_versions::KubeVersions;
 use crate::problem::{judge, Expected, Kind, Problem, Verdict};
 use phase_timing::Timings;
 
@@ -69,9 +71,18 @@ struct Args {
     /// node_modules directory holding the CRD models (@kubernetes-models/*).
     #[arg(long)]
     crd_models: PathBuf,
-    /// Kubernetes version to lint for, e.g. 1.34.0.
-    #[arg(long)]
-    kube_version: String,
+    /// Kubernetes version to lint, render and check for, e.g. 1.34.0; repeated, the default
+    /// values (and `--values` files) run once for each, and the first stands for every
+    /// environment without a `--kube-version-for`. `--schemas` holds the first one's schemas.
+    #[arg(long = "kube-version", required = true)]
+    kube_version: Vec<String>,
+    /// The Kubernetes version of an environment's cluster: its values-<ENV>.yaml run is linted,
+    /// rendered and checked for it.
+    #[arg(long = "kube-version-for", value_name = "ENV=VERSION")]
+    kube_version_for: Vec<String>,
+    /// The directory of schemas of a Kubernetes version other than the first `--kube-version`.
+    #[arg(long = "schemas-for", value_name = "VERSION=DIR")]
+    schemas_for: Vec<String>,
     /// libhelm_c.so: Helm's Go SDK behind a C ABI.
     #[arg(long, conflicts_with = "helm_binary", required_unless_present = "helm_binary")]
     helm_library: Option<PathBuf>,
@@ -223,11 +234,12 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     let helm3 = args.helm3.as_deref().map(|binary| helm3::Helm3::new(binary, &scratch)).transpose()?;
     let helm_name = helm.describe();
     let also = helm3.as_ref().map_or(String::new(), |h| format!(" and {}", h.name()));
-    println!("validating with {helm_name}{also}, Kubernetes {}", args.kube_version);
+    let versions = KubeVersions::new(&args.kube_version, &args.schemas, &args.kube_version_for, &args.schemas_for)?;
+    println!("validating with {helm_name}{also}, Kubernetes {}", versions.all().join(", "));
     let options = RenderOptions {
         release: &args.release,
         namespace: &args.namespace,
-        kube_version: &args.kube_version,
+        kube_version: &args.kube_version[0],
         set: &args.set,
     };
     let chart = resolve_chart_dir(&args.chart)?;
@@ -235,26 +247,26 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     let copy_dir = scratch_dir(&scratch, "chart")?;
     let chart = if edits.is_empty() { chart } else { edit::edited_copy(&chart, &edits, copy_dir.path())? };
     let mut schemas = Schemas {
-        kube: timings.time("read Kubernetes definitions", || KubeSchemas::open(&args.schemas))?,
+        kube: timings.time("read Kubernetes definitions", || open_schemas(&versions))?,
         crd: CrdSchemas::new(args.node.clone(), args.crd_script.clone(), args.crd_models.clone()),
     };
     if crd::templates_mention_custom_groups(&chart) {
         schemas.crd.prestart()?;
     }
-    let previous = args
-        .previous_chart
-        .as_deref()
-        .map(|p| upgrade_run::PreviousChart::open(p, &chart, &args.schemas, &helm, &scratch));
+    let previous = args.previous_chart.as_deref().map(|p| upgrade_run::PreviousChart::open(p, &chart, &helm, &scratch));
     let previous = previous.transpose()?.flatten();
     let mut problems = Vec::new();
     let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;
-    for values in runs.into_iter().filter(|run| run.is_some() || !args.values_only) {
-        let values = values.as_deref();
+    check_environments_known(&versions, &chart)?;
+    for (values, kube_version) in runs_with_versions(&runs, &chart, &versions, args.values_only) {
         // Files of the chart itself (values-<env>.yaml) are named by file name alone.
         let label = values.map_or("default values".to_string(), |v| match v.strip_prefix(&chart) {
             Ok(inside) => inside.display().to_string(),
             Err(_) => v.display().to_string(),
         });
+        let label = if versions.several() { format!("{label}, Kubernetes {kube_version}") } else { label };
+        let options = RenderOptions { kube_version, ..options };
+        problems.extend(check_chart_kube_version(&chart, kube_version, &label)?);
         let run_values = timings.time(format!("values ({label})"), || helm.values(values, &options))?;
         let (findings, rendered, upgraded, helm3_run) = std::thread::scope(|scope| {
             let lint = scope.spawn(|| {
@@ -267,13 +279,22 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
                     (helm3.run(&chart, values, &options), start.elapsed())
                 })
             });
-            let checks = Checks { helm: &helm, chart: &chart, options: &options, label: &label, show: args.show };
+            let checks = Checks {
+                helm: &helm,
+                chart: &chart,
+                options: &options,
+                label: &label,
+                show: args.show,
+                name_version: versions.several(),
+            };
             let rendered = checks.render_and_validate(&run_values, &mut schemas, &mut timings);
             // While lint, the longest phase, still runs: render the previous version and compare.
             let upgraded = match (&previous, &rendered) {
                 (Some(previous), Ok((_, objects, _))) => {
                     let start = Instant::now();
-                    Some((previous.check_run(&helm, &chart, values, &options, objects, &label), start.elapsed()))
+                    let schemas = versions.schemas(kube_version).unwrap_or(&args.schemas);
+                    let run = upgrade_run::Run { label: &label, schemas };
+                    Some((previous.check_run(&helm, &chart, values, &options, objects, run), start.elapsed()))
                 }
                 _ => None,
             };
@@ -323,6 +344,62 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     }
     eprint!("{}", timings.report(started.elapsed()));
     Ok(problems)
+}
+
+/// The schemas of every version some run uses.
+fn open_schemas(versions: &KubeVersions) -> Result<BTreeMap<String, KubeSchemas>, ValidateError> {
+    let mut schemas = BTreeMap::new();
+    for version in versions.all() {
+        let dir = versions.schemas(version).ok_or_else(|| ValidateError::Usage(format!("no schemas for {version}")))?;
+        schemas.insert(version.to_string(), KubeSchemas::open(dir)?);
+    }
+    Ok(schemas)
+}
+
+/// Each run with the Kubernetes version it is checked for: an environment file of the chart
+/// with its cluster's, the default values and other files once with each of the chart's.
+fn runs_with_versions<'a>(
+    runs: &'a [Option<PathBuf>],
+    chart: &Path,
+    versions: &'a KubeVersions,
+    values_only: bool,
+) -> Vec<(Option<&'a Path>, &'a str)> {
+    let mut pairs = Vec::new();
+    for values in runs.iter().filter(|run| run.is_some() || !values_only) {
+        let values = values.as_deref();
+        let environment = values.filter(|v| v.parent() == Some(chart)).and_then(environment_name);
+        pairs.extend(versions.of_run(environment).into_iter().map(|version| (values, version)));
+    }
+    pairs
+}
+
+/// Whether Chart.yaml's kubeVersion admits the run's version, as Helm checks before it installs.
+fn check_chart_kube_version(chart: &Path, kube_version: &str, label: &str) -> Result<Vec<Problem>, ValidateError> {
+    let file = chart.join("Chart.yaml");
+    let text = std::fs::read_to_string(&file).map_err(|e| ValidateError::io(&file, e))?;
+    // Chart.yaml that does not parse is lint's to report.
+    let metadata: Value = serde_yaml_ng::from_str(&text).unwrap_or(Value::Null);
+    let constraint = metadata.get("kubeVersion").and_then(Value::as_str).unwrap_or_default();
+    let problems: Vec<Problem> = kube_versions::refused_by_chart(constraint, kube_version)
+        .map(|refusal| Problem::new(Kind::KubernetesVersion, format!("{label}: {refusal}")))
+        .into_iter()
+        .collect();
+    print_found(&problems);
+    Ok(problems)
+}
+
+/// `--kube-version-for` must name environments the chart has.
+fn check_environments_known(versions: &KubeVersions, chart: &Path) -> Result<(), ValidateError> {
+    let files = environment_files(chart)?;
+    let known: Vec<&str> = files.iter().filter_map(|f| environment_name(f)).collect();
+    match versions.unknown_environments(&known).as_slice() {
+        [] => Ok(()),
+        unknown => Err(ValidateError::Usage(format!(
+            "--kube-version-for names environment(s) the chart has no values-<env>.yaml of: {} (its environments: {})",
+            unknown.join(", "),
+            known.join(", ")
+        ))),
+    }
 }
 
 /// Prints problems as they are found, in the form `--expect-problem` matches.
@@ -460,6 +537,8 @@ struct Checks<'a> {
     options: &'a RenderOptions<'a>,
     label: &'a str,
     show: bool,
+    /// Whether runs differ in Kubernetes version, so schema problems name theirs.
+    name_version: bool,
 }
 
 /// The problems of a render, its objects by `Kind/name`, and what is to be printed about it
@@ -502,9 +581,16 @@ impl Checks<'_> {
             }
         }
         timings.record(format!("parse rendered YAML ({label})"), parse_start.elapsed());
-        for ((template, object), object_problems) in rendered.iter().zip(schemas.validate(&rendered, label, timings)?) {
+        let kube_version = self.options.kube_version;
+        let schema_problems = schemas.validate(&rendered, kube_version, label, timings)?;
+        for ((template, object), object_problems) in rendered.iter().zip(schema_problems) {
             for (kind, problem) in object_problems {
-                problems.push(Problem::new(kind, format!("{template}: {}: {problem}", describe(object))));
+                // When runs differ in version, a schema problem says which version's schema.
+                let version = match kind {
+                    Kind::KubernetesSchema if self.name_version => format!(" (Kubernetes {kube_version})"),
+                    _ => String::new(),
+                };
+                problems.push(Problem::new(kind, format!("{template}: {}: {problem}{version}", describe(object))));
             }
         }
         for (template, object) in rendered {
@@ -539,9 +625,10 @@ fn documents(text: &str) -> (Vec<Value>, Option<serde_yaml_ng::Error>) {
     (objects, None)
 }
 
-/// The Kubernetes schemas for built-in kinds and the CRD schemas for custom resources.
+/// The Kubernetes schemas for built-in kinds (by version) and the CRD schemas for custom
+/// resources.
 struct Schemas {
-    kube: KubeSchemas,
+    kube: BTreeMap<String, KubeSchemas>,
     crd: CrdSchemas,
 }
 
@@ -551,9 +638,14 @@ impl Schemas {
     fn validate(
         &mut self,
         rendered: &[(&str, Value)],
+        kube_version: &str,
         label: &str,
         timings: &mut Timings,
     ) -> Result<Vec<Vec<(Kind, String)>>, ValidateError> {
+        let kube = self
+            .kube
+            .get_mut(kube_version)
+            .ok_or_else(|| ValidateError::Usage(format!("no schemas for Kubernetes {kube_version}")))?;
         let custom: Vec<&Value> = rendered.iter().map(|(_, o)| o).filter(|o| crd::is_custom(o)).collect();
         let crd_start = Instant::now();
         let pending = self.crd.send(&custom)?;
@@ -563,7 +655,12 @@ impl Schemas {
         for (_, object) in rendered {
             found.push(match crd::is_custom(object) {
                 true => None,
-                false => Some((Kind::KubernetesSchema, self.kube.validate(object)?)),
+                false => Some(match served(kube, object) {
+                    Some((api_version, kind)) => {
+                        (Kind::KubernetesVersion, vec![KubeVersions::not_served(api_version, kind, kube_version)])
+                    }
+                    None => (Kind::KubernetesSchema, kube.validate(object)?),
+                }),
             });
         }
         timings.record(format!("Kubernetes schemas ({label})"), kube_start.elapsed());
@@ -587,6 +684,14 @@ impl Schemas {
             })
             .collect())
     }
+}
+
+/// The apiVersion and kind of a built-in object that these schemas' version does not serve.
+fn served<'a>(kube: &KubeSchemas, object: &'a Value) -> Option<(&'a str, &'a str)> {
+    let api_version = object.get("apiVersion").and_then(Value::as_str)?;
+    let kind = object.get("kind").and_then(Value::as_str)?;
+    let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+    (upgrade::is_built_in(group) && !kube.serves(api_version, kind)).then_some((api_version, kind))
 }
 
 fn check_policy(objects: &BTreeMap<String, Value>, label: &str) -> Vec<Problem> {

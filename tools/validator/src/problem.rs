@@ -21,6 +21,8 @@ pub enum Kind {
     Yaml,
     /// An object does not meet the Kubernetes schema of its kind (strict: no unknown fields).
     KubernetesSchema,
+    /// A built-in object in an API version the run's Kubernetes version does not serve.
+    KubernetesVersion,
     /// A KEDA or Prometheus operator object does not meet its CRD schema.
     Crd,
     /// An object hard-codes `metadata.namespace`.
@@ -52,6 +54,7 @@ impl fmt::Display for Kind {
             Kind::Render => f.write_str("render"),
             Kind::Yaml => f.write_str("yaml"),
             Kind::KubernetesSchema => f.write_str("kubernetes-schema"),
+            Kind::KubernetesVersion => f.write_str("kubernetes-version"),
             Kind::Crd => f.write_str("crd"),
             Kind::Namespace => f.write_str("namespace"),
             Kind::Duplicate => f.write_str("duplicate"),

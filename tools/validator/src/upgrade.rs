@@ -447,7 +447,7 @@ pub fn removed_apis(
 }
 
 /// The core group and the `*.k8s.io` groups are Kubernetes' own; others come from CRDs.
-fn is_built_in(group: &str) -> bool {
+pub(crate) fn is_built_in(group: &str) -> bool {
     !group.contains('.') || group.ends_with(".k8s.io")
 }
 

@@ -14,11 +14,16 @@ use crate::kube::schema_file_name;
 use crate::problem::{Kind, Problem};
 use crate::upgrade::{self, AcceptedValues, Finding};
 
+/// What names a run, and the Kubernetes schemas of its version: a built-in apiVersion and kind
+/// without one is not served.
+pub struct Run<'a> {
+    pub label: &'a str,
+    pub schemas: &'a Path,
+}
+
 /// The previous version of the chart, as a directory Helm can render.
 pub struct PreviousChart {
     dir: PathBuf,
-    /// The Kubernetes schemas: a built-in apiVersion and kind without one is not served.
-    schemas: PathBuf,
     /// Kept until the run ends: an archive is unpacked into it.
     _unpacked: Option<tempfile::TempDir>,
     /// The findings reported so far: one that every environment repeats is reported once,
@@ -33,16 +38,10 @@ impl PreviousChart {
     pub fn open(
         path: &Path,
         chart: &Path,
-        schemas: &Path,
         helm: &Helm,
         scratch: &Path,
     ) -> Result<Option<PreviousChart>, ValidateError> {
-        let at = |dir, unpacked| PreviousChart {
-            dir,
-            schemas: schemas.to_path_buf(),
-            _unpacked: unpacked,
-            reported: RefCell::new(BTreeSet::new()),
-        };
+        let at = |dir, unpacked| PreviousChart { dir, _unpacked: unpacked, reported: RefCell::new(BTreeSet::new()) };
         if path.join("Chart.yaml").is_file() {
             return Ok(Some(at(crate::resolve_chart_dir(path)?, None)));
         }
@@ -77,8 +76,9 @@ impl PreviousChart {
         values: Option<&Path>,
         options: &RenderOptions,
         current: &BTreeMap<String, Value>,
-        label: &str,
+        run: Run,
     ) -> Result<(Vec<Problem>, String), ValidateError> {
+        let Run { label, schemas } = run;
         if current.is_empty() {
             // This version did not render (already a problem): there is nothing to compare.
             return Ok((Vec::new(), String::new()));
@@ -110,7 +110,8 @@ impl PreviousChart {
             let (objects, _) = crate::documents(text);
             previous.extend(objects.into_iter().map(|object| (crate::describe(&object), object)));
         }
-        let served = |api_version: &str, kind: &str| self.schemas.join(schema_file_name(api_version, kind)).is_file();
+        // The schemas of the run's Kubernetes version (its environment's cluster's).
+        let served = |api_version: &str, kind: &str| schemas.join(schema_file_name(api_version, kind)).is_file();
         let mut findings = upgrade::removed_apis(&previous, options.kube_version, served);
         findings.extend(upgrade::compare(&previous, current));
         let found = findings.len();
@@ -255,7 +256,7 @@ mod tests {
     fn open(path: &Path, current: &Path) -> Option<PreviousChart> {
         let scratch = tempfile::tempdir().unwrap();
         // Only archives need the SDK; a binary that is never run stands in for it.
-        PreviousChart::open(path, current, Path::new("schemas"), &Helm::Binary("helm".into()), scratch.path()).unwrap()
+        PreviousChart::open(path, current, &Helm::Binary("helm".into()), scratch.path()).unwrap()
     }
 
     #[test]

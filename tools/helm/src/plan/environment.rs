@@ -73,6 +73,8 @@ pub struct Environment {
     pub name: String,
     pub namespace: String,
     pub cluster: String,
+    /// Kubernetes version of the environment's cluster, MAJOR.MINOR; empty: the chart's.
+    pub kubernetes_version: String,
     pub network_policy: bool,
     pub ingress_tls: bool,
     /// Groups bound to each built-in role in the environment's namespace.
@@ -89,6 +91,8 @@ pub struct Environment {
 pub struct ClusterGroup {
     pub key: String,
     pub cluster: String,
+    /// Kubernetes version of the cluster, MAJOR.MINOR, as its environments name it; empty: unnamed.
+    pub kubernetes_version: String,
     /// Environment name -> namespace.
     pub environments: BTreeMap<String, String>,
 }
@@ -105,6 +109,9 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
     if !meta.cluster.is_empty() {
         // The cluster becomes a key under clusterMapping in values.yaml.
         origin.check("cluster", checks::dns1123_label(&meta.cluster))?;
+    }
+    if !meta.kubernetes_version.is_empty() {
+        origin.check("kubernetes_version", kubernetes_minor(&meta.kubernetes_version))?;
     }
     check_app_references(&meta, apps, &origin)?;
     for name in meta.env.keys() {
@@ -162,6 +169,7 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         name: meta.name,
         namespace: meta.namespace,
         cluster: meta.cluster,
+        kubernetes_version: meta.kubernetes_version,
         network_policy: meta.network_policy,
         ingress_tls: meta.ingress_tls,
         access: meta.access,
@@ -305,6 +313,7 @@ fn replicas(meta: &EnvironmentMetadata, app: &str, origin: &Origin) -> Result<Op
 /// Distinct clusters must keep distinct values keys under clusterMapping (`a-b` and `a--b`
 /// are both `aB`), or one would silently replace the other.
 pub fn check_clusters(environments: &[Environment]) -> Result<(), ComposeError> {
+    check_cluster_versions(environments)?;
     let mut keys: BTreeMap<String, &Environment> = BTreeMap::new();
     for env in environments.iter().filter(|e| !e.cluster.is_empty()) {
         let key = checks::lower_camel_case(&env.cluster);
@@ -326,19 +335,111 @@ pub fn check_clusters(environments: &[Environment]) -> Result<(), ComposeError> 
     Ok(())
 }
 
+/// Kubernetes minor versions (of 1.x) whose schemas the pinned kubernetes-validate wheel holds:
+/// the versions `.validate` can check a chart against.
+pub const KUBERNETES_MINORS: std::ops::RangeInclusive<u32> = 25..=37;
+
+/// kubeVersion of a chart that names no Kubernetes version, as before versions could be named.
+const DEFAULT_KUBE_VERSION: &str = ">=1.27.0-0";
+
+/// The minor of a Kubernetes version written MAJOR.MINOR ("1.31" -> 31), one whose schemas the
+/// validator holds.
+pub fn kubernetes_minor(version: &str) -> Result<u32, String> {
+    let minor = version
+        .strip_prefix("1.")
+        .filter(|minor| !minor.is_empty() && minor.bytes().all(|b| b.is_ascii_digit()) && !minor.starts_with('0'))
+        .and_then(|minor| minor.parse::<u32>().ok())
+        .ok_or_else(|| format!("{version:?} is not a Kubernetes version MAJOR.MINOR, e.g. \"1.31\""))?;
+    if !KUBERNETES_MINORS.contains(&minor) {
+        return Err(format!(
+            "Kubernetes {version} is not one the validator has schemas for (1.{} to 1.{})",
+            KUBERNETES_MINORS.start(),
+            KUBERNETES_MINORS.end()
+        ));
+    }
+    Ok(minor)
+}
+
+/// Chart.yaml's kubeVersion: at least the lowest version the chart names (`kubernetes_versions`),
+/// or else the lowest its environments' clusters run, so Helm refuses a cluster older than what
+/// `.validate` checked; with no version named, the composer's default. The versions are checked.
+pub fn kube_version_constraint(chart_versions: &[String], environments: &[Environment]) -> Result<String, String> {
+    let mut chart_minors = Vec::new();
+    for version in chart_versions {
+        chart_minors.push(kubernetes_minor(version)?);
+    }
+    let environment_minors = environments
+        .iter()
+        .filter(|e| !e.kubernetes_version.is_empty())
+        .map(|e| kubernetes_minor(&e.kubernetes_version));
+    let lowest = match chart_minors.iter().min() {
+        Some(lowest) => Some(*lowest),
+        None => environment_minors.collect::<Result<Vec<_>, _>>()?.into_iter().min(),
+    };
+    Ok(lowest.map_or_else(|| DEFAULT_KUBE_VERSION.to_string(), |minor| format!(">=1.{minor}.0-0")))
+}
+
+/// A cluster runs one Kubernetes version: environments sharing it must not name two.
+fn check_cluster_versions(environments: &[Environment]) -> Result<(), ComposeError> {
+    let mut versions: BTreeMap<&str, &Environment> = BTreeMap::new();
+    for env in environments.iter().filter(|e| !e.cluster.is_empty() && !e.kubernetes_version.is_empty()) {
+        match versions.get(env.cluster.as_str()) {
+            Some(other) if other.kubernetes_version != env.kubernetes_version => {
+                return Err(ComposeError::InvalidChart {
+                    message: format!(
+                        "{}: field `kubernetes_version`: {:?}, but environment {} ({}) on the same cluster {:?} \
+                         names {:?}; a cluster runs one version",
+                        env.origin,
+                        env.kubernetes_version,
+                        other.name,
+                        other.origin,
+                        env.cluster,
+                        other.kubernetes_version
+                    ),
+                })
+            }
+            _ => {
+                versions.insert(&env.cluster, env);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// values.schema.json types `clusterMapping.<cluster>.kubernetesVersion` only in a chart
+/// whose clusters name versions (so the schema of every other chart stays as it was).
+pub fn type_cluster_versions(schema: &mut serde_json::Value, environments: &[Environment]) {
+    if !environments.iter().any(|e| !e.cluster.is_empty() && !e.kubernetes_version.is_empty()) {
+        return;
+    }
+    if let Some(serde_json::Value::Object(properties)) =
+        schema.pointer_mut("/properties/clusterMapping/additionalProperties/properties")
+    {
+        properties.insert(
+            "kubernetesVersion".into(),
+            serde_json::json!({
+                "description": "Kubernetes version of the cluster, MAJOR.MINOR.",
+                "type": "string",
+                "pattern": "^1\\.[1-9][0-9]*$"
+            }),
+        );
+    }
+}
+
 /// The logical-to-physical map: environments grouped by the cluster they run on.
 pub fn cluster_mapping(environments: &[Environment]) -> Vec<ClusterGroup> {
     let mut groups: BTreeMap<&str, ClusterGroup> = BTreeMap::new();
     for env in environments.iter().filter(|e| !e.cluster.is_empty()) {
-        groups
-            .entry(&env.cluster)
-            .or_insert_with(|| ClusterGroup {
-                key: checks::lower_camel_case(&env.cluster),
-                cluster: env.cluster.clone(),
-                environments: BTreeMap::new(),
-            })
-            .environments
-            .insert(env.name.clone(), env.namespace.clone());
+        let group = groups.entry(&env.cluster).or_insert_with(|| ClusterGroup {
+            key: checks::lower_camel_case(&env.cluster),
+            cluster: env.cluster.clone(),
+            kubernetes_version: String::new(),
+            environments: BTreeMap::new(),
+        });
+        group.environments.insert(env.name.clone(), env.namespace.clone());
+        if !env.kubernetes_version.is_empty() {
+            group.kubernetes_version = env.kubernetes_version.clone();
+        }
     }
     groups.into_values().collect()
 }
@@ -368,6 +469,43 @@ mod tests {
         let file = dir.path().join("prod.json");
         fs::write(&file, environment.to_string()).expect("write");
         load(&file, &apps(), None)
+    }
+
+    #[test]
+    fn kubernetes_versions_are_checked_and_the_lowest_becomes_the_kube_version() {
+        let error = load_json(serde_json::json!({"name": "prod", "kubernetes_version": "1.24"})).expect_err("old");
+        assert!(
+            error.to_string().ends_with(
+                "field `kubernetes_version`: Kubernetes 1.24 is not one the validator has schemas for (1.25 to 1.37)"
+            ),
+            "{error}"
+        );
+        for bad in ["1.031", "v1.31", "1.31.2", "2.1", ""] {
+            assert!(kubernetes_minor(bad).is_err(), "{bad:?} accepted");
+        }
+        let env = |name: &str, version: &str| {
+            load_json(serde_json::json!({"name": name, "kubernetes_version": version})).expect("valid")
+        };
+        let environments =
+            [env("dev", "1.34"), env("prod", "1.29"), load_json(serde_json::json!({"name": "qa"})).expect("ok")];
+        assert_eq!(kube_version_constraint(&[], &environments).as_deref(), Ok(">=1.29.0-0"));
+        let on_one_cluster = |name: &str, version: &str| {
+            load_json(serde_json::json!({"name": name, "cluster": "shared", "kubernetes_version": version}))
+                .expect("ok")
+        };
+        let error = check_clusters(&[on_one_cluster("dev", "1.33"), on_one_cluster("qa", "1.32")]).expect_err("two");
+        assert!(error.to_string().contains("field `kubernetes_version`: \"1.32\", but environment dev"), "{error}");
+        let groups = cluster_mapping(&[on_one_cluster("dev", "1.33"), on_one_cluster("qa", "1.33")]);
+        assert_eq!(groups[0].kubernetes_version, "1.33", "the cluster's version is recorded in clusterMapping");
+        let chart = ["1.34".to_string(), "1.30".to_string()];
+        assert_eq!(
+            kube_version_constraint(&chart, &environments).as_deref(),
+            Ok(">=1.30.0-0"),
+            "the chart's range wins"
+        );
+        assert_eq!(kube_version_constraint(&[], &[]).as_deref(), Ok(">=1.27.0-0"));
+        let error = kube_version_constraint(&["1.9".to_string()], &[]).expect_err("not served");
+        assert_eq!(error, "Kubernetes 1.9 is not one the validator has schemas for (1.25 to 1.37)");
     }
 
     #[test]

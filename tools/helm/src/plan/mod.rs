@@ -148,6 +148,9 @@ struct ChartContext<'a> {
     shared_annotations: BTreeMap<String, String>,
     #[serde(rename = "clusterMapping")]
     cluster_mapping: Vec<ClusterGroup>,
+    /// Chart.yaml's kubeVersion constraint.
+    #[serde(rename = "kubeVersion")]
+    kube_version: String,
     /// Subcharts (an umbrella chart), sorted by values key.
     subcharts: &'a [Dependency],
 }
@@ -211,6 +214,9 @@ pub fn compose(
         release_name_limit: release_name_limit(&apps),
         shared_annotations,
         cluster_mapping: environment::cluster_mapping(&environments),
+        kube_version: environment::kube_version_constraint(&spec.kubernetes_versions, &environments).map_err(
+            |message| ComposeError::InvalidChart { message: format!("chart kubernetes_versions: {message}") },
+        )?,
         subcharts: &dependencies,
     };
     // Serialised once: five templates read it.
@@ -325,8 +331,9 @@ impl ValuesFiles<'_> {
     /// values.yaml holds them and the schema types them.
     fn render(&self, renderer: &Renderer, chart_context: &Context) -> Result<Vec<(PathBuf, String)>, ComposeError> {
         let values = renderer.render_prepared("values.yaml", chart_context)?;
-        let schema =
+        let mut schema =
             values_schema::values_schema(self.spec, self.apps, self.has_ingress, self.has_metrics, self.dependencies);
+        environment::type_cluster_versions(&mut schema, self.environments);
         let listed = readme::lists_app_values(self.apps.len());
         let defaults: Value = serde_yaml_ng::from_str(readme_defaults(&values, listed)).map_err(|e| {
             ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") }
