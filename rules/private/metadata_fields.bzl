@@ -250,6 +250,14 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Image tag; never \"latest\". A tag or a digest is required.",
     ),
+    "image_pull_secrets": struct(
+        path = ["image_pull_secrets"],
+        kind = "string_list",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Secrets holding the credentials of the image's private registry (type kubernetes.io/dockerconfigjson), by name: each a DNS-1123 subdomain, created outside the chart (credentials never appear in it). The pod uses them besides the chart's image_pull_secrets.",
+    ),
     "ingress_annotations": struct(
         path = ["ingress","annotations"],
         kind = "string_dict",

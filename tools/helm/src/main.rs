@@ -94,6 +94,10 @@ struct GenerateArgs {
     /// Domain of the host pattern in the default values.
     #[arg(long, default_value = "")]
     ingress_domain: String,
+    /// A Secret (by name) with credentials of a private image registry, used by every app's
+    /// pods (repeat for each).
+    #[arg(long = "image-pull-secret", value_name = "NAME")]
+    image_pull_secrets: Vec<String>,
     /// Directory of Handlebars templates; by default the ones in the composer's runfiles.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -178,6 +182,7 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         env: args.env.into_iter().collect(),
         ingress_host_pattern: args.ingress_host_pattern,
         ingress_domain: args.ingress_domain,
+        image_pull_secrets: args.image_pull_secrets,
     };
     let templates = templates::locate(args.templates.as_deref())?;
     let subcharts = match (&args.helm_library, args.subcharts.is_empty()) {

@@ -28,6 +28,12 @@ pub struct AppMetadata {
     pub app_type: Option<AppType>,
     /// Container image.
     pub image: ImageMetadata,
+    /// Secrets holding the credentials of the image's private registry (type
+    /// kubernetes.io/dockerconfigjson), by name: each a DNS-1123 subdomain, created outside
+    /// the chart (credentials never appear in it). The pod uses them besides the chart's
+    /// image_pull_secrets.
+    #[serde(default)]
+    pub image_pull_secrets: Vec<String>,
     /// Port the container listens on; required for external-api and internal-api. A worker
     /// with a port serves it and needs probes: health_probe or health_command.
     #[serde(default)]
@@ -739,6 +745,9 @@ pub struct ChartSpec {
     pub ingress_host_pattern: String,
     /// Domain of ingress_host_pattern in the default values.
     pub ingress_domain: String,
+    /// Secrets (names only) with the credentials of private image registries, used by every
+    /// app's pods besides the app's own image_pull_secrets.
+    pub image_pull_secrets: Vec<String>,
 }
 
 #[cfg(test)]
@@ -757,6 +766,7 @@ impl ChartSpec {
             env: Default::default(),
             ingress_host_pattern: String::new(),
             ingress_domain: String::new(),
+            image_pull_secrets: Vec::new(),
         }
     }
 }

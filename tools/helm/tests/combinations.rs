@@ -546,6 +546,7 @@ fn chart_spec(c: &Combination, name: &str) -> ChartSpec {
         },
         ingress_host_pattern: pattern.into(),
         ingress_domain: domain.into(),
+        image_pull_secrets: Vec::new(),
     }
 }
 

@@ -214,6 +214,7 @@ fn spec() -> ChartSpec {
         env: [("OTEL_EXPORTER_OTLP_ENDPOINT".to_string(), "http://otel:4317".to_string())].into_iter().collect(),
         ingress_host_pattern: "{app}.{domain}".into(),
         ingress_domain: "example.com".into(),
+        image_pull_secrets: Vec::new(),
     }
 }
 

@@ -33,6 +33,7 @@ fn spec() -> ChartSpec {
             .collect(),
         ingress_host_pattern: "{app}.{domain}".into(),
         ingress_domain: "dev.example.com".into(),
+        image_pull_secrets: Vec::new(),
     }
 }
 

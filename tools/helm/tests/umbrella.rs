@@ -31,6 +31,7 @@ fn spec(name: &str, version: &str) -> ChartSpec {
         env: Default::default(),
         ingress_host_pattern: String::new(),
         ingress_domain: String::new(),
+        image_pull_secrets: Vec::new(),
     }
 }
 

@@ -50,6 +50,8 @@ pub struct App {
     pub target: String,
     pub app_type: AppType,
     pub image: Image,
+    /// Secrets (names) the pod pulls its image with, besides the chart's.
+    pub image_pull_secrets: Vec<String>,
     pub port: Option<u16>,
     /// What the port speaks; its name is also the container and Service port's name.
     pub protocol: Protocol,
@@ -153,6 +155,7 @@ impl App {
             target: meta.target.clone(),
             app_type,
             image: image::image(meta, &origin)?,
+            image_pull_secrets: image::pull_secrets(meta, &origin)?,
             port,
             protocol,
             port_name: protocol.as_str(),

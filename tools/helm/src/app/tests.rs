@@ -805,3 +805,17 @@ fn a_cronjob_name_leaves_room_for_a_release_name_within_52_characters() {
     assert_refused(cronjob(51), "name", "is 51 characters long; a cronjob's CronJob is named <release>-<name>");
     assert_eq!(accepted(cronjob(50)).name.len(), 50);
 }
+
+#[test]
+fn image_pull_secrets_are_secret_names_each_once() {
+    let mut meta = api();
+    meta.image_pull_secrets = vec!["ghcr-credentials".into(), "registry.example.com".into()];
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.image_pull_secrets, ["ghcr-credentials", "registry.example.com"]);
+    meta.image_pull_secrets = vec!["user:password".into()];
+    let error = error_of(&meta);
+    assert!(error.contains("field `image_pull_secrets`: \"user:password\" is not a DNS-1123 subdomain"), "{error}");
+    meta.image_pull_secrets = vec!["ghcr".into(), "ghcr".into()];
+    let error = error_of(&meta);
+    assert!(error.contains("field `image_pull_secrets`: \"ghcr\" is listed twice"), "{error}");
+}

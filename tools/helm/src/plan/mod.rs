@@ -439,6 +439,7 @@ fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
     for (name, value) in &spec.env {
         checks::helm3_readable(value).map_err(|m| invalid(&format!("env value of {name}"), m))?;
     }
+    checks::pull_secret_names(&spec.image_pull_secrets).map_err(|m| invalid("image_pull_secrets", m))?;
     Ok(())
 }
 
@@ -668,6 +669,16 @@ mod tests {
             environments.iter().map(|e| write(format!("env-{}.json", e["name"].as_str().unwrap_or("x")), e)).collect();
         let apps = crate::load_apps(&apps)?;
         compose(&spec(), apps, &environments, &[], &Renderer::for_charts(&templates())?)
+    }
+
+    #[test]
+    fn chart_image_pull_secrets_are_secret_names() {
+        let mut spec = spec();
+        spec.image_pull_secrets = vec!["Registry_Credentials".into()];
+        let error = check_spec(&spec).expect_err("not a Secret name").to_string();
+        assert!(error.contains("chart image_pull_secrets: \"Registry_Credentials\" is not a DNS-1123 subdomain"), "{error}");
+        spec.image_pull_secrets = vec!["registry-credentials".into()];
+        check_spec(&spec).expect("a Secret name");
     }
 
     /// Issue 20: an environment that changes nothing of a job, cronjob or stateful app wrote

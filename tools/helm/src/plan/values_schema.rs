@@ -18,6 +18,8 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// Kubernetes stores counts, replica numbers and probe timings as int32; a larger override
 /// would pass Helm and fail at the API server.
 const INT32_MAX: i64 = 2_147_483_647;
+/// A DNS-1123 subdomain: the name of a Secret, a ConfigMap or a PriorityClass.
+const DNS_SUBDOMAIN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// What the Prometheus operator's CRD accepts as a duration.
 const PROMETHEUS_DURATION: &str =
     "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
@@ -31,7 +33,12 @@ pub fn values_schema(
     dependencies: &[Dependency],
 ) -> Value {
     let mut properties = Map::new();
-    let mut required = vec![json!("access"), json!("apps"), json!("env"), json!("networkPolicy")];
+    let mut required =
+        vec![json!("access"), json!("apps"), json!("env"), json!("imagePullSecrets"), json!("networkPolicy")];
+    properties.insert(
+        "imagePullSecrets".into(),
+        reference("pullSecrets", "Secrets (names) with the credentials of private image registries, used by every app's pods."),
+    );
     properties.insert(
         "env".into(),
         reference("env", "Environment variables of every app, NAME: value; an app's own env of the same name wins."),
@@ -290,6 +297,10 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         json!({"description": "Version label (app.kubernetes.io/version) of the app's objects; empty: the chart's appVersion.", "type": "string", "maxLength": 63}),
     );
     add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
+    add(
+        "imagePullSecrets",
+        reference("pullSecrets", "Secrets (names) the image is pulled with, besides the chart's imagePullSecrets."),
+    );
     if app.app_type.is_long_running() {
         add(
             "replicas",
@@ -754,6 +765,12 @@ fn definitions() -> Value {
         }
     });
     definitions["execProbes"] = exec_probes;
+    definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
+    definitions["pullSecrets"] = json!({
+        "type": "array",
+        "uniqueItems": true,
+        "items": {"description": "Name of a Secret of type kubernetes.io/dockerconfigjson.", "$ref": "#/definitions/dnsSubdomain"}
+    });
     definitions
 }
 

@@ -40,6 +40,7 @@ pub fn sample_spec() -> ChartSpec {
             .collect(),
         ingress_host_pattern: String::new(),
         ingress_domain: String::new(),
+        image_pull_secrets: Vec::new(),
     }
 }
 
