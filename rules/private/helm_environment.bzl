@@ -34,6 +34,12 @@ def _helm_environment_impl(ctx):
         environment["disabled_apps"] = ctx.attr.disabled_apps
     if ctx.attr.image_tags:
         environment["image_tags"] = ctx.attr.image_tags
+    if ctx.attr.node_selector:
+        environment["node_selector"] = ctx.attr.node_selector
+    if ctx.attr.tolerations:
+        environment["tolerations"] = json.decode(ctx.attr.tolerations)
+    if ctx.attr.priority_class_name:
+        environment["priority_class_name"] = ctx.attr.priority_class_name
     if ctx.attr.app_resource_presets:
         environment["app_resource_presets"] = ctx.attr.app_resource_presets
     out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
@@ -59,6 +65,9 @@ helm_environment = rule(
         "network_policy": attr.bool(default = True, doc = "Whether NetworkPolicies are on (the default); False switches them off."),
         "disabled_apps": attr.string_list(doc = "Apps switched off in this environment (apps.<app>.enabled: false): none of their objects is rendered."),
         "image_tags": attr.string_dict(doc = "Image tags of named apps in this environment, e.g. {\"web\": \"1.5.0-rc.1\"} (never \"latest\")."),
+        "node_selector": attr.string_dict(doc = "Node labels every app's pods need in this environment (its node pool), e.g. {\"pool\": \"prod\"}; an app's own `scheduling_node_selector` key wins."),
+        "tolerations": attr.string(doc = "Node taints every app's pods tolerate in this environment, as JSON text of a list like an app's `scheduling_tolerations`, e.g. `json.encode([{\"key\": \"pool\", \"value\": \"prod\", \"effect\": \"NoSchedule\"}])`."),
+        "priority_class_name": attr.string(doc = "PriorityClass of every app's pods in this environment, but those setting their own `scheduling_priority_class_name`."),
         "replicas": attr.string_dict(doc = "Replica counts by app name, e.g. {\"philotes-api\": \"3\"}."),
         "resource_preset": attr.string(default = "", values = ["", "small", "medium", "large"], doc = "Resource preset of apps that do not choose their own."),
     },

@@ -141,10 +141,135 @@ pub struct AppMetadata {
     /// checkov, kube-linter and kube-score read and listed in the chart's README.
     #[serde(default)]
     pub policy_exceptions: BTreeMap<String, String>,
+    /// Where the app's pods run: node selector, tolerations, node affinity, topology spread
+    /// and PriorityClass. An environment adds a node selector, tolerations and a
+    /// PriorityClass for every app (helm_environment).
+    #[serde(default)]
+    pub scheduling: SchedulingMetadata,
     /// Persistent storage of a stateful app: one PersistentVolumeClaim per pod, from the
     /// StatefulSet's volume claim template.
     #[serde(default)]
     pub storage: StorageMetadata,
+}
+
+/// Where an app's pods run.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulingMetadata {
+    /// Node labels the pods' nodes must carry, key: value (Kubernetes label keys and values);
+    /// over an environment's node_selector of the same key.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Node taints the pods tolerate, besides an environment's: a list of {"key": taint key
+    /// (unset: every key, with operator Exists), "operator": Equal (the default) or Exists,
+    /// "value", "effect": NoSchedule, PreferNoSchedule or NoExecute (unset: every effect),
+    /// "toleration_seconds": NoExecute only}. In Starlark a list of dicts.
+    #[serde(default)]
+    pub tolerations: Vec<TolerationMetadata>,
+    /// Node affinity: a list of {"key": node label, "operator": In, NotIn, Exists,
+    /// DoesNotExist, Gt or Lt, "values": [...], "weight": 1 to 100}. Without a weight a
+    /// requirement is hard (all of them must hold); with one, a preference. The soft pod
+    /// anti-affinity spreading a workload's replicas over nodes stays. In Starlark a list of
+    /// dicts.
+    #[serde(default)]
+    pub node_affinity: Vec<NodeRequirementMetadata>,
+    /// Topology spread constraints, each counting the app's own pods (its selector labels): a
+    /// list of {"topology_key": node label such as topology.kubernetes.io/zone, "max_skew":
+    /// unset 1, "when_unsatisfiable": ScheduleAnyway (the default) or DoNotSchedule,
+    /// "min_domains": DoNotSchedule only}. In Starlark a list of dicts.
+    #[serde(default)]
+    pub topology_spread: Vec<TopologySpreadMetadata>,
+    /// PriorityClass of the pods (a DNS-1123 subdomain; the system- classes are the
+    /// cluster's own); over an environment's priority_class_name.
+    #[serde(default)]
+    pub priority_class_name: String,
+}
+
+/// One tolerated taint.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TolerationMetadata {
+    /// Taint key; unset: every key (operator Exists).
+    #[serde(default)]
+    pub key: String,
+    /// Equal (the default: the taint's value is `value`) or Exists (any value).
+    #[serde(default)]
+    pub operator: Option<TolerationOperator>,
+    /// Taint value, for operator Equal.
+    #[serde(default)]
+    pub value: String,
+    /// Effect tolerated; unset: every effect.
+    #[serde(default)]
+    pub effect: Option<TaintEffect>,
+    /// Seconds the pod stays on a node that gets the taint (effect NoExecute only).
+    #[serde(default)]
+    pub toleration_seconds: Option<i64>,
+}
+
+/// How a toleration matches a taint's value.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum TolerationOperator {
+    Equal,
+    Exists,
+}
+
+/// What a taint does to pods that do not tolerate it.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+/// One node label requirement of the node affinity.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NodeRequirementMetadata {
+    /// Node label key.
+    pub key: String,
+    /// In, NotIn (values), Exists, DoesNotExist (no values), Gt or Lt (one whole number).
+    pub operator: NodeOperator,
+    /// Label values compared.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// 1 to 100: a preference of this weight; unset: a requirement.
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+/// How a node label is compared.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum NodeOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Gt,
+    Lt,
+}
+
+/// One topology spread constraint.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TopologySpreadMetadata {
+    /// Node label whose values are the domains pods spread over.
+    pub topology_key: String,
+    /// Most pods one domain may have over the emptiest; unset: 1.
+    #[serde(default)]
+    pub max_skew: Option<i64>,
+    /// ScheduleAnyway (the default: a preference) or DoNotSchedule (a requirement).
+    #[serde(default)]
+    pub when_unsatisfiable: Option<WhenUnsatisfiable>,
+    /// Fewest domains counted, DoNotSchedule only.
+    #[serde(default)]
+    pub min_domains: Option<i64>,
+}
+
+/// What the scheduler does when a spread constraint cannot hold.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WhenUnsatisfiable {
+    DoNotSchedule,
+    ScheduleAnyway,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -670,6 +795,17 @@ pub struct EnvironmentMetadata {
     /// own quantities still win).
     #[serde(default)]
     pub app_resource_presets: BTreeMap<String, ResourcePreset>,
+    /// Node labels every app's pods need in this environment (its node pool), key: value;
+    /// an app's own scheduling.node_selector of the same key wins.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Node taints every app's pods tolerate in this environment, as an app's
+    /// scheduling.tolerations (each app's own apply too).
+    #[serde(default)]
+    pub tolerations: Vec<TolerationMetadata>,
+    /// PriorityClass of every app's pods in this environment, but those setting their own.
+    #[serde(default)]
+    pub priority_class_name: String,
     /// Whether Ingress TLS stays on; false serves plain HTTP (for example in dev).
     #[serde(default = "default_true")]
     pub ingress_tls: bool,

@@ -12,6 +12,7 @@ mod network;
 mod probes;
 mod resources;
 mod scaling;
+mod scheduling;
 mod security;
 mod storage;
 #[cfg(test)]
@@ -38,6 +39,8 @@ pub use network::{AppRef, CidrPort, NetworkPolicy};
 pub use probes::Probes;
 pub use resources::{Quantities, Resources};
 pub use scaling::{Autoscaling, DisruptionBudget};
+pub(crate) use scheduling::{node_selector, priority_class_name, tolerations};
+pub use scheduling::{Scheduling, SpreadConstraint, Toleration};
 pub use security::{PolicyException, Security};
 pub use storage::Storage;
 
@@ -96,6 +99,8 @@ pub struct App {
     /// kube-score's `kube-score/ignore` value for those exceptions.
     pub kube_score_ignore: String,
     pub storage: Option<Storage>,
+    /// Where the pods run.
+    pub scheduling: Scheduling,
 }
 
 impl App {
@@ -196,6 +201,7 @@ impl App {
             policy_exceptions: Vec::new(),
             kube_score_ignore: String::new(),
             storage: storage::storage(&meta.storage, app_type, &origin)?,
+            scheduling: scheduling::scheduling(&meta.scheduling, &origin)?,
         })
     }
 }

@@ -819,3 +819,69 @@ fn image_pull_secrets_are_secret_names_each_once() {
     let error = error_of(&meta);
     assert!(error.contains("field `image_pull_secrets`: \"ghcr\" is listed twice"), "{error}");
 }
+
+fn with_scheduling(meta: &mut AppMetadata, scheduling: serde_json::Value) {
+    meta.scheduling = serde_json::from_value(scheduling).expect("scheduling parses");
+}
+
+#[test]
+fn scheduling_becomes_the_pod_specs_fields() {
+    let mut meta = api();
+    with_scheduling(
+        &mut meta,
+        serde_json::json!({
+            "node_selector": {"cloud.google.com/gke-nodepool": "api"},
+            "tolerations": [{"key": "dedicated", "value": "api", "effect": "NoSchedule"},
+                            {"operator": "Exists", "effect": "NoExecute", "toleration_seconds": 60}],
+            "node_affinity": [{"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]},
+                              {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["a"], "weight": 10}],
+            "topology_spread": [{"topology_key": "topology.kubernetes.io/zone"}],
+            "priority_class_name": "business-critical"
+        }),
+    );
+    let scheduling = App::from_metadata(&meta, Path::new("x.json")).expect("valid").scheduling;
+    assert_eq!(
+        serde_json::to_value(&scheduling.tolerations).expect("serializes"),
+        serde_json::json!([{"key": "dedicated", "operator": "Equal", "value": "api", "effect": "NoSchedule"},
+                           {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}])
+    );
+    assert_eq!(
+        scheduling.node_affinity,
+        serde_json::json!({
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+                {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}]}]},
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 10, "preference": {"matchExpressions": [
+                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["a"]}]}}]
+        })
+    );
+    assert_eq!(
+        serde_json::to_value(&scheduling.topology_spread_constraints).expect("serializes"),
+        serde_json::json!([{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway"}])
+    );
+}
+
+#[test]
+fn scheduling_is_refused_as_the_api_server_would_naming_the_field() {
+    let cases = [
+        (serde_json::json!({"node_selector": {"bad key!": "x"}}), "field `scheduling.node_selector`"),
+        (serde_json::json!({"node_selector": {"pool": "not a value"}}), "field `scheduling.node_selector`: pool:"),
+        (serde_json::json!({"tolerations": [{"value": "x"}]}), "field `scheduling.tolerations[0]`: a toleration without a key"),
+        (serde_json::json!({"tolerations": [{"key": "k", "operator": "Exists", "value": "x"}]}), "field `scheduling.tolerations[0].value`: must be empty"),
+        (serde_json::json!({"tolerations": [{"key": "k", "effect": "NoSchedule", "toleration_seconds": 5}]}), "field `scheduling.tolerations[0].toleration_seconds`"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "In"}]}), "field `scheduling.node_affinity[0].values`: needs at least one value"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "Exists", "values": ["x"]}]}), "field `scheduling.node_affinity[0].values`: must be empty"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "Gt", "values": ["x"]}]}), "field `scheduling.node_affinity[0].values`: must be one whole number"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "Exists", "weight": 101}]}), "field `scheduling.node_affinity[0].weight`: 101 is outside 1..100"),
+        (serde_json::json!({"topology_spread": [{"topology_key": "zone", "max_skew": 0}]}), "field `scheduling.topology_spread[0].max_skew`: 0 must be at least 1"),
+        (serde_json::json!({"topology_spread": [{"topology_key": "zone", "min_domains": 2}]}), "field `scheduling.topology_spread[0].min_domains`: is only meaningful with when_unsatisfiable DoNotSchedule"),
+        (serde_json::json!({"topology_spread": [{"topology_key": "zone"}, {"topology_key": "zone"}]}), "field `scheduling.topology_spread[1].topology_key`"),
+        (serde_json::json!({"priority_class_name": "High"}), "field `scheduling.priority_class_name`: \"High\" is not a DNS-1123 subdomain"),
+        (serde_json::json!({"priority_class_name": "system-node-critical"}), "field `scheduling.priority_class_name`: \"system-node-critical\": the system- PriorityClasses are reserved"),
+    ];
+    for (scheduling, expected) in cases {
+        let mut meta = api();
+        with_scheduling(&mut meta, scheduling.clone());
+        let error = error_of(&meta);
+        assert!(error.contains(expected), "{scheduling}: {error}");
+    }
+}

@@ -33,11 +33,21 @@ pub fn values_schema(
     dependencies: &[Dependency],
 ) -> Value {
     let mut properties = Map::new();
-    let mut required =
-        vec![json!("access"), json!("apps"), json!("env"), json!("imagePullSecrets"), json!("networkPolicy")];
+    let mut required = vec![
+        json!("access"),
+        json!("apps"),
+        json!("env"),
+        json!("imagePullSecrets"),
+        json!("networkPolicy"),
+        json!("scheduling"),
+    ];
+    properties.insert("scheduling".into(), scheduling_schema(true));
     properties.insert(
         "imagePullSecrets".into(),
-        reference("pullSecrets", "Secrets (names) with the credentials of private image registries, used by every app's pods."),
+        reference(
+            "pullSecrets",
+            "Secrets (names) with the credentials of private image registries, used by every app's pods.",
+        ),
     );
     properties.insert(
         "env".into(),
@@ -360,6 +370,7 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         }
         add("metrics", schema);
     }
+    add("scheduling", scheduling_schema(false));
     if app.port.is_some() {
         add("containerPort", reference("port", "Port the container listens on."));
         add("service", reference("service", "ClusterIP Service."));
@@ -418,6 +429,105 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         );
     }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
+}
+
+/// Where the pods run: the node labels, tolerated taints and PriorityClass an environment
+/// sets for every app (`chart`), plus an app's node affinity and topology spread.
+fn scheduling_schema(chart: bool) -> Value {
+    let mut properties = json!({
+        "nodeSelector": {"description": "Node labels the pods' nodes must carry.", "$ref": "#/definitions/stringMap"},
+        "tolerations": {"description": "Node taints the pods tolerate.", "$ref": "#/definitions/tolerations"},
+        "priorityClassName": {"description": "PriorityClass of the pods; empty: none.", "type": "string", "anyOf": [{"const": ""}, {"$ref": "#/definitions/dnsSubdomain"}]}
+    });
+    if !chart {
+        // One row in the README (`allOf`, which it does not follow): values.yaml holds it as
+        // one value, `{}` when unset.
+        properties["nodeAffinity"] = json!({"description": "Kubernetes node affinity of the pods.", "type": "object", "allOf": [{"$ref": "#/definitions/nodeAffinity"}]});
+        properties["topologySpreadConstraints"] = json!({
+            "description": "Topology spread constraints; each counts the app's own pods.",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["topologyKey", "maxSkew", "whenUnsatisfiable"],
+                "properties": {
+                    "topologyKey": {"description": "Node label whose values are the domains.", "type": "string", "minLength": 1},
+                    "maxSkew": {"description": "Most pods one domain may have over the emptiest.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                    "whenUnsatisfiable": {"type": "string", "enum": ["DoNotSchedule", "ScheduleAnyway"]},
+                    "minDomains": {"description": "Fewest domains counted (DoNotSchedule only).", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
+                }
+            }
+        });
+    }
+    let description = if chart {
+        "Where every app's pods run (an app's own node labels and PriorityClass win; tolerations add up)."
+    } else {
+        "Where the app's pods run, besides the chart-wide scheduling."
+    };
+    fully_required(description, properties)
+}
+
+/// Definitions of scheduling: tolerations and node affinity as Kubernetes has them.
+fn scheduling_definitions() -> [(&'static str, Value); 3] {
+    let expressions = json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["key", "operator"],
+            "properties": {
+                "key": {"type": "string", "minLength": 1},
+                "operator": {"type": "string", "enum": ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]},
+                "values": {"$ref": "#/definitions/stringList"}
+            }
+        }
+    });
+    let term = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {"matchExpressions": {"$ref": "#/definitions/nodeSelectorRequirements"}}
+    });
+    let node_affinity = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "description": "Node labels a node must match (any one term, every expression of it).",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["nodeSelectorTerms"],
+                "properties": {"nodeSelectorTerms": {"description": "Terms of node labels; a node matching any one qualifies.", "type": "array", "minItems": 1, "items": term}}
+            },
+            "preferredDuringSchedulingIgnoredDuringExecution": {
+                "description": "Node labels preferred, each term with its weight.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["weight", "preference"],
+                    "properties": {
+                        "weight": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "preference": term
+                    }
+                }
+            }
+        }
+    });
+    let tolerations = json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "key": {"type": "string"},
+                "operator": {"type": "string", "enum": ["Equal", "Exists"]},
+                "value": {"type": "string"},
+                "effect": {"type": "string", "enum": ["NoSchedule", "PreferNoSchedule", "NoExecute"]},
+                "tolerationSeconds": {"type": "integer"}
+            }
+        }
+    });
+    [("nodeSelectorRequirements", expressions), ("nodeAffinity", node_affinity), ("tolerations", tolerations)]
 }
 
 /// The app's ConfigMap: its key/values, and where it is mounted when it is.
@@ -765,6 +875,9 @@ fn definitions() -> Value {
         }
     });
     definitions["execProbes"] = exec_probes;
+    for (name, definition) in scheduling_definitions() {
+        definitions[name] = definition;
+    }
     definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
     definitions["pullSecrets"] = json!({
         "type": "array",
