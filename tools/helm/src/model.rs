@@ -146,10 +146,32 @@ pub struct AppMetadata {
     /// PriorityClass for every app (helm_environment).
     #[serde(default)]
     pub scheduling: SchedulingMetadata,
+    /// How the app's pods stop: the grace period and a preStop hook.
+    #[serde(default)]
+    pub shutdown: ShutdownMetadata,
     /// Persistent storage of a stateful app: one PersistentVolumeClaim per pod, from the
     /// StatefulSet's volume claim template.
     #[serde(default)]
     pub storage: StorageMetadata,
+}
+
+/// How an app's pods stop.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownMetadata {
+    /// Seconds between SIGTERM and SIGKILL when a pod stops (terminationGracePeriodSeconds);
+    /// unset: 30.
+    #[serde(default)]
+    pub grace_period_seconds: Option<i64>,
+    /// Seconds the container sleeps before it gets SIGTERM (a preStop sleep hook), so
+    /// endpoints and load balancers stop sending it requests first; at most the grace
+    /// period. Never with pre_stop_command.
+    #[serde(default)]
+    pub pre_stop_sleep_seconds: Option<i64>,
+    /// Command run in the container before it gets SIGTERM (a preStop exec hook), e.g.
+    /// ["/app/drain"]. Never with pre_stop_sleep_seconds.
+    #[serde(default)]
+    pub pre_stop_command: Vec<String>,
 }
 
 /// Where an app's pods run.
@@ -554,6 +576,11 @@ pub struct HealthMetadata {
     /// healthy), e.g. ["dagster-daemon", "liveness-check"].
     #[serde(default)]
     pub command: Vec<String>,
+    /// Longest the app may take to start, in seconds (a JVM warming up, a model loaded at
+    /// start): a startup probe, the liveness check every 10 seconds, holds off liveness and
+    /// readiness until it passes, for any probe kind. Unset: no startup probe.
+    #[serde(default)]
+    pub startup_seconds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

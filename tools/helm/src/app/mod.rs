@@ -14,6 +14,7 @@ mod resources;
 mod scaling;
 mod scheduling;
 mod security;
+mod shutdown;
 mod storage;
 #[cfg(test)]
 mod tests;
@@ -42,6 +43,7 @@ pub use scaling::{Autoscaling, DisruptionBudget};
 pub(crate) use scheduling::{node_selector, priority_class_name, tolerations};
 pub use scheduling::{Scheduling, SpreadConstraint, Toleration};
 pub use security::{PolicyException, Security};
+pub use shutdown::{PreStop, Shutdown};
 pub use storage::Storage;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -101,6 +103,8 @@ pub struct App {
     pub storage: Option<Storage>,
     /// Where the pods run.
     pub scheduling: Scheduling,
+    /// How the pods stop.
+    pub shutdown: Shutdown,
 }
 
 impl App {
@@ -202,6 +206,7 @@ impl App {
             kube_score_ignore: String::new(),
             storage: storage::storage(&meta.storage, app_type, &origin)?,
             scheduling: scheduling::scheduling(&meta.scheduling, &origin)?,
+            shutdown: shutdown::shutdown(&meta.shutdown, &origin)?,
         })
     }
 }

@@ -885,3 +885,62 @@ fn scheduling_is_refused_as_the_api_server_would_naming_the_field() {
         assert!(error.contains(expected), "{scheduling}: {error}");
     }
 }
+
+#[test]
+fn startup_probe_covers_startup_seconds_for_every_probe_kind() {
+    for (health, kind) in [
+        (serde_json::json!({"startup_seconds": 95}), ProbeKind::Http),
+        (serde_json::json!({"probe": "grpc", "startup_seconds": 95}), ProbeKind::Grpc),
+        (serde_json::json!({"probe": "tcp", "startup_seconds": 95}), ProbeKind::Tcp),
+        (serde_json::json!({"command": ["/bin/check"], "startup_seconds": 95}), ProbeKind::Exec),
+    ] {
+        let mut meta = api();
+        meta.health = serde_json::from_value(health).expect("health parses");
+        let probes = App::from_metadata(&meta, Path::new("x.json")).expect("valid").probes.expect("probes");
+        assert_eq!((probes.kind, probes.startup_failure_threshold), (kind, Some(10)), "checks every 10s");
+    }
+    let mut meta = api();
+    meta.health.startup_seconds = Some(0);
+    assert!(error_of(&meta).contains("field `health.startup_seconds`: 0 must be at least 1"), "{}", error_of(&meta));
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    job.health.startup_seconds = Some(60);
+    let error = error_of(&job);
+    assert!(error.contains("field `health.startup_seconds`: is only meaningful for a long-running app"), "{error}");
+}
+
+#[test]
+fn shutdown_has_one_pre_stop_hook_within_the_grace_period() {
+    let mut meta = api();
+    meta.shutdown = serde_json::from_value(serde_json::json!({"pre_stop_sleep_seconds": 10})).expect("parses");
+    let shutdown = App::from_metadata(&meta, Path::new("x.json")).expect("valid").shutdown;
+    assert_eq!(shutdown.grace_period_seconds, 30, "Kubernetes' default");
+    assert_eq!(serde_json::to_value(&shutdown.pre_stop).expect("serializes"), serde_json::json!({"sleepSeconds": 10}));
+    let cases = [
+        (
+            serde_json::json!({"pre_stop_sleep_seconds": 40}),
+            "field `shutdown.pre_stop_sleep_seconds`: 40 is longer than the grace period (30 seconds)",
+        ),
+        (
+            serde_json::json!({"grace_period_seconds": 5, "pre_stop_sleep_seconds": 6}),
+            "is longer than the grace period (5 seconds)",
+        ),
+        (
+            serde_json::json!({"pre_stop_sleep_seconds": 5, "pre_stop_command": ["/drain"]}),
+            "field `shutdown.pre_stop_command`: is set together with shutdown.pre_stop_sleep_seconds",
+        ),
+        (serde_json::json!({"pre_stop_command": [""]}), "field `shutdown.pre_stop_command`: has an empty word"),
+        (
+            serde_json::json!({"grace_period_seconds": -1}),
+            "field `shutdown.grace_period_seconds`: -1 must be at least 0",
+        ),
+        (
+            serde_json::json!({"pre_stop_sleep_seconds": 0}),
+            "field `shutdown.pre_stop_sleep_seconds`: 0 must be at least 1",
+        ),
+    ];
+    for (shutdown, expected) in cases {
+        meta.shutdown = serde_json::from_value(shutdown.clone()).expect("parses");
+        let error = error_of(&meta);
+        assert!(error.contains(expected), "{shutdown}: {error}");
+    }
+}

@@ -371,6 +371,15 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         add("metrics", schema);
     }
     add("scheduling", scheduling_schema(false));
+    add(
+        "terminationGracePeriodSeconds",
+        json!({"description": "Seconds between SIGTERM and SIGKILL when a pod stops.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
+    );
+    // One row in the README (`allOf`, which it does not follow), as values.yaml holds it.
+    add(
+        "preStop",
+        json!({"description": "Hook run before SIGTERM: a sleep or a command; {}: none.", "type": "object", "allOf": [{"$ref": "#/definitions/preStop"}]}),
+    );
     if app.port.is_some() {
         add("containerPort", reference("port", "Port the container listens on."));
         add("service", reference("service", "ClusterIP Service."));
@@ -634,7 +643,8 @@ fn definitions() -> Value {
             "properties": {
                 "port": {"description": "Port the probes check.", "$ref": "#/definitions/port"},
                 "liveness": probe,
-                "readiness": probe
+                "readiness": probe,
+                "startup": probe
             }
         })
     };
@@ -878,6 +888,15 @@ fn definitions() -> Value {
     for (name, definition) in scheduling_definitions() {
         definitions[name] = definition;
     }
+    definitions["preStop"] = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "maxProperties": 1,
+        "properties": {
+            "sleepSeconds": {"description": "Seconds the container sleeps before SIGTERM (at most the grace period).", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+            "command": {"description": "Command run in the container before SIGTERM.", "type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+        }
+    });
     definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
     definitions["pullSecrets"] = json!({
         "type": "array",
