@@ -474,6 +474,22 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Pods that must stay available during voluntary disruptions, a number or a percentage (\"50%\"). The budget is rendered only when it can be satisfied.",
     ),
+    "pod_annotations": struct(
+        path = ["pod_annotations"],
+        kind = "string_dict",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Annotations of the app's pods, key: value (e.g. {\"sidecar.istio.io/inject\": \"true\"}), over an environment's pod_annotations of the same key; never the chart's own keys (checksum/*, helm.sh/*).",
+    ),
+    "pod_labels": struct(
+        path = ["pod_labels"],
+        kind = "string_dict",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Labels of the app's pods (Kubernetes label keys and values, e.g. a cost center), over an environment's pod_labels of the same key; never the chart's own keys (app.kubernetes.io/*, helm.sh/*), which select the pods.",
+    ),
     "policy_exceptions": struct(
         path = ["policy_exceptions"],
         kind = "string_dict",

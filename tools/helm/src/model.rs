@@ -146,6 +146,16 @@ pub struct AppMetadata {
     /// PriorityClass for every app (helm_environment).
     #[serde(default)]
     pub scheduling: SchedulingMetadata,
+    /// Annotations of the app's pods, key: value (e.g. {"sidecar.istio.io/inject": "true"}),
+    /// over an environment's pod_annotations of the same key; never the chart's own keys
+    /// (checksum/*, helm.sh/*).
+    #[serde(default)]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Labels of the app's pods (Kubernetes label keys and values, e.g. a cost center), over
+    /// an environment's pod_labels of the same key; never the chart's own keys
+    /// (app.kubernetes.io/*, helm.sh/*), which select the pods.
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
     /// How the app's pods stop: the grace period and a preStop hook.
     #[serde(default)]
     pub shutdown: ShutdownMetadata,
@@ -833,6 +843,14 @@ pub struct EnvironmentMetadata {
     /// PriorityClass of every app's pods in this environment, but those setting their own.
     #[serde(default)]
     pub priority_class_name: String,
+    /// Annotations of every app's pods in this environment, as an app's pod_annotations (an
+    /// app's own of the same key win).
+    #[serde(default)]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Labels of every app's pods in this environment, as an app's pod_labels (an app's own
+    /// of the same key win).
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
     /// Whether Ingress TLS stays on; false serves plain HTTP (for example in dev).
     #[serde(default = "default_true")]
     pub ingress_tls: bool,

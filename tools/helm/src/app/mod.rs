@@ -9,6 +9,7 @@ mod job;
 mod keda;
 mod metrics;
 mod network;
+mod pod_metadata;
 mod probes;
 mod resources;
 mod scaling;
@@ -37,6 +38,7 @@ pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
 pub use network::{AppRef, CidrPort, NetworkPolicy};
+pub(crate) use pod_metadata::{pod_annotations, pod_labels};
 pub use probes::Probes;
 pub use resources::{Quantities, Resources};
 pub use scaling::{Autoscaling, DisruptionBudget};
@@ -105,6 +107,8 @@ pub struct App {
     pub scheduling: Scheduling,
     /// How the pods stop.
     pub shutdown: Shutdown,
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod_labels: BTreeMap<String, String>,
 }
 
 impl App {
@@ -207,6 +211,8 @@ impl App {
             storage: storage::storage(&meta.storage, app_type, &origin)?,
             scheduling: scheduling::scheduling(&meta.scheduling, &origin)?,
             shutdown: shutdown::shutdown(&meta.shutdown, &origin)?,
+            pod_annotations: pod_metadata::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?,
+            pod_labels: pod_metadata::pod_labels(&meta.pod_labels, "pod_labels", &origin)?,
         })
     }
 }

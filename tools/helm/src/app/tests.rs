@@ -944,3 +944,43 @@ fn shutdown_has_one_pre_stop_hook_within_the_grace_period() {
         assert!(error.contains(expected), "{shutdown}: {error}");
     }
 }
+
+#[test]
+fn pod_annotations_and_labels_never_take_the_charts_own_keys() {
+    let mut meta = api();
+    meta.pod_annotations.insert("sidecar.istio.io/inject".into(), "true".into());
+    meta.pod_labels.insert("example.com/cost-center".into(), "shop".into());
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.pod_annotations["sidecar.istio.io/inject"], "true");
+    assert_eq!(app.pod_labels["example.com/cost-center"], "shop");
+    let cases = [
+        (
+            "pod_labels",
+            "app.kubernetes.io/name",
+            "x",
+            "field `pod_labels`: \"app.kubernetes.io/name\": app.kubernetes.io/* labels are the chart's own",
+        ),
+        (
+            "pod_labels",
+            "helm.sh/chart",
+            "x",
+            "field `pod_labels`: \"helm.sh/chart\": helm.sh/* labels are the chart's own",
+        ),
+        ("pod_labels", "team", "not a value", "field `pod_labels`: team:"),
+        ("pod_labels", "bad key!", "x", "field `pod_labels`"),
+        (
+            "pod_annotations",
+            "checksum/config",
+            "x",
+            "field `pod_annotations`: \"checksum/config\": checksum/* annotations are the chart's own",
+        ),
+        ("pod_annotations", "/no-prefix", "x", "field `pod_annotations`"),
+    ];
+    for (field, key, value, expected) in cases {
+        let mut meta = api();
+        let map = if field == "pod_labels" { &mut meta.pod_labels } else { &mut meta.pod_annotations };
+        map.insert(key.into(), value.into());
+        let error = error_of(&meta);
+        assert!(error.contains(expected), "{key}: {error}");
+    }
+}

@@ -81,6 +81,9 @@ pub struct Environment {
     pub env: BTreeMap<String, String>,
     /// The apps it changes something of (none of these `changes_nothing`).
     pub apps: Vec<AppOverlay>,
+    /// Annotations and labels of every app's pods here.
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod_labels: BTreeMap<String, String>,
     /// Where every app's pods run here; none when the environment says nothing of it.
     pub scheduling: Option<EnvironmentScheduling>,
 }
@@ -182,9 +185,13 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         .filter(|overlay| !overlay.as_ref().is_ok_and(AppOverlay::changes_nothing))
         .collect::<Result<_, ComposeError>>()?;
     let scheduling = scheduling(&meta, &origin)?;
+    let pod_annotations = app::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?;
+    let pod_labels = app::pod_labels(&meta.pod_labels, "pod_labels", &origin)?;
     Ok(Environment {
         origin: origin.location(),
         scheduling,
+        pod_annotations,
+        pod_labels,
         name: meta.name,
         namespace: meta.namespace,
         cluster: meta.cluster,

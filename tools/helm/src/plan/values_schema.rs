@@ -42,6 +42,9 @@ pub fn values_schema(
         json!("scheduling"),
     ];
     properties.insert("scheduling".into(), scheduling_schema(true));
+    required.extend([json!("podAnnotations"), json!("podLabels")]);
+    properties.insert("podAnnotations".into(), reference("podAnnotations", "Annotations of every app's pods."));
+    properties.insert("podLabels".into(), reference("podLabels", "Labels of every app's pods."));
     properties.insert(
         "imagePullSecrets".into(),
         reference(
@@ -371,6 +374,8 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         add("metrics", schema);
     }
     add("scheduling", scheduling_schema(false));
+    add("podAnnotations", reference("podAnnotations", "Annotations of the app's pods, over the chart's."));
+    add("podLabels", reference("podLabels", "Labels of the app's pods, over the chart's."));
     add(
         "terminationGracePeriodSeconds",
         json!({"description": "Seconds between SIGTERM and SIGKILL when a pod stops.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
@@ -896,6 +901,17 @@ fn definitions() -> Value {
             "sleepSeconds": {"description": "Seconds the container sleeps before SIGTERM (at most the grace period).", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
             "command": {"description": "Command run in the container before SIGTERM.", "type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
         }
+    });
+    // The chart's own keys select and roll the pods: a values override cannot take them.
+    definitions["podAnnotations"] = json!({
+        "type": "object",
+        "propertyNames": {"not": {"pattern": "^(checksum|helm\\.sh)/"}},
+        "additionalProperties": {"type": "string"}
+    });
+    definitions["podLabels"] = json!({
+        "type": "object",
+        "propertyNames": {"not": {"pattern": "^(app\\.kubernetes\\.io|helm\\.sh)/"}},
+        "additionalProperties": {"type": "string", "maxLength": 63}
     });
     definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
     definitions["pullSecrets"] = json!({
