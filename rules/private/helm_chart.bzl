@@ -29,6 +29,7 @@ def _helm_chart_impl(ctx):
     if ctx.attr.ingress_domain:
         args.add("--ingress-domain", ctx.attr.ingress_domain)
     args.add_all(ctx.attr.kubernetes_versions, before_each = "--kubernetes-version")
+    args.add_all(ctx.attr.image_pull_secrets, before_each = "--image-pull-secret")
     args.add_all(metadata, before_each = "--metadata")
     args.add_all(environments, before_each = "--environment-file")
     subcharts = [(target, subchart_file(target)) for target in ctx.attr.subcharts]
@@ -76,6 +77,7 @@ _helm_chart = rule(
         "chart_version": attr.string(default = "0.1.0", doc = "Chart version (SemVer 2)."),
         "description": attr.string(doc = "Description in Chart.yaml."),
         "env": attr.string_dict(doc = "Environment variables of every app, NAME: value (e.g. an OpenTelemetry collector endpoint); an app's own `env` of that name wins, and `helm_environment(env = ...)` changes them per environment."),
+        "image_pull_secrets": attr.string_list(doc = "Secrets (names only, DNS-1123 subdomains; never credentials) holding the credentials of private image registries, used by every app's pods besides each app's own `image_pull_secrets`."),
         "ingress_domain": attr.string(doc = "Domain `{domain}` of `ingress_host_pattern` stands for in the default values; `helm_environment(ingress_domain = ...)` sets it per environment."),
         "ingress_host_pattern": attr.string(doc = "Host of every Ingress whose app sets no `ingress_host`, e.g. `{app}.{domain}`: `{app}` is the app's name, `{domain}` the `ingress_domain`. Parsed when composing; it never becomes template code."),
         "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
@@ -118,7 +120,7 @@ def helm_chart(name, validate = True, previous_chart = None, tags = [], visibili
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
             description, namespace, environment, environments, ingress_mode, resource_preset,
-            env, ingress_host_pattern, ingress_domain, kubernetes_versions, subcharts.
+            env, ingress_host_pattern, ingress_domain, kubernetes_versions, image_pull_secrets, subcharts.
     """
     release = pop_release_attrs(kwargs)
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)

@@ -34,6 +34,16 @@ def _helm_environment_impl(ctx):
         environment["disabled_apps"] = ctx.attr.disabled_apps
     if ctx.attr.image_tags:
         environment["image_tags"] = ctx.attr.image_tags
+    if ctx.attr.node_selector:
+        environment["node_selector"] = ctx.attr.node_selector
+    if ctx.attr.tolerations:
+        environment["tolerations"] = json.decode(ctx.attr.tolerations)
+    if ctx.attr.priority_class_name:
+        environment["priority_class_name"] = ctx.attr.priority_class_name
+    if ctx.attr.pod_annotations:
+        environment["pod_annotations"] = ctx.attr.pod_annotations
+    if ctx.attr.pod_labels:
+        environment["pod_labels"] = ctx.attr.pod_labels
     if ctx.attr.app_resource_presets:
         environment["app_resource_presets"] = ctx.attr.app_resource_presets
     if ctx.attr.kubernetes_version:
@@ -66,6 +76,11 @@ helm_environment = rule(
         "network_policy": attr.bool(default = True, doc = "Whether NetworkPolicies are on (the default); False switches them off."),
         "disabled_apps": attr.string_list(doc = "Apps switched off in this environment (apps.<app>.enabled: false): none of their objects is rendered."),
         "image_tags": attr.string_dict(doc = "Image tags of named apps in this environment, e.g. {\"web\": \"1.5.0-rc.1\"} (never \"latest\")."),
+        "node_selector": attr.string_dict(doc = "Node labels every app's pods need in this environment (its node pool), e.g. {\"pool\": \"prod\"}; an app's own `scheduling_node_selector` key wins."),
+        "tolerations": attr.string(doc = "Node taints every app's pods tolerate in this environment, as JSON text of a list like an app's `scheduling_tolerations`, e.g. `json.encode([{\"key\": \"pool\", \"value\": \"prod\", \"effect\": \"NoSchedule\"}])`."),
+        "pod_annotations": attr.string_dict(doc = "Annotations of every app's pods in this environment; an app's own `pod_annotations` of the same key win; never the chart's own keys (checksum/*, helm.sh/*)."),
+        "pod_labels": attr.string_dict(doc = "Labels of every app's pods in this environment (e.g. a cost center); an app's own `pod_labels` of the same key win; never the chart's own keys (app.kubernetes.io/*, helm.sh/*)."),
+        "priority_class_name": attr.string(doc = "PriorityClass of every app's pods in this environment, but those setting their own `scheduling_priority_class_name`."),
         "replicas": attr.string_dict(doc = "Replica counts by app name, e.g. {\"philotes-api\": \"3\"}."),
         "resource_preset": attr.string(default = "", values = ["", "small", "medium", "large"], doc = "Resource preset of apps that do not choose their own."),
     },

@@ -61,6 +61,19 @@ pub fn dns_subdomain(value: &str) -> Result<(), String> {
     }
 }
 
+/// Names of Secrets a pod pulls its images with: each a DNS-1123 subdomain, none twice (the
+/// pod spec's list is keyed by name).
+pub fn pull_secret_names(names: &[String]) -> Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        dns_subdomain(name)?;
+        if !seen.insert(name) {
+            return Err(format!("{name:?} is listed twice"));
+        }
+    }
+    Ok(())
+}
+
 /// Namespaces and (here) cluster names: a DNS-1123 label, which unlike a DNS-1035 label
 /// may start with a digit.
 pub fn dns1123_label(value: &str) -> Result<(), String> {

@@ -98,6 +98,10 @@ struct GenerateArgs {
     /// the lowest becomes Chart.yaml's kubeVersion.
     #[arg(long = "kubernetes-version", value_name = "MAJOR.MINOR")]
     kubernetes_versions: Vec<String>,
+    /// A Secret (by name) with credentials of a private image registry, used by every app's
+    /// pods (repeat for each).
+    #[arg(long = "image-pull-secret", value_name = "NAME")]
+    image_pull_secrets: Vec<String>,
     /// Directory of Handlebars templates; by default the ones in the composer's runfiles.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -183,6 +187,7 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         ingress_host_pattern: args.ingress_host_pattern,
         ingress_domain: args.ingress_domain,
         kubernetes_versions: args.kubernetes_versions,
+        image_pull_secrets: args.image_pull_secrets,
     };
     let templates = templates::locate(args.templates.as_deref())?;
     let subcharts = match (&args.helm_library, args.subcharts.is_empty()) {

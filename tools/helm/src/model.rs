@@ -28,6 +28,12 @@ pub struct AppMetadata {
     pub app_type: Option<AppType>,
     /// Container image.
     pub image: ImageMetadata,
+    /// Secrets holding the credentials of the image's private registry (type
+    /// kubernetes.io/dockerconfigjson), by name: each a DNS-1123 subdomain, created outside
+    /// the chart (credentials never appear in it). The pod uses them besides the chart's
+    /// image_pull_secrets.
+    #[serde(default)]
+    pub image_pull_secrets: Vec<String>,
     /// Port the container listens on; required for external-api and internal-api. A worker
     /// with a port serves it and needs probes: health_probe or health_command.
     #[serde(default)]
@@ -135,10 +141,167 @@ pub struct AppMetadata {
     /// checkov, kube-linter and kube-score read and listed in the chart's README.
     #[serde(default)]
     pub policy_exceptions: BTreeMap<String, String>,
+    /// Where the app's pods run: node selector, tolerations, node affinity, topology spread
+    /// and PriorityClass. An environment adds a node selector, tolerations and a
+    /// PriorityClass for every app (helm_environment).
+    #[serde(default)]
+    pub scheduling: SchedulingMetadata,
+    /// Annotations of the app's pods, key: value (e.g. {"sidecar.istio.io/inject": "true"}),
+    /// over an environment's pod_annotations of the same key; never the chart's own keys
+    /// (checksum/*, helm.sh/*).
+    #[serde(default)]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Labels of the app's pods (Kubernetes label keys and values, e.g. a cost center), over
+    /// an environment's pod_labels of the same key; never the chart's own keys
+    /// (app.kubernetes.io/*, helm.sh/*), which select the pods.
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
+    /// How the app's pods stop: the grace period and a preStop hook.
+    #[serde(default)]
+    pub shutdown: ShutdownMetadata,
     /// Persistent storage of a stateful app: one PersistentVolumeClaim per pod, from the
     /// StatefulSet's volume claim template.
     #[serde(default)]
     pub storage: StorageMetadata,
+}
+
+/// How an app's pods stop.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownMetadata {
+    /// Seconds between SIGTERM and SIGKILL when a pod stops (terminationGracePeriodSeconds);
+    /// unset: 30.
+    #[serde(default)]
+    pub grace_period_seconds: Option<i64>,
+    /// Seconds the container sleeps before it gets SIGTERM (a preStop sleep hook), so
+    /// endpoints and load balancers stop sending it requests first; at most the grace
+    /// period. Never with pre_stop_command.
+    #[serde(default)]
+    pub pre_stop_sleep_seconds: Option<i64>,
+    /// Command run in the container before it gets SIGTERM (a preStop exec hook), e.g.
+    /// ["/app/drain"]. Never with pre_stop_sleep_seconds.
+    #[serde(default)]
+    pub pre_stop_command: Vec<String>,
+}
+
+/// Where an app's pods run.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulingMetadata {
+    /// Node labels the pods' nodes must carry, key: value (Kubernetes label keys and values);
+    /// over an environment's node_selector of the same key.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Node taints the pods tolerate, besides an environment's: a list of {"key": taint key
+    /// (unset: every key, with operator Exists), "operator": Equal (the default) or Exists,
+    /// "value", "effect": NoSchedule, PreferNoSchedule or NoExecute (unset: every effect),
+    /// "toleration_seconds": NoExecute only}. In Starlark a list of dicts.
+    #[serde(default)]
+    pub tolerations: Vec<TolerationMetadata>,
+    /// Node affinity: a list of {"key": node label, "operator": In, NotIn, Exists,
+    /// DoesNotExist, Gt or Lt, "values": [...], "weight": 1 to 100}. Without a weight a
+    /// requirement is hard (all of them must hold); with one, a preference. The soft pod
+    /// anti-affinity spreading a workload's replicas over nodes stays. In Starlark a list of
+    /// dicts.
+    #[serde(default)]
+    pub node_affinity: Vec<NodeRequirementMetadata>,
+    /// Topology spread constraints, each counting the app's own pods (its selector labels): a
+    /// list of {"topology_key": node label such as topology.kubernetes.io/zone, "max_skew":
+    /// unset 1, "when_unsatisfiable": ScheduleAnyway (the default) or DoNotSchedule,
+    /// "min_domains": DoNotSchedule only}. In Starlark a list of dicts.
+    #[serde(default)]
+    pub topology_spread: Vec<TopologySpreadMetadata>,
+    /// PriorityClass of the pods (a DNS-1123 subdomain; the system- classes are the
+    /// cluster's own); over an environment's priority_class_name.
+    #[serde(default)]
+    pub priority_class_name: String,
+}
+
+/// One tolerated taint.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TolerationMetadata {
+    /// Taint key; unset: every key (operator Exists).
+    #[serde(default)]
+    pub key: String,
+    /// Equal (the default: the taint's value is `value`) or Exists (any value).
+    #[serde(default)]
+    pub operator: Option<TolerationOperator>,
+    /// Taint value, for operator Equal.
+    #[serde(default)]
+    pub value: String,
+    /// Effect tolerated; unset: every effect.
+    #[serde(default)]
+    pub effect: Option<TaintEffect>,
+    /// Seconds the pod stays on a node that gets the taint (effect NoExecute only).
+    #[serde(default)]
+    pub toleration_seconds: Option<i64>,
+}
+
+/// How a toleration matches a taint's value.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum TolerationOperator {
+    Equal,
+    Exists,
+}
+
+/// What a taint does to pods that do not tolerate it.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum TaintEffect {
+    NoSchedule,
+    PreferNoSchedule,
+    NoExecute,
+}
+
+/// One node label requirement of the node affinity.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NodeRequirementMetadata {
+    /// Node label key.
+    pub key: String,
+    /// In, NotIn (values), Exists, DoesNotExist (no values), Gt or Lt (one whole number).
+    pub operator: NodeOperator,
+    /// Label values compared.
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// 1 to 100: a preference of this weight; unset: a requirement.
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+/// How a node label is compared.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum NodeOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+    Gt,
+    Lt,
+}
+
+/// One topology spread constraint.
+#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TopologySpreadMetadata {
+    /// Node label whose values are the domains pods spread over.
+    pub topology_key: String,
+    /// Most pods one domain may have over the emptiest; unset: 1.
+    #[serde(default)]
+    pub max_skew: Option<i64>,
+    /// ScheduleAnyway (the default: a preference) or DoNotSchedule (a requirement).
+    #[serde(default)]
+    pub when_unsatisfiable: Option<WhenUnsatisfiable>,
+    /// Fewest domains counted, DoNotSchedule only.
+    #[serde(default)]
+    pub min_domains: Option<i64>,
+}
+
+/// What the scheduler does when a spread constraint cannot hold.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WhenUnsatisfiable {
+    DoNotSchedule,
+    ScheduleAnyway,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -423,6 +586,11 @@ pub struct HealthMetadata {
     /// healthy), e.g. ["dagster-daemon", "liveness-check"].
     #[serde(default)]
     pub command: Vec<String>,
+    /// Longest the app may take to start, in seconds (a JVM warming up, a model loaded at
+    /// start): a startup probe, the liveness check every 10 seconds, holds off liveness and
+    /// readiness until it passes, for any probe kind. Unset: no startup probe.
+    #[serde(default)]
+    pub startup_seconds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -664,6 +832,25 @@ pub struct EnvironmentMetadata {
     /// own quantities still win).
     #[serde(default)]
     pub app_resource_presets: BTreeMap<String, ResourcePreset>,
+    /// Node labels every app's pods need in this environment (its node pool), key: value;
+    /// an app's own scheduling.node_selector of the same key wins.
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    /// Node taints every app's pods tolerate in this environment, as an app's
+    /// scheduling.tolerations (each app's own apply too).
+    #[serde(default)]
+    pub tolerations: Vec<TolerationMetadata>,
+    /// PriorityClass of every app's pods in this environment, but those setting their own.
+    #[serde(default)]
+    pub priority_class_name: String,
+    /// Annotations of every app's pods in this environment, as an app's pod_annotations (an
+    /// app's own of the same key win).
+    #[serde(default)]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// Labels of every app's pods in this environment, as an app's pod_labels (an app's own
+    /// of the same key win).
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
     /// Whether Ingress TLS stays on; false serves plain HTTP (for example in dev).
     #[serde(default = "default_true")]
     pub ingress_tls: bool,
@@ -747,6 +934,9 @@ pub struct ChartSpec {
     /// Kubernetes versions (MAJOR.MINOR) the chart is validated against; the lowest of these
     /// (or, when none is given, of its environments' versions) becomes Chart.yaml's kubeVersion.
     pub kubernetes_versions: Vec<String>,
+    /// Secrets (names only) with the credentials of private image registries, used by every
+    /// app's pods besides the app's own image_pull_secrets.
+    pub image_pull_secrets: Vec<String>,
 }
 
 #[cfg(test)]
@@ -766,6 +956,7 @@ impl ChartSpec {
             ingress_host_pattern: String::new(),
             ingress_domain: String::new(),
             kubernetes_versions: Vec::new(),
+            image_pull_secrets: Vec::new(),
         }
     }
 }

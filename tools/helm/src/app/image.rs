@@ -44,6 +44,12 @@ pub(super) fn image(meta: &AppMetadata, origin: &Origin) -> Result<Image, Compos
     })
 }
 
+/// Secrets the kubelet pulls the image with, by name: a name, never a credential.
+pub(super) fn pull_secrets(meta: &AppMetadata, origin: &Origin) -> Result<Vec<String>, ComposeError> {
+    origin.check("image_pull_secrets", checks::pull_secret_names(&meta.image_pull_secrets))?;
+    Ok(meta.image_pull_secrets.clone())
+}
+
 /// Bytes of a digest file read at most (a digest and a newline are 72).
 const MAX_DIGEST_FILE_BYTES: u64 = 256;
 

@@ -9,10 +9,13 @@ mod job;
 mod keda;
 mod metrics;
 mod network;
+mod pod_metadata;
 mod probes;
 mod resources;
 mod scaling;
+mod scheduling;
 mod security;
+mod shutdown;
 mod storage;
 #[cfg(test)]
 mod tests;
@@ -35,10 +38,14 @@ pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
 pub use network::{AppRef, CidrPort, NetworkPolicy};
+pub(crate) use pod_metadata::{pod_annotations, pod_labels};
 pub use probes::Probes;
 pub use resources::{Quantities, Resources};
 pub use scaling::{Autoscaling, DisruptionBudget};
+pub(crate) use scheduling::{node_selector, priority_class_name, tolerations};
+pub use scheduling::{Scheduling, SpreadConstraint, Toleration};
 pub use security::{PolicyException, Security};
+pub use shutdown::{PreStop, Shutdown};
 pub use storage::Storage;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +57,8 @@ pub struct App {
     pub target: String,
     pub app_type: AppType,
     pub image: Image,
+    /// Secrets (names) the pod pulls its image with, besides the chart's.
+    pub image_pull_secrets: Vec<String>,
     pub port: Option<u16>,
     /// What the port speaks; its name is also the container and Service port's name.
     pub protocol: Protocol,
@@ -94,6 +103,12 @@ pub struct App {
     /// kube-score's `kube-score/ignore` value for those exceptions.
     pub kube_score_ignore: String,
     pub storage: Option<Storage>,
+    /// Where the pods run.
+    pub scheduling: Scheduling,
+    /// How the pods stop.
+    pub shutdown: Shutdown,
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod_labels: BTreeMap<String, String>,
 }
 
 impl App {
@@ -153,6 +168,7 @@ impl App {
             target: meta.target.clone(),
             app_type,
             image: image::image(meta, &origin)?,
+            image_pull_secrets: image::pull_secrets(meta, &origin)?,
             port,
             protocol,
             port_name: protocol.as_str(),
@@ -193,6 +209,10 @@ impl App {
             policy_exceptions: Vec::new(),
             kube_score_ignore: String::new(),
             storage: storage::storage(&meta.storage, app_type, &origin)?,
+            scheduling: scheduling::scheduling(&meta.scheduling, &origin)?,
+            shutdown: shutdown::shutdown(&meta.shutdown, &origin)?,
+            pod_annotations: pod_metadata::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?,
+            pod_labels: pod_metadata::pod_labels(&meta.pod_labels, "pod_labels", &origin)?,
         })
     }
 }

@@ -22,6 +22,19 @@ pub struct Probes {
     pub readiness_path: String,
     /// Command of an exec probe (empty otherwise).
     pub command: Vec<String>,
+    /// Checks of the startup probe (every STARTUP_PERIOD_SECONDS) before it fails; none: no
+    /// startup probe.
+    pub startup_failure_threshold: Option<u32>,
+}
+
+/// Seconds between two checks of the startup probe.
+const STARTUP_PERIOD_SECONDS: u32 = 10;
+
+/// The startup probe's failure threshold: enough checks to cover `startup_seconds`.
+fn startup_failure_threshold(health: &HealthMetadata, origin: &Origin) -> Result<Option<u32>, ComposeError> {
+    let Some(seconds) = health.startup_seconds else { return Ok(None) };
+    let seconds = origin.count("health.startup_seconds", Some(seconds), 1, 1)?;
+    Ok(Some(seconds.div_ceil(STARTUP_PERIOD_SECONDS)))
 }
 
 /// The probe kind a port's protocol is checked with when the app does not choose one.
@@ -42,6 +55,12 @@ pub(super) fn probes(
     origin: &Origin,
 ) -> Result<Option<Probes>, ComposeError> {
     if app_type.is_batch() {
+        if health.startup_seconds.is_some() {
+            return Err(origin.error(
+                "health.startup_seconds",
+                format!("is only meaningful for a long-running app: a {app_type}'s pods have no probes"),
+            ));
+        }
         return Ok(None);
     }
     if app_type == AppType::Worker && *health == HealthMetadata::default() {
@@ -63,8 +82,9 @@ pub(super) fn probes(
         None if !health.command.is_empty() => ProbeKind::Exec,
         None => default_kind(protocol),
     };
+    let startup_failure_threshold = startup_failure_threshold(health, origin)?;
     if kind == ProbeKind::Exec {
-        return exec_probes(health, origin).map(Some);
+        return exec_probes(health, origin).map(|probes| Some(Probes { startup_failure_threshold, ..probes }));
     }
     if !health.command.is_empty() {
         return Err(origin.error(
@@ -87,7 +107,7 @@ pub(super) fn probes(
         }
     };
     let (liveness_path, readiness_path) = probe_paths(health, kind, origin)?;
-    Ok(Some(Probes { kind, port, liveness_path, readiness_path, command: Vec::new() }))
+    Ok(Some(Probes { kind, port, liveness_path, readiness_path, command: Vec::new(), startup_failure_threshold }))
 }
 
 fn kind_name(kind: ProbeKind) -> &'static str {
@@ -122,6 +142,7 @@ fn exec_probes(health: &HealthMetadata, origin: &Origin) -> Result<Probes, Compo
         liveness_path: String::new(),
         readiness_path: String::new(),
         command: health.command.clone(),
+        startup_failure_threshold: None,
     })
 }
 

@@ -811,3 +811,182 @@ fn a_cronjob_name_leaves_room_for_a_release_name_within_52_characters() {
     assert_refused(cronjob(51), "name", "is 51 characters long; a cronjob's CronJob is named <release>-<name>");
     assert_eq!(accepted(cronjob(50)).name.len(), 50);
 }
+
+#[test]
+fn image_pull_secrets_are_secret_names_each_once() {
+    let mut meta = api();
+    meta.image_pull_secrets = vec!["ghcr-credentials".into(), "registry.example.com".into()];
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.image_pull_secrets, ["ghcr-credentials", "registry.example.com"]);
+    meta.image_pull_secrets = vec!["user:password".into()];
+    let error = error_of(&meta);
+    assert!(error.contains("field `image_pull_secrets`: \"user:password\" is not a DNS-1123 subdomain"), "{error}");
+    meta.image_pull_secrets = vec!["ghcr".into(), "ghcr".into()];
+    let error = error_of(&meta);
+    assert!(error.contains("field `image_pull_secrets`: \"ghcr\" is listed twice"), "{error}");
+}
+
+fn with_scheduling(meta: &mut AppMetadata, scheduling: serde_json::Value) {
+    meta.scheduling = serde_json::from_value(scheduling).expect("scheduling parses");
+}
+
+#[test]
+fn scheduling_becomes_the_pod_specs_fields() {
+    let mut meta = api();
+    with_scheduling(
+        &mut meta,
+        serde_json::json!({
+            "node_selector": {"cloud.google.com/gke-nodepool": "api"},
+            "tolerations": [{"key": "dedicated", "value": "api", "effect": "NoSchedule"},
+                            {"operator": "Exists", "effect": "NoExecute", "toleration_seconds": 60}],
+            "node_affinity": [{"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]},
+                              {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["a"], "weight": 10}],
+            "topology_spread": [{"topology_key": "topology.kubernetes.io/zone"}],
+            "priority_class_name": "business-critical"
+        }),
+    );
+    let scheduling = App::from_metadata(&meta, Path::new("x.json")).expect("valid").scheduling;
+    assert_eq!(
+        serde_json::to_value(&scheduling.tolerations).expect("serializes"),
+        serde_json::json!([{"key": "dedicated", "operator": "Equal", "value": "api", "effect": "NoSchedule"},
+                           {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}])
+    );
+    assert_eq!(
+        scheduling.node_affinity,
+        serde_json::json!({
+            "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+                {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}]}]},
+            "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 10, "preference": {"matchExpressions": [
+                {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["a"]}]}}]
+        })
+    );
+    assert_eq!(
+        serde_json::to_value(&scheduling.topology_spread_constraints).expect("serializes"),
+        serde_json::json!([{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway"}])
+    );
+}
+
+#[test]
+fn scheduling_is_refused_as_the_api_server_would_naming_the_field() {
+    let cases = [
+        (serde_json::json!({"node_selector": {"bad key!": "x"}}), "field `scheduling.node_selector`"),
+        (serde_json::json!({"node_selector": {"pool": "not a value"}}), "field `scheduling.node_selector`: pool:"),
+        (serde_json::json!({"tolerations": [{"value": "x"}]}), "field `scheduling.tolerations[0]`: a toleration without a key"),
+        (serde_json::json!({"tolerations": [{"key": "k", "operator": "Exists", "value": "x"}]}), "field `scheduling.tolerations[0].value`: must be empty"),
+        (serde_json::json!({"tolerations": [{"key": "k", "effect": "NoSchedule", "toleration_seconds": 5}]}), "field `scheduling.tolerations[0].toleration_seconds`"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "In"}]}), "field `scheduling.node_affinity[0].values`: needs at least one value"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "Exists", "values": ["x"]}]}), "field `scheduling.node_affinity[0].values`: must be empty"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "Gt", "values": ["x"]}]}), "field `scheduling.node_affinity[0].values`: must be one whole number"),
+        (serde_json::json!({"node_affinity": [{"key": "k", "operator": "Exists", "weight": 101}]}), "field `scheduling.node_affinity[0].weight`: 101 is outside 1..100"),
+        (serde_json::json!({"topology_spread": [{"topology_key": "zone", "max_skew": 0}]}), "field `scheduling.topology_spread[0].max_skew`: 0 must be at least 1"),
+        (serde_json::json!({"topology_spread": [{"topology_key": "zone", "min_domains": 2}]}), "field `scheduling.topology_spread[0].min_domains`: is only meaningful with when_unsatisfiable DoNotSchedule"),
+        (serde_json::json!({"topology_spread": [{"topology_key": "zone"}, {"topology_key": "zone"}]}), "field `scheduling.topology_spread[1].topology_key`"),
+        (serde_json::json!({"priority_class_name": "High"}), "field `scheduling.priority_class_name`: \"High\" is not a DNS-1123 subdomain"),
+        (serde_json::json!({"priority_class_name": "system-node-critical"}), "field `scheduling.priority_class_name`: \"system-node-critical\": the system- PriorityClasses are reserved"),
+    ];
+    for (scheduling, expected) in cases {
+        let mut meta = api();
+        with_scheduling(&mut meta, scheduling.clone());
+        let error = error_of(&meta);
+        assert!(error.contains(expected), "{scheduling}: {error}");
+    }
+}
+
+#[test]
+fn startup_probe_covers_startup_seconds_for_every_probe_kind() {
+    for (health, kind) in [
+        (serde_json::json!({"startup_seconds": 95}), ProbeKind::Http),
+        (serde_json::json!({"probe": "grpc", "startup_seconds": 95}), ProbeKind::Grpc),
+        (serde_json::json!({"probe": "tcp", "startup_seconds": 95}), ProbeKind::Tcp),
+        (serde_json::json!({"command": ["/bin/check"], "startup_seconds": 95}), ProbeKind::Exec),
+    ] {
+        let mut meta = api();
+        meta.health = serde_json::from_value(health).expect("health parses");
+        let probes = App::from_metadata(&meta, Path::new("x.json")).expect("valid").probes.expect("probes");
+        assert_eq!((probes.kind, probes.startup_failure_threshold), (kind, Some(10)), "checks every 10s");
+    }
+    let mut meta = api();
+    meta.health.startup_seconds = Some(0);
+    assert!(error_of(&meta).contains("field `health.startup_seconds`: 0 must be at least 1"), "{}", error_of(&meta));
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    job.health.startup_seconds = Some(60);
+    let error = error_of(&job);
+    assert!(error.contains("field `health.startup_seconds`: is only meaningful for a long-running app"), "{error}");
+}
+
+#[test]
+fn shutdown_has_one_pre_stop_hook_within_the_grace_period() {
+    let mut meta = api();
+    meta.shutdown = serde_json::from_value(serde_json::json!({"pre_stop_sleep_seconds": 10})).expect("parses");
+    let shutdown = App::from_metadata(&meta, Path::new("x.json")).expect("valid").shutdown;
+    assert_eq!(shutdown.grace_period_seconds, 30, "Kubernetes' default");
+    assert_eq!(serde_json::to_value(&shutdown.pre_stop).expect("serializes"), serde_json::json!({"sleepSeconds": 10}));
+    let cases = [
+        (
+            serde_json::json!({"pre_stop_sleep_seconds": 40}),
+            "field `shutdown.pre_stop_sleep_seconds`: 40 is longer than the grace period (30 seconds)",
+        ),
+        (
+            serde_json::json!({"grace_period_seconds": 5, "pre_stop_sleep_seconds": 6}),
+            "is longer than the grace period (5 seconds)",
+        ),
+        (
+            serde_json::json!({"pre_stop_sleep_seconds": 5, "pre_stop_command": ["/drain"]}),
+            "field `shutdown.pre_stop_command`: is set together with shutdown.pre_stop_sleep_seconds",
+        ),
+        (serde_json::json!({"pre_stop_command": [""]}), "field `shutdown.pre_stop_command`: has an empty word"),
+        (
+            serde_json::json!({"grace_period_seconds": -1}),
+            "field `shutdown.grace_period_seconds`: -1 must be at least 0",
+        ),
+        (
+            serde_json::json!({"pre_stop_sleep_seconds": 0}),
+            "field `shutdown.pre_stop_sleep_seconds`: 0 must be at least 1",
+        ),
+    ];
+    for (shutdown, expected) in cases {
+        meta.shutdown = serde_json::from_value(shutdown.clone()).expect("parses");
+        let error = error_of(&meta);
+        assert!(error.contains(expected), "{shutdown}: {error}");
+    }
+}
+
+#[test]
+fn pod_annotations_and_labels_never_take_the_charts_own_keys() {
+    let mut meta = api();
+    meta.pod_annotations.insert("sidecar.istio.io/inject".into(), "true".into());
+    meta.pod_labels.insert("example.com/cost-center".into(), "shop".into());
+    let app = App::from_metadata(&meta, Path::new("x.json")).expect("valid");
+    assert_eq!(app.pod_annotations["sidecar.istio.io/inject"], "true");
+    assert_eq!(app.pod_labels["example.com/cost-center"], "shop");
+    let cases = [
+        (
+            "pod_labels",
+            "app.kubernetes.io/name",
+            "x",
+            "field `pod_labels`: \"app.kubernetes.io/name\": app.kubernetes.io/* labels are the chart's own",
+        ),
+        (
+            "pod_labels",
+            "helm.sh/chart",
+            "x",
+            "field `pod_labels`: \"helm.sh/chart\": helm.sh/* labels are the chart's own",
+        ),
+        ("pod_labels", "team", "not a value", "field `pod_labels`: team:"),
+        ("pod_labels", "bad key!", "x", "field `pod_labels`"),
+        (
+            "pod_annotations",
+            "checksum/config",
+            "x",
+            "field `pod_annotations`: \"checksum/config\": checksum/* annotations are the chart's own",
+        ),
+        ("pod_annotations", "/no-prefix", "x", "field `pod_annotations`"),
+    ];
+    for (field, key, value, expected) in cases {
+        let mut meta = api();
+        let map = if field == "pod_labels" { &mut meta.pod_labels } else { &mut meta.pod_annotations };
+        map.insert(key.into(), value.into());
+        let error = error_of(&meta);
+        assert!(error.contains(expected), "{key}: {error}");
+    }
+}

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::app::{App, Resources};
+use crate::app::{self, App, Resources, Toleration};
 use crate::checks;
 use crate::error::ComposeError;
 use crate::input;
@@ -83,6 +83,33 @@ pub struct Environment {
     pub env: BTreeMap<String, String>,
     /// The apps it changes something of (none of these `changes_nothing`).
     pub apps: Vec<AppOverlay>,
+    /// Annotations and labels of every app's pods here.
+    pub pod_annotations: BTreeMap<String, String>,
+    pub pod_labels: BTreeMap<String, String>,
+    /// Where every app's pods run here; none when the environment says nothing of it.
+    pub scheduling: Option<EnvironmentScheduling>,
+}
+
+/// What an environment sets for every app's pods: a node pool, its taints, a PriorityClass.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentScheduling {
+    pub node_selector: BTreeMap<String, String>,
+    pub tolerations: Vec<Toleration>,
+    pub priority_class_name: String,
+}
+
+/// The environment's scheduling of every app, checked as an app's is.
+fn scheduling(meta: &EnvironmentMetadata, origin: &Origin) -> Result<Option<EnvironmentScheduling>, ComposeError> {
+    let scheduling = EnvironmentScheduling {
+        node_selector: app::node_selector(&meta.node_selector, "node_selector", origin)?,
+        tolerations: app::tolerations(&meta.tolerations, "tolerations", origin)?,
+        priority_class_name: app::priority_class_name(&meta.priority_class_name, "priority_class_name", origin)?,
+    };
+    let says_nothing = scheduling.node_selector.is_empty()
+        && scheduling.tolerations.is_empty()
+        && scheduling.priority_class_name.is_empty();
+    Ok((!says_nothing).then_some(scheduling))
 }
 
 /// Environments sharing one physical cluster.
@@ -164,8 +191,14 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         })
         .filter(|overlay| !overlay.as_ref().is_ok_and(AppOverlay::changes_nothing))
         .collect::<Result<_, ComposeError>>()?;
+    let scheduling = scheduling(&meta, &origin)?;
+    let pod_annotations = app::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?;
+    let pod_labels = app::pod_labels(&meta.pod_labels, "pod_labels", &origin)?;
     Ok(Environment {
         origin: origin.location(),
+        scheduling,
+        pod_annotations,
+        pod_labels,
         name: meta.name,
         namespace: meta.namespace,
         cluster: meta.cluster,

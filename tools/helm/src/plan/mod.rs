@@ -446,6 +446,7 @@ fn check_spec(spec: &ChartSpec) -> Result<(), ComposeError> {
     for (name, value) in &spec.env {
         checks::helm3_readable(value).map_err(|m| invalid(&format!("env value of {name}"), m))?;
     }
+    checks::pull_secret_names(&spec.image_pull_secrets).map_err(|m| invalid("image_pull_secrets", m))?;
     Ok(())
 }
 
@@ -690,6 +691,55 @@ mod tests {
             environments.iter().map(|e| write(format!("env-{}.json", e["name"].as_str().unwrap_or("x")), e)).collect();
         let apps = crate::load_apps(&apps)?;
         compose(&spec(), apps, &environments, &[], &Renderer::for_charts(&templates())?)
+    }
+
+    /// An environment's node pool, taints and PriorityClass are checked as an app's are,
+    /// naming the environment's field; an environment that sets none writes no `scheduling`.
+    #[test]
+    fn an_environments_scheduling_is_checked_and_written_once_for_every_app() {
+        let chart = compose_batch_and_stateful(&[
+            serde_json::json!({"name": "prod", "node_selector": {"pool": "prod"}, "priority_class_name": "prod",
+                               "tolerations": [{"key": "pool", "operator": "Exists", "effect": "NoSchedule"}]}),
+            serde_json::json!({"name": "dev"}),
+        ])
+        .expect("composes");
+        let values = |env: &str| -> serde_json::Value {
+            serde_yaml_ng::from_str(&chart.files[Path::new(&format!("values-{env}.yaml"))]).expect("YAML")
+        };
+        assert_eq!(
+            values("prod")["scheduling"],
+            serde_json::json!({"nodeSelector": {"pool": "prod"}, "priorityClassName": "prod",
+                               "tolerations": [{"key": "pool", "operator": "Exists", "effect": "NoSchedule"}]})
+        );
+        assert_eq!(values("dev").get("scheduling"), None);
+        let cases = [
+            (
+                serde_json::json!({"name": "prod", "tolerations": [{"key": "pool", "operator": "Exists", "value": "x"}]}),
+                "field `tolerations[0].value`: must be empty with operator Exists",
+            ),
+            (serde_json::json!({"name": "prod", "node_selector": {"pool": "a b"}}), "field `node_selector`: pool:"),
+            (
+                serde_json::json!({"name": "prod", "priority_class_name": "system-cluster-critical"}),
+                "field `priority_class_name`: \"system-cluster-critical\": the system- PriorityClasses are reserved",
+            ),
+        ];
+        for (environment, expected) in cases {
+            let error = compose_batch_and_stateful(&[environment]).expect_err("refused").to_string();
+            assert!(error.contains(expected), "{error}");
+        }
+    }
+
+    #[test]
+    fn chart_image_pull_secrets_are_secret_names() {
+        let mut spec = spec();
+        spec.image_pull_secrets = vec!["Registry_Credentials".into()];
+        let error = check_spec(&spec).expect_err("not a Secret name").to_string();
+        assert!(
+            error.contains("chart image_pull_secrets: \"Registry_Credentials\" is not a DNS-1123 subdomain"),
+            "{error}"
+        );
+        spec.image_pull_secrets = vec!["registry-credentials".into()];
+        check_spec(&spec).expect("a Secret name");
     }
 
     /// Issue 20: an environment that changes nothing of a job, cronjob or stateful app wrote

@@ -18,6 +18,8 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// Kubernetes stores counts, replica numbers and probe timings as int32; a larger override
 /// would pass Helm and fail at the API server.
 const INT32_MAX: i64 = 2_147_483_647;
+/// A DNS-1123 subdomain: the name of a Secret, a ConfigMap or a PriorityClass.
+const DNS_SUBDOMAIN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// What the Prometheus operator's CRD accepts as a duration.
 const PROMETHEUS_DURATION: &str =
     "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$";
@@ -31,7 +33,25 @@ pub fn values_schema(
     dependencies: &[Dependency],
 ) -> Value {
     let mut properties = Map::new();
-    let mut required = vec![json!("access"), json!("apps"), json!("env"), json!("networkPolicy")];
+    let mut required = vec![
+        json!("access"),
+        json!("apps"),
+        json!("env"),
+        json!("imagePullSecrets"),
+        json!("networkPolicy"),
+        json!("scheduling"),
+    ];
+    properties.insert("scheduling".into(), scheduling_schema(true));
+    required.extend([json!("podAnnotations"), json!("podLabels")]);
+    properties.insert("podAnnotations".into(), reference("podAnnotations", "Annotations of every app's pods."));
+    properties.insert("podLabels".into(), reference("podLabels", "Labels of every app's pods."));
+    properties.insert(
+        "imagePullSecrets".into(),
+        reference(
+            "pullSecrets",
+            "Secrets (names) with the credentials of private image registries, used by every app's pods.",
+        ),
+    );
     properties.insert(
         "env".into(),
         reference("env", "Environment variables of every app, NAME: value; an app's own env of the same name wins."),
@@ -290,6 +310,10 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         json!({"description": "Version label (app.kubernetes.io/version) of the app's objects; empty: the chart's appVersion.", "type": "string", "maxLength": 63}),
     );
     add("image", reference("image", "Container image; a digest, when set, is used instead of the tag."));
+    add(
+        "imagePullSecrets",
+        reference("pullSecrets", "Secrets (names) the image is pulled with, besides the chart's imagePullSecrets."),
+    );
     if app.app_type.is_long_running() {
         add(
             "replicas",
@@ -349,6 +373,18 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         }
         add("metrics", schema);
     }
+    add("scheduling", scheduling_schema(false));
+    add("podAnnotations", reference("podAnnotations", "Annotations of the app's pods, over the chart's."));
+    add("podLabels", reference("podLabels", "Labels of the app's pods, over the chart's."));
+    add(
+        "terminationGracePeriodSeconds",
+        json!({"description": "Seconds between SIGTERM and SIGKILL when a pod stops.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
+    );
+    // One row in the README (`allOf`, which it does not follow), as values.yaml holds it.
+    add(
+        "preStop",
+        json!({"description": "Hook run before SIGTERM: a sleep or a command; {}: none.", "type": "object", "allOf": [{"$ref": "#/definitions/preStop"}]}),
+    );
     if app.port.is_some() {
         add("containerPort", reference("port", "Port the container listens on."));
         add("service", reference("service", "ClusterIP Service."));
@@ -407,6 +443,105 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         );
     }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
+}
+
+/// Where the pods run: the node labels, tolerated taints and PriorityClass an environment
+/// sets for every app (`chart`), plus an app's node affinity and topology spread.
+fn scheduling_schema(chart: bool) -> Value {
+    let mut properties = json!({
+        "nodeSelector": {"description": "Node labels the pods' nodes must carry.", "$ref": "#/definitions/stringMap"},
+        "tolerations": {"description": "Node taints the pods tolerate.", "$ref": "#/definitions/tolerations"},
+        "priorityClassName": {"description": "PriorityClass of the pods; empty: none.", "type": "string", "anyOf": [{"const": ""}, {"$ref": "#/definitions/dnsSubdomain"}]}
+    });
+    if !chart {
+        // One row in the README (`allOf`, which it does not follow): values.yaml holds it as
+        // one value, `{}` when unset.
+        properties["nodeAffinity"] = json!({"description": "Kubernetes node affinity of the pods.", "type": "object", "allOf": [{"$ref": "#/definitions/nodeAffinity"}]});
+        properties["topologySpreadConstraints"] = json!({
+            "description": "Topology spread constraints; each counts the app's own pods.",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["topologyKey", "maxSkew", "whenUnsatisfiable"],
+                "properties": {
+                    "topologyKey": {"description": "Node label whose values are the domains.", "type": "string", "minLength": 1},
+                    "maxSkew": {"description": "Most pods one domain may have over the emptiest.", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+                    "whenUnsatisfiable": {"type": "string", "enum": ["DoNotSchedule", "ScheduleAnyway"]},
+                    "minDomains": {"description": "Fewest domains counted (DoNotSchedule only).", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
+                }
+            }
+        });
+    }
+    let description = if chart {
+        "Where every app's pods run (an app's own node labels and PriorityClass win; tolerations add up)."
+    } else {
+        "Where the app's pods run, besides the chart-wide scheduling."
+    };
+    fully_required(description, properties)
+}
+
+/// Definitions of scheduling: tolerations and node affinity as Kubernetes has them.
+fn scheduling_definitions() -> [(&'static str, Value); 3] {
+    let expressions = json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["key", "operator"],
+            "properties": {
+                "key": {"type": "string", "minLength": 1},
+                "operator": {"type": "string", "enum": ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"]},
+                "values": {"$ref": "#/definitions/stringList"}
+            }
+        }
+    });
+    let term = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {"matchExpressions": {"$ref": "#/definitions/nodeSelectorRequirements"}}
+    });
+    let node_affinity = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "description": "Node labels a node must match (any one term, every expression of it).",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["nodeSelectorTerms"],
+                "properties": {"nodeSelectorTerms": {"description": "Terms of node labels; a node matching any one qualifies.", "type": "array", "minItems": 1, "items": term}}
+            },
+            "preferredDuringSchedulingIgnoredDuringExecution": {
+                "description": "Node labels preferred, each term with its weight.",
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["weight", "preference"],
+                    "properties": {
+                        "weight": {"type": "integer", "minimum": 1, "maximum": 100},
+                        "preference": term
+                    }
+                }
+            }
+        }
+    });
+    let tolerations = json!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "key": {"type": "string"},
+                "operator": {"type": "string", "enum": ["Equal", "Exists"]},
+                "value": {"type": "string"},
+                "effect": {"type": "string", "enum": ["NoSchedule", "PreferNoSchedule", "NoExecute"]},
+                "tolerationSeconds": {"type": "integer"}
+            }
+        }
+    });
+    [("nodeSelectorRequirements", expressions), ("nodeAffinity", node_affinity), ("tolerations", tolerations)]
 }
 
 /// The app's ConfigMap: its key/values, and where it is mounted when it is.
@@ -513,7 +648,8 @@ fn definitions() -> Value {
             "properties": {
                 "port": {"description": "Port the probes check.", "$ref": "#/definitions/port"},
                 "liveness": probe,
-                "readiness": probe
+                "readiness": probe,
+                "startup": probe
             }
         })
     };
@@ -754,6 +890,35 @@ fn definitions() -> Value {
         }
     });
     definitions["execProbes"] = exec_probes;
+    for (name, definition) in scheduling_definitions() {
+        definitions[name] = definition;
+    }
+    definitions["preStop"] = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "maxProperties": 1,
+        "properties": {
+            "sleepSeconds": {"description": "Seconds the container sleeps before SIGTERM (at most the grace period).", "type": "integer", "minimum": 1, "maximum": INT32_MAX},
+            "command": {"description": "Command run in the container before SIGTERM.", "type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
+        }
+    });
+    // The chart's own keys select and roll the pods: a values override cannot take them.
+    definitions["podAnnotations"] = json!({
+        "type": "object",
+        "propertyNames": {"not": {"pattern": "^(checksum|helm\\.sh)/"}},
+        "additionalProperties": {"type": "string"}
+    });
+    definitions["podLabels"] = json!({
+        "type": "object",
+        "propertyNames": {"not": {"pattern": "^(app\\.kubernetes\\.io|helm\\.sh)/"}},
+        "additionalProperties": {"type": "string", "maxLength": 63}
+    });
+    definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
+    definitions["pullSecrets"] = json!({
+        "type": "array",
+        "uniqueItems": true,
+        "items": {"description": "Name of a Secret of type kubernetes.io/dockerconfigjson.", "$ref": "#/definitions/dnsSubdomain"}
+    });
     definitions
 }
 
