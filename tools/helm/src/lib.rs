@@ -104,15 +104,6 @@ mod tests {
     use super::*;
     use std::fs;
 
-    /// tools/helm/templates in the test's runfiles (Bazel) or the source tree (cargo).
-    fn templates() -> PathBuf {
-        let runfiles = runfiles::Runfiles::create().ok();
-        runfiles
-            .and_then(|r| r.rlocation("_main/tools/helm/templates"))
-            .filter(|d| d.is_dir())
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
-    }
-
     /// Composes internal APIs, one per (name, env) pair, from metadata files in `dir`.
     fn compose_apis(dir: &Path, apps: &[(&str, serde_json::Value)]) -> Result<Chart, ComposeError> {
         let files: Vec<PathBuf> = apps
@@ -128,7 +119,7 @@ mod tests {
             })
             .collect();
         let spec = ChartSpec::for_tests();
-        compose_files(&spec, &files, &[], &templates())
+        compose_files(&spec, &files, &[], &crate::templates::for_tests())
     }
 
     #[test]
@@ -184,7 +175,8 @@ mod tests {
                     file
                 })
                 .collect();
-            let chart = compose_files(&ChartSpec::for_tests(), &files, &[], &templates()).expect("composes");
+            let chart =
+                compose_files(&ChartSpec::for_tests(), &files, &[], &crate::templates::for_tests()).expect("composes");
             let helpers = &chart.files[Path::new("templates/_helpers.tpl")];
             // Their 40-character names differ in the last: other objects stay distinct up to a
             // 22-character release name (63 - 23 = 40), CronJobs and StatefulSets only up to 11

@@ -29,3 +29,9 @@ pub fn locate(explicit: Option<&Path>) -> Result<PathBuf, ComposeError> {
             message: format!("none of {RUNFILES_CANDIDATES:?} holds {MARKER_TEMPLATE}; pass --templates"),
         })
 }
+
+/// The templates for unit tests: in the test's runfiles under Bazel, else the source tree.
+#[cfg(test)]
+pub(crate) fn for_tests() -> PathBuf {
+    locate(None).unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
+}

@@ -657,19 +657,6 @@ mod tests {
     use std::fs;
     use std::path::Path;
 
-    /// tools/helm/templates in the test's runfiles (Bazel) or the source tree (cargo).
-    fn templates() -> PathBuf {
-        let runfiles = runfiles::Runfiles::create().ok();
-        runfiles
-            .and_then(|r| r.rlocation("_main/tools/helm/templates"))
-            .filter(|d| d.is_dir())
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates"))
-    }
-
-    fn spec() -> ChartSpec {
-        ChartSpec::for_tests()
-    }
-
     /// A chart of a job, a cronjob and a stateful app with the environments given, composed.
     fn compose_batch_and_stateful(environments: &[serde_json::Value]) -> Result<Chart, ComposeError> {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -690,7 +677,13 @@ mod tests {
         let environments: Vec<PathBuf> =
             environments.iter().map(|e| write(format!("env-{}.json", e["name"].as_str().unwrap_or("x")), e)).collect();
         let apps = crate::load_apps(&apps)?;
-        compose(&spec(), apps, &environments, &[], &Renderer::for_charts(&templates())?)
+        compose(
+            &ChartSpec::for_tests(),
+            apps,
+            &environments,
+            &[],
+            &Renderer::for_charts(&crate::templates::for_tests())?,
+        )
     }
 
     /// An environment's node pool, taints and PriorityClass are checked as an app's are,
@@ -731,7 +724,7 @@ mod tests {
 
     #[test]
     fn chart_image_pull_secrets_are_secret_names() {
-        let mut spec = spec();
+        let mut spec = ChartSpec::for_tests();
         spec.image_pull_secrets = vec!["Registry_Credentials".into()];
         let error = check_spec(&spec).expect_err("not a Secret name").to_string();
         assert!(
@@ -780,7 +773,14 @@ mod tests {
             let file = dir.path().join("migrate.json");
             fs::write(&file, app.to_string()).expect("write");
             let apps = crate::load_apps(&[file]).expect("valid");
-            compose(&spec(), apps, &[], &[], &Renderer::for_charts(&templates()).expect("templates")).expect("composes")
+            compose(
+                &ChartSpec::for_tests(),
+                apps,
+                &[],
+                &[],
+                &Renderer::for_charts(&crate::templates::for_tests()).expect("templates"),
+            )
+            .expect("composes")
         };
         let chart = compose_job(serde_json::json!({"hook": "pre-install,post-upgrade", "hook_weight": 7}));
         let file = |resource: &str| &chart.files[Path::new(&format!("templates/migrate-{resource}.yaml"))];

@@ -926,10 +926,6 @@ fn definitions() -> Value {
 mod tests {
     use super::*;
 
-    fn spec() -> ChartSpec {
-        ChartSpec::for_tests()
-    }
-
     fn apps() -> [App; 2] {
         let api: crate::model::AppMetadata =
             serde_json::from_str(r#"{"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80}"#)
@@ -945,7 +941,7 @@ mod tests {
 
     #[test]
     fn job_apps_have_no_replicas_and_apis_have_a_service() {
-        let schema = values_schema(&spec(), &apps(), false, false, &[]);
+        let schema = values_schema(&ChartSpec::for_tests(), &apps(), false, false, &[]);
         let app_props = |key: &str| schema["properties"]["apps"]["properties"][key]["properties"].clone();
         assert!(app_props("statusApi").get("service").is_some());
         assert!(app_props("statusApi").get("replicas").is_some());
@@ -956,7 +952,7 @@ mod tests {
 
     #[test]
     fn every_app_refers_to_the_one_sibling_env_definition() {
-        let schema = values_schema(&spec(), &apps(), false, false, &[]);
+        let schema = values_schema(&ChartSpec::for_tests(), &apps(), false, false, &[]);
         let definition = &schema["definitions"]["siblingEnv"];
         assert_eq!(definition["additionalProperties"]["properties"]["app"]["enum"], json!(["status-api"]));
         for key in ["statusApi", "migrate"] {
