@@ -6,7 +6,7 @@
 # line (//third_party:msrv_crates). WORKSPACE_CARGO_TOML: runfiles path of our Cargo.toml.
 # A crate needs a newer Rust when its [package] rust-version is above the MSRV or its edition
 # is 2024 (stable from Rust 1.85). A crate declaring neither is only checked by compiling it
-# with the MSRV, which examples/consumer does (.ci/run).
+# with the MSRV (cargo +1.82.0 build --workspace --tests).
 set -euo pipefail
 
 runfiles="${RUNFILES_DIR:-$0.runfiles}"

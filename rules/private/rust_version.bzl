@@ -10,7 +10,7 @@ The version is read from the toolchains repository rules_rust generates (its rus
 toolchain is named after the Rust version it pairs with).
 """
 
-# Cargo.toml's workspace rust-version (examples/consumer builds with exactly it), and the
+# Cargo.toml's workspace rust-version (rules_rust 0.54.1's default stable release), and the
 # toolchain this repository builds and tests with (MODULE.bazel's RUST_VERSION).
 MINIMUM_RUST_VERSION = "1.82.0"
 RECOMMENDED_RUST_VERSION = "1.93.0"
