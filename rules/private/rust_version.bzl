@@ -1,17 +1,18 @@
 """Checks that the Rust toolchain building this module's tools is new enough.
 
 rules_rust takes its toolchain settings from the root module only: when another module
-depends on helm_composer, the toolchain in our MODULE.bazel is ignored and the root's (or
-rules_rust's default, 1.82.0 for rules_rust 0.54.1) builds the composer, which needs Rust
-1.85 (edition 2024 crates). Instead of failing deep inside a crate with "edition 2024 is
-unstable", `helm_chart` fails at analysis naming the lines the root MODULE.bazel needs.
+depends on helm_composer, the toolchain in our MODULE.bazel is ignored and the root's builds
+the composer. Our minimum is rules_rust's default (1.82.0 for rules_rust 0.54.1), so a root
+that configures no toolchain needs no lines; a root that pins an older release would fail
+deep inside a crate, so `helm_chart` fails at analysis instead, naming the lines to use.
 
 The version is read from the toolchains repository rules_rust generates (its rust-analyzer
 toolchain is named after the Rust version it pairs with).
 """
 
-# Cargo.toml's workspace rust-version; the toolchain this repository uses is in MODULE.bazel.
-MINIMUM_RUST_VERSION = "1.85.0"
+# Cargo.toml's workspace rust-version (rules_rust 0.54.1's default stable release), and the
+# toolchain this repository builds and tests with (MODULE.bazel's RUST_VERSION).
+MINIMUM_RUST_VERSION = "1.82.0"
 RECOMMENDED_RUST_VERSION = "1.93.0"
 
 _ROOT_MODULE_LINES = """\
@@ -66,8 +67,8 @@ def _rust_version_check_impl(ctx):
     too_old = [v for v in ctx.attr.versions if _version_tuple(v) < minimum]
     if too_old:
         fail(("helm_composer's tools need Rust {minimum} or newer, and this build's Rust toolchain is {found}. " +
-              "rules_rust takes its toolchain from the root module only, so add these lines to your " +
-              "MODULE.bazel (examples/consumer/MODULE.bazel in helm_composer shows them):\n\n{lines}\n").format(
+              "rules_rust takes its toolchain from the root module only, so your MODULE.bazel's " +
+              "rust.toolchain needs a newer release, for example:\n\n{lines}\n").format(
             minimum = MINIMUM_RUST_VERSION,
             found = ", ".join(too_old),
             lines = _ROOT_MODULE_LINES.format(version = RECOMMENDED_RUST_VERSION),

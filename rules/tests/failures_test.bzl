@@ -75,17 +75,18 @@ def rule_failure_tests(name):
         expected = "is neither a helm_chart nor files with a Chart.yaml",
     )
 
-    # What a consumer whose root module leaves rules_rust at its default toolchain sees.
+    # What a consumer whose root module pins a Rust older than our minimum (rules_rust 0.54.1's
+    # default, 1.82.0, which needs no lines) sees.
     rust_version_check(
         name = "old_rust",
-        versions = ["1.82.0"],
+        versions = ["1.81.0"],
         tags = ["manual"],
     )
     _failure_test(
         name = "rust_version_check_names_the_lines_to_add_test",
         target = ":old_rust",
-        expected = "need Rust 1.85.0 or newer, and this build's Rust toolchain is 1.82.0. rules_rust takes its " +
-                   "toolchain from the root module only, so add these lines to your MODULE.bazel",
+        expected = "need Rust 1.82.0 or newer, and this build's Rust toolchain is 1.81.0. rules_rust takes its " +
+                   "toolchain from the root module only, so your MODULE.bazel's rust.toolchain needs a newer release",
     )
 
     native.test_suite(

@@ -296,7 +296,7 @@ def aliases(
 _NORMAL_DEPENDENCIES = {
     "tools/chart_migrate": {
         _COMMON_CONDITION: {
-            "clap": Label("@crates__clap-4.6.7//:clap"),
+            "clap": Label("@crates__clap-4.5.61//:clap"),
             "serde": Label("@crates__serde-1.0.229//:serde"),
             "serde_json": Label("@crates__serde_json-1.0.154//:serde_json"),
             "thiserror": Label("@crates__thiserror-2.0.21//:thiserror"),
@@ -304,7 +304,7 @@ _NORMAL_DEPENDENCIES = {
     },
     "tools/chart_release": {
         _COMMON_CONDITION: {
-            "clap": Label("@crates__clap-4.6.7//:clap"),
+            "clap": Label("@crates__clap-4.5.61//:clap"),
             "serde_json": Label("@crates__serde_json-1.0.154//:serde_json"),
             "serde_yaml_ng": Label("@crates__serde_yaml_ng-0.10.0//:serde_yaml_ng"),
             "tempfile": Label("@crates__tempfile-3.27.0//:tempfile"),
@@ -313,8 +313,8 @@ _NORMAL_DEPENDENCIES = {
     },
     "tools/validator": {
         _COMMON_CONDITION: {
-            "clap": Label("@crates__clap-4.6.7//:clap"),
-            "jsonschema": Label("@crates__jsonschema-0.60.2//:jsonschema"),
+            "clap": Label("@crates__clap-4.5.61//:clap"),
+            "jsonschema": Label("@crates__jsonschema-0.33.0//:jsonschema"),
             "serde": Label("@crates__serde-1.0.229//:serde"),
             "serde_json": Label("@crates__serde_json-1.0.154//:serde_json"),
             "serde_yaml_ng": Label("@crates__serde_yaml_ng-0.10.0//:serde_yaml_ng"),
@@ -324,8 +324,8 @@ _NORMAL_DEPENDENCIES = {
     },
     "tools/helm": {
         _COMMON_CONDITION: {
-            "clap": Label("@crates__clap-4.6.7//:clap"),
-            "handlebars": Label("@crates__handlebars-6.4.4//:handlebars"),
+            "clap": Label("@crates__clap-4.5.61//:clap"),
+            "handlebars": Label("@crates__handlebars-6.3.2//:handlebars"),
             "runfiles": Label("@crates__runfiles-0.3.0//:runfiles"),
             "schemars": Label("@crates__schemars-1.2.3//:schemars"),
             "serde": Label("@crates__serde-1.0.229//:serde"),
@@ -354,7 +354,7 @@ _NORMAL_DEPENDENCIES = {
     },
     "tools/overlay": {
         _COMMON_CONDITION: {
-            "clap": Label("@crates__clap-4.6.7//:clap"),
+            "clap": Label("@crates__clap-4.5.61//:clap"),
             "schemars": Label("@crates__schemars-1.2.3//:schemars"),
             "serde": Label("@crates__serde-1.0.229//:serde"),
             "serde_json": Label("@crates__serde_json-1.0.154//:serde_json"),
@@ -652,25 +652,24 @@ _BUILD_PROC_MACRO_ALIASES = {
 
 
 _CONDITIONS = {
-    "aarch64-apple-darwin": [],
-    "aarch64-pc-windows-msvc": [],
-    "aarch64-unknown-linux-gnu": [],
-    "arm64ec-pc-windows-msvc": [],
+    "aarch64-linux-android": [],
     "cfg(all(any(target_os = \"linux\", target_os = \"android\"), any(rustix_use_libc, miri, not(all(target_os = \"linux\", any(target_endian = \"little\", any(target_arch = \"s390x\", target_arch = \"powerpc\")), any(target_arch = \"arm\", all(target_arch = \"aarch64\", target_pointer_width = \"64\"), target_arch = \"riscv64\", all(rustix_use_experimental_asm, target_arch = \"powerpc\"), all(rustix_use_experimental_asm, target_arch = \"powerpc64\"), all(rustix_use_experimental_asm, target_arch = \"s390x\"), all(rustix_use_experimental_asm, target_arch = \"mips\"), all(rustix_use_experimental_asm, target_arch = \"mips32r6\"), all(rustix_use_experimental_asm, target_arch = \"mips64\"), all(rustix_use_experimental_asm, target_arch = \"mips64r6\"), target_arch = \"x86\", all(target_arch = \"x86_64\", target_pointer_width = \"64\")))))))": [],
     "cfg(all(any(target_os = \"linux\", target_os = \"android\"), not(any(all(target_os = \"linux\", target_env = \"\"), getrandom_backend = \"custom\", getrandom_backend = \"linux_raw\", getrandom_backend = \"rdrand\", getrandom_backend = \"rndr\"))))": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
     "cfg(all(not(rustix_use_libc), not(miri), target_os = \"linux\", any(target_endian = \"little\", any(target_arch = \"s390x\", target_arch = \"powerpc\")), any(target_arch = \"arm\", all(target_arch = \"aarch64\", target_pointer_width = \"64\"), target_arch = \"riscv64\", all(rustix_use_experimental_asm, target_arch = \"powerpc\"), all(rustix_use_experimental_asm, target_arch = \"powerpc64\"), all(rustix_use_experimental_asm, target_arch = \"s390x\"), all(rustix_use_experimental_asm, target_arch = \"mips\"), all(rustix_use_experimental_asm, target_arch = \"mips32r6\"), all(rustix_use_experimental_asm, target_arch = \"mips64\"), all(rustix_use_experimental_asm, target_arch = \"mips64r6\"), target_arch = \"x86\", all(target_arch = \"x86_64\", target_pointer_width = \"64\"))))": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
     "cfg(all(not(windows), any(rustix_use_libc, miri, not(all(target_os = \"linux\", any(target_endian = \"little\", any(target_arch = \"s390x\", target_arch = \"powerpc\")), any(target_arch = \"arm\", all(target_arch = \"aarch64\", target_pointer_width = \"64\"), target_arch = \"riscv64\", all(rustix_use_experimental_asm, target_arch = \"powerpc\"), all(rustix_use_experimental_asm, target_arch = \"powerpc64\"), all(rustix_use_experimental_asm, target_arch = \"s390x\"), all(rustix_use_experimental_asm, target_arch = \"mips\"), all(rustix_use_experimental_asm, target_arch = \"mips32r6\"), all(rustix_use_experimental_asm, target_arch = \"mips64\"), all(rustix_use_experimental_asm, target_arch = \"mips64r6\"), target_arch = \"x86\", all(target_arch = \"x86_64\", target_pointer_width = \"64\")))))))": [],
+    "cfg(all(target_arch = \"aarch64\", target_os = \"linux\"))": [],
+    "cfg(all(target_arch = \"aarch64\", target_vendor = \"apple\"))": [],
+    "cfg(all(target_arch = \"loongarch64\", target_os = \"linux\"))": [],
     "cfg(all(target_arch = \"wasm32\", target_os = \"wasi\", target_env = \"p2\"))": [],
     "cfg(all(target_os = \"uefi\", getrandom_backend = \"efi_rng\"))": [],
-    "cfg(all(windows, not(target_arch = \"arm64ec\")))": [],
     "cfg(any())": [],
+    "cfg(any(target_arch = \"aarch64\", target_arch = \"x86_64\", target_arch = \"x86\"))": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
     "cfg(any(target_os = \"dragonfly\", target_os = \"freebsd\", target_os = \"hurd\", target_os = \"illumos\", target_os = \"cygwin\", all(target_os = \"horizon\", target_arch = \"arm\")))": [],
     "cfg(any(target_os = \"haiku\", target_os = \"redox\", target_os = \"nto\", target_os = \"aix\"))": [],
     "cfg(any(target_os = \"ios\", target_os = \"visionos\", target_os = \"watchos\", target_os = \"tvos\"))": [],
     "cfg(any(target_os = \"macos\", target_os = \"openbsd\", target_os = \"vita\", target_os = \"emscripten\"))": [],
     "cfg(any(unix, target_os = \"wasi\"))": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
     "cfg(not(all(target_arch = \"arm\", target_os = \"none\")))": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
-    "cfg(target_arch = \"wasm32\")": [],
     "cfg(target_os = \"hermit\")": [],
     "cfg(target_os = \"netbsd\")": [],
     "cfg(target_os = \"redox\")": [],
@@ -679,8 +678,6 @@ _CONDITIONS = {
     "cfg(target_os = \"wasi\")": [],
     "cfg(unix)": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
     "cfg(windows)": [],
-    "x86_64-apple-darwin": [],
-    "x86_64-pc-windows-msvc": [],
     "x86_64-unknown-linux-gnu": ["@rules_rust//rust/platform:x86_64-unknown-linux-gnu"],
 }
 
@@ -710,16 +707,6 @@ def crate_repositories():
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/aho-corasick/1.1.5/download"],
         strip_prefix = "aho-corasick-1.1.5",
         build_file = Label("//third_party/crates:BUILD.aho-corasick-1.1.5.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__allocator-api2-0.2.21",
-        sha256 = "683d7910e743518b0e34f1186f92494becacb047c7b6bf616c96772180fef923",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/allocator-api2/0.2.21/download"],
-        strip_prefix = "allocator-api2-0.2.21",
-        build_file = Label("//third_party/crates:BUILD.allocator-api2-0.2.21.bazel"),
     )
 
     maybe(
@@ -774,22 +761,22 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__ar_archive_writer-0.5.3",
-        sha256 = "73cd58deff2140a0a8eae87e417bd01db68a33e148aa93d1e8cd837e55e312b6",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/ar_archive_writer/0.5.3/download"],
-        strip_prefix = "ar_archive_writer-0.5.3",
-        build_file = Label("//third_party/crates:BUILD.ar_archive_writer-0.5.3.bazel"),
-    )
-
-    maybe(
-        http_archive,
         name = "crates__autocfg-1.5.1",
         sha256 = "f2032f911046de80f0a198e0901378627c33f59ea0ac00e363d481118bd70a53",
         type = "tar.gz",
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/autocfg/1.5.1/download"],
         strip_prefix = "autocfg-1.5.1",
         build_file = Label("//third_party/crates:BUILD.autocfg-1.5.1.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__base64-0.22.1",
+        sha256 = "72b3254f16251a8381aa12e40e3c4d2f0199f8c6508fbecb9d91f575e0fbb8c6",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/base64/0.22.1/download"],
+        strip_prefix = "base64-0.22.1",
+        build_file = Label("//third_party/crates:BUILD.base64-0.22.1.bazel"),
     )
 
     maybe(
@@ -824,6 +811,16 @@ def crate_repositories():
 
     maybe(
         http_archive,
+        name = "crates__block-buffer-0.10.4",
+        sha256 = "3078c7629b62d3f0439517fa394996acacc5cbc91c5a20d8c658e77abd503a71",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/block-buffer/0.10.4/download"],
+        strip_prefix = "block-buffer-0.10.4",
+        build_file = Label("//third_party/crates:BUILD.block-buffer-0.10.4.bazel"),
+    )
+
+    maybe(
+        http_archive,
         name = "crates__borrow-or-share-0.2.4",
         sha256 = "dc0b364ead1874514c8c2855ab558056ebfeb775653e7ae45ff72f28f8f3166c",
         type = "tar.gz",
@@ -854,16 +851,6 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__cc-1.11.1",
-        sha256 = "4ff2a8126fff0f8c839080d619675a585e61720bb12d2baceae45769fd66f155",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/cc/1.11.1/download"],
-        strip_prefix = "cc-1.11.1",
-        build_file = Label("//third_party/crates:BUILD.cc-1.11.1.bazel"),
-    )
-
-    maybe(
-        http_archive,
         name = "crates__cfg-if-1.0.5",
         sha256 = "4e7648175b45a9a48536d676f68d918270699102aa8dab5496df06904c914600",
         type = "tar.gz",
@@ -874,42 +861,42 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__clap-4.6.7",
-        sha256 = "aa8876b300ab35ba921adea3dfd70157a46249b33f95c9084ae5709785478946",
+        name = "crates__clap-4.5.61",
+        sha256 = "52fa72306bb30daf11bc97773431628e5b4916e97aaa74b7d3f625d4d495da02",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap/4.6.7/download"],
-        strip_prefix = "clap-4.6.7",
-        build_file = Label("//third_party/crates:BUILD.clap-4.6.7.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap/4.5.61/download"],
+        strip_prefix = "clap-4.5.61",
+        build_file = Label("//third_party/crates:BUILD.clap-4.5.61.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__clap_builder-4.6.7",
-        sha256 = "ec0797fb7aeb1406c84efac526901f7ec3ead2124f946b494e72879d4b54704d",
+        name = "crates__clap_builder-4.5.61",
+        sha256 = "2071365c5c56eae7d77414029dde2f4f4ba151cf68d5a3261c9a40de428ace93",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap_builder/4.6.7/download"],
-        strip_prefix = "clap_builder-4.6.7",
-        build_file = Label("//third_party/crates:BUILD.clap_builder-4.6.7.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap_builder/4.5.61/download"],
+        strip_prefix = "clap_builder-4.5.61",
+        build_file = Label("//third_party/crates:BUILD.clap_builder-4.5.61.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__clap_derive-4.6.7",
-        sha256 = "f9c751b79415d4e559e3d1fcf128e09e720eb673a06d26cf6f392d37d75b66e0",
+        name = "crates__clap_derive-4.5.61",
+        sha256 = "dec5be1eea072311774b7b84ded287adbd9f293f9d23456817605c6042f4f5e0",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap_derive/4.6.7/download"],
-        strip_prefix = "clap_derive-4.6.7",
-        build_file = Label("//third_party/crates:BUILD.clap_derive-4.6.7.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap_derive/4.5.61/download"],
+        strip_prefix = "clap_derive-4.5.61",
+        build_file = Label("//third_party/crates:BUILD.clap_derive-4.5.61.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__clap_lex-1.1.1",
-        sha256 = "1c133bc6a41be0d194c306b5506d15e6feeea7b1d6604bd3f8310dfb2ca96486",
+        name = "crates__clap_lex-1.0.1",
+        sha256 = "0e78417baa3b3114dc0e95e7357389a249c4da97c3c2b540700079db6171bfd7",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap_lex/1.1.1/download"],
-        strip_prefix = "clap_lex-1.1.1",
-        build_file = Label("//third_party/crates:BUILD.clap_lex-1.1.1.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/clap_lex/1.0.1/download"],
+        strip_prefix = "clap_lex-1.0.1",
+        build_file = Label("//third_party/crates:BUILD.clap_lex-1.0.1.bazel"),
     )
 
     maybe(
@@ -920,6 +907,26 @@ def crate_repositories():
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/colorchoice/1.0.5/download"],
         strip_prefix = "colorchoice-1.0.5",
         build_file = Label("//third_party/crates:BUILD.colorchoice-1.0.5.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__cpufeatures-0.2.17",
+        sha256 = "59ed5838eebb26a2bb2e58f6d5b5316989ae9d08bab10e0e6d103e656d1b0280",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/cpufeatures/0.2.17/download"],
+        strip_prefix = "cpufeatures-0.2.17",
+        build_file = Label("//third_party/crates:BUILD.cpufeatures-0.2.17.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__crypto-common-0.1.7",
+        sha256 = "78c8292055d1c1df0cce5d180393dc8cce0abec0a7102adb6c7b1eef6016d60a",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/crypto-common/0.1.7/download"],
+        strip_prefix = "crypto-common-0.1.7",
+        build_file = Label("//third_party/crates:BUILD.crypto-common-0.1.7.bazel"),
     )
 
     maybe(
@@ -954,16 +961,6 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__data-encoding-2.11.1",
-        sha256 = "4583a4551df46e2792f82ceeac45e850d2e2d5debba0b91f102385cda5b11f06",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/data-encoding/2.11.1/download"],
-        strip_prefix = "data-encoding-2.11.1",
-        build_file = Label("//third_party/crates:BUILD.data-encoding-2.11.1.bazel"),
-    )
-
-    maybe(
-        http_archive,
         name = "crates__derive_builder-0.20.2",
         sha256 = "507dfb09ea8b7fa618fcf76e953f4f5e192547945816d5358edffe39f6f94947",
         type = "tar.gz",
@@ -990,6 +987,16 @@ def crate_repositories():
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/derive_builder_macro/0.20.2/download"],
         strip_prefix = "derive_builder_macro-0.20.2",
         build_file = Label("//third_party/crates:BUILD.derive_builder_macro-0.20.2.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__digest-0.10.7",
+        sha256 = "9ed9a281f7bc9b7576e61468ba615a66a5c8cfdff42420a70aa82701a3b1e292",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/digest/0.10.7/download"],
+        strip_prefix = "digest-0.10.7",
+        build_file = Label("//third_party/crates:BUILD.digest-0.10.7.bazel"),
     )
 
     maybe(
@@ -1034,12 +1041,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__fancy-regex-0.19.2",
-        sha256 = "d301f5bf187b3c295fce6468d3875037a0bccc5f6b151c63cac2f85babf21912",
+        name = "crates__fancy-regex-0.16.2",
+        sha256 = "998b056554fbe42e03ae0e152895cd1a7e1002aec800fdc6635d20270260c46f",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/fancy-regex/0.19.2/download"],
-        strip_prefix = "fancy-regex-0.19.2",
-        build_file = Label("//third_party/crates:BUILD.fancy-regex-0.19.2.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/fancy-regex/0.16.2/download"],
+        strip_prefix = "fancy-regex-0.16.2",
+        build_file = Label("//third_party/crates:BUILD.fancy-regex-0.16.2.bazel"),
     )
 
     maybe(
@@ -1054,22 +1061,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__find-msvc-tools-0.1.15",
-        sha256 = "1c66915cc5391097de7a2b0b972e8505aa33c0df401fd3a6811dbdb32881ba48",
+        name = "crates__fluent-uri-0.3.2",
+        sha256 = "1918b65d96df47d3591bed19c5cca17e3fa5d0707318e4b5ef2eae01764df7e5",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/find-msvc-tools/0.1.15/download"],
-        strip_prefix = "find-msvc-tools-0.1.15",
-        build_file = Label("//third_party/crates:BUILD.find-msvc-tools-0.1.15.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__fluent-uri-0.4.1",
-        sha256 = "bc74ac4d8359ae70623506d512209619e5cf8f347124910440dbc221714b328e",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/fluent-uri/0.4.1/download"],
-        strip_prefix = "fluent-uri-0.4.1",
-        build_file = Label("//third_party/crates:BUILD.fluent-uri-0.4.1.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/fluent-uri/0.3.2/download"],
+        strip_prefix = "fluent-uri-0.3.2",
+        build_file = Label("//third_party/crates:BUILD.fluent-uri-0.3.2.bazel"),
     )
 
     maybe(
@@ -1084,22 +1081,52 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__foldhash-0.2.0",
-        sha256 = "77ce24cb58228fbb8aa041425bb1050850ac19177686ea6e0f41a70416f56fdb",
+        name = "crates__fraction-0.15.4",
+        sha256 = "e076045bb43dac435333ed5f04caf35c7463631d0dae2deb2638d94dd0a5b872",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/foldhash/0.2.0/download"],
-        strip_prefix = "foldhash-0.2.0",
-        build_file = Label("//third_party/crates:BUILD.foldhash-0.2.0.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/fraction/0.15.4/download"],
+        strip_prefix = "fraction-0.15.4",
+        build_file = Label("//third_party/crates:BUILD.fraction-0.15.4.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__fraction-0.17.0",
-        sha256 = "e246562084dde8ebbcc943b261c406ce4f68e5032ec28029a251a47d6a295500",
+        name = "crates__futures-core-0.3.34",
+        sha256 = "92d699e522242e69e3003b94ecc1f960f3a5e015aa7c5d7486e65ad01dd94f5e",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/fraction/0.17.0/download"],
-        strip_prefix = "fraction-0.17.0",
-        build_file = Label("//third_party/crates:BUILD.fraction-0.17.0.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/futures-core/0.3.34/download"],
+        strip_prefix = "futures-core-0.3.34",
+        build_file = Label("//third_party/crates:BUILD.futures-core-0.3.34.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__futures-task-0.3.34",
+        sha256 = "cd417de3d1d015fc3bfd2b1ea46dfc7bab72ef86f1cc7cc9c78e728b34a6d1fd",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/futures-task/0.3.34/download"],
+        strip_prefix = "futures-task-0.3.34",
+        build_file = Label("//third_party/crates:BUILD.futures-task-0.3.34.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__futures-util-0.3.34",
+        sha256 = "0d50a92467f8ba5dd6e3ee5d4bd04d73ab2e4e1c44474a0674821dfce14b79bc",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/futures-util/0.3.34/download"],
+        strip_prefix = "futures-util-0.3.34",
+        build_file = Label("//third_party/crates:BUILD.futures-util-0.3.34.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__generic-array-0.14.7",
+        sha256 = "85649ca51fd72272d7821adaf274ad91c288277713d9c18820d8499a7ff69e9a",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/generic-array/0.14.7/download"],
+        strip_prefix = "generic-array-0.14.7",
+        build_file = Label("//third_party/crates:BUILD.generic-array-0.14.7.bazel"),
     )
 
     maybe(
@@ -1114,32 +1141,22 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__getrandom-0.4.3",
-        sha256 = "300e883d756b2e4ec94e02791f39b04b522276138852cfc41d9fb7e904106099",
+        name = "crates__handlebars-6.3.2",
+        sha256 = "759e2d5aea3287cb1190c8ec394f42866cb5bf74fcbf213f354e3c856ea26098",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/getrandom/0.4.3/download"],
-        strip_prefix = "getrandom-0.4.3",
-        build_file = Label("//third_party/crates:BUILD.getrandom-0.4.3.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/handlebars/6.3.2/download"],
+        strip_prefix = "handlebars-6.3.2",
+        build_file = Label("//third_party/crates:BUILD.handlebars-6.3.2.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__handlebars-6.4.4",
-        sha256 = "75c54236f9045c8004a77942bebc52145b4844639db934a5c70fe08617fbe61a",
+        name = "crates__hashbrown-0.16.1",
+        sha256 = "841d1cc9bed7f9236f321df977030373f4a4163ae1a7dbfe1a51a2c1a51d9100",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/handlebars/6.4.4/download"],
-        strip_prefix = "handlebars-6.4.4",
-        build_file = Label("//third_party/crates:BUILD.handlebars-6.4.4.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__hashbrown-0.17.1",
-        sha256 = "ed5909b6e89a2db4456e54cd5f673791d7eca6732202bbf2a9cc504fe2f9b84a",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/hashbrown/0.17.1/download"],
-        strip_prefix = "hashbrown-0.17.1",
-        build_file = Label("//third_party/crates:BUILD.hashbrown-0.17.1.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/hashbrown/0.16.1/download"],
+        strip_prefix = "hashbrown-0.16.1",
+        build_file = Label("//third_party/crates:BUILD.hashbrown-0.16.1.bazel"),
     )
 
     maybe(
@@ -1164,12 +1181,42 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__indexmap-2.14.2",
-        sha256 = "cc4e190f5d26ca7051642629da2c52fc03bde85a03197c99408dcd291734c855",
+        name = "crates__idna-1.1.0",
+        sha256 = "3b0875f23caa03898994f6ddc501886a45c7d3d62d04d2d90788d47be1b1e4de",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/indexmap/2.14.2/download"],
-        strip_prefix = "indexmap-2.14.2",
-        build_file = Label("//third_party/crates:BUILD.indexmap-2.14.2.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/idna/1.1.0/download"],
+        strip_prefix = "idna-1.1.0",
+        build_file = Label("//third_party/crates:BUILD.idna-1.1.0.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__idna_adapter-1.1.0",
+        sha256 = "279259b0ac81c89d11c290495fdcfa96ea3643b7df311c138b6fe8ca5237f0f8",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/idna_adapter/1.1.0/download"],
+        strip_prefix = "idna_adapter-1.1.0",
+        build_file = Label("//third_party/crates:BUILD.idna_adapter-1.1.0.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__idna_mapping-1.1.0",
+        sha256 = "11c13906586a4b339310541a274dd927aff6fcbb5b8e3af90634c4b31681c792",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/idna_mapping/1.1.0/download"],
+        strip_prefix = "idna_mapping-1.1.0",
+        build_file = Label("//third_party/crates:BUILD.idna_mapping-1.1.0.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__indexmap-2.13.1",
+        sha256 = "45a8a2b9cb3e0b0c1803dbb0758ffac5de2f425b23c28f518faabd9d805342ff",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/indexmap/2.13.1/download"],
+        strip_prefix = "indexmap-2.13.1",
+        build_file = Label("//third_party/crates:BUILD.indexmap-2.13.1.bazel"),
     )
 
     maybe(
@@ -1204,32 +1251,22 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__jsonschema-0.60.2",
-        sha256 = "a42a11b47492e6a2cc76e9c7bcc8077776cb31dac444e0795d7f61bcc6441c08",
+        name = "crates__jsonschema-0.33.0",
+        sha256 = "d46662859bc5f60a145b75f4632fbadc84e829e45df6c5de74cfc8e05acb96b5",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/jsonschema/0.60.2/download"],
-        strip_prefix = "jsonschema-0.60.2",
-        build_file = Label("//third_party/crates:BUILD.jsonschema-0.60.2.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/jsonschema/0.33.0/download"],
+        strip_prefix = "jsonschema-0.33.0",
+        build_file = Label("//third_party/crates:BUILD.jsonschema-0.33.0.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__jsonschema-regex-0.60.2",
-        sha256 = "107aeb6ff14b8deb5610096a8ce5c554ec89806b521147eaeb3cae05b07edb7a",
+        name = "crates__lazy_static-1.5.1",
+        sha256 = "20870f649af7073d53e38067b2a84312175d56ea15217e1b15bc83506ec50afb",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/jsonschema-regex/0.60.2/download"],
-        strip_prefix = "jsonschema-regex-0.60.2",
-        build_file = Label("//third_party/crates:BUILD.jsonschema-regex-0.60.2.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__jsonschema-value-0.60.2",
-        sha256 = "e281d6b177bb4834f2ffd6f92aa0443cffe29c996b251c8d94eb6f456186feba",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/jsonschema-value/0.60.2/download"],
-        strip_prefix = "jsonschema-value-0.60.2",
-        build_file = Label("//third_party/crates:BUILD.jsonschema-value-0.60.2.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/lazy_static/1.5.1/download"],
+        strip_prefix = "lazy_static-1.5.1",
+        build_file = Label("//third_party/crates:BUILD.lazy_static-1.5.1.bazel"),
     )
 
     maybe(
@@ -1290,16 +1327,6 @@ def crate_repositories():
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/memchr/2.8.3/download"],
         strip_prefix = "memchr-2.8.3",
         build_file = Label("//third_party/crates:BUILD.memchr-2.8.3.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__micromap-0.3.0",
-        sha256 = "c2a86d3146ed3995b5913c414f6664344b9617457320782e64f0bb44afd49d74",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/micromap/0.3.0/download"],
-        strip_prefix = "micromap-0.3.0",
-        build_file = Label("//third_party/crates:BUILD.micromap-0.3.0.bazel"),
     )
 
     maybe(
@@ -1404,16 +1431,6 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__object-0.39.1",
-        sha256 = "2e5a6c098c7a3b6547378093f5cc30bc54fd361ce711e05293a5cc589562739b",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/object/0.39.1/download"],
-        strip_prefix = "object-0.39.1",
-        build_file = Label("//third_party/crates:BUILD.object-0.39.1.bazel"),
-    )
-
-    maybe(
-        http_archive,
         name = "crates__once_cell-1.21.4",
         sha256 = "9f7c3e4beb33f85d45ae3e3a1792185706c8e16d043238c593331cc7cd313b50",
         type = "tar.gz",
@@ -1474,52 +1491,52 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__pest-2.9.6",
-        sha256 = "5ec53fd1d256900a9a771bf2720d42cef6f8bc91b4e25065fbd291e3e7222576",
+        name = "crates__pest-2.8.3",
+        sha256 = "989e7521a040efde50c3ab6bbadafbe15ab6dc042686926be59ac35d74607df4",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest/2.9.6/download"],
-        strip_prefix = "pest-2.9.6",
-        build_file = Label("//third_party/crates:BUILD.pest-2.9.6.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest/2.8.3/download"],
+        strip_prefix = "pest-2.8.3",
+        build_file = Label("//third_party/crates:BUILD.pest-2.8.3.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__pest_derive-2.9.6",
-        sha256 = "adcf794fd301ddc20818a6b4de85ed507f4b45300245cec948982e69e12e3bd7",
+        name = "crates__pest_derive-2.8.3",
+        sha256 = "187da9a3030dbafabbbfb20cb323b976dc7b7ce91fcd84f2f74d6e31d378e2de",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_derive/2.9.6/download"],
-        strip_prefix = "pest_derive-2.9.6",
-        build_file = Label("//third_party/crates:BUILD.pest_derive-2.9.6.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_derive/2.8.3/download"],
+        strip_prefix = "pest_derive-2.8.3",
+        build_file = Label("//third_party/crates:BUILD.pest_derive-2.8.3.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__pest_generator-2.9.6",
-        sha256 = "c3073afae5db334c25dea9fc3e230a4f191e920c1df080cb9c0b37c9ce1dbb41",
+        name = "crates__pest_generator-2.8.3",
+        sha256 = "49b401d98f5757ebe97a26085998d6c0eecec4995cad6ab7fc30ffdf4b052843",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_generator/2.9.6/download"],
-        strip_prefix = "pest_generator-2.9.6",
-        build_file = Label("//third_party/crates:BUILD.pest_generator-2.9.6.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_generator/2.8.3/download"],
+        strip_prefix = "pest_generator-2.8.3",
+        build_file = Label("//third_party/crates:BUILD.pest_generator-2.8.3.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__pest_meta-2.9.6",
-        sha256 = "7bc7f614b3742541642af1685faaa910bf6333e3cd3729c2cccd118146a57327",
+        name = "crates__pest_meta-2.8.3",
+        sha256 = "72f27a2cfee9f9039c4d86faa5af122a0ac3851441a34865b8a043b46be0065a",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_meta/2.9.6/download"],
-        strip_prefix = "pest_meta-2.9.6",
-        build_file = Label("//third_party/crates:BUILD.pest_meta-2.9.6.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_meta/2.8.3/download"],
+        strip_prefix = "pest_meta-2.8.3",
+        build_file = Label("//third_party/crates:BUILD.pest_meta-2.8.3.bazel"),
     )
 
     maybe(
         http_archive,
-        name = "crates__pest_stack_guard-1.0.1",
-        sha256 = "9ac6154fd4418b8f0b82532c59c26f303f9ca59a64c883e8ce3971fd82733439",
+        name = "crates__pin-project-lite-0.2.19",
+        sha256 = "f120c8d5021b34abd2f2ffd7ee96687cbcd6c54a3e68d86b6169f4a5cd480ffe",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pest_stack_guard/1.0.1/download"],
-        strip_prefix = "pest_stack_guard-1.0.1",
-        build_file = Label("//third_party/crates:BUILD.pest_stack_guard-1.0.1.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/pin-project-lite/0.2.19/download"],
+        strip_prefix = "pin-project-lite-0.2.19",
+        build_file = Label("//third_party/crates:BUILD.pin-project-lite-0.2.19.bazel"),
     )
 
     maybe(
@@ -1530,16 +1547,6 @@ def crate_repositories():
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/proc-macro2/1.0.107/download"],
         strip_prefix = "proc-macro2-1.0.107",
         build_file = Label("//third_party/crates:BUILD.proc-macro2-1.0.107.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__psm-0.1.32",
-        sha256 = "4dcd034599e63b970727f70d79e02d62390a4a84f7c6b827c27c46d5ac3fa622",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/psm/0.1.32/download"],
-        strip_prefix = "psm-0.1.32",
-        build_file = Label("//third_party/crates:BUILD.psm-0.1.32.bazel"),
     )
 
     maybe(
@@ -1560,16 +1567,6 @@ def crate_repositories():
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/r-efi/5.3.0/download"],
         strip_prefix = "r-efi-5.3.0",
         build_file = Label("//third_party/crates:BUILD.r-efi-5.3.0.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__r-efi-6.0.0",
-        sha256 = "f8dcc9c7d52a811697d2151c701e0d08956f92b0e24136cf4cf27b57a6a0d9bf",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/r-efi/6.0.0/download"],
-        strip_prefix = "r-efi-6.0.0",
-        build_file = Label("//third_party/crates:BUILD.r-efi-6.0.0.bazel"),
     )
 
     maybe(
@@ -1604,12 +1601,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__referencing-0.60.2",
-        sha256 = "f42818036d3b37cda6bd4c494543158a36e431cb717015ef7c93acc6ba214d3b",
+        name = "crates__referencing-0.33.0",
+        sha256 = "9e9c261f7ce75418b3beadfb3f0eb1299fe8eb9640deba45ffa2cb783098697d",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/referencing/0.60.2/download"],
-        strip_prefix = "referencing-0.60.2",
-        build_file = Label("//third_party/crates:BUILD.referencing-0.60.2.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/referencing/0.33.0/download"],
+        strip_prefix = "referencing-0.33.0",
+        build_file = Label("//third_party/crates:BUILD.referencing-0.33.0.bazel"),
     )
 
     maybe(
@@ -1784,12 +1781,22 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__shlex-2.0.1",
-        sha256 = "f8fadd59c855ef2080decdef8ff161eb6661b86933c9d82e5ba29dc602a55aba",
+        name = "crates__sha2-0.10.9",
+        sha256 = "a7507d819769d01a365ab707794a4084392c824f54a7a6a7862f8c3d0892b283",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/shlex/2.0.1/download"],
-        strip_prefix = "shlex-2.0.1",
-        build_file = Label("//third_party/crates:BUILD.shlex-2.0.1.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/sha2/0.10.9/download"],
+        strip_prefix = "sha2-0.10.9",
+        build_file = Label("//third_party/crates:BUILD.sha2-0.10.9.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__slab-0.4.12",
+        sha256 = "0c790de23124f9ab44544d7ac05d60440adc586479ce501c1d6d7da3cd8c9cf5",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/slab/0.4.12/download"],
+        strip_prefix = "slab-0.4.12",
+        build_file = Label("//third_party/crates:BUILD.slab-0.4.12.bazel"),
     )
 
     maybe(
@@ -1804,42 +1811,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__stacker-0.1.25",
-        sha256 = "707f49d46706bacf8a2b00d51dace3f9de527c13eec3778f570c411f89e69967",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/stacker/0.1.25/download"],
-        strip_prefix = "stacker-0.1.25",
-        build_file = Label("//third_party/crates:BUILD.stacker-0.1.25.bazel"),
-    )
-
-    maybe(
-        http_archive,
         name = "crates__strsim-0.11.1",
         sha256 = "7da8b5736845d9f2fcb837ea5d9e2628564b3b043a70948a3f0b778838c5fb4f",
         type = "tar.gz",
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/strsim/0.11.1/download"],
         strip_prefix = "strsim-0.11.1",
         build_file = Label("//third_party/crates:BUILD.strsim-0.11.1.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__strum-0.28.0",
-        sha256 = "9628de9b8791db39ceda2b119bbe13134770b56c138ec1d3af810d045c04f9bd",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/strum/0.28.0/download"],
-        strip_prefix = "strum-0.28.0",
-        build_file = Label("//third_party/crates:BUILD.strum-0.28.0.bazel"),
-    )
-
-    maybe(
-        http_archive,
-        name = "crates__strum_macros-0.28.0",
-        sha256 = "ab85eea0270ee17587ed4156089e10b9e6880ee688791d45a905f5b1ca36f664",
-        type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/strum_macros/0.28.0/download"],
-        strip_prefix = "strum_macros-0.28.0",
-        build_file = Label("//third_party/crates:BUILD.strum_macros-0.28.0.bazel"),
     )
 
     maybe(
@@ -1894,6 +1871,26 @@ def crate_repositories():
 
     maybe(
         http_archive,
+        name = "crates__tinyvec-1.13.3",
+        sha256 = "fd3ca314f692efd6c868f8408f53fe444634a845f96c028b97d35f6a1f79f0ee",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/tinyvec/1.13.3/download"],
+        strip_prefix = "tinyvec-1.13.3",
+        build_file = Label("//third_party/crates:BUILD.tinyvec-1.13.3.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__typenum-1.20.1",
+        sha256 = "b6f5e870be6c3b371b77fe0ee0bafb859fa4964b4404c27de1d380043c4dda20",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/typenum/1.20.1/download"],
+        strip_prefix = "typenum-1.20.1",
+        build_file = Label("//third_party/crates:BUILD.typenum-1.20.1.bazel"),
+    )
+
+    maybe(
+        http_archive,
         name = "crates__ucd-trie-0.1.7",
         sha256 = "2896d95c02a80c6d6a5d6e953d479f5ddf2dfdb6a244441010e373ac0fb88971",
         type = "tar.gz",
@@ -1904,12 +1901,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__unicode-general-category-1.1.0",
-        sha256 = "0b993bddc193ae5bd0d623b49ec06ac3e9312875fdae725a975c51db1cc1677f",
+        name = "crates__unicode-bidi-0.3.18",
+        sha256 = "5c1cb5db39152898a79168971543b1cb5020dff7fe43c8dc468b0885f5e29df5",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/unicode-general-category/1.1.0/download"],
-        strip_prefix = "unicode-general-category-1.1.0",
-        build_file = Label("//third_party/crates:BUILD.unicode-general-category-1.1.0.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/unicode-bidi/0.3.18/download"],
+        strip_prefix = "unicode-bidi-0.3.18",
+        build_file = Label("//third_party/crates:BUILD.unicode-bidi-0.3.18.bazel"),
     )
 
     maybe(
@@ -1924,6 +1921,26 @@ def crate_repositories():
 
     maybe(
         http_archive,
+        name = "crates__unicode-joining-type-1.0.0",
+        sha256 = "d8d00a78170970967fdb83f9d49b92f959ab2bb829186b113e4f4604ad98e180",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/unicode-joining-type/1.0.0/download"],
+        strip_prefix = "unicode-joining-type-1.0.0",
+        build_file = Label("//third_party/crates:BUILD.unicode-joining-type-1.0.0.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__unicode-normalization-0.1.26",
+        sha256 = "75cd3fb03d5288b3ba9a1ee103ac7e9cbb59f0b03d64f8ddfcc04dd42758a85d",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/unicode-normalization/0.1.26/download"],
+        strip_prefix = "unicode-normalization-0.1.26",
+        build_file = Label("//third_party/crates:BUILD.unicode-normalization-0.1.26.bazel"),
+    )
+
+    maybe(
+        http_archive,
         name = "crates__unsafe-libyaml-0.2.11",
         sha256 = "673aac59facbab8a9007c7f6108d11f63b603f7cabff99fabf650fea5c32b861",
         type = "tar.gz",
@@ -1934,12 +1951,32 @@ def crate_repositories():
 
     maybe(
         http_archive,
+        name = "crates__utf8_iter-1.0.4",
+        sha256 = "b6c140620e7ffbb22c2dee59cafe6084a59b5ffc27a8859a5f0d494b5d52b6be",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/utf8_iter/1.0.4/download"],
+        strip_prefix = "utf8_iter-1.0.4",
+        build_file = Label("//third_party/crates:BUILD.utf8_iter-1.0.4.bazel"),
+    )
+
+    maybe(
+        http_archive,
         name = "crates__utf8parse-0.2.2",
         sha256 = "06abde3611657adf66d383f00b093d7faecc7fa57071cce2578660c9f1010821",
         type = "tar.gz",
         urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/utf8parse/0.2.2/download"],
         strip_prefix = "utf8parse-0.2.2",
         build_file = Label("//third_party/crates:BUILD.utf8parse-0.2.2.bazel"),
+    )
+
+    maybe(
+        http_archive,
+        name = "crates__uuid-1.20.0",
+        sha256 = "ee48d38b119b0cd71fe4141b30f5ba9c7c5d9f4e7a3a8b4a674e4b6ef789976f",
+        type = "tar.gz",
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/uuid/1.20.0/download"],
+        strip_prefix = "uuid-1.20.0",
+        build_file = Label("//third_party/crates:BUILD.uuid-1.20.0.bazel"),
     )
 
     maybe(
@@ -1974,12 +2011,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__wasip2-1.0.4-wasi-0.2.12",
-        sha256 = "b67efb37e106e55ce722a510d6b5f9c17f083e5fc79afc2badeb12cc313d9487",
+        name = "crates__wasip2-1.0.1-wasi-0.2.4",
+        sha256 = "0562428422c63773dad2c345a1882263bbf4d65cf3f42e90921f787ef5ad58e7",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/wasip2/1.0.4+wasi-0.2.12/download"],
-        strip_prefix = "wasip2-1.0.4+wasi-0.2.12",
-        build_file = Label("//third_party/crates:BUILD.wasip2-1.0.4+wasi-0.2.12.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/wasip2/1.0.1+wasi-0.2.4/download"],
+        strip_prefix = "wasip2-1.0.1+wasi-0.2.4",
+        build_file = Label("//third_party/crates:BUILD.wasip2-1.0.1+wasi-0.2.4.bazel"),
     )
 
     maybe(
@@ -2044,12 +2081,12 @@ def crate_repositories():
 
     maybe(
         http_archive,
-        name = "crates__wit-bindgen-0.57.1",
-        sha256 = "1ebf944e87a7c253233ad6766e082e3cd714b5d03812acc24c318f549614536e",
+        name = "crates__wit-bindgen-0.46.0",
+        sha256 = "f17a85883d4e6d00e8a97c586de764dabcc06133f7f1d55dce5cdc070ad7fe59",
         type = "tar.gz",
-        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/wit-bindgen/0.57.1/download"],
-        strip_prefix = "wit-bindgen-0.57.1",
-        build_file = Label("//third_party/crates:BUILD.wit-bindgen-0.57.1.bazel"),
+        urls = ["https://index.crates.io:443/artifactory/api/cargo/crates-io/v1/crates/wit-bindgen/0.46.0/download"],
+        strip_prefix = "wit-bindgen-0.46.0",
+        build_file = Label("//third_party/crates:BUILD.wit-bindgen-0.46.0.bazel"),
     )
 
     maybe(
@@ -2083,9 +2120,9 @@ def crate_repositories():
     )
 
     return [
-       struct(repo="crates__clap-4.6.7", is_dev_dep = False),
-       struct(repo="crates__handlebars-6.4.4", is_dev_dep = False),
-       struct(repo="crates__jsonschema-0.60.2", is_dev_dep = False),
+       struct(repo="crates__clap-4.5.61", is_dev_dep = False),
+       struct(repo="crates__handlebars-6.3.2", is_dev_dep = False),
+       struct(repo="crates__jsonschema-0.33.0", is_dev_dep = False),
        struct(repo="crates__libloading-0.8.9", is_dev_dep = False),
        struct(repo="crates__runfiles-0.3.0", is_dev_dep = False),
        struct(repo="crates__schemars-1.2.3", is_dev_dep = False),

@@ -24,6 +24,13 @@ if grep -q override "$consumer/MODULE.bazel"; then
   echo "FAIL: $consumer/MODULE.bazel still overrides a module" >&2
   exit 1
 fi
+# What a team writes is module() and bazel_dep() lines only: anything else (a Rust toolchain,
+# an extension) would be a line the README does not show.
+extra="$(awk '/^"""/ {if (!/^""".*"""/) doc = !doc; next} !doc' "$consumer/MODULE.bazel" | grep -vE '^(#|$|module\(|bazel_dep\()' || true)"
+if [[ -n "$extra" ]]; then
+  printf 'FAIL: examples/consumer/MODULE.bazel holds more than module() and bazel_dep():\n%s\n' "$extra" >&2
+  exit 1
+fi
 
 cd "$consumer"
 start=$(date +%s)

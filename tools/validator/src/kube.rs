@@ -65,7 +65,7 @@ impl KubeSchemas {
         Ok(validator
             .iter_errors(object)
             .map(|e| {
-                let at = e.instance_path().to_string();
+                let at = e.instance_path.to_string();
                 format!("{}: {e}", if at.is_empty() { "(object)".to_string() } else { at })
             })
             .collect())
