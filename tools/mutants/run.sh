@@ -17,8 +17,8 @@
 # Environment: MUTANTS_WORK (default $TMPDIR/<checkout>-mutants) holds the target directory,
 # mutants.out and the Bazel copy; MUTANTS_KEEP_TARGET=1 keeps the target directory for the
 # next run (shards of one crate share their third-party builds); MUTANTS_TIMEOUT is the test
-# timeout in seconds (default 300: the slowest crates' tests take about a minute on a loaded
-# 2-core machine, cargo-mutants' own default is 5x the baseline).
+# timeout in seconds unless --timeout is given (default 300: the slowest crates' tests take
+# about a minute on a loaded 2-core machine).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd -P)"
 work="${MUTANTS_WORK:-${TMPDIR:-/tmp}/$(basename "$repo")-mutants}"
@@ -69,7 +69,9 @@ else
 fi
 cd "$repo"
 status=0
-"$mutants" mutants -j 1 --timeout "${MUTANTS_TIMEOUT:-300}" --output "$work" "${args[@]}" || status=$?
+timeout=(--timeout "${MUTANTS_TIMEOUT:-300}")
+[[ " ${args[*]} " != *" --timeout"* ]] || timeout=()
+"$mutants" mutants -j 1 "${timeout[@]}" --output "$work" "${args[@]}" || status=$?
 echo "mutants.out: $work/mutants.out" >&2
 if (( ${#bazel_tests[@]} > 0 )); then
   (cd "$MUTANTS_BAZEL_TREE" && "$repo/tools/bazel" shutdown) || true
