@@ -286,6 +286,26 @@ mod tests {
         assert_eq!(out, TEXT, "{out}");
     }
 
+    #[test]
+    fn an_equivalent_strict_comparison_has_no_optional_lines() {
+        let mut c = comparison();
+        c.strict = true;
+        c.defaults = false;
+        c.random_fields = 0;
+        c.renamed.clear();
+        c.random_names.clear();
+        c.only_manual.clear();
+        c.only_generated.clear();
+        c.groups.clear();
+        assert_eq!(
+            render(&c, Format::Text),
+            "Manual:    shop 1.0.0 (3 objects)\nGenerated: shop-gen 1.0.0 (3 objects)\n\
+             Both rendered as release \"release-name\" in namespace \"default\"; objects paired by kind and name without the release prefix.\n\
+             Strict: documented noise (helm.sh/chart labels, checksum/* annotations) kept.\n\
+             \nResult: equivalent (2 objects paired, no differences).\n"
+        );
+    }
+
     const MARKDOWN: &str = r#"## Chart comparison
 
 - Manual:    shop 1.0.0 (3 objects)
