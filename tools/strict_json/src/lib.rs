@@ -178,6 +178,20 @@ mod tests {
         assert!(matches!(parse_unique_keys("{\"a\": "), Err(ParseError::Syntax(_))));
     }
 
+    /// The visitor is serde's: any deserializer may drive it, not only serde_json's text parser
+    /// (which hands over strings borrowed and never a value JSON cannot hold).
+    #[test]
+    fn owned_strings_and_values_json_cannot_hold_from_other_deserializers() {
+        use serde::de::value::{BytesDeserializer, Error, StringDeserializer};
+        let duplicate = RefCell::new(None);
+        let owned = UniqueKeys { field: String::new(), duplicate: &duplicate }
+            .deserialize(StringDeserializer::<Error>::new("s".to_string()));
+        assert_eq!(owned.unwrap(), json!("s"));
+        let bytes = UniqueKeys { field: String::new(), duplicate: &duplicate }
+            .deserialize(BytesDeserializer::<Error>::new(b"x"));
+        assert_eq!(bytes.unwrap_err().to_string(), "invalid type: byte array, expected any JSON value");
+    }
+
     #[test]
     fn messages_name_key_field_and_line() {
         let nested = parse_unique_keys("{\"b\": {\"k\": 1, \"k\": 2}}").unwrap_err().to_string();

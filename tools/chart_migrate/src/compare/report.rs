@@ -242,6 +242,118 @@ mod tests {
         assert_eq!(show(&json!({"a": [1]})), "{\"a\":[1]}");
     }
 
+    fn key(kind: &str, name: &str) -> super::super::pair::ObjectKey {
+        super::super::pair::ObjectKey { kind: kind.into(), name: name.into() }
+    }
+
+    /// A comparison with a removed and an added object, a rename, noise, random names and
+    /// fields, and one changed field.
+    fn comparison() -> Comparison {
+        use super::super::{group::Group, noise::Noise, ChartSide};
+        let side = |name: &str, objects| ChartSide { name: name.into(), version: "1.0.0".into(), objects };
+        let finding = Finding {
+            object: key("Deployment", "web"),
+            path: crate::path::FieldPath::of_keys(&["spec", "replicas"]),
+            change: Change::Changed(json!(1), json!(3)),
+        };
+        Comparison {
+            manual: side("shop", 3),
+            generated: side("shop-gen", 3),
+            release: crate::render::Release::default(),
+            strict: false,
+            noise: [(Noise::ChartLabel, 2)].into_iter().collect(),
+            renamed: vec![(key("Service", "web-svc"), key("Service", "web"))],
+            random_names: vec![key("Pod", "test-*")],
+            random_fields: 1,
+            defaults: true,
+            paired: 2,
+            differing: 1,
+            only_manual: vec![key("ConfigMap", "old")],
+            only_generated: vec![key("PodDisruptionBudget", "web")],
+            groups: [(Group::Scaling, vec![finding])].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn markdown_lists_removed_and_added_objects_and_a_table_per_group() {
+        let out = render(&comparison(), Format::Markdown);
+        assert_eq!(out, MARKDOWN, "{out}");
+    }
+
+    #[test]
+    fn text_lists_removed_and_added_objects_and_each_finding() {
+        let out = render(&comparison(), Format::Text);
+        assert_eq!(out, TEXT, "{out}");
+    }
+
+    #[test]
+    fn an_equivalent_strict_comparison_has_no_optional_lines() {
+        let mut c = comparison();
+        c.strict = true;
+        c.defaults = false;
+        c.random_fields = 0;
+        c.renamed.clear();
+        c.random_names.clear();
+        c.only_manual.clear();
+        c.only_generated.clear();
+        c.groups.clear();
+        assert_eq!(
+            render(&c, Format::Text),
+            "Manual:    shop 1.0.0 (3 objects)\nGenerated: shop-gen 1.0.0 (3 objects)\n\
+             Both rendered as release \"release-name\" in namespace \"default\"; objects paired by kind and name without the release prefix.\n\
+             Strict: documented noise (helm.sh/chart labels, checksum/* annotations) kept.\n\
+             \nResult: equivalent (2 objects paired, no differences).\n"
+        );
+    }
+
+    const MARKDOWN: &str = r#"## Chart comparison
+
+- Manual:    shop 1.0.0 (3 objects)
+- Generated: shop-gen 1.0.0 (3 objects)
+- Both rendered as release "release-name" in namespace "default"; objects paired by kind and name without the release prefix.
+- Renamed: Service/web-svc -> Service/web
+- Named at random (two renders differ; paired by kind and the rest of the name, names not compared): Pod/test-*
+- Left out: 1 fields whose values differ between two renders (random functions).
+- Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).
+- Ignored as noise (--strict keeps it): 2 helm.sh/chart labels.
+
+### Objects only in the manual chart (removed): 1
+
+- `ConfigMap/old`
+
+### Objects only in the generated chart (added): 1
+
+- `PodDisruptionBudget/web`
+
+### Replicas, autoscaling and disruption budgets: 1
+
+| Object | Field | Manual | Generated |
+|---|---|---|---|
+| `Deployment/web` | `spec.replicas` | `1` | `3` |
+
+**Result: different: 1 objects removed, 1 added, 1 fields differ in 1 of 2 paired objects.**
+"#;
+    const TEXT: &str = r#"Manual:    shop 1.0.0 (3 objects)
+Generated: shop-gen 1.0.0 (3 objects)
+Both rendered as release "release-name" in namespace "default"; objects paired by kind and name without the release prefix.
+Renamed: Service/web-svc -> Service/web
+Named at random (two renders differ; paired by kind and the rest of the name, names not compared): Pod/test-*
+Left out: 1 fields whose values differ between two renders (random functions).
+Kubernetes defaults filled in on both sides where absent (--no-defaults leaves them out).
+Ignored as noise (--strict keeps it): 2 helm.sh/chart labels.
+
+Objects only in the manual chart (removed): 1
+  ConfigMap/old
+
+Objects only in the generated chart (added): 1
+  PodDisruptionBudget/web
+
+Replicas, autoscaling and disruption budgets: 1
+  Deployment/web spec.replicas: 1 -> 3
+
+Result: different: 1 objects removed, 1 added, 1 fields differ in 1 of 2 paired objects.
+"#;
+
     #[test]
     fn code_spans_survive_backticks_and_pipes() {
         assert_eq!(code("a"), "`a`");

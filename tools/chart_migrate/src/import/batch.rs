@@ -109,3 +109,150 @@ pub fn read_cron_spec(fields: &mut Fields, app: &mut App) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::import::app::AppType;
+    use crate::object::Object;
+
+    fn job(body: Value) -> Object {
+        Object { kind: "Job".into(), name: "migrate".into(), template: "t.yaml".into(), body }
+    }
+
+    fn app() -> App {
+        App::new("migrate", AppType::Job, "Job/migrate".into())
+    }
+
+    fn hook_of(annotations: Value) -> (App, Vec<Note>, usize) {
+        let object = job(json!({"metadata": {"annotations": annotations}}));
+        let mut fields = Fields::new(&object, "Job/migrate".into());
+        let (mut app, mut notes) = (app(), Vec::new());
+        read_hook(&mut fields, &mut app, &mut notes);
+        let left = fields.leftovers().len();
+        (app, notes, left)
+    }
+
+    fn str_attr(app: &App, attribute: Attribute) -> Option<&str> {
+        match app.get(attribute) {
+            Some(AttrValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_job_without_a_hook_annotation_is_a_plain_job() {
+        let (app, notes, _) = hook_of(json!({}));
+        assert_eq!(str_attr(&app, Attribute::JobHook), Some("none"));
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn the_default_hook_phases_set_nothing_and_are_accounted_for() {
+        let (app, notes, left) = hook_of(json!({"helm.sh/hook": "pre-install, pre-upgrade"}));
+        assert_eq!(app.get(Attribute::JobHook), None);
+        assert!(notes.is_empty());
+        assert_eq!(left, 0, "the hook annotation is taken");
+    }
+
+    #[test]
+    fn other_known_hook_phases_are_kept_joined() {
+        let (app, _, left) = hook_of(json!({"helm.sh/hook": "post-install , post-upgrade"}));
+        assert_eq!(str_attr(&app, Attribute::JobHook), Some("post-install,post-upgrade"));
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn an_unknown_hook_phase_makes_a_plain_job_with_a_note() {
+        let object = job(json!({"metadata": {"annotations": {
+            "helm.sh/hook": "pre-install,test", "helm.sh/hook-weight": "3"}}}));
+        let mut fields = Fields::new(&object, "Job/migrate".into());
+        let (mut app, mut notes) = (app(), Vec::new());
+        read_hook(&mut fields, &mut app, &mut notes);
+        assert_eq!(str_attr(&app, Attribute::JobHook), Some("none"));
+        assert_eq!(notes.len(), 1);
+        let note = notes[0].to_string();
+        assert!(note.contains("pre-install,test: the rules' hooks are pre-install, pre-upgrade"), "{note}");
+        assert!(note.contains("imported as a plain Job"), "{note}");
+        // A plain Job has no weight: the annotation stays for the report.
+        assert_eq!(app.get(Attribute::JobHookWeight), None);
+        assert_eq!(fields.leftovers().len(), 1, "{:?}", fields.leftovers());
+    }
+
+    #[test]
+    fn a_hook_weight_other_than_the_default_is_kept() {
+        let (app, _, left) = hook_of(json!({"helm.sh/hook": "pre-install", "helm.sh/hook-weight": " 2 "}));
+        assert_eq!(app.get(Attribute::JobHookWeight), Some(&AttrValue::Int(2)));
+        assert_eq!(left, 0);
+        let (app, _, left) = hook_of(json!({"helm.sh/hook": "pre-install", "helm.sh/hook-weight": "-5"}));
+        assert_eq!(app.get(Attribute::JobHookWeight), None);
+        assert_eq!(left, 0, "the default weight is accounted for");
+    }
+
+    fn job_spec(spec: Value) -> (App, usize) {
+        let object = job(json!({"spec": spec}));
+        let mut fields = Fields::new(&object, "Job/migrate".into());
+        let mut app = app();
+        read_job_spec(&mut fields, &FieldPath::of_keys(&["spec"]), &mut app);
+        let left = fields.leftovers().len();
+        (app, left)
+    }
+
+    #[test]
+    fn job_spec_values_other_than_the_defaults_become_attributes() {
+        let (app, left) = job_spec(json!({"backoffLimit": 1, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 60}));
+        assert_eq!(app.get(Attribute::JobBackoffLimit), Some(&AttrValue::Int(1)));
+        assert_eq!(app.get(Attribute::JobActiveDeadlineSeconds), Some(&AttrValue::Int(600)));
+        assert_eq!(app.get(Attribute::JobTtlSecondsAfterFinished), Some(&AttrValue::Int(60)));
+        assert_eq!(app.get(Attribute::JobKeepFinished), None);
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn job_spec_defaults_set_nothing_but_are_accounted_for() {
+        let (app, left) = job_spec(json!({"backoffLimit": 3, "ttlSecondsAfterFinished": 3600}));
+        assert!(app.attributes.is_empty(), "{:?}", app.attributes);
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_job_without_a_ttl_is_kept_finished() {
+        let (app, _) = job_spec(json!({"backoffLimit": 3}));
+        assert_eq!(app.get(Attribute::JobKeepFinished), Some(&AttrValue::Bool(true)));
+    }
+
+    fn cron_spec(spec: Value) -> (App, usize) {
+        let object = job(json!({"spec": spec}));
+        let mut fields = Fields::new(&object, "CronJob/migrate".into());
+        let mut app = App::new("migrate", AppType::Cronjob, "CronJob/migrate".into());
+        read_cron_spec(&mut fields, &mut app);
+        let left = fields.leftovers().len();
+        (app, left)
+    }
+
+    #[test]
+    fn cron_spec_values_other_than_the_defaults_become_attributes() {
+        let (app, left) = cron_spec(json!({
+            "schedule": "*/5 * * * *", "concurrencyPolicy": "Replace", "suspend": false,
+            "startingDeadlineSeconds": 60, "successfulJobsHistoryLimit": 1, "failedJobsHistoryLimit": 5}));
+        assert_eq!(str_attr(&app, Attribute::CronSchedule), Some("*/5 * * * *"));
+        assert_eq!(str_attr(&app, Attribute::CronConcurrencyPolicy), Some("Replace"));
+        assert_eq!(app.get(Attribute::CronStartingDeadlineSeconds), Some(&AttrValue::Int(60)));
+        assert_eq!(app.get(Attribute::CronSuccessfulJobsHistoryLimit), Some(&AttrValue::Int(1)));
+        assert_eq!(app.get(Attribute::CronFailedJobsHistoryLimit), Some(&AttrValue::Int(5)));
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn cron_spec_defaults_set_nothing_and_a_suspended_cronjob_is_left_over() {
+        let (app, left) = cron_spec(json!({
+            "concurrencyPolicy": "Forbid", "suspend": false,
+            "startingDeadlineSeconds": 300, "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 3}));
+        assert!(app.attributes.is_empty(), "{:?}", app.attributes);
+        assert_eq!(left, 0);
+        let (_, left) = cron_spec(json!({"suspend": true}));
+        assert_eq!(left, 1, "suspend: true is not what the rules write");
+    }
+}

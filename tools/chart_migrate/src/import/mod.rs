@@ -29,6 +29,9 @@ mod volumes;
 mod why;
 mod workload;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::object::{short_name, Object};
