@@ -8,6 +8,7 @@
 # output base and counts the remote cache hits.
 #
 #   tools/bench/remote_execution.sh [TARGETS...]     (as root: debootstrap, apt-get, mount)
+#   tools/bench/remote_execution.sh --serve          (only start the engine, until Ctrl-C)
 #
 # Installs what it needs once, idempotently, like tools/bazel (tools/remote/roots.sh): a Debian
 # sid root with Debian's postgresql and buildbox and BuildGrid from PyPI in a venv, and the
@@ -70,7 +71,7 @@ trap cleanup EXIT
 start() {
   local name="$1"
   shift
-  in_root "$services_root" "$@" >"$data/$name.log" 2>&1 &
+  IN_ROOT_EXEC=1 in_root "$services_root" "$@" >"$data/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -93,7 +94,8 @@ start_postgresql() {
   in_root "$services_root" chown postgres "$data_in_root/pg"
   in_root "$services_root" runuser -u postgres -- "$postgres_bin/initdb" -D "$data_in_root/pg" \
     -U bgd --auth=trust >"$data/initdb.log" 2>&1
-  start postgresql runuser -u postgres -- "$postgres_bin/postgres" -D "$data_in_root/pg" \
+  # setpriv, not runuser: it replaces itself with postgres, so stopping the pid stops it.
+  start postgresql setpriv --reuid=postgres --regid=postgres --init-groups "$postgres_bin/postgres" -D "$data_in_root/pg" \
     -h 127.0.0.1 -p "$pg_port" -k "$data_in_root/pg"
   wait_for postgresql in_root "$services_root" "$postgres_bin/pg_isready" -h 127.0.0.1 -p "$pg_port"
   in_root "$services_root" "$postgres_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U bgd bgd
@@ -111,6 +113,10 @@ authorization:
   method: none
 monitoring:
   enabled: false
+# Every Execute stream holds one thread for the action's whole run, and Bazel uploads inputs
+# many at a time: RPCs past the limit are refused (RESOURCE_EXHAUSTED), past the pool they wait.
+thread-pool-size: 64
+maximum-concurrent-rpcs: 10000
 connections:
   - !sql-connection &sql
     connection-string: postgresql+psycopg://bgd@127.0.0.1:$pg_port/bgd
@@ -152,7 +158,7 @@ start_buildgrid() {
   in_root "$services_root" /opt/buildgrid/bin/bgd migrate apply \
     "postgresql+psycopg://bgd@127.0.0.1:$pg_port/bgd" >"$data/migrate.log" 2>&1 \
     || { tail -20 "$data/migrate.log" >&2; return 1; }
-  start buildgrid /opt/buildgrid/bin/bgd server start "$data_in_root/buildgrid.yml"
+  start buildgrid /opt/buildgrid/bin/bgd server start -v "$data_in_root/buildgrid.yml"
   wait_for buildgrid bash -c "exec 3<>/dev/tcp/127.0.0.1/$bgd_port"
 }
 
@@ -169,12 +175,12 @@ upload_worker_root() {
 
 start_worker() {
   mkdir -p "$data/casd"
-  start casd buildbox-casd --cas-remote="http://127.0.0.1:$bgd_port" --instance="$instance" \
+  start casd buildbox-casd --cas-remote="http://127.0.0.1:$bgd_port" --cas-instance="$instance" \
     --bind="unix:$data_in_root/casd.sock" "$data_in_root/casd"
   wait_for casd test -S "$data/casd.sock"
   # Two jobs at once: this machine has 2 cores. copy-or-link staging: the default (FUSE)
   # stages inside casd's mount namespace, which the runner's sandbox cannot see.
-  start worker buildbox-worker --instance="$instance" --bots-remote="http://127.0.0.1:$bgd_port" \
+  start worker buildbox-worker --bots-instance="$instance" --bots-remote="http://127.0.0.1:$bgd_port" \
     --cas-remote="unix:$data_in_root/casd.sock" --buildbox-run=/usr/bin/buildbox-run-bubblewrap \
     --runner-arg=--staging-mode=copy-or-link --platform OSFamily=linux --concurrent-jobs=2 \
     "bench-worker-$$"
@@ -199,6 +205,12 @@ else
 fi
 log "buildbox-casd and buildbox-worker (buildbox-run-bubblewrap)"
 start_worker
+if [[ "${targets[0]}" == --serve ]]; then
+  log "serving until interrupted: tools/bazel test --config=remote --remote_executor=$engine ${platform_flags[*]} TARGETS"
+  log "server logs in $data"
+  wait
+  exit 0
+fi
 
 # run N: `bazel test --config=remote` of the targets from a fresh output base.
 run() {

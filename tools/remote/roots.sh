@@ -8,9 +8,10 @@
 #                  chrootRootDigest of //tools/remote:worker names it). It holds the Debian
 #                  packages of the launcher's root that actions use: bash and coreutils
 #                  (minbase: rules_rust's bootstrap script and test scripts run /bin/bash and
-#                  /usr/bin/env), gcc and libc6-dev (Bazel's auto-detected C toolchain links
-#                  the Rust binaries with /usr/bin/gcc), ca-certificates. Node.js, Helm, the
-#                  Rust toolchain and the schemas are not in it: they are pinned inputs.
+#                  /usr/bin/env), gcc, g++ and libc6-dev (Bazel's auto-detected C toolchain
+#                  links the Rust binaries with /usr/bin/gcc and -lstdc++), ca-certificates.
+#                  Node.js, Helm, the Rust toolchain and the schemas are not in it: they are
+#                  pinned inputs of the actions.
 #
 # Sourced by tools/bench/remote_execution.sh. Needs root (debootstrap, mount, pivot_root).
 # Everything lives in $HELM_COMPOSER_CACHE/remote-execution, outside the checkout and apart
@@ -23,8 +24,8 @@ worker_root="$remote_cache_dir/worker-root"
 # Bumping a version re-runs that root's package step.
 SERVICES_PACKAGES=(buildbox bubblewrap fuse3 postgresql python3-venv ca-certificates mount)
 SERVICES_PACKAGES_VERSION=1
-WORKER_PACKAGES=(gcc libc6-dev ca-certificates)
-WORKER_PACKAGES_VERSION=1
+WORKER_PACKAGES=(gcc g++ libc6-dev ca-certificates)
+WORKER_PACKAGES_VERSION=2
 BUILDGRID_VERSION=0.9.1
 
 roots_log() { printf '[remote] %s\n' "$*" >&2; }
@@ -54,7 +55,9 @@ in_root() {
     binds+=("$2" "$3")
     shift 3
   done
-  unshare --mount --propagation private -- /bin/sh -c '
+  # IN_ROOT_EXEC=1 (for a server started with &): unshare replaces this shell, and the
+  # shell inside replaces itself with COMMAND, so $! is the server's own pid.
+  ${IN_ROOT_EXEC:+exec} unshare --mount --propagation private -- /bin/sh -c '
     set -e
     root="$1" count="$2"; shift 2
     mount --bind "$root" "$root"
