@@ -29,6 +29,12 @@ targets=("$@")
 source tools/remote/roots.sh
 log() { printf '[remote-execution] %s\n' "$*" >&2; }
 
+# Two output bases, BuildGrid's CAS and the worker's local CAS: several GB for //... .
+free_gb="$(df -BG --output=avail "$HOME" | tail -n 1 | tr -dc 0-9)"
+if (( free_gb < 12 )) && [[ -z "${REMOTE_EXECUTION_LOW_DISK:-}" ]]; then
+  echo "only ${free_gb} GB free: the benchmark needs about 12 (REMOTE_EXECUTION_LOW_DISK=1 runs anyway)" >&2
+  exit 1
+fi
 provision_roots
 
 instance=helm-composer
@@ -175,8 +181,9 @@ upload_worker_root() {
 
 start_worker() {
   mkdir -p "$data/casd"
+  # The worker's local CAS keeps what actions stage and make; a bound keeps it off the disk.
   start casd buildbox-casd --cas-remote="http://127.0.0.1:$bgd_port" --cas-instance="$instance" \
-    --bind="unix:$data_in_root/casd.sock" "$data_in_root/casd"
+    --quota-high=8G --bind="unix:$data_in_root/casd.sock" "$data_in_root/casd"
   wait_for casd test -S "$data/casd.sock"
   # Two jobs at once: this machine has 2 cores. copy-or-link staging: the default (FUSE)
   # stages inside casd's mount namespace, which the runner's sandbox cannot see.
