@@ -48,6 +48,7 @@ pub fn load_all(plan: &Plan, files: &[PathBuf]) -> Result<Vec<Destination>, Comp
     check_named(plan, "manual_sync", &plan.manual_sync, &destinations)?;
     check_named(plan, "progressive_sync", &plan.progressive_sync, &destinations)?;
     check_progressive(plan, &destinations)?;
+    check_servers_named(plan, &destinations)?;
     check_one_destination_kind(plan, &destinations)?;
     Ok(order(plan, destinations))
 }
@@ -129,6 +130,25 @@ fn check_progressive(plan: &Plan, destinations: &[Destination]) -> Result<(), Co
         ));
     }
     Ok(())
+}
+
+/// A server for a cluster no environment runs on is a typo: that cluster would silently be
+/// addressed by name.
+fn check_servers_named(plan: &Plan, destinations: &[Destination]) -> Result<(), ComposeError> {
+    match plan.cluster_servers.keys().find(|cluster| !destinations.iter().any(|d| &d.cluster == *cluster)) {
+        Some(cluster) => {
+            let clusters: BTreeSet<&str> = destinations.iter().map(|d| d.cluster.as_str()).collect();
+            Err(invalid(
+                plan,
+                "cluster_servers",
+                &format!(
+                    "{cluster:?} is no environment's cluster (the environments run on {})",
+                    clusters.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            ))
+        }
+        None => Ok(()),
+    }
 }
 
 /// An ApplicationSet has one template: every destination is a server URL, or every one a name.

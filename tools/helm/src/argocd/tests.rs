@@ -169,6 +169,11 @@ fn errors_name_the_target_and_the_field() {
             "field `cluster_servers.aks-shared-prod`",
         ),
         (spec(json!({"release_name": "Floe"})), "field `release_name`"),
+        (
+            spec(json!({"cluster_servers": {"aks-prod": "https://prod.example.com"}})),
+            "field `cluster_servers`: \"aks-prod\" is no environment's cluster (the environments run on \
+             aks-shared-nonprod, aks-shared-prod)",
+        ),
         (spec(json!({"mode": "helm"})), "field `mode`: unknown variant `helm`"),
     ];
     for (spec, expected) in cases {
