@@ -74,8 +74,9 @@ fn parameters(plan: &Plan, destination: &Destination) -> Map<String, Value> {
 
 /// The Application spec, each field from `field` (a value, or an ApplicationSet placeholder).
 fn application_spec(field: &dyn Fn(&str) -> Value, by_server: bool, policy: Value) -> Value {
-    let destination = if by_server { json!({"server": field("server")}) } else { json!({"name": field("cluster")}) };
-    let mut destination = destination;
+    // Argo CD takes exactly one of a cluster's server URL and its registered name.
+    let mut destination =
+        if by_server { json!({"server": field("server")}) } else { json!({"name": field("cluster")}) };
     destination["namespace"] = field("namespace");
     json!({
         "project": field("project"),
