@@ -13,6 +13,7 @@ load(
     _HelmToolchainInfo = "HelmToolchainInfo",
 )
 load("//rules/private:app_metadata.bzl", _app_metadata = "app_metadata")
+load("//rules/private:argocd_applications.bzl", _argocd_applications = "argocd_applications")
 load("//rules/private:chart_validate_test.bzl", _chart_validate_test = "chart_validate_test")
 load("//rules/private:helm_chart.bzl", _helm_chart = "helm_chart")
 load("//rules/private:helm_environment.bzl", _helm_environment = "helm_environment")
@@ -39,6 +40,7 @@ HelmPackageInfo = _HelmPackageInfo
 HelmSubchartInfo = _HelmSubchartInfo
 HelmToolchainInfo = _HelmToolchainInfo
 app_metadata = _app_metadata
+argocd_applications = _argocd_applications
 chart_validate_test = _chart_validate_test
 checked_in_charts = _checked_in_charts
 helm_chart = _helm_chart

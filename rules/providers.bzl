@@ -16,6 +16,7 @@ HelmChartInfo = provider(
         "chart": "File: the chart directory (a tree artifact).",
         "chart_name": "Name in Chart.yaml.",
         "chart_version": "Version in Chart.yaml.",
+        "environments": "list of Files: the environment JSON of each `helm_environment`, in the chart's order.",
     },
 )
 

@@ -69,6 +69,10 @@ def _chart_validate_test_impl(ctx):
         command += ["--release", ctx.attr.release]
     if ctx.attr.policy:
         command.append("--policy")
+    if ctx.attr.argocd:
+        command.append("--argocd")
+    for applications in ctx.files.argocd_applications:
+        command += ["--argocd-applications", applications.short_path]
     for edit in ctx.attr.edits:
         command += ["--edit", edit]
     if ctx.attr.must_fail:
@@ -83,7 +87,7 @@ def _chart_validate_test_impl(ctx):
     launcher = exec_launcher(ctx, command)
     crd_files = [ctx.file._node, ctx.file._crd_script] + ctx.files._crd_models
     schema_files = [f for version in versions.all for f in schemas[version]]
-    runfiles = ctx.runfiles(files = chart_files + schema_files + tool_files + crd_files + ctx.files.values + previous_files)
+    runfiles = ctx.runfiles(files = chart_files + schema_files + tool_files + crd_files + ctx.files.values + previous_files + ctx.files.argocd_applications)
     runfiles = runfiles.merge(ctx.attr._validator[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
@@ -175,6 +179,8 @@ chart_validate_test = rule(
                   "`helm upgrade` from it would be refused (immutable fields, hooks, removed values keys; " +
                   "problems `upgrade:<rule>`, see docs/upgrades.md).",
         ),
+        "argocd": attr.bool(doc = "Also check Argo CD's rules: no template calls `lookup`, a random or clock function (`rand*`, `uuidv4`, `genPrivateKey`, `now`, ...) or reads `.Release.IsInstall`/`IsUpgrade`/`Revision`, and no hook is install-only (`pre-install` without `pre-upgrade`, ...); problems `argocd:<rule>` naming the template line or the object."),
+        "argocd_applications": attr.label_list(allow_files = [".yaml"], doc = "Argo CD objects generated for the chart (`argocd_applications` targets): checked against Argo CD's CRD schemas (problems `crd`) and against the chart, its name, version and values files (`argocd:application`); implies `argocd`."),
         "must_fail": attr.bool(doc = "Pass only when validation fails with every problem of `expect_problems` (for tests of the validator itself)."),
         "release": attr.string(doc = "Release name to render with; unset: `release-name`, as `helm template` uses."),
         "values": attr.label_list(allow_files = [".yaml", ".yml"], doc = "Values files: the chart is linted and rendered once with its defaults and once with each."),

@@ -64,7 +64,12 @@ def _helm_chart_impl(ctx):
     )
     return [
         DefaultInfo(files = depset([chart])),
-        HelmChartInfo(chart = chart, chart_name = chart_name, chart_version = ctx.attr.chart_version),
+        HelmChartInfo(
+            chart = chart,
+            chart_name = chart_name,
+            chart_version = ctx.attr.chart_version,
+            environments = environments,
+        ),
     ]
 
 _helm_chart = rule(

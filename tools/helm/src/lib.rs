@@ -5,6 +5,7 @@
 //! `output` writes them. Nothing lower in that list imports anything higher.
 
 pub mod app;
+pub mod argocd;
 pub mod checks;
 pub mod encode;
 pub mod error;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use helm_composer::error::ComposeError;
 use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset, SubchartSpec};
-use helm_composer::{compose_umbrella_timed, metadata_schema, output, subchart, templates};
+use helm_composer::{argocd, compose_umbrella_timed, metadata_schema, output, subchart, templates};
 use phase_timing::Timings;
 
 #[derive(Parser)]
@@ -28,6 +28,22 @@ enum Command {
     /// Writes a values overlay or full preset from autotuning recommendations, checked by
     /// Helm (tools/overlay, docs/overlays.md).
     Overlay(Box<values_overlay::OverlayArgs>),
+    /// Writes Argo CD Applications (or an ApplicationSet) for a chart's environments
+    /// (the `argocd_applications` rule, docs/argocd.md).
+    Argocd(ArgocdArgs),
+}
+
+#[derive(clap::Args)]
+struct ArgocdArgs {
+    /// The JSON spec the `argocd_applications` rule writes.
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Environment JSON written by a `helm_environment` target of the chart (repeat for each).
+    #[arg(long = "environment-file", value_name = "FILE")]
+    environment_files: Vec<PathBuf>,
+    /// YAML file to write.
+    #[arg(long, value_name = "FILE")]
+    output: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -120,6 +136,9 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate(*args).map_err(|e| e.to_string()),
         Command::Metadata(args) => metadata(args).map_err(|e| e.to_string()),
         Command::Overlay(args) => values_overlay::run(&args).map_err(|e| e.to_string()),
+        Command::Argocd(args) => argocd::generate(&args.spec, &args.environment_files)
+            .and_then(|text| argocd::write(&args.output, &text))
+            .map_err(|e| e.to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,7 @@
 //! overlaps Helm's work. `--timings` prints the wall time of each phase to stderr.
 
 mod apiserver;
+mod argocd;
 mod crd;
 mod edit;
 mod error;
@@ -153,6 +154,14 @@ struct Args {
     /// one, per run (see `reachability`).
     #[arg(long, requires = "policy")]
     print_paths: bool,
+    /// Also check Argo CD's rules: no template calls `lookup` or a random or clock function or
+    /// reads the release's install state, and no hook is install-only (see argocd.rs).
+    #[arg(long)]
+    argocd: bool,
+    /// Argo CD objects generated for the chart (`argocd_applications`): checked against Argo
+    /// CD's CRD schemas and the chart; implies `--argocd`.
+    #[arg(long = "argocd-applications", value_name = "FILE")]
+    argocd_applications: Vec<PathBuf>,
 }
 
 /// Exit statuses: the test passed, it failed, the validator could not run or was misused.
@@ -257,6 +266,10 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
     let previous = previous.transpose()?.flatten();
     let mut problems = Vec::new();
     let runs = value_runs(&chart, &args.values, args.environments, args.environment.as_deref())?;
+    let argocd = args.argocd || !args.argocd_applications.is_empty();
+    if argocd {
+        problems.extend(argocd_once(&chart, &args.argocd_applications, &mut schemas.crd)?);
+    }
     check_environments_known(&versions, &chart)?;
     for (values, kube_version) in runs_with_versions(&runs, &chart, &versions, args.values_only) {
         // Files of the chart itself (values-<env>.yaml) are named by file name alone.
@@ -324,6 +337,9 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         }
         problems.extend(unmet);
         problems.extend(timings.time(format!("API server rules ({label})"), || check_api_server(&objects, &label)));
+        if argocd {
+            problems.extend(argocd::check_hooks(&objects, &label));
+        }
         if args.policy {
             problems.extend(timings.time(format!("policy ({label})"), || check_policy(&objects, &label)));
             let namespaces =
@@ -343,6 +359,17 @@ fn run(args: &Args) -> Result<Vec<Problem>, ValidateError> {
         problems.extend(previous.check_values(&chart, &args.values)?);
     }
     eprint!("{}", timings.report(started.elapsed()));
+    Ok(problems)
+}
+
+/// Argo CD's rules on the chart's templates, and its Argo CD objects, once per validator run.
+fn argocd_once(chart: &Path, applications: &[PathBuf], crd: &mut CrdSchemas) -> Result<Vec<Problem>, ValidateError> {
+    let mut problems = argocd::check_templates(chart)?;
+    print_found(&problems);
+    println!("==> Argo CD rules (templates): {} problem(s)", problems.len());
+    for file in applications {
+        problems.extend(argocd::check_applications(file, chart, crd)?);
+    }
     Ok(problems)
 }
 

@@ -44,6 +44,9 @@ pub enum Kind {
     /// Helm 3 disagrees (`lint`: a lint finding; `render`: it cannot render; `difference`:
     /// its objects differ from the first Helm's), see `helm3.rs`.
     Helm3(&'static str),
+    /// The chart renders or behaves otherwise under Argo CD (`lookup`, random functions,
+    /// install-only hooks, ...), or an Argo CD object disagrees with it (see `argocd.rs`).
+    ArgoCd(&'static str),
 }
 
 impl fmt::Display for Kind {
@@ -64,6 +67,7 @@ impl fmt::Display for Kind {
             Kind::Upgrade(rule) => write!(f, "upgrade:{rule}"),
             Kind::Reachability => f.write_str("reachability"),
             Kind::Helm3(what) => write!(f, "helm3:{what}"),
+            Kind::ArgoCd(rule) => write!(f, "argocd:{rule}"),
         }
     }
 }

@@ -1,0 +1,193 @@
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use super::generate;
+
+/// Seed 004's hybrid pattern: four environments share the non-prod cluster, prod has its own.
+const SEED_004: [(&str, &str); 5] = [
+    ("dev", "aks-shared-nonprod"),
+    ("qa", "aks-shared-nonprod"),
+    ("uat", "aks-shared-nonprod"),
+    ("staging", "aks-shared-nonprod"),
+    ("prod", "aks-shared-prod"),
+];
+
+fn spec(extra: Value) -> Value {
+    let mut spec = json!({
+        "target": "//demo:argocd", "chart_name": "floe-platform", "chart_version": "0.1.0",
+        "mode": "applications", "oci_repository": "oci://registry.example.com/charts",
+        "project": "default", "argocd_namespace": "argocd", "create_namespace": true,
+    });
+    for (key, value) in extra.as_object().expect("object") {
+        spec[key] = value.clone();
+    }
+    spec
+}
+
+/// Writes the spec and the environments into `dir`; returns their paths.
+fn files(dir: &Path, spec: &Value, environments: &[Value]) -> (PathBuf, Vec<PathBuf>) {
+    let spec_file = dir.join("argocd.json");
+    fs::write(&spec_file, spec.to_string()).expect("write");
+    let envs = environments
+        .iter()
+        .enumerate()
+        .map(|(i, env)| {
+            let file = dir.join(format!("env{i}.json"));
+            fs::write(&file, env.to_string()).expect("write");
+            file
+        })
+        .collect();
+    (spec_file, envs)
+}
+
+fn seed_environments() -> Vec<Value> {
+    SEED_004
+        .iter()
+        .map(|(name, cluster)| {
+            json!({"name": name, "target": format!("//demo:{name}"), "cluster": cluster, "namespace": format!("floe-{name}")})
+        })
+        .collect()
+}
+
+/// The documents generated for `spec` and `environments`, or the error with the directory as DIR.
+fn run(spec: Value, environments: &[Value]) -> Result<Vec<Value>, String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (spec_file, envs) = files(dir.path(), &spec, environments);
+    let text =
+        generate(&spec_file, &envs).map_err(|e| e.to_string().replace(&dir.path().display().to_string(), "DIR"))?;
+    let again = generate(&spec_file, &envs).expect("second run");
+    assert_eq!(text, again, "deterministic");
+    Ok(text
+        .split("---\n")
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| serde_yaml_ng::from_str(d).expect("each document is YAML"))
+        .collect())
+}
+
+#[test]
+fn one_application_per_environment_of_seed_004_on_two_clusters() {
+    let docs = run(spec(json!({"manual_sync": ["prod"]})), &seed_environments()).expect("generates");
+    assert_eq!(docs.len(), 5);
+    let dev = &docs[0];
+    assert_eq!(dev["kind"], "Application");
+    assert_eq!(dev["metadata"]["name"], "floe-platform-dev");
+    assert_eq!(dev["metadata"]["namespace"], "argocd");
+    assert_eq!(dev["metadata"]["labels"]["environment"], "dev");
+    assert_eq!(dev["spec"]["destination"], json!({"name": "aks-shared-nonprod", "namespace": "floe-dev"}));
+    assert_eq!(
+        dev["spec"]["source"],
+        json!({
+            "repoURL": "oci://registry.example.com/charts/floe-platform", "path": ".", "targetRevision": "0.1.0",
+            "helm": {"releaseName": "floe-platform", "valueFiles": ["values-dev.yaml"]}
+        })
+    );
+    assert_eq!(dev["spec"]["syncPolicy"]["automated"], json!({"prune": true, "selfHeal": true}));
+    assert_eq!(
+        dev["spec"]["syncPolicy"]["syncOptions"],
+        json!(["CreateNamespace=true", "ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"])
+    );
+    let prod = &docs[4];
+    assert_eq!(prod["spec"]["destination"], json!({"name": "aks-shared-prod", "namespace": "floe-prod"}));
+    assert!(prod["spec"]["syncPolicy"].get("automated").is_none(), "prod syncs when asked");
+    let clusters: std::collections::BTreeSet<_> =
+        docs.iter().map(|d| d["spec"]["destination"]["name"].as_str().unwrap_or_default().to_string()).collect();
+    assert_eq!(clusters.len(), 2, "five environments on two clusters");
+}
+
+#[test]
+fn an_application_set_rolls_out_by_environment_order_with_values_only_in_elements() {
+    let order = ["dev", "qa", "uat", "staging", "prod"];
+    let servers =
+        json!({"aks-shared-nonprod": "https://nonprod.example.com", "aks-shared-prod": "https://prod.example.com"});
+    let docs = run(
+        spec(json!({"mode": "applicationset", "progressive_sync": order, "cluster_servers": servers})),
+        &seed_environments(),
+    )
+    .expect("generates");
+    assert_eq!(docs.len(), 1);
+    let set = &docs[0];
+    assert_eq!(set["kind"], "ApplicationSet");
+    let elements = set["spec"]["generators"][0]["list"]["elements"].as_array().expect("elements");
+    assert_eq!(elements.len(), 5);
+    assert_eq!(elements[4]["server"], "https://prod.example.com");
+    assert_eq!(elements[4]["namespace"], "floe-prod");
+    let template = &set["spec"]["template"];
+    assert_eq!(template["spec"]["destination"], json!({"server": "{{.server}}", "namespace": "{{.namespace}}"}));
+    assert!(template["spec"]["syncPolicy"].get("automated").is_none(), "the RollingSync controller syncs");
+    let steps = set["spec"]["strategy"]["rollingSync"]["steps"].as_array().expect("steps");
+    let stepped: Vec<_> = steps.iter().map(|s| s["matchExpressions"][0]["values"][0].clone()).collect();
+    assert_eq!(stepped, order.map(Value::from));
+    // No user string is in the template: each of its strings is a placeholder or a constant.
+    let text = serde_json::to_string(template).expect("json");
+    assert!(!text.contains("example.com") && !text.contains("floe-"), "{text}");
+}
+
+#[test]
+fn a_chart_from_git_or_pinned_by_digest() {
+    let git = spec(json!({
+        "oci_repository": "", "git_repository": "https://github.com/example/deploy.git",
+        "git_path": "charts/floe-platform", "git_revision": "main"
+    }));
+    let docs = run(git, &seed_environments()[..1]).expect("generates");
+    assert_eq!(
+        (docs[0]["spec"]["source"]["repoURL"].as_str(), docs[0]["spec"]["source"]["path"].as_str()),
+        (Some("https://github.com/example/deploy.git"), Some("charts/floe-platform"))
+    );
+    let digest = format!("sha256:{}", "a".repeat(64));
+    let docs = run(spec(json!({"chart_digest": digest})), &seed_environments()[..1]).expect("generates");
+    assert_eq!(docs[0]["spec"]["source"]["targetRevision"], Value::from(digest));
+}
+
+#[test]
+fn errors_name_the_target_and_the_field() {
+    let envs = seed_environments();
+    let cases = [
+        (spec(json!({"oci_repository": ""})), "//demo:argocd (DIR/argocd.json): field `oci_repository`: is unset"),
+        (
+            spec(json!({"oci_repository": "registry.example.com"})),
+            "field `oci_repository`: \"registry.example.com\" must start with oci://",
+        ),
+        (spec(json!({"git_repository": "https://x/y.git"})), "field `git_repository`: is set besides oci_repository"),
+        (spec(json!({"chart_digest": "sha256:12"})), "field `chart_digest`: \"sha256:12\" is not a digest"),
+        (spec(json!({"progressive_sync": ["dev"]})), "field `progressive_sync`: needs mode = \"applicationset\""),
+        (
+            spec(json!({"mode": "applicationset", "progressive_sync": ["dev", "prod"]})),
+            "field `progressive_sync`: leaves out qa, uat, staging",
+        ),
+        (
+            spec(json!({"manual_sync": ["preprod"]})),
+            "field `manual_sync`: \"preprod\" is not an environment of the chart",
+        ),
+        (
+            spec(json!({"mode": "applicationset", "cluster_servers": {"aks-shared-prod": "https://prod.example.com"}})),
+            "field `cluster_servers`: gives no server for aks-shared-nonprod",
+        ),
+        (
+            spec(json!({"cluster_servers": {"aks-shared-prod": "http://prod"}})),
+            "field `cluster_servers.aks-shared-prod`",
+        ),
+        (spec(json!({"release_name": "Floe"})), "field `release_name`"),
+        (
+            spec(json!({"cluster_servers": {"aks-prod": "https://prod.example.com"}})),
+            "field `cluster_servers`: \"aks-prod\" is no environment's cluster (the environments run on \
+             aks-shared-nonprod, aks-shared-prod)",
+        ),
+        (spec(json!({"mode": "helm"})), "field `mode`: unknown variant `helm`"),
+    ];
+    for (spec, expected) in cases {
+        let error = run(spec, &envs).expect_err("refused");
+        assert!(error.contains(expected), "expected {expected:?} in {error:?}");
+    }
+    let no_cluster = [json!({"name": "dev", "target": "//demo:dev", "namespace": "floe-dev"})];
+    let error = run(spec(json!({})), &no_cluster).expect_err("no cluster");
+    assert_eq!(
+        error,
+        "//demo:dev (DIR/env0.json): field `cluster`: is unset: //demo:argocd (DIR/argocd.json) cannot send \
+         environment \"dev\" to a cluster without one"
+    );
+    let no_namespace = [json!({"name": "dev", "target": "//demo:dev", "cluster": "c"})];
+    assert!(run(spec(json!({})), &no_namespace).expect_err("no namespace").contains("field `namespace`: is unset"));
+    assert!(run(spec(json!({})), &[]).expect_err("none").contains("field `chart`: has no environments"));
+}
