@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(find("image_repository").path, ["image", "repository"]);
         assert!(find("image_repository").required);
         assert!(!find("image_tag").required);
-        assert_eq!(find("app_type").values, ["external-api", "internal-api", "worker", "job", "cronjob", "stateful"]);
+        assert_eq!(
+            find("app_type").values,
+            ["external-api", "internal-api", "worker", "job", "cronjob", "stateful", "daemon"]
+        );
         assert_eq!(find("policy_exceptions").kind, "string_dict");
         assert_eq!(find("security_writable_paths").kind, "string_list");
         assert_eq!(find("job_hook_weight").kind, "int");

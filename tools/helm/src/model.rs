@@ -163,6 +163,92 @@ pub struct AppMetadata {
     /// StatefulSet's volume claim template.
     #[serde(default)]
     pub storage: StorageMetadata,
+    /// Rollout of a daemon app's DaemonSet.
+    #[serde(default)]
+    pub daemon: DaemonMetadata,
+    /// Named ports besides `port` (a gRPC port beside http, an admin port), which they need:
+    /// a list of {"name": IANA service name (at most 15 lowercase letters, digits and '-', a
+    /// letter among them; unique, and neither the main port's name nor "metrics"), "port":
+    /// container port, "protocol": TCP (the default), UDP or SCTP, "app_protocol": http, grpc
+    /// or tcp (the Service port's appProtocol; TCP only), "service_port": unset the container
+    /// port, "node_port": 30000 to 32767 (a NodePort or LoadBalancer Service only)}. Each is a
+    /// container and Service port of that name; the NetworkPolicies open every port to the
+    /// apps allowed in. In Starlark a list of dicts.
+    #[serde(default)]
+    pub ports: Vec<PortMetadata>,
+    /// The type of the app's Service and why it is not ClusterIP.
+    #[serde(default)]
+    pub service: ServiceMetadata,
+}
+
+/// One named port of an app, besides its main `port`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PortMetadata {
+    /// Name of the container and Service port (an IANA service name).
+    pub name: String,
+    /// Port the container listens on.
+    pub port: i64,
+    /// TCP (the default), UDP or SCTP.
+    #[serde(default)]
+    pub protocol: Option<TransportProtocol>,
+    /// What the port speaks (the Service port's appProtocol); TCP ports only.
+    #[serde(default)]
+    pub app_protocol: Option<Protocol>,
+    /// Port of the Service; unset: the container port.
+    #[serde(default)]
+    pub service_port: Option<i64>,
+    /// Port on every node, 30000 to 32767 (NodePort or LoadBalancer Service only); unset: one
+    /// the cluster picks.
+    #[serde(default)]
+    pub node_port: Option<i64>,
+}
+
+/// The transport protocol of a port (`TCP`, `UDP`, `SCTP`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum TransportProtocol {
+    #[default]
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+/// Kubernetes Service types an app's Service may have.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum ServiceType {
+    #[default]
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+}
+
+/// The app's Service, beyond its ports.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceMetadata {
+    /// ClusterIP (the default), NodePort or LoadBalancer. The last two reach the app from
+    /// outside the cluster, past the Ingress: they need `reason`, and the app's NetworkPolicy
+    /// admits any address on the Service's ports.
+    #[serde(default, rename = "type")]
+    pub service_type: Option<ServiceType>,
+    /// Why the Service is a NodePort or LoadBalancer, rendered as the
+    /// policy-exception.helm-composer.io/service-type annotation the validator requires.
+    #[serde(default)]
+    pub reason: String,
+    /// Node port of the main `port`, 30000 to 32767; unset: one the cluster picks.
+    #[serde(default)]
+    pub node_port: Option<i64>,
+}
+
+/// How a daemon app's DaemonSet replaces its pods.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonMetadata {
+    /// Nodes whose pod may be down at once during a rolling update, a number or a percentage
+    /// of the nodes ("10%"); unset: 1. A daemon app only.
+    #[serde(default)]
+    pub max_unavailable: String,
 }
 
 /// How an app's pods stop.
@@ -411,7 +497,8 @@ pub enum ClusterField {
     ChartName,
 }
 
-/// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`, `stateful`).
+/// The app types (`external-api`, `internal-api`, `worker`, `job`, `cronjob`, `stateful`,
+/// `daemon`).
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "kebab-case")]
 pub enum AppType {
@@ -423,16 +510,20 @@ pub enum AppType {
     // A database or cache run beside the apps: a StatefulSet with a headless Service and a
     // volume per pod. (A doc comment here would turn the schema's enum into a oneOf.)
     Stateful,
+    // A node agent (log shipper, metrics exporter): a DaemonSet, one pod on every node its
+    // scheduling admits; no replica count, autoscaler or disruption budget.
+    Daemon,
 }
 
 impl AppType {
-    pub const ALL: [AppType; 6] = [
+    pub const ALL: [AppType; 7] = [
         AppType::ExternalApi,
         AppType::InternalApi,
         AppType::Worker,
         AppType::Job,
         AppType::Cronjob,
         AppType::Stateful,
+        AppType::Daemon,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -443,6 +534,7 @@ impl AppType {
             AppType::Job => "job",
             AppType::Cronjob => "cronjob",
             AppType::Stateful => "stateful",
+            AppType::Daemon => "daemon",
         }
     }
 
@@ -450,8 +542,8 @@ impl AppType {
         matches!(self, AppType::ExternalApi | AppType::InternalApi)
     }
 
-    /// Runs until stopped: a Deployment or, for a stateful app, a StatefulSet (everything
-    /// but a job or cronjob).
+    /// Runs until stopped: a Deployment, a StatefulSet (stateful) or a DaemonSet (daemon):
+    /// everything but a job or cronjob.
     pub fn is_long_running(self) -> bool {
         !self.is_batch()
     }
@@ -716,6 +808,10 @@ pub struct IngressMetadata {
     /// Annotations of the Ingress (merged into the shared one in single mode).
     #[serde(default)]
     pub annotations: BTreeMap<String, String>,
+    /// Name of the port the Ingress routes to: one of `ports` speaking http; unset: the main
+    /// port.
+    #[serde(default)]
+    pub port: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

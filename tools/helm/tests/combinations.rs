@@ -47,11 +47,15 @@ struct Factor {
 /// Every factor. `apps` is the app types the chart has (one app each); the other app
 /// factors apply to whichever apps are there, the environment factors to every environment.
 const FACTORS: &[Factor] = &[
-    Factor { name: "apps", levels: &["external-api", "internal-api", "worker", "job", "cronjob", "stateful", "all"] },
+    Factor {
+        name: "apps",
+        levels: &["external-api", "internal-api", "worker", "job", "cronjob", "stateful", "daemon", "all"],
+    },
     // minimal: only what the type requires; rich: most optional fields (config files,
     // metrics, sibling addresses and egress to the other apps, hooks with weights,
-    // exceptions); variant: the other choices (grpc/tcp ports, tcp probes, a plain Job,
-    // a digest, autoscaling on by default, a worker without probes).
+    // exceptions, named TCP and UDP ports); variant: the other choices (grpc/tcp ports, tcp
+    // probes, a plain Job, a digest, autoscaling on by default, a worker without probes, a
+    // NodePort Service with its reason, a daemon without probes).
     Factor { name: "features", levels: &["minimal", "rich", "variant"] },
     // KEDA triggers on the Deployment apps: none, declared (off), switched on by the
     // environments.
@@ -76,13 +80,14 @@ const FACTORS: &[Factor] = &[
 ];
 
 /// The app of each type, in the order `disabled = one` picks from.
-const APPS: [(&str, &str); 6] = [
+const APPS: [(&str, &str); 7] = [
     ("internal-api", "api"),
     ("stateful", "db"),
     ("external-api", "web"),
     ("worker", "worker"),
     ("job", "migrate"),
     ("cronjob", "report"),
+    ("daemon", "agent"),
 ];
 
 /// A config file's content that only arrives exactly if nothing on the way reads it: CRLF, a
@@ -329,6 +334,11 @@ fn app_metadata(c: &Combination, app_type: &str, name: &str, config_file: &Path)
         ("internal-api", "rich") => {
             set("port", json!(50051));
             set("protocol", json!("grpc"));
+            set(
+                "ports",
+                json!([{"name": "admin", "port": 8081, "app_protocol": "http"},
+                       {"name": "gossip", "port": 7946, "protocol": "UDP", "service_port": 7000}]),
+            );
             set("metrics", json!({"port": 9090}));
             set("config", json!({"data": {"MODE": "fast", "REGION": "eu"}}));
             let mut ingress = json!({"enabled": true, "path": "/"});
@@ -345,6 +355,8 @@ fn app_metadata(c: &Combination, app_type: &str, name: &str, config_file: &Path)
         ("internal-api", _) => {
             set("port", json!(9000));
             set("protocol", json!("tcp"));
+            set("ports", json!([{"name": "raft", "port": 9001, "node_port": 30901}]));
+            set("service", json!({"type": "NodePort", "reason": "peers in another cluster", "node_port": 30900}));
             set("service_port", json!(7000));
             set("pdb", json!({"max_unavailable": "50%"}));
             set("replicas", json!(4));
@@ -441,6 +453,28 @@ fn app_metadata(c: &Combination, app_type: &str, name: &str, config_file: &Path)
             set("security", json!({"writable_root_filesystem": true}));
             set("policy_exceptions", json!({"read-only-root-filesystem": "the server writes beside its binary"}));
         }
+        ("daemon", "minimal") => set("health", json!({"command": ["agent", "health"]})),
+        ("daemon", "rich") => {
+            set("port", json!(9100));
+            set("health", json!({"probe": "http", "liveness_path": "/live", "readiness_path": "/ready"}));
+            set("metrics", json!({"port": 9100}));
+            set("daemon", json!({"max_unavailable": "10%"}));
+            set("config", file_config("/etc/agent"));
+            set("cluster_env", json!({"NODE_NAME": "node-name"}));
+            set(
+                "scheduling",
+                json!({"node_affinity": [{"key": "kubernetes.io/os", "operator": "In", "values": ["linux"]}],
+                       "tolerations": [{"operator": "Exists"}]}),
+            );
+            if has("api") {
+                set("sibling_env", json!([{"env": "API_ADDR", "app": "api", "form": "host-port"}]));
+            }
+        }
+        ("daemon", _) => {
+            set("policy_exceptions", json!({"probes": "tails node logs and serves nothing to check"}));
+            set("security", json!({"run_as_user": 20000}));
+            set("daemon", json!({"max_unavailable": "2"}));
+        }
         (other, _) => panic!("no app of type {other}"),
     }
     if deployment && !c.is("keda", "none") {
@@ -462,8 +496,10 @@ fn environment(c: &Combination, name: &str) -> Value {
     let keda: Vec<&str> = if c.is("keda", "on") { deployments.clone() } else { Vec::new() };
     let mut env = json!({"name": name, "target": format!("//combo:{name}")});
     if c.is("replicas", "set") {
-        env["replicas"] =
-            names(&|t| !matches!(t, "job" | "cronjob")).into_iter().map(|n| (n.to_string(), json!(3))).collect();
+        env["replicas"] = names(&|t| !matches!(t, "job" | "cronjob" | "daemon"))
+            .into_iter()
+            .map(|n| (n.to_string(), json!(3)))
+            .collect();
     }
     if c.is("autoscaling", "on") {
         env["autoscaling"] = json!(deployments.iter().filter(|n| !keda.contains(n)).collect::<Vec<_>>());

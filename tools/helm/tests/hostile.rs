@@ -159,7 +159,14 @@ fn base_apps(files: &Path) -> Vec<Value> {
         json!({
             "name": "admin-api", "target": "//hostile:admin_api_metadata", "app_type": "internal-api",
             "image": {"repository": "ghcr.io/example/admin", "tag": "1.0.0"}, "port": 50051, "protocol": "grpc",
-            "ingress": {"enabled": true}
+            "ingress": {"enabled": true},
+            "ports": [{"name": "admin", "port": 8081, "app_protocol": "http"}],
+            "service": {"type": "LoadBalancer", "reason": "gRPC clients outside the cluster"}
+        }),
+        json!({
+            "name": "agent", "target": "//hostile:agent_metadata", "app_type": "daemon",
+            "image": {"repository": "ghcr.io/example/agent", "tag": "1.0.0"},
+            "health": {"command": ["agent", "health"]}, "daemon": {"max_unavailable": "10%"}
         }),
     ]
 }

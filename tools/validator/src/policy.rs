@@ -10,7 +10,7 @@ use serde_json::Value;
 /// Every rule a finding can name, as failure tests expect them (`policy:<rule>`); the unit
 /// tests break each one.
 #[cfg(test)]
-const RULES: [&str; 27] = [
+const RULES: [&str; 28] = [
     RUN_AS_NON_ROOT,
     RUN_AS_USER,
     SECCOMP,
@@ -38,6 +38,7 @@ const RULES: [&str; 27] = [
     RBAC_CLUSTER_WIDE,
     RBAC_CLUSTER_ADMIN,
     POLICY_EXCEPTION,
+    SERVICE_TYPE,
 ];
 
 pub const RUN_AS_NON_ROOT: &str = "run-as-non-root";
@@ -67,6 +68,7 @@ pub const SCALE_TARGET: &str = "scale-target";
 pub const RBAC_CLUSTER_WIDE: &str = "rbac-cluster-wide";
 pub const RBAC_CLUSTER_ADMIN: &str = "rbac-cluster-admin";
 pub const POLICY_EXCEPTION: &str = "policy-exception";
+pub const SERVICE_TYPE: &str = "service-type";
 
 /// Annotation prefix of a declared policy exception on a workload; the value is the reason.
 const EXCEPTION_PREFIX: &str = "policy-exception.helm-composer.io/";
@@ -112,7 +114,7 @@ pub fn check(objects: &BTreeMap<String, Value>) -> Vec<Finding> {
         if let Some(pod) = template.get("spec") {
             check_pod(name, pod, &mut workload);
         }
-        if matches!(kind(object), "Deployment" | "StatefulSet") {
+        if matches!(kind(object), "Deployment" | "StatefulSet" | "DaemonSet") {
             check_deployment(name, object, objects, &mut workload);
         }
         check_network_policy_covers(name, template, &policies, &mut workload);
@@ -162,7 +164,10 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Findings) 
     let services: Vec<&Value> = objects.values().filter(|o| kind(o) == "Service").collect();
     for (name, object) in objects {
         match kind(object) {
-            "Service" => check_service_targets(name, object, &templates, findings),
+            "Service" => {
+                check_service_targets(name, object, &templates, findings);
+                check_service_type(name, object, findings);
+            }
             "Ingress" => check_ingress_backends(name, object, objects, findings),
             "ServiceMonitor" => check_service_monitor(name, object, &services, findings),
             // Environments sharing a cluster are isolated by namespace: no grant may reach past it.
@@ -213,6 +218,27 @@ fn check_service_monitor(name: &str, monitor: &Value, services: &[&Value], findi
         if !selected.iter().all(|s| service_has_port(s, &json_port(&port))) {
             findings.add(SERVICE_MONITOR_PORT, format!("{name}: a selected Service has no port {port}"));
         }
+    }
+}
+
+/// A Service reachable from outside the cluster (NodePort, LoadBalancer) bypasses the
+/// Ingress and its TLS: it needs the written reason the chart renders as the
+/// `policy-exception.helm-composer.io/service-type` annotation.
+fn check_service_type(name: &str, service: &Value, findings: &mut Findings) {
+    let service_type = service.pointer("/spec/type").and_then(Value::as_str).unwrap_or("ClusterIP");
+    if !matches!(service_type, "NodePort" | "LoadBalancer") {
+        return;
+    }
+    let pointer = format!("/metadata/annotations/{}", format!("{EXCEPTION_PREFIX}service-type").replace('/', "~1"));
+    let reason = service.pointer(&pointer).and_then(Value::as_str).unwrap_or_default();
+    if reason.trim().is_empty() {
+        findings.add(
+            SERVICE_TYPE,
+            format!(
+                "{name}: a {service_type} Service reaches its pods from outside the cluster; it needs a reason in \
+                 the {EXCEPTION_PREFIX}service-type annotation (the app's service_reason)"
+            ),
+        );
     }
 }
 
@@ -372,7 +398,7 @@ fn check_container(name: &str, container: &Value, findings: &mut Findings) {
     );
 }
 
-/// Long-running pods (a Deployment's or a StatefulSet's): distinct liveness and readiness
+/// Long-running pods (a Deployment's, a StatefulSet's or a DaemonSet's): distinct liveness and readiness
 /// probes on every container (a worker that serves nothing still hangs), and a satisfiable
 /// PodDisruptionBudget when more than one pod runs.
 fn check_deployment(name: &str, deployment: &Value, objects: &BTreeMap<String, Value>, findings: &mut Findings) {
@@ -506,7 +532,7 @@ mod tests {
             (
                 "Service/a".to_string(),
                 json!({"kind": "Service", "metadata": {"name": "a", "labels": labels}, "spec": {
-                    "selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]
+                    "type": "ClusterIP", "selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]
                 }}),
             ),
             (
@@ -545,7 +571,7 @@ mod tests {
     type Break = fn(&mut BTreeMap<String, Value>);
 
     /// For every rule, one change to the compliant objects that breaks it (and nothing else).
-    const BREAKS: [(&str, Break); 27] = [
+    const BREAKS: [(&str, Break); 28] = [
         (RUN_AS_NON_ROOT, |o| set(o, "Deployment/a", &format!("{POD}/securityContext/runAsNonRoot"), json!(false))),
         (RUN_AS_USER, |o| set(o, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(1000))),
         (SECCOMP, |o| {
@@ -610,6 +636,7 @@ mod tests {
                 }}),
             )
         }),
+        (SERVICE_TYPE, |o| set(o, "Service/a", "/spec/type", json!("LoadBalancer"))),
     ];
 
     fn rules(findings: &[Finding]) -> Vec<&'static str> {
@@ -783,6 +810,39 @@ mod tests {
         objects.retain(|k, _| k.starts_with("NetworkPolicy"));
         objects.insert("StatefulSet/a".into(), set_object);
         assert_eq!(rules(&check(&objects)), [PROBES_MISSING, PDB_MISSING]);
+    }
+
+    #[test]
+    fn a_node_port_or_load_balancer_service_with_a_reason_passes() {
+        let mut objects = compliant();
+        set(&mut objects, "Service/a", "/spec/type", json!("NodePort"));
+        let findings = check(&objects);
+        assert_eq!(rules(&findings), [SERVICE_TYPE]);
+        assert!(findings[0].message.contains("Service/a: a NodePort Service reaches its pods from outside"));
+        set(
+            &mut objects,
+            "Service/a",
+            "/metadata",
+            json!({"name": "a", "labels": {"app": "a"},
+                   "annotations": {"policy-exception.helm-composer.io/service-type": "syslog from appliances"}}),
+        );
+        assert_eq!(check(&objects), []);
+    }
+
+    /// A DaemonSet's pods are long-running too (probes required); with no replica count it
+    /// needs no disruption budget.
+    #[test]
+    fn a_daemon_set_is_checked_like_a_deployment_but_needs_no_budget() {
+        let mut objects = compliant();
+        let mut set_object = objects.remove("Deployment/a").expect("deployment");
+        set_object["kind"] = json!("DaemonSet");
+        set_object["spec"].as_object_mut().map(|spec| spec.remove("replicas"));
+        objects.retain(|k, _| k.starts_with("NetworkPolicy"));
+        objects.insert("DaemonSet/a".into(), set_object.clone());
+        assert_eq!(check(&objects), []);
+        remove_probe(&mut set_object);
+        objects.insert("DaemonSet/a".into(), set_object);
+        assert_eq!(rules(&check(&objects)), [PROBES_MISSING]);
     }
 
     fn remove_probe(object: &mut Value) {

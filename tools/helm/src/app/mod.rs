@@ -2,6 +2,7 @@
 //! is the only place input is checked, so everything downstream can trust it.
 
 mod config;
+mod daemon;
 mod env;
 mod image;
 mod ingress;
@@ -10,6 +11,7 @@ mod keda;
 mod metrics;
 mod network;
 mod pod_metadata;
+mod ports;
 mod probes;
 mod resources;
 mod scaling;
@@ -31,6 +33,7 @@ use crate::model::{AppMetadata, AppType, Protocol, ResourcePreset, ResourcesMeta
 use crate::origin::Origin;
 
 pub use config::{Config, ConfigFile};
+pub use daemon::Daemon;
 pub use env::{ClusterEnv, SecretKeyRef, SecretMount, SiblingAddress};
 pub use image::Image;
 pub use ingress::Ingress;
@@ -39,6 +42,8 @@ pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
 pub use network::{AppRef, CidrPort, NetworkPolicy};
 pub(crate) use pod_metadata::{pod_annotations, pod_labels};
+pub(crate) use ports::{ports_values_schema, service_values_schema};
+pub use ports::{NamedPort, ServiceExposure};
 pub use probes::Probes;
 pub use resources::{Quantities, Resources};
 pub use scaling::{Autoscaling, DisruptionBudget};
@@ -63,8 +68,14 @@ pub struct App {
     /// What the port speaks; its name is also the container and Service port's name.
     pub protocol: Protocol,
     pub port_name: &'static str,
-    /// Port of the ClusterIP Service (when the app has a port).
+    /// Port of the Service (when the app has a port).
     pub service_port: Option<u16>,
+    /// Named ports besides the main one.
+    pub ports: Vec<NamedPort>,
+    /// The Service's type and its reason.
+    pub service: ServiceExposure,
+    /// Name of the port an Ingress routes to (the main port's unless ingress.port names another).
+    pub ingress_port_name: String,
     pub command: Vec<String>,
     pub args: Vec<String>,
     pub env: BTreeMap<String, String>,
@@ -103,6 +114,8 @@ pub struct App {
     /// kube-score's `kube-score/ignore` value for those exceptions.
     pub kube_score_ignore: String,
     pub storage: Option<Storage>,
+    /// The DaemonSet's rollout of a daemon app.
+    pub daemon: Option<Daemon>,
     /// Where the pods run.
     pub scheduling: Scheduling,
     /// How the pods stop.
@@ -131,6 +144,7 @@ impl App {
             &origin,
         )?;
         app.kube_score_ignore = security::kube_score_ignore(&app.policy_exceptions);
+        ports::check_probe_port(app.probes.as_ref().map(|p| p.port).filter(|p| *p != 0), &app.ports, &origin)?;
         app.sync_wave = sync_wave(meta, app.job.as_ref(), &origin)?;
         Ok(app)
     }
@@ -150,15 +164,26 @@ impl App {
         };
         let protocol = meta.protocol.unwrap_or_default();
         let service_port = service_port(meta, port, protocol, &origin)?;
+        let service = ports::exposure(meta, app_type, port.is_some(), &origin)?;
+        let metrics = metrics::metrics(&meta.metrics, app_type, port, protocol, &origin)?;
+        let main_port = ports::MainPort {
+            port,
+            name: protocol.as_str(),
+            service_port,
+            metrics_port: metrics.as_ref().filter(|m| m.own_port).map(|m| m.port),
+        };
+        let named_ports = ports::ports(meta, &main_port, &service, &origin)?;
+        let ingress_port_name = ports::ingress_port(meta, protocol.as_str(), &named_ports, &origin)?;
         let sibling_env = env::sibling_env(meta, &origin)?;
         let cluster_env = env::cluster_env(meta, &origin)?;
         env::check_unique_names(meta, &sibling_env, &cluster_env, &origin)?;
+        let daemon = daemon::daemon(meta, app_type, &origin)?;
         let replicas = scaling::replicas(meta, app_type, &origin)?;
         if app_type == AppType::Stateful {
             refuse_for_stateful(meta, &origin)?;
         }
         let autoscaling = match app_type {
-            AppType::Stateful => None,
+            AppType::Stateful | AppType::Daemon => None,
             _ => scaling::autoscaling(&meta.autoscaling, app_type, replicas, &origin)?,
         };
         let autoscaling_enabled = autoscaling.as_ref().is_some_and(|a| a.enabled);
@@ -173,6 +198,9 @@ impl App {
             protocol,
             port_name: protocol.as_str(),
             service_port,
+            ports: named_ports,
+            service,
+            ingress_port_name,
             command: meta.command.clone(),
             args: meta.args.clone(),
             env: env::env(meta, &origin)?,
@@ -187,8 +215,11 @@ impl App {
             replicas,
             autoscaling,
             keda: keda::keda(&meta.keda, app_type, autoscaling_enabled, &origin)?,
-            pdb: scaling::disruption_budget(&meta.pdb, app_type, &origin)?,
-            metrics: metrics::metrics(&meta.metrics, app_type, port, protocol, &origin)?,
+            pdb: match &daemon {
+                Some(_) => None,
+                None => scaling::disruption_budget(&meta.pdb, app_type, &origin)?,
+            },
+            metrics,
             probes: probes::probes(
                 &meta.health,
                 app_type,
@@ -209,6 +240,7 @@ impl App {
             policy_exceptions: Vec::new(),
             kube_score_ignore: String::new(),
             storage: storage::storage(&meta.storage, app_type, &origin)?,
+            daemon,
             scheduling: scheduling::scheduling(&meta.scheduling, &origin)?,
             shutdown: shutdown::shutdown(&meta.shutdown, &origin)?,
             pod_annotations: pod_metadata::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?,

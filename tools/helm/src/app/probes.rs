@@ -63,7 +63,7 @@ pub(super) fn probes(
         }
         return Ok(None);
     }
-    if app_type == AppType::Worker && *health == HealthMetadata::default() {
+    if matches!(app_type, AppType::Worker | AppType::Daemon) && *health == HealthMetadata::default() {
         // A worker that serves a port is checked like any server, unless it declares the
         // `probes` policy exception (whose reason security::exceptions checks); one without a
         // port needs probes or that exception too, which security::exceptions enforces.

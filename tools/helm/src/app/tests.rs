@@ -106,9 +106,9 @@ fn other_names_need_an_explicit_type() {
 #[test]
 fn rejects_unknown_type() {
     let parsed: Result<AppMetadata, _> =
-        serde_json::from_str(r#"{"name": "a", "app_type": "daemon", "image": {"repository": "r"}}"#);
+        serde_json::from_str(r#"{"name": "a", "app_type": "sidecar", "image": {"repository": "r"}}"#);
     let error = parsed.expect_err("unknown types are rejected").to_string();
-    assert!(error.contains("unknown variant `daemon`, expected one of `external-api`"), "{error}");
+    assert!(error.contains("unknown variant `sidecar`, expected one of `external-api`"), "{error}");
 }
 
 #[test]

@@ -304,6 +304,12 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
                 format!("{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"),
             ));
         }
+        if app.daemon.is_some() {
+            return Err(origin.error(
+                field,
+                format!("{name:?} is a daemon app (a DaemonSet: one pod on every node it admits): it has no replicas or autoscaler"),
+            ));
+        }
         // Else the switch would be dropped without a word: nothing renders an autoscaler.
         if field == "autoscaling" && app.autoscaling.is_none() {
             return Err(origin.error(

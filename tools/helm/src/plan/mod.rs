@@ -34,6 +34,7 @@ pub enum Resource {
     NetworkPolicy,
     Deployment,
     StatefulSet,
+    DaemonSet,
     Service,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
@@ -52,6 +53,7 @@ impl Resource {
             Resource::NetworkPolicy => "networkpolicy",
             Resource::Deployment => "deployment",
             Resource::StatefulSet => "statefulset",
+            Resource::DaemonSet => "daemonset",
             Resource::Service => "service",
             Resource::PodDisruptionBudget => "pdb",
             Resource::HorizontalPodAutoscaler => "hpa",
@@ -71,6 +73,7 @@ impl Resource {
             Resource::NetworkPolicy => "NetworkPolicy (when networkPolicy.enabled)",
             Resource::Deployment => "Deployment",
             Resource::StatefulSet => "StatefulSet (a volume per pod)",
+            Resource::DaemonSet => "DaemonSet (a pod per node)",
             Resource::Service => "Service",
             Resource::PodDisruptionBudget => "PodDisruptionBudget (when it can be satisfied)",
             Resource::HorizontalPodAutoscaler => "HorizontalPodAutoscaler (when autoscaling.enabled)",
@@ -82,10 +85,13 @@ impl Resource {
     }
 
     /// The objects of one app: its type's, plus a ConfigMap when it has configuration, a
-    /// ScaledObject when it declares KEDA triggers, and a ServiceMonitor (with a Service to
-    /// select, for a worker) when it serves metrics.
+    /// ScaledObject when it declares KEDA triggers, a ServiceMonitor (with a Service to
+    /// select, for a worker) when it serves metrics, and a Service for a daemon with a port.
     pub fn for_app(app: &App) -> Vec<Resource> {
         let mut resources = Resource::for_type(app.app_type);
+        if app.app_type == AppType::Daemon && app.port.is_some() {
+            resources.push(Resource::Service);
+        }
         if app.config.is_some() {
             resources.push(Resource::ConfigMap);
         }
@@ -112,6 +118,7 @@ impl Resource {
                 vec![ServiceAccount, NetworkPolicy, Deployment, PodDisruptionBudget, HorizontalPodAutoscaler]
             }
             AppType::Stateful => vec![ServiceAccount, NetworkPolicy, StatefulSet, Service, PodDisruptionBudget],
+            AppType::Daemon => vec![ServiceAccount, NetworkPolicy, DaemonSet],
             AppType::Job => vec![ServiceAccount, NetworkPolicy, Job],
             AppType::Cronjob => vec![ServiceAccount, NetworkPolicy, CronJob],
         }

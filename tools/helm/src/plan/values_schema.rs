@@ -314,7 +314,12 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         "imagePullSecrets",
         reference("pullSecrets", "Secrets (names) the image is pulled with, besides the chart's imagePullSecrets."),
     );
-    if app.app_type.is_long_running() {
+    if app.daemon.is_some() {
+        add(
+            "maxUnavailable",
+            json!({"description": "Nodes whose pod the DaemonSet's rolling update replaces at once, a number or a percentage.", "$ref": "#/definitions/intOrPercent"}),
+        );
+    } else if app.app_type.is_long_running() {
         add(
             "replicas",
             json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
@@ -387,7 +392,10 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     );
     if app.port.is_some() {
         add("containerPort", reference("port", "Port the container listens on."));
-        add("service", reference("service", "ClusterIP Service."));
+        add("service", crate::app::service_values_schema(&app.service));
+        if !app.ports.is_empty() {
+            add("ports", crate::app::ports_values_schema());
+        }
     }
     if let Some(probes) = &app.probes {
         match probes.kind {

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 /// Every rule a finding can name (`api-server:<rule>`); the unit tests break each one.
 #[cfg(test)]
-const RULES: [&str; 25] = [
+const RULES: [&str; 26] = [
     OBJECT_NAME,
     LABELS,
     ANNOTATIONS,
@@ -35,6 +35,7 @@ const RULES: [&str; 25] = [
     SELECTOR,
     DEPLOYMENT,
     STATEFUL_SET,
+    DAEMON_SET,
     JOB,
     CRON_SCHEDULE,
     CRON_TIME_ZONE,
@@ -66,6 +67,7 @@ pub const POD: &str = "pod";
 pub const SELECTOR: &str = "selector";
 pub const DEPLOYMENT: &str = "deployment";
 pub const STATEFUL_SET: &str = "statefulset";
+pub const DAEMON_SET: &str = "daemonset";
 pub const JOB: &str = "job";
 pub const CRON_SCHEDULE: &str = "cron-schedule";
 pub const CRON_TIME_ZONE: &str = "cron-time-zone";
@@ -104,6 +106,7 @@ fn check_object(object: &Value, report: &mut Report) {
     match kind {
         "Deployment" => workloads::deployment(spec, report),
         "StatefulSet" => workloads::stateful_set(spec, report),
+        "DaemonSet" => workloads::daemon_set(spec, report),
         "Job" => workloads::job(spec, "spec", report),
         "CronJob" => workloads::cron_job(spec, report),
         "Service" => networking::service(spec, report),

@@ -49,6 +49,14 @@ fn good_objects() -> BTreeMap<&'static str, Value> {
             }}),
         ),
         (
+            "DaemonSet",
+            json!({"kind": "DaemonSet", "metadata": metadata("agent"), "spec": {
+                "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%"}},
+                "selector": {"matchLabels": {"app.kubernetes.io/name": "web"}},
+                "template": pod_template(labels())
+            }}),
+        ),
+        (
             "StatefulSet",
             json!({"kind": "StatefulSet", "metadata": metadata("cache"), "spec": {
                 "serviceName": "cache",
@@ -486,6 +494,27 @@ fn cases() -> Vec<Case> {
             Some(json!(-2)),
             STATEFUL_SET,
             "spec.replicas: -2 must be greater than or equal to 0",
+        ),
+        (
+            "DaemonSet",
+            "/spec/updateStrategy/rollingUpdate/maxUnavailable",
+            Some(json!(0)),
+            DAEMON_SET,
+            "spec.updateStrategy.rollingUpdate.maxUnavailable: may not be 0 when `maxSurge` is 0",
+        ),
+        (
+            "DaemonSet",
+            "/spec/updateStrategy/type",
+            Some(json!("Recreate")),
+            DAEMON_SET,
+            "type: \"Recreate\" is not one of RollingUpdate, OnDelete",
+        ),
+        (
+            "DaemonSet",
+            "/spec/template/metadata/labels",
+            Some(json!({"app.kubernetes.io/name": "other"})),
+            SELECTOR,
+            "`selector` does not match template `labels`",
         ),
         ("Job", "/spec/backoffLimit", Some(json!(-1)), JOB, "spec.backoffLimit: -1 must be greater than or equal to 0"),
         ("Job", "/spec/completions", Some(json!(-1)), JOB, "spec.completions: -1"),

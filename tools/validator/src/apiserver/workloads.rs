@@ -1,4 +1,4 @@
-//! Deployments, StatefulSets, Jobs and CronJobs (pkg/apis/apps/validation/validation.go and
+//! Deployments, StatefulSets, DaemonSets, Jobs and CronJobs (pkg/apis/apps/validation/validation.go and
 //! pkg/apis/batch/validation/validation.go).
 
 use serde_json::Value;
@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::pod::{self, TemplateRules};
 use super::{cron, syntax};
 use super::{
-    int, items, selector_is_empty, selector_matches, text, Report, CRON_JOB, CRON_SCHEDULE, CRON_TIME_ZONE, DEPLOYMENT,
-    JOB, SELECTOR, STATEFUL_SET, UNIQUE_NAMES,
+    int, items, selector_is_empty, selector_matches, text, Report, CRON_JOB, CRON_SCHEDULE, CRON_TIME_ZONE, DAEMON_SET,
+    DEPLOYMENT, JOB, SELECTOR, STATEFUL_SET, UNIQUE_NAMES,
 };
 
 const ALWAYS: &[&str] = &["Always"];
@@ -68,7 +68,7 @@ fn template(spec: &Value) -> &Value {
     spec.get("template").unwrap_or(&Value::Null)
 }
 
-/// A Deployment's or StatefulSet's selector is not empty and selects its own template.
+/// A Deployment's, StatefulSet's or DaemonSet's selector is not empty and selects its own template.
 fn selected_template(spec: &Value, report: &mut Report) {
     let selector = spec.get("selector").unwrap_or(&Value::Null);
     let labels = template(spec).pointer("/metadata/labels").unwrap_or(&Value::Null);
@@ -116,6 +116,37 @@ pub fn stateful_set(spec: &Value, report: &mut Report) {
         template(spec),
         "spec.template",
         &TemplateRules { restart_policies: ALWAYS, claim_names: claims },
+        report,
+    );
+}
+
+/// `ValidateDaemonSetSpec`, `ValidateDaemonSetUpdateStrategy` and
+/// `ValidateRollingUpdateDaemonSet`: unlike a Deployment's, an unset maxSurge is 0, so a
+/// maxUnavailable of 0 alone is a rollout that can replace no pod.
+pub fn daemon_set(spec: &Value, report: &mut Report) {
+    for field in ["minReadySeconds", "revisionHistoryLimit"] {
+        report.at_least(DAEMON_SET, spec, field, "spec", 0);
+    }
+    if let Some(strategy) = spec.get("updateStrategy") {
+        report.one_of(DAEMON_SET, strategy, "type", "spec.updateStrategy", &["RollingUpdate", "OnDelete"]);
+        if let Some(rolling) = strategy.get("rollingUpdate") {
+            let path = "spec.updateStrategy.rollingUpdate";
+            for key in ["maxUnavailable", "maxSurge"] {
+                if let Some(value) = rolling.get(key) {
+                    report.check(DAEMON_SET, format!("{path}.{key}"), syntax::int_or_percent(value));
+                }
+            }
+            let zero_or_unset = |key: &str| rolling.get(key).is_none_or(syntax::is_zero);
+            if rolling.get("maxUnavailable").is_some_and(syntax::is_zero) && zero_or_unset("maxSurge") {
+                report.add(DAEMON_SET, format!("{path}.maxUnavailable"), "may not be 0 when `maxSurge` is 0");
+            }
+        }
+    }
+    selected_template(spec, report);
+    pod::template(
+        template(spec),
+        "spec.template",
+        &TemplateRules { restart_policies: ALWAYS, claim_names: vec![] },
         report,
     );
 }
