@@ -306,6 +306,14 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Secret holding the host's TLS certificate; unset: plain HTTP.",
     ),
+    "init_containers": struct(
+        path = ["init_containers"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Containers started before the app's own, in order: each runs to completion (a migration, waiting for a dependency), or, with \"sidecar\": true, stays beside the app for the pod's life (a native sidecar, Kubernetes 1.29 or later: a cloud-sql-proxy, a log agent). A list of {\"name\": DNS-1123 label, \"image\": {\"repository\", \"tag\" or \"digest\", \"pull_policy\"} (the app's image rules), \"sidecar\", \"command\", \"args\", \"env\", \"secret_env\", \"resources\" (as the app's)}; each gets the app's security context, so the app's policy exceptions cover it too. In Starlark a list of dicts.",
+    ),
     "job_active_deadline_seconds": struct(
         path = ["job","active_deadline_seconds"],
         kind = "int",

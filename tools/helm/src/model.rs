@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One app, as written by the `app_metadata` rule.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AppMetadata {
     /// App name: a DNS-1035 label of at most 63 characters, used in object and file names.
@@ -163,6 +163,44 @@ pub struct AppMetadata {
     /// StatefulSet's volume claim template.
     #[serde(default)]
     pub storage: StorageMetadata,
+    /// Containers started before the app's own, in order: each runs to completion (a
+    /// migration, waiting for a dependency), or, with "sidecar": true, stays beside the app
+    /// for the pod's life (a native sidecar, Kubernetes 1.29 or later: a cloud-sql-proxy, a
+    /// log agent). A list of {"name": DNS-1123 label, "image": {"repository", "tag" or
+    /// "digest", "pull_policy"} (the app's image rules), "sidecar", "command", "args", "env",
+    /// "secret_env", "resources" (as the app's)}; each gets the app's security context, so
+    /// the app's policy exceptions cover it too. In Starlark a list of dicts.
+    #[serde(default)]
+    pub init_containers: Vec<InitContainerMetadata>,
+}
+
+/// A container of the pod besides the app's own: an init container or a native sidecar.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InitContainerMetadata {
+    /// Container name, a DNS-1123 label unique in the pod (never the app's name).
+    pub name: String,
+    /// Image, by tag or digest (never latest); digest_file is the app's own image only.
+    pub image: ImageMetadata,
+    /// Runs for the pod's life beside the app (restartPolicy Always) instead of to
+    /// completion before it.
+    #[serde(default)]
+    pub sidecar: bool,
+    /// Overrides the image entrypoint.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Arguments to the entrypoint.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Environment variables, NAME: value, literally (never credentials: see secret_env).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Environment variables read from Secrets, NAME: "secret-name/key".
+    #[serde(default)]
+    pub secret_env: BTreeMap<String, String>,
+    /// CPU, memory and ephemeral storage, as the app's resources; unset: the small preset.
+    #[serde(default)]
+    pub resources: ResourcesMetadata,
 }
 
 /// How an app's pods stop.

@@ -5,6 +5,7 @@ mod config;
 mod env;
 mod image;
 mod ingress;
+mod init_containers;
 mod job;
 mod keda;
 mod metrics;
@@ -34,6 +35,7 @@ pub use config::{Config, ConfigFile};
 pub use env::{ClusterEnv, SecretKeyRef, SecretMount, SiblingAddress};
 pub use image::Image;
 pub use ingress::Ingress;
+pub use init_containers::InitContainer;
 pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
@@ -109,6 +111,8 @@ pub struct App {
     pub shutdown: Shutdown,
     pub pod_annotations: BTreeMap<String, String>,
     pub pod_labels: BTreeMap<String, String>,
+    /// Init containers and native sidecars, in order.
+    pub init_containers: Vec<InitContainer>,
 }
 
 impl App {
@@ -213,6 +217,7 @@ impl App {
             shutdown: shutdown::shutdown(&meta.shutdown, &origin)?,
             pod_annotations: pod_metadata::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?,
             pod_labels: pod_metadata::pod_labels(&meta.pod_labels, "pod_labels", &origin)?,
+            init_containers: init_containers::init_containers(meta, &origin)?,
         })
     }
 }

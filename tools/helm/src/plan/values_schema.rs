@@ -19,6 +19,8 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// would pass Helm and fail at the API server.
 const INT32_MAX: i64 = 2_147_483_647;
 /// A DNS-1123 subdomain: the name of a Secret, a ConfigMap or a PriorityClass.
+/// A DNS-1123 label (container and volume names).
+const DNS_LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 const DNS_SUBDOMAIN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// What the Prometheus operator's CRD accepts as a duration.
 const PROMETHEUS_DURATION: &str =
@@ -442,7 +444,33 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
             reference("storage", "Volume of each pod (a PersistentVolumeClaim from the volume claim template)."),
         );
     }
+    if !app.init_containers.is_empty() {
+        add("initContainers", init_containers_schema());
+    }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
+}
+
+/// Init containers and native sidecars: each closed, as the app's own container's values.
+fn init_containers_schema() -> Value {
+    json!({
+        "description": "Init containers and native sidecars (sidecar: true), in order; each runs with the app's securityContext.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["name", "sidecar", "image", "command", "args", "env", "secretEnv", "resources"],
+            "properties": {
+                "name": {"description": "Container name, unique in the pod.", "type": "string", "maxLength": 63, "pattern": DNS_LABEL},
+                "sidecar": {"description": "Runs for the pod's life beside the app (restartPolicy: Always).", "type": "boolean"},
+                "image": {"description": "Container image; a digest, when set, is used instead of the tag.", "$ref": "#/definitions/image"},
+                "command": {"description": "Entrypoint; empty keeps the image's own.", "$ref": "#/definitions/stringList"},
+                "args": {"description": "Arguments of the entrypoint.", "$ref": "#/definitions/stringList"},
+                "env": {"description": "Environment variables, NAME: value.", "$ref": "#/definitions/env"},
+                "secretEnv": {"description": "Environment variables from Secrets.", "$ref": "#/definitions/secretEnv"},
+                "resources": {"description": "CPU, memory and ephemeral storage requests and limits.", "$ref": "#/definitions/resources"}
+            }
+        }
+    })
 }
 
 /// Where the pods run: the node labels, tolerated taints and PriorityClass an environment
