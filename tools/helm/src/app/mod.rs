@@ -20,6 +20,7 @@ mod shutdown;
 mod storage;
 #[cfg(test)]
 mod tests;
+mod volumes;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -49,6 +50,7 @@ pub use scheduling::{Scheduling, SpreadConstraint, Toleration};
 pub use security::{PolicyException, Security};
 pub use shutdown::{PreStop, Shutdown};
 pub use storage::Storage;
+pub use volumes::{Claim, EmptyDir, Token, Volume};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -113,6 +115,10 @@ pub struct App {
     pub pod_labels: BTreeMap<String, String>,
     /// Init containers and native sidecars, in order.
     pub init_containers: Vec<InitContainer>,
+    /// Volumes besides the chart's own, mounted into the containers each names.
+    pub volumes: Vec<Volume>,
+    /// A volume attaches to one node: the Deployment replaces its pod with Recreate.
+    pub single_node_volume: bool,
 }
 
 impl App {
@@ -136,6 +142,13 @@ impl App {
         )?;
         app.kube_score_ignore = security::kube_score_ignore(&app.policy_exceptions);
         app.sync_wave = sync_wave(meta, app.job.as_ref(), &origin)?;
+        volumes::check_single_node(
+            &app.volumes,
+            app.replicas,
+            app.autoscaling.as_ref().is_some_and(|a| a.enabled) || app.keda.as_ref().is_some_and(|k| k.enabled),
+            &origin,
+        )?;
+        app.single_node_volume = app.volumes.iter().any(Volume::attaches_to_one_node);
         Ok(app)
     }
 
@@ -218,6 +231,8 @@ impl App {
             pod_annotations: pod_metadata::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?,
             pod_labels: pod_metadata::pod_labels(&meta.pod_labels, "pod_labels", &origin)?,
             init_containers: init_containers::init_containers(meta, &origin)?,
+            volumes: volumes::volumes(meta, app_type, &origin)?,
+            single_node_volume: false,
         })
     }
 }

@@ -304,6 +304,13 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
                 format!("{name:?} runs to completion (a job or cronjob): it has no replicas or autoscaler"),
             ));
         }
+        // A volume attaching to one node cannot follow a second pod onto another node.
+        if app.single_node_volume && (field == "autoscaling" || meta.replicas.get(name).is_some_and(|n| *n > 1)) {
+            return Err(origin.error(
+                &format!("{field}.{name}"),
+                format!("{name:?} mounts a volume that attaches to one node (ReadWriteOnce): it keeps one replica"),
+            ));
+        }
         // Else the switch would be dropped without a word: nothing renders an autoscaler.
         if field == "autoscaling" && app.autoscaling.is_none() {
             return Err(origin.error(

@@ -41,6 +41,7 @@ pub enum Resource {
     ServiceMonitor,
     Job,
     CronJob,
+    PersistentVolumeClaim,
 }
 
 impl Resource {
@@ -59,6 +60,7 @@ impl Resource {
             Resource::ServiceMonitor => "servicemonitor",
             Resource::Job => "job",
             Resource::CronJob => "cronjob",
+            Resource::PersistentVolumeClaim => "persistentvolumeclaim",
         }
     }
 
@@ -78,6 +80,7 @@ impl Resource {
             Resource::ServiceMonitor => "ServiceMonitor (when metrics.enabled and monitoring.serviceMonitors)",
             Resource::Job => "Job (a Helm hook unless its hook is none)",
             Resource::CronJob => "CronJob",
+            Resource::PersistentVolumeClaim => "PersistentVolumeClaim (each volume claim the chart creates)",
         }
     }
 
@@ -91,6 +94,9 @@ impl Resource {
         }
         if app.keda.is_some() {
             resources.push(Resource::ScaledObject);
+        }
+        if app.volumes.iter().any(|v| v.created_claim()) {
+            resources.push(Resource::PersistentVolumeClaim);
         }
         if app.metrics.is_some() {
             resources.extend([Resource::Service, Resource::ServiceMonitor]);

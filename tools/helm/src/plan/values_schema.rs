@@ -319,7 +319,8 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     if app.app_type.is_long_running() {
         add(
             "replicas",
-            json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
+            // A volume attaching to one node (ReadWriteOnce) holds the app at one pod.
+            json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": if app.single_node_volume { 1 } else { INT32_MAX }}),
         );
         add("pdb", reference("pdb", "PodDisruptionBudget, rendered only when it can be satisfied."));
     }
@@ -447,7 +448,67 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     if !app.init_containers.is_empty() {
         add("initContainers", init_containers_schema());
     }
+    if !app.volumes.is_empty() {
+        add("volumes", volumes_schema());
+    }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
+}
+
+/// Volumes besides the chart's own: each closed, with exactly one source.
+fn volumes_schema() -> Value {
+    let name = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
+    let quantity = json!({"type": "string", "pattern": "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$"});
+    json!({
+        "description": "Volumes besides the chart's own, each mounted into the containers it names.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["name", "mountPath", "containers", "readOnly"],
+            "minProperties": 5,
+            "maxProperties": 5,
+            "properties": {
+                "name": {"description": "Volume name, unique in the pod.", "type": "string", "maxLength": 63, "pattern": DNS_LABEL},
+                "mountPath": {"description": "Absolute directory it is mounted at.", "type": "string", "pattern": "^/[^:]*[^/:]$"},
+                "containers": {"description": "Containers mounting it.", "type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": DNS_LABEL}},
+                "readOnly": {"description": "Mounted read-only.", "type": "boolean"},
+                "claim": {
+                    "description": "A PersistentVolumeClaim: an existing one, or one the chart creates (existingClaim empty).",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["existingClaim", "size", "storageClass", "accessMode"],
+                    "properties": {
+                        "existingClaim": {"description": "Name of an existing claim; empty: the chart's.", "type": "string"},
+                        "size": {"description": "Size of the chart's claim.", "type": "string"},
+                        "storageClass": {"description": "StorageClass of the chart's claim; empty: the cluster's default.", "type": "string"},
+                        "accessMode": {"description": "Access mode of the claim.", "type": "string", "enum": ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"]}
+                    }
+                },
+                "configMap": {"description": "Name of an existing ConfigMap.", "allOf": [name]},
+                "secret": {"description": "Name of an existing Secret.", "allOf": [name]},
+                "emptyDir": {
+                    "description": "Scratch space of the pod; medium Memory is a tmpfs.",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["medium", "sizeLimit"],
+                    "properties": {
+                        "medium": {"description": "Memory, or empty for the node's disk.", "type": "string", "enum": ["", "Memory"]},
+                        "sizeLimit": {"description": "Most it may hold; empty: no limit (disk only).", "anyOf": [quantity, {"const": ""}]}
+                    }
+                },
+                "serviceAccountToken": {
+                    "description": "A projected service account token, in the file token.",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["audience", "expirationSeconds"],
+                    "properties": {
+                        "audience": {"description": "Who the token is for.", "type": "string", "minLength": 1},
+                        "expirationSeconds": {"description": "Seconds the token is valid.", "type": "integer", "minimum": 600, "maximum": 4294967296_i64}
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// Init containers and native sidecars: each closed, as the app's own container's values.
