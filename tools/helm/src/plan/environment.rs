@@ -654,6 +654,35 @@ mod tests {
     }
 
     #[test]
+    fn an_app_with_a_read_write_once_claim_keeps_one_replica_in_every_environment() {
+        let indexer: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "indexer-api", "image": {"repository": "r", "tag": "1"}, "port": 8080, "replicas": 1,
+            "volumes": [{"name": "index", "mount_path": "/index", "persistent_volume_claim": {"size": "1Gi"}}]
+        }))
+        .expect("parses");
+        let apps = [App::from_metadata(&indexer, Path::new("x.json")).expect("valid")];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        for (environment, field) in [
+            (serde_json::json!({"name": "prod", "replicas": {"indexer-api": 2}}), "replicas.indexer-api"),
+            (serde_json::json!({"name": "prod", "autoscaling": ["indexer-api"]}), "autoscaling.indexer-api"),
+        ] {
+            fs::write(&file, environment.to_string()).expect("write");
+            let error = load(&file, &apps, None).expect_err("refused").to_string();
+            assert!(
+                error.contains(&format!(
+                    "field `{field}`: \"indexer-api\" mounts a volume that attaches to one node (ReadWriteOnce): it \
+                     keeps one replica"
+                )),
+                "{error}"
+            );
+        }
+        fs::write(&file, serde_json::json!({"name": "prod", "replicas": {"indexer-api": 1}}).to_string())
+            .expect("write");
+        assert!(load(&file, &apps, None).is_ok(), "one replica is what the volume allows");
+    }
+
+    #[test]
     fn errors_name_the_environment_target_file_and_field() {
         let target = r#""name": "prod", "target": "//env:prod""#;
         assert_eq!(
