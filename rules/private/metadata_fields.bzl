@@ -322,6 +322,14 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Secret holding the host's TLS certificate; unset: plain HTTP.",
     ),
+    "init_containers": struct(
+        path = ["init_containers"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Containers started before the app's own, in order: each runs to completion (a migration, waiting for a dependency), or, with \"sidecar\": true, stays beside the app for the pod's life (a native sidecar, Kubernetes 1.29 or later: a cloud-sql-proxy, a log agent). A list of {\"name\": DNS-1123 label, \"image\": {\"repository\", \"tag\" or \"digest\", \"pull_policy\"} (the app's image rules), \"sidecar\", \"command\", \"args\", \"env\", \"secret_env\", \"resources\" (as the app's)}; each gets the app's security context, so the app's policy exceptions cover it too. In Starlark a list of dicts.",
+    ),
     "job_active_deadline_seconds": struct(
         path = ["job","active_deadline_seconds"],
         kind = "int",
@@ -785,5 +793,13 @@ METADATA_FIELDS = {
         mandatory = False,
         signed = False,
         doc = "Version of this app, its objects' `app.kubernetes.io/version` label; unset: the chart's app_version.",
+    ),
+    "volumes": struct(
+        path = ["volumes"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Volumes of the pods besides the chart's own (config, secret_mounts, storage): a list of {\"name\": DNS-1123 label, \"mount_path\": absolute directory, unique in each container, \"containers\": the containers mounting it (the app's name for its own, init container names; unset: the app's own), \"read_only\", and one source: \"persistent_volume_claim\": {\"size\", \"storage_class\", \"access_mode\"} (a claim the chart creates for a Deployment) or {\"existing_claim\": name}, \"config_map\" or \"secret\": the name of one created outside the chart (mounted read-only, every key a file), \"empty_dir\": {\"memory\": true for a tmpfs, \"size_limit\": a quantity, required with memory}, \"service_account_token\": {\"audience\": required, \"expiration_seconds\": 600 or more, unset 3600} (a projected token in the file `token`; the API token stays unmounted)}. A ReadWriteOnce or ReadWriteOncePod claim attaches to one node: its app keeps one replica, no autoscaler, and is replaced with the Recreate strategy. In Starlark a list of dicts.",
     ),
 }

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One app, as written by the `app_metadata` rule.
-#[derive(Debug, Clone, Deserialize, JsonSchema, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AppMetadata {
     /// App name: a DNS-1035 label of at most 63 characters, used in object and file names.
@@ -179,6 +179,29 @@ pub struct AppMetadata {
     /// The type of the app's Service and why it is not ClusterIP.
     #[serde(default)]
     pub service: ServiceMetadata,
+    /// Containers started before the app's own, in order: each runs to completion (a
+    /// migration, waiting for a dependency), or, with "sidecar": true, stays beside the app
+    /// for the pod's life (a native sidecar, Kubernetes 1.29 or later: a cloud-sql-proxy, a
+    /// log agent). A list of {"name": DNS-1123 label, "image": {"repository", "tag" or
+    /// "digest", "pull_policy"} (the app's image rules), "sidecar", "command", "args", "env",
+    /// "secret_env", "resources" (as the app's)}; each gets the app's security context, so
+    /// the app's policy exceptions cover it too. In Starlark a list of dicts.
+    #[serde(default)]
+    pub init_containers: Vec<InitContainerMetadata>,
+    /// Volumes of the pods besides the chart's own (config, secret_mounts, storage): a list of
+    /// {"name": DNS-1123 label, "mount_path": absolute directory, unique in each container,
+    /// "containers": the containers mounting it (the app's name for its own, init container
+    /// names; unset: the app's own), "read_only", and one source: "persistent_volume_claim":
+    /// {"size", "storage_class", "access_mode"} (a claim the chart creates for a Deployment)
+    /// or {"existing_claim": name}, "config_map" or "secret": the name of one created outside
+    /// the chart (mounted read-only, every key a file), "empty_dir": {"memory": true for a
+    /// tmpfs, "size_limit": a quantity, required with memory}, "service_account_token":
+    /// {"audience": required, "expiration_seconds": 600 or more, unset 3600} (a projected
+    /// token in the file `token`; the API token stays unmounted)}. A ReadWriteOnce or
+    /// ReadWriteOncePod claim attaches to one node: its app keeps one replica, no autoscaler,
+    /// and is replaced with the Recreate strategy. In Starlark a list of dicts.
+    #[serde(default)]
+    pub volumes: Vec<VolumeMetadata>,
 }
 
 /// One named port of an app, besides its main `port`.
@@ -249,6 +272,121 @@ pub struct DaemonMetadata {
     /// of the nodes ("10%"); unset: 1. A daemon app only.
     #[serde(default)]
     pub max_unavailable: String,
+
+/// One volume of an app's pods and where it is mounted.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeMetadata {
+    /// Volume name, a DNS-1123 label unique in the pod.
+    pub name: String,
+    /// Absolute directory the volume is mounted at.
+    pub mount_path: String,
+    /// Containers mounting it: the app's name (its own container) or init container names;
+    /// unset: the app's own container.
+    #[serde(default)]
+    pub containers: Vec<String>,
+    /// Mounts a claim or an emptyDir read-only (ConfigMaps, Secrets and tokens always are).
+    #[serde(default)]
+    pub read_only: bool,
+    /// A PersistentVolumeClaim: created by the chart, or an existing one.
+    #[serde(default)]
+    pub persistent_volume_claim: Option<ClaimMetadata>,
+    /// An existing ConfigMap, by name: every key becomes a file.
+    #[serde(default)]
+    pub config_map: String,
+    /// An existing Secret, by name: every key becomes a file (readable by owner and group).
+    #[serde(default)]
+    pub secret: String,
+    /// An emptyDir: scratch space living as long as the pod.
+    #[serde(default)]
+    pub empty_dir: Option<EmptyDirMetadata>,
+    /// A projected service account token for another audience (Vault, a cloud's workload
+    /// identity).
+    #[serde(default)]
+    pub service_account_token: Option<TokenMetadata>,
+}
+
+/// A PersistentVolumeClaim of a volume.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimMetadata {
+    /// An existing claim, by name; unset: the chart creates one (size required).
+    #[serde(default)]
+    pub existing_claim: String,
+    /// Size of the claim the chart creates, a quantity such as "10Gi".
+    #[serde(default)]
+    pub size: String,
+    /// StorageClass of the claim the chart creates; unset: the cluster's default.
+    #[serde(default)]
+    pub storage_class: String,
+    /// Access mode of the claim the chart creates (and of an existing one, for the replica
+    /// checks); unset: ReadWriteOnce.
+    #[serde(default)]
+    pub access_mode: Option<AccessMode>,
+}
+
+/// How the nodes may mount a volume.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum AccessMode {
+    #[default]
+    ReadWriteOnce,
+    ReadWriteOncePod,
+    ReadOnlyMany,
+    ReadWriteMany,
+}
+
+/// An emptyDir.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyDirMetadata {
+    /// Backed by memory (tmpfs, counted against the container's memory limit) instead of
+    /// the node's disk; needs size_limit.
+    #[serde(default)]
+    pub memory: bool,
+    /// Most the volume may hold, a quantity such as "256Mi"; the pod is evicted beyond it.
+    #[serde(default)]
+    pub size_limit: String,
+}
+
+/// A projected service account token.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TokenMetadata {
+    /// Who the token is for (its `aud`), e.g. "vault"; required.
+    #[serde(default)]
+    pub audience: String,
+    /// Seconds the token is valid (the kubelet renews it before); 600 or more, unset 3600.
+    #[serde(default)]
+    pub expiration_seconds: Option<i64>,
+}
+
+/// A container of the pod besides the app's own: an init container or a native sidecar.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InitContainerMetadata {
+    /// Container name, a DNS-1123 label unique in the pod (never the app's name).
+    pub name: String,
+    /// Image, by tag or digest (never latest); digest_file is the app's own image only.
+    pub image: ImageMetadata,
+    /// Runs for the pod's life beside the app (restartPolicy Always) instead of to
+    /// completion before it.
+    #[serde(default)]
+    pub sidecar: bool,
+    /// Overrides the image entrypoint.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// Arguments to the entrypoint.
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// Environment variables, NAME: value, literally (never credentials: see secret_env).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Environment variables read from Secrets, NAME: "secret-name/key".
+    #[serde(default)]
+    pub secret_env: BTreeMap<String, String>,
+    /// CPU, memory and ephemeral storage, as the app's resources; unset: the small preset.
+    #[serde(default)]
+    pub resources: ResourcesMetadata,
 }
 
 /// How an app's pods stop.

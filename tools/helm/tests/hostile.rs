@@ -156,6 +156,54 @@ fn base_apps(files: &Path) -> Vec<Value> {
             "sibling_env": [{"env": "PEER_URL", "app": PEER, "form": "url"}],
             "cluster_env": {"POD_NAME": "pod-name", "CPU_LIMIT": "cpu-limit"}
         }),
+        // An init container and a native sidecar with every string of their own.
+        json!({
+            "name": "proxied", "target": "//hostile:proxied_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/proxied", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check"]},
+            "init_containers": [{
+                "name": "proxy", "sidecar": true,
+                "image": {"repository": "ghcr.io/example/proxy", "tag": "2.0.0",
+                          "digest": format!("sha256:{}", "cd".repeat(32))},
+                "command": ["proxy"], "args": ["--port=5432"], "env": {"PROXY_MODE": "fast"},
+                "secret_env": {"PROXY_TOKEN": "proxy-auth/token"},
+                "resources": {"cpu_request": "100m", "memory_request": "128Mi", "cpu_limit": "1", "memory_limit": "1Gi",
+                              "ephemeral_storage_request": "64Mi", "ephemeral_storage_limit": "1Gi"}
+            }],
+            "volumes": [{"name": "ca", "mount_path": "/etc/ca", "config_map": "company-ca",
+                         "containers": ["proxied", "proxy"]}]
+        }),
+        // Volumes: each source first in its app's list (a slot of a list is its first item).
+        json!({
+            "name": "vol-claim", "target": "//hostile:vol_claim_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/vol-claim", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check"]}, "replicas": 1,
+            "volumes": [{"name": "disk", "mount_path": "/var/lib/disk", "persistent_volume_claim": {"size": "10Gi", "storage_class": "fast-ssd"}}]
+        }),
+        json!({
+            "name": "vol-existing", "target": "//hostile:vol_existing_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/vol-existing", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check"]}, "replicas": 1,
+            "volumes": [{"name": "shared", "mount_path": "/srv", "persistent_volume_claim": {"existing_claim": "shared-claim", "access_mode": "ReadWriteMany"}}]
+        }),
+        json!({
+            "name": "vol-secret", "target": "//hostile:vol_secret_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/vol-secret", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check"]}, "replicas": 1,
+            "volumes": [{"name": "keys", "mount_path": "/etc/keys", "secret": "api-keys"}]
+        }),
+        json!({
+            "name": "vol-scratch", "target": "//hostile:vol_scratch_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/vol-scratch", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check"]}, "replicas": 1,
+            "volumes": [{"name": "scratch", "mount_path": "/scratch", "empty_dir": {"memory": true, "size_limit": "64Mi"}}]
+        }),
+        json!({
+            "name": "vol-token", "target": "//hostile:vol_token_metadata", "app_type": "worker",
+            "image": {"repository": "ghcr.io/example/vol-token", "tag": "1.0.0"},
+            "health": {"probe": "exec", "command": ["check"]}, "replicas": 1,
+            "volumes": [{"name": "token", "mount_path": "/var/run/vault", "service_account_token": {"audience": "vault"}}]
+        }),
         json!({
             "name": "admin-api", "target": "//hostile:admin_api_metadata", "app_type": "internal-api",
             "image": {"repository": "ghcr.io/example/admin", "tag": "1.0.0"}, "port": 50051, "protocol": "grpc",

@@ -344,9 +344,13 @@ fn check_pod(name: &str, pod: &Value, findings: &mut Findings) {
         name,
         "pod must not mount a service account token",
     );
-    for container in pod.get("containers").and_then(Value::as_array).into_iter().flatten() {
-        let container_name = container.get("name").and_then(Value::as_str).unwrap_or("?");
-        check_container(&format!("{name} container {container_name}"), container, findings);
+    // Init containers (native sidecars among them) run with the pod's privileges too: each
+    // meets the same rules as the pod's containers.
+    for (list, what) in [("containers", "container"), ("initContainers", "init container")] {
+        for container in pod.get(list).and_then(Value::as_array).into_iter().flatten() {
+            let container_name = container.get("name").and_then(Value::as_str).unwrap_or("?");
+            check_container(&format!("{name} {what} {container_name}"), container, findings);
+        }
     }
 }
 
@@ -683,6 +687,38 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn init_containers_and_native_sidecars_meet_the_container_rules() {
+        // A sidecar (restartPolicy Always) copied from the compliant container passes; each
+        // container rule broken on it alone is found, naming it as an init container.
+        let compliant_with_sidecar = || {
+            let mut objects = compliant();
+            let mut sidecar = at(&mut objects, "Deployment/a", CONTAINER).clone();
+            sidecar["name"] = json!("proxy");
+            sidecar["restartPolicy"] = json!("Always");
+            at(&mut objects, "Deployment/a", POD)
+                .as_object_mut()
+                .map(|p| p.insert("initContainers".into(), json!([sidecar])));
+            objects
+        };
+        assert_eq!(check(&compliant_with_sidecar()), []);
+        let sidecar = format!("{POD}/initContainers/0");
+        let breaks: [(&str, &str, Value); 5] = [
+            (RESOURCES, "/resources", json!({})),
+            (IMAGE_TAG, "/image", json!("ghcr.io/x/proxy:latest")),
+            (READ_ONLY_ROOT_FILESYSTEM, "/securityContext/readOnlyRootFilesystem", json!(false)),
+            (PRIVILEGED, "/securityContext/privileged", json!(true)),
+            (CAPABILITIES, "/securityContext/capabilities", json!({"add": ["NET_ADMIN"]})),
+        ];
+        for (rule, pointer, value) in breaks {
+            let mut objects = compliant_with_sidecar();
+            set(&mut objects, "Deployment/a", &format!("{sidecar}{pointer}"), value);
+            let findings = check(&objects);
+            assert!(!findings.is_empty() && findings.iter().all(|f| f.rule == rule), "{rule}: {findings:?}");
+            assert!(findings[0].message.starts_with("Deployment/a init container proxy: "), "{findings:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod daemon;
 mod env;
 mod image;
 mod ingress;
+mod init_containers;
 mod job;
 mod keda;
 mod metrics;
@@ -21,6 +22,7 @@ mod shutdown;
 mod storage;
 #[cfg(test)]
 mod tests;
+mod volumes;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -37,6 +39,7 @@ pub use daemon::Daemon;
 pub use env::{ClusterEnv, SecretKeyRef, SecretMount, SiblingAddress};
 pub use image::Image;
 pub use ingress::Ingress;
+pub use init_containers::InitContainer;
 pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
@@ -52,6 +55,7 @@ pub use scheduling::{Scheduling, SpreadConstraint, Toleration};
 pub use security::{PolicyException, Security};
 pub use shutdown::{PreStop, Shutdown};
 pub use storage::Storage;
+pub use volumes::{Claim, EmptyDir, Token, Volume};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,6 +126,12 @@ pub struct App {
     pub shutdown: Shutdown,
     pub pod_annotations: BTreeMap<String, String>,
     pub pod_labels: BTreeMap<String, String>,
+    /// Init containers and native sidecars, in order.
+    pub init_containers: Vec<InitContainer>,
+    /// Volumes besides the chart's own, mounted into the containers each names.
+    pub volumes: Vec<Volume>,
+    /// A volume attaches to one node: the Deployment replaces its pod with Recreate.
+    pub single_node_volume: bool,
 }
 
 impl App {
@@ -146,6 +156,13 @@ impl App {
         app.kube_score_ignore = security::kube_score_ignore(&app.policy_exceptions);
         ports::check_probe_port(app.probes.as_ref().map(|p| p.port).filter(|p| *p != 0), &app.ports, &origin)?;
         app.sync_wave = sync_wave(meta, app.job.as_ref(), &origin)?;
+        volumes::check_single_node(
+            &app.volumes,
+            app.replicas,
+            app.autoscaling.as_ref().is_some_and(|a| a.enabled) || app.keda.as_ref().is_some_and(|k| k.enabled),
+            &origin,
+        )?;
+        app.single_node_volume = app.volumes.iter().any(Volume::attaches_to_one_node);
         Ok(app)
     }
 
@@ -245,6 +262,9 @@ impl App {
             shutdown: shutdown::shutdown(&meta.shutdown, &origin)?,
             pod_annotations: pod_metadata::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?,
             pod_labels: pod_metadata::pod_labels(&meta.pod_labels, "pod_labels", &origin)?,
+            init_containers: init_containers::init_containers(meta, &origin)?,
+            volumes: volumes::volumes(meta, app_type, &origin)?,
+            single_node_volume: false,
         })
     }
 }

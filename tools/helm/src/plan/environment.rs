@@ -310,6 +310,13 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
                 format!("{name:?} is a daemon app (a DaemonSet: one pod on every node it admits): it has no replicas or autoscaler"),
             ));
         }
+        // A volume attaching to one node cannot follow a second pod onto another node.
+        if app.single_node_volume && (field == "autoscaling" || meta.replicas.get(name).is_some_and(|n| *n > 1)) {
+            return Err(origin.error(
+                &format!("{field}.{name}"),
+                format!("{name:?} mounts a volume that attaches to one node (ReadWriteOnce): it keeps one replica"),
+            ));
+        }
         // Else the switch would be dropped without a word: nothing renders an autoscaler.
         if field == "autoscaling" && app.autoscaling.is_none() {
             return Err(origin.error(
@@ -650,6 +657,35 @@ mod tests {
         fs::write(&file, text).expect("write");
         let error = load(&file, &apps(), None).expect_err("must be refused").to_string();
         error.replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    #[test]
+    fn an_app_with_a_read_write_once_claim_keeps_one_replica_in_every_environment() {
+        let indexer: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "indexer-api", "image": {"repository": "r", "tag": "1"}, "port": 8080, "replicas": 1,
+            "volumes": [{"name": "index", "mount_path": "/index", "persistent_volume_claim": {"size": "1Gi"}}]
+        }))
+        .expect("parses");
+        let apps = [App::from_metadata(&indexer, Path::new("x.json")).expect("valid")];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        for (environment, field) in [
+            (serde_json::json!({"name": "prod", "replicas": {"indexer-api": 2}}), "replicas.indexer-api"),
+            (serde_json::json!({"name": "prod", "autoscaling": ["indexer-api"]}), "autoscaling.indexer-api"),
+        ] {
+            fs::write(&file, environment.to_string()).expect("write");
+            let error = load(&file, &apps, None).expect_err("refused").to_string();
+            assert!(
+                error.contains(&format!(
+                    "field `{field}`: \"indexer-api\" mounts a volume that attaches to one node (ReadWriteOnce): it \
+                     keeps one replica"
+                )),
+                "{error}"
+            );
+        }
+        fs::write(&file, serde_json::json!({"name": "prod", "replicas": {"indexer-api": 1}}).to_string())
+            .expect("write");
+        assert!(load(&file, &apps, None).is_ok(), "one replica is what the volume allows");
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub enum Resource {
     ServiceMonitor,
     Job,
     CronJob,
+    PersistentVolumeClaim,
 }
 
 impl Resource {
@@ -61,6 +62,7 @@ impl Resource {
             Resource::ServiceMonitor => "servicemonitor",
             Resource::Job => "job",
             Resource::CronJob => "cronjob",
+            Resource::PersistentVolumeClaim => "persistentvolumeclaim",
         }
     }
 
@@ -81,6 +83,7 @@ impl Resource {
             Resource::ServiceMonitor => "ServiceMonitor (when metrics.enabled and monitoring.serviceMonitors)",
             Resource::Job => "Job (a Helm hook unless its hook is none)",
             Resource::CronJob => "CronJob",
+            Resource::PersistentVolumeClaim => "PersistentVolumeClaim (each volume claim the chart creates)",
         }
     }
 
@@ -97,6 +100,9 @@ impl Resource {
         }
         if app.keda.is_some() {
             resources.push(Resource::ScaledObject);
+        }
+        if app.volumes.iter().any(|v| v.created_claim()) {
+            resources.push(Resource::PersistentVolumeClaim);
         }
         if app.metrics.is_some() {
             resources.extend([Resource::Service, Resource::ServiceMonitor]);

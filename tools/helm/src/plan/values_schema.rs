@@ -19,6 +19,8 @@ const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 /// would pass Helm and fail at the API server.
 const INT32_MAX: i64 = 2_147_483_647;
 /// A DNS-1123 subdomain: the name of a Secret, a ConfigMap or a PriorityClass.
+/// A DNS-1123 label (container and volume names).
+const DNS_LABEL: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 const DNS_SUBDOMAIN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// What the Prometheus operator's CRD accepts as a duration.
 const PROMETHEUS_DURATION: &str =
@@ -322,7 +324,8 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     } else if app.app_type.is_long_running() {
         add(
             "replicas",
-            json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": INT32_MAX}),
+            // A volume attaching to one node (ReadWriteOnce) holds the app at one pod.
+            json!({"description": "Number of pods.", "type": "integer", "minimum": 0, "maximum": if app.single_node_volume { 1 } else { INT32_MAX }}),
         );
         add("pdb", reference("pdb", "PodDisruptionBudget, rendered only when it can be satisfied."));
     }
@@ -450,7 +453,93 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
             reference("storage", "Volume of each pod (a PersistentVolumeClaim from the volume claim template)."),
         );
     }
+    if !app.init_containers.is_empty() {
+        add("initContainers", init_containers_schema());
+    }
+    if !app.volumes.is_empty() {
+        add("volumes", volumes_schema());
+    }
     fully_required(&format!("{} ({}).", app.name, app.app_type), Value::Object(properties))
+}
+
+/// Volumes besides the chart's own: each closed, with exactly one source.
+fn volumes_schema() -> Value {
+    let name = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
+    let quantity = json!({"type": "string", "pattern": "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]|[KMGTPE]i)?$"});
+    json!({
+        "description": "Volumes besides the chart's own, each mounted into the containers it names.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["name", "mountPath", "containers", "readOnly"],
+            "minProperties": 5,
+            "maxProperties": 5,
+            "properties": {
+                "name": {"description": "Volume name, unique in the pod.", "type": "string", "maxLength": 63, "pattern": DNS_LABEL},
+                "mountPath": {"description": "Absolute directory it is mounted at.", "type": "string", "pattern": "^/[^:]*[^/:]$"},
+                "containers": {"description": "Containers mounting it.", "type": "array", "minItems": 1, "uniqueItems": true, "items": {"type": "string", "pattern": DNS_LABEL}},
+                "readOnly": {"description": "Mounted read-only.", "type": "boolean"},
+                "claim": {
+                    "description": "A PersistentVolumeClaim: an existing one, or one the chart creates (existingClaim empty).",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["existingClaim", "size", "storageClass", "accessMode"],
+                    "properties": {
+                        "existingClaim": {"description": "Name of an existing claim; empty: the chart's.", "type": "string"},
+                        "size": {"description": "Size of the chart's claim.", "type": "string"},
+                        "storageClass": {"description": "StorageClass of the chart's claim; empty: the cluster's default.", "type": "string"},
+                        "accessMode": {"description": "Access mode of the claim.", "type": "string", "enum": ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"]}
+                    }
+                },
+                "configMap": {"description": "Name of an existing ConfigMap.", "allOf": [name]},
+                "secret": {"description": "Name of an existing Secret.", "allOf": [name]},
+                "emptyDir": {
+                    "description": "Scratch space of the pod; medium Memory is a tmpfs.",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["medium", "sizeLimit"],
+                    "properties": {
+                        "medium": {"description": "Memory, or empty for the node's disk.", "type": "string", "enum": ["", "Memory"]},
+                        "sizeLimit": {"description": "Most it may hold; empty: no limit (disk only).", "anyOf": [quantity, {"const": ""}]}
+                    }
+                },
+                "serviceAccountToken": {
+                    "description": "A projected service account token, in the file token.",
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["audience", "expirationSeconds"],
+                    "properties": {
+                        "audience": {"description": "Who the token is for.", "type": "string", "minLength": 1},
+                        "expirationSeconds": {"description": "Seconds the token is valid.", "type": "integer", "minimum": 600, "maximum": 4294967296_i64}
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Init containers and native sidecars: each closed, as the app's own container's values.
+fn init_containers_schema() -> Value {
+    json!({
+        "description": "Init containers and native sidecars (sidecar: true), in order; each runs with the app's securityContext.",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["name", "sidecar", "image", "command", "args", "env", "secretEnv", "resources"],
+            "properties": {
+                "name": {"description": "Container name, unique in the pod.", "type": "string", "maxLength": 63, "pattern": DNS_LABEL},
+                "sidecar": {"description": "Runs for the pod's life beside the app (restartPolicy: Always).", "type": "boolean"},
+                "image": {"description": "Container image; a digest, when set, is used instead of the tag.", "$ref": "#/definitions/image"},
+                "command": {"description": "Entrypoint; empty keeps the image's own.", "$ref": "#/definitions/stringList"},
+                "args": {"description": "Arguments of the entrypoint.", "$ref": "#/definitions/stringList"},
+                "env": {"description": "Environment variables, NAME: value.", "$ref": "#/definitions/env"},
+                "secretEnv": {"description": "Environment variables from Secrets.", "$ref": "#/definitions/secretEnv"},
+                "resources": {"description": "CPU, memory and ephemeral storage requests and limits.", "$ref": "#/definitions/resources"}
+            }
+        }
+    })
 }
 
 /// Where the pods run: the node labels, tolerated taints and PriorityClass an environment
