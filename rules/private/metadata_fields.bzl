@@ -346,6 +346,22 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Keeps finished Jobs until deleted by hand (no ttlSecondsAfterFinished), e.g. to read their logs; never together with ttl_seconds_after_finished.",
     ),
+    "job_restart_policy": struct(
+        path = ["job","restart_policy"],
+        kind = "string",
+        values = ["Never","OnFailure"],
+        mandatory = False,
+        signed = False,
+        doc = "What happens when the container fails: Never (the default: the Job starts a new pod, and backoff_limit counts failed pods, each kept with its logs) or OnFailure (the kubelet restarts the container in the same pod, and backoff_limit counts those restarts; the pod stays on its node and the failed attempts' logs are lost but the last).",
+    ),
+    "job_sync_wave_reason": struct(
+        path = ["job","sync_wave_reason"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Why a hook job's Argo CD sync wave (sync_wave) differs from its hook weight, which is its wave otherwise; required for sync_wave on a hook job. Every hook object of the app (its Job, ServiceAccount, ConfigMap, NetworkPolicy) gets that wave.",
+    ),
     "job_ttl_seconds_after_finished": struct(
         path = ["job","ttl_seconds_after_finished"],
         kind = "int",
@@ -728,7 +744,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = True,
-        doc = "Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower waves sync first); unset: none (a hook job's wave is its hook weight).",
+        doc = "Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower waves sync first); unset: none (a hook job's wave is its hook weight; another wave for a hook job needs job.sync_wave_reason).",
     ),
     "version": struct(
         path = ["version"],

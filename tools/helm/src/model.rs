@@ -127,7 +127,8 @@ pub struct AppMetadata {
     #[serde(default)]
     pub version: String,
     /// Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower
-    /// waves sync first); unset: none (a hook job's wave is its hook weight).
+    /// waves sync first); unset: none (a hook job's wave is its hook weight; another wave for
+    /// a hook job needs job.sync_wave_reason).
     #[serde(default)]
     #[schemars(range(min = -2147483647, max = 2147483647))]
     pub sync_wave: Option<i64>,
@@ -760,6 +761,26 @@ pub struct JobMetadata {
     /// their logs; never together with ttl_seconds_after_finished.
     #[serde(default)]
     pub keep_finished: bool,
+    /// What happens when the container fails: Never (the default: the Job starts a new pod,
+    /// and backoff_limit counts failed pods, each kept with its logs) or OnFailure (the
+    /// kubelet restarts the container in the same pod, and backoff_limit counts those
+    /// restarts; the pod stays on its node and the failed attempts' logs are lost but the
+    /// last).
+    #[serde(default)]
+    pub restart_policy: Option<JobRestartPolicy>,
+    /// Why a hook job's Argo CD sync wave (sync_wave) differs from its hook weight, which
+    /// is its wave otherwise; required for sync_wave on a hook job. Every hook object of the
+    /// app (its Job, ServiceAccount, ConfigMap, NetworkPolicy) gets that wave.
+    #[serde(default)]
+    pub sync_wave_reason: String,
+}
+
+/// The restart policy of a job's pods.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum JobRestartPolicy {
+    #[default]
+    Never,
+    OnFailure,
 }
 
 /// What a CronJob does when a run is due while the previous one still runs.

@@ -241,14 +241,33 @@ fn version(version: &str, origin: &Origin) -> Result<String, ComposeError> {
     Ok(version.to_string())
 }
 
-/// An Argo CD wave for the app's objects. A hook job's wave is its hook weight (two numbers
-/// on one object would give Argo CD two contradicting orders).
+/// An Argo CD wave for the app's objects. A hook job's wave is its hook weight unless the
+/// user gives a reason for another (Argo CD orders PreSync hooks by wave, Helm by weight;
+/// the two orders may legitimately differ, but never by accident).
 fn sync_wave(meta: &AppMetadata, job: Option<&Job>, origin: &Origin) -> Result<Option<i32>, ComposeError> {
-    let Some(wave) = meta.sync_wave else { return Ok(None) };
-    if job.is_some_and(|j| !j.hook.is_empty()) {
-        return Err(
-            origin.error("sync_wave", "a hook job's Argo CD sync wave is its hook weight; set job_hook_weight instead")
-        );
+    let is_hook = job.is_some_and(|j| !j.hook.is_empty());
+    let reason = meta.job.sync_wave_reason.trim();
+    let Some(wave) = meta.sync_wave else {
+        if !reason.is_empty() {
+            return Err(origin.error("job.sync_wave_reason", "is only meaningful with sync_wave, which is unset"));
+        }
+        return Ok(None);
+    };
+    match (is_hook, reason.is_empty()) {
+        (true, true) => {
+            return Err(origin.error(
+                "sync_wave",
+                "a hook job's Argo CD sync wave is its hook weight (set job_hook_weight to order both); to give \
+                 Argo CD another wave, say why in job_sync_wave_reason",
+            ))
+        }
+        (false, false) => {
+            return Err(origin.error(
+                "job.sync_wave_reason",
+                "is only meaningful for a hook job (only a hook's wave is otherwise its hook weight)",
+            ))
+        }
+        _ => {}
     }
     i32::try_from(wave)
         .map(Some)

@@ -1,7 +1,7 @@
 use super::*;
 use std::path::Path;
 
-use crate::model::{ConcurrencyPolicy, ProbeKind, Protocol};
+use crate::model::{ConcurrencyPolicy, JobRestartPolicy, ProbeKind, Protocol};
 
 fn metadata(json: &str) -> AppMetadata {
     serde_json::from_str(json).expect("test metadata parses")
@@ -989,4 +989,30 @@ fn pod_annotations_and_labels_never_take_the_charts_own_keys() {
         let error = error_of(&meta);
         assert!(error.contains(expected), "{key}: {error}");
     }
+}
+
+#[test]
+fn a_hook_job_takes_a_sync_wave_only_with_a_reason() {
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    job.sync_wave = Some(2);
+    let refused = error_of(&job);
+    assert!(refused.contains("field `sync_wave`") && refused.contains("job_sync_wave_reason"), "{refused}");
+    job.job.sync_wave_reason = "the schema operator syncs in wave 1".into();
+    let app = App::from_metadata(&job, Path::new("x.json")).expect("a wave with a reason");
+    assert_eq!((app.sync_wave, app.job.expect("job").hook_weight), (Some(2), -5));
+    job.sync_wave = None;
+    let orphan = error_of(&job);
+    assert!(orphan.contains("field `job.sync_wave_reason`") && orphan.contains("sync_wave, which is unset"), "{orphan}");
+}
+
+#[test]
+fn jobs_restart_never_unless_they_ask_for_on_failure() {
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    let restart = |job: &AppMetadata| App::from_metadata(job, Path::new("x.json")).expect("valid").job.expect("job").restart_policy;
+    assert_eq!(restart(&job), JobRestartPolicy::Never);
+    job.job.restart_policy = Some(JobRestartPolicy::OnFailure);
+    assert_eq!(restart(&job), JobRestartPolicy::OnFailure);
+    let mut api = api();
+    api.job.restart_policy = Some(JobRestartPolicy::OnFailure);
+    assert!(error_of(&api).contains("field `job`"), "{}", error_of(&api));
 }

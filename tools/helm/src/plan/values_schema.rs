@@ -881,8 +881,9 @@ fn definitions() -> Value {
         "job": {
             "type": "object",
             "additionalProperties": false,
-            "required": ["backoffLimit"],
+            "required": ["restartPolicy", "backoffLimit"],
             "properties": {
+                "restartPolicy": {"description": "Never: a failed container fails its pod and the Job starts another (backoffLimit counts failed pods); OnFailure: the container restarts in its pod (backoffLimit counts restarts).", "type": "string", "enum": ["Never", "OnFailure"]},
                 "backoffLimit": {"description": "Retries before the job fails.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
                 "ttlSecondsAfterFinished": {"description": "Seconds a finished job is kept; unset: kept until deleted.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
                 "activeDeadlineSeconds": {"description": "Seconds the job may run; unset: no limit.", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
