@@ -520,7 +520,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = False,
-        doc = "Port the container listens on; required for external-api and internal-api. A worker with a port serves it and needs probes: health_probe or health_command.",
+        doc = "Port the container listens on; required for external-api and internal-api. A worker with a port serves it and needs probes (any health_* setting turns them on) or the \"probes\" policy exception.",
     ),
     "protocol": struct(
         path = ["protocol"],

@@ -35,7 +35,8 @@ pub struct AppMetadata {
     #[serde(default)]
     pub image_pull_secrets: Vec<String>,
     /// Port the container listens on; required for external-api and internal-api. A worker
-    /// with a port serves it and needs probes: health_probe or health_command.
+    /// with a port serves it and needs probes (any health_* setting turns them on) or the
+    /// "probes" policy exception.
     #[serde(default)]
     pub port: Option<i64>,
     /// What the port speaks: http (the default), grpc or tcp. It names the container and
@@ -883,7 +884,8 @@ pub struct EnvironmentMetadata {
     #[serde(default)]
     pub cluster: String,
     /// Chart-wide environment variables in this environment, NAME: value, over the chart's
-    /// own (an app's env still wins).
+    /// own. An app setting the same variable itself (with another value) is refused: its own
+    /// would win and this value never reach it.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
     /// Domain of the chart's ingress_host_pattern in this environment.

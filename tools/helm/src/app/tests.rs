@@ -62,7 +62,14 @@ fn grpc_and_tcp_probes_check_the_port_and_take_no_paths() {
     assert_eq!((probes.kind, probes.port, probes.liveness_path.as_str()), (ProbeKind::Tcp, 8080, ""));
     meta.health.probe = Some(ProbeKind::Grpc);
     meta.health.readiness_path = "/ready".into();
-    assert!(error_of(&meta).contains("field `health.readiness_path`: is only meaningful for an http probe"));
+    let chosen = error_of(&meta);
+    assert!(chosen.contains("field `health.readiness_path`: is only meaningful for an http probe; health_probe is \"grpc\""), "{chosen}");
+    // Without health_probe the protocol picks the probe: the message says so, and the ways out.
+    meta.health.probe = None;
+    meta.protocol = Some(Protocol::Grpc);
+    let picked = error_of(&meta);
+    assert!(picked.contains("the probe is grpc because the app's protocol is \"grpc\""), "{picked}");
+    assert!(picked.contains("Remove the path, or set health_probe = \"http\""), "{picked}");
     let worker = metadata(
         r#"{"name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"}, "health": {"probe": "grpc"}}"#,
     );
@@ -621,7 +628,8 @@ fn worker(extra: &str) -> AppMetadata {
 fn a_worker_with_a_port_and_no_probes_fails_with_the_fix() {
     let error = error_of(&worker(r#", "port": 8080"#));
     assert!(error.contains("field `health`: a worker with a port serves it"), "{error}");
-    assert!(error.contains("set health_probe") && error.contains("or health_command"), "{error}");
+    assert!(error.contains("any health_* attribute turns the probes on") && error.contains("health_command"), "{error}");
+    assert!(error.contains("or remove port") && error.contains("policy_exceptions = {\"probes\""), "{error}");
     let app = App::from_metadata(&worker(r#", "port": 8080, "health": {"probe": "tcp"}"#), Path::new("x.json"))
         .expect("a probe on the worker's port");
     assert_eq!(app.probes.map(|p| (p.kind, p.port)), Some((ProbeKind::Tcp, 8080)));
