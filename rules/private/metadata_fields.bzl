@@ -474,6 +474,22 @@ METADATA_FIELDS = {
         signed = False,
         doc = "APIs of the same chart this app may connect to, on their port (their ingress from this app is opened too).",
     ),
+    "network_policy_egress_to_selectors": struct(
+        path = ["network_policy","egress_to_selectors"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Pods outside the chart this app may connect to, by labels: a list of {\"namespace_labels\": {key: value} (namespaces carrying all of them; unset: the release namespace), \"pod_labels\": {key: value} (pods carrying all of them; unset: every pod of those namespaces), \"ports\": [TCP ports, at least one]}, e.g. a Postgres operator's namespace or the OpenTelemetry collector. A namespace's name is its label kubernetes.io/metadata.name. In Starlark a list of dicts.",
+    ),
+    "network_policy_ingress_from_selectors": struct(
+        path = ["network_policy","ingress_from_selectors"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Callers outside the chart this app admits, by labels, in the shape of egress_to_selectors (e.g. {\"namespace_labels\": {\"kubernetes.io/metadata.name\": \"billing\"}}); \"ports\" unset: the app's port. In Starlark a list of dicts.",
+    ),
     "pdb_max_unavailable": struct(
         path = ["pdb","max_unavailable"],
         kind = "string",

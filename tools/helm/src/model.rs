@@ -734,6 +734,36 @@ pub struct NetworkPolicyMetadata {
     /// Outside destinations this app may connect to, as "CIDR:port" (e.g. "10.0.0.0/8:5432").
     #[serde(default)]
     pub egress_cidrs: Vec<String>,
+    /// Pods outside the chart this app may connect to, by labels: a list of
+    /// {"namespace_labels": {key: value} (namespaces carrying all of them; unset: the release
+    /// namespace), "pod_labels": {key: value} (pods carrying all of them; unset: every pod of
+    /// those namespaces), "ports": [TCP ports, at least one]}, e.g. a Postgres operator's
+    /// namespace or the OpenTelemetry collector. A namespace's name is its label
+    /// kubernetes.io/metadata.name. In Starlark a list of dicts.
+    #[serde(default)]
+    pub egress_to_selectors: Vec<SelectorPeerMetadata>,
+    /// Callers outside the chart this app admits, by labels, in the shape of
+    /// egress_to_selectors (e.g. {"namespace_labels": {"kubernetes.io/metadata.name":
+    /// "billing"}}); "ports" unset: the app's port. In Starlark a list of dicts.
+    #[serde(default)]
+    pub ingress_from_selectors: Vec<SelectorPeerMetadata>,
+}
+
+/// Pods outside the chart, by namespace and pod labels, and the TCP ports of a path to or
+/// from them.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SelectorPeerMetadata {
+    /// Labels of the peer's namespaces (Kubernetes label keys and values); unset: the release
+    /// namespace.
+    #[serde(default)]
+    pub namespace_labels: BTreeMap<String, String>,
+    /// Labels of the peer's pods; unset: every pod of those namespaces.
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
+    /// TCP ports of the path.
+    #[serde(default)]
+    pub ports: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]

@@ -9,6 +9,7 @@ mod job;
 mod keda;
 mod metrics;
 mod network;
+mod network_selectors;
 mod pod_metadata;
 mod probes;
 mod resources;
@@ -38,6 +39,7 @@ pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
 pub use network::{AppRef, CidrPort, NetworkPolicy};
+pub use network_selectors::SelectorPeer;
 pub(crate) use pod_metadata::{pod_annotations, pod_labels};
 pub use probes::Probes;
 pub use resources::{Quantities, Resources};
@@ -198,7 +200,7 @@ impl App {
                 &origin,
             )?,
             ingress: ingress::ingress(&meta.ingress, app_type, &origin)?,
-            network_policy: network::network_policy(&meta.network_policy, &origin)?,
+            network_policy: network::network_policy(&meta.network_policy, port, &origin)?,
             job: job::job(&meta.job, app_type, &origin)?,
             cron: job::cron(&meta.cron, &meta.name, app_type, &origin)?,
             config: config::config(&meta.config, &origin)?,

@@ -1024,3 +1024,39 @@ fn jobs_restart_never_unless_they_ask_for_on_failure() {
     api.job.restart_policy = Some(JobRestartPolicy::OnFailure);
     assert!(error_of(&api).contains("field `job`"), "{}", error_of(&api));
 }
+
+#[test]
+fn peers_outside_the_chart_are_selected_by_checked_labels() {
+    let mut meta = api();
+    meta.network_policy.egress_to_selectors = vec![crate::model::SelectorPeerMetadata {
+        namespace_labels: [("kubernetes.io/metadata.name".to_string(), "observability".to_string())].into(),
+        pod_labels: [("app.kubernetes.io/name".to_string(), "otel-collector".to_string())].into(),
+        ports: vec![4317],
+    }];
+    meta.network_policy.ingress_from_selectors = vec![crate::model::SelectorPeerMetadata {
+        namespace_labels: [("team".to_string(), "billing".to_string())].into(),
+        ..Default::default()
+    }];
+    let policy = App::from_metadata(&meta, Path::new("x.json")).expect("valid").network_policy;
+    assert_eq!(policy.egress_selectors[0].ports, [4317]);
+    assert_eq!(policy.ingress_selectors[0].ports, [8080], "callers reach the app's port by default");
+    let mut bad = meta.clone();
+    bad.network_policy.egress_to_selectors[0].ports.clear();
+    assert!(error_of(&bad).contains("field `network_policy.egress_to_selectors[0].ports`: is required"), "{}", error_of(&bad));
+    let mut bad = meta.clone();
+    bad.network_policy.ingress_from_selectors[0].namespace_labels = [("team".to_string(), "-billing".to_string())].into();
+    let error = error_of(&bad);
+    assert!(error.contains("field `network_policy.ingress_from_selectors[0].namespace_labels.team`") && error.contains("is not a Kubernetes label value"), "{error}");
+    let mut bad = meta.clone();
+    bad.network_policy.egress_to_selectors[0].pod_labels = [("bad key!".to_string(), "x".to_string())].into();
+    let error = error_of(&bad);
+    assert!(error.contains("field `network_policy.egress_to_selectors[0].pod_labels`") && error.contains("is not a qualified name"), "{error}");
+    let mut bad = meta.clone();
+    bad.network_policy.ingress_from_selectors[0].namespace_labels.clear();
+    let error = error_of(&bad);
+    assert!(error.contains("field `network_policy.ingress_from_selectors[0]`: selects every pod of the release namespace"), "{error}");
+    let mut portless = worker(r#", "policy_exceptions": {"probes": "reads a queue"}"#);
+    portless.network_policy.ingress_from_selectors = meta.network_policy.ingress_from_selectors.clone();
+    let error = error_of(&portless);
+    assert!(error.contains("ingress_from_selectors[0].ports`: is required for an app without a port"), "{error}");
+}
