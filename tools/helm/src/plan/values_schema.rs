@@ -573,8 +573,8 @@ fn egress_schema() -> Value {
         "additionalProperties": false,
         "required": ["egressCidrs", "egressSelectors", "ingressSelectors"],
         "properties": {
-        "egressSelectors": {"description": "Pods outside the chart the app may reach, by labels.", "type": "array", "items": selector_peer_schema()},
-        "ingressSelectors": {"description": "Callers outside the chart the app admits, by labels.", "type": "array", "items": selector_peer_schema()},
+        "egressSelectors": {"description": "Pods outside the chart the app may reach, by labels.", "type": "array", "items": {"$ref": "#/definitions/selectorPeer"}},
+        "ingressSelectors": {"description": "Callers outside the chart the app admits, by labels.", "type": "array", "items": {"$ref": "#/definitions/selectorPeer"}},
         "egressCidrs": {
             "description": "CIDR blocks and ports the app may reach.",
             "type": "array",
@@ -949,6 +949,7 @@ fn definitions() -> Value {
         "additionalProperties": {"type": "string", "maxLength": 63}
     });
     definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
+    definitions["selectorPeer"] = selector_peer_schema();
     definitions["pullSecrets"] = json!({
         "type": "array",
         "uniqueItems": true,
