@@ -63,7 +63,11 @@ fn grpc_and_tcp_probes_check_the_port_and_take_no_paths() {
     meta.health.probe = Some(ProbeKind::Grpc);
     meta.health.readiness_path = "/ready".into();
     let chosen = error_of(&meta);
-    assert!(chosen.contains("field `health.readiness_path`: is only meaningful for an http probe; health_probe is \"grpc\""), "{chosen}");
+    assert!(
+        chosen
+            .contains("field `health.readiness_path`: is only meaningful for an http probe; health_probe is \"grpc\""),
+        "{chosen}"
+    );
     // Without health_probe the protocol picks the probe: the message says so, and the ways out.
     meta.health.probe = None;
     meta.protocol = Some(Protocol::Grpc);
@@ -628,7 +632,10 @@ fn worker(extra: &str) -> AppMetadata {
 fn a_worker_with_a_port_and_no_probes_fails_with_the_fix() {
     let error = error_of(&worker(r#", "port": 8080"#));
     assert!(error.contains("field `health`: a worker with a port serves it"), "{error}");
-    assert!(error.contains("any health_* attribute turns the probes on") && error.contains("health_command"), "{error}");
+    assert!(
+        error.contains("any health_* attribute turns the probes on") && error.contains("health_command"),
+        "{error}"
+    );
     assert!(error.contains("or remove port") && error.contains("policy_exceptions = {\"probes\""), "{error}");
     let app = App::from_metadata(&worker(r#", "port": 8080, "health": {"probe": "tcp"}"#), Path::new("x.json"))
         .expect("a probe on the worker's port");
@@ -1010,13 +1017,18 @@ fn a_hook_job_takes_a_sync_wave_only_with_a_reason() {
     assert_eq!((app.sync_wave, app.job.expect("job").hook_weight), (Some(2), -5));
     job.sync_wave = None;
     let orphan = error_of(&job);
-    assert!(orphan.contains("field `job.sync_wave_reason`") && orphan.contains("sync_wave, which is unset"), "{orphan}");
+    assert!(
+        orphan.contains("field `job.sync_wave_reason`") && orphan.contains("sync_wave, which is unset"),
+        "{orphan}"
+    );
 }
 
 #[test]
 fn jobs_restart_never_unless_they_ask_for_on_failure() {
     let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
-    let restart = |job: &AppMetadata| App::from_metadata(job, Path::new("x.json")).expect("valid").job.expect("job").restart_policy;
+    let restart = |job: &AppMetadata| {
+        App::from_metadata(job, Path::new("x.json")).expect("valid").job.expect("job").restart_policy
+    };
     assert_eq!(restart(&job), JobRestartPolicy::Never);
     job.job.restart_policy = Some(JobRestartPolicy::OnFailure);
     assert_eq!(restart(&job), JobRestartPolicy::OnFailure);
@@ -1042,19 +1054,35 @@ fn peers_outside_the_chart_are_selected_by_checked_labels() {
     assert_eq!(policy.ingress_selectors[0].ports, [8080], "callers reach the app's port by default");
     let mut bad = meta.clone();
     bad.network_policy.egress_to_selectors[0].ports.clear();
-    assert!(error_of(&bad).contains("field `network_policy.egress_to_selectors[0].ports`: is required"), "{}", error_of(&bad));
+    assert!(
+        error_of(&bad).contains("field `network_policy.egress_to_selectors[0].ports`: is required"),
+        "{}",
+        error_of(&bad)
+    );
     let mut bad = meta.clone();
-    bad.network_policy.ingress_from_selectors[0].namespace_labels = [("team".to_string(), "-billing".to_string())].into();
+    bad.network_policy.ingress_from_selectors[0].namespace_labels =
+        [("team".to_string(), "-billing".to_string())].into();
     let error = error_of(&bad);
-    assert!(error.contains("field `network_policy.ingress_from_selectors[0].namespace_labels.team`") && error.contains("is not a Kubernetes label value"), "{error}");
+    assert!(
+        error.contains("field `network_policy.ingress_from_selectors[0].namespace_labels.team`")
+            && error.contains("is not a Kubernetes label value"),
+        "{error}"
+    );
     let mut bad = meta.clone();
     bad.network_policy.egress_to_selectors[0].pod_labels = [("bad key!".to_string(), "x".to_string())].into();
     let error = error_of(&bad);
-    assert!(error.contains("field `network_policy.egress_to_selectors[0].pod_labels`") && error.contains("is not a qualified name"), "{error}");
+    assert!(
+        error.contains("field `network_policy.egress_to_selectors[0].pod_labels`")
+            && error.contains("is not a qualified name"),
+        "{error}"
+    );
     let mut bad = meta.clone();
     bad.network_policy.ingress_from_selectors[0].namespace_labels.clear();
     let error = error_of(&bad);
-    assert!(error.contains("field `network_policy.ingress_from_selectors[0]`: selects every pod of the release namespace"), "{error}");
+    assert!(
+        error.contains("field `network_policy.ingress_from_selectors[0]`: selects every pod of the release namespace"),
+        "{error}"
+    );
     let mut portless = worker(r#", "policy_exceptions": {"probes": "reads a queue"}"#);
     portless.network_policy.ingress_from_selectors = meta.network_policy.ingress_from_selectors.clone();
     let error = error_of(&portless);

@@ -169,7 +169,9 @@ impl<'a> Evaluator<'a> {
 /// the destination's container ports, as Kubernetes does).
 pub fn port_matches(rule: &RulePort, destination: &Pods, port: Port) -> bool {
     match &rule.port {
-        Some(name @ PortRef::Name(_)) => rule.protocol == port.protocol && destination.resolve(name, port.protocol) == Some(port),
+        Some(name @ PortRef::Name(_)) => {
+            rule.protocol == port.protocol && destination.resolve(name, port.protocol) == Some(port)
+        }
         _ => port_matches_number(rule, port),
     }
 }

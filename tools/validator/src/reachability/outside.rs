@@ -31,7 +31,13 @@ pub struct OutsidePod {
 impl fmt::Display for OutsidePod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let show = |labels: &Labels| labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
-        write!(f, "pods {{{}}} of namespace {} {{{}}}", show(&self.pod_labels), self.namespace, show(&self.namespace_labels))
+        write!(
+            f,
+            "pods {{{}}} of namespace {} {{{}}}",
+            show(&self.pod_labels),
+            self.namespace,
+            show(&self.namespace_labels)
+        )
     }
 }
 
@@ -219,7 +225,9 @@ fn side_of(
 
 fn denial(side: &Side) -> String {
     match side {
-        Side::Denied(policies) => format!("{} select(s) the app's pods and no rule admits the path", policies.join(", ")),
+        Side::Denied(policies) => {
+            format!("{} select(s) the app's pods and no rule admits the path", policies.join(", "))
+        }
         _ => String::new(),
     }
 }

@@ -391,11 +391,21 @@ fn a_declared_caller_from_another_namespace_is_admitted_and_nobody_else() {
     let from_billing = json!([{"from": [{"namespaceSelector": {"matchLabels": {"example.com/domain": "billing"}}}], "ports": [{"port": 50051}]}]);
     let report = outside_run(composed_app(from_billing, json!([])), billing_callers());
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert!(report.summary.contains("outside the release: 1 declared path(s), 0 of them closed, 0 open"), "{}", report.summary);
+    assert!(
+        report.summary.contains("outside the release: 1 declared path(s), 0 of them closed, 0 open"),
+        "{}",
+        report.summary
+    );
     // Without the rule, the declared path is closed, naming the declaration.
     let report = outside_run(composed_app(json!([]), json!([])), billing_callers());
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
-    assert!(report.problems[0].starts_with("declared path closed: pods {} of namespace reachability-selected-namespace {example.com/domain=billing,"), "{}", report.problems[0]);
+    assert!(
+        report.problems[0].starts_with(
+            "declared path closed: pods {} of namespace reachability-selected-namespace {example.com/domain=billing,"
+        ),
+        "{}",
+        report.problems[0]
+    );
     assert!(report.problems[0].contains("-> Deployment/r-orders-api port 50051/TCP (grpc), declared by apps.ordersApi.networkPolicy.ingressSelectors"), "{}", report.problems[0]);
 }
 
@@ -405,7 +415,12 @@ fn a_rule_admitting_every_namespace_is_an_undeclared_path_from_a_stranger() {
     let report = outside_run(composed_app(from_anywhere, json!([])), billing_callers());
     let undeclared: Vec<_> = report.problems.iter().filter(|p| p.starts_with("undeclared open path")).collect();
     assert_eq!(undeclared.len(), 1, "{:?}", report.problems);
-    assert!(undeclared[0].contains("namespace reachability-stranger") && undeclared[0].contains("ingress rule 1 of NetworkPolicy/r-orders-api admits it"), "{}", undeclared[0]);
+    assert!(
+        undeclared[0].contains("namespace reachability-stranger")
+            && undeclared[0].contains("ingress rule 1 of NetworkPolicy/r-orders-api admits it"),
+        "{}",
+        undeclared[0]
+    );
 }
 
 #[test]
@@ -417,9 +432,20 @@ fn a_declared_call_to_pods_of_another_namespace_is_open_and_only_to_them() {
     let to_namespace = json!([{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}], "ports": [{"port": 4317}]}]);
     let report = outside_run(composed_app(json!([]), to_namespace), collector());
     assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
-    assert!(report.problems[0].contains("Deployment/r-orders-api -> pods {} of namespace observability"), "{}", report.problems[0]);
+    assert!(
+        report.problems[0].contains("Deployment/r-orders-api -> pods {} of namespace observability"),
+        "{}",
+        report.problems[0]
+    );
     // A named port cannot be resolved on pods outside the release: the path stays closed.
     let named = json!([{"to": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "otel"}}}], "ports": [{"port": "otlp"}]}]);
     let report = outside_run(composed_app(json!([]), named), collector());
-    assert!(report.problems.iter().any(|p| p.starts_with("declared path closed: Deployment/r-orders-api -> pods {app=otel}")), "{:?}", report.problems);
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.starts_with("declared path closed: Deployment/r-orders-api -> pods {app=otel}")),
+        "{:?}",
+        report.problems
+    );
 }
