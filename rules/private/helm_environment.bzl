@@ -66,7 +66,7 @@ helm_environment = rule(
         "app_resource_presets": attr.string_dict(doc = "Resource presets of named apps (small, medium, large), over any other preset."),
         "autoscaling": attr.string_list(doc = "Apps whose HorizontalPodAutoscaler is on (off for the others)."),
         "cluster": attr.string(doc = "Physical cluster the environment runs on; environments sharing one are isolated by namespace (clusterMapping in values.yaml)."),
-        "app_env": attr.string_dict(doc = "Environment variables of every app in this environment, NAME: value, over the chart's `env` (an app's own `env` still wins)."),
+        "app_env": attr.string_dict(doc = "Environment variables of every app in this environment, NAME: value, over the chart's `env`. An app setting the same variable itself (env with another value, secret_env, sibling_env, cluster_env) is refused, naming the environment, app and variable: its own would win and this value never reach it."),
         "ingress_domain": attr.string(doc = "Domain of the chart's `ingress_host_pattern` in this environment, e.g. `staging.example.com`."),
         "env": attr.string(doc = "Environment name (DNS-1123 label); defaults to the target name."),
         "ingress_tls": attr.bool(default = True, doc = "Whether Ingress TLS stays on; False serves plain HTTP."),

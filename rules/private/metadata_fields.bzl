@@ -370,6 +370,22 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Keeps finished Jobs until deleted by hand (no ttlSecondsAfterFinished), e.g. to read their logs; never together with ttl_seconds_after_finished.",
     ),
+    "job_restart_policy": struct(
+        path = ["job","restart_policy"],
+        kind = "string",
+        values = ["Never","OnFailure"],
+        mandatory = False,
+        signed = False,
+        doc = "What happens when the container fails: Never (the default: the Job starts a new pod, and backoff_limit counts failed pods, each kept with its logs) or OnFailure (the kubelet restarts the container in the same pod, and backoff_limit counts those restarts; the pod stays on its node and the failed attempts' logs are lost but the last).",
+    ),
+    "job_sync_wave_reason": struct(
+        path = ["job","sync_wave_reason"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Why a hook job's Argo CD sync wave (sync_wave) differs from its hook weight, which is its wave otherwise; required for sync_wave on a hook job. Every hook object of the app (its Job, ServiceAccount, ConfigMap, NetworkPolicy) gets that wave.",
+    ),
     "job_ttl_seconds_after_finished": struct(
         path = ["job","ttl_seconds_after_finished"],
         kind = "int",
@@ -482,6 +498,22 @@ METADATA_FIELDS = {
         signed = False,
         doc = "APIs of the same chart this app may connect to, on their port (their ingress from this app is opened too).",
     ),
+    "network_policy_egress_to_selectors": struct(
+        path = ["network_policy","egress_to_selectors"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Pods outside the chart this app may connect to, by labels: a list of {\"namespace_labels\": {key: value} (namespaces carrying all of them; unset: the release namespace), \"pod_labels\": {key: value} (pods carrying all of them; unset: every pod of those namespaces), \"ports\": [TCP ports, at least one]}, e.g. a Postgres operator's namespace or the OpenTelemetry collector. A namespace's name is its label kubernetes.io/metadata.name. In Starlark a list of dicts.",
+    ),
+    "network_policy_ingress_from_selectors": struct(
+        path = ["network_policy","ingress_from_selectors"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Callers outside the chart this app admits, by labels, in the shape of egress_to_selectors (e.g. {\"namespace_labels\": {\"kubernetes.io/metadata.name\": \"billing\"}}); \"ports\" unset: the app's port. In Starlark a list of dicts.",
+    ),
     "pdb_max_unavailable": struct(
         path = ["pdb","max_unavailable"],
         kind = "string",
@@ -528,7 +560,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = False,
-        doc = "Port the container listens on; required for external-api and internal-api. A worker with a port serves it and needs probes: health_probe or health_command.",
+        doc = "Port the container listens on; required for external-api and internal-api. A worker with a port serves it and needs probes (any health_* setting turns them on) or the \"probes\" policy exception.",
     ),
     "ports": struct(
         path = ["ports"],
@@ -784,7 +816,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = True,
-        doc = "Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower waves sync first); unset: none (a hook job's wave is its hook weight).",
+        doc = "Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower waves sync first); unset: none (a hook job's wave is its hook weight; another wave for a hook job needs job.sync_wave_reason).",
     ),
     "version": struct(
         path = ["version"],

@@ -35,7 +35,8 @@ pub struct AppMetadata {
     #[serde(default)]
     pub image_pull_secrets: Vec<String>,
     /// Port the container listens on; required for external-api and internal-api. A worker
-    /// with a port serves it and needs probes: health_probe or health_command.
+    /// with a port serves it and needs probes (any health_* setting turns them on) or the
+    /// "probes" policy exception.
     #[serde(default)]
     pub port: Option<i64>,
     /// What the port speaks: http (the default), grpc or tcp. It names the container and
@@ -127,7 +128,8 @@ pub struct AppMetadata {
     #[serde(default)]
     pub version: String,
     /// Argo CD sync wave of every object of the app (`argocd.argoproj.io/sync-wave`; lower
-    /// waves sync first); unset: none (a hook job's wave is its hook weight).
+    /// waves sync first); unset: none (a hook job's wave is its hook weight; another wave for
+    /// a hook job needs job.sync_wave_reason).
     #[serde(default)]
     #[schemars(range(min = -2147483647, max = 2147483647))]
     pub sync_wave: Option<i64>,
@@ -966,6 +968,36 @@ pub struct NetworkPolicyMetadata {
     /// Outside destinations this app may connect to, as "CIDR:port" (e.g. "10.0.0.0/8:5432").
     #[serde(default)]
     pub egress_cidrs: Vec<String>,
+    /// Pods outside the chart this app may connect to, by labels: a list of
+    /// {"namespace_labels": {key: value} (namespaces carrying all of them; unset: the release
+    /// namespace), "pod_labels": {key: value} (pods carrying all of them; unset: every pod of
+    /// those namespaces), "ports": [TCP ports, at least one]}, e.g. a Postgres operator's
+    /// namespace or the OpenTelemetry collector. A namespace's name is its label
+    /// kubernetes.io/metadata.name. In Starlark a list of dicts.
+    #[serde(default)]
+    pub egress_to_selectors: Vec<SelectorPeerMetadata>,
+    /// Callers outside the chart this app admits, by labels, in the shape of
+    /// egress_to_selectors (e.g. {"namespace_labels": {"kubernetes.io/metadata.name":
+    /// "billing"}}); "ports" unset: the app's port. In Starlark a list of dicts.
+    #[serde(default)]
+    pub ingress_from_selectors: Vec<SelectorPeerMetadata>,
+}
+
+/// Pods outside the chart, by namespace and pod labels, and the TCP ports of a path to or
+/// from them.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SelectorPeerMetadata {
+    /// Labels of the peer's namespaces (Kubernetes label keys and values); unset: the release
+    /// namespace.
+    #[serde(default)]
+    pub namespace_labels: BTreeMap<String, String>,
+    /// Labels of the peer's pods; unset: every pod of those namespaces.
+    #[serde(default)]
+    pub pod_labels: BTreeMap<String, String>,
+    /// TCP ports of the path.
+    #[serde(default)]
+    pub ports: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -994,6 +1026,26 @@ pub struct JobMetadata {
     /// their logs; never together with ttl_seconds_after_finished.
     #[serde(default)]
     pub keep_finished: bool,
+    /// What happens when the container fails: Never (the default: the Job starts a new pod,
+    /// and backoff_limit counts failed pods, each kept with its logs) or OnFailure (the
+    /// kubelet restarts the container in the same pod, and backoff_limit counts those
+    /// restarts; the pod stays on its node and the failed attempts' logs are lost but the
+    /// last).
+    #[serde(default)]
+    pub restart_policy: Option<JobRestartPolicy>,
+    /// Why a hook job's Argo CD sync wave (sync_wave) differs from its hook weight, which
+    /// is its wave otherwise; required for sync_wave on a hook job. Every hook object of the
+    /// app (its Job, ServiceAccount, ConfigMap, NetworkPolicy) gets that wave.
+    #[serde(default)]
+    pub sync_wave_reason: String,
+}
+
+/// The restart policy of a job's pods.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+pub enum JobRestartPolicy {
+    #[default]
+    Never,
+    OnFailure,
 }
 
 /// What a CronJob does when a run is due while the previous one still runs.
@@ -1096,7 +1148,8 @@ pub struct EnvironmentMetadata {
     #[serde(default)]
     pub cluster: String,
     /// Chart-wide environment variables in this environment, NAME: value, over the chart's
-    /// own (an app's env still wins).
+    /// own. An app setting the same variable itself (with another value) is refused: its own
+    /// would win and this value never reach it.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
     /// Domain of the chart's ingress_host_pattern in this environment.

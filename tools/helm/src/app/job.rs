@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::checks::{self, CRON_JOB_NAME_MAX};
 use crate::error::ComposeError;
-use crate::model::{AppType, ConcurrencyPolicy, CronMetadata, JobMetadata};
+use crate::model::{AppType, ConcurrencyPolicy, CronMetadata, JobMetadata, JobRestartPolicy};
 use crate::origin::Origin;
 
 const DEFAULT_JOB_BACKOFF_LIMIT: u32 = 3;
@@ -26,6 +26,9 @@ pub struct Cron {
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     pub backoff_limit: u32,
+    /// Never: a failed container fails its pod (backoffLimit counts pods); OnFailure: the
+    /// container restarts in its pod (backoffLimit counts restarts).
+    pub restart_policy: JobRestartPolicy,
     /// None: finished Jobs are kept until deleted by hand.
     pub ttl_seconds_after_finished: Option<u32>,
     pub active_deadline_seconds: Option<u32>,
@@ -55,6 +58,7 @@ pub(super) fn job(meta: &JobMetadata, app_type: AppType, origin: &Origin) -> Res
     let weight = hook_weight(meta, &hook, origin)?;
     Ok(Some(Job {
         backoff_limit: origin.count("job.backoff_limit", meta.backoff_limit, DEFAULT_JOB_BACKOFF_LIMIT, 0)?,
+        restart_policy: meta.restart_policy.unwrap_or_default(),
         ttl_seconds_after_finished: ttl(meta, origin)?,
         active_deadline_seconds: meta
             .active_deadline_seconds

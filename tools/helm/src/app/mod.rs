@@ -11,6 +11,7 @@ mod job;
 mod keda;
 mod metrics;
 mod network;
+mod network_selectors;
 mod pod_metadata;
 mod ports;
 mod probes;
@@ -44,6 +45,7 @@ pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
 pub use network::{AppRef, CidrPort, NetworkPolicy};
+pub use network_selectors::SelectorPeer;
 pub(crate) use pod_metadata::{pod_annotations, pod_labels};
 pub(crate) use ports::{ports_values_schema, service_values_schema};
 pub use ports::{NamedPort, ServiceExposure};
@@ -246,7 +248,7 @@ impl App {
                 &origin,
             )?,
             ingress: ingress::ingress(&meta.ingress, app_type, &origin)?,
-            network_policy: network::network_policy(&meta.network_policy, &origin)?,
+            network_policy: network::network_policy(&meta.network_policy, port, &origin)?,
             job: job::job(&meta.job, app_type, &origin)?,
             cron: job::cron(&meta.cron, &meta.name, app_type, &origin)?,
             config: config::config(&meta.config, &origin)?,
@@ -293,14 +295,33 @@ fn version(version: &str, origin: &Origin) -> Result<String, ComposeError> {
     Ok(version.to_string())
 }
 
-/// An Argo CD wave for the app's objects. A hook job's wave is its hook weight (two numbers
-/// on one object would give Argo CD two contradicting orders).
+/// An Argo CD wave for the app's objects. A hook job's wave is its hook weight unless the
+/// user gives a reason for another (Argo CD orders PreSync hooks by wave, Helm by weight;
+/// the two orders may legitimately differ, but never by accident).
 fn sync_wave(meta: &AppMetadata, job: Option<&Job>, origin: &Origin) -> Result<Option<i32>, ComposeError> {
-    let Some(wave) = meta.sync_wave else { return Ok(None) };
-    if job.is_some_and(|j| !j.hook.is_empty()) {
-        return Err(
-            origin.error("sync_wave", "a hook job's Argo CD sync wave is its hook weight; set job_hook_weight instead")
-        );
+    let is_hook = job.is_some_and(|j| !j.hook.is_empty());
+    let reason = meta.job.sync_wave_reason.trim();
+    let Some(wave) = meta.sync_wave else {
+        if !reason.is_empty() {
+            return Err(origin.error("job.sync_wave_reason", "is only meaningful with sync_wave, which is unset"));
+        }
+        return Ok(None);
+    };
+    match (is_hook, reason.is_empty()) {
+        (true, true) => {
+            return Err(origin.error(
+                "sync_wave",
+                "a hook job's Argo CD sync wave is its hook weight (set job_hook_weight to order both); to give \
+                 Argo CD another wave, say why in job_sync_wave_reason",
+            ))
+        }
+        (false, false) => {
+            return Err(origin.error(
+                "job.sync_wave_reason",
+                "is only meaningful for a hook job (only a hook's wave is otherwise its hook weight)",
+            ))
+        }
+        _ => {}
     }
     i32::try_from(wave)
         .map(Some)

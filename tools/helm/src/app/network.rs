@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::network_selectors::{self, SelectorPeer};
 use crate::checks;
 use crate::error::ComposeError;
 use crate::model::NetworkPolicyMetadata;
@@ -15,6 +16,10 @@ pub struct NetworkPolicy {
     /// APIs this app may reach.
     pub egress_to_apps: Vec<AppRef>,
     pub egress_cidrs: Vec<CidrPort>,
+    /// Pods outside the chart this app may reach, by labels.
+    pub egress_selectors: Vec<SelectorPeer>,
+    /// Callers outside the chart this app admits, by labels.
+    pub ingress_selectors: Vec<SelectorPeer>,
 }
 
 /// Another app of the chart, by name and values key.
@@ -31,7 +36,11 @@ pub struct CidrPort {
     pub port: u16,
 }
 
-pub(super) fn network_policy(meta: &NetworkPolicyMetadata, origin: &Origin) -> Result<NetworkPolicy, ComposeError> {
+pub(super) fn network_policy(
+    meta: &NetworkPolicyMetadata,
+    port: Option<u16>,
+    origin: &Origin,
+) -> Result<NetworkPolicy, ComposeError> {
     for (field, names) in [
         ("network_policy.allow_from_apps", &meta.allow_from_apps),
         ("network_policy.egress_to_apps", &meta.egress_to_apps),
@@ -55,5 +64,7 @@ pub(super) fn network_policy(meta: &NetworkPolicyMetadata, origin: &Origin) -> R
         allow_from_apps: refs(&meta.allow_from_apps),
         egress_to_apps: refs(&meta.egress_to_apps),
         egress_cidrs,
+        egress_selectors: network_selectors::egress_selectors(&meta.egress_to_selectors, origin)?,
+        ingress_selectors: network_selectors::ingress_selectors(&meta.ingress_from_selectors, port, origin)?,
     })
 }

@@ -70,9 +70,11 @@ pub(super) fn probes(
         return match port {
             Some(_) if !probes_excused => Err(origin.error(
                 "health",
-                "a worker with a port serves it, so it needs liveness and readiness probes: set health_probe \
-                 (\"http\", \"grpc\" or \"tcp\", checked on the port) or health_command (an exec probe), or remove \
-                 port",
+                "a worker with a port serves it, so it needs liveness and readiness probes. Three ways out: set a \
+                 health setting (any health_* attribute turns the probes on: health_probe \"http\", \"grpc\" or \
+                 \"tcp\" checks the port, health_port another port, health_liveness_path/health_readiness_path an \
+                 http path, health_command an exec probe); or remove port if nothing connects to it; or declare \
+                 policy_exceptions = {\"probes\": \"<why the kubelet cannot check this app>\"}",
             )),
             _ => Ok(None),
         };
@@ -81,6 +83,10 @@ pub(super) fn probes(
         Some(kind) => kind,
         None if !health.command.is_empty() => ProbeKind::Exec,
         None => default_kind(protocol),
+    };
+    let kind_source = match health.probe {
+        Some(_) => KindSource::HealthProbe,
+        None => KindSource::Protocol(protocol),
     };
     let startup_failure_threshold = startup_failure_threshold(health, origin)?;
     if kind == ProbeKind::Exec {
@@ -106,7 +112,7 @@ pub(super) fn probes(
             ))
         }
     };
-    let (liveness_path, readiness_path) = probe_paths(health, kind, origin)?;
+    let (liveness_path, readiness_path) = probe_paths(health, kind, kind_source, origin)?;
     Ok(Some(Probes { kind, port, liveness_path, readiness_path, command: Vec::new(), startup_failure_threshold }))
 }
 
@@ -146,18 +152,45 @@ fn exec_probes(health: &HealthMetadata, origin: &Origin) -> Result<Probes, Compo
     })
 }
 
+/// What chose a network probe's kind, for a message that says why a path does not apply.
+#[derive(Clone, Copy)]
+enum KindSource {
+    /// The app's health_probe.
+    HealthProbe,
+    /// Unset health_probe: the port's protocol picks the probe.
+    Protocol(Protocol),
+}
+
+/// Why a path set for a grpc or tcp probe is refused, and the two ways out.
+fn path_without_http_probe(kind: ProbeKind, source: KindSource) -> String {
+    let kind = kind_name(kind);
+    let because = match source {
+        KindSource::HealthProbe => format!("health_probe is {kind:?}"),
+        KindSource::Protocol(protocol) => format!(
+            "the probe is {kind} because the app's protocol is {:?} (health_probe unset: the port's protocol picks \
+             the probe, and a {kind} probe has no path)",
+            protocol.as_str()
+        ),
+    };
+    format!(
+        "is only meaningful for an http probe; {because}. Remove the path, or set health_probe = \"http\" (with \
+         health_port when the HTTP endpoint is on another port than the app's)"
+    )
+}
+
 /// The liveness and readiness paths of an http probe. They may be one path (a single
 /// /health endpoint): the probes still differ in their timings, liveness being the more
 /// patient. grpc and tcp probes have none.
-pub(super) fn probe_paths(
+fn probe_paths(
     health: &HealthMetadata,
     kind: ProbeKind,
+    source: KindSource,
     origin: &Origin,
 ) -> Result<(String, String), ComposeError> {
     let paths = [("health.liveness_path", &health.liveness_path), ("health.readiness_path", &health.readiness_path)];
     if kind != ProbeKind::Http {
         return match paths.iter().find(|(_, path)| !path.is_empty()) {
-            Some((field, _)) => Err(origin.error(field, "is only meaningful for an http probe")),
+            Some((field, _)) => Err(origin.error(field, path_without_http_probe(kind, source))),
             None => Ok((String::new(), String::new())),
         };
     }

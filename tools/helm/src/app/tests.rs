@@ -1,7 +1,7 @@
 use super::*;
 use std::path::Path;
 
-use crate::model::{ConcurrencyPolicy, ProbeKind, Protocol};
+use crate::model::{ConcurrencyPolicy, JobRestartPolicy, ProbeKind, Protocol};
 
 fn metadata(json: &str) -> AppMetadata {
     serde_json::from_str(json).expect("test metadata parses")
@@ -62,7 +62,18 @@ fn grpc_and_tcp_probes_check_the_port_and_take_no_paths() {
     assert_eq!((probes.kind, probes.port, probes.liveness_path.as_str()), (ProbeKind::Tcp, 8080, ""));
     meta.health.probe = Some(ProbeKind::Grpc);
     meta.health.readiness_path = "/ready".into();
-    assert!(error_of(&meta).contains("field `health.readiness_path`: is only meaningful for an http probe"));
+    let chosen = error_of(&meta);
+    assert!(
+        chosen
+            .contains("field `health.readiness_path`: is only meaningful for an http probe; health_probe is \"grpc\""),
+        "{chosen}"
+    );
+    // Without health_probe the protocol picks the probe: the message says so, and the ways out.
+    meta.health.probe = None;
+    meta.protocol = Some(Protocol::Grpc);
+    let picked = error_of(&meta);
+    assert!(picked.contains("the probe is grpc because the app's protocol is \"grpc\""), "{picked}");
+    assert!(picked.contains("Remove the path, or set health_probe = \"http\""), "{picked}");
     let worker = metadata(
         r#"{"name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"}, "health": {"probe": "grpc"}}"#,
     );
@@ -621,7 +632,11 @@ fn worker(extra: &str) -> AppMetadata {
 fn a_worker_with_a_port_and_no_probes_fails_with_the_fix() {
     let error = error_of(&worker(r#", "port": 8080"#));
     assert!(error.contains("field `health`: a worker with a port serves it"), "{error}");
-    assert!(error.contains("set health_probe") && error.contains("or health_command"), "{error}");
+    assert!(
+        error.contains("any health_* attribute turns the probes on") && error.contains("health_command"),
+        "{error}"
+    );
+    assert!(error.contains("or remove port") && error.contains("policy_exceptions = {\"probes\""), "{error}");
     let app = App::from_metadata(&worker(r#", "port": 8080, "health": {"probe": "tcp"}"#), Path::new("x.json"))
         .expect("a probe on the worker's port");
     assert_eq!(app.probes.map(|p| (p.kind, p.port)), Some((ProbeKind::Tcp, 8080)));
@@ -989,4 +1004,87 @@ fn pod_annotations_and_labels_never_take_the_charts_own_keys() {
         let error = error_of(&meta);
         assert!(error.contains(expected), "{key}: {error}");
     }
+}
+
+#[test]
+fn a_hook_job_takes_a_sync_wave_only_with_a_reason() {
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    job.sync_wave = Some(2);
+    let refused = error_of(&job);
+    assert!(refused.contains("field `sync_wave`") && refused.contains("job_sync_wave_reason"), "{refused}");
+    job.job.sync_wave_reason = "the schema operator syncs in wave 1".into();
+    let app = App::from_metadata(&job, Path::new("x.json")).expect("a wave with a reason");
+    assert_eq!((app.sync_wave, app.job.expect("job").hook_weight), (Some(2), -5));
+    job.sync_wave = None;
+    let orphan = error_of(&job);
+    assert!(
+        orphan.contains("field `job.sync_wave_reason`") && orphan.contains("sync_wave, which is unset"),
+        "{orphan}"
+    );
+}
+
+#[test]
+fn jobs_restart_never_unless_they_ask_for_on_failure() {
+    let mut job = metadata(r#"{"name": "migrate", "app_type": "job", "image": {"repository": "r", "tag": "1"}}"#);
+    let restart = |job: &AppMetadata| {
+        App::from_metadata(job, Path::new("x.json")).expect("valid").job.expect("job").restart_policy
+    };
+    assert_eq!(restart(&job), JobRestartPolicy::Never);
+    job.job.restart_policy = Some(JobRestartPolicy::OnFailure);
+    assert_eq!(restart(&job), JobRestartPolicy::OnFailure);
+    let mut api = api();
+    api.job.restart_policy = Some(JobRestartPolicy::OnFailure);
+    assert!(error_of(&api).contains("field `job`"), "{}", error_of(&api));
+}
+
+#[test]
+fn peers_outside_the_chart_are_selected_by_checked_labels() {
+    let mut meta = api();
+    meta.network_policy.egress_to_selectors = vec![crate::model::SelectorPeerMetadata {
+        namespace_labels: [("kubernetes.io/metadata.name".to_string(), "observability".to_string())].into(),
+        pod_labels: [("app.kubernetes.io/name".to_string(), "otel-collector".to_string())].into(),
+        ports: vec![4317],
+    }];
+    meta.network_policy.ingress_from_selectors = vec![crate::model::SelectorPeerMetadata {
+        namespace_labels: [("team".to_string(), "billing".to_string())].into(),
+        ..Default::default()
+    }];
+    let policy = App::from_metadata(&meta, Path::new("x.json")).expect("valid").network_policy;
+    assert_eq!(policy.egress_selectors[0].ports, [4317]);
+    assert_eq!(policy.ingress_selectors[0].ports, [8080], "callers reach the app's port by default");
+    let mut bad = meta.clone();
+    bad.network_policy.egress_to_selectors[0].ports.clear();
+    assert!(
+        error_of(&bad).contains("field `network_policy.egress_to_selectors[0].ports`: is required"),
+        "{}",
+        error_of(&bad)
+    );
+    let mut bad = meta.clone();
+    bad.network_policy.ingress_from_selectors[0].namespace_labels =
+        [("team".to_string(), "-billing".to_string())].into();
+    let error = error_of(&bad);
+    assert!(
+        error.contains("field `network_policy.ingress_from_selectors[0].namespace_labels.team`")
+            && error.contains("is not a Kubernetes label value"),
+        "{error}"
+    );
+    let mut bad = meta.clone();
+    bad.network_policy.egress_to_selectors[0].pod_labels = [("bad key!".to_string(), "x".to_string())].into();
+    let error = error_of(&bad);
+    assert!(
+        error.contains("field `network_policy.egress_to_selectors[0].pod_labels`")
+            && error.contains("is not a qualified name"),
+        "{error}"
+    );
+    let mut bad = meta.clone();
+    bad.network_policy.ingress_from_selectors[0].namespace_labels.clear();
+    let error = error_of(&bad);
+    assert!(
+        error.contains("field `network_policy.ingress_from_selectors[0]`: selects every pod of the release namespace"),
+        "{error}"
+    );
+    let mut portless = worker(r#", "policy_exceptions": {"probes": "reads a queue"}"#);
+    portless.network_policy.ingress_from_selectors = meta.network_policy.ingress_from_selectors.clone();
+    let error = error_of(&portless);
+    assert!(error.contains("ingress_from_selectors[0].ports`: is required for an app without a port"), "{error}");
 }

@@ -144,6 +144,7 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
     for name in meta.env.keys() {
         origin.check("env", checks::env_name(name))?;
     }
+    check_env_reaches_apps(&meta, apps, &origin)?;
     for (role, groups) in &meta.access {
         if let Some(bad) = groups.iter().find(|g| g.trim().is_empty() || g.trim() != g.as_str()) {
             return Err(origin.error(&format!("access.{}", role.as_str()), format!("{bad:?} is not a group name")));
@@ -254,6 +255,45 @@ fn null_key(value: &serde_yaml_ng::Value, path: String) -> Option<String> {
         serde_yaml_ng::Value::Tagged(tagged) => null_key(&tagged.value, path),
         _ => None,
     }
+}
+
+/// An environment's app_env value reaches every app but those setting the variable
+/// themselves, whose own value wins in every environment. Dropping it there without a word
+/// would leave the app on a value the environment meant to replace, so it is refused, naming
+/// the environment, the app and the variable (the same value as the app's own is no change).
+fn check_env_reaches_apps(meta: &EnvironmentMetadata, apps: &[App], origin: &Origin) -> Result<(), ComposeError> {
+    let enabled = apps.iter().filter(|app| !meta.disabled_apps.contains(&app.name));
+    for app in enabled {
+        for (name, value) in &meta.env {
+            let Some(own) = own_env_source(app, name, value) else { continue };
+            return Err(origin.error(
+                "env",
+                format!(
+                    "app_env {name} would never reach app {:?} ({}) in environment {:?}: the app sets {name} itself \
+                     ({own}), and an app's own variables win in every environment. Remove {name} from the app (this \
+                     environment's app_env and the chart's env then give it its value), or from this environment's \
+                     app_env",
+                    app.name, app.target, meta.name
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Where `app` sets the variable `name` itself with another value than `value`, if it does.
+fn own_env_source(app: &App, name: &str, value: &str) -> Option<&'static str> {
+    match app.env.get(name) {
+        Some(own) if own == value => return None,
+        Some(_) => return Some("env"),
+        None => {}
+    }
+    let sources = [
+        ("secret_env", app.secret_env.contains_key(name)),
+        ("sibling_env", app.sibling_env.iter().any(|s| s.env == name)),
+        ("cluster_env", app.cluster_env.iter().any(|c| c.env == name)),
+    ];
+    sources.iter().find(|(_, sets)| *sets).map(|(source, _)| *source)
 }
 
 /// Every app an environment names is an app of the chart that has what it switches.
@@ -515,6 +555,33 @@ mod tests {
         let file = dir.path().join("prod.json");
         fs::write(&file, environment.to_string()).expect("write");
         load(&file, &apps(), None)
+    }
+
+    #[test]
+    fn an_app_env_value_an_app_overrides_itself_is_refused_naming_both() {
+        let web: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web-api", "target": "//shop:web_api_metadata", "image": {"repository": "r", "tag": "1"},
+            "port": 8080, "env": {"LOG_LEVEL": "debug"}, "secret_env": {"DB_URL": "db/url"}
+        }))
+        .expect("parses");
+        let apps = [App::from_metadata(&web, Path::new("web.json")).expect("valid")];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        let load_env = |env: serde_json::Value| {
+            fs::write(&file, serde_json::json!({"name": "prod", "target": "//shop:prod", "env": env}).to_string())
+                .expect("write");
+            load(&file, &apps, None).map(|_| ()).map_err(|e| e.to_string())
+        };
+        let error = load_env(serde_json::json!({"LOG_LEVEL": "warn", "OTEL": "x"})).expect_err("shadowed");
+        assert!(error.contains("//shop:prod") && error.contains("field `env`"), "{error}");
+        assert!(
+            error.contains("app_env LOG_LEVEL would never reach app \"web-api\" (//shop:web_api_metadata) in environment \"prod\": the app sets LOG_LEVEL itself (env)"),
+            "{error}"
+        );
+        let secret = load_env(serde_json::json!({"DB_URL": "postgres://x"})).expect_err("shadowed by a secret");
+        assert!(secret.contains("sets DB_URL itself (secret_env)"), "{secret}");
+        // The app's own value again changes nothing; a variable the app leaves alone reaches it.
+        load_env(serde_json::json!({"LOG_LEVEL": "debug", "OTEL": "x"})).expect("no value is dropped");
     }
 
     #[test]

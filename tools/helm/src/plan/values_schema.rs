@@ -418,7 +418,8 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
     if let Some(config) = &app.config {
         add("config", config_schema(!config.mount_path.is_empty()));
     }
-    if !app.network_policy.egress_cidrs.is_empty() {
+    let policy = &app.network_policy;
+    if !(policy.egress_cidrs.is_empty() && policy.egress_selectors.is_empty() && policy.ingress_selectors.is_empty()) {
         add("networkPolicy", egress_schema());
     }
     if app.cron.is_some() {
@@ -667,8 +668,11 @@ fn egress_schema() -> Value {
         "description": "Network policy settings of the app.",
         "type": "object",
         "additionalProperties": false,
-        "required": ["egressCidrs"],
-        "properties": {"egressCidrs": {
+        "required": ["egressCidrs", "egressSelectors", "ingressSelectors"],
+        "properties": {
+        "egressSelectors": {"description": "Pods outside the chart the app may reach, by labels.", "type": "array", "items": {"$ref": "#/definitions/selectorPeer"}},
+        "ingressSelectors": {"description": "Callers outside the chart the app admits, by labels.", "type": "array", "items": {"$ref": "#/definitions/selectorPeer"}},
+        "egressCidrs": {
             "description": "CIDR blocks and ports the app may reach.",
             "type": "array",
             "items": {
@@ -683,6 +687,36 @@ fn egress_schema() -> Value {
         }}
     })
 }
+
+/// Pods outside the chart by labels, checked as the API server checks a label selector's
+/// matchLabels (a qualified-name key, a label value), and the path's TCP ports.
+fn selector_peer_schema() -> Value {
+    let labels = |what: &str| {
+        json!({
+            "description": what,
+            "type": "object",
+            "propertyNames": {"pattern": QUALIFIED_NAME, "maxLength": 317},
+            "additionalProperties": {"type": "string", "maxLength": 63, "pattern": LABEL_VALUE}
+        })
+    };
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["namespaceLabels", "podLabels", "ports"],
+        "anyOf": [{"properties": {"namespaceLabels": {"minProperties": 1}}}, {"properties": {"podLabels": {"minProperties": 1}}}],
+        "properties": {
+            "namespaceLabels": labels("Labels of the namespaces; empty: the release namespace."),
+            "podLabels": labels("Labels of the pods; empty: every pod of those namespaces."),
+            "ports": {"description": "TCP ports of the path.", "type": "array", "minItems": 1, "uniqueItems": true, "items": {"$ref": "#/definitions/port"}}
+        }
+    })
+}
+
+/// A label key: an optional DNS-1123 subdomain and '/', then a name of 1 to 63 characters.
+const QUALIFIED_NAME: &str =
+    "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$";
+/// A label value: empty, or letters, digits, '-', '_', '.' starting and ending alphanumeric.
+const LABEL_VALUE: &str = "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$";
 
 fn app_ingress(mode: IngressMode) -> Value {
     let mut properties = json!({
@@ -978,8 +1012,9 @@ fn definitions() -> Value {
         "job": {
             "type": "object",
             "additionalProperties": false,
-            "required": ["backoffLimit"],
+            "required": ["restartPolicy", "backoffLimit"],
             "properties": {
+                "restartPolicy": {"description": "Never: a failed container fails its pod and the Job starts another (backoffLimit counts failed pods); OnFailure: the container restarts in its pod (backoffLimit counts restarts).", "type": "string", "enum": ["Never", "OnFailure"]},
                 "backoffLimit": {"description": "Retries before the job fails.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
                 "ttlSecondsAfterFinished": {"description": "Seconds a finished job is kept; unset: kept until deleted.", "type": "integer", "minimum": 0, "maximum": INT32_MAX},
                 "activeDeadlineSeconds": {"description": "Seconds the job may run; unset: no limit.", "type": "integer", "minimum": 1, "maximum": INT32_MAX}
@@ -1011,6 +1046,7 @@ fn definitions() -> Value {
         "additionalProperties": {"type": "string", "maxLength": 63}
     });
     definitions["dnsSubdomain"] = json!({"type": "string", "maxLength": 253, "pattern": DNS_SUBDOMAIN});
+    definitions["selectorPeer"] = selector_peer_schema();
     definitions["pullSecrets"] = json!({
         "type": "array",
         "uniqueItems": true,

@@ -4,14 +4,17 @@
 //! needs both the source's egress and the destination's ingress.
 
 use super::model::{Peer, Pods, Policy, Port, PortRef, Release, Rule, RulePort};
+use super::outside::OutsidePod;
 use super::selector::Labels;
 
-/// Where traffic comes from: a pod of the release, or a pod of another namespace whose
-/// labels are not known (an ingress controller, Prometheus).
+/// Where traffic comes from (or, for egress out of the release, goes to): a pod of the
+/// release, a pod of another namespace whose labels are not known (an ingress controller,
+/// Prometheus), or a pod outside the release whose namespace and pod labels are known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Source<'a> {
     Pod(usize),
     Namespace(&'a str),
+    Outside(&'a OutsidePod),
 }
 
 /// One direction's verdict, with the policy or missing rule responsible.
@@ -91,18 +94,25 @@ impl<'a> Evaluator<'a> {
     /// never restricted by this release's policies).
     pub fn egress(&self, from: Source, to: usize, port: Port) -> Side {
         match from {
-            Source::Namespace(_) => Side::Unrestricted,
-            Source::Pod(from) => self.side(Direction::Egress, from, Source::Pod(to), to, port),
+            Source::Namespace(_) | Source::Outside(_) => Side::Unrestricted,
+            Source::Pod(from) => self.side(Direction::Egress, from, Source::Pod(to), Some(to), port),
         }
+    }
+
+    /// The egress of the pods `from` toward a pod outside the release on `port` (its
+    /// container ports are unknown, so only numbered rule ports, or none, admit it).
+    pub fn egress_outside(&self, from: usize, to: &OutsidePod, port: Port) -> Side {
+        self.side(Direction::Egress, from, Source::Outside(to), None, port)
     }
 
     /// The ingress of the pods `to` from the source on `port`.
     pub fn ingress(&self, from: Source, to: usize, port: Port) -> Side {
-        self.side(Direction::Ingress, to, from, to, port)
+        self.side(Direction::Ingress, to, from, Some(to), port)
     }
 
-    /// `subject`'s side of traffic with `peer` on `port` of the pods `destination`.
-    fn side(&self, direction: Direction, subject: usize, peer: Source, destination: usize, port: Port) -> Side {
+    /// `subject`'s side of traffic with `peer` on `port` of the pods `destination` (None: a
+    /// pod outside the release).
+    fn side(&self, direction: Direction, subject: usize, peer: Source, destination: Option<usize>, port: Port) -> Side {
         let policies: Vec<&Policy> = self.selecting[subject]
             .iter()
             .map(|i| &self.release.policies[*i])
@@ -111,7 +121,7 @@ impl<'a> Evaluator<'a> {
         if policies.is_empty() {
             return Side::Unrestricted;
         }
-        let destination = &self.release.pods[destination];
+        let destination = destination.map(|index| &self.release.pods[index]);
         for policy in &policies {
             for (index, rule) in direction.rules(policy).iter().enumerate() {
                 if self.rule_admits(rule, peer, destination, port) {
@@ -122,21 +132,27 @@ impl<'a> Evaluator<'a> {
         Side::Denied(policies.iter().map(|p| p.id.clone()).collect())
     }
 
-    fn rule_admits(&self, rule: &Rule, peer: Source, destination: &Pods, port: Port) -> bool {
+    fn rule_admits(&self, rule: &Rule, peer: Source, destination: Option<&Pods>, port: Port) -> bool {
         let peer_matches = rule.peers.is_empty() || rule.peers.iter().any(|p| self.peer_matches(p, peer));
-        peer_matches && (rule.ports.is_empty() || rule.ports.iter().any(|p| port_matches(p, destination, port)))
+        let port_admitted = |rule_port: &RulePort| match destination {
+            Some(pods) => port_matches(rule_port, pods, port),
+            // A named port resolves against the destination's containers, unknown outside.
+            None => !matches!(rule_port.port, Some(PortRef::Name(_))) && port_matches_number(rule_port, port),
+        };
+        peer_matches && (rule.ports.is_empty() || rule.ports.iter().any(port_admitted))
     }
 
     /// Whether a rule's peer names the source or destination `endpoint`.
     pub fn peer_matches(&self, peer: &Peer, endpoint: Source) -> bool {
         let Peer::Pods { pods, namespaces } = peer else { return false };
-        let namespace = match endpoint {
-            Source::Pod(_) => self.namespace,
-            Source::Namespace(name) => name,
+        let (namespace, labels_of_namespace) = match endpoint {
+            Source::Pod(_) => (self.namespace, namespace_labels(self.namespace)),
+            Source::Namespace(name) => (name, namespace_labels(name)),
+            Source::Outside(pod) => (pod.namespace.as_str(), pod.namespace_labels.clone()),
         };
         let namespace_matches = match namespaces {
             None => namespace == self.namespace,
-            Some(selector) => selector.matches(&namespace_labels(namespace)),
+            Some(selector) => selector.matches(&labels_of_namespace),
         };
         namespace_matches
             && match (pods, endpoint) {
@@ -144,6 +160,7 @@ impl<'a> Evaluator<'a> {
                 (Some(selector), Source::Pod(index)) => selector.matches(&self.release.pods[index].labels),
                 // Another namespace's pods' labels are unknown: only a selector of every pod holds.
                 (Some(selector), Source::Namespace(_)) => selector.is_empty(),
+                (Some(selector), Source::Outside(pod)) => selector.matches(&pod.pod_labels),
             }
     }
 }
@@ -151,6 +168,16 @@ impl<'a> Evaluator<'a> {
 /// A rule's port against the destination pods' port (a named rule port is looked up among
 /// the destination's container ports, as Kubernetes does).
 pub fn port_matches(rule: &RulePort, destination: &Pods, port: Port) -> bool {
+    match &rule.port {
+        Some(name @ PortRef::Name(_)) => {
+            rule.protocol == port.protocol && destination.resolve(name, port.protocol) == Some(port)
+        }
+        _ => port_matches_number(rule, port),
+    }
+}
+
+/// A rule's port without a name (none, a number or a range) against a port.
+fn port_matches_number(rule: &RulePort, port: Port) -> bool {
     if rule.protocol != port.protocol {
         return false;
     }
@@ -160,7 +187,7 @@ pub fn port_matches(rule: &RulePort, destination: &Pods, port: Port) -> bool {
             Some(end) => (*number..=end).contains(&port.number),
             None => *number == port.number,
         },
-        Some(name @ PortRef::Name(_)) => destination.resolve(name, port.protocol) == Some(port),
+        Some(PortRef::Name(_)) => false,
     }
 }
 

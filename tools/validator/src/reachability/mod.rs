@@ -24,6 +24,7 @@
 
 mod evaluate;
 mod model;
+mod outside;
 mod selector;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +45,8 @@ pub struct Namespaces {
     pub ingress_controller: Option<String>,
     /// `monitoring.prometheusNamespace`: None when the values do not say.
     pub monitoring: Option<String>,
+    /// Pods outside the release the apps' values declare paths to or from, by labels.
+    pub outside: Vec<outside::OutsidePeer>,
 }
 
 impl Namespaces {
@@ -57,10 +60,17 @@ impl Namespaces {
         let layers = [run_values.clone(), file.map(read).unwrap_or_default(), read(&chart.join("values.yaml"))];
         let value =
             |pointer: &str| layers.iter().find_map(|layer| layer.pointer(pointer)?.as_str().map(str::to_string));
+        let app_keys: BTreeSet<String> = layers
+            .iter()
+            .filter_map(|layer| layer.pointer("/apps")?.as_object())
+            .flat_map(|apps| apps.keys().cloned())
+            .collect();
+        let lookup = |pointer: &str| layers.iter().find_map(|layer| layer.pointer(pointer).cloned());
         Namespaces {
             release: release.to_string(),
             ingress_controller: value("/networkPolicy/ingressControllerNamespace"),
             monitoring: value("/monitoring/prometheusNamespace"),
+            outside: outside::declared_peers(app_keys.into_iter(), lookup, release),
         }
     }
 }
@@ -108,12 +118,20 @@ pub fn check(objects: &BTreeMap<String, Value>, namespaces: &Namespaces) -> Repo
         problems.push(format!("undeclared open path: {path}: {why}"));
     }
     let pairs = release.pods.len() * release.pods.len();
-    let summary = format!(
+    let mut summary = format!(
         "{} declared path(s), {closed} of them closed; {} open path(s) nobody declared; {pairs} pod-to-pod pair(s), {} NetworkPolicy(ies)",
         declared.len(),
         undeclared.len(),
         release.policies.len()
     );
+    let outside = outside::check(&release, &evaluator, &namespaces.outside, &mut problems, &mut matrix);
+    if outside.declared > 0 || outside.undeclared > 0 {
+        let _ = write!(
+            summary,
+            "; outside the release: {} declared path(s), {} of them closed, {} open path(s) nobody declared",
+            outside.declared, outside.closed, outside.undeclared
+        );
+    }
     Report { problems, summary, matrix }
 }
 
@@ -135,6 +153,7 @@ fn name_of(release: &Release, source: Source) -> String {
     match source {
         Source::Pod(index) => release.pods[index].id.clone(),
         Source::Namespace(name) => format!("namespace {name}"),
+        Source::Outside(pod) => pod.to_string(),
     }
 }
 

@@ -59,6 +59,7 @@ fn run(objects: Vec<(String, Value)>) -> Report {
         release: "default".into(),
         ingress_controller: Some("ingress-nginx".into()),
         monitoring: Some("monitoring".into()),
+        outside: Vec::new(),
     };
     check(&objects.into_iter().collect(), &namespaces)
 }
@@ -343,4 +344,108 @@ fn the_namespaces_come_from_the_set_values_then_the_values_file_then_the_chart()
     let empty = tempfile::tempdir().expect("tempdir");
     let namespaces = Namespaces::from_values("team", empty.path(), None, &Value::Null);
     assert_eq!((namespaces.ingress_controller, namespaces.monitoring), (None, None));
+}
+
+/// An app of a composed chart (`app.kubernetes.io/name`, the values key `ordersApi`) whose
+/// policy admits `ingress` and allows `egress`.
+fn composed_app(ingress: Value, egress: Value) -> Vec<(String, Value)> {
+    let labels = json!({"app.kubernetes.io/name": "orders-api", "app.kubernetes.io/instance": "r"});
+    let deployment = json!({
+        "kind": "Deployment",
+        "metadata": {"name": "r-orders-api"},
+        "spec": {"template": {
+            "metadata": {"labels": labels},
+            "spec": {"containers": [{"name": "orders-api", "ports": [{"name": "grpc", "containerPort": 50051}]}]}
+        }}
+    });
+    let spec = json!({"podSelector": {"matchLabels": labels}, "policyTypes": ["Ingress", "Egress"], "ingress": ingress, "egress": egress});
+    vec![("Deployment/r-orders-api".into(), deployment), policy("r-orders-api", spec)]
+}
+
+fn outside_run(objects: Vec<(String, Value)>, values: Value) -> Report {
+    let layers = [values];
+    let lookup = |pointer: &str| layers.iter().find_map(|layer| layer.pointer(pointer).cloned());
+    let namespaces = Namespaces {
+        release: "default".into(),
+        ingress_controller: None,
+        monitoring: None,
+        outside: outside::declared_peers(["ordersApi".to_string()].into_iter(), lookup, "default"),
+    };
+    check(&objects.into_iter().collect(), &namespaces)
+}
+
+fn billing_callers() -> Value {
+    json!({"apps": {"ordersApi": {"networkPolicy": {"egressSelectors": [], "ingressSelectors": [
+        {"namespaceLabels": {"example.com/domain": "billing"}, "podLabels": {}, "ports": [50051]}
+    ]}}}})
+}
+
+fn collector() -> Value {
+    json!({"apps": {"ordersApi": {"networkPolicy": {"ingressSelectors": [], "egressSelectors": [
+        {"namespaceLabels": {"kubernetes.io/metadata.name": "observability"}, "podLabels": {"app": "otel"}, "ports": [4317]}
+    ]}}}})
+}
+
+#[test]
+fn a_declared_caller_from_another_namespace_is_admitted_and_nobody_else() {
+    let from_billing = json!([{"from": [{"namespaceSelector": {"matchLabels": {"example.com/domain": "billing"}}}], "ports": [{"port": 50051}]}]);
+    let report = outside_run(composed_app(from_billing, json!([])), billing_callers());
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(
+        report.summary.contains("outside the release: 1 declared path(s), 0 of them closed, 0 open"),
+        "{}",
+        report.summary
+    );
+    // Without the rule, the declared path is closed, naming the declaration.
+    let report = outside_run(composed_app(json!([]), json!([])), billing_callers());
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].starts_with(
+            "declared path closed: pods {} of namespace reachability-selected-namespace {example.com/domain=billing,"
+        ),
+        "{}",
+        report.problems[0]
+    );
+    assert!(report.problems[0].contains("-> Deployment/r-orders-api port 50051/TCP (grpc), declared by apps.ordersApi.networkPolicy.ingressSelectors"), "{}", report.problems[0]);
+}
+
+#[test]
+fn a_rule_admitting_every_namespace_is_an_undeclared_path_from_a_stranger() {
+    let from_anywhere = json!([{"from": [{"namespaceSelector": {}}], "ports": [{"port": 50051}]}]);
+    let report = outside_run(composed_app(from_anywhere, json!([])), billing_callers());
+    let undeclared: Vec<_> = report.problems.iter().filter(|p| p.starts_with("undeclared open path")).collect();
+    assert_eq!(undeclared.len(), 1, "{:?}", report.problems);
+    assert!(
+        undeclared[0].contains("namespace reachability-stranger")
+            && undeclared[0].contains("ingress rule 1 of NetworkPolicy/r-orders-api admits it"),
+        "{}",
+        undeclared[0]
+    );
+}
+
+#[test]
+fn a_declared_call_to_pods_of_another_namespace_is_open_and_only_to_them() {
+    let to_collector = json!([{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}, "podSelector": {"matchLabels": {"app": "otel"}}}], "ports": [{"port": 4317}]}]);
+    let report = outside_run(composed_app(json!([]), to_collector), collector());
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // A rule naming the namespace only admits its other pods too.
+    let to_namespace = json!([{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}], "ports": [{"port": 4317}]}]);
+    let report = outside_run(composed_app(json!([]), to_namespace), collector());
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(
+        report.problems[0].contains("Deployment/r-orders-api -> pods {} of namespace observability"),
+        "{}",
+        report.problems[0]
+    );
+    // A named port cannot be resolved on pods outside the release: the path stays closed.
+    let named = json!([{"to": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"app": "otel"}}}], "ports": [{"port": "otlp"}]}]);
+    let report = outside_run(composed_app(json!([]), named), collector());
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.starts_with("declared path closed: Deployment/r-orders-api -> pods {app=otel}")),
+        "{:?}",
+        report.problems
+    );
 }
