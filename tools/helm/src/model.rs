@@ -274,6 +274,7 @@ pub struct DaemonMetadata {
     /// of the nodes ("10%"); unset: 1. A daemon app only.
     #[serde(default)]
     pub max_unavailable: String,
+}
 
 /// One volume of an app's pods and where it is mounted.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
