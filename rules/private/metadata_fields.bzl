@@ -298,6 +298,14 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Path prefix on the host; unset: \"/\".",
     ),
+    "ingress_timeout": struct(
+        path = ["ingress","timeout"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Request timeout of the app's HTTPRoute rule where the chart routes through a Gateway (Gateway API `timeouts.request`), a Gateway API duration such as \"30s\" or \"1m30s\"; unset: the Gateway's default. Not for gRPC apps (GRPCRoute has no timeouts); an Ingress has no standard timeout (set its controller's annotation instead).",
+    ),
     "ingress_tls_secret": struct(
         path = ["ingress","tls_secret"],
         kind = "string",

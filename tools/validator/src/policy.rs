@@ -164,6 +164,7 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Findings) 
         match kind(object) {
             "Service" => check_service_targets(name, object, &templates, findings),
             "Ingress" => check_ingress_backends(name, object, objects, findings),
+            "HTTPRoute" | "GRPCRoute" => check_route_backends(name, object, objects, findings),
             "ServiceMonitor" => check_service_monitor(name, object, &services, findings),
             // Environments sharing a cluster are isolated by namespace: no grant may reach past it.
             "ClusterRole" | "ClusterRoleBinding" => {
@@ -193,6 +194,30 @@ fn check_ingress_backends(name: &str, ingress: &Value, objects: &BTreeMap<String
                 findings.add(INGRESS_BACKEND, format!("{name}: routes to Service {service}, which is not rendered"))
             }
             Some(s) if !service_has_port(s, port) => {
+                findings.add(INGRESS_BACKEND, format!("{name}: Service {service} has no port {port}"))
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Every Service backend of a Gateway API route in its own namespace is a rendered Service
+/// with the port number it names (a route names Service ports by number only).
+fn check_route_backends(name: &str, route: &Value, objects: &BTreeMap<String, Value>, findings: &mut Findings) {
+    let rules = route.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten();
+    for backend in rules.flat_map(|r| r.get("backendRefs").and_then(Value::as_array).into_iter().flatten()) {
+        let is_service = backend.get("kind").map_or(true, |k| k == "Service")
+            && backend.get("group").map_or(true, |g| g == "" || g == "core");
+        if !is_service || backend.get("namespace").is_some() {
+            continue;
+        }
+        let service = backend.get("name").and_then(Value::as_str).unwrap_or_default();
+        let port = backend.get("port").cloned().unwrap_or(Value::Null);
+        match objects.get(&format!("Service/{service}")) {
+            None => {
+                findings.add(INGRESS_BACKEND, format!("{name}: routes to Service {service}, which is not rendered"))
+            }
+            Some(s) if !service_has_port(s, &serde_json::json!({"number": port})) => {
                 findings.add(INGRESS_BACKEND, format!("{name}: Service {service} has no port {port}"))
             }
             Some(_) => {}

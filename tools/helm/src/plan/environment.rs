@@ -10,8 +10,9 @@ use crate::app::{self, App, Resources, Toleration};
 use crate::checks;
 use crate::error::ComposeError;
 use crate::input;
-use crate::model::{AccessRole, EnvironmentMetadata};
+use crate::model::{AccessRole, EnvironmentMetadata, GatewayMetadata, IngressApi};
 use crate::origin::Origin;
+use crate::plan::gateway::{self, IngressOverlay};
 use crate::plan::ingress::HostPattern;
 
 /// What one environment changes for one app. An app the environment changes nothing of has
@@ -88,6 +89,39 @@ pub struct Environment {
     pub pod_labels: BTreeMap<String, String>,
     /// Where every app's pods run here; none when the environment says nothing of it.
     pub scheduling: Option<EnvironmentScheduling>,
+    /// Ingress class, certificate and Gateway as the environment gives them, checked.
+    #[serde(skip)]
+    pub routing: EnvironmentRouting,
+    /// What its values file changes of `ingress.*` (`gateway::resolve_environments`).
+    pub ingress: Option<IngressOverlay>,
+    /// Whether the environment routes through a Gateway.
+    pub routes_through_gateway: bool,
+}
+
+/// An environment's own Ingress class, certificate, ingress API and Gateway.
+#[derive(Debug, Default)]
+pub struct EnvironmentRouting {
+    pub ingress_class: String,
+    pub tls_secret: String,
+    pub api: Option<IngressApi>,
+    pub gateway: GatewayMetadata,
+}
+
+/// The environment's routing settings, each checked.
+fn routing(meta: &EnvironmentMetadata, origin: &Origin) -> Result<EnvironmentRouting, ComposeError> {
+    if !meta.ingress_class.is_empty() {
+        origin.check("ingress_class", checks::dns_subdomain(&meta.ingress_class))?;
+    }
+    if !meta.ingress_tls_secret.is_empty() {
+        origin.check("ingress_tls_secret", checks::dns_subdomain(&meta.ingress_tls_secret))?;
+    }
+    gateway::check_gateway(&meta.gateway).map_err(|(field, message)| origin.error(field, message))?;
+    Ok(EnvironmentRouting {
+        ingress_class: meta.ingress_class.clone(),
+        tls_secret: meta.ingress_tls_secret.clone(),
+        api: meta.ingress_api,
+        gateway: meta.gateway.clone(),
+    })
 }
 
 /// What an environment sets for every app's pods: a node pool, its taints, a PriorityClass.
@@ -192,11 +226,15 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         .filter(|overlay| !overlay.as_ref().is_ok_and(AppOverlay::changes_nothing))
         .collect::<Result<_, ComposeError>>()?;
     let scheduling = scheduling(&meta, &origin)?;
+    let routing = routing(&meta, &origin)?;
     let pod_annotations = app::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?;
     let pod_labels = app::pod_labels(&meta.pod_labels, "pod_labels", &origin)?;
     Ok(Environment {
         origin: origin.location(),
         scheduling,
+        routing,
+        ingress: None,
+        routes_through_gateway: false,
         pod_annotations,
         pod_labels,
         name: meta.name,
