@@ -723,6 +723,26 @@ mod tests {
     }
 
     #[test]
+    fn a_route_names_a_rendered_service_and_one_of_its_port_numbers() {
+        let mut objects = compliant();
+        let route = |port: Value, name: &str| json!({"kind": "HTTPRoute", "spec": {"rules": [{"backendRefs": [{"name": name, "port": port}]}]}});
+        let messages =
+            |objects: &BTreeMap<String, Value>| check(objects).into_iter().map(|f| f.message).collect::<Vec<_>>();
+        objects.insert("HTTPRoute/a".into(), route(json!(80), "a"));
+        assert_eq!(check(&objects), []);
+        objects.insert("HTTPRoute/a".into(), route(json!(81), "a"));
+        assert_eq!(messages(&objects), ["HTTPRoute/a: Service a has no port 81"]);
+        objects.insert("HTTPRoute/a".into(), route(json!(80), "b"));
+        assert_eq!(messages(&objects), ["HTTPRoute/a: routes to Service b, which is not rendered"]);
+        // A backend of another namespace is not the release's to check.
+        objects.insert(
+            "HTTPRoute/a".into(),
+            json!({"kind": "HTTPRoute", "spec": {"rules": [{"backendRefs": [{"name": "b", "port": 80, "namespace": "other"}]}]}}),
+        );
+        assert_eq!(check(&objects), []);
+    }
+
+    #[test]
     fn an_ingress_may_name_the_service_port_by_number() {
         let mut objects = compliant();
         let port = "/spec/rules/0/http/paths/0/backend/service/port";

@@ -307,8 +307,14 @@ pub fn type_values(schema: &mut serde_json::Value, apps: &[App]) {
         }
     }
     for app in apps.iter().filter(|a| a.ingress.is_some() && a.protocol != Protocol::Grpc) {
-        let pointer = format!("/properties/apps/properties/{}/properties/ingress/properties", app.values_key);
-        if let Some(properties) = schema.pointer_mut(&pointer) {
+        // Apps of one shape share a definition (`$ref`), which then takes the timeout.
+        let app_pointer = format!("/properties/apps/properties/{}", app.values_key);
+        let shared = schema.pointer(&app_pointer).and_then(|a| a.get("$ref")).and_then(|r| r.as_str());
+        let app_pointer = match shared.and_then(|r| r.strip_prefix('#')) {
+            Some(definition) => definition.to_string(),
+            None => app_pointer,
+        };
+        if let Some(properties) = schema.pointer_mut(&format!("{app_pointer}/properties/ingress/properties")) {
             properties["timeout"] = json!({
                 "description": "Request timeout of the app's HTTPRoute rule (a Gateway API duration); absent: the Gateway's default.",
                 "type": "string",

@@ -424,6 +424,10 @@ impl ValuesFiles<'_> {
                         .chain(app.ingress.as_ref().map(|_| {
                             if shared_ingress { "Ingress (the chart's shared one)" } else { "Ingress" }.to_string()
                         }))
+                        .chain(app.ingress.as_ref().filter(|_| self.has_gateway).map(|_| {
+                            let route = if app.protocol == Protocol::Grpc { "GRPCRoute" } else { "HTTPRoute" };
+                            format!("{route} (instead of the Ingress where ingress.api is gateway)")
+                        }))
                         .collect(),
                 })
                 .collect(),
