@@ -12,7 +12,6 @@ use crate::error::ComposeError;
 use crate::input;
 use crate::model::{AccessRole, EnvironmentMetadata, GatewayMetadata, IngressApi};
 use crate::origin::Origin;
-use crate::plan::gateway::{self, IngressOverlay};
 use crate::plan::ingress::HostPattern;
 
 /// What one environment changes for one app. An app the environment changes nothing of has
@@ -107,6 +106,41 @@ pub struct EnvironmentRouting {
     pub gateway: GatewayMetadata,
 }
 
+/// What an environment changes of the chart-wide ingress settings (`ingress.*` in values).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressOverlay {
+    pub class_name: Option<String>,
+    /// Some(""): plain HTTP.
+    pub tls_secret: Option<String>,
+    pub api: Option<&'static str>,
+    /// The Gateway's fields this environment sets, each over the chart's.
+    pub gateway: Option<GatewayMetadata>,
+}
+
+impl IngressOverlay {
+    pub fn changes_nothing(&self) -> bool {
+        let IngressOverlay { class_name, tls_secret, api, gateway } = self;
+        class_name.is_none() && tls_secret.is_none() && api.is_none() && gateway.is_none()
+    }
+}
+
+/// A Gateway reference as given, each field checked: `field` is the setting's name
+/// (`gateway` of the chart or of an environment).
+pub fn check_gateway(gateway: &GatewayMetadata) -> Result<(), (&'static str, String)> {
+    let GatewayMetadata { name, namespace, section_name } = gateway;
+    if !name.is_empty() {
+        checks::dns_subdomain(name).map_err(|m| ("gateway.name", m))?;
+    }
+    if !namespace.is_empty() {
+        checks::dns1123_label(namespace).map_err(|m| ("gateway.namespace", m))?;
+    }
+    if !section_name.is_empty() {
+        checks::dns_subdomain(section_name).map_err(|m| ("gateway.section_name", m))?;
+    }
+    Ok(())
+}
+
 /// The environment's routing settings, each checked.
 fn routing(meta: &EnvironmentMetadata, origin: &Origin) -> Result<EnvironmentRouting, ComposeError> {
     if !meta.ingress_class.is_empty() {
@@ -115,7 +149,7 @@ fn routing(meta: &EnvironmentMetadata, origin: &Origin) -> Result<EnvironmentRou
     if !meta.ingress_tls_secret.is_empty() {
         origin.check("ingress_tls_secret", checks::dns_subdomain(&meta.ingress_tls_secret))?;
     }
-    gateway::check_gateway(&meta.gateway).map_err(|(field, message)| origin.error(field, message))?;
+    check_gateway(&meta.gateway).map_err(|(field, message)| origin.error(field, message))?;
     Ok(EnvironmentRouting {
         ingress_class: meta.ingress_class.clone(),
         tls_secret: meta.ingress_tls_secret.clone(),

@@ -16,7 +16,7 @@ use crate::app::App;
 use crate::checks;
 use crate::error::ComposeError;
 use crate::model::{ChartSpec, GatewayMetadata, IngressApi, Protocol};
-use crate::plan::environment::Environment;
+use crate::plan::environment::{check_gateway, Environment, IngressOverlay};
 use crate::plan::ingress::IngressPlan;
 
 /// Kinds of route, one template each.
@@ -75,22 +75,6 @@ pub fn plan<'a>(ingresses: &[IngressPlan<'a>]) -> Vec<RoutePlan<'a>> {
     routes
 }
 
-/// A Gateway reference as given, each field checked: `field` is the setting's name
-/// (`gateway` of the chart or of an environment).
-pub fn check_gateway(gateway: &GatewayMetadata) -> Result<(), (&'static str, String)> {
-    let GatewayMetadata { name, namespace, section_name } = gateway;
-    if !name.is_empty() {
-        checks::dns_subdomain(name).map_err(|m| ("gateway.name", m))?;
-    }
-    if !namespace.is_empty() {
-        checks::dns1123_label(namespace).map_err(|m| ("gateway.namespace", m))?;
-    }
-    if !section_name.is_empty() {
-        checks::dns_subdomain(section_name).map_err(|m| ("gateway.section_name", m))?;
-    }
-    Ok(())
-}
-
 /// A Gateway routes attach to: both its name and namespace (a route's parentRef must name
 /// the namespace the Gateway is in; the release namespace is rarely it).
 fn check_complete(gateway: &GatewayMetadata) -> Result<(), (&'static str, String)> {
@@ -123,25 +107,6 @@ pub fn check_chart(spec: &ChartSpec, has_ingress: bool) -> Result<(), ComposeErr
         check_complete(&routing.gateway).map_err(|(field, m)| invalid(field, m))?;
     }
     Ok(())
-}
-
-/// What an environment changes of the chart-wide ingress settings (`ingress.*` in values).
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IngressOverlay {
-    pub class_name: Option<String>,
-    /// Some(""): plain HTTP.
-    pub tls_secret: Option<String>,
-    pub api: Option<&'static str>,
-    /// The Gateway's fields this environment sets, each over the chart's.
-    pub gateway: Option<GatewayMetadata>,
-}
-
-impl IngressOverlay {
-    pub fn changes_nothing(&self) -> bool {
-        let IngressOverlay { class_name, tls_secret, api, gateway } = self;
-        class_name.is_none() && tls_secret.is_none() && api.is_none() && gateway.is_none()
-    }
 }
 
 /// Whether the default values route through a Gateway.
