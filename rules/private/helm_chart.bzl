@@ -28,6 +28,9 @@ def _helm_chart_impl(ctx):
         args.add("--ingress-host-pattern", ctx.attr.ingress_host_pattern)
     if ctx.attr.ingress_domain:
         args.add("--ingress-domain", ctx.attr.ingress_domain)
+    if ctx.attr.ingress_class:
+        args.add("--ingress-class", ctx.attr.ingress_class)
+    _add_gateway(ctx, args)
     args.add_all(ctx.attr.kubernetes_versions, before_each = "--kubernetes-version")
     args.add_all(ctx.attr.image_pull_secrets, before_each = "--image-pull-secret")
     args.add_all(metadata, before_each = "--metadata")
@@ -72,6 +75,14 @@ def _helm_chart_impl(ctx):
         ),
     ]
 
+_GATEWAY_KEYS = ["name", "namespace", "section_name"]
+
+def _add_gateway(ctx, args):
+    for key, value in ctx.attr.gateway.items():
+        if key not in _GATEWAY_KEYS:
+            fail("{}: gateway: unknown key {} (the keys are {})".format(ctx.label, repr(key), ", ".join(_GATEWAY_KEYS)))
+        args.add("--gateway-" + key.replace("_", "-"), value)
+
 _helm_chart = rule(
     implementation = _helm_chart_impl,
     doc = "Composes a Helm chart directory (Chart.yaml, values.yaml, templates/) from apps.",
@@ -84,6 +95,8 @@ _helm_chart = rule(
         "env": attr.string_dict(doc = "Environment variables of every app, NAME: value (e.g. an OpenTelemetry collector endpoint); an app's own `env` of that name wins, and `helm_environment(env = ...)` changes them per environment."),
         "image_pull_secrets": attr.string_list(doc = "Secrets (names only, DNS-1123 subdomains; never credentials) holding the credentials of private image registries, used by every app's pods besides each app's own `image_pull_secrets`."),
         "ingress_domain": attr.string(doc = "Domain `{domain}` of `ingress_host_pattern` stands for in the default values; `helm_environment(ingress_domain = ...)` sets it per environment."),
+        "ingress_class": attr.string(doc = "IngressClass of the chart's Ingress objects (`ingress.className`); empty: the cluster's default class. `helm_environment(ingress_class = ...)` changes it per environment."),
+        "gateway": attr.string_dict(doc = "Gateway (Gateway API) the default values route through instead of Ingress objects: `{\"name\": ..., \"namespace\": ..., \"section_name\": listener (optional)}`. Each external API gets an HTTPRoute (a GRPCRoute for gRPC apps), grouped as `ingress_mode` groups Ingresses, and the NetworkPolicies admit the Gateway's namespace. `helm_environment(gateway = ..., ingress_api = ...)` changes it per environment."),
         "ingress_host_pattern": attr.string(doc = "Host of every Ingress whose app sets no `ingress_host`, e.g. `{app}.{domain}`: `{app}` is the app's name, `{domain}` the `ingress_domain`. Parsed when composing; it never becomes template code."),
         "environment": attr.string(default = "dev", doc = "Logical environment the default values are for."),
         "environments": attr.label_list(providers = [EnvironmentInfo], doc = "`helm_environment` targets; each becomes values-<name>.yaml, which `.validate` also checks."),
@@ -125,7 +138,7 @@ def helm_chart(name, validate = True, previous_chart = None, tags = [], visibili
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
             description, namespace, environment, environments, ingress_mode, resource_preset,
-            env, ingress_host_pattern, ingress_domain, kubernetes_versions, image_pull_secrets, subcharts.
+            env, ingress_host_pattern, ingress_domain, ingress_class, gateway, kubernetes_versions, image_pull_secrets, subcharts.
     """
     release = pop_release_attrs(kwargs)
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)

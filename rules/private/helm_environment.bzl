@@ -46,6 +46,15 @@ def _helm_environment_impl(ctx):
         environment["pod_labels"] = ctx.attr.pod_labels
     if ctx.attr.app_resource_presets:
         environment["app_resource_presets"] = ctx.attr.app_resource_presets
+    if ctx.attr.ingress_class:
+        environment["ingress_class"] = ctx.attr.ingress_class
+    if ctx.attr.ingress_tls_secret:
+        environment["ingress_tls_secret"] = ctx.attr.ingress_tls_secret
+    if ctx.attr.ingress_api:
+        environment["ingress_api"] = ctx.attr.ingress_api
+    if ctx.attr.gateway:
+        # Unknown keys are refused by the composer (the schema is closed), naming the field.
+        environment["gateway"] = ctx.attr.gateway
     if ctx.attr.kubernetes_version:
         environment["kubernetes_version"] = ctx.attr.kubernetes_version
     out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
@@ -59,7 +68,7 @@ def _helm_environment_impl(ctx):
 helm_environment = rule(
     implementation = _helm_environment_impl,
     doc = "One logical environment (dev, staging, prod, ...) of a chart: replica counts, " +
-          "autoscalers, KEDA, network policies, resource preset, Ingress TLS, namespace access, " +
+          "autoscalers, KEDA, network policies, resource preset, Ingress class and TLS or Gateway routes, namespace access, " +
           "and where it runs.",
     attrs = {
         "access": attr.string_list_dict(doc = "Groups granted a built-in role in the environment's namespace: {\"view\" | \"edit\" | \"admin\": [groups]}, bound by RoleBindings."),
@@ -69,6 +78,10 @@ helm_environment = rule(
         "app_env": attr.string_dict(doc = "Environment variables of every app in this environment, NAME: value, over the chart's `env`. An app setting the same variable itself (env with another value, secret_env, sibling_env, cluster_env) is refused, naming the environment, app and variable: its own would win and this value never reach it."),
         "ingress_domain": attr.string(doc = "Domain of the chart's `ingress_host_pattern` in this environment, e.g. `staging.example.com`."),
         "env": attr.string(doc = "Environment name (DNS-1123 label); defaults to the target name."),
+        "ingress_api": attr.string(default = "", values = ["", "ingress", "gateway"], doc = "What routes traffic to the external APIs here: `ingress` (Ingress objects) or `gateway` (HTTPRoutes and GRPCRoutes attached to `gateway`). Unset: `gateway` when this environment or the chart names a Gateway, else `ingress`."),
+        "ingress_class": attr.string(doc = "IngressClass of the chart's Ingress objects in this environment, over the chart's `ingress_class`."),
+        "ingress_tls_secret": attr.string(doc = "Secret with one TLS certificate for every Ingress host in this environment (`ingress.tlsSecret`), over each app's own `ingress_tls_secret`; never with `ingress_tls = False`."),
+        "gateway": attr.string_dict(doc = "Gateway the routes attach to in this environment, over the chart's `gateway` key by key: `{\"name\": ..., \"namespace\": ..., \"section_name\": listener}`. Setting it routes this environment through the Gateway (unless `ingress_api` says otherwise, which is refused)."),
         "ingress_tls": attr.bool(default = True, doc = "Whether Ingress TLS stays on; False serves plain HTTP."),
         "keda": attr.string_list(doc = "Apps whose KEDA ScaledObject is on (off for the other apps with triggers); never an app whose autoscaler is on."),
         "kubernetes_version": attr.string(doc = "Kubernetes version of the environment's cluster, MAJOR.MINOR (1.25 to 1.37), e.g. `1.31`: the chart's `.validate` lints, renders and schema-checks this environment for it (an object in an API version it does not serve, or with a field its schema lacks, fails naming both). Unset: the chart's first `kubernetes_versions`, or 1.34."),

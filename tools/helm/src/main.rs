@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use helm_composer::error::ComposeError;
-use helm_composer::model::{ChartSpec, IngressMode, ResourcePreset, SubchartSpec};
+use helm_composer::model::{ChartRouting, ChartSpec, GatewayMetadata, IngressMode, ResourcePreset, SubchartSpec};
 use helm_composer::{argocd, compose_umbrella_timed, metadata_schema, output, subchart, templates};
 use phase_timing::Timings;
 
@@ -110,6 +110,18 @@ struct GenerateArgs {
     /// Domain of the host pattern in the default values.
     #[arg(long, default_value = "")]
     ingress_domain: String,
+    /// IngressClass of the chart's Ingress objects; empty: the cluster's default class.
+    #[arg(long, default_value = "")]
+    ingress_class: String,
+    /// Gateway (Gateway API) the default values route through instead of Ingress objects.
+    #[arg(long, default_value = "")]
+    gateway_name: String,
+    /// Namespace of the Gateway.
+    #[arg(long, default_value = "")]
+    gateway_namespace: String,
+    /// Listener (sectionName) of the Gateway the routes attach to.
+    #[arg(long, default_value = "")]
+    gateway_section_name: String,
     /// A Kubernetes version (MAJOR.MINOR) the chart is validated against (repeat for each);
     /// the lowest becomes Chart.yaml's kubeVersion.
     #[arg(long = "kubernetes-version", value_name = "MAJOR.MINOR")]
@@ -207,6 +219,14 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
         ingress_domain: args.ingress_domain,
         kubernetes_versions: args.kubernetes_versions,
         image_pull_secrets: args.image_pull_secrets,
+        routing: ChartRouting {
+            ingress_class: args.ingress_class,
+            gateway: GatewayMetadata {
+                name: args.gateway_name,
+                namespace: args.gateway_namespace,
+                section_name: args.gateway_section_name,
+            },
+        },
     };
     let templates = templates::locate(args.templates.as_deref())?;
     let subcharts = match (&args.helm_library, args.subcharts.is_empty()) {

@@ -953,6 +953,12 @@ pub struct IngressMetadata {
     /// port.
     #[serde(default)]
     pub port: String,
+    /// Request timeout of the app's HTTPRoute rule where the chart routes through a Gateway
+    /// (Gateway API `timeouts.request`), a Gateway API duration such as "30s" or "1m30s";
+    /// unset: the Gateway's default. Not for gRPC apps (GRPCRoute has no timeouts); an
+    /// Ingress has no standard timeout (set its controller's annotation instead).
+    #[serde(default)]
+    pub timeout: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
@@ -1156,11 +1162,83 @@ pub struct EnvironmentMetadata {
     /// Domain of the chart's ingress_host_pattern in this environment.
     #[serde(default)]
     pub ingress_domain: String,
+    /// IngressClass of the chart's Ingress objects in this environment (a DNS-1123
+    /// subdomain); unset: the chart's ingress_class.
+    #[serde(default)]
+    pub ingress_class: String,
+    /// Secret holding one TLS certificate for every Ingress host in this environment (a
+    /// DNS-1123 subdomain); unset: each app's own ingress.tls_secret. Never with ingress_tls
+    /// off.
+    #[serde(default)]
+    pub ingress_tls_secret: String,
+    /// What routes traffic to the external APIs in this environment: ingress (Ingress
+    /// objects) or gateway (Gateway API routes attached to `gateway`); unset: gateway when
+    /// this environment or the chart names a Gateway, else ingress.
+    #[serde(default)]
+    pub ingress_api: Option<IngressApi>,
+    /// The Gateway the routes attach to in this environment, over the chart's.
+    #[serde(default)]
+    pub gateway: GatewayMetadata,
     /// Kubernetes version of the environment's cluster, MAJOR.MINOR (1.25 to 1.37, the
     /// versions whose schemas the validator holds), e.g. "1.31"; unset: the chart's. `.validate`
     /// lints, renders and checks the environment against it.
     #[serde(default)]
     pub kubernetes_version: String,
+}
+
+/// What carries traffic from outside the cluster to the external APIs.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum IngressApi {
+    /// networking.k8s.io/v1 Ingress objects, served by an ingress controller.
+    Ingress,
+    /// Gateway API routes (HTTPRoute, GRPCRoute for gRPC apps) attached to a Gateway.
+    Gateway,
+}
+
+impl IngressApi {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IngressApi::Ingress => "ingress",
+            IngressApi::Gateway => "gateway",
+        }
+    }
+}
+
+/// A Gateway (Gateway API) that routes attach to, usually shared by many charts and run by
+/// the platform team. Its listener must admit routes from the release namespace
+/// (`allowedRoutes.namespaces`); the routes stay in the release namespace with their
+/// Services, so no ReferenceGrant is needed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayMetadata {
+    /// Name of the Gateway (a DNS-1123 subdomain).
+    #[serde(default)]
+    pub name: String,
+    /// Namespace the Gateway is in (a DNS-1123 label); the NetworkPolicies admit traffic
+    /// from it to the routed apps (its data-plane pods run there).
+    #[serde(default)]
+    pub namespace: String,
+    /// Listener of the Gateway the routes attach to (its sectionName); unset: every
+    /// listener that admits them.
+    #[serde(default)]
+    pub section_name: String,
+}
+
+impl GatewayMetadata {
+    pub fn is_set(&self) -> bool {
+        *self != GatewayMetadata::default()
+    }
+}
+
+/// The chart's own Ingress class and Gateway (`helm_chart`), which environments may change.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartRouting {
+    /// IngressClass of the chart's Ingress objects; empty: the cluster's default class.
+    pub ingress_class: String,
+    /// The Gateway the default values route through; unset (no name): Ingress objects.
+    pub gateway: GatewayMetadata,
 }
 
 /// The built-in, namespace-scoped user roles of Kubernetes a group can be granted.
@@ -1225,6 +1303,8 @@ pub struct ChartSpec {
     /// Secrets (names only) with the credentials of private image registries, used by every
     /// app's pods besides the app's own image_pull_secrets.
     pub image_pull_secrets: Vec<String>,
+    /// Ingress class and Gateway of the default values.
+    pub routing: ChartRouting,
 }
 
 #[cfg(test)]
@@ -1245,6 +1325,7 @@ impl ChartSpec {
             ingress_domain: String::new(),
             kubernetes_versions: Vec::new(),
             image_pull_secrets: Vec::new(),
+            routing: ChartRouting::default(),
         }
     }
 }

@@ -583,6 +583,7 @@ fn chart_spec(c: &Combination, name: &str) -> ChartSpec {
         ingress_host_pattern: pattern.into(),
         ingress_domain: domain.into(),
         kubernetes_versions: Vec::new(),
+        routing: Default::default(),
         image_pull_secrets: Vec::new(),
     }
 }

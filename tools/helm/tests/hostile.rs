@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use helm_composer::error::ComposeError;
 use helm_composer::metadata_schema;
-use helm_composer::model::{ChartSpec, EnvironmentMetadata, IngressMode, SubchartSpec};
+use helm_composer::model::{ChartRouting, ChartSpec, EnvironmentMetadata, GatewayMetadata, IngressMode, SubchartSpec};
 use helm_composer::render::Renderer;
 use helm_composer::{load_apps, output, plan, subchart};
 use helm_sdk::{Chart, HelmSdk, LintOptions, RenderOptions};
@@ -243,7 +243,7 @@ fn base_environment() -> Value {
 
 /// Chart settings given on the command line (`helm_chart` attributes): not in the metadata
 /// schema, so listed here.
-const SPEC_FIELDS: [&str; 10] = [
+const SPEC_FIELDS: [&str; 14] = [
     "name",
     "version",
     "app_version",
@@ -254,6 +254,10 @@ const SPEC_FIELDS: [&str; 10] = [
     "ingress_domain",
     "env",
     "env value",
+    "ingress_class",
+    "gateway.name",
+    "gateway.namespace",
+    "gateway.section_name",
 ];
 
 fn spec() -> ChartSpec {
@@ -270,6 +274,16 @@ fn spec() -> ChartSpec {
         ingress_host_pattern: "{app}.{domain}".into(),
         ingress_domain: "example.com".into(),
         kubernetes_versions: Vec::new(),
+        // The default values route through a Gateway, so the routes render every case; the
+        // Ingress class still reaches values.yaml.
+        routing: ChartRouting {
+            ingress_class: "public".into(),
+            gateway: GatewayMetadata {
+                name: "shared".into(),
+                namespace: "gateway-system".into(),
+                section_name: "https".into(),
+            },
+        },
         image_pull_secrets: Vec::new(),
     }
 }
@@ -288,6 +302,10 @@ fn set_spec_field(spec: &mut ChartSpec, field: &str, value: &str) {
             return;
         }
         "env value" => spec.env.entry("OTEL_EXPORTER_OTLP_ENDPOINT".into()).or_default(),
+        "ingress_class" => &mut spec.routing.ingress_class,
+        "gateway.name" => &mut spec.routing.gateway.name,
+        "gateway.namespace" => &mut spec.routing.gateway.namespace,
+        "gateway.section_name" => &mut spec.routing.gateway.section_name,
         _ => &mut spec.environment,
     };
     *slot = value.to_string();
@@ -517,7 +535,16 @@ impl Harness {
             fs::write(&file, environment.to_string()).expect("environment written");
             environments.push(file);
         }
-        let chart = self.compose_chart(spec, &files, &environments, &[])?;
+        // A chart without an Ingress names no Gateway (the composer refuses a setting it
+        // would ignore), so the base Gateway goes only with apps that have one.
+        let routed = app.get("app_type") == Some(&json!("external-api"))
+            || app.pointer("/ingress/enabled") == Some(&json!(true));
+        let mut spec = spec.clone();
+        if !routed {
+            spec.routing.gateway = GatewayMetadata::default();
+            spec.routing.ingress_class.clear();
+        }
+        let chart = self.compose_chart(&spec, &files, &environments, &[])?;
         self.write(&chart)
     }
 
@@ -940,6 +967,8 @@ fn every_string_field_refuses_or_carries_hostile_strings_literally() {
     // an umbrella of the first app and a chart of the last.
     let mut sub_spec = spec();
     sub_spec.name = "hostile-sub".into();
+    // A chart of a worker has no Ingress to route.
+    sub_spec.routing = ChartRouting::default();
     let sub_dir = harness.compose(&sub_spec, &apps[3], None).expect("the subchart composes");
     let subchart = json!({
         "target": "//hostile:sub", "path": sub_dir.display().to_string(), "alias": "sub", "version": "1.0.0"

@@ -34,6 +34,7 @@ fn spec() -> ChartSpec {
         ingress_host_pattern: "{app}.{domain}".into(),
         ingress_domain: "dev.example.com".into(),
         kubernetes_versions: Vec::new(),
+        routing: Default::default(),
         image_pull_secrets: Vec::new(),
     }
 }

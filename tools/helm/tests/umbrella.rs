@@ -32,6 +32,7 @@ fn spec(name: &str, version: &str) -> ChartSpec {
         ingress_host_pattern: String::new(),
         ingress_domain: String::new(),
         kubernetes_versions: Vec::new(),
+        routing: Default::default(),
         image_pull_secrets: Vec::new(),
     }
 }

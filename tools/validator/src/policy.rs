@@ -169,6 +169,7 @@ fn check_references(objects: &BTreeMap<String, Value>, findings: &mut Findings) 
                 check_service_type(name, object, findings);
             }
             "Ingress" => check_ingress_backends(name, object, objects, findings),
+            "HTTPRoute" | "GRPCRoute" => check_route_backends(name, object, objects, findings),
             "ServiceMonitor" => check_service_monitor(name, object, &services, findings),
             // Environments sharing a cluster are isolated by namespace: no grant may reach past it.
             "ClusterRole" | "ClusterRoleBinding" => {
@@ -198,6 +199,30 @@ fn check_ingress_backends(name: &str, ingress: &Value, objects: &BTreeMap<String
                 findings.add(INGRESS_BACKEND, format!("{name}: routes to Service {service}, which is not rendered"))
             }
             Some(s) if !service_has_port(s, port) => {
+                findings.add(INGRESS_BACKEND, format!("{name}: Service {service} has no port {port}"))
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Every Service backend of a Gateway API route in its own namespace is a rendered Service
+/// with the port number it names (a route names Service ports by number only).
+fn check_route_backends(name: &str, route: &Value, objects: &BTreeMap<String, Value>, findings: &mut Findings) {
+    let rules = route.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten();
+    for backend in rules.flat_map(|r| r.get("backendRefs").and_then(Value::as_array).into_iter().flatten()) {
+        let is_service = backend.get("kind").map_or(true, |k| k == "Service")
+            && backend.get("group").map_or(true, |g| g == "" || g == "core");
+        if !is_service || backend.get("namespace").is_some() {
+            continue;
+        }
+        let service = backend.get("name").and_then(Value::as_str).unwrap_or_default();
+        let port = backend.get("port").cloned().unwrap_or(Value::Null);
+        match objects.get(&format!("Service/{service}")) {
+            None => {
+                findings.add(INGRESS_BACKEND, format!("{name}: routes to Service {service}, which is not rendered"))
+            }
+            Some(s) if !service_has_port(s, &serde_json::json!({"number": port})) => {
                 findings.add(INGRESS_BACKEND, format!("{name}: Service {service} has no port {port}"))
             }
             Some(_) => {}
@@ -757,6 +782,26 @@ mod tests {
         set(&mut objects, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(10000));
         assert_eq!(rules(&check(&objects)), [RUN_AS_USER]);
         set(&mut objects, "Deployment/a", &format!("{POD}/securityContext/runAsUser"), json!(10001));
+        assert_eq!(check(&objects), []);
+    }
+
+    #[test]
+    fn a_route_names_a_rendered_service_and_one_of_its_port_numbers() {
+        let mut objects = compliant();
+        let route = |port: Value, name: &str| json!({"kind": "HTTPRoute", "spec": {"rules": [{"backendRefs": [{"name": name, "port": port}]}]}});
+        let messages =
+            |objects: &BTreeMap<String, Value>| check(objects).into_iter().map(|f| f.message).collect::<Vec<_>>();
+        objects.insert("HTTPRoute/a".into(), route(json!(80), "a"));
+        assert_eq!(check(&objects), []);
+        objects.insert("HTTPRoute/a".into(), route(json!(81), "a"));
+        assert_eq!(messages(&objects), ["HTTPRoute/a: Service a has no port 81"]);
+        objects.insert("HTTPRoute/a".into(), route(json!(80), "b"));
+        assert_eq!(messages(&objects), ["HTTPRoute/a: routes to Service b, which is not rendered"]);
+        // A backend of another namespace is not the release's to check.
+        objects.insert(
+            "HTTPRoute/a".into(),
+            json!({"kind": "HTTPRoute", "spec": {"rules": [{"backendRefs": [{"name": "b", "port": 80, "namespace": "other"}]}]}}),
+        );
         assert_eq!(check(&objects), []);
     }
 

@@ -446,9 +446,14 @@ pub fn removed_apis(
     findings
 }
 
-/// The core group and the `*.k8s.io` groups are Kubernetes' own; others come from CRDs.
+/// `*.k8s.io` groups that Kubernetes does not serve itself: Kubernetes SIG projects install
+/// them as CRDs (Gateway API, volume snapshots), so no Kubernetes version removes them.
+const CRD_GROUPS_UNDER_K8S_IO: [&str; 2] = ["gateway.networking.k8s.io", "snapshot.storage.k8s.io"];
+
+/// The core group and the `*.k8s.io` groups are Kubernetes' own (but those installed by
+/// CRDs); others come from CRDs.
 pub(crate) fn is_built_in(group: &str) -> bool {
-    !group.contains('.') || group.ends_with(".k8s.io")
+    !group.contains('.') || (group.ends_with(".k8s.io") && !CRD_GROUPS_UNDER_K8S_IO.contains(&group))
 }
 
 fn api_group(object: &Value) -> &str {
@@ -884,6 +889,11 @@ mod tests {
         assert_eq!(removed_apis(&objects(&[pdb("policy/v1beta1", hook)]), "1.34.0", served), []);
         let custom = json!({"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": {"name": "w"}});
         assert_eq!(removed_apis(&objects(&[custom]), "1.34.0", |_, _| false), []);
+        // Gateway API is a *.k8s.io group served by its CRDs, not by Kubernetes.
+        let route =
+            json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "r"}});
+        assert_eq!(removed_apis(&objects(&[route]), "1.34.0", |_, _| false), []);
+        assert!(is_built_in("networking.k8s.io") && !is_built_in("gateway.networking.k8s.io"));
     }
 
     fn accepted(defaults: Value, schema: Option<Value>) -> AcceptedValues {

@@ -10,7 +10,7 @@ use crate::app::{self, App, Resources, Toleration};
 use crate::checks;
 use crate::error::ComposeError;
 use crate::input;
-use crate::model::{AccessRole, EnvironmentMetadata};
+use crate::model::{AccessRole, EnvironmentMetadata, GatewayMetadata, IngressApi};
 use crate::origin::Origin;
 use crate::plan::ingress::HostPattern;
 
@@ -88,6 +88,74 @@ pub struct Environment {
     pub pod_labels: BTreeMap<String, String>,
     /// Where every app's pods run here; none when the environment says nothing of it.
     pub scheduling: Option<EnvironmentScheduling>,
+    /// Ingress class, certificate and Gateway as the environment gives them, checked.
+    #[serde(skip)]
+    pub routing: EnvironmentRouting,
+    /// What its values file changes of `ingress.*` (`gateway::resolve_environments`).
+    pub ingress: Option<IngressOverlay>,
+    /// Whether the environment routes through a Gateway.
+    pub routes_through_gateway: bool,
+}
+
+/// An environment's own Ingress class, certificate, ingress API and Gateway.
+#[derive(Debug, Default)]
+pub struct EnvironmentRouting {
+    pub ingress_class: String,
+    pub tls_secret: String,
+    pub api: Option<IngressApi>,
+    pub gateway: GatewayMetadata,
+}
+
+/// What an environment changes of the chart-wide ingress settings (`ingress.*` in values).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngressOverlay {
+    pub class_name: Option<String>,
+    /// Some(""): plain HTTP.
+    pub tls_secret: Option<String>,
+    pub api: Option<&'static str>,
+    /// The Gateway's fields this environment sets, each over the chart's.
+    pub gateway: Option<GatewayMetadata>,
+}
+
+impl IngressOverlay {
+    pub fn changes_nothing(&self) -> bool {
+        let IngressOverlay { class_name, tls_secret, api, gateway } = self;
+        class_name.is_none() && tls_secret.is_none() && api.is_none() && gateway.is_none()
+    }
+}
+
+/// A Gateway reference as given, each field checked: `field` is the setting's name
+/// (`gateway` of the chart or of an environment).
+pub fn check_gateway(gateway: &GatewayMetadata) -> Result<(), (&'static str, String)> {
+    let GatewayMetadata { name, namespace, section_name } = gateway;
+    if !name.is_empty() {
+        checks::dns_subdomain(name).map_err(|m| ("gateway.name", m))?;
+    }
+    if !namespace.is_empty() {
+        checks::dns1123_label(namespace).map_err(|m| ("gateway.namespace", m))?;
+    }
+    if !section_name.is_empty() {
+        checks::dns_subdomain(section_name).map_err(|m| ("gateway.section_name", m))?;
+    }
+    Ok(())
+}
+
+/// The environment's routing settings, each checked.
+fn routing(meta: &EnvironmentMetadata, origin: &Origin) -> Result<EnvironmentRouting, ComposeError> {
+    if !meta.ingress_class.is_empty() {
+        origin.check("ingress_class", checks::dns_subdomain(&meta.ingress_class))?;
+    }
+    if !meta.ingress_tls_secret.is_empty() {
+        origin.check("ingress_tls_secret", checks::dns_subdomain(&meta.ingress_tls_secret))?;
+    }
+    check_gateway(&meta.gateway).map_err(|(field, message)| origin.error(field, message))?;
+    Ok(EnvironmentRouting {
+        ingress_class: meta.ingress_class.clone(),
+        tls_secret: meta.ingress_tls_secret.clone(),
+        api: meta.ingress_api,
+        gateway: meta.gateway.clone(),
+    })
 }
 
 /// What an environment sets for every app's pods: a node pool, its taints, a PriorityClass.
@@ -193,11 +261,15 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         .filter(|overlay| !overlay.as_ref().is_ok_and(AppOverlay::changes_nothing))
         .collect::<Result<_, ComposeError>>()?;
     let scheduling = scheduling(&meta, &origin)?;
+    let routing = routing(&meta, &origin)?;
     let pod_annotations = app::pod_annotations(&meta.pod_annotations, "pod_annotations", &origin)?;
     let pod_labels = app::pod_labels(&meta.pod_labels, "pod_labels", &origin)?;
     Ok(Environment {
         origin: origin.location(),
         scheduling,
+        routing,
+        ingress: None,
+        routes_through_gateway: false,
         pod_annotations,
         pod_labels,
         name: meta.name,

@@ -2,6 +2,7 @@
 //! values and their schema), each rendered by `render`.
 
 pub mod environment;
+pub mod gateway;
 pub mod ingress;
 mod network;
 pub mod readme;
@@ -21,7 +22,7 @@ use self::subcharts::Dependency;
 use crate::app::App;
 use crate::checks;
 use crate::error::ComposeError;
-use crate::model::{AddressForm, AppType, ChartSpec, Protocol};
+use crate::model::{AddressForm, AppType, ChartSpec, IngressApi, Protocol};
 use crate::parallel;
 use crate::render::Renderer;
 use crate::subchart::Subchart;
@@ -152,6 +153,12 @@ struct ChartContext<'a> {
     /// Some app serves Prometheus metrics.
     #[serde(rename = "hasMetrics")]
     has_metrics: bool,
+    /// The chart routes through a Gateway in its default values or some environment.
+    #[serde(rename = "hasGateway")]
+    has_gateway: bool,
+    /// `ingress.api` of the default values.
+    #[serde(rename = "ingressApi")]
+    ingress_api: &'static str,
     /// Longest release name that keeps every app's object names distinct after truncation
     /// to 63 characters, when that is below Helm's own limit.
     #[serde(rename = "releaseNameLimit")]
@@ -182,12 +189,23 @@ struct EnvironmentContext<'a> {
 struct IngressContext<'a> {
     chart: &'a ChartSpec,
     ingress: &'a IngressPlan<'a>,
+    /// The chart routes through a Gateway somewhere: the Ingress is off where it does.
+    gateway: bool,
+}
+
+#[derive(Serialize)]
+struct RouteContext<'a> {
+    chart: &'a ChartSpec,
+    route: &'a gateway::RoutePlan<'a>,
 }
 
 #[derive(Serialize)]
 struct AppContext<'a> {
     chart: &'a ChartSpec,
     app: &'a App,
+    /// The chart routes through a Gateway somewhere: its NetworkPolicy admits the Gateway's
+    /// namespace where it does.
+    gateway: bool,
 }
 
 /// Checks the chart settings, the app set and the subcharts, then renders every file.
@@ -214,9 +232,27 @@ pub fn compose(
     ingress::apply_host_pattern(&mut apps, host_pattern.as_ref(), &spec.ingress_domain)?;
     let dependencies = subcharts::plan(spec, &apps, subcharts)?;
 
-    let environments = load_environments(environment_files, &apps, host_pattern.as_ref())?;
+    let has_ingress = apps.iter().any(|a| a.ingress.is_some());
+    gateway::check_chart(spec, has_ingress)?;
+    let mut environments = load_environments(environment_files, &apps, host_pattern.as_ref())?;
     environment::check_clusters(&environments)?;
+    gateway::resolve_environments(spec, &apps, &mut environments)?;
+    let has_gateway =
+        gateway::chart_api(spec) == IngressApi::Gateway || environments.iter().any(|e| e.routes_through_gateway);
+    if has_gateway {
+        gateway::check_routable(&apps)?;
+    } else if let Some(app) = apps.iter().find(|a| a.ingress.as_ref().is_some_and(|i| !i.timeout.is_empty())) {
+        return Err(ComposeError::InvalidChart {
+            message: format!(
+                "{} ({}): ingress.timeout: is only used by HTTPRoutes, and the chart routes through a Gateway in \
+                 no environment (helm_chart or helm_environment gateway); remove it, or set a timeout annotation of \
+                 the ingress controller",
+                app.name, app.target
+            ),
+        });
+    }
     let ingresses = ingress::plan(&apps, spec.ingress_mode)?;
+    let routes = if has_gateway { gateway::plan(&ingresses) } else { Vec::new() };
     let shared_annotations = ingresses.iter().find(|i| i.shared).map(|i| i.annotations.clone()).unwrap_or_default();
     let context = ChartContext {
         chart: spec,
@@ -224,6 +260,8 @@ pub fn compose(
         app_types: app_types_annotation(&apps),
         has_ingress: !ingresses.is_empty(),
         has_metrics: apps.iter().any(|a| a.metrics.is_some()),
+        has_gateway,
+        ingress_api: gateway::chart_api(spec).as_str(),
         release_name_limit: release_name_limit(&apps),
         shared_annotations,
         cluster_mapping: environment::cluster_mapping(&environments),
@@ -242,6 +280,7 @@ pub fn compose(
         ingresses: &ingresses,
         has_ingress: context.has_ingress,
         has_metrics: context.has_metrics,
+        has_gateway,
     };
     // Every file is rendered by one job; the jobs run on a few threads, and their results are
     // taken in this order, so the files and the first error reported are those of rendering
@@ -278,7 +317,7 @@ pub fn compose(
         }));
     }
     for app in &apps {
-        jobs.push(Box::new(move || app_objects(spec, app, renderer)));
+        jobs.push(Box::new(move || app_objects(spec, app, has_gateway, renderer)));
     }
     jobs.push(Box::new(|| config_files(&apps)));
     for plan in &ingresses {
@@ -290,8 +329,15 @@ pub fn compose(
             };
             Ok(vec![(
                 PathBuf::from(path),
-                renderer.render("ingress.yaml", &IngressContext { chart: spec, ingress: plan })?,
+                renderer
+                    .render("ingress.yaml", &IngressContext { chart: spec, ingress: plan, gateway: has_gateway })?,
             )])
+        }));
+    }
+    for route in &routes {
+        jobs.push(Box::new(move || {
+            let template = format!("{}.yaml", route.kind.file_stem());
+            Ok(vec![(PathBuf::from(&route.path), renderer.render(&template, &RouteContext { chart: spec, route })?)])
         }));
     }
     let mut chart = Chart::default();
@@ -314,11 +360,16 @@ const MAX_RENDER_THREADS: usize = 4;
 type FileJob<'a> = Box<dyn Fn() -> Result<Vec<(PathBuf, String)>, ComposeError> + Sync + 'a>;
 
 /// The objects of one app, its context serialised once for all of them.
-fn app_objects(spec: &ChartSpec, app: &App, renderer: &Renderer) -> Result<Vec<(PathBuf, String)>, ComposeError> {
+fn app_objects(
+    spec: &ChartSpec,
+    app: &App,
+    gateway: bool,
+    renderer: &Renderer,
+) -> Result<Vec<(PathBuf, String)>, ComposeError> {
     let resources = Resource::for_app(app);
     let template = |resource: Resource| format!("{}.yaml", resource.file_stem());
     let first = resources.first().map(|r| template(*r)).unwrap_or_default();
-    let app_context = renderer.prepare(&first, &AppContext { chart: spec, app })?;
+    let app_context = renderer.prepare(&first, &AppContext { chart: spec, app, gateway })?;
     let mut files = Vec::with_capacity(resources.len());
     for resource in resources {
         let object = renderer.render_prepared(&template(resource), &app_context)?;
@@ -337,6 +388,7 @@ struct ValuesFiles<'a> {
     ingresses: &'a [IngressPlan<'a>],
     has_ingress: bool,
     has_metrics: bool,
+    has_gateway: bool,
 }
 
 impl ValuesFiles<'_> {
@@ -347,6 +399,9 @@ impl ValuesFiles<'_> {
         let mut schema =
             values_schema::values_schema(self.spec, self.apps, self.has_ingress, self.has_metrics, self.dependencies);
         environment::type_cluster_versions(&mut schema, self.environments);
+        if self.has_gateway {
+            gateway::type_values(&mut schema, self.apps);
+        }
         let listed = readme::lists_app_values(self.apps.len());
         let defaults: Value = serde_yaml_ng::from_str(readme_defaults(&values, listed)).map_err(|e| {
             ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") }
@@ -381,6 +436,10 @@ impl ValuesFiles<'_> {
                         .map(|r| r.describe().to_string())
                         .chain(app.ingress.as_ref().map(|_| {
                             if shared_ingress { "Ingress (the chart's shared one)" } else { "Ingress" }.to_string()
+                        }))
+                        .chain(app.ingress.as_ref().filter(|_| self.has_gateway).map(|_| {
+                            let route = if app.protocol == Protocol::Grpc { "GRPCRoute" } else { "HTTPRoute" };
+                            format!("{route} (instead of the Ingress where ingress.api is gateway)")
                         }))
                         .collect(),
                 })

@@ -41,6 +41,7 @@ pub fn sample_spec() -> ChartSpec {
         ingress_host_pattern: String::new(),
         ingress_domain: String::new(),
         kubernetes_versions: Vec::new(),
+        routing: Default::default(),
         image_pull_secrets: Vec::new(),
     }
 }

@@ -12,7 +12,9 @@
 //!   (no namespace selector): `network_policy.allow_from_apps` and `egress_to_apps` render as
 //!   such rules, and a path named at one end must be open at the other;
 //! - an Ingress routes to a Service port: the ingress controller's namespace
-//!   (`networkPolicy.ingressControllerNamespace`) to the backend pods;
+//!   (`networkPolicy.ingressControllerNamespace`) to the backend pods; a Gateway API route
+//!   (HTTPRoute, GRPCRoute): the namespace of the Gateway it attaches to (its parentRef),
+//!   where the Gateway's data plane runs;
 //! - a ServiceMonitor scrapes a Service port: the monitoring namespace
 //!   (`monitoring.prometheusNamespace`) to the selected Services' pods.
 //!
@@ -200,19 +202,27 @@ fn declared_paths<'a>(
     for (key, by) in named_peers(release, evaluator) {
         declare(key, by);
     }
-    if let Some(namespace) = namespaces.ingress_controller.as_deref() {
-        for backend in &release.backends {
-            let Some(service) = release.services.iter().find(|s| s.name == backend.service) else { continue };
-            for port in service.ports.iter().filter(|p| match &backend.port {
-                PortRef::Number(n) => p.port == *n,
-                PortRef::Name(name) => p.name.as_deref() == Some(name.as_str()),
-            }) {
-                for (to, target) in service_pods(release, service, &port.target, port.protocol) {
-                    declare(
-                        (Source::Namespace(namespace), to, target),
-                        format!("{} (backend {} port {})", backend.ingress, service.name, backend.port),
-                    );
-                }
+    for backend in &release.backends {
+        // A route's traffic comes from its Gateway's namespace; an Ingress's from the
+        // ingress controller's, when the values name it.
+        let from = match &backend.gateway_namespace {
+            Some(gateway) if !gateway.is_empty() => gateway.as_str(),
+            Some(_) => namespaces.release.as_str(),
+            None => match namespaces.ingress_controller.as_deref() {
+                Some(namespace) => namespace,
+                None => continue,
+            },
+        };
+        let Some(service) = release.services.iter().find(|s| s.name == backend.service) else { continue };
+        for port in service.ports.iter().filter(|p| match &backend.port {
+            PortRef::Number(n) => p.port == *n,
+            PortRef::Name(name) => p.name.as_deref() == Some(name.as_str()),
+        }) {
+            for (to, target) in service_pods(release, service, &port.target, port.protocol) {
+                declare(
+                    (Source::Namespace(from), to, target),
+                    format!("{} (backend {} port {})", backend.ingress, service.name, backend.port),
+                );
             }
         }
     }

@@ -173,12 +173,16 @@ pub struct RulePort {
     pub end_port: Option<i64>,
 }
 
-/// A backend of an Ingress: a Service port, by number or name.
+/// A backend of an Ingress or a Gateway API route: a Service port, by number or name.
 #[derive(Debug, Clone)]
 pub struct Backend {
+    /// The Ingress or route (`Kind/name`).
     pub ingress: String,
     pub service: String,
     pub port: PortRef,
+    /// Where its traffic comes from: for a route, the namespace of the Gateway it attaches to
+    /// (its data plane runs there); None for an Ingress (the ingress controller's).
+    pub gateway_namespace: Option<String>,
 }
 
 /// What a ServiceMonitor scrapes: the Services it selects (in the release namespace), on
@@ -211,6 +215,7 @@ impl Release {
                 "NetworkPolicy" => release.policies.push(policy(id, object)),
                 "Service" => release.services.push(service(name, object)),
                 "Ingress" => release.backends.extend(backends(id, object)),
+                "HTTPRoute" | "GRPCRoute" => release.backends.extend(route_backends(id, object)),
                 "ServiceMonitor" => release.monitors.push(monitor(id, object)),
                 _ => release.pods.extend(pod_template(kind, object).map(|template| pods(id, template))),
             }
@@ -328,9 +333,48 @@ fn backends(id: &str, object: &Value) -> Vec<Backend> {
             let service = backend.get("service")?;
             let port = service.get("port")?;
             let port = port.get("number").or_else(|| port.get("name")).and_then(PortRef::parse)?;
-            Some(Backend { ingress: id.to_string(), service: service.get("name").map(scalar)?, port })
+            let service = service.get("name").map(scalar)?;
+            Some(Backend { ingress: id.to_string(), service, port, gateway_namespace: None })
         })
         .collect()
+}
+
+/// The Service backends of a Gateway API route (HTTPRoute, GRPCRoute) in the release
+/// namespace, once per Gateway it attaches to: the route's own namespace when a parentRef
+/// names none. A backend in another namespace is not the release's.
+fn route_backends(id: &str, object: &Value) -> Vec<Backend> {
+    let own_namespace = object.pointer("/metadata/namespace").map(scalar);
+    let gateways: Vec<Option<String>> = object
+        .pointer("/spec/parentRefs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|parent| parent.get("namespace").map(scalar).or_else(|| own_namespace.clone()))
+        .collect();
+    let rules = object.pointer("/spec/rules").and_then(Value::as_array).into_iter().flatten();
+    let refs = rules.flat_map(|rule| rule.get("backendRefs").and_then(Value::as_array).into_iter().flatten());
+    let mut backends = Vec::new();
+    for backend in refs {
+        let is_service = backend.get("kind").map_or(true, |k| k == "Service")
+            && backend.get("group").map_or(true, |g| g == "" || g == "core");
+        if !is_service || backend.get("namespace").is_some_and(|n| own_namespace.as_ref().is_none_or(|own| n != own)) {
+            continue;
+        }
+        let (Some(service), Some(port)) =
+            (backend.get("name").map(scalar), backend.get("port").and_then(PortRef::parse))
+        else {
+            continue;
+        };
+        for gateway in &gateways {
+            backends.push(Backend {
+                ingress: id.to_string(),
+                service: service.clone(),
+                port: port.clone(),
+                gateway_namespace: Some(gateway.clone().unwrap_or_default()),
+            });
+        }
+    }
+    backends
 }
 
 fn monitor(id: &str, object: &Value) -> Monitor {

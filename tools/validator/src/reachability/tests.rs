@@ -204,6 +204,40 @@ fn namespace_selectors_admit_the_ingress_controller_to_a_backend() {
 }
 
 #[test]
+fn a_gateway_route_declares_the_path_from_its_gateways_namespace() {
+    let route = |kind: &str, backend: Value| {
+        (
+            format!("{kind}/edge"),
+            json!({"kind": kind, "metadata": {"name": "edge"}, "spec": {
+                "parentRefs": [{"name": "shared", "namespace": "gateway-system"}],
+                "rules": [{"backendRefs": [backend]}]
+            }}),
+        )
+    };
+    let from_namespace = |name: &str| json!([{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": name}}}], "ports": [{"port": "http"}]}]);
+    for kind in ["HTTPRoute", "GRPCRoute"] {
+        let objects =
+            vec![deployment("api", json!([])), service("api"), route(kind, json!({"name": "api", "port": 80}))];
+        let report = run(with(objects.clone(), [deny_but("api", from_namespace("gateway-system"), json!([]))]));
+        assert_eq!(report.problems, Vec::<String>::new(), "{kind}");
+        assert!(report.matrix.contains(&format!("open    namespace gateway-system -> Deployment/api port 8080/TCP (http)  (declared by {kind}/edge (backend api port 80))")), "{}", report.matrix);
+        // Admitting the ingress controller, as in Ingress mode, leaves the Gateway out.
+        let report = run(with(objects, [deny_but("api", from_namespace("ingress-nginx"), json!([]))]));
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert!(report.problems[0].starts_with(&format!("declared path closed: namespace gateway-system -> Deployment/api port 8080/TCP (http), declared by {kind}/edge")), "{}", report.problems[0]);
+    }
+    // A backend in another namespace, or not a Service, is not the release's to admit.
+    for backend in [
+        json!({"name": "api", "port": 80, "namespace": "other"}),
+        json!({"name": "api", "port": 80, "kind": "Backend", "group": "example.com"}),
+    ] {
+        let objects = vec![deployment("api", json!([])), service("api"), route("HTTPRoute", backend.clone())];
+        let report = run(with(objects, [deny_but("api", json!([]), json!([]))]));
+        assert_eq!(report.problems, Vec::<String>::new(), "{backend}");
+    }
+}
+
+#[test]
 fn a_service_monitor_declares_the_monitoring_namespaces_path() {
     let monitor = (
         "ServiceMonitor/api".to_string(),
