@@ -30,6 +30,7 @@ fn spec() -> ChartSpec {
         ingress_domain: String::new(),
         kubernetes_versions: Vec::new(),
         image_pull_secrets: Vec::new(),
+        routing: Default::default(),
     }
 }
 
