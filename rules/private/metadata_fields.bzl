@@ -314,6 +314,14 @@ METADATA_FIELDS = {
         signed = False,
         doc = "Name of the port the Ingress routes to: one of `ports` speaking http; unset: the main port.",
     ),
+    "ingress_timeout": struct(
+        path = ["ingress","timeout"],
+        kind = "string",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Request timeout of the app's HTTPRoute rule where the chart routes through a Gateway (Gateway API `timeouts.request`), a Gateway API duration such as \"30s\" or \"1m30s\"; unset: the Gateway's default. Not for gRPC apps (GRPCRoute has no timeouts); an Ingress has no standard timeout (set its controller's annotation instead).",
+    ),
     "ingress_tls_secret": struct(
         path = ["ingress","tls_secret"],
         kind = "string",
