@@ -552,6 +552,28 @@ fn check_unique_names(apps: &[App]) -> Result<(), ComposeError> {
             ),
         });
     }
+    check_claim_names(apps)
+}
+
+/// The PersistentVolumeClaims the chart creates are named `<release>-<app>-<volume>`: two
+/// apps' volumes can meet there (app `a` with volume `b-c`, app `a-b` with volume `c`), and
+/// Helm would then refuse the install with two objects of one name.
+fn check_claim_names(apps: &[App]) -> Result<(), ComposeError> {
+    let mut seen: BTreeMap<String, (&App, &str)> = BTreeMap::new();
+    for app in apps {
+        for volume in app.volumes.iter().filter(|volume| volume.created_claim()) {
+            let name = format!("{}-{}", app.name, volume.name);
+            if let Some((other, other_volume)) = seen.insert(name.clone(), (app, &volume.name)) {
+                return Err(ComposeError::InvalidChart {
+                    message: format!(
+                        "the claims of app {:?}'s volume {other_volume:?} ({}) and app {:?}'s volume {:?} ({}) \
+                         would both be named `<release>-{name}`; rename one of the volumes",
+                        other.name, other.target, app.name, volume.name, app.target
+                    ),
+                });
+            }
+        }
+    }
     Ok(())
 }
 
@@ -756,6 +778,37 @@ mod tests {
             &[],
             &Renderer::for_charts(&crate::templates::for_tests())?,
         )
+    }
+
+    /// Two workers' created claims named alike (`a` + `b-c`, `a-b` + `c`) are refused, naming
+    /// both volumes; an existing claim creates no object, so it cannot collide.
+    #[test]
+    fn created_claims_of_two_apps_named_alike_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let worker = |name: &str, volume: &str, claim: serde_json::Value| {
+            let metadata = serde_json::json!({
+                "name": name, "target": format!("//x:{name}"), "app_type": "worker",
+                "image": {"repository": "r", "tag": "1"}, "health": {"probe": "exec", "command": ["true"]},
+                "volumes": [{"name": volume, "mount_path": "/data", "persistent_volume_claim": claim}],
+            });
+            let file = dir.path().join(format!("{name}.json"));
+            fs::write(&file, metadata.to_string()).expect("write");
+            file
+        };
+        let compose_pair = |second_claim: serde_json::Value| {
+            let files = [worker("a", "b-c", serde_json::json!({"size": "1Gi"})), worker("a-b", "c", second_claim)];
+            let apps = crate::load_apps(&files)?;
+            compose(&ChartSpec::for_tests(), apps, &[], &[], &Renderer::for_charts(&crate::templates::for_tests())?)
+        };
+        let error = compose_pair(serde_json::json!({"size": "1Gi"})).expect_err("one claim name twice").to_string();
+        assert!(
+            error.contains(
+                "the claims of app \"a\"'s volume \"b-c\" (//x:a) and app \"a-b\"'s volume \"c\" (//x:a-b) \
+                 would both be named `<release>-a-b-c`"
+            ),
+            "{error}"
+        );
+        compose_pair(serde_json::json!({"existing_claim": "shared"})).expect("an existing claim is not created");
     }
 
     /// An environment's node pool, taints and PriorityClass are checked as an app's are,
