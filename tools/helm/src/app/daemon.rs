@@ -130,6 +130,10 @@ mod tests {
         meta.policy_exceptions.insert("probes".into(), "tails node logs and serves nothing".into());
         let app = App::from_metadata(&meta, Path::new("x.json")).expect("excused");
         assert!(app.probes.is_none() && app.pdb.is_none() && app.autoscaling.is_none());
+        meta.policy_exceptions.clear();
+        meta.port = Some(9100);
+        let error = error_of(&meta);
+        assert!(error.contains("field `health`: a daemon with a port serves it, so it needs liveness"), "{error}");
     }
 
     fn compose(apps: &[serde_json::Value]) -> Chart {

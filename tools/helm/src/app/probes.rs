@@ -70,11 +70,13 @@ pub(super) fn probes(
         return match port {
             Some(_) if !probes_excused => Err(origin.error(
                 "health",
-                "a worker with a port serves it, so it needs liveness and readiness probes. Three ways out: set a \
-                 health setting (any health_* attribute turns the probes on: health_probe \"http\", \"grpc\" or \
-                 \"tcp\" checks the port, health_port another port, health_liveness_path/health_readiness_path an \
-                 http path, health_command an exec probe); or remove port if nothing connects to it; or declare \
-                 policy_exceptions = {\"probes\": \"<why the kubelet cannot check this app>\"}",
+                format!(
+                    "a {app_type} with a port serves it, so it needs liveness and readiness probes. Three ways out: set a \
+                     health setting (any health_* attribute turns the probes on: health_probe \"http\", \"grpc\" or \
+                     \"tcp\" checks the port, health_port another port, health_liveness_path/health_readiness_path an \
+                     http path, health_command an exec probe); or remove port if nothing connects to it; or declare \
+                     policy_exceptions = {{\"probes\": \"<why the kubelet cannot check this app>\"}}"
+                ),
             )),
             _ => Ok(None),
         };
