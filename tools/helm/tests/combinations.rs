@@ -9,7 +9,7 @@
 //! The combinations cover every pair of levels of any two factors: a covering array of
 //! strength 2 from the small deterministic greedy generator below. A failure names its
 //! combination. More:
-//! - `COMBINATION_STRENGTH=3` covers every triple of levels (135 charts, about 5 minutes on 2
+//! - `COMBINATION_STRENGTH=3` covers every triple of levels (148 charts, about 5 minutes on 2
 //!   cores; give Bazel `--test_timeout=1800`);
 //! - `COMBINATIONS=<text>` runs only the combinations whose name contains the text, e.g.
 //!   `COMBINATIONS='apps=job '` (the name is `factor=level` pairs joined by spaces);
