@@ -39,6 +39,8 @@ fn legacy_shop_imports_as_four_apps_of_the_right_types() {
         "    env_from_secrets = [\"shop-rabbitmq\"],\n",
         "    config_mount_path = \"/etc/shop\",\n",
         "    ingress_mode = \"per-app\",\n",
+        // The worker's terminationGracePeriodSeconds: 120.
+        "    shutdown_grace_period_seconds = 120,\n",
         // The migration hook's weight "-1" and its Job without a TTL (kept until deleted).
         "    job_hook_weight = -1,\n    job_keep_finished = True,\n",
         // The worker has no probes: kept, with the exception and its reason.
@@ -52,13 +54,17 @@ fn legacy_shop_imports_as_four_apps_of_the_right_types() {
 fn every_field_the_rules_cannot_express_is_reported() {
     let (report, _) = import_into(&legacy_shop(), &[]);
     for line in [
-        "  Deployment/worker spec.template.spec.terminationGracePeriodSeconds: 120: not expressible (Kubernetes' default of 30 seconds applies)\n",
         "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port) unless service_port is set: set service_port = 8080 to keep the port clients use\n",
         "  Ingress/web spec.ingressClassName: nginx: the IngressClass is chart-wide in generated charts: set ingress.className in values\n",
         "  Deployment/web spec.template.spec.containers[web]: liveness and readiness both GET /, and the rules need distinct paths: tcp instead",
         "  Deployment/web: env[API_URL] = http://release-name-legacy-shop-api:8080: rendered from the release name \"release-name\"",
     ] {
         assert!(report.contains(line), "missing {line:?} in\n{report}");
+    }
+    // The api's checksum of its own ConfigMap is what the generated chart writes too, and the
+    // worker's grace period and tolerations are attributes now.
+    for field in ["checksum/config", "terminationGracePeriodSeconds", "tolerations"] {
+        assert!(!report.contains(field), "{field} in\n{report}");
     }
 }
 
@@ -84,7 +90,8 @@ fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
     // A Secret's values never reach the report.
     assert!(!report.contains("hunter2"), "{report}");
     assert!(
-        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    policy_exceptions = {\n"),
+        // The pods' own label (the chart's selector) is kept as a pod label.
+        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    pod_labels = {\"app\": \"worker\"},\n    policy_exceptions = {\n"),
         "{build}"
     );
 }

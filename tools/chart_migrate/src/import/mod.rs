@@ -20,6 +20,7 @@ mod infer;
 mod network;
 pub mod note;
 mod other;
+mod pod;
 mod probes;
 mod read;
 pub mod report;

@@ -19,9 +19,13 @@ fn object(kind: &str, name: &str, body: Value) -> Object {
 }
 
 fn deployment(name: &str) -> Object {
-    object("Deployment", name, json!({"spec": {"template": {
+    object(
+        "Deployment",
+        name,
+        json!({"spec": {"template": {
         "metadata": {"labels": {"app": name}},
-        "spec": {"containers": [{"name": name, "image": "shop:1"}]}}}}))
+        "spec": {"containers": [{"name": name, "image": "shop:1"}]}}}}),
+    )
 }
 
 fn service(name: &str, selector: Value) -> Object {
@@ -43,7 +47,12 @@ fn run(objects: Vec<Object>) -> Imported {
 }
 
 fn app_type(imported: &Imported, name: &str) -> AppType {
-    imported.apps.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no app {name}: {:?}", imported.apps)).app_type
+    imported
+        .apps
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("no app {name}: {:?}", imported.apps))
+        .app_type
 }
 
 fn notes(imported: &Imported) -> String {
@@ -71,9 +80,14 @@ fn an_empty_selector_selects_no_app() {
 
 #[test]
 fn a_second_service_of_one_app_is_not_imported() {
-    let imported = run(vec![deployment("web"), service("web", json!({"app": "web"})), service("web2", json!({"app": "web"}))]);
+    let imported =
+        run(vec![deployment("web"), service("web", json!({"app": "web"})), service("web2", json!({"app": "web"}))]);
     assert_eq!(app_type(&imported, "web"), AppType::InternalApi);
-    assert!(notes(&imported).contains("a second Service of app web: an app has one; not imported"), "{}", notes(&imported));
+    assert!(
+        notes(&imported).contains("a second Service of app web: an app has one; not imported"),
+        "{}",
+        notes(&imported)
+    );
 }
 
 #[test]
@@ -85,7 +99,10 @@ fn an_ingress_route_with_a_host_makes_an_external_api_and_a_second_route_is_note
     let imported = run(vec![
         deployment("web"),
         service("web", json!({"app": "web"})),
-        ingress("web", json!([{"http": route("elsewhere")}, {"host": "shop.example.com", "http": first}, {"host": "other.example.com", "http": second}])),
+        ingress(
+            "web",
+            json!([{"http": route("elsewhere")}, {"host": "shop.example.com", "http": first}, {"host": "other.example.com", "http": second}]),
+        ),
     ]);
     assert_eq!(app_type(&imported, "web"), AppType::ExternalApi);
     let web = imported.apps.iter().find(|a| a.name == "web").unwrap();
@@ -106,15 +123,24 @@ fn a_route_without_a_host_keeps_an_internal_api_with_a_note() {
     ]);
     assert_eq!(app_type(&imported, "web"), AppType::InternalApi);
     let notes = notes(&imported);
-    assert!(notes.contains("routes to app web without a host, which the rules require: it is imported as an internal-api"), "{notes}");
+    assert!(
+        notes.contains("routes to app web without a host, which the rules require: it is imported as an internal-api"),
+        "{notes}"
+    );
 }
 
 #[test]
 fn the_autoscaler_and_budget_of_the_deployment_are_its_own() {
     let hpa = |name: &str, kind: &str, target: &str| {
-        object("HorizontalPodAutoscaler", name, json!({"spec": {"scaleTargetRef": {"kind": kind, "name": format!("release-name-{target}")}, "minReplicas": 2, "maxReplicas": 5}}))
+        object(
+            "HorizontalPodAutoscaler",
+            name,
+            json!({"spec": {"scaleTargetRef": {"kind": kind, "name": format!("release-name-{target}")}, "minReplicas": 2, "maxReplicas": 5}}),
+        )
     };
-    let pdb = |name: &str, selector: Value| object("PodDisruptionBudget", name, json!({"spec": {"selector": selector, "minAvailable": 1}}));
+    let pdb = |name: &str, selector: Value| {
+        object("PodDisruptionBudget", name, json!({"spec": {"selector": selector, "minAvailable": 1}}))
+    };
     let imported = run(vec![
         deployment("web"),
         hpa("other-kind", "StatefulSet", "web"),
@@ -130,4 +156,172 @@ fn the_autoscaler_and_budget_of_the_deployment_are_its_own() {
     assert_eq!(web.sources.len(), 3, "{:?}", web.sources);
     assert_eq!(web.get(Attribute::AutoscalingMaxReplicas), Some(&AttrValue::Int(5)));
     assert_eq!(web.get(Attribute::PdbMinAvailable), Some(&AttrValue::Str("1".into())));
+}
+
+/// A Deployment whose pod template has `spec` (and `metadata`) merged in.
+fn deployment_with(name: &str, pod_metadata: Value, pod_spec: Value) -> Object {
+    let mut object = deployment(name);
+    let pod = &mut object.body["spec"]["template"];
+    for (key, extra) in [("metadata", pod_metadata), ("spec", pod_spec)] {
+        if let (Some(target), Some(extra)) = (pod[key].as_object_mut(), extra.as_object()) {
+            target.extend(extra.clone());
+        }
+    }
+    object
+}
+
+fn attribute<'a>(imported: &'a Imported, app: &str, attribute: Attribute) -> Option<&'a AttrValue> {
+    imported.apps.iter().find(|a| a.name == app).and_then(|a| a.get(attribute))
+}
+
+#[test]
+fn image_pull_secrets_are_imported_by_name_and_a_bad_name_is_reported() {
+    let imported = run(vec![deployment_with(
+        "web",
+        json!({}),
+        json!({"imagePullSecrets": [{"name": "registry-creds"}, {"name": "Bad_Name"}]}),
+    )]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ImagePullSecrets),
+        Some(&AttrValue::List(vec!["registry-creds".into()]))
+    );
+    let notes = notes(&imported);
+    assert!(!notes.contains("registry-creds"), "{notes}");
+    assert!(
+        notes.contains(
+            "imagePullSecrets[Bad_Name]: Bad_Name: not a DNS-1123 subdomain, which image_pull_secrets requires"
+        ),
+        "{notes}"
+    );
+}
+
+#[test]
+fn pod_annotations_and_labels_are_imported_except_the_charts_own_keys() {
+    let imported = run(vec![deployment_with(
+        "web",
+        json!({
+            "annotations": {"sidecar.istio.io/inject": "true", "checksum/config": "abc", "helm.sh/x": "y"},
+            "labels": {"cost-center": "42", "app.kubernetes.io/name": "web"}
+        }),
+        json!({}),
+    )]);
+    let dict =
+        |pairs: &[(&str, &str)]| AttrValue::Dict(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+    assert_eq!(
+        attribute(&imported, "web", Attribute::PodAnnotations),
+        Some(&dict(&[("sidecar.istio.io/inject", "true")]))
+    );
+    assert_eq!(attribute(&imported, "web", Attribute::PodLabels), Some(&dict(&[("cost-center", "42")])));
+    let notes = notes(&imported);
+    assert!(!notes.contains("istio") && !notes.contains("cost-center"), "{notes}");
+    assert!(notes.contains("checksum annotations are not expressible"), "{notes}");
+    assert!(notes.contains("helm.sh/x: the generated chart writes its own annotations under this prefix"), "{notes}");
+}
+
+#[test]
+fn scheduling_is_imported_and_a_system_priority_class_is_reported() {
+    let imported = run(vec![
+        deployment_with(
+            "web",
+            json!({}),
+            json!({
+                "nodeSelector": {"pool": "general"},
+                "priorityClassName": "business-critical",
+                "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"},
+                                {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}],
+                "affinity": {"nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+                        {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}]}]},
+                    "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 50, "preference": {"matchExpressions": [
+                        {"key": "spot", "operator": "DoesNotExist"}]}}]}},
+                "topologySpreadConstraints": [{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 1,
+                    "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}}]
+            }),
+        ),
+        deployment_with("batch", json!({}), json!({"priorityClassName": "system-node-critical"})),
+    ]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingNodeSelector),
+        Some(&AttrValue::Dict([("pool".to_string(), "general".to_string())].into()))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingPriorityClassName),
+        Some(&AttrValue::Str("business-critical".into()))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingTolerations),
+        Some(&AttrValue::Json(json!([
+            {"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"},
+            {"operator": "Exists", "effect": "NoExecute", "toleration_seconds": 60}
+        ])))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingNodeAffinity),
+        Some(&AttrValue::Json(json!([
+            {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]},
+            {"key": "spot", "operator": "DoesNotExist", "weight": 50}
+        ])))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingTopologySpread),
+        Some(&AttrValue::Json(json!([
+            {"topology_key": "topology.kubernetes.io/zone", "max_skew": 1, "when_unsatisfiable": "DoNotSchedule"}
+        ])))
+    );
+    let notes = notes(&imported);
+    for field in ["nodeSelector", "priorityClassName", "tolerations", "affinity", "topologySpread"] {
+        assert!(!notes.contains(&format!("Deployment/web spec.template.spec.{field}")), "{notes}");
+    }
+    assert!(
+        notes.contains(
+            "Deployment/batch spec.template.spec.priorityClassName: system-node-critical: the system- PriorityClasses \
+             are the cluster's own, which the rules refuse to an app; not imported"
+        ),
+        "{notes}"
+    );
+    assert_eq!(attribute(&imported, "batch", Attribute::SchedulingPriorityClassName), None);
+}
+
+#[test]
+fn scheduling_the_rules_cannot_say_stays_reported() {
+    let imported = run(vec![deployment_with(
+        "web",
+        json!({}),
+        json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchExpressions": [{"key": "a", "operator": "Exists"}]},
+            {"matchExpressions": [{"key": "b", "operator": "Exists"}]}]}}},
+            "topologySpreadConstraints": [{"topologyKey": "zone", "maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": {"app": "other"}}}]}),
+    )]);
+    assert_eq!(attribute(&imported, "web", Attribute::SchedulingNodeAffinity), None);
+    assert_eq!(attribute(&imported, "web", Attribute::SchedulingTopologySpread), None);
+    let notes = notes(&imported);
+    assert!(notes.contains("spec.template.spec.affinity"), "{notes}");
+    assert!(notes.contains("spec.template.spec.topologySpreadConstraints"), "{notes}");
+}
+
+#[test]
+fn shutdown_and_startup_probe_are_imported() {
+    let mut object = deployment_with("web", json!({}), json!({"terminationGracePeriodSeconds": 60}));
+    object.body["spec"]["template"]["spec"]["containers"][0]["lifecycle"] =
+        json!({"preStop": {"sleep": {"seconds": 5}}});
+    let probe = json!({"httpGet": {"path": "/healthz", "port": 8080}});
+    let container = &mut object.body["spec"]["template"]["spec"]["containers"][0];
+    container["livenessProbe"] = probe.clone();
+    container["startupProbe"] =
+        json!({"httpGet": {"path": "/healthz", "port": 8080}, "periodSeconds": 5, "failureThreshold": 24});
+    let mut exec = deployment_with("worker", json!({}), json!({}));
+    exec.body["spec"]["template"]["spec"]["containers"][0]["lifecycle"] =
+        json!({"preStop": {"exec": {"command": ["/app/drain", "--wait"]}}});
+    let imported = run(vec![object, exec]);
+    assert_eq!(attribute(&imported, "web", Attribute::ShutdownGracePeriodSeconds), Some(&AttrValue::Int(60)));
+    assert_eq!(attribute(&imported, "web", Attribute::ShutdownPreStopSleepSeconds), Some(&AttrValue::Int(5)));
+    assert_eq!(attribute(&imported, "web", Attribute::HealthStartupSeconds), Some(&AttrValue::Int(120)));
+    assert_eq!(
+        attribute(&imported, "worker", Attribute::ShutdownPreStopCommand),
+        Some(&AttrValue::List(vec!["/app/drain".into(), "--wait".into()]))
+    );
+    let notes = notes(&imported);
+    assert!(!notes.contains("lifecycle") && !notes.contains("terminationGrace"), "{notes}");
+    assert!(!notes.contains("startupProbe"), "{notes}");
 }

@@ -5,7 +5,11 @@ use crate::path::{FieldPath, Segment};
 
 const SECURITY: &str = "the rules set their own security context (non-root UID 10001, read-only root filesystem, \
                         no privilege escalation, all capabilities dropped, RuntimeDefault seccomp profile)";
-const SCHEDULING: &str = "scheduling constraints are not expressible (the rules set a soft pod anti-affinity only)";
+const SCHEDULING: &str =
+    "not expressible: the rules take a node selector, tolerations, node affinity as one required term \
+                          and preferences of one expression each, topology spread counting the app's own pods and a \
+                          priority class (scheduling_*); pod affinity and anti-affinity are their own (a soft pod \
+                          anti-affinity)";
 const ROLLOUT: &str =
     "the rules set their own rollout (RollingUpdate, maxSurge 25%, maxUnavailable 0, 5 revisions kept)";
 const PROBE_TIMING: &str =
@@ -34,7 +38,7 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return PROBE_TIMING;
     }
     if keys.contains(&"startupProbe") {
-        return "startup probes are not expressible";
+        return "a startup probe is expressible as the seconds it allows (health_startup_seconds) only";
     }
     if keys.contains(&"annotations") {
         let key = path.to_string();
@@ -45,13 +49,15 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
             return "the rules delete hooks before the next run (before-hook-creation)";
         }
         return if key.contains("checksum/") {
-            "checksum annotations are not expressible (generated charts do not roll pods on a hash of other templates)"
+            "checksum annotations are not expressible: generated charts roll pods on a hash of the app's own \
+             ConfigMap only (checksum/config, with config_data)"
         } else {
             "annotations of this object are not expressible"
         };
     }
     if keys.contains(&"labels") {
-        return "custom labels are not expressible (the rules write the standard app.kubernetes.io labels)";
+        return "custom labels are not expressible here (the rules write the standard app.kubernetes.io labels; \
+                pod_labels label the pods)";
     }
     if keys.iter().any(|k| {
         matches!(*k, "nodeSelector" | "affinity" | "tolerations" | "topologySpreadConstraints" | "priorityClassName")
@@ -59,7 +65,7 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return SCHEDULING;
     }
     if last == "terminationGracePeriodSeconds" {
-        return "not expressible (Kubernetes' default of 30 seconds applies)";
+        return "a whole number of seconds is expressible (shutdown_grace_period_seconds) only";
     }
     if keys
         .iter()
@@ -68,7 +74,7 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return ROLLOUT;
     }
     if keys.contains(&"imagePullSecrets") {
-        return "image pull secrets are not expressible (give the ServiceAccount or the node access to the registry)";
+        return "image pull secrets are expressible by name only (image_pull_secrets)";
     }
     if keys.iter().any(|k| matches!(*k, "volumes")) && matches!(last, "defaultMode" | "mode") {
         return FILE_MODE;

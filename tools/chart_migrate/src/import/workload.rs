@@ -9,7 +9,7 @@ use super::app::{App, AttrValue, Attribute};
 use super::common::{scalar_string, string_list, take_standard_labels};
 use super::fields::Fields;
 use super::note::Note;
-use super::volumes;
+use super::{pod, volumes};
 use crate::path::FieldPath;
 
 /// How the app's own ConfigMap (if it has one) reaches the pod.
@@ -104,6 +104,7 @@ pub fn read_pod(
     }
     volumes::read_secret_volumes(fields, &spec, &container, app, notes);
     volumes::read_scratch_volumes(fields, &spec, &container, app);
+    pod::read_pod_settings(fields, pod, &container, app, own_config.is_some(), notes);
     (Some(container), ports)
 }
 
