@@ -56,7 +56,7 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
         probes::read_probes(cx.claim(workload), container, app, &ports, &mut notes);
     }
     if let Some(service) = claims.service {
-        let service_port = network::read_service(cx.claim(service), &ports, &mut notes);
+        let service_port = network::read_service(cx.claim(service), &ports, app, &mut notes);
         app.sources.push(cx.id(service));
         if app.get(Attribute::Port).is_none() {
             notes.push(Note::object(

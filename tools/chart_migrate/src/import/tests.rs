@@ -325,3 +325,51 @@ fn shutdown_and_startup_probe_are_imported() {
     assert!(!notes.contains("lifecycle") && !notes.contains("terminationGrace"), "{notes}");
     assert!(!notes.contains("startupProbe"), "{notes}");
 }
+
+#[test]
+fn named_ports_and_a_load_balancer_service_are_imported_with_a_placeholder_reason() {
+    let mut web = deployment("web");
+    web.body["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([
+        {"name": "http", "containerPort": 8080},
+        {"name": "grpc", "containerPort": 9090, "protocol": "TCP"},
+        {"name": "dns", "containerPort": 5353, "protocol": "UDP"},
+        {"name": "Bad_Port", "containerPort": 7000}
+    ]);
+    let svc = object(
+        "Service",
+        "web",
+        json!({"spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local",
+        "selector": {"app": "web"}, "ports": [
+            {"name": "http", "port": 80, "targetPort": "http", "nodePort": 30080},
+            {"name": "grpc", "port": 443, "targetPort": 9090, "appProtocol": "grpc", "nodePort": 30443}]}}),
+    );
+    let imported = run(vec![web, svc]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::Ports),
+        Some(&AttrValue::Json(json!([
+            {"name": "grpc", "port": 9090, "app_protocol": "grpc", "service_port": 443, "node_port": 30443},
+            {"name": "dns", "port": 5353, "protocol": "UDP"}
+        ])))
+    );
+    assert_eq!(attribute(&imported, "web", Attribute::ServiceType), Some(&AttrValue::Str("LoadBalancer".into())));
+    assert_eq!(attribute(&imported, "web", Attribute::ServiceNodePort), Some(&AttrValue::Int(30080)));
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ServiceReason),
+        Some(&AttrValue::Str(super::network::service_reason_placeholder("LoadBalancer")))
+    );
+    let notes = notes(&imported);
+    assert!(
+        notes.contains(
+            "Service/web spec.type: LoadBalancer: imported as service_type with a placeholder service_reason; the \
+             rules require the reason this app is reached from outside the cluster: replace it"
+        ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("ports[Bad_Port]: port 7000 named Bad_Port: not an IANA service name, which ports refuses"),
+        "{notes}"
+    );
+    for field in ["ports[grpc]", "ports[dns]", "externalTrafficPolicy", "nodePort"] {
+        assert!(!notes.contains(field), "{field} in {notes}");
+    }
+}
