@@ -72,8 +72,9 @@ fn every_field_the_rules_cannot_express_is_reported() {
 fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
     let (report, build) = import_into(&testdata("unsupported"), &[]);
     for line in [
-        "  StatefulSet/db: a StatefulSet (stable pod identities and volumes) is not an app type the rules express (external-api, internal-api, worker, job, cronjob): not imported\n",
-        "  DaemonSet/log-agent: a DaemonSet (one pod per node) is not an app type the rules express (external-api, internal-api, worker, job, cronjob): not imported\n",
+        "  StatefulSet/db: a StatefulSet (stable pod identities and volumes) is not imported: declare it by hand as a stateful app (app_type = \"stateful\", storage_*)\n",
+        // A DaemonSet is a daemon app.
+        "  log-agent: daemon from DaemonSet/log-agent\n",
         "  Certificate/tls: a custom resource (cert-manager.io/v1) is not expressible: not imported",
         "  NetworkPolicy/deny: network policies come from the network_policy_* attributes",
         "  Secret/credentials: secret values never go into a generated chart",

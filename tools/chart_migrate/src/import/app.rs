@@ -12,6 +12,7 @@ pub enum AppType {
     Worker,
     Job,
     Cronjob,
+    Daemon,
 }
 
 impl fmt::Display for AppType {
@@ -22,6 +23,7 @@ impl fmt::Display for AppType {
             AppType::Worker => "worker",
             AppType::Job => "job",
             AppType::Cronjob => "cronjob",
+            AppType::Daemon => "daemon",
         })
     }
 }
@@ -44,6 +46,7 @@ pub enum Attribute {
     CronSchedule,
     CronStartingDeadlineSeconds,
     CronSuccessfulJobsHistoryLimit,
+    DaemonMaxUnavailable,
     Env,
     EnvFromConfigmaps,
     EnvFromSecrets,
@@ -117,6 +120,7 @@ impl Attribute {
         Attribute::CronSchedule,
         Attribute::CronStartingDeadlineSeconds,
         Attribute::CronSuccessfulJobsHistoryLimit,
+        Attribute::DaemonMaxUnavailable,
         Attribute::Env,
         Attribute::EnvFromConfigmaps,
         Attribute::EnvFromSecrets,
@@ -190,6 +194,7 @@ impl Attribute {
             Attribute::CronSchedule => "cron_schedule",
             Attribute::CronStartingDeadlineSeconds => "cron_starting_deadline_seconds",
             Attribute::CronSuccessfulJobsHistoryLimit => "cron_successful_jobs_history_limit",
+            Attribute::DaemonMaxUnavailable => "daemon_max_unavailable",
             Attribute::Env => "env",
             Attribute::EnvFromConfigmaps => "env_from_configmaps",
             Attribute::EnvFromSecrets => "env_from_secrets",

@@ -110,7 +110,7 @@ pub(super) fn pod_path(kind: &str) -> FieldPath {
     }
 }
 
-const WORKLOADS: [&str; 3] = ["Deployment", "Job", "CronJob"];
+const WORKLOADS: [&str; 4] = ["Deployment", "DaemonSet", "Job", "CronJob"];
 
 /// Imports `rendered`; `random_names` are its objects named at random, by index, masked
 /// (`compare::random::detect` of two renders).
@@ -130,12 +130,13 @@ pub fn import(rendered: &RenderedChart, release: &Release, random_names: &BTreeM
         let app_type = match cx.objects[workload].kind.as_str() {
             "Job" => AppType::Job,
             "CronJob" => AppType::Cronjob,
+            "DaemonSet" => AppType::Daemon,
             _ => AppType::Worker, // until a Service or an Ingress route says otherwise
         };
         apps.push((App::new(&name, app_type, cx.id(workload)), Claims { workload, ..Claims::default() }));
     }
     for (app, claims) in &mut apps {
-        if app.app_type == AppType::Worker {
+        if matches!(app.app_type, AppType::Worker | AppType::Daemon) {
             infer::find_service_objects(&mut cx, app, claims);
         }
     }

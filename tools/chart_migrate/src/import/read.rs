@@ -41,6 +41,10 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
                     }
                 }
             }
+            "DaemonSet" => {
+                fields.take(&spec.key("selector"));
+                read_daemon_update(fields, &spec, app);
+            }
             "Job" => {
                 batch::read_hook(fields, app, &mut notes);
                 batch::read_job_spec(fields, &spec, app);
@@ -83,4 +87,26 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
         app.sources.push(cx.id(config));
     }
     cx.notes.extend(notes);
+}
+
+/// A DaemonSet's rolling update: its maxUnavailable is daemon_max_unavailable (unset: 1, as
+/// Kubernetes' default); OnDelete and maxSurge stay in the report.
+fn read_daemon_update(fields: &mut super::fields::Fields, spec: &FieldPath, app: &mut App) {
+    let strategy = spec.key("updateStrategy");
+    let rolling = strategy.key("rollingUpdate");
+    if fields.peek(&strategy.key("type")).and_then(serde_json::Value::as_str) != Some("RollingUpdate") {
+        return;
+    }
+    if fields.keys(&rolling).iter().any(|k| k != "maxUnavailable" && k != "maxSurge") {
+        return;
+    }
+    let max_unavailable = fields.peek(&rolling.key("maxUnavailable")).and_then(super::common::scalar_string);
+    let surge = fields.peek(&rolling.key("maxSurge")).and_then(super::common::scalar_string);
+    if surge.is_some_and(|s| s != "0") {
+        return; // the rules surge no pods
+    }
+    fields.take(&strategy);
+    if let Some(max) = max_unavailable.filter(|m| m != "1") {
+        app.set_str(Attribute::DaemonMaxUnavailable, &max);
+    }
 }

@@ -373,3 +373,28 @@ fn named_ports_and_a_load_balancer_service_are_imported_with_a_placeholder_reaso
         assert!(!notes.contains(field), "{field} in {notes}");
     }
 }
+
+#[test]
+fn a_daemonset_is_a_daemon_app_with_its_service_and_rolling_update() {
+    let mut agent = object(
+        "DaemonSet",
+        "agent",
+        json!({"spec": {
+        "selector": {"matchLabels": {"app": "agent"}},
+        "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%", "maxSurge": 0}},
+        "template": {"metadata": {"labels": {"app": "agent"}},
+            "spec": {"containers": [{"name": "agent", "image": "agent:1", "ports": [{"name": "http", "containerPort": 2020}],
+                "livenessProbe": {"httpGet": {"path": "/live", "port": "http"}},
+                "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"}}}]}}}}),
+    );
+    agent.template = "shop/templates/agent.yaml".into();
+    let imported = run(vec![agent, service("agent", json!({"app": "agent"}))]);
+    assert_eq!(app_type(&imported, "agent"), AppType::Daemon);
+    let app = imported.apps.iter().find(|a| a.name == "agent").unwrap();
+    assert_eq!(app.sources, ["DaemonSet/agent", "Service/agent"]);
+    assert_eq!(app.get(Attribute::DaemonMaxUnavailable), Some(&AttrValue::Str("10%".into())));
+    assert_eq!(app.get(Attribute::Port), Some(&AttrValue::Int(2020)));
+    let notes = notes(&imported);
+    assert!(!notes.contains("DaemonSet/agent spec") && !notes.contains("not an app type"), "{notes}");
+    assert!(!notes.contains("PodDisruptionBudget"), "{notes}");
+}
