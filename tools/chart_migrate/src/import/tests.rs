@@ -398,3 +398,24 @@ fn a_daemonset_is_a_daemon_app_with_its_service_and_rolling_update() {
     assert!(!notes.contains("DaemonSet/agent spec") && !notes.contains("not an app type"), "{notes}");
     assert!(!notes.contains("PodDisruptionBudget"), "{notes}");
 }
+
+#[test]
+fn a_jobs_on_failure_restart_policy_is_imported() {
+    let job = object(
+        "Job",
+        "migrate",
+        json!({"spec": {"template": {"spec": {"restartPolicy": "OnFailure",
+        "containers": [{"name": "migrate", "image": "shop:1"}]}}}}),
+    );
+    let cron = object(
+        "CronJob",
+        "nightly",
+        json!({"spec": {"schedule": "0 1 * * *", "jobTemplate": {"spec": {"template":
+        {"spec": {"restartPolicy": "Never", "containers": [{"name": "nightly", "image": "shop:1"}]}}}}}}),
+    );
+    let imported = run(vec![job, cron]);
+    assert_eq!(attribute(&imported, "migrate", Attribute::JobRestartPolicy), Some(&AttrValue::Str("OnFailure".into())));
+    assert_eq!(attribute(&imported, "nightly", Attribute::JobRestartPolicy), None);
+    let notes = notes(&imported);
+    assert!(!notes.contains("restartPolicy"), "{notes}");
+}

@@ -89,8 +89,16 @@ pub fn read_pod(
         fields.take(&spec.key(key));
     }
     let expected_restart = if app.app_type.to_string().ends_with("job") { "Never" } else { "Always" };
-    if fields.peek(&spec.key("restartPolicy")).and_then(Value::as_str) == Some(expected_restart) {
-        fields.take(&spec.key("restartPolicy"));
+    match fields.peek(&spec.key("restartPolicy")).and_then(Value::as_str) {
+        Some(policy) if policy == expected_restart => {
+            fields.take(&spec.key("restartPolicy"));
+        }
+        // A Job's pod may restart its container in place (job_restart_policy).
+        Some("OnFailure") if expected_restart == "Never" => {
+            fields.take(&spec.key("restartPolicy"));
+            app.set_str(Attribute::JobRestartPolicy, "OnFailure");
+        }
+        _ => {}
     }
 
     let containers = fields.items(&spec.key("containers"));
