@@ -79,7 +79,6 @@ fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
         "  NetworkPolicy/deny: network policies come from the network_policy_* attributes",
         "  Secret/credentials: secret values never go into a generated chart",
         "  Deployment/worker spec.template.spec.containers[sidecar]: {\"image\":\"envoyproxy/envoy:v1.30.0\",\"name\":\"sidecar\"}: a second container is not expressible (an app has one container)\n",
-        "  Deployment/worker spec.template.spec.initContainers[wait]: ",
         "  Deployment/worker spec.template.spec.containers[worker].env[POD_NAME]: ",
         "  Deployment/worker spec.template.spec.containers[worker].image: registry.example.com:5000/worker: no tag (Kubernetes pulls latest), which the rules refuse; set image_tag by hand\n",
         "  Deployment/worker metadata.labels.team: payments: custom labels are not expressible",
@@ -90,9 +89,15 @@ fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
     }
     // A Secret's values never reach the report.
     assert!(!report.contains("hunter2"), "{report}");
+    assert!(!report.contains("initContainers"), "{report}");
     assert!(
         // The pods' own label (the chart's selector) is kept as a pod label.
-        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    pod_labels = {\"app\": \"worker\"},\n    policy_exceptions = {\n"),
+        // Its init container is one of init_containers.
+        build.contains(
+            "    image_repository = \"registry.example.com:5000/worker\",\n    init_containers = [{\"image\": \
+             {\"repository\": \"busybox\", \"tag\": \"1.36\"}, \"name\": \"wait\"}],\n    pod_labels = \
+             {\"app\": \"worker\"},\n    policy_exceptions = {\n"
+        ),
         "{build}"
     );
 }

@@ -65,6 +65,7 @@ pub enum Attribute {
     IngressHost,
     IngressPath,
     IngressTlsSecret,
+    InitContainers,
     JobActiveDeadlineSeconds,
     JobBackoffLimit,
     JobHook,
@@ -101,6 +102,7 @@ pub enum Attribute {
     ShutdownGracePeriodSeconds,
     ShutdownPreStopCommand,
     ShutdownPreStopSleepSeconds,
+    Volumes,
 }
 
 impl Attribute {
@@ -139,6 +141,7 @@ impl Attribute {
         Attribute::IngressHost,
         Attribute::IngressPath,
         Attribute::IngressTlsSecret,
+        Attribute::InitContainers,
         Attribute::JobActiveDeadlineSeconds,
         Attribute::JobBackoffLimit,
         Attribute::JobHook,
@@ -175,6 +178,7 @@ impl Attribute {
         Attribute::ShutdownGracePeriodSeconds,
         Attribute::ShutdownPreStopCommand,
         Attribute::ShutdownPreStopSleepSeconds,
+        Attribute::Volumes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -213,6 +217,7 @@ impl Attribute {
             Attribute::IngressHost => "ingress_host",
             Attribute::IngressPath => "ingress_path",
             Attribute::IngressTlsSecret => "ingress_tls_secret",
+            Attribute::InitContainers => "init_containers",
             Attribute::JobActiveDeadlineSeconds => "job_active_deadline_seconds",
             Attribute::JobBackoffLimit => "job_backoff_limit",
             Attribute::JobHook => "job_hook",
@@ -249,6 +254,7 @@ impl Attribute {
             Attribute::ShutdownGracePeriodSeconds => "shutdown_grace_period_seconds",
             Attribute::ShutdownPreStopCommand => "shutdown_pre_stop_command",
             Attribute::ShutdownPreStopSleepSeconds => "shutdown_pre_stop_sleep_seconds",
+            Attribute::Volumes => "volumes",
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod emit;
 mod fields;
 mod findings;
 mod infer;
+mod init;
 mod network;
 pub mod note;
 mod other;

@@ -419,3 +419,41 @@ fn a_jobs_on_failure_restart_policy_is_imported() {
     let notes = notes(&imported);
     assert!(!notes.contains("restartPolicy"), "{notes}");
 }
+
+#[test]
+fn init_containers_and_native_sidecars_are_imported_and_latest_is_reported() {
+    let web = deployment_with(
+        "web",
+        json!({}),
+        json!({"initContainers": [
+            {"name": "migrate", "image": "ghcr.io/shop/migrate:2.1", "imagePullPolicy": "Always",
+             "command": ["/migrate"], "args": ["up"],
+             "env": [{"name": "MODE", "value": "strict"},
+                     {"name": "DB", "valueFrom": {"secretKeyRef": {"name": "db", "key": "url"}}}],
+             "resources": {"requests": {"cpu": "50m"}, "limits": {"memory": "64Mi"}},
+             "securityContext": {"runAsUser": 0}},
+            {"name": "proxy", "image": "gcr.io/cloud-sql-proxy@sha256:abc", "restartPolicy": "Always"},
+            {"name": "wait", "image": "busybox"}
+        ]}),
+    );
+    let imported = run(vec![web]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::InitContainers),
+        Some(&AttrValue::Json(json!([
+            {"name": "migrate", "image": {"repository": "ghcr.io/shop/migrate", "tag": "2.1", "pull_policy": "Always"},
+             "command": ["/migrate"], "args": ["up"], "env": {"MODE": "strict"}, "secret_env": {"DB": "db/url"},
+             "resources": {"cpu_request": "50m", "memory_limit": "64Mi"}},
+            {"name": "proxy", "image": {"repository": "gcr.io/cloud-sql-proxy", "digest": "sha256:abc"}, "sidecar": true}
+        ])))
+    );
+    let notes = notes(&imported);
+    assert!(
+        notes.contains("initContainers[wait].image: busybox: init container wait runs latest (no tag, or the tag latest), which the rules refuse"),
+        "{notes}"
+    );
+    // The chart's own security context is not the rules' and stays, with that reason.
+    assert!(notes.contains("initContainers[migrate].securityContext"), "{notes}");
+    for field in ["initContainers[proxy]", "initContainers[migrate].env", "initContainers[migrate].resources"] {
+        assert!(!notes.contains(field), "{field} in {notes}");
+    }
+}

@@ -83,7 +83,9 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return VOLUMES;
     }
     if keys.contains(&"initContainers") {
-        return "init containers are not expressible (an app has one container)";
+        return "not expressible: an init container (init_containers) has a name, an image, command, args, \
+                literal and Secret env, resources and, as a sidecar, restartPolicy Always; the rules give it the \
+                app's security context";
     }
     if last == "containers" && matches!(path.segments().last(), Some(Segment::Name(_) | Segment::Index(_))) {
         return "a second container is not expressible (an app has one container)";

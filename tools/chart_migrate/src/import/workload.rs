@@ -9,7 +9,7 @@ use super::app::{App, AttrValue, Attribute};
 use super::common::{scalar_string, string_list, take_standard_labels};
 use super::fields::Fields;
 use super::note::Note;
-use super::{pod, volumes};
+use super::{init, pod, volumes};
 use crate::path::FieldPath;
 
 /// How the app's own ConfigMap (if it has one) reaches the pod.
@@ -137,7 +137,21 @@ pub fn read_pod(
     volumes::read_secret_volumes(fields, &spec, &container, app, notes);
     volumes::read_scratch_volumes(fields, &spec, &container, app);
     pod::read_pod_settings(fields, pod, &container, app, own_config.is_some(), notes);
+    init::read_init_containers(fields, &spec, app, notes);
     (Some(container), ports)
+}
+
+/// An image reference as repository, tag and digest.
+pub fn split_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (reference, digest) = match image.split_once('@') {
+        Some((reference, digest)) => (reference, Some(digest)),
+        None => (image, None),
+    };
+    // A tag is what follows the last ':' after the last '/' (a registry port is not a tag).
+    match reference.rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => (repository, Some(tag), digest),
+        _ => (reference, None, digest),
+    }
 }
 
 fn read_image(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: &mut Vec<Note>) {
@@ -146,15 +160,7 @@ fn read_image(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: 
         notes.push(Note::field(&fields.id, &path, "no image: image_repository is required, set it by hand"));
         return;
     };
-    let (reference, digest) = match image.split_once('@') {
-        Some((reference, digest)) => (reference, Some(digest)),
-        None => (image, None),
-    };
-    // A tag is what follows the last ':' after the last '/' (a registry port is not a tag).
-    let (repository, tag) = match reference.rsplit_once(':') {
-        Some((repository, tag)) if !tag.contains('/') => (repository, Some(tag)),
-        _ => (reference, None),
-    };
+    let (repository, tag, digest) = split_image(image);
     app.set_str(Attribute::ImageRepository, repository);
     match (tag, digest) {
         (_, Some(digest)) => app.set_str(Attribute::ImageDigest, digest),
