@@ -22,6 +22,7 @@ mod network;
 pub mod note;
 mod other;
 mod pod;
+mod pod_volumes;
 mod probes;
 mod read;
 pub mod report;

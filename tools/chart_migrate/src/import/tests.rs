@@ -457,3 +457,54 @@ fn init_containers_and_native_sidecars_are_imported_and_latest_is_reported() {
         assert!(!notes.contains(field), "{field} in {notes}");
     }
 }
+
+#[test]
+fn volumes_are_imported_with_their_mounts_and_what_the_rules_cannot_say_stays() {
+    let mut web = deployment_with(
+        "web",
+        json!({}),
+        json!({
+            "initContainers": [{"name": "seed", "image": "seed:1",
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+            "volumes": [
+                {"name": "data", "persistentVolumeClaim": {"claimName": "shop-data"}},
+                {"name": "certs", "configMap": {"name": "ca-bundle", "defaultMode": 420}},
+                {"name": "creds", "secret": {"secretName": "api-creds", "defaultMode": 288}},
+                {"name": "cache", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+                {"name": "token", "projected": {"sources": [{"serviceAccountToken":
+                    {"audience": "vault", "expirationSeconds": 600, "path": "token"}}]}},
+                {"name": "odd", "configMap": {"name": "x", "defaultMode": 511}},
+                {"name": "host", "hostPath": {"path": "/var/log"}}
+            ]
+        }),
+    );
+    web.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = json!([
+        {"name": "data", "mountPath": "/data"},
+        {"name": "certs", "mountPath": "/etc/ssl/extra", "readOnly": true},
+        {"name": "creds", "mountPath": "/creds", "subPath": "key"},
+        {"name": "cache", "mountPath": "/cache"},
+        {"name": "token", "mountPath": "/var/run/vault", "readOnly": true},
+        {"name": "odd", "mountPath": "/odd"},
+        {"name": "host", "mountPath": "/host"}
+    ]);
+    let imported = run(vec![web]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::Volumes),
+        Some(&AttrValue::Json(json!([
+            {"name": "data", "mount_path": "/data", "containers": ["web", "seed"],
+             "persistent_volume_claim": {"existing_claim": "shop-data"}},
+            {"name": "certs", "mount_path": "/etc/ssl/extra", "config_map": "ca-bundle"},
+            {"name": "cache", "mount_path": "/cache", "empty_dir": {"memory": true, "size_limit": "64Mi"}},
+            {"name": "token", "mount_path": "/var/run/vault",
+             "service_account_token": {"audience": "vault", "expiration_seconds": 600}}
+        ])))
+    );
+    let notes = notes(&imported);
+    assert!(notes.contains("volumes[data]: volume data: an existing claim; its access_mode is unset"), "{notes}");
+    for kept in ["volumes[creds]", "volumes[odd]", "volumes[host]", "volumeMounts[creds]", "volumeMounts[host]"] {
+        assert!(notes.contains(kept), "{kept} not in {notes}");
+    }
+    for gone in ["volumes[certs]", "volumes[cache]", "volumes[token]", "volumeMounts[data]", "volumeMounts[cache]"] {
+        assert!(!notes.contains(gone), "{gone} in {notes}");
+    }
+}

@@ -9,7 +9,7 @@ use super::app::{App, AttrValue, Attribute};
 use super::common::{scalar_string, string_list, take_standard_labels};
 use super::fields::Fields;
 use super::note::Note;
-use super::{init, pod, volumes};
+use super::{init, pod, pod_volumes, volumes};
 use crate::path::FieldPath;
 
 /// How the app's own ConfigMap (if it has one) reaches the pod.
@@ -138,6 +138,7 @@ pub fn read_pod(
     volumes::read_scratch_volumes(fields, &spec, &container, app);
     pod::read_pod_settings(fields, pod, &container, app, own_config.is_some(), notes);
     init::read_init_containers(fields, &spec, app, notes);
+    pod_volumes::read_pod_volumes(fields, &spec, &container, app, notes);
     (Some(container), ports)
 }
 
