@@ -327,3 +327,51 @@ fn report_lines_carry_no_debug_text_and_say_how_to_express_what_is_lost() {
         "{build}"
     );
 }
+
+/// Issue 22's "done when": a hand-written chart using pull secrets, pod annotations and
+/// labels, scheduling, shutdown, a startup probe, init containers and a native sidecar,
+/// volumes, named ports, a LoadBalancer Service, a DaemonSet and a Job restarting OnFailure
+/// imports with none of them reported as unexpressible; what is left asks the user to act.
+#[test]
+fn production_fields_import_with_nothing_unexpressible() {
+    let (report, build) = import_into(&testdata("production"), &[]);
+    let lost: Vec<&str> =
+        report.lines().skip_while(|l| !l.starts_with("Not reproduced")).skip(1).take_while(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lost,
+        [
+            "  Deployment/api: no PodDisruptionBudget in the chart: the generated chart adds one (maxUnavailable 1) \
+             because app api runs 2 pods, so a node drain evicts its pods one at a time; no attribute leaves it out \
+             (pdb_max_unavailable or pdb_min_available shape it)",
+            "  Deployment/api spec.template.spec.volumes[data]: volume data: an existing claim; its access_mode is \
+             unset, which the rules read as ReadWriteOnce (one replica, replaced with Recreate): set access_mode if the \
+             claim is shared",
+            "  Service/api spec.type: LoadBalancer: imported as service_type with a placeholder service_reason; the \
+             rules require the reason this app is reached from outside the cluster: replace it",
+        ],
+        "{report}"
+    );
+    assert!(report.contains("  agent: daemon from DaemonSet/agent\n"), "{report}");
+    for attribute in [
+        "image_pull_secrets = [\"registry-credentials\"]",
+        "pod_annotations = {\"sidecar.istio.io/inject\": \"true\"}",
+        "scheduling_node_selector = {\"pool\": \"general\"}",
+        "scheduling_priority_class_name = \"business-critical\"",
+        "scheduling_node_affinity = [",
+        "scheduling_topology_spread = [",
+        "scheduling_tolerations = [{\"operator\": \"Exists\"}]",
+        "shutdown_grace_period_seconds = 45",
+        "shutdown_pre_stop_sleep_seconds = 5",
+        "health_startup_seconds = 300",
+        "\"name\": \"sql-proxy\", \"resources\": {\"cpu_request\": \"50m\", \"memory_request\": \"64Mi\"}, \"sidecar\": True}",
+        "{\"app_protocol\": \"grpc\", \"name\": \"grpc\", \"port\": 9090}",
+        "service_type = \"LoadBalancer\"",
+        "\"persistent_volume_claim\": {\"existing_claim\": \"api-data\"}",
+        "{\"empty_dir\": {\"memory\": True, \"size_limit\": \"64Mi\"}",
+        "\"service_account_token\": {\"audience\": \"vault\", \"expiration_seconds\": 600}",
+        "app_type = \"daemon\",\n    daemon_max_unavailable = \"10%\"",
+        "job_restart_policy = \"OnFailure\"",
+    ] {
+        assert!(build.contains(attribute), "missing {attribute:?} in\n{build}");
+    }
+}
