@@ -15,9 +15,10 @@ const ROLLOUT: &str =
 const PROBE_TIMING: &str =
     "probe timing is not expressible: the rules set their own (liveness more patient than readiness)";
 const VOLUMES: &str = "not expressible: the rules mount the app's own ConfigMap (config_data, config_mount_path), \
-                       Secrets (secret_mounts), an emptyDir on /tmp and writable directories \
-                       (security_writable_paths, with the read-only-root-filesystem policy exception); declare one of \
-                       those instead";
+                       Secrets (secret_mounts), an emptyDir on /tmp, writable directories \
+                       (security_writable_paths) and volumes (an existing claim, ConfigMap or Secret at the rules' \
+                       file mode, an emptyDir, a projected token; each at one directory, without subPath); declare \
+                       one of those instead";
 const FILE_MODE: &str =
     "file modes are not expressible (the rules mount ConfigMaps with mode 0644 and Secrets with 0440)";
 const DEFAULT: &str = "not expressible (no release_app attribute)";
@@ -98,7 +99,8 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return "the IngressClass is chart-wide in generated charts: set ingress.className in values";
     }
     if kind == "Service" && keys.first() == Some(&"spec") {
-        return "not expressible (the rules make one ClusterIP Service port named http, on 80)";
+        return "not expressible (the rules make the app's Service from port, service_port, ports and \
+                service_type)";
     }
     DEFAULT
 }
