@@ -322,6 +322,14 @@ fn report_lines_carry_no_debug_text_and_say_how_to_express_what_is_lost() {
     ), "{report}");
     // A named port besides the first is one of `ports` (its name says it speaks grpc).
     assert!(!report.contains("ports[grpc]"), "{report}");
+    // The chart's Service does not serve it; the generated one does, and the report says so.
+    assert!(
+        report.contains(
+            "  Service/streamdash spec.ports: the chart's Service has no port for the container port grpc (9999); the \
+         generated Service has one (every entry of ports is a Service port)\n"
+        ),
+        "{report}"
+    );
     assert!(
         build.contains("    ports = [{\"app_protocol\": \"grpc\", \"name\": \"grpc\", \"port\": 9999}],\n"),
         "{build}"
@@ -340,9 +348,6 @@ fn production_fields_import_with_nothing_unexpressible() {
     assert_eq!(
         lost,
         [
-            "  Deployment/api: no PodDisruptionBudget in the chart: the generated chart adds one (maxUnavailable 1) \
-             because app api runs 2 pods, so a node drain evicts its pods one at a time; no attribute leaves it out \
-             (pdb_max_unavailable or pdb_min_available shape it)",
             "  Deployment/api spec.template.spec.volumes[data]: volume data: an existing claim; its access_mode is \
              unset, which the rules read as ReadWriteOnce (one replica, replaced with Recreate): set access_mode if the \
              claim is shared",

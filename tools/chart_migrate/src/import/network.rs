@@ -19,8 +19,19 @@ pub fn read_service(fields: &mut Fields, ports: &PodPorts, app: &mut App, notes:
     fields.take(&spec.key("selector"));
     let external = read_service_type(fields, &spec, app, notes);
     let items = fields.items(&spec.key("ports"));
+    let mut served = Vec::new();
     for item in items.iter().skip(1) {
-        read_named_service_port(fields, item, ports, app);
+        served.extend(read_named_service_port(fields, item, ports, app));
+    }
+    for (name, port) in ports.extra.iter().filter(|(name, _)| !served.contains(name)) {
+        notes.push(Note::field(
+            &fields.id,
+            &spec.key("ports"),
+            format!(
+                "the chart's Service has no port for the container port {name} ({port}); the generated Service \
+                 has one (every entry of ports is a Service port)"
+            ),
+        ));
     }
     let first = items.first()?.clone();
     if external {
@@ -110,30 +121,31 @@ pub fn service_reason_placeholder(kind: &str) -> String {
 
 /// A Service port besides the first that forwards to one of the app's named ports: its
 /// Service port, node port and appProtocol go to that entry of `ports`.
-fn read_named_service_port(fields: &mut Fields, item: &FieldPath, ports: &PodPorts, app: &mut App) {
+/// Returns the name of the port it forwards to when imported.
+fn read_named_service_port(fields: &mut Fields, item: &FieldPath, ports: &PodPorts, app: &mut App) -> Option<String> {
     let target = fields.peek(&item.key("targetPort")).or_else(|| fields.peek(&item.key("port")));
     let by_target = match target {
         Some(Value::String(name)) => ports.extra.get_key_value(name.as_str()),
         Some(Value::Number(n)) => ports.extra.iter().find(|(_, port)| n.as_i64() == Some(**port)),
         _ => None,
     };
-    let Some((name, container_port)) = by_target.map(|(name, port)| (name.clone(), *port)) else { return };
+    let Some((name, container_port)) = by_target.map(|(name, port)| (name.clone(), *port)) else { return None };
     let known = ["name", "port", "targetPort", "protocol", "nodePort", "appProtocol"];
     if fields.keys(item).iter().any(|k| !known.contains(&k.as_str())) {
-        return;
+        return None;
     }
     let app_protocol = fields.peek(&item.key("appProtocol")).and_then(Value::as_str);
     if app_protocol.is_some_and(|p| !matches!(p, "http" | "grpc" | "tcp")) {
-        return; // one the rules do not write: reported
+        return None; // one the rules do not write: reported
     }
-    let Some(AttrValue::Json(Value::Array(list))) = app.attributes.get_mut(&Attribute::Ports) else { return };
+    let Some(AttrValue::Json(Value::Array(list))) = app.attributes.get_mut(&Attribute::Ports) else { return None };
     let Some(entry) = list.iter_mut().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str())) else {
-        return;
+        return None;
     };
     let service_port = fields.peek(&item.key("port")).and_then(Value::as_i64);
     let protocol = fields.peek(&item.key("protocol")).and_then(Value::as_str).unwrap_or("TCP");
     if protocol != entry.get("protocol").and_then(Value::as_str).unwrap_or("TCP") {
-        return; // a Service port of another protocol than the container's: reported
+        return None; // a Service port of another protocol than the container's: reported
     }
     if let Some(port) = service_port.filter(|p| *p != container_port) {
         entry["service_port"] = Value::from(port);
@@ -145,6 +157,7 @@ fn read_named_service_port(fields: &mut Fields, item: &FieldPath, ports: &PodPor
         entry["app_protocol"] = Value::from(app_protocol);
     }
     fields.take(item);
+    Some(name)
 }
 
 /// One path of one Ingress rule that routes to an app's Service.
