@@ -351,6 +351,9 @@ fn production_fields_import_with_nothing_unexpressible() {
             "  Deployment/api spec.template.spec.volumes[data]: volume data: an existing claim; its access_mode is \
              unset, which the rules read as ReadWriteOnce (one replica, replaced with Recreate): set access_mode if the \
              claim is shared",
+            "  Deployment/api spec.template.spec.volumes[data].name: volume data: imported as data-volume, as data is a \
+             name of the generated chart's own volumes (tmp, config, data, secret-<n>, writable-<n>); the mount is the \
+             same",
             "  Service/api spec.type: LoadBalancer: imported as service_type with a placeholder service_reason; the \
              rules require the reason this app is reached from outside the cluster: replace it",
         ],

@@ -58,6 +58,22 @@ pub fn read_pod_volumes(
             fields.mark(&volume);
             continue;
         }
+        let original = name.clone();
+        let name = match free_name(&name) {
+            Some(free) if free != name => {
+                notes.push(Note::field(
+                    &fields.id,
+                    &volume.key("name"),
+                    format!(
+                        "volume {name}: imported as {free}, as {name} is a name of the generated chart's own volumes \
+                         (tmp, config, data, secret-<n>, writable-<n>); the mount is the same"
+                    ),
+                ));
+                free
+            }
+            Some(free) => free,
+            None => continue,
+        };
         let mut entry = Map::new();
         entry.insert("name".into(), json!(name));
         entry.insert("mount_path".into(), json!(mounts.path));
@@ -73,7 +89,7 @@ pub fn read_pod_volumes(
                 &fields.id,
                 &volume,
                 format!(
-                    "volume {name}: an existing claim; its access_mode is unset, which the rules read as \
+                    "volume {original}: an existing claim; its access_mode is unset, which the rules read as \
                      ReadWriteOnce (one replica, replaced with Recreate): set access_mode if the claim is shared"
                 ),
             ));
@@ -86,6 +102,24 @@ pub fn read_pod_volumes(
         }
         push_json(app, Attribute::Volumes, Value::Object(entry));
     }
+}
+
+/// Whether the generated chart names a volume of its own `name` (the composer refuses it).
+fn is_chart_own_volume(name: &str) -> bool {
+    let numbered = |prefix: &str| {
+        name.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    };
+    matches!(name, "tmp" | "config" | "data") || numbered("secret-") || numbered("writable-")
+}
+
+/// `name`, or `<name>-volume` when the chart's own volumes have that name (the volume's name
+/// is the pod's own: renaming it changes nothing the app sees).
+fn free_name(name: &str) -> Option<String> {
+    if !is_chart_own_volume(name) {
+        return Some(name.to_string());
+    }
+    let renamed = format!("{name}-volume");
+    (is_label(&renamed) && !is_chart_own_volume(&renamed)).then_some(renamed)
 }
 
 fn imported_init_containers(app: &App) -> Vec<String> {

@@ -491,7 +491,7 @@ fn volumes_are_imported_with_their_mounts_and_what_the_rules_cannot_say_stays() 
     assert_eq!(
         attribute(&imported, "web", Attribute::Volumes),
         Some(&AttrValue::Json(json!([
-            {"name": "data", "mount_path": "/data", "containers": ["web", "seed"],
+            {"name": "data-volume", "mount_path": "/data", "containers": ["web", "seed"],
              "persistent_volume_claim": {"existing_claim": "shop-data"}},
             {"name": "certs", "mount_path": "/etc/ssl/extra", "config_map": "ca-bundle"},
             {"name": "cache", "mount_path": "/cache", "empty_dir": {"memory": true, "size_limit": "64Mi"}},
@@ -501,6 +501,14 @@ fn volumes_are_imported_with_their_mounts_and_what_the_rules_cannot_say_stays() 
     );
     let notes = notes(&imported);
     assert!(notes.contains("volumes[data]: volume data: an existing claim; its access_mode is unset"), "{notes}");
+    // data is the name of the chart's own storage volume: renamed, which the pod does not see.
+    assert!(
+        notes.contains(
+            "volumes[data].name: volume data: imported as data-volume, as data is a name of the generated \
+                        chart's own volumes"
+        ),
+        "{notes}"
+    );
     for kept in ["volumes[creds]", "volumes[odd]", "volumes[host]", "volumeMounts[creds]", "volumeMounts[host]"] {
         assert!(notes.contains(kept), "{kept} not in {notes}");
     }
