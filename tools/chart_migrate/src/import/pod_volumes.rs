@@ -85,14 +85,7 @@ pub fn read_pod_volumes(
             entry.insert("read_only".into(), json!(true));
         }
         if source_key == "persistent_volume_claim" {
-            notes.push(Note::field(
-                &fields.id,
-                &volume,
-                format!(
-                    "volume {original}: an existing claim; its access_mode is unset, which the rules read as \
-                     ReadWriteOnce (one replica, replaced with Recreate): set access_mode if the claim is shared"
-                ),
-            ));
+            notes.push(Note::field(&fields.id, &volume, existing_claim_message(&original)));
         }
         entry.insert(source_key.into(), source);
         fields.take(&source_path);
@@ -120,6 +113,55 @@ fn free_name(name: &str) -> Option<String> {
     }
     let renamed = format!("{name}-volume");
     (is_label(&renamed) && !is_chart_own_volume(&renamed)).then_some(renamed)
+}
+
+/// The report line of a claim the chart does not create (its access mode is unknown).
+pub fn existing_claim_message(volume: &str) -> String {
+    format!(
+        "volume {volume}: an existing claim; its access_mode is unset, which the rules read as ReadWriteOnce (one \
+         replica, replaced with Recreate): set access_mode if the claim is shared"
+    )
+}
+
+/// A PersistentVolumeClaim the chart creates, as the rules' created claim: size, StorageClass,
+/// access mode; `None` (left for the report) when it has more than those.
+pub fn read_claim(fields: &mut Fields) -> Option<Value> {
+    super::common::take_identity(fields);
+    let spec = FieldPath::of_keys(&["spec"]);
+    let known = ["resources", "storageClassName", "accessModes", "volumeMode"];
+    if fields.keys(&spec).iter().any(|k| !known.contains(&k.as_str())) {
+        return None;
+    }
+    let storage = spec.key("resources").key("requests").key("storage");
+    let size = fields.peek(&storage).and_then(super::common::scalar_string)?;
+    let mut out = Map::new();
+    out.insert("size".into(), json!(size));
+    if let Some(class) = fields.peek(&spec.key("storageClassName")).and_then(Value::as_str) {
+        out.insert("storage_class".into(), json!(class));
+    }
+    let modes = fields.peek(&spec.key("accessModes")).and_then(Value::as_array);
+    match modes.map(Vec::as_slice) {
+        None => {}
+        Some([mode])
+            if matches!(
+                mode.as_str(),
+                Some("ReadWriteOnce" | "ReadWriteOncePod" | "ReadOnlyMany" | "ReadWriteMany")
+            ) =>
+        {
+            out.insert("access_mode".into(), mode.clone());
+        }
+        Some(_) => return None,
+    }
+    if fields.peek(&spec.key("volumeMode")).is_some_and(|m| m != "Filesystem") {
+        return None;
+    }
+    if fields.keys(&spec.key("resources")) != ["requests"]
+        || fields.keys(&spec.key("resources").key("requests")) != ["storage"]
+    {
+        return None;
+    }
+    fields.take(&spec);
+    Some(Value::Object(out))
 }
 
 fn imported_init_containers(app: &App) -> Vec<String> {

@@ -4,7 +4,7 @@ use super::app::{App, AppType, AttrValue, Attribute};
 use super::common::take_identity;
 use super::note::Note;
 use super::workload::OwnConfig;
-use super::{batch, config, network, pod_path, probes, scaling, workload, Claims, Context};
+use super::{batch, config, network, pod_path, pod_volumes, probes, scaling, workload, Claims, Context};
 use crate::path::FieldPath;
 
 /// Pods of a Deployment without `spec.replicas`.
@@ -56,6 +56,7 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
         }
         workload::read_pod(fields, &pod_path(&kind), app, own_config.as_ref(), &mut notes)
     };
+    claim_created_volumes(cx, app, &mut notes);
     if let Some(container) = &container {
         probes::read_probes(cx.claim(workload), container, app, &ports, &mut notes);
     }
@@ -109,4 +110,32 @@ fn read_daemon_update(fields: &mut super::fields::Fields, spec: &FieldPath, app:
     if let Some(max) = max_unavailable.filter(|m| m != "1") {
         app.set_str(Attribute::DaemonMaxUnavailable, &max);
     }
+}
+
+/// A claim of `volumes` the chart itself creates (a PersistentVolumeClaim object of that
+/// name) is one the generated chart creates too: its size, StorageClass and access mode
+/// replace `existing_claim`, and the object is read (and no longer reported).
+fn claim_created_volumes(cx: &mut Context, app: &mut App, notes: &mut Vec<Note>) {
+    let Some(AttrValue::Json(serde_json::Value::Array(mut volumes))) = app.get(Attribute::Volumes).cloned() else {
+        return;
+    };
+    for entry in &mut volumes {
+        let Some(claim) = entry.pointer("/persistent_volume_claim/existing_claim").and_then(|c| c.as_str()) else {
+            continue;
+        };
+        let pvc = cx
+            .indices("PersistentVolumeClaim")
+            .into_iter()
+            .find(|&i| cx.objects[i].name == claim && !cx.fields.contains_key(&i));
+        let Some(pvc) = pvc else { continue };
+        let Some(created) = pod_volumes::read_claim(cx.claim(pvc)) else { continue };
+        entry["persistent_volume_claim"] = created;
+        app.sources.push(cx.id(pvc));
+        // Its access mode is known now: the note saying it is not goes (the volume's name in
+        // it is the chart's, which import may have suffixed).
+        let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
+        let originals = [name.clone(), name.trim_end_matches("-volume").to_string()];
+        notes.retain(|note| !originals.iter().any(|o| note.message == pod_volumes::existing_claim_message(o)));
+    }
+    app.set(Attribute::Volumes, AttrValue::Json(serde_json::Value::Array(volumes)));
 }

@@ -516,3 +516,31 @@ fn volumes_are_imported_with_their_mounts_and_what_the_rules_cannot_say_stays() 
         assert!(!notes.contains(gone), "{gone} in {notes}");
     }
 }
+
+#[test]
+fn a_claim_the_chart_creates_is_a_created_claim_of_volumes() {
+    let web = deployment_with(
+        "web",
+        json!({}),
+        json!({"volumes": [{"name": "store", "persistentVolumeClaim": {"claimName": "release-name-store"}}]}),
+    );
+    let mut web = web;
+    web.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "store", "mountPath": "/store"}]);
+    let pvc = object(
+        "PersistentVolumeClaim",
+        "store",
+        json!({"spec": {"accessModes": ["ReadWriteOnce"],
+        "storageClassName": "fast", "resources": {"requests": {"storage": "10Gi"}}}}),
+    );
+    let imported = run(vec![web, pvc]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::Volumes),
+        Some(&AttrValue::Json(json!([{"name": "store", "mount_path": "/store", "persistent_volume_claim":
+            {"size": "10Gi", "storage_class": "fast", "access_mode": "ReadWriteOnce"}}])))
+    );
+    let app = imported.apps.iter().find(|a| a.name == "web").unwrap();
+    assert!(app.sources.contains(&"PersistentVolumeClaim/store".to_string()), "{:?}", app.sources);
+    let notes = notes(&imported);
+    assert!(!notes.contains("PersistentVolumeClaim") && !notes.contains("existing claim"), "{notes}");
+}
