@@ -47,12 +47,10 @@ fn read_one(fields: &mut Fields, container: &FieldPath, app: &App, notes: &mut V
     entry.insert("name".into(), json!(name));
     entry.insert("image".into(), image);
     fields.take(&container.key("name"));
-    match fields.peek(&container.key("restartPolicy")).and_then(Value::as_str) {
-        Some("Always") => {
-            fields.take(&container.key("restartPolicy"));
-            entry.insert("sidecar".into(), json!(true));
-        }
-        _ => {} // unset, or a policy Kubernetes refuses for an init container: left over
+    // A native sidecar; any other policy is one Kubernetes refuses here: left over.
+    if fields.peek(&container.key("restartPolicy")).and_then(Value::as_str) == Some("Always") {
+        fields.take(&container.key("restartPolicy"));
+        entry.insert("sidecar".into(), json!(true));
     }
     for key in ["command", "args"] {
         if let Some(list) = fields.peek(&container.key(key)).and_then(string_list) {

@@ -129,7 +129,7 @@ fn read_named_service_port(fields: &mut Fields, item: &FieldPath, ports: &PodPor
         Some(Value::Number(n)) => ports.extra.iter().find(|(_, port)| n.as_i64() == Some(**port)),
         _ => None,
     };
-    let Some((name, container_port)) = by_target.map(|(name, port)| (name.clone(), *port)) else { return None };
+    let (name, container_port) = by_target.map(|(name, port)| (name.clone(), *port))?;
     let known = ["name", "port", "targetPort", "protocol", "nodePort", "appProtocol"];
     if fields.keys(item).iter().any(|k| !known.contains(&k.as_str())) {
         return None;
@@ -139,9 +139,7 @@ fn read_named_service_port(fields: &mut Fields, item: &FieldPath, ports: &PodPor
         return None; // one the rules do not write: reported
     }
     let Some(AttrValue::Json(Value::Array(list))) = app.attributes.get_mut(&Attribute::Ports) else { return None };
-    let Some(entry) = list.iter_mut().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str())) else {
-        return None;
-    };
+    let entry = list.iter_mut().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))?;
     let service_port = fields.peek(&item.key("port")).and_then(Value::as_i64);
     let protocol = fields.peek(&item.key("protocol")).and_then(Value::as_str).unwrap_or("TCP");
     if protocol != entry.get("protocol").and_then(Value::as_str).unwrap_or("TCP") {
