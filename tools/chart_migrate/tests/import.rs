@@ -72,7 +72,10 @@ fn every_field_the_rules_cannot_express_is_reported() {
 fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
     let (report, build) = import_into(&testdata("unsupported"), &[]);
     for line in [
-        "  StatefulSet/db: a StatefulSet (stable pod identities and volumes) is not imported: declare it by hand as a stateful app (app_type = \"stateful\", storage_*)\n",
+        // A StatefulSet is a stateful app; without a claim template, the report asks for storage.
+        "  db: stateful from StatefulSet/db\n",
+        "  StatefulSet/db: no volume claim template the rules take (one, ReadWriteOnce, mounted at one directory): a \
+         stateful app needs storage_size and storage_mount_path, set them by hand\n",
         // A DaemonSet is a daemon app.
         "  log-agent: daemon from DaemonSet/log-agent\n",
         "  Certificate/tls: a custom resource (cert-manager.io/v1) is not expressible: not imported",

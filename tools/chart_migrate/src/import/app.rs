@@ -13,6 +13,7 @@ pub enum AppType {
     Job,
     Cronjob,
     Daemon,
+    Stateful,
 }
 
 impl fmt::Display for AppType {
@@ -24,6 +25,7 @@ impl fmt::Display for AppType {
             AppType::Job => "job",
             AppType::Cronjob => "cronjob",
             AppType::Daemon => "daemon",
+            AppType::Stateful => "stateful",
         })
     }
 }
@@ -102,6 +104,9 @@ pub enum Attribute {
     ShutdownGracePeriodSeconds,
     ShutdownPreStopCommand,
     ShutdownPreStopSleepSeconds,
+    StorageClass,
+    StorageMountPath,
+    StorageSize,
     Volumes,
 }
 
@@ -178,6 +183,9 @@ impl Attribute {
         Attribute::ShutdownGracePeriodSeconds,
         Attribute::ShutdownPreStopCommand,
         Attribute::ShutdownPreStopSleepSeconds,
+        Attribute::StorageClass,
+        Attribute::StorageMountPath,
+        Attribute::StorageSize,
         Attribute::Volumes,
     ];
 
@@ -254,6 +262,9 @@ impl Attribute {
             Attribute::ShutdownGracePeriodSeconds => "shutdown_grace_period_seconds",
             Attribute::ShutdownPreStopCommand => "shutdown_pre_stop_command",
             Attribute::ShutdownPreStopSleepSeconds => "shutdown_pre_stop_sleep_seconds",
+            Attribute::StorageClass => "storage_class",
+            Attribute::StorageMountPath => "storage_mount_path",
+            Attribute::StorageSize => "storage_size",
             Attribute::Volumes => "volumes",
         }
     }

@@ -55,7 +55,8 @@ pub(super) fn app_name(cx: &mut Context, workload: usize, taken: &mut BTreeSet<S
 /// disruption budget; they decide its type.
 pub(super) fn find_service_objects(cx: &mut Context, app: &mut App, claims: &mut Claims) {
     let workload = &cx.objects[claims.workload];
-    let daemon = workload.kind == "DaemonSet";
+    // A daemon or stateful app with a Service keeps its type; the rules route no Ingress to it.
+    let daemon = matches!(workload.kind.as_str(), "DaemonSet" | "StatefulSet");
     if workload.kind != "Deployment" && !daemon {
         return;
     }
@@ -74,7 +75,7 @@ pub(super) fn find_service_objects(cx: &mut Context, app: &mut App, claims: &mut
             cx.claim(other).mark(&FieldPath::root());
         }
         if daemon {
-            return; // a daemon with a port keeps its type; the rules route no Ingress to it
+            return;
         }
         app.app_type = AppType::InternalApi;
         let service_name = cx.objects[first].name.clone();

@@ -112,7 +112,7 @@ pub(super) fn pod_path(kind: &str) -> FieldPath {
     }
 }
 
-const WORKLOADS: [&str; 4] = ["Deployment", "DaemonSet", "Job", "CronJob"];
+const WORKLOADS: [&str; 5] = ["Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob"];
 
 /// Imports `rendered`; `random_names` are its objects named at random, by index, masked
 /// (`compare::random::detect` of two renders).
@@ -133,12 +133,13 @@ pub fn import(rendered: &RenderedChart, release: &Release, random_names: &BTreeM
             "Job" => AppType::Job,
             "CronJob" => AppType::Cronjob,
             "DaemonSet" => AppType::Daemon,
+            "StatefulSet" => AppType::Stateful,
             _ => AppType::Worker, // until a Service or an Ingress route says otherwise
         };
         apps.push((App::new(&name, app_type, cx.id(workload)), Claims { workload, ..Claims::default() }));
     }
     for (app, claims) in &mut apps {
-        if matches!(app.app_type, AppType::Worker | AppType::Daemon) {
+        if matches!(app.app_type, AppType::Worker | AppType::Daemon | AppType::Stateful) {
             infer::find_service_objects(&mut cx, app, claims);
         }
     }

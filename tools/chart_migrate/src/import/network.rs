@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::app::{App, AttrValue, Attribute};
+use super::app::{App, AppType, AttrValue, Attribute};
 use super::common::{scalar_string, take_identity};
 use super::fields::Fields;
 use super::note::Note;
@@ -18,6 +18,15 @@ pub fn read_service(fields: &mut Fields, ports: &PodPorts, app: &mut App, notes:
     let spec = FieldPath::of_keys(&["spec"]);
     fields.take(&spec.key("selector"));
     let external = read_service_type(fields, &spec, app, notes);
+    if app.app_type == AppType::Stateful {
+        // A stateful app's Service is headless and publishes pods before they are ready.
+        if fields.peek(&spec.key("clusterIP")).and_then(Value::as_str) == Some("None") {
+            fields.take(&spec.key("clusterIP"));
+        }
+        if fields.peek(&spec.key("publishNotReadyAddresses")) == Some(&Value::Bool(true)) {
+            fields.take(&spec.key("publishNotReadyAddresses"));
+        }
+    }
     let items = fields.items(&spec.key("ports"));
     let mut served = Vec::new();
     for item in items.iter().skip(1) {

@@ -22,9 +22,6 @@ pub fn explain(object: &Object, users: &[String]) -> String {
         );
     }
     match object.kind.as_str() {
-        "StatefulSet" => "a StatefulSet (stable pod identities and volumes) is not imported: declare it by hand as \
-                          a stateful app (app_type = \"stateful\", storage_*)"
-            .into(),
         "ReplicaSet" | "ReplicationController" => format!(
             "a {} is not an app type the rules express (a Deployment is: external-api, internal-api or worker): not imported",
             object.kind

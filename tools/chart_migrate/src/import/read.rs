@@ -41,6 +41,14 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
                     }
                 }
             }
+            "StatefulSet" => {
+                fields.take(&spec.key("selector"));
+                fields.take(&spec.key("serviceName"));
+                if let Some(replicas) = fields.peek(&spec.key("replicas")).and_then(|r| r.as_i64()) {
+                    fields.take(&spec.key("replicas"));
+                    app.set(Attribute::Replicas, AttrValue::Int(replicas));
+                }
+            }
             "DaemonSet" => {
                 fields.take(&spec.key("selector"));
                 read_daemon_update(fields, &spec, app);
@@ -54,7 +62,18 @@ pub(super) fn read_app(cx: &mut Context, app: &mut App, claims: &Claims) {
                 batch::read_job_spec(fields, &FieldPath::of_keys(&["spec", "jobTemplate", "spec"]), app);
             }
         }
-        workload::read_pod(fields, &pod_path(&kind), app, own_config.as_ref(), &mut notes)
+        let read = workload::read_pod(fields, &pod_path(&kind), app, own_config.as_ref(), &mut notes);
+        if let (Some(container), "StatefulSet") = (&read.0, kind.as_str()) {
+            read_claim_template(fields, container, app);
+        }
+        if kind == "StatefulSet" && app.get(Attribute::StorageSize).is_none() {
+            notes.push(Note::object(
+                &fields.id,
+                "no volume claim template the rules take (one, ReadWriteOnce, mounted at one directory): a stateful \
+                 app needs storage_size and storage_mount_path, set them by hand",
+            ));
+        }
+        read
     };
     claim_created_volumes(cx, app, &mut notes);
     if let Some(container) = &container {
@@ -138,4 +157,42 @@ fn claim_created_volumes(cx: &mut Context, app: &mut App, notes: &mut Vec<Note>)
         notes.retain(|note| !originals.iter().any(|o| note.message == pod_volumes::existing_claim_message(o)));
     }
     app.set(Attribute::Volumes, AttrValue::Json(serde_json::Value::Array(volumes)));
+}
+
+/// A StatefulSet's one volume claim template (ReadWriteOnce, a size, a StorageClass),
+/// mounted by its container at one directory: storage_size, storage_class,
+/// storage_mount_path. Anything more stays in the report.
+fn read_claim_template(fields: &mut super::fields::Fields, container: &FieldPath, app: &mut App) {
+    use serde_json::Value;
+    let templates = FieldPath::of_keys(&["spec", "volumeClaimTemplates"]);
+    let items = fields.items(&templates);
+    let [template] = items.as_slice() else { return };
+    let Some(name) = fields.peek(&template.key("metadata").key("name")).and_then(Value::as_str) else { return };
+    let Some(created) = fields.peek(&template.key("spec")).cloned() else { return };
+    let claim = crate::object::Object {
+        kind: "PersistentVolumeClaim".into(),
+        name: name.into(),
+        template: String::new(),
+        body: serde_json::json!({"spec": created}),
+    };
+    let mut claim_fields = super::fields::Fields::new(&claim, String::new());
+    let Some(read) = pod_volumes::read_claim(&mut claim_fields) else { return };
+    if read.get("access_mode").is_some_and(|m| m != "ReadWriteOnce") {
+        return; // the rules' claim template is ReadWriteOnce
+    }
+    let mount = fields.items(&container.key("volumeMounts")).into_iter().find(|m| {
+        fields.peek(&m.key("name")).and_then(Value::as_str) == Some(name)
+            && fields.keys(m).iter().all(|k| k == "name" || k == "mountPath")
+    });
+    let Some(mount) = mount else { return };
+    let Some(path) = fields.peek(&mount.key("mountPath")).and_then(Value::as_str) else { return };
+    app.set_str(Attribute::StorageMountPath, path);
+    if let Some(size) = read.get("size").and_then(Value::as_str) {
+        app.set_str(Attribute::StorageSize, size);
+    }
+    if let Some(class) = read.get("storage_class").and_then(Value::as_str) {
+        app.set_str(Attribute::StorageClass, class);
+    }
+    fields.take(&mount);
+    fields.take(template);
 }

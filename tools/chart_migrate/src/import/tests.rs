@@ -544,3 +544,41 @@ fn a_claim_the_chart_creates_is_a_created_claim_of_volumes() {
     let notes = notes(&imported);
     assert!(!notes.contains("PersistentVolumeClaim") && !notes.contains("existing claim"), "{notes}");
 }
+
+#[test]
+fn a_statefulset_is_a_stateful_app_with_its_claim_template_and_headless_service() {
+    let db = object(
+        "StatefulSet",
+        "db",
+        json!({"spec": {
+        "serviceName": "release-name-db", "replicas": 3,
+        "selector": {"matchLabels": {"app": "db"}},
+        "template": {"metadata": {"labels": {"app": "db"}},
+            "spec": {"containers": [{"name": "db", "image": "postgres:16.2", "ports": [{"name": "tcp", "containerPort": 5432}],
+                "livenessProbe": {"tcpSocket": {"port": 5432}}, "readinessProbe": {"tcpSocket": {"port": 5432}},
+                "volumeMounts": [{"name": "pgdata", "mountPath": "/var/lib/postgresql/data"}]}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "pgdata"}, "spec": {"accessModes": ["ReadWriteOnce"],
+            "storageClassName": "fast", "resources": {"requests": {"storage": "20Gi"}}}}]}}),
+    );
+    let svc = object(
+        "Service",
+        "db",
+        json!({"spec": {"clusterIP": "None", "publishNotReadyAddresses": true,
+        "selector": {"app": "db"}, "ports": [{"name": "tcp", "port": 5432, "targetPort": "tcp"}]}}),
+    );
+    let imported = run(vec![db, svc]);
+    assert_eq!(app_type(&imported, "db"), AppType::Stateful);
+    for (attr, value) in [
+        (Attribute::StorageSize, AttrValue::Str("20Gi".into())),
+        (Attribute::StorageClass, AttrValue::Str("fast".into())),
+        (Attribute::StorageMountPath, AttrValue::Str("/var/lib/postgresql/data".into())),
+        (Attribute::Replicas, AttrValue::Int(3)),
+    ] {
+        assert_eq!(attribute(&imported, "db", attr), Some(&value), "{attr:?}");
+    }
+    let notes = notes(&imported);
+    for gone in ["volumeClaimTemplates", "volumeMounts", "clusterIP", "publishNotReady", "serviceName", "not imported"]
+    {
+        assert!(!notes.contains(gone), "{gone} in {notes}");
+    }
+}
