@@ -39,6 +39,8 @@ fn legacy_shop_imports_as_four_apps_of_the_right_types() {
         "    env_from_secrets = [\"shop-rabbitmq\"],\n",
         "    config_mount_path = \"/etc/shop\",\n",
         "    ingress_mode = \"per-app\",\n",
+        // The worker's terminationGracePeriodSeconds: 120.
+        "    shutdown_grace_period_seconds = 120,\n",
         // The migration hook's weight "-1" and its Job without a TTL (kept until deleted).
         "    job_hook_weight = -1,\n    job_keep_finished = True,\n",
         // The worker has no probes: kept, with the exception and its reason.
@@ -52,7 +54,6 @@ fn legacy_shop_imports_as_four_apps_of_the_right_types() {
 fn every_field_the_rules_cannot_express_is_reported() {
     let (report, _) = import_into(&legacy_shop(), &[]);
     for line in [
-        "  Deployment/worker spec.template.spec.terminationGracePeriodSeconds: 120: not expressible (Kubernetes' default of 30 seconds applies)\n",
         "  Service/api spec.ports[http].port: 8080: generated Services listen on 80 (forwarding to the container port) unless service_port is set: set service_port = 8080 to keep the port clients use\n",
         "  Ingress/web spec.ingressClassName: nginx: the IngressClass is chart-wide in generated charts: set ingress.className in values\n",
         "  Deployment/web spec.template.spec.containers[web]: liveness and readiness both GET /, and the rules need distinct paths: tcp instead",
@@ -60,19 +61,27 @@ fn every_field_the_rules_cannot_express_is_reported() {
     ] {
         assert!(report.contains(line), "missing {line:?} in\n{report}");
     }
+    // The api's checksum of its own ConfigMap is what the generated chart writes too, and the
+    // worker's grace period and tolerations are attributes now.
+    for field in ["checksum/config", "terminationGracePeriodSeconds", "tolerations"] {
+        assert!(!report.contains(field), "{field} in\n{report}");
+    }
 }
 
 #[test]
 fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
     let (report, build) = import_into(&testdata("unsupported"), &[]);
     for line in [
-        "  StatefulSet/db: a StatefulSet (stable pod identities and volumes) is not an app type the rules express (external-api, internal-api, worker, job, cronjob): not imported\n",
-        "  DaemonSet/log-agent: a DaemonSet (one pod per node) is not an app type the rules express (external-api, internal-api, worker, job, cronjob): not imported\n",
+        // A StatefulSet is a stateful app; without a claim template, the report asks for storage.
+        "  db: stateful from StatefulSet/db\n",
+        "  StatefulSet/db: no volume claim template the rules take (one, ReadWriteOnce, mounted at one directory): a \
+         stateful app needs storage_size and storage_mount_path, set them by hand\n",
+        // A DaemonSet is a daemon app.
+        "  log-agent: daemon from DaemonSet/log-agent\n",
         "  Certificate/tls: a custom resource (cert-manager.io/v1) is not expressible: not imported",
         "  NetworkPolicy/deny: network policies come from the network_policy_* attributes",
         "  Secret/credentials: secret values never go into a generated chart",
         "  Deployment/worker spec.template.spec.containers[sidecar]: {\"image\":\"envoyproxy/envoy:v1.30.0\",\"name\":\"sidecar\"}: a second container is not expressible (an app has one container)\n",
-        "  Deployment/worker spec.template.spec.initContainers[wait]: ",
         "  Deployment/worker spec.template.spec.containers[worker].env[POD_NAME]: ",
         "  Deployment/worker spec.template.spec.containers[worker].image: registry.example.com:5000/worker: no tag (Kubernetes pulls latest), which the rules refuse; set image_tag by hand\n",
         "  Deployment/worker metadata.labels.team: payments: custom labels are not expressible",
@@ -83,8 +92,15 @@ fn kinds_the_rules_cannot_express_are_reported_one_line_each() {
     }
     // A Secret's values never reach the report.
     assert!(!report.contains("hunter2"), "{report}");
+    assert!(!report.contains("initContainers"), "{report}");
     assert!(
-        build.contains("    image_repository = \"registry.example.com:5000/worker\",\n    policy_exceptions = {\n"),
+        // The pods' own label (the chart's selector) is kept as a pod label.
+        // Its init container is one of init_containers.
+        build.contains(
+            "    image_repository = \"registry.example.com:5000/worker\",\n    init_containers = [{\"image\": \
+             {\"repository\": \"busybox\", \"tag\": \"1.36\"}, \"name\": \"wait\"}],\n    pod_labels = \
+             {\"app\": \"worker\"},\n    policy_exceptions = {\n"
+        ),
         "{build}"
     );
 }
@@ -298,7 +314,7 @@ fn exec_probes_become_health_command() {
 
 #[test]
 fn report_lines_carry_no_debug_text_and_say_how_to_express_what_is_lost() {
-    let (report, _) = import_into(&streamdash(), &[]);
+    let (report, build) = import_into(&streamdash(), &[]);
     for debug in ["Some(", "None", "[\"", "\\\""] {
         assert!(!report.contains(debug), "{debug:?} in\n{report}");
     }
@@ -307,5 +323,66 @@ fn report_lines_carry_no_debug_text_and_say_how_to_express_what_is_lost() {
          one port (the first, 9898, is imported as port) and the generated pod does not declare this one; if it serves \
          Prometheus metrics, set metrics_port = 9797 (a ServiceMonitor scrapes it)\n"
     ), "{report}");
-    assert!(report.contains("ports[grpc]: port 9999: an app has one port (the first, 9898, is imported as port) and the generated pod does not declare this one; serve it on the first port, or make it an app of its own\n"), "{report}");
+    // A named port besides the first is one of `ports` (its name says it speaks grpc).
+    assert!(!report.contains("ports[grpc]"), "{report}");
+    // The chart's Service does not serve it; the generated one does, and the report says so.
+    assert!(
+        report.contains(
+            "  Service/streamdash spec.ports: the chart's Service has no port for the container port grpc (9999); the \
+         generated Service has one (every entry of ports is a Service port)\n"
+        ),
+        "{report}"
+    );
+    assert!(
+        build.contains("    ports = [{\"app_protocol\": \"grpc\", \"name\": \"grpc\", \"port\": 9999}],\n"),
+        "{build}"
+    );
+}
+
+/// Issue 22's "done when": a hand-written chart using pull secrets, pod annotations and
+/// labels, scheduling, shutdown, a startup probe, init containers and a native sidecar,
+/// volumes, named ports, a LoadBalancer Service, a DaemonSet and a Job restarting OnFailure
+/// imports with none of them reported as unexpressible; what is left asks the user to act.
+#[test]
+fn production_fields_import_with_nothing_unexpressible() {
+    let (report, build) = import_into(&testdata("production"), &[]);
+    let lost: Vec<&str> =
+        report.lines().skip_while(|l| !l.starts_with("Not reproduced")).skip(1).take_while(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lost,
+        [
+            "  Deployment/api spec.template.spec.volumes[data]: volume data: an existing claim; its access_mode is \
+             unset, which the rules read as ReadWriteOnce (one replica, replaced with Recreate): set access_mode if the \
+             claim is shared",
+            "  Deployment/api spec.template.spec.volumes[data].name: volume data: imported as data-volume, as data is a \
+             name of the generated chart's own volumes (tmp, config, data, secret-<n>, writable-<n>); the mount is the \
+             same",
+            "  Service/api spec.type: LoadBalancer: imported as service_type with a placeholder service_reason; the \
+             rules require the reason this app is reached from outside the cluster: replace it",
+        ],
+        "{report}"
+    );
+    assert!(report.contains("  agent: daemon from DaemonSet/agent\n"), "{report}");
+    for attribute in [
+        "image_pull_secrets = [\"registry-credentials\"]",
+        "pod_annotations = {\"sidecar.istio.io/inject\": \"true\"}",
+        "scheduling_node_selector = {\"pool\": \"general\"}",
+        "scheduling_priority_class_name = \"business-critical\"",
+        "scheduling_node_affinity = [",
+        "scheduling_topology_spread = [",
+        "scheduling_tolerations = [{\"operator\": \"Exists\"}]",
+        "shutdown_grace_period_seconds = 45",
+        "shutdown_pre_stop_sleep_seconds = 5",
+        "health_startup_seconds = 300",
+        "\"name\": \"sql-proxy\", \"resources\": {\"cpu_request\": \"50m\", \"memory_request\": \"64Mi\"}, \"sidecar\": True}",
+        "{\"app_protocol\": \"grpc\", \"name\": \"grpc\", \"port\": 9090}",
+        "service_type = \"LoadBalancer\"",
+        "\"persistent_volume_claim\": {\"existing_claim\": \"api-data\"}",
+        "{\"empty_dir\": {\"memory\": True, \"size_limit\": \"64Mi\"}",
+        "\"service_account_token\": {\"audience\": \"vault\", \"expiration_seconds\": 600}",
+        "app_type = \"daemon\",\n    daemon_max_unavailable = \"10%\"",
+        "job_restart_policy = \"OnFailure\"",
+    ] {
+        assert!(build.contains(attribute), "missing {attribute:?} in\n{build}");
+    }
 }

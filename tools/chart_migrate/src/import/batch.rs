@@ -202,7 +202,8 @@ mod tests {
 
     #[test]
     fn job_spec_values_other_than_the_defaults_become_attributes() {
-        let (app, left) = job_spec(json!({"backoffLimit": 1, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 60}));
+        let (app, left) =
+            job_spec(json!({"backoffLimit": 1, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 60}));
         assert_eq!(app.get(Attribute::JobBackoffLimit), Some(&AttrValue::Int(1)));
         assert_eq!(app.get(Attribute::JobActiveDeadlineSeconds), Some(&AttrValue::Int(600)));
         assert_eq!(app.get(Attribute::JobTtlSecondsAfterFinished), Some(&AttrValue::Int(60)));

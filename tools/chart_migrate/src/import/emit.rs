@@ -117,6 +117,34 @@ fn value_text(name: &str, value: &AttrValue) -> String {
                 format!("{{\n{}    }}", entries.iter().map(|e| format!("        {e},\n")).collect::<String>())
             }
         }
+        AttrValue::Json(value) => json_text(name, value),
+    }
+}
+
+/// A JSON value as a Starlark literal: a top-level list one item a line unless it fits on
+/// one; every string through [`string`].
+fn json_text(name: &str, value: &serde_json::Value) -> String {
+    let inline = json_inline(value);
+    match value {
+        serde_json::Value::Array(items) if !fits(name, &inline) => {
+            format!("[\n{}    ]", items.iter().map(|i| format!("        {},\n", json_inline(i))).collect::<String>())
+        }
+        _ => inline,
+    }
+}
+
+fn json_inline(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "None".to_string(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => string(s),
+        Value::Array(items) => format!("[{}]", items.iter().map(json_inline).collect::<Vec<_>>().join(", ")),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter().map(|(k, v)| format!("{}: {}", string(k), json_inline(v))).collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -189,6 +217,17 @@ mod tests {
         assert!(text.contains("    apps = [\":web_api_metadata\"],\n"), "{text}");
         assert!(text.contains("# tools/bazel run //tools/helm:import -- --chart charts/shop --package //demo/shop\n"));
         assert!(text.starts_with(BEGIN) && text.ends_with(&format!("{END}\n")));
+    }
+
+    #[test]
+    fn json_attributes_are_starlark_literals_with_escaped_strings() {
+        let value = serde_json::json!([{"key": "gpu\"", "operator": "Exists", "toleration_seconds": 60, "x": true}]);
+        assert_eq!(
+            json_text("t", &value),
+            "[{\"key\": \"gpu\\\"\", \"operator\": \"Exists\", \"toleration_seconds\": 60, \"x\": True}]"
+        );
+        let long = serde_json::json!([{"key": "a".repeat(60)}, {"key": "b"}]);
+        assert!(json_text("scheduling_tolerations", &long).starts_with("[\n        {\"key\": \"aaaa"));
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub(super) fn app_name(cx: &mut Context, workload: usize, taken: &mut BTreeSet<S
 /// disruption budget; they decide its type.
 pub(super) fn find_service_objects(cx: &mut Context, app: &mut App, claims: &mut Claims) {
     let workload = &cx.objects[claims.workload];
-    if workload.kind != "Deployment" {
+    // A daemon or stateful app with a Service keeps its type; the rules route no Ingress to it.
+    let daemon = matches!(workload.kind.as_str(), "DaemonSet" | "StatefulSet");
+    if workload.kind != "Deployment" && !daemon {
         return;
     }
     let pod_labels = workload.get(&["spec", "template", "metadata", "labels"]);
@@ -66,13 +68,16 @@ pub(super) fn find_service_objects(cx: &mut Context, app: &mut App, claims: &mut
         .collect();
     if let Some((&first, others)) = services.split_first() {
         claims.service = Some(first);
-        app.app_type = AppType::InternalApi;
         for &other in others {
             let id = cx.id(other);
             cx.notes
                 .push(Note::object(&id, format!("a second Service of app {}: an app has one; not imported", app.name)));
             cx.claim(other).mark(&FieldPath::root());
         }
+        if daemon {
+            return;
+        }
+        app.app_type = AppType::InternalApi;
         let service_name = cx.objects[first].name.clone();
         let mut routes = Vec::new();
         for ingress in cx.indices("Ingress") {

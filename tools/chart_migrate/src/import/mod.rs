@@ -17,9 +17,12 @@ pub mod emit;
 mod fields;
 mod findings;
 mod infer;
+mod init;
 mod network;
 pub mod note;
 mod other;
+mod pod;
+mod pod_volumes;
 mod probes;
 mod read;
 pub mod report;
@@ -109,7 +112,7 @@ pub(super) fn pod_path(kind: &str) -> FieldPath {
     }
 }
 
-const WORKLOADS: [&str; 3] = ["Deployment", "Job", "CronJob"];
+const WORKLOADS: [&str; 5] = ["Deployment", "DaemonSet", "StatefulSet", "Job", "CronJob"];
 
 /// Imports `rendered`; `random_names` are its objects named at random, by index, masked
 /// (`compare::random::detect` of two renders).
@@ -129,12 +132,14 @@ pub fn import(rendered: &RenderedChart, release: &Release, random_names: &BTreeM
         let app_type = match cx.objects[workload].kind.as_str() {
             "Job" => AppType::Job,
             "CronJob" => AppType::Cronjob,
+            "DaemonSet" => AppType::Daemon,
+            "StatefulSet" => AppType::Stateful,
             _ => AppType::Worker, // until a Service or an Ingress route says otherwise
         };
         apps.push((App::new(&name, app_type, cx.id(workload)), Claims { workload, ..Claims::default() }));
     }
     for (app, claims) in &mut apps {
-        if app.app_type == AppType::Worker {
+        if matches!(app.app_type, AppType::Worker | AppType::Daemon | AppType::Stateful) {
             infer::find_service_objects(&mut cx, app, claims);
         }
     }

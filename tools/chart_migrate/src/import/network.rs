@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::app::{App, Attribute};
+use super::app::{App, AppType, AttrValue, Attribute};
 use super::common::{scalar_string, take_identity};
 use super::fields::Fields;
 use super::note::Note;
@@ -13,15 +13,41 @@ use crate::path::FieldPath;
 pub const SERVICE_PORT: i64 = 80;
 
 /// Reads a Service the app's pods are selected by. Returns its port (for Ingress backends).
-pub fn read_service(fields: &mut Fields, ports: &PodPorts, notes: &mut Vec<Note>) -> Option<i64> {
+pub fn read_service(fields: &mut Fields, ports: &PodPorts, app: &mut App, notes: &mut Vec<Note>) -> Option<i64> {
     take_identity(fields);
     let spec = FieldPath::of_keys(&["spec"]);
     fields.take(&spec.key("selector"));
-    if fields.peek(&spec.key("type")).and_then(Value::as_str) == Some("ClusterIP") {
-        fields.take(&spec.key("type"));
+    let external = read_service_type(fields, &spec, app, notes);
+    if app.app_type == AppType::Stateful {
+        // A stateful app's Service is headless and publishes pods before they are ready.
+        if fields.peek(&spec.key("clusterIP")).and_then(Value::as_str) == Some("None") {
+            fields.take(&spec.key("clusterIP"));
+        }
+        if fields.peek(&spec.key("publishNotReadyAddresses")) == Some(&Value::Bool(true)) {
+            fields.take(&spec.key("publishNotReadyAddresses"));
+        }
     }
     let items = fields.items(&spec.key("ports"));
+    let mut served = Vec::new();
+    for item in items.iter().skip(1) {
+        served.extend(read_named_service_port(fields, item, ports, app));
+    }
+    for (name, port) in ports.extra.iter().filter(|(name, _)| !served.contains(name)) {
+        notes.push(Note::field(
+            &fields.id,
+            &spec.key("ports"),
+            format!(
+                "the chart's Service has no port for the container port {name} ({port}); the generated Service \
+                 has one (every entry of ports is a Service port)"
+            ),
+        ));
+    }
     let first = items.first()?.clone();
+    if external {
+        if let Some(node_port) = fields.take(&first.key("nodePort")).and_then(Value::as_i64) {
+            app.set(Attribute::ServiceNodePort, AttrValue::Int(node_port));
+        }
+    }
     let port = fields.peek(&first.key("port")).and_then(Value::as_i64);
     // The rules' Service port: 80 for http, the container port for grpc and tcp.
     let generated_port = match ports.protocol {
@@ -59,6 +85,86 @@ pub fn read_service(fields: &mut Fields, ports: &PodPorts, notes: &mut Vec<Note>
         }
     }
     port
+}
+
+/// The Service type: ClusterIP is the rules' own; NodePort and LoadBalancer become
+/// service_type with a placeholder reason, which the report says to replace (the rules
+/// require one, and import cannot know it). Whether the Service is reachable from outside.
+fn read_service_type(fields: &mut Fields, spec: &FieldPath, app: &mut App, notes: &mut Vec<Note>) -> bool {
+    let path = spec.key("type");
+    let service_type = fields.peek(&path).and_then(Value::as_str);
+    match service_type {
+        Some("ClusterIP") => {
+            fields.take(&path);
+            false
+        }
+        Some(kind @ ("NodePort" | "LoadBalancer")) => {
+            fields.take(&path);
+            app.set_str(Attribute::ServiceType, kind);
+            app.set_str(Attribute::ServiceReason, &service_reason_placeholder(kind));
+            notes.push(Note::field(
+                &fields.id,
+                &path,
+                format!(
+                    "{kind}: imported as service_type with a placeholder service_reason; the rules require the \
+                     reason this app is reached from outside the cluster: replace it"
+                ),
+            ));
+            // The generated Service keeps the client's address this way; other policies are reported.
+            let policy = spec.key("externalTrafficPolicy");
+            if fields.peek(&policy).and_then(Value::as_str) == Some("Local") {
+                fields.take(&policy);
+            }
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The reason import writes for a NodePort or LoadBalancer Service: says it is not one.
+pub fn service_reason_placeholder(kind: &str) -> String {
+    format!(
+        "imported from a chart whose Service is a {kind}; replace with why clients outside the cluster reach this app"
+    )
+}
+
+/// A Service port besides the first that forwards to one of the app's named ports: its
+/// Service port, node port and appProtocol go to that entry of `ports`.
+/// Returns the name of the port it forwards to when imported.
+fn read_named_service_port(fields: &mut Fields, item: &FieldPath, ports: &PodPorts, app: &mut App) -> Option<String> {
+    let target = fields.peek(&item.key("targetPort")).or_else(|| fields.peek(&item.key("port")));
+    let by_target = match target {
+        Some(Value::String(name)) => ports.extra.get_key_value(name.as_str()),
+        Some(Value::Number(n)) => ports.extra.iter().find(|(_, port)| n.as_i64() == Some(**port)),
+        _ => None,
+    };
+    let (name, container_port) = by_target.map(|(name, port)| (name.clone(), *port))?;
+    let known = ["name", "port", "targetPort", "protocol", "nodePort", "appProtocol"];
+    if fields.keys(item).iter().any(|k| !known.contains(&k.as_str())) {
+        return None;
+    }
+    let app_protocol = fields.peek(&item.key("appProtocol")).and_then(Value::as_str);
+    if app_protocol.is_some_and(|p| !matches!(p, "http" | "grpc" | "tcp")) {
+        return None; // one the rules do not write: reported
+    }
+    let Some(AttrValue::Json(Value::Array(list))) = app.attributes.get_mut(&Attribute::Ports) else { return None };
+    let entry = list.iter_mut().find(|p| p.get("name").and_then(Value::as_str) == Some(name.as_str()))?;
+    let service_port = fields.peek(&item.key("port")).and_then(Value::as_i64);
+    let protocol = fields.peek(&item.key("protocol")).and_then(Value::as_str).unwrap_or("TCP");
+    if protocol != entry.get("protocol").and_then(Value::as_str).unwrap_or("TCP") {
+        return None; // a Service port of another protocol than the container's: reported
+    }
+    if let Some(port) = service_port.filter(|p| *p != container_port) {
+        entry["service_port"] = Value::from(port);
+    }
+    if let Some(node_port) = fields.peek(&item.key("nodePort")).and_then(Value::as_i64) {
+        entry["node_port"] = Value::from(node_port);
+    }
+    if let Some(app_protocol) = app_protocol {
+        entry["app_protocol"] = Value::from(app_protocol);
+    }
+    fields.take(item);
+    Some(name)
 }
 
 /// One path of one Ingress rule that routes to an app's Service.

@@ -22,12 +22,6 @@ pub fn explain(object: &Object, users: &[String]) -> String {
         );
     }
     match object.kind.as_str() {
-        "StatefulSet" => "a StatefulSet (stable pod identities and volumes) is not an app type the rules express \
-                          (external-api, internal-api, worker, job, cronjob): not imported"
-            .into(),
-        "DaemonSet" => "a DaemonSet (one pod per node) is not an app type the rules express (external-api, \
-                        internal-api, worker, job, cronjob): not imported"
-            .into(),
         "ReplicaSet" | "ReplicationController" => format!(
             "a {} is not an app type the rules express (a Deployment is: external-api, internal-api or worker): not imported",
             object.kind

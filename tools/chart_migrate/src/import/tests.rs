@@ -19,9 +19,13 @@ fn object(kind: &str, name: &str, body: Value) -> Object {
 }
 
 fn deployment(name: &str) -> Object {
-    object("Deployment", name, json!({"spec": {"template": {
+    object(
+        "Deployment",
+        name,
+        json!({"spec": {"template": {
         "metadata": {"labels": {"app": name}},
-        "spec": {"containers": [{"name": name, "image": "shop:1"}]}}}}))
+        "spec": {"containers": [{"name": name, "image": "shop:1"}]}}}}),
+    )
 }
 
 fn service(name: &str, selector: Value) -> Object {
@@ -43,7 +47,12 @@ fn run(objects: Vec<Object>) -> Imported {
 }
 
 fn app_type(imported: &Imported, name: &str) -> AppType {
-    imported.apps.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no app {name}: {:?}", imported.apps)).app_type
+    imported
+        .apps
+        .iter()
+        .find(|a| a.name == name)
+        .unwrap_or_else(|| panic!("no app {name}: {:?}", imported.apps))
+        .app_type
 }
 
 fn notes(imported: &Imported) -> String {
@@ -71,9 +80,14 @@ fn an_empty_selector_selects_no_app() {
 
 #[test]
 fn a_second_service_of_one_app_is_not_imported() {
-    let imported = run(vec![deployment("web"), service("web", json!({"app": "web"})), service("web2", json!({"app": "web"}))]);
+    let imported =
+        run(vec![deployment("web"), service("web", json!({"app": "web"})), service("web2", json!({"app": "web"}))]);
     assert_eq!(app_type(&imported, "web"), AppType::InternalApi);
-    assert!(notes(&imported).contains("a second Service of app web: an app has one; not imported"), "{}", notes(&imported));
+    assert!(
+        notes(&imported).contains("a second Service of app web: an app has one; not imported"),
+        "{}",
+        notes(&imported)
+    );
 }
 
 #[test]
@@ -85,7 +99,10 @@ fn an_ingress_route_with_a_host_makes_an_external_api_and_a_second_route_is_note
     let imported = run(vec![
         deployment("web"),
         service("web", json!({"app": "web"})),
-        ingress("web", json!([{"http": route("elsewhere")}, {"host": "shop.example.com", "http": first}, {"host": "other.example.com", "http": second}])),
+        ingress(
+            "web",
+            json!([{"http": route("elsewhere")}, {"host": "shop.example.com", "http": first}, {"host": "other.example.com", "http": second}]),
+        ),
     ]);
     assert_eq!(app_type(&imported, "web"), AppType::ExternalApi);
     let web = imported.apps.iter().find(|a| a.name == "web").unwrap();
@@ -106,15 +123,24 @@ fn a_route_without_a_host_keeps_an_internal_api_with_a_note() {
     ]);
     assert_eq!(app_type(&imported, "web"), AppType::InternalApi);
     let notes = notes(&imported);
-    assert!(notes.contains("routes to app web without a host, which the rules require: it is imported as an internal-api"), "{notes}");
+    assert!(
+        notes.contains("routes to app web without a host, which the rules require: it is imported as an internal-api"),
+        "{notes}"
+    );
 }
 
 #[test]
 fn the_autoscaler_and_budget_of_the_deployment_are_its_own() {
     let hpa = |name: &str, kind: &str, target: &str| {
-        object("HorizontalPodAutoscaler", name, json!({"spec": {"scaleTargetRef": {"kind": kind, "name": format!("release-name-{target}")}, "minReplicas": 2, "maxReplicas": 5}}))
+        object(
+            "HorizontalPodAutoscaler",
+            name,
+            json!({"spec": {"scaleTargetRef": {"kind": kind, "name": format!("release-name-{target}")}, "minReplicas": 2, "maxReplicas": 5}}),
+        )
     };
-    let pdb = |name: &str, selector: Value| object("PodDisruptionBudget", name, json!({"spec": {"selector": selector, "minAvailable": 1}}));
+    let pdb = |name: &str, selector: Value| {
+        object("PodDisruptionBudget", name, json!({"spec": {"selector": selector, "minAvailable": 1}}))
+    };
     let imported = run(vec![
         deployment("web"),
         hpa("other-kind", "StatefulSet", "web"),
@@ -130,4 +156,429 @@ fn the_autoscaler_and_budget_of_the_deployment_are_its_own() {
     assert_eq!(web.sources.len(), 3, "{:?}", web.sources);
     assert_eq!(web.get(Attribute::AutoscalingMaxReplicas), Some(&AttrValue::Int(5)));
     assert_eq!(web.get(Attribute::PdbMinAvailable), Some(&AttrValue::Str("1".into())));
+}
+
+/// A Deployment whose pod template has `spec` (and `metadata`) merged in.
+fn deployment_with(name: &str, pod_metadata: Value, pod_spec: Value) -> Object {
+    let mut object = deployment(name);
+    let pod = &mut object.body["spec"]["template"];
+    for (key, extra) in [("metadata", pod_metadata), ("spec", pod_spec)] {
+        if let (Some(target), Some(extra)) = (pod[key].as_object_mut(), extra.as_object()) {
+            target.extend(extra.clone());
+        }
+    }
+    object
+}
+
+fn attribute<'a>(imported: &'a Imported, app: &str, attribute: Attribute) -> Option<&'a AttrValue> {
+    imported.apps.iter().find(|a| a.name == app).and_then(|a| a.get(attribute))
+}
+
+#[test]
+fn image_pull_secrets_are_imported_by_name_and_a_bad_name_is_reported() {
+    let imported = run(vec![deployment_with(
+        "web",
+        json!({}),
+        json!({"imagePullSecrets": [{"name": "registry-creds"}, {"name": "Bad_Name"}]}),
+    )]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ImagePullSecrets),
+        Some(&AttrValue::List(vec!["registry-creds".into()]))
+    );
+    let notes = notes(&imported);
+    assert!(!notes.contains("registry-creds"), "{notes}");
+    assert!(
+        notes.contains(
+            "imagePullSecrets[Bad_Name]: Bad_Name: not a DNS-1123 subdomain, which image_pull_secrets requires"
+        ),
+        "{notes}"
+    );
+}
+
+#[test]
+fn pod_annotations_and_labels_are_imported_except_the_charts_own_keys() {
+    let imported = run(vec![deployment_with(
+        "web",
+        json!({
+            "annotations": {"sidecar.istio.io/inject": "true", "checksum/config": "abc", "helm.sh/x": "y"},
+            "labels": {"cost-center": "42", "app.kubernetes.io/name": "web"}
+        }),
+        json!({}),
+    )]);
+    let dict =
+        |pairs: &[(&str, &str)]| AttrValue::Dict(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+    assert_eq!(
+        attribute(&imported, "web", Attribute::PodAnnotations),
+        Some(&dict(&[("sidecar.istio.io/inject", "true")]))
+    );
+    assert_eq!(attribute(&imported, "web", Attribute::PodLabels), Some(&dict(&[("cost-center", "42")])));
+    let notes = notes(&imported);
+    assert!(!notes.contains("istio") && !notes.contains("cost-center"), "{notes}");
+    assert!(notes.contains("checksum annotations are not expressible"), "{notes}");
+    assert!(notes.contains("helm.sh/x: the generated chart writes its own annotations under this prefix"), "{notes}");
+}
+
+#[test]
+fn scheduling_is_imported_and_a_system_priority_class_is_reported() {
+    let imported = run(vec![
+        deployment_with(
+            "web",
+            json!({}),
+            json!({
+                "nodeSelector": {"pool": "general"},
+                "priorityClassName": "business-critical",
+                "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"},
+                                {"operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 60}],
+                "affinity": {"nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+                        {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]}]}]},
+                    "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 50, "preference": {"matchExpressions": [
+                        {"key": "spot", "operator": "DoesNotExist"}]}}]}},
+                "topologySpreadConstraints": [{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 1,
+                    "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}}]
+            }),
+        ),
+        deployment_with("batch", json!({}), json!({"priorityClassName": "system-node-critical"})),
+    ]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingNodeSelector),
+        Some(&AttrValue::Dict([("pool".to_string(), "general".to_string())].into()))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingPriorityClassName),
+        Some(&AttrValue::Str("business-critical".into()))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingTolerations),
+        Some(&AttrValue::Json(json!([
+            {"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"},
+            {"operator": "Exists", "effect": "NoExecute", "toleration_seconds": 60}
+        ])))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingNodeAffinity),
+        Some(&AttrValue::Json(json!([
+            {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64"]},
+            {"key": "spot", "operator": "DoesNotExist", "weight": 50}
+        ])))
+    );
+    assert_eq!(
+        attribute(&imported, "web", Attribute::SchedulingTopologySpread),
+        Some(&AttrValue::Json(json!([
+            {"topology_key": "topology.kubernetes.io/zone", "max_skew": 1, "when_unsatisfiable": "DoNotSchedule"}
+        ])))
+    );
+    let notes = notes(&imported);
+    for field in ["nodeSelector", "priorityClassName", "tolerations", "affinity", "topologySpread"] {
+        assert!(!notes.contains(&format!("Deployment/web spec.template.spec.{field}")), "{notes}");
+    }
+    assert!(
+        notes.contains(
+            "Deployment/batch spec.template.spec.priorityClassName: system-node-critical: the system- PriorityClasses \
+             are the cluster's own, which the rules refuse to an app; not imported"
+        ),
+        "{notes}"
+    );
+    assert_eq!(attribute(&imported, "batch", Attribute::SchedulingPriorityClassName), None);
+}
+
+#[test]
+fn scheduling_the_rules_cannot_say_stays_reported() {
+    let imported = run(vec![deployment_with(
+        "web",
+        json!({}),
+        json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+            {"matchExpressions": [{"key": "a", "operator": "Exists"}]},
+            {"matchExpressions": [{"key": "b", "operator": "Exists"}]}]}}},
+            "topologySpreadConstraints": [{"topologyKey": "zone", "maxSkew": 1, "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": {"matchLabels": {"app": "other"}}}]}),
+    )]);
+    assert_eq!(attribute(&imported, "web", Attribute::SchedulingNodeAffinity), None);
+    assert_eq!(attribute(&imported, "web", Attribute::SchedulingTopologySpread), None);
+    let notes = notes(&imported);
+    assert!(notes.contains("spec.template.spec.affinity"), "{notes}");
+    assert!(notes.contains("spec.template.spec.topologySpreadConstraints"), "{notes}");
+}
+
+#[test]
+fn shutdown_and_startup_probe_are_imported() {
+    let mut object = deployment_with("web", json!({}), json!({"terminationGracePeriodSeconds": 60}));
+    object.body["spec"]["template"]["spec"]["containers"][0]["lifecycle"] =
+        json!({"preStop": {"sleep": {"seconds": 5}}});
+    let probe = json!({"httpGet": {"path": "/healthz", "port": 8080}});
+    let container = &mut object.body["spec"]["template"]["spec"]["containers"][0];
+    container["livenessProbe"] = probe.clone();
+    container["startupProbe"] =
+        json!({"httpGet": {"path": "/healthz", "port": 8080}, "periodSeconds": 5, "failureThreshold": 24});
+    let mut exec = deployment_with("worker", json!({}), json!({}));
+    exec.body["spec"]["template"]["spec"]["containers"][0]["lifecycle"] =
+        json!({"preStop": {"exec": {"command": ["/app/drain", "--wait"]}}});
+    let imported = run(vec![object, exec]);
+    assert_eq!(attribute(&imported, "web", Attribute::ShutdownGracePeriodSeconds), Some(&AttrValue::Int(60)));
+    assert_eq!(attribute(&imported, "web", Attribute::ShutdownPreStopSleepSeconds), Some(&AttrValue::Int(5)));
+    assert_eq!(attribute(&imported, "web", Attribute::HealthStartupSeconds), Some(&AttrValue::Int(120)));
+    assert_eq!(
+        attribute(&imported, "worker", Attribute::ShutdownPreStopCommand),
+        Some(&AttrValue::List(vec!["/app/drain".into(), "--wait".into()]))
+    );
+    let notes = notes(&imported);
+    assert!(!notes.contains("lifecycle") && !notes.contains("terminationGrace"), "{notes}");
+    assert!(!notes.contains("startupProbe"), "{notes}");
+}
+
+#[test]
+fn named_ports_and_a_load_balancer_service_are_imported_with_a_placeholder_reason() {
+    let mut web = deployment("web");
+    web.body["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([
+        {"name": "http", "containerPort": 8080},
+        {"name": "grpc", "containerPort": 9090, "protocol": "TCP"},
+        {"name": "dns", "containerPort": 5353, "protocol": "UDP"},
+        {"name": "Bad_Port", "containerPort": 7000}
+    ]);
+    let svc = object(
+        "Service",
+        "web",
+        json!({"spec": {"type": "LoadBalancer", "externalTrafficPolicy": "Local",
+        "selector": {"app": "web"}, "ports": [
+            {"name": "http", "port": 80, "targetPort": "http", "nodePort": 30080},
+            {"name": "grpc", "port": 443, "targetPort": 9090, "appProtocol": "grpc", "nodePort": 30443}]}}),
+    );
+    let imported = run(vec![web, svc]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::Ports),
+        Some(&AttrValue::Json(json!([
+            {"name": "grpc", "port": 9090, "app_protocol": "grpc", "service_port": 443, "node_port": 30443},
+            {"name": "dns", "port": 5353, "protocol": "UDP"}
+        ])))
+    );
+    assert_eq!(attribute(&imported, "web", Attribute::ServiceType), Some(&AttrValue::Str("LoadBalancer".into())));
+    assert_eq!(attribute(&imported, "web", Attribute::ServiceNodePort), Some(&AttrValue::Int(30080)));
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ServiceReason),
+        Some(&AttrValue::Str(super::network::service_reason_placeholder("LoadBalancer")))
+    );
+    let notes = notes(&imported);
+    assert!(
+        notes.contains(
+            "Service/web spec.type: LoadBalancer: imported as service_type with a placeholder service_reason; the \
+             rules require the reason this app is reached from outside the cluster: replace it"
+        ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("ports[Bad_Port]: port 7000 named Bad_Port: not an IANA service name, which ports refuses"),
+        "{notes}"
+    );
+    for field in ["ports[grpc]", "ports[dns]", "externalTrafficPolicy", "nodePort"] {
+        assert!(!notes.contains(field), "{field} in {notes}");
+    }
+}
+
+#[test]
+fn a_daemonset_is_a_daemon_app_with_its_service_and_rolling_update() {
+    let mut agent = object(
+        "DaemonSet",
+        "agent",
+        json!({"spec": {
+        "selector": {"matchLabels": {"app": "agent"}},
+        "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%", "maxSurge": 0}},
+        "template": {"metadata": {"labels": {"app": "agent"}},
+            "spec": {"containers": [{"name": "agent", "image": "agent:1", "ports": [{"name": "http", "containerPort": 2020}],
+                "livenessProbe": {"httpGet": {"path": "/live", "port": "http"}},
+                "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"}}}]}}}}),
+    );
+    agent.template = "shop/templates/agent.yaml".into();
+    let imported = run(vec![agent, service("agent", json!({"app": "agent"}))]);
+    assert_eq!(app_type(&imported, "agent"), AppType::Daemon);
+    let app = imported.apps.iter().find(|a| a.name == "agent").unwrap();
+    assert_eq!(app.sources, ["DaemonSet/agent", "Service/agent"]);
+    assert_eq!(app.get(Attribute::DaemonMaxUnavailable), Some(&AttrValue::Str("10%".into())));
+    assert_eq!(app.get(Attribute::Port), Some(&AttrValue::Int(2020)));
+    let notes = notes(&imported);
+    assert!(!notes.contains("DaemonSet/agent spec") && !notes.contains("not an app type"), "{notes}");
+    assert!(!notes.contains("PodDisruptionBudget"), "{notes}");
+}
+
+#[test]
+fn a_jobs_on_failure_restart_policy_is_imported() {
+    let job = object(
+        "Job",
+        "migrate",
+        json!({"spec": {"template": {"spec": {"restartPolicy": "OnFailure",
+        "containers": [{"name": "migrate", "image": "shop:1"}]}}}}),
+    );
+    let cron = object(
+        "CronJob",
+        "nightly",
+        json!({"spec": {"schedule": "0 1 * * *", "jobTemplate": {"spec": {"template":
+        {"spec": {"restartPolicy": "Never", "containers": [{"name": "nightly", "image": "shop:1"}]}}}}}}),
+    );
+    let imported = run(vec![job, cron]);
+    assert_eq!(attribute(&imported, "migrate", Attribute::JobRestartPolicy), Some(&AttrValue::Str("OnFailure".into())));
+    assert_eq!(attribute(&imported, "nightly", Attribute::JobRestartPolicy), None);
+    let notes = notes(&imported);
+    assert!(!notes.contains("restartPolicy"), "{notes}");
+}
+
+#[test]
+fn init_containers_and_native_sidecars_are_imported_and_latest_is_reported() {
+    let web = deployment_with(
+        "web",
+        json!({}),
+        json!({"initContainers": [
+            {"name": "migrate", "image": "ghcr.io/shop/migrate:2.1", "imagePullPolicy": "Always",
+             "command": ["/migrate"], "args": ["up"],
+             "env": [{"name": "MODE", "value": "strict"},
+                     {"name": "DB", "valueFrom": {"secretKeyRef": {"name": "db", "key": "url"}}}],
+             "resources": {"requests": {"cpu": "50m"}, "limits": {"memory": "64Mi"}},
+             "securityContext": {"runAsUser": 0}},
+            {"name": "proxy", "image": "gcr.io/cloud-sql-proxy@sha256:abc", "restartPolicy": "Always"},
+            {"name": "wait", "image": "busybox"}
+        ]}),
+    );
+    let imported = run(vec![web]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::InitContainers),
+        Some(&AttrValue::Json(json!([
+            {"name": "migrate", "image": {"repository": "ghcr.io/shop/migrate", "tag": "2.1", "pull_policy": "Always"},
+             "command": ["/migrate"], "args": ["up"], "env": {"MODE": "strict"}, "secret_env": {"DB": "db/url"},
+             "resources": {"cpu_request": "50m", "memory_limit": "64Mi"}},
+            {"name": "proxy", "image": {"repository": "gcr.io/cloud-sql-proxy", "digest": "sha256:abc"}, "sidecar": true}
+        ])))
+    );
+    let notes = notes(&imported);
+    assert!(
+        notes.contains("initContainers[wait].image: busybox: init container wait runs latest (no tag, or the tag latest), which the rules refuse"),
+        "{notes}"
+    );
+    // The chart's own security context is not the rules' and stays, with that reason.
+    assert!(notes.contains("initContainers[migrate].securityContext"), "{notes}");
+    for field in ["initContainers[proxy]", "initContainers[migrate].env", "initContainers[migrate].resources"] {
+        assert!(!notes.contains(field), "{field} in {notes}");
+    }
+}
+
+#[test]
+fn volumes_are_imported_with_their_mounts_and_what_the_rules_cannot_say_stays() {
+    let mut web = deployment_with(
+        "web",
+        json!({}),
+        json!({
+            "initContainers": [{"name": "seed", "image": "seed:1",
+                "volumeMounts": [{"name": "data", "mountPath": "/data"}]}],
+            "volumes": [
+                {"name": "data", "persistentVolumeClaim": {"claimName": "shop-data"}},
+                {"name": "certs", "configMap": {"name": "ca-bundle", "defaultMode": 420}},
+                {"name": "creds", "secret": {"secretName": "api-creds", "defaultMode": 288}},
+                {"name": "cache", "emptyDir": {"medium": "Memory", "sizeLimit": "64Mi"}},
+                {"name": "token", "projected": {"sources": [{"serviceAccountToken":
+                    {"audience": "vault", "expirationSeconds": 600, "path": "token"}}]}},
+                {"name": "odd", "configMap": {"name": "x", "defaultMode": 511}},
+                {"name": "host", "hostPath": {"path": "/var/log"}}
+            ]
+        }),
+    );
+    web.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = json!([
+        {"name": "data", "mountPath": "/data"},
+        {"name": "certs", "mountPath": "/etc/ssl/extra", "readOnly": true},
+        {"name": "creds", "mountPath": "/creds", "subPath": "key"},
+        {"name": "cache", "mountPath": "/cache"},
+        {"name": "token", "mountPath": "/var/run/vault", "readOnly": true},
+        {"name": "odd", "mountPath": "/odd"},
+        {"name": "host", "mountPath": "/host"}
+    ]);
+    let imported = run(vec![web]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::Volumes),
+        Some(&AttrValue::Json(json!([
+            {"name": "data-volume", "mount_path": "/data", "containers": ["web", "seed"],
+             "persistent_volume_claim": {"existing_claim": "shop-data"}},
+            {"name": "certs", "mount_path": "/etc/ssl/extra", "config_map": "ca-bundle"},
+            {"name": "cache", "mount_path": "/cache", "empty_dir": {"memory": true, "size_limit": "64Mi"}},
+            {"name": "token", "mount_path": "/var/run/vault",
+             "service_account_token": {"audience": "vault", "expiration_seconds": 600}}
+        ])))
+    );
+    let notes = notes(&imported);
+    assert!(notes.contains("volumes[data]: volume data: an existing claim; its access_mode is unset"), "{notes}");
+    // data is the name of the chart's own storage volume: renamed, which the pod does not see.
+    assert!(
+        notes.contains(
+            "volumes[data].name: volume data: imported as data-volume, as data is a name of the generated \
+                        chart's own volumes"
+        ),
+        "{notes}"
+    );
+    for kept in ["volumes[creds]", "volumes[odd]", "volumes[host]", "volumeMounts[creds]", "volumeMounts[host]"] {
+        assert!(notes.contains(kept), "{kept} not in {notes}");
+    }
+    for gone in ["volumes[certs]", "volumes[cache]", "volumes[token]", "volumeMounts[data]", "volumeMounts[cache]"] {
+        assert!(!notes.contains(gone), "{gone} in {notes}");
+    }
+}
+
+#[test]
+fn a_claim_the_chart_creates_is_a_created_claim_of_volumes() {
+    let web = deployment_with(
+        "web",
+        json!({}),
+        json!({"volumes": [{"name": "store", "persistentVolumeClaim": {"claimName": "release-name-store"}}]}),
+    );
+    let mut web = web;
+    web.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "store", "mountPath": "/store"}]);
+    let pvc = object(
+        "PersistentVolumeClaim",
+        "store",
+        json!({"spec": {"accessModes": ["ReadWriteOnce"],
+        "storageClassName": "fast", "resources": {"requests": {"storage": "10Gi"}}}}),
+    );
+    let imported = run(vec![web, pvc]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::Volumes),
+        Some(&AttrValue::Json(json!([{"name": "store", "mount_path": "/store", "persistent_volume_claim":
+            {"size": "10Gi", "storage_class": "fast", "access_mode": "ReadWriteOnce"}}])))
+    );
+    let app = imported.apps.iter().find(|a| a.name == "web").unwrap();
+    assert!(app.sources.contains(&"PersistentVolumeClaim/store".to_string()), "{:?}", app.sources);
+    let notes = notes(&imported);
+    assert!(!notes.contains("PersistentVolumeClaim") && !notes.contains("existing claim"), "{notes}");
+}
+
+#[test]
+fn a_statefulset_is_a_stateful_app_with_its_claim_template_and_headless_service() {
+    let db = object(
+        "StatefulSet",
+        "db",
+        json!({"spec": {
+        "serviceName": "release-name-db", "replicas": 3,
+        "selector": {"matchLabels": {"app": "db"}},
+        "template": {"metadata": {"labels": {"app": "db"}},
+            "spec": {"containers": [{"name": "db", "image": "postgres:16.2", "ports": [{"name": "tcp", "containerPort": 5432}],
+                "livenessProbe": {"tcpSocket": {"port": 5432}}, "readinessProbe": {"tcpSocket": {"port": 5432}},
+                "volumeMounts": [{"name": "pgdata", "mountPath": "/var/lib/postgresql/data"}]}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "pgdata"}, "spec": {"accessModes": ["ReadWriteOnce"],
+            "storageClassName": "fast", "resources": {"requests": {"storage": "20Gi"}}}}]}}),
+    );
+    let svc = object(
+        "Service",
+        "db",
+        json!({"spec": {"clusterIP": "None", "publishNotReadyAddresses": true,
+        "selector": {"app": "db"}, "ports": [{"name": "tcp", "port": 5432, "targetPort": "tcp"}]}}),
+    );
+    let imported = run(vec![db, svc]);
+    assert_eq!(app_type(&imported, "db"), AppType::Stateful);
+    for (attr, value) in [
+        (Attribute::StorageSize, AttrValue::Str("20Gi".into())),
+        (Attribute::StorageClass, AttrValue::Str("fast".into())),
+        (Attribute::StorageMountPath, AttrValue::Str("/var/lib/postgresql/data".into())),
+        (Attribute::Replicas, AttrValue::Int(3)),
+    ] {
+        assert_eq!(attribute(&imported, "db", attr), Some(&value), "{attr:?}");
+    }
+    let notes = notes(&imported);
+    for gone in ["volumeClaimTemplates", "volumeMounts", "clusterIP", "publishNotReady", "serviceName", "not imported"]
+    {
+        assert!(!notes.contains(gone), "{gone} in {notes}");
+    }
 }

@@ -5,15 +5,20 @@ use crate::path::{FieldPath, Segment};
 
 const SECURITY: &str = "the rules set their own security context (non-root UID 10001, read-only root filesystem, \
                         no privilege escalation, all capabilities dropped, RuntimeDefault seccomp profile)";
-const SCHEDULING: &str = "scheduling constraints are not expressible (the rules set a soft pod anti-affinity only)";
+const SCHEDULING: &str =
+    "not expressible: the rules take a node selector, tolerations, node affinity as one required term \
+                          and preferences of one expression each, topology spread counting the app's own pods and a \
+                          priority class (scheduling_*); pod affinity and anti-affinity are their own (a soft pod \
+                          anti-affinity)";
 const ROLLOUT: &str =
     "the rules set their own rollout (RollingUpdate, maxSurge 25%, maxUnavailable 0, 5 revisions kept)";
 const PROBE_TIMING: &str =
     "probe timing is not expressible: the rules set their own (liveness more patient than readiness)";
 const VOLUMES: &str = "not expressible: the rules mount the app's own ConfigMap (config_data, config_mount_path), \
-                       Secrets (secret_mounts), an emptyDir on /tmp and writable directories \
-                       (security_writable_paths, with the read-only-root-filesystem policy exception); declare one of \
-                       those instead";
+                       Secrets (secret_mounts), an emptyDir on /tmp, writable directories \
+                       (security_writable_paths) and volumes (an existing claim, ConfigMap or Secret at the rules' \
+                       file mode, an emptyDir, a projected token; each at one directory, without subPath); declare \
+                       one of those instead";
 const FILE_MODE: &str =
     "file modes are not expressible (the rules mount ConfigMaps with mode 0644 and Secrets with 0440)";
 const DEFAULT: &str = "not expressible (no release_app attribute)";
@@ -34,7 +39,7 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return PROBE_TIMING;
     }
     if keys.contains(&"startupProbe") {
-        return "startup probes are not expressible";
+        return "a startup probe is expressible as the seconds it allows (health_startup_seconds) only";
     }
     if keys.contains(&"annotations") {
         let key = path.to_string();
@@ -45,13 +50,15 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
             return "the rules delete hooks before the next run (before-hook-creation)";
         }
         return if key.contains("checksum/") {
-            "checksum annotations are not expressible (generated charts do not roll pods on a hash of other templates)"
+            "checksum annotations are not expressible: generated charts roll pods on a hash of the app's own \
+             ConfigMap only (checksum/config, with config_data)"
         } else {
             "annotations of this object are not expressible"
         };
     }
     if keys.contains(&"labels") {
-        return "custom labels are not expressible (the rules write the standard app.kubernetes.io labels)";
+        return "custom labels are not expressible here (the rules write the standard app.kubernetes.io labels; \
+                pod_labels label the pods)";
     }
     if keys.iter().any(|k| {
         matches!(*k, "nodeSelector" | "affinity" | "tolerations" | "topologySpreadConstraints" | "priorityClassName")
@@ -59,7 +66,7 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return SCHEDULING;
     }
     if last == "terminationGracePeriodSeconds" {
-        return "not expressible (Kubernetes' default of 30 seconds applies)";
+        return "a whole number of seconds is expressible (shutdown_grace_period_seconds) only";
     }
     if keys
         .iter()
@@ -68,7 +75,7 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return ROLLOUT;
     }
     if keys.contains(&"imagePullSecrets") {
-        return "image pull secrets are not expressible (give the ServiceAccount or the node access to the registry)";
+        return "image pull secrets are expressible by name only (image_pull_secrets)";
     }
     if keys.iter().any(|k| matches!(*k, "volumes")) && matches!(last, "defaultMode" | "mode") {
         return FILE_MODE;
@@ -77,7 +84,9 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return VOLUMES;
     }
     if keys.contains(&"initContainers") {
-        return "init containers are not expressible (an app has one container)";
+        return "not expressible: an init container (init_containers) has a name, an image, command, args, \
+                literal and Secret env, resources and, as a sidecar, restartPolicy Always; the rules give it the \
+                app's security context";
     }
     if last == "containers" && matches!(path.segments().last(), Some(Segment::Name(_) | Segment::Index(_))) {
         return "a second container is not expressible (an app has one container)";
@@ -90,7 +99,8 @@ pub fn explain(kind: &str, path: &FieldPath) -> &'static str {
         return "the IngressClass is chart-wide in generated charts: set ingress.className in values";
     }
     if kind == "Service" && keys.first() == Some(&"spec") {
-        return "not expressible (the rules make one ClusterIP Service port named http, on 80)";
+        return "not expressible (the rules make the app's Service from port, service_port, ports and \
+                service_type)";
     }
     DEFAULT
 }

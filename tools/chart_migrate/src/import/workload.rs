@@ -9,7 +9,7 @@ use super::app::{App, AttrValue, Attribute};
 use super::common::{scalar_string, string_list, take_standard_labels};
 use super::fields::Fields;
 use super::note::Note;
-use super::volumes;
+use super::{init, pod, pod_volumes, volumes};
 use crate::path::FieldPath;
 
 /// How the app's own ConfigMap (if it has one) reaches the pod.
@@ -28,6 +28,30 @@ pub struct PodPorts {
     /// What the imported port speaks, from its name: the generated Service listens on 80 for
     /// http, on the container port for grpc and tcp.
     pub protocol: PortProtocol,
+    /// Ports imported into `ports` besides the main one, by name: the container port.
+    pub extra: BTreeMap<String, i64>,
+}
+
+impl PortProtocol {
+    /// The name the generated chart gives the main port.
+    pub fn port_name(self) -> &'static str {
+        match self {
+            PortProtocol::Http => "http",
+            PortProtocol::Grpc => "grpc",
+            PortProtocol::Tcp => "tcp",
+        }
+    }
+}
+
+/// An IANA service name, which a named port of the rules must be: at most 15 lowercase
+/// letters, digits and single '-' between them, a letter among them.
+fn is_service_name(name: &str) -> bool {
+    (1..=15).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name.chars().any(|c| c.is_ascii_lowercase())
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && !name.contains("--")
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -65,8 +89,16 @@ pub fn read_pod(
         fields.take(&spec.key(key));
     }
     let expected_restart = if app.app_type.to_string().ends_with("job") { "Never" } else { "Always" };
-    if fields.peek(&spec.key("restartPolicy")).and_then(Value::as_str) == Some(expected_restart) {
-        fields.take(&spec.key("restartPolicy"));
+    match fields.peek(&spec.key("restartPolicy")).and_then(Value::as_str) {
+        Some(policy) if policy == expected_restart => {
+            fields.take(&spec.key("restartPolicy"));
+        }
+        // A Job's pod may restart its container in place (job_restart_policy).
+        Some("OnFailure") if expected_restart == "Never" => {
+            fields.take(&spec.key("restartPolicy"));
+            app.set_str(Attribute::JobRestartPolicy, "OnFailure");
+        }
+        _ => {}
     }
 
     let containers = fields.items(&spec.key("containers"));
@@ -104,7 +136,23 @@ pub fn read_pod(
     }
     volumes::read_secret_volumes(fields, &spec, &container, app, notes);
     volumes::read_scratch_volumes(fields, &spec, &container, app);
+    pod::read_pod_settings(fields, pod, &container, app, own_config.is_some(), notes);
+    init::read_init_containers(fields, &spec, app, notes);
+    pod_volumes::read_pod_volumes(fields, &spec, &container, app, notes);
     (Some(container), ports)
+}
+
+/// An image reference as repository, tag and digest.
+pub fn split_image(image: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (reference, digest) = match image.split_once('@') {
+        Some((reference, digest)) => (reference, Some(digest)),
+        None => (image, None),
+    };
+    // A tag is what follows the last ':' after the last '/' (a registry port is not a tag).
+    match reference.rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => (repository, Some(tag), digest),
+        _ => (reference, None, digest),
+    }
 }
 
 fn read_image(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: &mut Vec<Note>) {
@@ -113,15 +161,7 @@ fn read_image(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: 
         notes.push(Note::field(&fields.id, &path, "no image: image_repository is required, set it by hand"));
         return;
     };
-    let (reference, digest) = match image.split_once('@') {
-        Some((reference, digest)) => (reference, Some(digest)),
-        None => (image, None),
-    };
-    // A tag is what follows the last ':' after the last '/' (a registry port is not a tag).
-    let (repository, tag) = match reference.rsplit_once(':') {
-        Some((repository, tag)) if !tag.contains('/') => (repository, Some(tag)),
-        _ => (reference, None),
-    };
+    let (repository, tag, digest) = split_image(image);
     app.set_str(Attribute::ImageRepository, repository);
     match (tag, digest) {
         (_, Some(digest)) => app.set_str(Attribute::ImageDigest, digest),
@@ -201,6 +241,15 @@ fn read_ports(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: 
         }
         if let Some(first) = ports.port.filter(|_| index > 0) {
             let name = fields.peek(&item.key("name")).and_then(Value::as_str).unwrap_or_default();
+            match named_port(fields, &item, name, number, &ports, notes) {
+                NamedPort::Imported(port) => {
+                    ports.extra.insert(name.to_string(), number);
+                    push_json(app, Attribute::Ports, port);
+                    continue;
+                }
+                NamedPort::Refused => continue,
+                NamedPort::Unnamed => {}
+            }
             let how = if name.contains("metrics") {
                 format!("if it serves Prometheus metrics, set metrics_port = {number} (a ServiceMonitor scrapes it)")
             } else {
@@ -232,6 +281,60 @@ fn read_ports(fields: &mut Fields, container: &FieldPath, app: &mut App, notes: 
         }
     }
     ports
+}
+
+/// Appends `item` to the list of dicts `attribute`.
+pub fn push_json(app: &mut App, attribute: Attribute, item: Value) {
+    if let AttrValue::Json(Value::Array(list)) =
+        app.attributes.entry(attribute).or_insert_with(|| AttrValue::Json(Value::Array(Vec::new())))
+    {
+        list.push(item);
+    }
+}
+
+/// What became of a container port besides the first.
+enum NamedPort {
+    /// An entry of `ports`.
+    Imported(Value),
+    /// A name the rules refuse: reported, with the reason.
+    Refused,
+    /// No name the rules take (none, `metrics`, which metrics_port says, or other fields):
+    /// the caller reports it.
+    Unnamed,
+}
+
+fn named_port(
+    fields: &mut Fields,
+    item: &FieldPath,
+    name: &str,
+    number: i64,
+    ports: &PodPorts,
+    notes: &mut Vec<Note>,
+) -> NamedPort {
+    if name.is_empty() || name.contains("metrics") {
+        return NamedPort::Unnamed;
+    }
+    let taken = name == ports.protocol.port_name() || ports.extra.contains_key(name);
+    if !is_service_name(name) || taken {
+        let why = if taken { "the name of another port of the app" } else { "not an IANA service name" };
+        notes.push(Note::field(&fields.id, item, format!("port {number} named {name}: {why}, which ports refuses")));
+        fields.mark(item);
+        return NamedPort::Refused;
+    }
+    let protocol = fields.peek(&item.key("protocol")).and_then(Value::as_str).unwrap_or("TCP");
+    let only_known = fields.keys(item).iter().all(|k| matches!(k.as_str(), "name" | "containerPort" | "protocol"));
+    if !matches!(protocol, "TCP" | "UDP" | "SCTP") || !only_known {
+        return NamedPort::Unnamed;
+    }
+    fields.take(item);
+    let mut port = serde_json::json!({"name": name, "port": number});
+    if protocol != "TCP" {
+        port["protocol"] = Value::from(protocol);
+    } else if name.starts_with("grpc") || name.starts_with("http") {
+        // What the name says it speaks, as the main port's protocol is read.
+        port["app_protocol"] = Value::from(PortProtocol::of_name(Some(name)).port_name());
+    }
+    NamedPort::Imported(port)
 }
 
 fn read_resources(fields: &mut Fields, container: &FieldPath, app: &mut App) {
