@@ -169,6 +169,23 @@ pub fn resolve_environments(
                 error(field, format!("{m}; set it on this environment or on the chart (helm_chart gateway)"))
             })?;
         }
+        // The Gateway's listener holds the class and the certificate: an environment's own
+        // Ingress settings would be written and never read.
+        if api == IngressApi::Gateway {
+            for (field, value) in
+                [("ingress_class", &routing.ingress_class), ("ingress_tls_secret", &routing.tls_secret)]
+            {
+                if !value.is_empty() {
+                    return Err(error(
+                        field,
+                        "is set but this environment routes through a Gateway, whose listener holds the class and \
+                         the certificate: the Ingress settings would be ignored; remove it, or set ingress_api = \
+                         \"ingress\""
+                            .into(),
+                    ));
+                }
+            }
+        }
         if !env.ingress_tls && !routing.tls_secret.is_empty() {
             return Err(error(
                 "ingress_tls_secret",
@@ -399,6 +416,8 @@ mod tests {
             (serde_json::json!({"name": "s", "gateway": {"name": "g", "namespace": "n", "listener": "x"}}), "unknown field `listener`"),
             (serde_json::json!({"name": "s", "ingress_class": "a b"}), "field `ingress_class`"),
             (serde_json::json!({"name": "s", "ingress_tls_secret": "t", "ingress_tls": false}), "field `ingress_tls_secret`: is set but ingress_tls is False"),
+            (serde_json::json!({"name": "s", "gateway": {"name": "g", "namespace": "n"}, "ingress_class": "public"}), "field `ingress_class`: is set but this environment routes through a Gateway"),
+            (serde_json::json!({"name": "s", "ingress_api": "gateway", "gateway": {"name": "g", "namespace": "n"}, "ingress_tls_secret": "t"}), "field `ingress_tls_secret`: is set but this environment routes through a Gateway"),
         ];
         for (env, expected) in cases {
             let message = error(env.clone());
