@@ -8,6 +8,29 @@ tools/helm/src/model.rs.
 
 load("//rules:providers.bzl", "EnvironmentInfo")
 
+# Fields written only when set, so that an unset one keeps the composer's default (in this
+# order, which is the order of the keys in the environment file). Unknown keys in `gateway`
+# are refused by the composer (the schema is closed), naming the field.
+_OPTIONAL_FIELDS = [
+    "resource_preset",
+    "disabled_apps",
+    "image_tags",
+    "node_selector",
+    "tolerations",
+    "priority_class_name",
+    "pod_annotations",
+    "pod_labels",
+    "app_resource_presets",
+    "ingress_class",
+    "ingress_tls_secret",
+    "ingress_api",
+    "gateway",
+    "kubernetes_version",
+]
+
+# Attributes holding JSON text (a list of dicts has no Starlark attribute type).
+_JSON_FIELDS = ["tolerations"]
+
 def _helm_environment_impl(ctx):
     replicas = {}
     for app, count in ctx.attr.replicas.items():
@@ -28,35 +51,10 @@ def _helm_environment_impl(ctx):
         "replicas": replicas,
         "target": str(ctx.label),
     }
-    if ctx.attr.resource_preset:
-        environment["resource_preset"] = ctx.attr.resource_preset
-    if ctx.attr.disabled_apps:
-        environment["disabled_apps"] = ctx.attr.disabled_apps
-    if ctx.attr.image_tags:
-        environment["image_tags"] = ctx.attr.image_tags
-    if ctx.attr.node_selector:
-        environment["node_selector"] = ctx.attr.node_selector
-    if ctx.attr.tolerations:
-        environment["tolerations"] = json.decode(ctx.attr.tolerations)
-    if ctx.attr.priority_class_name:
-        environment["priority_class_name"] = ctx.attr.priority_class_name
-    if ctx.attr.pod_annotations:
-        environment["pod_annotations"] = ctx.attr.pod_annotations
-    if ctx.attr.pod_labels:
-        environment["pod_labels"] = ctx.attr.pod_labels
-    if ctx.attr.app_resource_presets:
-        environment["app_resource_presets"] = ctx.attr.app_resource_presets
-    if ctx.attr.ingress_class:
-        environment["ingress_class"] = ctx.attr.ingress_class
-    if ctx.attr.ingress_tls_secret:
-        environment["ingress_tls_secret"] = ctx.attr.ingress_tls_secret
-    if ctx.attr.ingress_api:
-        environment["ingress_api"] = ctx.attr.ingress_api
-    if ctx.attr.gateway:
-        # Unknown keys are refused by the composer (the schema is closed), naming the field.
-        environment["gateway"] = ctx.attr.gateway
-    if ctx.attr.kubernetes_version:
-        environment["kubernetes_version"] = ctx.attr.kubernetes_version
+    for name in _OPTIONAL_FIELDS:
+        value = getattr(ctx.attr, name)
+        if value:
+            environment[name] = json.decode(value) if name in _JSON_FIELDS else value
     out = ctx.actions.declare_file(ctx.label.name + ".environment.json")
     ctx.actions.write(out, json.encode_indent(environment, indent = "  ") + "\n")
     return [DefaultInfo(files = depset([out])), EnvironmentInfo(
