@@ -76,9 +76,8 @@ mod tests {
     use std::path::Path;
 
     use crate::app::App;
-    use crate::model::{AppMetadata, ChartSpec};
+    use crate::model::AppMetadata;
     use crate::plan::{self, Chart};
-    use crate::render::Renderer;
 
     fn agent(extra: serde_json::Value) -> AppMetadata {
         let mut json = serde_json::json!({"name": "node-agent", "target": "//x:agent", "app_type": "daemon",
@@ -137,19 +136,7 @@ mod tests {
     }
 
     fn compose(apps: &[serde_json::Value]) -> Chart {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let files: Vec<_> = apps
-            .iter()
-            .enumerate()
-            .map(|(i, app)| {
-                let file = dir.path().join(format!("{i}.json"));
-                std::fs::write(&file, app.to_string()).expect("write");
-                file
-            })
-            .collect();
-        let apps = crate::load_apps(&files).expect("valid apps");
-        let renderer = Renderer::for_charts(&crate::templates::for_tests()).expect("templates");
-        plan::compose(&ChartSpec::for_tests(), apps, &[], &[], &renderer).expect("composes")
+        plan::compose_for_tests(apps).expect("composes")
     }
 
     /// A DaemonSet (pod spec from the shared partial, node affinity without the anti-affinity

@@ -331,9 +331,8 @@ mod tests {
     use std::path::Path;
 
     use crate::app::App;
-    use crate::model::{AppMetadata, ChartSpec};
+    use crate::model::AppMetadata;
     use crate::plan;
-    use crate::render::Renderer;
 
     fn api(extra: serde_json::Value) -> serde_json::Value {
         let mut json = serde_json::json!({"name": "shop-api", "target": "//x:shop_api", "app_type": "internal-api",
@@ -427,25 +426,13 @@ mod tests {
     /// ports, its callers on every port, and a caller's egress names every port.
     #[test]
     fn named_ports_reach_the_container_the_service_and_both_ends_of_the_policies() {
-        let dir = tempfile::tempdir().expect("tempdir");
         let server = api(serde_json::json!({
             "ports": [{"name": "grpc", "port": 9090, "app_protocol": "grpc"},
                       {"name": "syslog", "port": 5514, "protocol": "UDP", "service_port": 514, "node_port": 30514}],
             "service": {"type": "LoadBalancer", "reason": "syslog from the appliances outside the cluster"}}));
         let caller = serde_json::json!({"name": "web-api", "app_type": "internal-api", "port": 8080,
             "image": {"repository": "r", "tag": "1"}, "sibling_env": [{"env": "SHOP", "app": "shop-api", "form": "host"}]});
-        let files: Vec<_> = [server, caller]
-            .iter()
-            .enumerate()
-            .map(|(i, app)| {
-                let file = dir.path().join(format!("{i}.json"));
-                std::fs::write(&file, app.to_string()).expect("write");
-                file
-            })
-            .collect();
-        let apps = crate::load_apps(&files).expect("valid apps");
-        let renderer = Renderer::for_charts(&crate::templates::for_tests()).expect("templates");
-        let chart = plan::compose(&ChartSpec::for_tests(), apps, &[], &[], &renderer).expect("composes");
+        let chart = plan::compose_for_tests(&[server, caller]).expect("composes");
         let file = |name: &str| chart.files[Path::new(&format!("templates/{name}.yaml"))].as_str();
         let service = file("shop-api-service");
         assert!(service.contains("  type: LoadBalancer\n"), "{service}");

@@ -690,6 +690,21 @@ fn check_sibling_addresses(apps: &[App]) -> Result<(), ComposeError> {
     Ok(())
 }
 
+/// Composes apps given as metadata JSON (as `app_metadata` writes it) with the test chart
+/// spec, no environments and no subcharts: what unit tests of one feature need.
+#[cfg(test)]
+pub(crate) fn compose_for_tests(apps: &[serde_json::Value]) -> Result<Chart, ComposeError> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut files = Vec::new();
+    for (i, app) in apps.iter().enumerate() {
+        let file = dir.path().join(format!("{i}.json"));
+        std::fs::write(&file, app.to_string()).expect("metadata written");
+        files.push(file);
+    }
+    let renderer = Renderer::for_charts(&crate::templates::for_tests())?;
+    compose(&ChartSpec::for_tests(), crate::load_apps(&files)?, &[], &[], &renderer)
+}
+
 /// Helm's longest release name.
 const HELM_RELEASE_NAME_MAX: usize = 53;
 /// Kubernetes' longest object name (DNS-1123 label), where `fullname` truncates.
@@ -784,21 +799,18 @@ mod tests {
     /// both volumes; an existing claim creates no object, so it cannot collide.
     #[test]
     fn created_claims_of_two_apps_named_alike_are_refused() {
-        let dir = tempfile::tempdir().expect("tempdir");
         let worker = |name: &str, volume: &str, claim: serde_json::Value| {
-            let metadata = serde_json::json!({
+            serde_json::json!({
                 "name": name, "target": format!("//x:{name}"), "app_type": "worker",
                 "image": {"repository": "r", "tag": "1"}, "health": {"probe": "exec", "command": ["true"]},
                 "volumes": [{"name": volume, "mount_path": "/data", "persistent_volume_claim": claim}],
-            });
-            let file = dir.path().join(format!("{name}.json"));
-            fs::write(&file, metadata.to_string()).expect("write");
-            file
+            })
         };
         let compose_pair = |second_claim: serde_json::Value| {
-            let files = [worker("a", "b-c", serde_json::json!({"size": "1Gi"})), worker("a-b", "c", second_claim)];
-            let apps = crate::load_apps(&files)?;
-            compose(&ChartSpec::for_tests(), apps, &[], &[], &Renderer::for_charts(&crate::templates::for_tests())?)
+            compose_for_tests(&[
+                worker("a", "b-c", serde_json::json!({"size": "1Gi"})),
+                worker("a-b", "c", second_claim),
+            ])
         };
         let error = compose_pair(serde_json::json!({"size": "1Gi"})).expect_err("one claim name twice").to_string();
         assert!(
