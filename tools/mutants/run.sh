@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # cargo-mutants over one crate (or some of its files) the way docs/mutation-report.md was
 # measured: installs cargo-mutants 27 once into a cache outside the checkout, runs one mutant
-# at a time (-j 1) in cargo-mutants' scratch copy of the tree (never --in-place), builds into a
+# at a time (-j 1) in cargo-mutants' scratch copy of the tree (never --in-place), builds
+# incrementally and without debug info into a
 # target directory outside the checkout and deletes it afterwards, writes mutants.out outside
 # the checkout too.
 #
@@ -46,7 +47,12 @@ while (( $# > 0 )); do
   esac
 done
 
-export CARGO_INCREMENTAL=0
+# Each mutant changes one file of one crate: incremental compilation rebuilds only what that
+# file touches, and without debug info the test binaries link faster. Both stay inside the
+# scratch target directory, which is deleted afterwards (MUTANTS_INCREMENTAL=0 turns it off).
+export CARGO_INCREMENTAL="${MUTANTS_INCREMENTAL:-1}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
+export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-0}"
 install_cargo_mutants
 mkdir -p "$work"
 export CARGO_TARGET_DIR="$work/target"
