@@ -544,3 +544,213 @@ fn add_egress(schema: &mut serde_json::Value, egress: &serde_json::Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use serde_json::{json, Value};
+
+    use crate::model::{ChartSpec, PeerChartSpec};
+    use crate::plan::Chart;
+    use crate::render::Renderer;
+
+    /// The shop chart's API (callee), admitting the bots domain's namespaces.
+    fn orders_api(ingress: Value) -> Value {
+        json!({"name": "orders-api", "target": "//shop:orders_api_metadata", "app_type": "internal-api",
+               "image": {"repository": "r", "tag": "1"}, "port": 8080,
+               "ports": [{"name": "admin", "port": 9090}],
+               "network_policy": {"ingress_from_selectors": ingress}})
+    }
+
+    fn bots_admitted() -> Value {
+        json!([{"namespace_labels": {"kubernetes.io/metadata.name": "bots-prod"},
+                "pod_labels": {"app.kubernetes.io/name": "order-bot"}, "ports": [8080, 9090]}])
+    }
+
+    fn order_bot(extra: Value) -> Value {
+        let mut bot = json!({"name": "order-bot", "target": "//bots:order_bot_metadata", "app_type": "worker",
+                             "image": {"repository": "r", "tag": "1"}, "health": {"command": ["true"]}});
+        bot.as_object_mut().expect("an object").extend(extra.as_object().expect("an object").clone());
+        bot
+    }
+
+    fn environment(name: &str, namespace: &str, target: &str) -> Value {
+        json!({"name": name, "namespace": namespace, "target": target})
+    }
+
+    /// Composes chart bots (namespace bots-prod, environment prod) of `caller` with the shop
+    /// chart (`callee`, release shop, its environments `shop_environments`) as a peer.
+    fn compose(caller: Value, callee: Value, shop_environments: &[Value]) -> Result<Chart, crate::error::ComposeError> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let write = |name: &str, value: &Value| {
+            let file = dir.path().join(name);
+            std::fs::write(&file, value.to_string()).expect("written");
+            file
+        };
+        let shop_envs: Vec<_> =
+            shop_environments.iter().enumerate().map(|(i, e)| write(&format!("shop-env-{i}.json"), e)).collect();
+        let mut spec = ChartSpec::for_tests();
+        spec.name = "bots".into();
+        spec.namespace = "bots-prod".into();
+        spec.environment = "prod".into();
+        spec.peer_charts = vec![PeerChartSpec {
+            target: "//shop:chart".into(),
+            chart: "shop".into(),
+            release: "shop".into(),
+            namespace: String::new(),
+            metadata: vec![write("orders-api.json", &callee)],
+            environments: shop_envs,
+        }];
+        let bots_env = write("bots-prod.json", &environment("prod", "bots-prod", "//bots:prod"));
+        let apps = crate::load_apps(&[write("order-bot.json", &caller)])?;
+        let renderer = Renderer::for_charts(&crate::templates::for_tests())?;
+        super::super::compose(&spec, apps, &[bots_env], &[], &renderer)
+    }
+
+    fn file<'a>(chart: &'a Chart, path: &str) -> &'a str {
+        chart.files.get(Path::new(path)).map(String::as_str).unwrap_or_else(|| panic!("{path} is composed"))
+    }
+
+    fn shop_prod() -> Vec<Value> {
+        vec![environment("prod", "shop-prod", "//shop:prod")]
+    }
+
+    #[test]
+    fn an_address_of_a_peer_app_is_written_from_its_release_and_namespace_per_environment() {
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let chart = compose(bot, orders_api(bots_admitted()), &shop_prod()).expect("composes");
+        let values = file(&chart, "values.yaml");
+        assert!(
+            values.contains(
+                "peerCharts:\n  \"shop\":\n    chart: \"shop\"\n    release: \"shop\"\n    namespace: \"shop-prod\""
+            ),
+            "{values}"
+        );
+        assert!(values.contains("\"ordersApi\": {name: \"orders-api\", protocol: \"http\", containerPort: 8080, servicePort: 80, ports: [{name: \"admin\", containerPort: 9090, servicePort: 9090, protocol: \"TCP\"}]}"), "{values}");
+        assert!(
+            values.contains(
+                "\"ORDERS\": {app: \"orders-api\", valuesKey: \"ordersApi\", form: \"url\", chart: \"shop\"}"
+            ),
+            "{values}"
+        );
+        // The address opens the egress toward the peer app.
+        assert!(values.contains("egressToPeerApps:\n        - {chart: \"shop\", app: \"ordersApi\"}"), "{values}");
+        let prod = file(&chart, "values-prod.yaml");
+        assert!(
+            prod.contains("peerCharts:\n  \"shop\":\n    release: \"shop\"\n    namespace: \"shop-prod\""),
+            "{prod}"
+        );
+        let helpers = file(&chart, "templates/_helpers.tpl");
+        assert!(helpers.contains("define \"bots.peerAddress\""), "{helpers}");
+        let policy = file(&chart, "templates/order-bot-networkpolicy.yaml");
+        assert!(policy.contains("kubernetes.io/metadata.name: {{ $peer.namespace | quote }}"), "{policy}");
+        let schema: Value = serde_json::from_str(file(&chart, "values.schema.json")).expect("JSON");
+        assert_eq!(schema["properties"]["peerCharts"]["required"], json!(["shop"]));
+        let address = &schema["definitions"]["siblingEnv"]["additionalProperties"];
+        assert_eq!(address["required"], json!(["app", "valuesKey", "form", "chart"]), "{address}");
+    }
+
+    #[test]
+    fn a_chart_without_peers_renders_as_before() {
+        let chart = crate::plan::compose_for_tests(&[orders_api(json!([]))]).expect("composes");
+        assert!(!file(&chart, "values.yaml").contains("peerCharts"));
+        assert!(!file(&chart, "templates/_helpers.tpl").contains("peerAddress"));
+    }
+
+    fn error(caller: Value, callee: Value, shop_environments: &[Value]) -> String {
+        compose(caller, callee, shop_environments).map(|_| ()).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn unknown_charts_and_apps_are_refused_naming_the_field() {
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shoe", "app": "orders-api"}]}));
+        let message = error(bot, orders_api(bots_admitted()), &shop_prod());
+        assert!(message.contains("order-bot (//bots:order_bot_metadata): sibling_env.ORDERS.chart: \"shoe\" is not one of the helm_chart's peer_charts (shop (//shop:chart))"), "{message}");
+        let bot =
+            order_bot(json!({"network_policy": {"egress_to_peer_apps": [{"chart": "shop", "app": "order-api"}]}}));
+        let message = error(bot, orders_api(bots_admitted()), &shop_prod());
+        assert!(message.contains("network_policy.egress_to_peer_apps[0].app: \"order-api\" is not an app of chart \"shop\" (//shop:chart); its apps with a port: orders-api"), "{message}");
+    }
+
+    #[test]
+    fn a_peer_app_without_a_port_or_http_is_refused() {
+        let worker = json!({"name": "orders-api", "target": "//shop:w", "app_type": "worker",
+                            "image": {"repository": "r", "tag": "1"}, "health": {"command": ["true"]}});
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let message = error(bot, worker, &shop_prod());
+        assert!(
+            message.contains("sibling_env.ORDERS.app: \"orders-api\" of chart \"shop\" is a worker without a port"),
+            "{message}"
+        );
+        let mut grpc = orders_api(bots_admitted());
+        grpc["protocol"] = json!("grpc");
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let message = error(bot, grpc, &shop_prod());
+        assert!(
+            message.contains("speaks grpc, not http, so it has no http:// URL; set \"form\": \"host-port\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_environment_the_peer_chart_lacks_is_refused() {
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let staging = [environment("staging", "shop-staging", "//shop:staging")];
+        let message = error(bot, orders_api(bots_admitted()), &staging);
+        // The default values (environment prod) have no namespace of the peer either.
+        assert!(
+            message.contains("whose namespace in environment \"prod\" (the default values') is unknown"),
+            "{message}"
+        );
+        // With a chart namespace for the default values, the environment itself is refused.
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let both = [environment("staging", "shop-staging", "//shop:staging")];
+        let message = {
+            let dir = tempfile::tempdir().expect("dir");
+            let write = |name: &str, value: &Value| {
+                let file = dir.path().join(name);
+                std::fs::write(&file, value.to_string()).expect("written");
+                file
+            };
+            let mut spec = ChartSpec::for_tests();
+            spec.environment = "dev".into();
+            spec.peer_charts = vec![PeerChartSpec {
+                target: "//shop:chart".into(),
+                chart: "shop".into(),
+                release: "shop".into(),
+                namespace: "shop-dev".into(),
+                metadata: vec![write("callee.json", &orders_api(json!([])))],
+                environments: vec![write("staging.json", &both[0])],
+            }];
+            let apps = crate::load_apps(&[write("bot.json", &bot)]).expect("valid");
+            let renderer = Renderer::for_charts(&crate::templates::for_tests()).expect("templates");
+            let prod = write("prod.json", &environment("prod", "", "//bots:prod"));
+            super::super::compose(&spec, apps, &[prod], &[], &renderer).map(|_| ()).expect_err("refused").to_string()
+        };
+        assert!(message.contains("environment \"prod\" (//bots:prod ("), "{message}");
+        assert!(message.contains("peer chart \"shop\" (//shop:chart) (called by app \"order-bot\", sibling_env.ORDERS) has no environment \"prod\" (its environments: staging)"), "{message}");
+    }
+
+    #[test]
+    fn a_callee_that_admits_no_caller_of_its_namespace_is_refused_with_the_selector_to_add() {
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let others = json!([{"namespace_labels": {"kubernetes.io/metadata.name": "billing"}}]);
+        let message = error(bot, orders_api(others), &shop_prod());
+        assert!(message.contains("calls app \"orders-api\" of chart \"shop\" (//shop:chart) from namespace \"bots-prod\" in the default values, and that app's NetworkPolicy admits no such caller on port 8080"), "{message}");
+        assert!(message.contains("add {\"namespace_labels\": {\"kubernetes.io/metadata.name\": \"bots-prod\"}, \"pod_labels\": {\"app.kubernetes.io/name\": \"order-bot\"}} to its network_policy.ingress_from_selectors (//shop:orders_api_metadata)"), "{message}");
+        // A namespace selected by another label may be the caller's: not refused.
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let by_domain = json!([{"namespace_labels": {"example.com/domain": "bots"}}]);
+        assert!(compose(bot, orders_api(by_domain), &shop_prod()).is_ok());
+    }
+
+    #[test]
+    fn a_peer_app_switched_off_in_its_environment_is_refused() {
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let mut prod = environment("prod", "shop-prod", "//shop:prod");
+        prod["disabled_apps"] = json!(["orders-api"]);
+        let message = error(bot, orders_api(bots_admitted()), &[prod]);
+        assert!(message.contains("calls app \"orders-api\" of chart \"shop\", which its environment \"prod\" (//shop:prod) switches off (disabled_apps)"), "{message}");
+    }
+}
