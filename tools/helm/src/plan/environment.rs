@@ -96,7 +96,16 @@ pub struct Environment {
     /// Whether the environment routes through a Gateway.
     pub routes_through_gateway: bool,
     /// Release and namespace of the peer charts' environments of this name (`peers::environments`).
-    pub peer_charts: Vec<super::peers::PeerChartOverlay>,
+    pub peer_charts: Vec<PeerChartOverlay>,
+}
+
+/// `peerCharts.<key>` of values-<env>.yaml: where a peer chart's apps run in the environment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerChartOverlay {
+    pub key: String,
+    pub release: String,
+    pub namespace: String,
 }
 
 /// An environment's own Ingress class, certificate, ingress API and Gateway.

@@ -18,11 +18,11 @@
 //! admits nobody of the caller's namespace and app where both namespaces are known.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde::Serialize;
 
-use super::environment::Environment;
+use super::environment::{Environment, PeerChartOverlay};
 use crate::app::{App, PeerAppRef, SelectorPeer};
 use crate::checks;
 use crate::error::ComposeError;
@@ -81,15 +81,6 @@ pub struct PeerPortValues {
     pub protocol: TransportProtocol,
 }
 
-/// `peerCharts.<key>` of values-<env>.yaml.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PeerChartOverlay {
-    pub key: String,
-    pub release: String,
-    pub namespace: String,
-}
-
 fn invalid(message: String) -> ComposeError {
     ComposeError::InvalidChart { message }
 }
@@ -119,8 +110,13 @@ pub fn load(spec: &ChartSpec) -> Result<Vec<PeerChart>, ComposeError> {
     Ok(charts)
 }
 
-fn load_environment(file: &PathBuf) -> Result<PeerEnvironment, ComposeError> {
+fn load_environment(file: &Path) -> Result<PeerEnvironment, ComposeError> {
     let meta: EnvironmentMetadata = input::read_json(file, "environment")?;
+    // Checked as when its own chart is composed: it reaches this chart's values.
+    let origin = crate::origin::Origin::new(file, &meta.target);
+    if !meta.namespace.is_empty() {
+        origin.check("namespace", checks::dns_label(&meta.namespace))?;
+    }
     Ok(PeerEnvironment {
         name: meta.name,
         namespace: meta.namespace,
