@@ -17,6 +17,9 @@ HelmChartInfo = provider(
         "chart_name": "Name in Chart.yaml.",
         "chart_version": "Version in Chart.yaml.",
         "environments": "list of Files: the environment JSON of each `helm_environment`, in the chart's order.",
+        "apps": "list of AppInfo: the chart's own apps (`apps`), which a chart naming it in `peer_charts` reads.",
+        "namespace": "The chart's `namespace` (empty when unset): the namespace of an environment that names none.",
+        "release_name": "The release name the chart is installed under in every environment (its `release_name`, else its chart name); charts calling its apps address them by it.",
     },
 )
 

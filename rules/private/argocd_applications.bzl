@@ -35,10 +35,21 @@ def _write_spec(ctx):
         "oci_repository": ctx.attr.oci_repository,
         "progressive_sync": ctx.attr.progressive_sync,
         "project": ctx.attr.project,
-        "release_name": ctx.attr.release_name,
+        "release_name": _release_name(ctx, chart),
         "target": _label_text(ctx.label),
     }, indent = "  ") + "\n")
     return spec
+
+def _release_name(ctx, chart):
+    """This rule's release_name, else the chart's (its release_name, else its name); charts
+    calling the chart's apps address that one, so another is refused."""
+    if ctx.attr.release_name and chart.release_name != chart.chart_name and ctx.attr.release_name != chart.release_name:
+        fail("{}: release_name {} differs from the chart's release_name {}, which charts calling its apps address".format(
+            ctx.label,
+            repr(ctx.attr.release_name),
+            repr(chart.release_name),
+        ))
+    return ctx.attr.release_name or chart.release_name
 
 def _argocd_applications_impl(ctx):
     environments = ctx.attr.chart[HelmChartInfo].environments
@@ -73,7 +84,7 @@ _ATTRS = {
     "oci_repository": attr.string(doc = "The registry the chart is pushed to, as `.push` takes it: `oci://HOST/PATH`. Argo CD (3.1+) fetches `oci://HOST/PATH/<chart>` at the chart's version (or `chart_digest`)."),
     "progressive_sync": attr.string_list(doc = "Every environment in promotion order, e.g. `[\"dev\", \"qa\", \"uat\", \"staging\", \"prod\"]`: the ApplicationSet rolls out one environment at a time (RollingSync strategy, a step per environment selected by the `environment` label). Mode `applicationset` only; needs progressive syncs enabled in the ApplicationSet controller."),
     "project": attr.string(default = "default", doc = "Argo CD project of the Applications."),
-    "release_name": attr.string(doc = "Helm release name in every environment; unset: the chart's name."),
+    "release_name": attr.string(doc = "Helm release name in every environment; unset: the chart's `release_name` (else its name)."),
 }
 
 _argocd_applications = rule(

@@ -51,6 +51,7 @@ def _helm_chart_impl(ctx):
             "target": str(target.label),
             "version": subchart.version,
         }))
+    peer_inputs = _add_peer_charts(ctx, args, chart_name)
     args.add("--output", chart.path)
 
     ctx.actions.run(
@@ -58,7 +59,7 @@ def _helm_chart_impl(ctx):
         arguments = [args],
         inputs = depset(
             metadata + environments + [subchart.chart for _, subchart in subcharts],
-            transitive = [app[AppInfo].files for app in ctx.attr.apps],
+            transitive = [app[AppInfo].files for app in ctx.attr.apps] + [peer_inputs],
         ),
         tools = tools,
         outputs = [chart],
@@ -72,8 +73,41 @@ def _helm_chart_impl(ctx):
             chart_name = chart_name,
             chart_version = ctx.attr.chart_version,
             environments = environments,
+            apps = [app[AppInfo] for app in ctx.attr.apps],
+            namespace = ctx.attr.namespace,
+            release_name = _release_name(ctx, chart_name),
         ),
     ]
+
+def _release_name(ctx, chart_name):
+    return ctx.attr.release_name or chart_name
+
+def _label_text(label):
+    """`//pkg:name` for the main repository (Bazel 7 prints `@@//pkg:name`), for messages."""
+    if label.workspace_name:
+        return str(label)
+    return "//{}:{}".format(label.package, label.name)
+
+def _add_peer_charts(ctx, args, chart_name):
+    """One `--peer-chart` JSON object per chart of `peer_charts` (data, never template text):
+    its name, release and namespace, and its apps' and environments' files, which the
+    composer reads as it does when composing that chart. Returns those files, as inputs."""
+    inputs = []
+    for target in ctx.attr.peer_charts:
+        peer = target[HelmChartInfo]
+        if peer.chart_name == chart_name:
+            fail("{}: peer_charts: {} is this chart's own name; a chart calls its own apps by app name".format(ctx.label, target.label))
+        metadata = [app.metadata for app in peer.apps]
+        args.add("--peer-chart", json.encode({
+            "chart": peer.chart_name,
+            "environments": [f.path for f in peer.environments],
+            "metadata": [f.path for f in metadata],
+            "namespace": peer.namespace,
+            "release": peer.release_name,
+            "target": _label_text(target.label),
+        }))
+        inputs.append(depset(metadata + peer.environments, transitive = [app.files for app in peer.apps]))
+    return depset(transitive = inputs)
 
 _GATEWAY_KEYS = ["name", "namespace", "section_name"]
 
@@ -107,7 +141,16 @@ _helm_chart = rule(
             values = ["", "small", "medium", "large"],
             doc = "Resource preset of every app that does not choose its own (`resources_preset`); explicit quantities still win. Unset: small.",
         ),
-        "namespace": attr.string(doc = "Namespace the chart is meant for. Documentation only: objects never hard-code it; the release namespace applies."),
+        "namespace": attr.string(doc = "Namespace the chart is meant for. Objects never hard-code it (the release namespace applies); charts calling this chart's apps (`peer_charts`) address them in it in every environment that names no namespace of its own."),
+        "peer_charts": attr.label_list(
+            providers = [HelmChartInfo],
+            doc = "Other charts of the repository (`helm_chart` targets) whose apps this chart's apps call: an app names one " +
+                  "by chart name in `sibling_env` (`{\"env\": ..., \"chart\": <chart name>, \"app\": ...}`) or " +
+                  "`network_policy_egress_to_peer_apps`. Each environment addresses the peer's release " +
+                  "(`release_name`) in the namespace of the peer's environment of the same name, which it must have; " +
+                  "the peer's app must admit the callers (its `network_policy_ingress_from_selectors`). See docs/network.md.",
+        ),
+        "release_name": attr.string(doc = "Release name the chart is installed under in every environment, which charts calling its apps (`peer_charts`) address; unset: the chart name. `argocd_applications` of this chart uses it unless it sets its own."),
         "subcharts": attr.label_list(
             allow_files = [".tgz"],
             doc = "Subcharts, making this an umbrella chart: `helm_chart` targets, chart archives (.tgz, e.g. " +
@@ -138,7 +181,8 @@ def helm_chart(name, validate = True, previous_chart = None, tags = [], visibili
         visibility: Visibility of the chart and its test.
         **kwargs: Attributes of the chart rule: apps, chart_name, chart_version, app_version,
             description, namespace, environment, environments, ingress_mode, resource_preset,
-            env, ingress_host_pattern, ingress_domain, ingress_class, gateway, kubernetes_versions, image_pull_secrets, subcharts.
+            env, ingress_host_pattern, ingress_domain, ingress_class, gateway, kubernetes_versions, image_pull_secrets, subcharts,
+            peer_charts, release_name.
     """
     release = pop_release_attrs(kwargs)
     _helm_chart(name = name, tags = tags, visibility = visibility, **kwargs)

@@ -506,6 +506,14 @@ METADATA_FIELDS = {
         signed = False,
         doc = "APIs of the same chart this app may connect to, on their port (their ingress from this app is opened too).",
     ),
+    "network_policy_egress_to_peer_apps": struct(
+        path = ["network_policy","egress_to_peer_apps"],
+        kind = "json",
+        values = [],
+        mandatory = False,
+        signed = False,
+        doc = "Apps of other charts of the repository (helm_chart's peer_charts) this app may connect to: a list of {\"chart\": chart name, \"app\": an app of it with a port}, opened toward that chart's namespace and release of each environment, on the app's ports; that app must admit this one (its network_policy.ingress_from_selectors). A sibling_env address with \"chart\" opens the same path. In Starlark a list of dicts.",
+    ),
     "network_policy_egress_to_selectors": struct(
         path = ["network_policy","egress_to_selectors"],
         kind = "json",
@@ -792,7 +800,7 @@ METADATA_FIELDS = {
         values = [],
         mandatory = False,
         signed = False,
-        doc = "Environment variables holding another app's in-cluster address, following the release name and namespace: a list of {\"env\": NAME, \"app\": app of this chart with a port, \"form\": host, host-port or url (the default; http apps only)}. In Starlark a list of dicts. The NetworkPolicies open each address's path (this app's egress, the other's ingress), as network_policy.egress_to_apps would.",
+        doc = "Environment variables holding another app's in-cluster address, following the release name and namespace: a list of {\"env\": NAME, \"app\": app of this chart with a port, \"form\": host, host-port or url (the default; http apps only)}. In Starlark a list of dicts. The NetworkPolicies open each address's path (this app's egress, the other's ingress), as network_policy.egress_to_apps would. With \"chart\": the name of one of helm_chart's peer_charts, \"app\" is an app of that chart, addressed in that chart's release and namespace of each environment; this app's egress to it is opened, and that app must admit this one (its network_policy.ingress_from_selectors).",
     ),
     "storage_class": struct(
         path = ["storage","class"],

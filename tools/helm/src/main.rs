@@ -7,7 +7,9 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use helm_composer::error::ComposeError;
-use helm_composer::model::{ChartRouting, ChartSpec, GatewayMetadata, IngressMode, ResourcePreset, SubchartSpec};
+use helm_composer::model::{
+    ChartRouting, ChartSpec, GatewayMetadata, IngressMode, PeerChartSpec, ResourcePreset, SubchartSpec,
+};
 use helm_composer::{argocd, compose_umbrella_timed, metadata_schema, output, subchart, templates};
 use phase_timing::Timings;
 
@@ -71,6 +73,10 @@ struct GenerateArgs {
     /// subchart): the chart becomes an umbrella chart.
     #[arg(long = "subchart", value_name = "JSON", value_parser = parse_subchart)]
     subcharts: Vec<SubchartSpec>,
+    /// Another chart whose apps this chart's apps call, as a JSON object {"target", "chart",
+    /// "release", "namespace", "metadata", "environments"} (repeat for every peer chart).
+    #[arg(long = "peer-chart", value_name = "JSON", value_parser = parse_peer_chart)]
+    peer_charts: Vec<PeerChartSpec>,
     /// libhelm_c.so (Helm's Go SDK), which reads the subcharts; required with --subchart.
     #[arg(long, value_name = "FILE")]
     helm_library: Option<PathBuf>,
@@ -183,6 +189,13 @@ fn parse_subchart(text: &str) -> Result<SubchartSpec, String> {
         .map_err(|e| format!("not a subchart object {{\"target\", \"path\", \"alias\", \"version\"}}: {e}"))
 }
 
+/// A `--peer-chart` value: one JSON object, strictly typed (unknown fields are errors).
+fn parse_peer_chart(text: &str) -> Result<PeerChartSpec, String> {
+    serde_json::from_str(text).map_err(|e| {
+        format!("not a peer chart object {{\"target\", \"chart\", \"release\", \"namespace\", \"metadata\", \"environments\"}}: {e}")
+    })
+}
+
 /// An `--env` value: the name up to the first '=', the value after it (checked when composing).
 fn parse_env(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
@@ -227,6 +240,7 @@ fn generate(args: GenerateArgs) -> Result<(), ComposeError> {
                 section_name: args.gateway_section_name,
             },
         },
+        peer_charts: args.peer_charts,
     };
     let templates = templates::locate(args.templates.as_deref())?;
     let subcharts = match (&args.helm_library, args.subcharts.is_empty()) {

@@ -65,7 +65,10 @@ pub struct AppMetadata {
     /// name and namespace: a list of {"env": NAME, "app": app of this chart with a port,
     /// "form": host, host-port or url (the default; http apps only)}. In Starlark a list of
     /// dicts. The NetworkPolicies open each address's path (this app's egress, the other's
-    /// ingress), as network_policy.egress_to_apps would.
+    /// ingress), as network_policy.egress_to_apps would. With "chart": the name of one of
+    /// helm_chart's peer_charts, "app" is an app of that chart, addressed in that chart's
+    /// release and namespace of each environment; this app's egress to it is opened, and
+    /// that app must admit this one (its network_policy.ingress_from_selectors).
     #[serde(default)]
     pub sibling_env: Vec<SiblingEnv>,
     /// Environment variables the cluster provides, NAME: field, where field is pod-name,
@@ -584,8 +587,14 @@ pub struct ConfigMetadata {
 pub struct SiblingEnv {
     /// Name of the environment variable.
     pub env: String,
-    /// The app whose Service is addressed: an app of the same chart with a port.
+    /// The app whose Service is addressed: an app with a port of the same chart, or of
+    /// `chart`.
     pub app: String,
+    /// Another chart of the repository (its chart name, one of helm_chart's peer_charts)
+    /// whose app is addressed: `<its release>-<app>.<its namespace>.svc` of each
+    /// environment; unset: this chart.
+    #[serde(default)]
+    pub chart: String,
     /// host (`<release>-<app>.<namespace>.svc`), host-port (`host:port`) or url
     /// (`http://host:port`, for an http app); unset: url.
     #[serde(default)]
@@ -983,11 +992,28 @@ pub struct NetworkPolicyMetadata {
     /// kubernetes.io/metadata.name. In Starlark a list of dicts.
     #[serde(default)]
     pub egress_to_selectors: Vec<SelectorPeerMetadata>,
+    /// Apps of other charts of the repository (helm_chart's peer_charts) this app may
+    /// connect to: a list of {"chart": chart name, "app": an app of it with a port}, opened
+    /// toward that chart's namespace and release of each environment, on the app's ports;
+    /// that app must admit this one (its network_policy.ingress_from_selectors). A
+    /// sibling_env address with "chart" opens the same path. In Starlark a list of dicts.
+    #[serde(default)]
+    pub egress_to_peer_apps: Vec<PeerAppMetadata>,
     /// Callers outside the chart this app admits, by labels, in the shape of
     /// egress_to_selectors (e.g. {"namespace_labels": {"kubernetes.io/metadata.name":
     /// "billing"}}); "ports" unset: the app's port. In Starlark a list of dicts.
     #[serde(default)]
     pub ingress_from_selectors: Vec<SelectorPeerMetadata>,
+}
+
+/// An app of another chart of the repository (one of helm_chart's peer_charts).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PeerAppMetadata {
+    /// The chart's name (Chart.yaml), as its helm_chart target gives it.
+    pub chart: String,
+    /// The app's name in that chart.
+    pub app: String,
 }
 
 /// Pods outside the chart, by namespace and pod labels, and the TCP ports of a path to or
@@ -1305,6 +1331,34 @@ pub struct ChartSpec {
     pub image_pull_secrets: Vec<String>,
     /// Ingress class and Gateway of the default values.
     pub routing: ChartRouting,
+    /// Other charts of the repository whose apps this chart's apps call (helm_chart's
+    /// peer_charts).
+    #[serde(skip)]
+    pub peer_charts: Vec<PeerChartSpec>,
+}
+
+/// Another chart of the repository whose apps this chart's apps call, as the `helm_chart`
+/// rule passes it (each `--peer-chart` flag holds one such JSON object, written from the
+/// peer's HelmChartInfo). Unknown fields are rejected.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PeerChartSpec {
+    /// Bazel label of the peer's helm_chart target, for error messages.
+    #[serde(default)]
+    pub target: String,
+    /// Its chart name.
+    pub chart: String,
+    /// Its release name in every environment.
+    pub release: String,
+    /// Its helm_chart namespace: the namespace of an environment that names none.
+    #[serde(default)]
+    pub namespace: String,
+    /// Its apps' metadata files (as its `app_metadata` targets wrote them).
+    #[serde(default)]
+    pub metadata: Vec<std::path::PathBuf>,
+    /// Its environments' files (as its `helm_environment` targets wrote them).
+    #[serde(default)]
+    pub environments: Vec<std::path::PathBuf>,
 }
 
 #[cfg(test)]
@@ -1326,6 +1380,7 @@ impl ChartSpec {
             kubernetes_versions: Vec::new(),
             image_pull_secrets: Vec::new(),
             routing: ChartRouting::default(),
+            peer_charts: Vec::new(),
         }
     }
 }

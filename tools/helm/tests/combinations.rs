@@ -584,6 +584,7 @@ fn chart_spec(c: &Combination, name: &str) -> ChartSpec {
         ingress_domain: domain.into(),
         kubernetes_versions: Vec::new(),
         routing: Default::default(),
+        peer_charts: Vec::new(),
         image_pull_secrets: Vec::new(),
     }
 }

@@ -285,6 +285,7 @@ fn spec() -> ChartSpec {
             },
         },
         image_pull_secrets: Vec::new(),
+        peer_charts: Vec::new(),
     }
 }
 

@@ -35,6 +35,7 @@ fn spec() -> ChartSpec {
         ingress_domain: "dev.example.com".into(),
         kubernetes_versions: Vec::new(),
         routing: Default::default(),
+        peer_charts: Vec::new(),
         image_pull_secrets: Vec::new(),
     }
 }

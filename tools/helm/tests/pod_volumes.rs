@@ -31,6 +31,7 @@ fn spec() -> ChartSpec {
         kubernetes_versions: Vec::new(),
         image_pull_secrets: Vec::new(),
         routing: Default::default(),
+        peer_charts: Vec::new(),
     }
 }
 

@@ -43,6 +43,7 @@ fn sample_chart(dir: &Path) -> helm_composer::plan::Chart {
         ingress_domain: String::new(),
         kubernetes_versions: Vec::new(),
         routing: Default::default(),
+        peer_charts: Vec::new(),
         image_pull_secrets: Vec::new(),
     };
     compose_files(&spec, &metadata, &[environment], &package_dir().join("templates")).expect("the sample composes")

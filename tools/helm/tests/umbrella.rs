@@ -33,6 +33,7 @@ fn spec(name: &str, version: &str) -> ChartSpec {
         ingress_domain: String::new(),
         kubernetes_versions: Vec::new(),
         routing: Default::default(),
+        peer_charts: Vec::new(),
         image_pull_secrets: Vec::new(),
     }
 }

@@ -86,16 +86,30 @@ pub(super) fn names(values: &[String], field: &str, origin: &Origin) -> Result<V
 }
 
 /// An environment variable holding another app's address, resolved against the chart's apps
-/// when composing (`plan::resolve_siblings`): the template writes it from the release name,
-/// the namespace and the target's Service port.
+/// when composing (`plan::check_sibling_addresses`), or against a peer chart's
+/// (`plan::peers`): the template writes it from the release name, the namespace and the
+/// target's Service port (a peer's from `peerCharts.<chart>` in values).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SiblingAddress {
     pub env: String,
-    /// The addressed app's name and values key.
+    /// The addressed app's name and values key (in its chart).
     pub app: String,
     pub values_key: String,
     pub form: AddressForm,
+    /// The peer chart of the addressed app, by name; empty: this chart.
+    #[serde(skip)]
+    pub chart: String,
+    /// Its key under `peerCharts` in values; empty: this chart.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub chart_key: String,
+}
+
+impl SiblingAddress {
+    /// Whether the address is of an app of this chart (not of a peer chart).
+    pub fn in_chart(&self) -> bool {
+        self.chart.is_empty()
+    }
 }
 
 pub(super) fn sibling_env(meta: &AppMetadata, origin: &Origin) -> Result<Vec<SiblingAddress>, ComposeError> {
@@ -104,7 +118,10 @@ pub(super) fn sibling_env(meta: &AppMetadata, origin: &Origin) -> Result<Vec<Sib
         .map(|entry| {
             origin.check("sibling_env", checks::env_name(&entry.env))?;
             origin.check(&format!("sibling_env.{}.app", entry.env), checks::dns_label(&entry.app))?;
-            if entry.app == meta.name {
+            if !entry.chart.is_empty() {
+                origin.check(&format!("sibling_env.{}.chart", entry.env), checks::dns_label(&entry.chart))?;
+            }
+            if entry.app == meta.name && entry.chart.is_empty() {
                 return Err(origin.error(
                     &format!("sibling_env.{}.app", entry.env),
                     format!("{:?} is this app itself; address another app of the chart", entry.app),
@@ -115,6 +132,8 @@ pub(super) fn sibling_env(meta: &AppMetadata, origin: &Origin) -> Result<Vec<Sib
                 app: entry.app.clone(),
                 values_key: checks::lower_camel_case(&entry.app),
                 form: entry.form.unwrap_or_default(),
+                chart: entry.chart.clone(),
+                chart_key: if entry.chart.is_empty() { String::new() } else { checks::lower_camel_case(&entry.chart) },
             })
         })
         .collect()

@@ -44,7 +44,7 @@ pub use init_containers::InitContainer;
 pub use job::{Cron, Job};
 pub use keda::{AuthenticationRef, Keda, Trigger};
 pub use metrics::Metrics;
-pub use network::{AppRef, CidrPort, NetworkPolicy};
+pub use network::{AppRef, CidrPort, NetworkPolicy, PeerAppRef};
 pub use network_selectors::SelectorPeer;
 pub(crate) use pod_metadata::{pod_annotations, pod_labels};
 pub(crate) use ports::{ports_values_schema, service_values_schema};

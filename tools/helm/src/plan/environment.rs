@@ -95,6 +95,17 @@ pub struct Environment {
     pub ingress: Option<IngressOverlay>,
     /// Whether the environment routes through a Gateway.
     pub routes_through_gateway: bool,
+    /// Release and namespace of the peer charts' environments of this name (`peers::environments`).
+    pub peer_charts: Vec<PeerChartOverlay>,
+}
+
+/// `peerCharts.<key>` of values-<env>.yaml: where a peer chart's apps run in the environment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerChartOverlay {
+    pub key: String,
+    pub release: String,
+    pub namespace: String,
 }
 
 /// An environment's own Ingress class, certificate, ingress API and Gateway.
@@ -270,6 +281,7 @@ pub fn load(path: &Path, apps: &[App], host_pattern: Option<&HostPattern>) -> Re
         routing,
         ingress: None,
         routes_through_gateway: false,
+        peer_charts: Vec::new(),
         pod_annotations,
         pod_labels,
         name: meta.name,
@@ -383,8 +395,9 @@ fn check_app_references(meta: &EnvironmentMetadata, apps: &[App], origin: &Origi
         // The caller's pods would hold the address of a Service that is not rendered: the
         // chart's guard fails the render, so the environment is refused here, naming both.
         let callers = apps.iter().filter(|a| !meta.disabled_apps.contains(&a.name));
-        if let Some((caller, address)) =
-            callers.flat_map(|a| a.sibling_env.iter().map(move |s| (a, s))).find(|(_, s)| &s.app == name)
+        if let Some((caller, address)) = callers
+            .flat_map(|a| a.sibling_env.iter().map(move |s| (a, s)))
+            .find(|(_, s)| s.in_chart() && &s.app == name)
         {
             return Err(origin.error(
                 "disabled_apps",

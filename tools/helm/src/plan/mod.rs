@@ -5,6 +5,7 @@ pub mod environment;
 pub mod gateway;
 pub mod ingress;
 mod network;
+pub mod peers;
 pub mod readme;
 pub mod subcharts;
 pub mod values_schema;
@@ -173,6 +174,9 @@ struct ChartContext<'a> {
     kube_version: String,
     /// Subcharts (an umbrella chart), sorted by values key.
     subcharts: &'a [Dependency],
+    /// Peer charts whose apps the apps call, sorted by values key.
+    #[serde(rename = "peerCharts")]
+    peer_charts: &'a [peers::PeerChartValues],
 }
 
 #[derive(Serialize)]
@@ -227,6 +231,8 @@ pub fn compose(
     check_unique_names(&apps)?;
     check_network_references(&apps)?;
     check_sibling_addresses(&apps)?;
+    let peer_charts = peers::load(spec)?;
+    let peer_values = peers::resolve(spec, &mut apps, &peer_charts)?;
     network::open_declared_paths(&mut apps);
     let host_pattern = ingress::host_pattern(spec)?;
     ingress::apply_host_pattern(&mut apps, host_pattern.as_ref(), &spec.ingress_domain)?;
@@ -236,6 +242,7 @@ pub fn compose(
     gateway::check_chart(spec, has_ingress)?;
     let mut environments = load_environments(environment_files, &apps, host_pattern.as_ref())?;
     environment::check_clusters(&environments)?;
+    peers::environments(spec, &apps, &peer_charts, &peer_values, &mut environments)?;
     gateway::resolve_environments(spec, &apps, &mut environments)?;
     let has_gateway =
         gateway::chart_api(spec) == IngressApi::Gateway || environments.iter().any(|e| e.routes_through_gateway);
@@ -269,6 +276,7 @@ pub fn compose(
             |message| ComposeError::InvalidChart { message: format!("chart kubernetes_versions: {message}") },
         )?,
         subcharts: &dependencies,
+        peer_charts: &peer_values,
     };
     // Serialised once: five templates read it.
     let chart_context = renderer.prepare("Chart.yaml", &context)?;
@@ -281,6 +289,7 @@ pub fn compose(
         has_ingress: context.has_ingress,
         has_metrics: context.has_metrics,
         has_gateway,
+        peer_charts: &peer_values,
     };
     // Every file is rendered by one job; the jobs run on a few threads, and their results are
     // taken in this order, so the files and the first error reported are those of rendering
@@ -389,6 +398,7 @@ struct ValuesFiles<'a> {
     has_ingress: bool,
     has_metrics: bool,
     has_gateway: bool,
+    peer_charts: &'a [peers::PeerChartValues],
 }
 
 impl ValuesFiles<'_> {
@@ -402,6 +412,7 @@ impl ValuesFiles<'_> {
         if self.has_gateway {
             gateway::type_values(&mut schema, self.apps);
         }
+        peers::type_values(&mut schema, self.peer_charts);
         let listed = readme::lists_app_values(self.apps.len());
         let defaults: Value = serde_yaml_ng::from_str(readme_defaults(&values, listed)).map_err(|e| {
             ComposeError::InvalidChart { message: format!("values.yaml does not read back as YAML: {e}") }
@@ -658,7 +669,8 @@ fn check_network_references(apps: &[App]) -> Result<(), ComposeError> {
 /// form its protocol supports.
 fn check_sibling_addresses(apps: &[App]) -> Result<(), ComposeError> {
     for app in apps {
-        for sibling in &app.sibling_env {
+        // Addresses of peer charts' apps are checked against those charts (`peers::resolve`).
+        for sibling in app.sibling_env.iter().filter(|s| s.in_chart()) {
             let invalid = |why: String| ComposeError::InvalidChart {
                 message: format!(
                     "{} ({}): sibling_env.{}.app: {:?} {why}",

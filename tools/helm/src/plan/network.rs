@@ -36,8 +36,12 @@ fn declared_paths(apps: &[App]) -> Vec<(String, String)> {
     let has_port = |name: &str| apps.iter().any(|a| a.name == name && a.port.is_some());
     let mut paths = Vec::new();
     for app in apps {
-        let calls =
-            app.sibling_env.iter().map(|s| &s.app).chain(app.network_policy.egress_to_apps.iter().map(|p| &p.name));
+        let calls = app
+            .sibling_env
+            .iter()
+            .filter(|s| s.in_chart())
+            .map(|s| &s.app)
+            .chain(app.network_policy.egress_to_apps.iter().map(|p| &p.name));
         paths.extend(calls.map(|callee| (app.name.clone(), callee.clone())));
         if app.port.is_some() {
             paths.extend(app.network_policy.allow_from_apps.iter().map(|p| (p.name.clone(), app.name.clone())));

@@ -419,7 +419,11 @@ fn app(app: &App, sibling_env: &Value, mode: IngressMode) -> Value {
         add("config", config_schema(!config.mount_path.is_empty()));
     }
     let policy = &app.network_policy;
-    if !(policy.egress_cidrs.is_empty() && policy.egress_selectors.is_empty() && policy.ingress_selectors.is_empty()) {
+    if !(policy.egress_cidrs.is_empty()
+        && policy.egress_selectors.is_empty()
+        && policy.ingress_selectors.is_empty()
+        && policy.egress_to_peer_apps.is_empty())
+    {
         add("networkPolicy", egress_schema());
     }
     if app.cron.is_some() {

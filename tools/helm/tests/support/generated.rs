@@ -42,6 +42,7 @@ pub fn sample_spec() -> ChartSpec {
         ingress_domain: String::new(),
         kubernetes_versions: Vec::new(),
         routing: Default::default(),
+        peer_charts: Vec::new(),
         image_pull_secrets: Vec::new(),
     }
 }

@@ -47,8 +47,12 @@ pub struct Namespaces {
     pub ingress_controller: Option<String>,
     /// `monitoring.prometheusNamespace`: None when the values do not say.
     pub monitoring: Option<String>,
-    /// Pods outside the release the apps' values declare paths to or from, by labels.
+    /// Pods outside the release the apps' values declare paths to or from, by labels or as
+    /// apps of peer charts.
     pub outside: Vec<outside::OutsidePeer>,
+    /// Apps of other charts the values describe (`peerCharts`), whose addresses the apps'
+    /// environment variables may hold.
+    pub peer_services: Vec<outside::PeerService>,
 }
 
 impl Namespaces {
@@ -68,11 +72,29 @@ impl Namespaces {
             .flat_map(|apps| apps.keys().cloned())
             .collect();
         let lookup = |pointer: &str| layers.iter().find_map(|layer| layer.pointer(pointer).cloned());
+        let keys = |pointer: &str| -> BTreeSet<String> {
+            layers
+                .iter()
+                .filter_map(|layer| layer.pointer(pointer)?.as_object())
+                .flat_map(|object| object.keys().cloned())
+                .collect()
+        };
+        let peer_apps: BTreeMap<String, BTreeSet<String>> = keys("/peerCharts")
+            .into_iter()
+            .map(|chart| {
+                let apps = keys(&format!("/peerCharts/{chart}/apps"));
+                (chart, apps)
+            })
+            .collect();
+        let peer_services = outside::peer_services(&peer_apps, &lookup);
+        let mut outside = outside::declared_peers(app_keys.iter().cloned(), &lookup, release);
+        outside.extend(outside::declared_peer_apps(app_keys.iter().cloned(), &lookup, &peer_services));
         Namespaces {
             release: release.to_string(),
             ingress_controller: value("/networkPolicy/ingressControllerNamespace"),
             monitoring: value("/monitoring/prometheusNamespace"),
-            outside: outside::declared_peers(app_keys.into_iter(), lookup, release),
+            outside,
+            peer_services,
         }
     }
 }
@@ -126,7 +148,11 @@ pub fn check(objects: &BTreeMap<String, Value>, namespaces: &Namespaces) -> Repo
         undeclared.len(),
         release.policies.len()
     );
-    let outside = outside::check(&release, &evaluator, &namespaces.outside, &mut problems, &mut matrix);
+    // Addresses of peer charts' apps in the apps' environment variables: each a path to the
+    // peer's pods, which the caller's egress must admit.
+    let mut outside_peers = namespaces.outside.clone();
+    outside_peers.extend(addressed_peers(&release, namespaces, &mut problems));
+    let outside = outside::check(&release, &evaluator, &outside_peers, &mut problems, &mut matrix);
     if outside.declared > 0 || outside.undeclared > 0 {
         let _ = write!(
             summary,
@@ -135,6 +161,59 @@ pub fn check(objects: &BTreeMap<String, Value>, namespaces: &Namespaces) -> Repo
         );
     }
     Report { problems, summary, matrix }
+}
+
+/// The paths the apps' environment variables declare to apps of peer charts: an address
+/// of a peer's Service (`<service>.<its namespace>[.svc[.cluster.local]]`) is a path from the
+/// workload to the peer's pods on the container port behind the addressed Service port.
+fn addressed_peers(
+    release: &Release,
+    namespaces: &Namespaces,
+    problems: &mut Vec<String>,
+) -> Vec<outside::OutsidePeer> {
+    let mut peers = Vec::new();
+    for pods in &release.pods {
+        let Some(app_key) = pods.labels.get("app.kubernetes.io/name").map(|name| outside::lower_camel_case(name))
+        else {
+            continue;
+        };
+        for (variable, value) in &pods.env {
+            for service in &namespaces.peer_services {
+                let Some((name, port)) = addressed_name(value, &service.namespace) else { continue };
+                // A bare name is a Service of the caller's own namespace.
+                let qualified = value.contains(&format!("{name}.{}", service.namespace));
+                if name != service.service || !(qualified || service.namespace == namespaces.release) {
+                    continue;
+                }
+                let ports: Vec<i64> = service
+                    .ports
+                    .iter()
+                    .filter(|(service_port, _)| port.is_none_or(|n| *service_port == n))
+                    .map(|(_, container_port)| *container_port)
+                    .collect();
+                let what = format!(
+                    "Service {} of namespace {} (app {} of peer chart {})",
+                    service.service, service.namespace, service.app, service.chart
+                );
+                if ports.is_empty() {
+                    let port = port.map(|n| n.to_string()).unwrap_or_default();
+                    problems.push(format!(
+                        "env {variable} of {} addresses {what} on port {port}, which it does not have",
+                        pods.id
+                    ));
+                    continue;
+                }
+                peers.push(outside::OutsidePeer {
+                    app_key: app_key.clone(),
+                    direction: outside::Direction::Egress,
+                    pod: service.pod.clone(),
+                    ports,
+                    by: format!("env {variable} of {} ({what})", pods.id),
+                });
+            }
+        }
+    }
+    peers
 }
 
 /// Why one direction denies a path (None: it is open).
@@ -307,6 +386,16 @@ fn rule_ports(rule: &model::Rule, pods: &Pods) -> Vec<Port> {
 /// The Service an address names, and its port if the address gives one (a scheme's own
 /// port when it is http or https).
 fn addressed_service<'a>(value: &str, release: &'a Release, namespace: &str) -> Option<(&'a Service, Option<i64>)> {
+    let (name, port) = addressed_name(value, namespace)?;
+    let service = release.services.iter().find(|s| s.name == name)?;
+    Some((service, port))
+}
+
+/// The name of the Service of namespace `namespace` an address names (`<service>`, or
+/// `<service>.<namespace>[.svc[.cluster.local]]`, optionally with a scheme, credentials, a
+/// port and a path), and its port if the address gives one (a scheme's own port when it is
+/// http or https).
+fn addressed_name(value: &str, namespace: &str) -> Option<(String, Option<i64>)> {
     let (scheme, rest) = match value.trim().split_once("://") {
         Some((scheme, rest)) => (Some(scheme.to_ascii_lowercase()), rest),
         None => (None, value.trim()),
@@ -323,13 +412,12 @@ fn addressed_service<'a>(value: &str, release: &'a Release, namespace: &str) -> 
     if name.is_empty() || name.contains('.') {
         return None;
     }
-    let service = release.services.iter().find(|s| s.name == name)?;
     let port = port.or(match scheme.as_deref() {
         Some("http") => Some(80),
         Some("https") => Some(443),
         _ => None,
     });
-    Some((service, port))
+    Some((name.to_string(), port))
 }
 
 /// Open paths between the release's pods that nobody declared, one per source, destination

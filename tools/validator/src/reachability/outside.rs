@@ -58,6 +58,117 @@ pub struct OutsidePeer {
     pub direction: Direction,
     pub pod: OutsidePod,
     pub ports: Vec<i64>,
+    /// What declares the path, for messages.
+    pub by: String,
+}
+
+/// An app of another chart of the repository, as the values describe it
+/// (`peerCharts.<chart>.apps.<app>`): its Service's name and namespace in this environment,
+/// its pods, and its ports.
+#[derive(Debug, Clone)]
+pub struct PeerService {
+    /// The chart's key under `peerCharts`, and the app's name.
+    pub chart: String,
+    pub app: String,
+    /// `<release>-<app>`, as that chart names its Service (63 characters at most).
+    pub service: String,
+    pub namespace: String,
+    /// Its pods: the chart's selector labels of the app, in that namespace.
+    pub pod: OutsidePod,
+    /// TCP ports: (Service port, container port).
+    pub ports: Vec<(i64, i64)>,
+}
+
+/// The peer charts' apps the values describe: `apps` holds the app keys under each chart key
+/// of `peerCharts`, `lookup` finds each value in the run's layers.
+pub fn peer_services(
+    apps: &std::collections::BTreeMap<String, BTreeSet<String>>,
+    lookup: &impl Fn(&str) -> Option<Value>,
+) -> Vec<PeerService> {
+    let mut services = Vec::new();
+    for (chart, keys) in apps {
+        let text = |pointer: String| lookup(&pointer).and_then(|v| v.as_str().map(str::to_string));
+        let (Some(release), Some(namespace)) =
+            (text(format!("/peerCharts/{chart}/release")), text(format!("/peerCharts/{chart}/namespace")))
+        else {
+            continue;
+        };
+        for key in keys {
+            let base = format!("/peerCharts/{chart}/apps/{key}");
+            let Some(name) = text(format!("{base}/name")) else { continue };
+            let number = |pointer: String| lookup(&pointer).and_then(|v| v.as_i64());
+            let mut ports = Vec::new();
+            if let (Some(service), Some(container)) =
+                (number(format!("{base}/servicePort")), number(format!("{base}/containerPort")))
+            {
+                ports.push((service, container));
+            }
+            if let Some(Value::Array(named)) = lookup(&format!("{base}/ports")) {
+                for port in &named {
+                    let tcp = port.get("protocol").and_then(Value::as_str).is_none_or(|p| p == "TCP");
+                    let service = port.get("servicePort").and_then(Value::as_i64);
+                    let container = port.get("containerPort").and_then(Value::as_i64);
+                    if let (true, Some(service), Some(container)) = (tcp, service, container) {
+                        ports.push((service, container));
+                    }
+                }
+            }
+            let mut service: String = format!("{release}-{name}").chars().take(63).collect();
+            while service.ends_with('-') {
+                service.pop();
+            }
+            let pod_labels = Labels::from([
+                ("app.kubernetes.io/name".to_string(), name.clone()),
+                ("app.kubernetes.io/instance".to_string(), release.clone()),
+            ]);
+            services.push(PeerService {
+                chart: chart.clone(),
+                app: name,
+                service,
+                namespace: namespace.clone(),
+                pod: OutsidePod {
+                    namespace: namespace.clone(),
+                    namespace_labels: Labels::from([("kubernetes.io/metadata.name".to_string(), namespace.clone())]),
+                    pod_labels,
+                },
+                ports,
+            });
+        }
+    }
+    services
+}
+
+/// The paths `apps.<app>.networkPolicy.egressToPeerApps` declare: to the peer app's pods on
+/// each of its container ports.
+pub fn declared_peer_apps(
+    app_keys: impl Iterator<Item = String>,
+    lookup: &impl Fn(&str) -> Option<Value>,
+    services: &[PeerService],
+) -> Vec<OutsidePeer> {
+    let mut peers = Vec::new();
+    for key in app_keys {
+        let Some(Value::Array(entries)) = lookup(&format!("/apps/{key}/networkPolicy/egressToPeerApps")) else {
+            continue;
+        };
+        for entry in &entries {
+            let field = |name: &str| entry.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+            let (chart, app) = (field("chart"), field("app"));
+            let Some(service) = services.iter().find(|s| s.chart == chart && lower_camel_case(&s.app) == app) else {
+                continue;
+            };
+            let mut ports: Vec<i64> = service.ports.iter().map(|(_, container)| *container).collect();
+            ports.sort();
+            ports.dedup();
+            peers.push(OutsidePeer {
+                app_key: key.clone(),
+                direction: Direction::Egress,
+                pod: service.pod.clone(),
+                ports,
+                by: format!("apps.{key}.networkPolicy.egressToPeerApps (app {app} of peer chart {chart})"),
+            });
+        }
+    }
+    peers
 }
 
 /// Namespace of the stranger: no chart names it.
@@ -67,7 +178,7 @@ const STRANGER_NAMESPACE: &str = "reachability-stranger";
 /// them (the run's layers in order).
 pub fn declared_peers(
     app_keys: impl Iterator<Item = String>,
-    lookup: impl Fn(&str) -> Option<Value>,
+    lookup: &impl Fn(&str) -> Option<Value>,
     release_namespace: &str,
 ) -> Vec<OutsidePeer> {
     let mut peers = Vec::new();
@@ -82,6 +193,7 @@ pub fn declared_peers(
                     direction,
                     pod: outside_pod(labels("namespaceLabels"), labels("podLabels"), release_namespace),
                     ports: ports.filter_map(Value::as_i64).collect(),
+                    by: format!("apps.{key}.networkPolicy.{list}"),
                 });
             }
         }
@@ -130,7 +242,7 @@ pub fn check(
                 declared.insert((&peer.pod, incoming, app, number));
                 counts.declared += 1;
                 let (side, path) = side_of(release, evaluator, &peer.pod, incoming, app, port);
-                let by = format!("apps.{}.networkPolicy.{}", peer.app_key, list_name(peer.direction));
+                let by = &peer.by;
                 if side.is_open() {
                     let _ = writeln!(matrix, "  open    {path}  (declared by {by})");
                 } else {
@@ -232,20 +344,13 @@ fn denial(side: &Side) -> String {
     }
 }
 
-fn list_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Egress => "egressSelectors",
-        Direction::Ingress => "ingressSelectors",
-    }
-}
-
 /// Whether the workload `index` runs the app of values key `key`.
 fn runs_app(release: &Release, index: usize, key: &str) -> bool {
     release.pods[index].labels.get("app.kubernetes.io/name").is_some_and(|name| lower_camel_case(name) == key)
 }
 
 /// The values key of an app name, as the composer derives it: `status-api` is `statusApi`.
-fn lower_camel_case(name: &str) -> String {
+pub fn lower_camel_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper_next = false;
     for c in name.chars() {

@@ -60,6 +60,7 @@ fn run(objects: Vec<(String, Value)>) -> Report {
         ingress_controller: Some("ingress-nginx".into()),
         monitoring: Some("monitoring".into()),
         outside: Vec::new(),
+        peer_services: Vec::new(),
     };
     check(&objects.into_iter().collect(), &namespaces)
 }
@@ -403,7 +404,8 @@ fn outside_run(objects: Vec<(String, Value)>, values: Value) -> Report {
         release: "default".into(),
         ingress_controller: None,
         monitoring: None,
-        outside: outside::declared_peers(["ordersApi".to_string()].into_iter(), lookup, "default"),
+        outside: outside::declared_peers(["ordersApi".to_string()].into_iter(), &lookup, "default"),
+        peer_services: Vec::new(),
     };
     check(&objects.into_iter().collect(), &namespaces)
 }
@@ -479,6 +481,85 @@ fn a_declared_call_to_pods_of_another_namespace_is_open_and_only_to_them() {
             .problems
             .iter()
             .any(|p| p.starts_with("declared path closed: Deployment/r-orders-api -> pods {app=otel}")),
+        "{:?}",
+        report.problems
+    );
+}
+
+/// Values of a chart whose app ordersApi calls app `api` of peer chart `shop` (release
+/// `shop`, namespace `shop-prod`), as the composer writes them: `peerCharts` and the app's
+/// `egressToPeerApps` (when `egress_declared`).
+fn peer_values(egress_declared: bool) -> Value {
+    let egress = if egress_declared { json!([{"chart": "shop", "app": "api"}]) } else { json!([]) };
+    json!({
+        "peerCharts": {"shop": {"chart": "shop", "release": "shop", "namespace": "shop-prod", "apps": {
+            "api": {"name": "api", "protocol": "http", "containerPort": 8080, "servicePort": 80, "ports": []}
+        }}},
+        "apps": {"ordersApi": {"networkPolicy": {"egressSelectors": [], "ingressSelectors": [], "egressToPeerApps": egress}}}
+    })
+}
+
+/// The composed app (see `composed_app`) holding the address of the peer app's Service.
+fn peer_caller(egress: Value) -> Vec<(String, Value)> {
+    let mut objects = composed_app(json!([]), egress);
+    objects[0].1["spec"]["template"]["spec"]["containers"][0]["env"] =
+        json!([{"name": "SHOP_URL", "value": "http://shop-api.shop-prod.svc:80"}]);
+    objects
+}
+
+fn peer_run(objects: Vec<(String, Value)>, values: Value) -> Report {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let namespaces = Namespaces::from_values("default", dir.path(), None, &values);
+    check(&objects.into_iter().collect(), &namespaces)
+}
+
+fn to_shop_api() -> Value {
+    json!([{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "shop-prod"}},
+                    "podSelector": {"matchLabels": {"app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "shop"}}}],
+            "ports": [{"port": 8080, "protocol": "TCP"}]}])
+}
+
+#[test]
+fn an_address_of_a_peer_charts_app_is_followed_to_the_egress_rule_toward_its_pods() {
+    let report = peer_run(peer_caller(to_shop_api()), peer_values(true));
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(report.matrix.contains("declared by env SHOP_URL of Deployment/r-orders-api (Service shop-api of namespace shop-prod (app api of peer chart shop))"), "{}", report.matrix);
+    assert!(report.summary.contains("outside the release: 2 declared path(s), 0 of them closed"), "{}", report.summary);
+}
+
+#[test]
+fn an_address_of_another_namespaces_service_without_an_egress_rule_fails_naming_the_variable() {
+    // The values no longer list the egress (say, overridden), and the policy has no rule.
+    let report = peer_run(peer_caller(json!([])), peer_values(false));
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert_eq!(
+        report.problems[0],
+        "declared path closed: Deployment/r-orders-api -> pods {app.kubernetes.io/instance=shop,app.kubernetes.io/name=api} \
+         of namespace shop-prod {kubernetes.io/metadata.name=shop-prod} port 8080/TCP, declared by env SHOP_URL of \
+         Deployment/r-orders-api (Service shop-api of namespace shop-prod (app api of peer chart shop)): \
+         NetworkPolicy/r-orders-api select(s) the app's pods and no rule admits the path"
+    );
+    // A rule toward the namespace on another port does not admit it either.
+    let wrong_port = json!([{"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "shop-prod"}}}], "ports": [{"port": 9090}]}]);
+    let report = peer_run(peer_caller(wrong_port), peer_values(false));
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p
+                .starts_with("declared path closed: Deployment/r-orders-api -> pods {app.kubernetes.io/instance=shop")),
+        "{:?}",
+        report.problems
+    );
+}
+
+#[test]
+fn an_address_of_a_peer_service_port_it_lacks_is_reported() {
+    let mut objects = peer_caller(to_shop_api());
+    objects[0].1["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"] = json!("shop-api.shop-prod.svc:8443");
+    let report = peer_run(objects, peer_values(true));
+    assert!(
+        report.problems.iter().any(|p| p == "env SHOP_URL of Deployment/r-orders-api addresses Service shop-api of namespace shop-prod (app api of peer chart shop) on port 8443, which it does not have"),
         "{:?}",
         report.problems
     );
