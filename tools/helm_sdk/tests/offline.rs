@@ -278,8 +278,12 @@ fn lists_and_builds_file_dependencies() {
     assert!(parent.join("charts/demo-0.1.0.tgz").is_file());
     assert!(sdk.dependency_list(&parent).unwrap()[0].is_ok());
 
+    // The update resolves again from Chart.yaml: it writes both back.
+    let _ = fs::remove_file(parent.join("Chart.lock"));
+    fs::remove_dir_all(parent.join("charts")).unwrap();
     sdk.dependency_update(&parent, &DependencyOptions::default()).unwrap();
     assert!(parent.join("Chart.lock").is_file());
+    assert!(parent.join("charts/demo-0.1.0.tgz").is_file());
 
     let chart = Chart::load(&sdk, &parent).unwrap();
     assert_eq!(chart.metadata().unwrap().dependencies[0].repository, "file://../demo");
