@@ -121,3 +121,17 @@ fn inspect_accepts_a_package_and_refuses_a_misnamed_one() {
     let error = chart_release::inspect::inspect(&sdk, &out, Some(&tmp.path().join("pubring.gpg"))).unwrap_err();
     assert!(error.to_string().contains("holds chart"), "{error}");
 }
+
+#[test]
+fn inspect_lints_strictly() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let chart = write_chart(tmp.path());
+    // A chart without templates/ is only a lint warning, which --strict makes an error.
+    fs::remove_dir_all(chart.join("templates")).unwrap();
+    let out = tmp.path().join("out");
+    package_at(&sdk, &chart, &out, DEFAULT_EPOCH, None);
+    assert!(!sdk.lint(&chart, None, &LintOptions::default()).unwrap().has_errors());
+    let error = chart_release::inspect::inspect(&sdk, &out, None).unwrap_err();
+    assert!(error.to_string().contains("helm lint --strict"), "{error}");
+}
