@@ -89,6 +89,22 @@ fn a_release_version_overrides_the_charts() {
 }
 
 #[test]
+fn a_release_app_version_overrides_the_charts() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let request = PackageRequest {
+        chart: &write_chart(tmp.path()),
+        out_dir: &tmp.path().join("out"),
+        version: None,
+        app_version: Some("2.0.0".into()),
+        epoch: DEFAULT_EPOCH,
+        signing: None,
+    };
+    let archive = package(&sdk, &request).unwrap();
+    assert_eq!(Chart::load(&sdk, &archive).unwrap().metadata().unwrap().app_version.as_deref(), Some("2.0.0"));
+}
+
+#[test]
 fn a_directory_without_chart_yaml_is_refused() {
     let sdk = sdk();
     let tmp = TempDir::new().unwrap();

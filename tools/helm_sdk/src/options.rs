@@ -423,5 +423,6 @@ mod tests {
         let options = RegistryClientOptions { password: Some("hunter2".into()), ..Default::default() };
         assert!(!format!("{options:?}").contains("hunter2"));
         assert_eq!(serde_json::to_value(options).unwrap(), json!({"password": "hunter2"}));
+        assert_eq!(Secret::new("hunter2").expose(), "hunter2", "the library gets the secret itself");
     }
 }
