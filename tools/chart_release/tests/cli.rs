@@ -222,6 +222,10 @@ fn pushes_with_the_password_from_stdin_and_signs_with_the_keyring_from_the_envir
     // A relative keyring is relative to where `bazel run` was started, not to the tool's directory.
     let mut signing_push = push();
     signing_push.env("HELM_SIGNING_KEYRING", "secring.gpg").env("BUILD_WORKING_DIRECTORY", keys.home.path());
+    // The login goes to a private credentials file, never to the user's Helm configuration.
+    let home = tmp.path().join("home");
+    fs::create_dir(&home).unwrap();
+    signing_push.env("HOME", &home).env("XDG_CONFIG_HOME", home.join(".config")).env_remove("HELM_REGISTRY_CONFIG");
     let output = run_with_input(&mut signing_push, &format!("{PASSWORD}\r\n"));
     assert!(output.status.success(), "{}", describe(&output));
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -230,4 +234,5 @@ fn pushes_with_the_password_from_stdin_and_signs_with_the_keyring_from_the_envir
     assert!(digest.len() == 64 && digest.chars().all(|c| c.is_ascii_hexdigit()), "{pinned}");
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains(&format!("pushed {remote}/demo:0.1.0 with its provenance file")), "{stderr}");
+    assert_eq!(fs::read_dir(&home).unwrap().count(), 0, "the push wrote into HOME");
 }
