@@ -273,6 +273,7 @@ fn lists_and_builds_file_dependencies() {
     assert_eq!((listed[0].name.as_str(), listed[0].version.as_str()), ("demo", "0.1.0"));
     assert_eq!(listed[0].repository, "file://../demo");
     assert_eq!(listed[0].status, "missing");
+    assert!(!listed[0].is_ok());
 
     sdk.dependency_build(&parent, &DependencyOptions::default()).unwrap();
     assert!(parent.join("charts/demo-0.1.0.tgz").is_file());
