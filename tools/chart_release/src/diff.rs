@@ -104,6 +104,14 @@ mod tests {
     }
 
     #[test]
+    fn the_script_keeps_the_longest_common_lines() {
+        assert_eq!(unified("x\na\nb\n", "a\nb\ny\n", 3, 100), "@@ -1 +1 @@\n-x\n a\n b\n+y\n");
+        assert_eq!(unified("a\nb\nc\nd\n", "b\nc\nd\na\n", 3, 100), "@@ -1 +1 @@\n-a\n b\n c\n d\n+a\n");
+        assert_eq!(unified("a\nx\nb\ny\nc\n", "a\nb\nc\n", 3, 100), "@@ -1 +1 @@\n a\n-x\n b\n-y\n c\n");
+        assert_eq!(unified("a\nb\nc\n", "c\nb\na\n", 3, 100), "@@ -1 +1 @@\n-a\n-b\n c\n+b\n+a\n");
+    }
+
+    #[test]
     fn output_of_exactly_the_limit_is_whole() {
         assert_eq!(unified("a\n", "b\n", 0, 3), "@@ -1 +1 @@\n-a\n+b\n");
         assert_eq!(unified("a\n", "b\n", 0, 2), "@@ -1 +1 @@\n-a\n... (1 more lines of diff)\n");
