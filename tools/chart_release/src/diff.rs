@@ -109,6 +109,9 @@ mod tests {
         assert_eq!(unified("a\nb\nc\nd\n", "b\nc\nd\na\n", 3, 100), "@@ -1 +1 @@\n-a\n b\n c\n d\n+a\n");
         assert_eq!(unified("a\nx\nb\ny\nc\n", "a\nb\nc\n", 3, 100), "@@ -1 +1 @@\n a\n-x\n b\n-y\n c\n");
         assert_eq!(unified("a\nb\nc\n", "c\nb\na\n", 3, 100), "@@ -1 +1 @@\n-a\n-b\n c\n+b\n+a\n");
+        // Repeated lines: only the table of common lengths tells which copy to keep.
+        assert_eq!(unified("a\na\n", "b\na\na\n", 3, 100), "@@ -1 +1 @@\n+b\n a\n a\n");
+        assert_eq!(unified("a\na\n", "b\na\n", 3, 100), "@@ -1 +1 @@\n-a\n+b\n a\n");
     }
 
     #[test]
