@@ -41,6 +41,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn file_times_count_from_1970() {
+        let since_1970 = system_time(DEFAULT_EPOCH).duration_since(UNIX_EPOCH).unwrap();
+        assert_eq!(since_1970, Duration::from_secs(946_684_800));
+    }
+
+    #[test]
     fn formats_known_dates() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(DEFAULT_EPOCH), "2000-01-01T00:00:00Z");
