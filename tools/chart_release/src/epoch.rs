@@ -53,5 +53,10 @@ mod tests {
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
+        // 2100 is no leap year: its first century day is where the century correction counts.
+        assert_eq!(rfc3339(4_107_456_000), "2100-02-28T00:00:00Z");
+        assert_eq!(rfc3339(4_107_542_400), "2100-03-01T00:00:00Z");
+        assert_eq!(rfc3339(13_574_563_200), "2400-02-29T00:00:00Z");
+        assert_eq!(rfc3339(983_404_800), "2001-03-01T00:00:00Z");
     }
 }
