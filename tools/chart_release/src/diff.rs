@@ -112,6 +112,7 @@ mod tests {
         // Repeated lines: only the table of common lengths tells which copy to keep.
         assert_eq!(unified("a\na\n", "b\na\na\n", 3, 100), "@@ -1 +1 @@\n+b\n a\n a\n");
         assert_eq!(unified("a\na\n", "b\na\n", 3, 100), "@@ -1 +1 @@\n-a\n+b\n a\n");
+        assert_eq!(unified("a\na\nb\na\n", "b\na\na\n", 3, 100), "@@ -1 +1 @@\n-a\n-a\n b\n a\n+a\n");
     }
 
     #[test]
