@@ -93,6 +93,45 @@ mod tests {
     }
 
     #[test]
+    fn separate_changes_get_separate_hunks_with_their_line_numbers() {
+        assert_eq!(unified("a\nb\nc\n", "A\nb\nC\n", 0, 100), "@@ -1 +1 @@\n-a\n+A\n@@ -3 +3 @@\n-c\n+C\n");
+        assert_eq!(unified("a\nb\nc\n", "A\nb\nC\n", 1, 100), "@@ -1 +1 @@\n-a\n+A\n b\n-c\n+C\n");
+        // An added line moves the new side's numbers only, a removed one the old side's.
+        assert_eq!(unified("a\nb\n", "x\na\n", 0, 100), "@@ -1 +1 @@\n+x\n@@ -2 +3 @@\n-b\n");
+        let (old, new) = ("a\nb\nc\nd\ne\nf\n", "a\nc\nd\ne\nf\ng\n");
+        assert_eq!(unified(old, new, 1, 100), "@@ -1 +1 @@\n a\n-b\n c\n@@ -6 +5 @@\n f\n+g\n");
+        assert_eq!(unified("same\n", "same\n", 3, 100), "");
+    }
+
+    #[test]
+    fn the_script_keeps_the_longest_common_lines() {
+        assert_eq!(unified("x\na\nb\n", "a\nb\ny\n", 3, 100), "@@ -1 +1 @@\n-x\n a\n b\n+y\n");
+        assert_eq!(unified("a\nb\nc\nd\n", "b\nc\nd\na\n", 3, 100), "@@ -1 +1 @@\n-a\n b\n c\n d\n+a\n");
+        assert_eq!(unified("a\nx\nb\ny\nc\n", "a\nb\nc\n", 3, 100), "@@ -1 +1 @@\n a\n-x\n b\n-y\n c\n");
+        assert_eq!(unified("a\nb\nc\n", "c\nb\na\n", 3, 100), "@@ -1 +1 @@\n-a\n-b\n c\n+b\n+a\n");
+        // Repeated lines: only the table of common lengths tells which copy to keep.
+        assert_eq!(unified("a\na\n", "b\na\na\n", 3, 100), "@@ -1 +1 @@\n+b\n a\n a\n");
+        assert_eq!(unified("a\na\n", "b\na\n", 3, 100), "@@ -1 +1 @@\n-a\n+b\n a\n");
+        assert_eq!(unified("a\na\nb\na\n", "b\na\na\n", 3, 100), "@@ -1 +1 @@\n-a\n-a\n b\n a\n+a\n");
+    }
+
+    #[test]
+    fn output_of_exactly_the_limit_is_whole() {
+        assert_eq!(unified("a\n", "b\n", 0, 3), "@@ -1 +1 @@\n-a\n+b\n");
+        assert_eq!(unified("a\n", "b\n", 0, 2), "@@ -1 +1 @@\n-a\n... (1 more lines of diff)\n");
+    }
+
+    #[test]
+    fn files_over_4000_lines_are_not_diffed() {
+        let long = "x\n".repeat(4001);
+        assert_eq!(unified(&long, "y\n", 0, 10), "(files of 4001 and 1 lines differ; too long to show)\n");
+        assert_eq!(unified("y\n", &long, 0, 10), "(files of 1 and 4001 lines differ; too long to show)\n");
+        let longest = "x\n".repeat(4000);
+        assert_eq!(unified(&longest, "", 0, 1), "@@ -1 +1 @@\n... (4000 more lines of diff)\n");
+        assert_eq!(unified("", &longest, 0, 1), "@@ -1 +1 @@\n... (4000 more lines of diff)\n");
+    }
+
+    #[test]
     fn limits_the_output() {
         let old: String = (0..50).map(|i| format!("{i}\n")).collect();
         let out = unified(&old, "", 0, 10);

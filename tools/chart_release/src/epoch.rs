@@ -41,11 +41,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn file_times_count_from_1970() {
+        let since_1970 = system_time(DEFAULT_EPOCH).duration_since(UNIX_EPOCH).unwrap();
+        assert_eq!(since_1970, Duration::from_secs(946_684_800));
+    }
+
+    #[test]
     fn formats_known_dates() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(DEFAULT_EPOCH), "2000-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(rfc3339(4_102_444_799), "2099-12-31T23:59:59Z");
+        // 2100 is no leap year: its first century day is where the century correction counts.
+        assert_eq!(rfc3339(4_107_456_000), "2100-02-28T00:00:00Z");
+        assert_eq!(rfc3339(4_107_542_400), "2100-03-01T00:00:00Z");
+        assert_eq!(rfc3339(13_574_563_200), "2400-02-29T00:00:00Z");
+        assert_eq!(rfc3339(983_404_800), "2001-03-01T00:00:00Z");
     }
 }

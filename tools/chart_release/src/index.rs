@@ -97,7 +97,12 @@ fn fix_dates(text: &str, stamps: &BTreeSet<String>, fixed: &str) -> Result<Strin
 /// Reads the fixed index back with Helm's parser: every date must now be `fixed`.
 fn check_dates(sdk: &HelmSdk, text: &str, fixed: &str) -> Result<(), ReleaseError> {
     let parsed = sdk.values_from_yaml(text).map_err(ReleaseError::helm("reading the fixed index.yaml"))?;
-    let stamps = timestamps(&parsed);
+    only_fixed_dates(&parsed, fixed)
+}
+
+/// Every date of the parsed index must be `fixed`.
+fn only_fixed_dates(parsed: &Value, fixed: &str) -> Result<(), ReleaseError> {
+    let stamps = timestamps(parsed);
     if stamps.len() == 1 && stamps.contains(fixed) {
         Ok(())
     } else {
@@ -122,6 +127,17 @@ mod tests {
         let fixed = fix_dates(text, &stamps, "2000-01-01T00:00:00Z").unwrap();
         assert_eq!(fixed.matches("\"2000-01-01T00:00:00Z\"").count(), 3);
         assert!(!fixed.contains("2026"));
+    }
+
+    #[test]
+    fn every_date_must_be_the_fixed_one() {
+        let fixed = "2000-01-01T00:00:00Z";
+        let index = |created: &str| json!({"generated": fixed, "entries": {"a": [{"created": created}]}});
+        only_fixed_dates(&index(fixed), fixed).unwrap();
+        let error = only_fixed_dates(&index("2026-01-01T10:00:00Z"), fixed).unwrap_err();
+        assert!(error.to_string().contains("still holds the dates"), "{error}");
+        let error = only_fixed_dates(&json!({"generated": "2026-01-01T10:00:00Z"}), fixed).unwrap_err();
+        assert!(error.to_string().contains("2026-01-01T10:00:00Z"), "{error}");
     }
 
     #[test]

@@ -89,6 +89,22 @@ fn a_release_version_overrides_the_charts() {
 }
 
 #[test]
+fn a_release_app_version_overrides_the_charts() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let request = PackageRequest {
+        chart: &write_chart(tmp.path()),
+        out_dir: &tmp.path().join("out"),
+        version: None,
+        app_version: Some("2.0.0".into()),
+        epoch: DEFAULT_EPOCH,
+        signing: None,
+    };
+    let archive = package(&sdk, &request).unwrap();
+    assert_eq!(Chart::load(&sdk, &archive).unwrap().metadata().unwrap().app_version.as_deref(), Some("2.0.0"));
+}
+
+#[test]
 fn a_directory_without_chart_yaml_is_refused() {
     let sdk = sdk();
     let tmp = TempDir::new().unwrap();
@@ -120,4 +136,18 @@ fn inspect_accepts_a_package_and_refuses_a_misnamed_one() {
     assert!(error.to_string().ends_with("holds chart demo-0.1.0.tgz"), "{error}");
     let error = chart_release::inspect::inspect(&sdk, &out, Some(&tmp.path().join("pubring.gpg"))).unwrap_err();
     assert!(error.to_string().contains("holds chart"), "{error}");
+}
+
+#[test]
+fn inspect_lints_strictly() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let chart = write_chart(tmp.path());
+    // A chart without templates/ is only a lint warning, which --strict makes an error.
+    fs::remove_dir_all(chart.join("templates")).unwrap();
+    let out = tmp.path().join("out");
+    package_at(&sdk, &chart, &out, DEFAULT_EPOCH, None);
+    assert!(!sdk.lint(&chart, None, &LintOptions::default()).unwrap().has_errors());
+    let error = chart_release::inspect::inspect(&sdk, &out, None).unwrap_err();
+    assert!(error.to_string().contains("helm lint --strict"), "{error}");
 }

@@ -138,6 +138,29 @@ fn a_wrong_password_is_refused_with_a_clear_message() {
     assert!(error.to_string().starts_with("pushing demo-0.1.0.tgz to oci://"), "{error}");
 }
 
+/// The rest of helm_sdk's registry client (tags, logout), which a push does not use: this is
+/// the one test with a registry to run them against.
+#[test]
+fn lists_tags_and_logs_out() {
+    let registry = Registry::start(USER, PASSWORD);
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let package_dir = unsigned_package(&sdk, tmp.path());
+    let remote = format!("oci://{}/charts", registry.host);
+    push_to_unsigned(&sdk, &package_dir, &remote, credentials(PASSWORD)).unwrap();
+
+    let config = tmp.path().join("registry-config.json");
+    let options =
+        RegistryClientOptions { plain_http: true, credentials_file: Some(config.clone()), ..Default::default() };
+    let client = RegistryClient::new(&sdk, &options).unwrap();
+    client.login(&registry.host, USER, PASSWORD, &LoginOptions { plain_http: true, ..Default::default() }).unwrap();
+    assert!(fs::read_to_string(&config).unwrap().contains(&registry.host), "the login is stored");
+    assert_eq!(client.tags(&format!("{remote}/demo")).unwrap(), ["0.1.0"]);
+    client.logout(&registry.host).unwrap();
+    let stored = fs::read_to_string(&config).unwrap();
+    assert!(!stored.contains(&registry.host), "the logout removes the login: {stored}");
+}
+
 fn push_to_unsigned(
     sdk: &HelmSdk,
     package_dir: &Path,

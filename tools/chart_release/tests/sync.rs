@@ -98,3 +98,26 @@ fn update_never_replaces_a_directory_that_is_not_a_chart() {
     assert!(error.to_string().contains("exists but is not a chart (no Chart.yaml): not replacing it"), "{error}");
     assert_eq!(fs::read_to_string(git.join("demo/notes.txt")).unwrap(), "mine\n");
 }
+
+#[test]
+fn two_charts_are_kept_side_by_side_but_never_in_one_directory() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let demo = write_chart(&tmp.path().join("a"));
+    let other = write_chart(&tmp.path().join("b"));
+    let text = fs::read_to_string(other.join("Chart.yaml")).unwrap().replace("name: demo", "name: other");
+    write(&other.join("Chart.yaml"), &text);
+    let git = tmp.path().join("charts");
+    fs::create_dir(&git).unwrap();
+    let both = vec![
+        BuiltChart { label: "//demo:chart".into(), dir: demo.clone() },
+        BuiltChart { label: "//other:chart".into(), dir: other },
+    ];
+    let written = update(&sdk, &charts_dir(&git), &both).unwrap();
+    assert_eq!(written, ["wrote charts/demo 0.1.0 from //demo:chart", "wrote charts/other 0.1.0 from //other:chart"]);
+    assert_eq!(check(&sdk, &charts_dir(&git), &both).unwrap(), "2 chart(s) in charts match the build");
+
+    let twice = vec![both[0].clone(), BuiltChart { label: "//copy:chart".into(), dir: demo }];
+    let error = check(&sdk, &charts_dir(&git), &twice).unwrap_err();
+    assert_eq!(error.to_string(), "//demo:chart and //copy:chart both write charts/demo");
+}

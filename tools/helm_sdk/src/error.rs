@@ -198,6 +198,41 @@ mod tests {
     }
 
     #[test]
+    fn every_code_has_its_c_value_and_name() {
+        let codes = [
+            (-1, ErrorCode::Unclassified, "HELM_ERR_UNKNOWN"),
+            (-2, ErrorCode::InvalidArg, "HELM_ERR_INVALID_ARG"),
+            (-3, ErrorCode::InvalidHandle, "HELM_ERR_INVALID_HANDLE"),
+            (-4, ErrorCode::WrongHandleType, "HELM_ERR_WRONG_HANDLE_TYPE"),
+            (-5, ErrorCode::Panic, "HELM_ERR_PANIC"),
+            (-6, ErrorCode::Cancelled, "HELM_ERR_CANCELLED"),
+            (-7, ErrorCode::NotFound, "HELM_ERR_NOT_FOUND"),
+            (-8, ErrorCode::Io, "HELM_ERR_IO"),
+            (-20, ErrorCode::ChartLoad, "HELM_ERR_CHART_LOAD"),
+            (-21, ErrorCode::ChartInvalid, "HELM_ERR_CHART_INVALID"),
+            (-22, ErrorCode::Values, "HELM_ERR_VALUES"),
+            (-23, ErrorCode::Render, "HELM_ERR_RENDER"),
+            (-40, ErrorCode::Registry, "HELM_ERR_REGISTRY"),
+            (-41, ErrorCode::Repo, "HELM_ERR_REPO"),
+            (-60, ErrorCode::Kube, "HELM_ERR_KUBE"),
+            (-61, ErrorCode::Storage, "HELM_ERR_STORAGE"),
+            (-62, ErrorCode::Release, "HELM_ERR_RELEASE"),
+            (-99, ErrorCode::Unknown(-99), "unknown"),
+        ];
+        for (raw, code, name) in codes {
+            assert_eq!(ErrorCode::from_raw(raw), code, "{raw}");
+            assert_eq!((code.raw(), code.name()), (raw, name));
+            assert_eq!(code.to_string(), format!("{name} ({raw})"));
+        }
+    }
+
+    #[test]
+    fn only_call_errors_carry_a_code() {
+        assert_eq!(HelmError::NulByte { what: "chart path" }.code(), None);
+        assert_eq!(HelmError::MissingResult { operation: "render" }.code(), None);
+    }
+
+    #[test]
     fn call_error_names_operation_code_and_detail() {
         let error =
             HelmError::Call { operation: "chart load", code: ErrorCode::ChartLoad, detail: "no Chart.yaml".into() };

@@ -95,5 +95,14 @@ mod tests {
         let clean: LintReport =
             serde_json::from_str(r#"{"total_charts_linted":1,"messages":null,"errors":null}"#).unwrap();
         assert!(!clean.has_errors());
+        // Either an error line or an error-severity message is enough.
+        let only_errors: LintReport = serde_json::from_str(r#"{"errors":["boom"]}"#).unwrap();
+        assert!(only_errors.has_errors());
+        let only_message: LintReport =
+            serde_json::from_str(r#"{"messages":[{"severity":3,"path":"templates/","error":"boom"}]}"#).unwrap();
+        assert!(only_message.has_errors());
+        let warning: LintReport =
+            serde_json::from_str(r#"{"messages":[{"severity":2,"path":"templates/","error":"hm"}]}"#).unwrap();
+        assert!(!warning.has_errors());
     }
 }

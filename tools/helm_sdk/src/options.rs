@@ -421,7 +421,9 @@ mod tests {
     #[test]
     fn secrets_stay_out_of_debug_output() {
         let options = RegistryClientOptions { password: Some("hunter2".into()), ..Default::default() };
-        assert!(!format!("{options:?}").contains("hunter2"));
+        let debug = format!("{options:?}");
+        assert!(debug.contains("password: Some(Secret(***))") && !debug.contains("hunter2"), "{debug}");
         assert_eq!(serde_json::to_value(options).unwrap(), json!({"password": "hunter2"}));
+        assert_eq!(Secret::new("hunter2").expose(), "hunter2", "the library gets the secret itself");
     }
 }

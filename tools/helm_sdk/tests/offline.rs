@@ -5,8 +5,8 @@ mod support;
 use std::fs;
 
 use helm_sdk::{
-    Chart, DependencyOptions, ErrorCode, HelmError, LintOptions, PackageOptions, RenderOptions, RepoIndexOptions,
-    Severity, ShowFormat, ShowOptions,
+    Chart, DependencyOptions, ErrorCode, HelmError, LintOptions, PackageOptions, RegistryClient, RegistryClientOptions,
+    RenderOptions, RepoIndexOptions, Severity, ShowFormat, ShowOptions,
 };
 use serde_json::json;
 use support::{sdk, write, write_demo_chart};
@@ -92,6 +92,46 @@ fn loads_reads_and_renders_a_chart() {
     assert!(configmap.contains("namespace: apps"), "{configmap}");
     assert!(configmap.contains("greeting: \"hi\""), "{configmap}");
     assert!(configmap.contains("replicas: \"1\""), "{configmap}");
+}
+
+#[test]
+fn reads_a_charts_plain_files_and_crds() {
+    let sdk = sdk();
+    let tmp = TempDir::new().unwrap();
+    let dir = write_demo_chart(tmp.path());
+    write(&dir.join("README.md"), "# demo\n");
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: crontabs.example.com\n";
+    write(&dir.join("crds/crontab.yaml"), crd);
+    let chart = Chart::load(&sdk, &dir).unwrap();
+
+    let files = chart.files().unwrap();
+    let readme = files.iter().find(|f| f.name == "README.md").unwrap_or_else(|| panic!("no README.md in {files:?}"));
+    assert_eq!(readme.data, "# demo\n");
+    assert!(files.iter().all(|f| !f.name.starts_with("templates/")), "templates are not plain files: {files:?}");
+    let crds = chart.crds().unwrap();
+    assert_eq!(crds.len(), 1, "{crds:?}");
+    assert_eq!((crds[0].filename.as_str(), crds[0].data.as_str()), ("demo/crds/crontab.yaml", crd));
+    // The name is the path inside the chart, the file name the path from the top chart.
+    assert_eq!(crds[0].name, "crds/crontab.yaml");
+}
+
+/// The number after `handle: ` in a Debug output.
+fn debug_handle(debug: &str) -> u64 {
+    let rest = debug.split_once("handle: ").unwrap_or_else(|| panic!("no handle in {debug}")).1;
+    rest.trim_end_matches(" }").parse().unwrap_or_else(|e| panic!("{e}: {debug}"))
+}
+
+#[test]
+fn debug_output_names_the_library_and_the_handles() {
+    let sdk = sdk();
+    assert_eq!(format!("{sdk:?}"), format!("HelmSdk {{ library: {:?} }}", sdk.library_path()));
+    let tmp = TempDir::new().unwrap();
+    let chart = Chart::load(&sdk, &write_demo_chart(tmp.path())).unwrap();
+    let debug = format!("{chart:?}");
+    assert!(debug.starts_with("Chart { ") && debug_handle(&debug) != 0, "{debug}");
+    let client = RegistryClient::new(&sdk, &RegistryClientOptions::default()).unwrap();
+    let debug = format!("{client:?}");
+    assert!(debug.starts_with("RegistryClient { ") && debug_handle(&debug) != 0, "{debug}");
 }
 
 #[test]
@@ -233,13 +273,18 @@ fn lists_and_builds_file_dependencies() {
     assert_eq!((listed[0].name.as_str(), listed[0].version.as_str()), ("demo", "0.1.0"));
     assert_eq!(listed[0].repository, "file://../demo");
     assert_eq!(listed[0].status, "missing");
+    assert!(!listed[0].is_ok());
 
     sdk.dependency_build(&parent, &DependencyOptions::default()).unwrap();
     assert!(parent.join("charts/demo-0.1.0.tgz").is_file());
     assert!(sdk.dependency_list(&parent).unwrap()[0].is_ok());
 
+    // The update resolves again from Chart.yaml: it writes both back.
+    let _ = fs::remove_file(parent.join("Chart.lock"));
+    fs::remove_dir_all(parent.join("charts")).unwrap();
     sdk.dependency_update(&parent, &DependencyOptions::default()).unwrap();
     assert!(parent.join("Chart.lock").is_file());
+    assert!(parent.join("charts/demo-0.1.0.tgz").is_file());
 
     let chart = Chart::load(&sdk, &parent).unwrap();
     assert_eq!(chart.metadata().unwrap().dependencies[0].repository, "file://../demo");
