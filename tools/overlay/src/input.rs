@@ -323,7 +323,10 @@ mod tests {
             refusal(|s| s.recommendations[1].key = "spark.executor.memory".into()),
             pair("recommendations[1].key", "\"spark.executor.memory\" is recommended twice")
         );
-        assert_eq!(refusal(|s| s.recommendations[0].reason = "\n".into()), pair("recommendations[0].reason", "is empty"));
+        assert_eq!(
+            refusal(|s| s.recommendations[0].reason = "\n".into()),
+            pair("recommendations[0].reason", "is empty")
+        );
         assert_eq!(
             refusal(|s| s.recommendations[1].confidence = 2.0),
             pair("recommendations[1].confidence", "2 is outside [0, 1]")
@@ -354,7 +357,10 @@ mod tests {
             "recommendations": [{"key": "a.replicas", "value": true, "reason": "r", "confidence": 1}]}"#;
         std::fs::write(&file, text).unwrap();
         let set = read(&file).unwrap();
-        assert_eq!((set.workload.as_str(), set.date(), set.file_stem()), ("etl", "2026-02-22", "etl-2026-02-22".into()));
+        assert_eq!(
+            (set.workload.as_str(), set.date(), set.file_stem()),
+            ("etl", "2026-02-22", "etl-2026-02-22".into())
+        );
         assert_eq!(set.recommendations[0].value.to_json(), serde_json::json!(true));
         std::fs::write(&file, text.replace("\"etl\"", "\"ETL\"")).unwrap();
         assert_eq!(

@@ -379,7 +379,10 @@ data:
         let check = |path: PathBuf, force| check_targets(&[(path, String::new())], force).map_err(|e| e.to_string());
         assert_eq!(check(dir.path().join("new.yaml"), false), Ok(()));
         fs::write(&file, "x").unwrap();
-        assert_eq!(check(file.clone(), false), Err(format!("output {}: exists; pass --force to replace it", file.display())));
+        assert_eq!(
+            check(file.clone(), false),
+            Err(format!("output {}: exists; pass --force to replace it", file.display()))
+        );
         assert_eq!(check(file.clone(), true), Ok(()));
         assert_eq!(
             check(dir.path().to_path_buf(), true),
@@ -391,7 +394,11 @@ data:
         let under_file = file.join("sub").join("b.yaml");
         assert_eq!(
             check(under_file.clone(), true),
-            Err(format!("output {}: cannot be written: {} is a file, not a directory", under_file.display(), file.display()))
+            Err(format!(
+                "output {}: cannot be written: {} is a file, not a directory",
+                under_file.display(),
+                file.display()
+            ))
         );
     }
 
