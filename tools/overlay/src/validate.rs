@@ -186,6 +186,24 @@ mod tests {
     }
 
     #[test]
+    fn lint_counts_warnings_as_failures() {
+        let sdk = fixture::sdk();
+        let dir = tempfile::tempdir().unwrap();
+        fixture::chart(dir.path(), true, false);
+        let budget = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: {{ .Release.Name }}\n\
+                      spec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: api\n";
+        std::fs::write(dir.path().join("templates/pdb.yaml"), budget).unwrap();
+        let chart = ChartContext::load(&sdk, dir.path(), None).unwrap();
+        let error = lint(&chart, &chart.effective).unwrap_err().to_string();
+        let expected = format!(
+            "chart {}: helm lint --strict fails with the new values: templates/pdb.yaml: policy/v1beta1 \
+             PodDisruptionBudget is deprecated in v1.21+, unavailable in v1.25+; use policy/v1 PodDisruptionBudget",
+            dir.path().display()
+        );
+        assert!(error.starts_with(&expected), "{error}");
+    }
+
+    #[test]
     fn the_render_is_an_install_of_the_release_in_default_on_kubernetes_1_34() {
         let sdk = fixture::sdk();
         let dir = tempfile::tempdir().unwrap();
