@@ -9,12 +9,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Absolute, as a test may run a binary in another directory (Bazel's paths are relative).
 fn binary(built_by_cargo: Option<&str>, variable: &str) -> PathBuf {
-    match (built_by_cargo, std::env::var_os(variable)) {
+    let path = match (built_by_cargo, std::env::var_os(variable)) {
         (Some(path), _) => PathBuf::from(path),
         (None, Some(path)) => PathBuf::from(path),
         (None, None) => panic!("{variable} is not set: run `tools/bazel test //tools/overlay:bins_test`"),
-    }
+    };
+    std::env::current_dir().expect("current directory").join(path)
 }
 
 #[test]
@@ -116,7 +118,7 @@ fn chart_and_inputs(dir: &Path) {
 
 #[test]
 fn quiet_prints_nothing_and_otherwise_what_was_written() {
-    let library = std::env::var_os("HELM_C_LIBRARY").map(PathBuf::from).expect("HELM_C_LIBRARY");
+    let library = binary(None, "HELM_C_LIBRARY");
     let dir = tempfile::tempdir().expect("tempdir");
     chart_and_inputs(dir.path());
     let generate = |quiet: &[&str]| {
