@@ -204,6 +204,20 @@ mod tests {
     }
 
     #[test]
+    fn lint_sees_the_chart_as_kubernetes_1_34_does() {
+        let sdk = fixture::sdk();
+        let dir = tempfile::tempdir().unwrap();
+        fixture::chart(dir.path(), true, false);
+        // Valid YAML on 1.34; on any later version (Helm's default is newer) a broken document.
+        let by_version =
+            "{{- if semverCompare \">=1.35.0-0\" .Capabilities.KubeVersion.Version }}\nbroken: [\n{{- else }}\n\
+                          apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: by-version\n{{- end }}\n";
+        std::fs::write(dir.path().join("templates/by-version.yaml"), by_version).unwrap();
+        let chart = ChartContext::load(&sdk, dir.path(), None).unwrap();
+        assert!(lint(&chart, &chart.effective).is_ok());
+    }
+
+    #[test]
     fn the_render_is_an_install_of_the_release_in_default_on_kubernetes_1_34() {
         let sdk = fixture::sdk();
         let dir = tempfile::tempdir().unwrap();
