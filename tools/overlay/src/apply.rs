@@ -264,6 +264,34 @@ mod tests {
     }
 
     #[test]
+    fn the_confidence_floor_itself_is_applied_and_a_value_the_chart_has_is_unchanged() {
+        let set = set_of(&[("api.replicas", json!(4), 0.6), ("api.config.A", json!("1"), 0.9)]);
+        let plan = plan(&set, &mapping(), &values(), options(0.6, false)).unwrap();
+        assert_eq!(plan.applied.len(), 1, "confidence 0.6 meets a floor of 0.6");
+        assert_eq!(plan.applied[0].recommendation.key, "api.replicas");
+        assert!(plan.skipped.is_empty());
+        let unchanged: Vec<&str> = plan.unchanged.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(unchanged, ["api.config.A"], "\"1\" is the value the chart has");
+    }
+
+    #[test]
+    fn two_recommendations_for_one_path_must_agree() {
+        // A KEDA trigger by its name and by its index is one values path.
+        let values = json!({"apps": {"api": {"keda": {"triggers": [{"name": "queue", "metadata": {"value": "50"}}]}}}});
+        let by_name = "api.keda.trigger.queue.value";
+        let by_index = "api.keda.trigger.0.value";
+        let agreeing = set_of(&[(by_name, json!(60), 0.9), (by_index, json!("60"), 0.9)]);
+        let agreed = plan(&agreeing, &mapping(), &values, options(0.0, false)).unwrap();
+        assert_eq!(agreed.proposed["apps"]["api"]["keda"]["triggers"][0]["metadata"]["value"], json!("60"));
+        let disagreeing = set_of(&[(by_name, json!(60), 0.9), (by_index, json!(70), 0.9)]);
+        assert_eq!(
+            plan(&disagreeing, &mapping(), &values, options(0.0, false)).unwrap_err().to_string(),
+            "recommendation \"api.keda.trigger.0.value\" (value 70) -> apps.api.keda.triggers[0].metadata.value: \
+             recommendation \"api.keda.trigger.queue.value\" sets this path to \"60\""
+        );
+    }
+
+    #[test]
     fn conversions_fail_naming_key_value_and_path() {
         let error =
             plan(&set_of(&[("api.memory.limit", json!("6GB"), 0.9)]), &mapping(), &values(), options(0.0, true))

@@ -284,3 +284,221 @@ fn dry_run_report(chart: &ChartContext, plan: &Plan, release: &str) -> Result<St
     text.push_str(&unchanged_summary);
     Ok(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chart::fixture;
+    use serde_json::json;
+    use std::fs;
+
+    const SET: &str = r#"{"apiVersion": "autotuning.helm-composer.dev/v1", "kind": "RecommendationSet",
+        "appId": "app-1", "workload": "etl", "generatedAt": "2026-02-22T12:00:00Z", "source": "metrics",
+        "confidence": 0.9, "recommendations": [
+          {"key": "api.replicas", "value": 4, "reason": "busy", "confidence": 0.9},
+          {"key": "api.memory.request", "value": "MEMORY", "reason": "heap", "confidence": 0.8}]}"#;
+
+    /// A composed chart and a recommendation set (replicas 4, the given memory request) in
+    /// `dir`; the arguments write into `dir/out`, quietly.
+    fn args(dir: &Path, memory_request: &str) -> OverlayArgs {
+        fixture::chart(&dir.join("chart"), true, true);
+        fs::write(dir.join("set.json"), SET.replace("MEMORY", memory_request)).unwrap();
+        OverlayArgs {
+            recommendations_file: dir.join("set.json"),
+            chart: dir.join("chart"),
+            mapping: None,
+            environment: None,
+            output_format: Format::Overlay,
+            output_dir: Some(dir.join("out")),
+            output_file: None,
+            configmap: false,
+            configmap_file: None,
+            min_confidence: 0.0,
+            validate: false,
+            skip_unmapped: false,
+            force: false,
+            dry_run: false,
+            quiet: true,
+            release: "rel".into(),
+            helm_library: None,
+        }
+    }
+
+    #[test]
+    fn a_run_writes_the_overlay() {
+        let dir = tempfile::tempdir().unwrap();
+        run(&args(dir.path(), "1536m")).unwrap();
+        let text = fs::read_to_string(dir.path().join("out/etl-2026-02-22.yaml")).unwrap();
+        assert!(text.starts_with("# Values overlay (only what the recommendations change)"), "{text}");
+        assert!(
+            text.ends_with("\"apps\":\n  \"api\":\n    \"replicas\": 4\n    \"resources\":\n      \"requests\":\n        \"memory\": \"1536Mi\"\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_full_preset_with_its_configmap_beside_it_or_where_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = OverlayArgs { output_format: Format::Full, configmap: true, ..args(dir.path(), "1Gi") };
+        run(&full).unwrap();
+        let preset = fs::read_to_string(dir.path().join("out/etl-2026-02-22.yaml")).unwrap();
+        assert!(preset.starts_with("# Full values preset (every value of the chart)"), "{preset}");
+        assert!(preset.contains("\n    \"note\": \"hello\"\n"), "every value: {preset}");
+        let wrapped = fs::read_to_string(dir.path().join("out/etl-2026-02-22-configmap.yaml")).unwrap();
+        assert!(wrapped.contains("  name: \"shop-autotuned-etl\"\n"), "{wrapped}");
+        let named = OverlayArgs {
+            output_dir: None,
+            output_file: Some(dir.path().join("named/preset.yaml")),
+            configmap_file: Some(dir.path().join("named/wrapped.yaml")),
+            ..full
+        };
+        run(&named).unwrap();
+        let mut names: Vec<String> = fs::read_dir(dir.path().join("named"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["preset.yaml", "wrapped.yaml"]);
+        let beside = OverlayArgs { configmap_file: None, output_file: Some(dir.path().join("other/p.yaml")), ..named };
+        run(&beside).unwrap();
+        assert!(dir.path().join("other/p-configmap.yaml").exists());
+    }
+
+    #[test]
+    fn validate_and_dry_run_check_requests_against_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let over = args(dir.path(), "4g");
+        let refusal = format!(
+            "chart {}: with the new values, Deployment/rel-api container api: requests.memory 4Gi is above limits.memory \
+             2Gi (Kubernetes refuses the Deployment: a request must be at most its limit)",
+            over.chart.display()
+        );
+        let validating = OverlayArgs { validate: true, ..args(dir.path(), "4g") };
+        assert_eq!(run(&validating).unwrap_err().to_string(), refusal);
+        assert!(!dir.path().join("out").exists(), "nothing written");
+        let dry = OverlayArgs { dry_run: true, ..args(dir.path(), "4g") };
+        assert_eq!(run(&dry).unwrap_err().to_string(), refusal);
+        run(&over).unwrap();
+        assert!(dir.path().join("out/etl-2026-02-22.yaml").exists(), "without --validate only the schema is checked");
+    }
+
+    #[test]
+    fn usage_errors_name_the_argument() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = args(dir.path(), "1Gi");
+        let usage = |args: OverlayArgs| check_usage(&args).map_err(|e| e.to_string());
+        assert_eq!(usage(args(dir.path(), "1Gi")), Ok(()));
+        assert_eq!(
+            usage(OverlayArgs { min_confidence: 1.5, ..args(dir.path(), "1Gi") }),
+            Err("--min-confidence 1.5 is outside [0, 1]".into())
+        );
+        assert_eq!(usage(OverlayArgs { min_confidence: 1.0, ..args(dir.path(), "1Gi") }), Ok(()));
+        assert_eq!(
+            usage(OverlayArgs { configmap: true, ..args(dir.path(), "1Gi") }),
+            Err("--configmap wraps a full preset: add --output-format full".into())
+        );
+        assert_eq!(
+            usage(OverlayArgs { configmap: true, output_format: Format::Full, ..args(dir.path(), "1Gi") }),
+            Ok(())
+        );
+        assert_eq!(usage(OverlayArgs { output_format: Format::Full, ..args(dir.path(), "1Gi") }), Ok(()));
+        fs::create_dir_all(dir.path().join("out")).unwrap();
+        assert_eq!(usage(args(dir.path(), "1Gi")), Ok(()), "an existing directory");
+        let file = dir.path().join("set.json");
+        assert_eq!(
+            usage(OverlayArgs { output_dir: Some(file.clone()), ..base }),
+            Err(format!(
+                "--output-dir {} is a file, not a directory: name a directory (it is created when missing), or use \
+                 --output-file to name the file",
+                file.display()
+            ))
+        );
+    }
+
+    #[test]
+    fn the_library_given_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let given = OverlayArgs { helm_library: Some("/opt/helm/libhelm_c.so".into()), ..args(dir.path(), "1Gi") };
+        assert_eq!(library(&given).unwrap(), PathBuf::from("/opt/helm/libhelm_c.so"));
+    }
+
+    #[test]
+    fn helm_must_read_the_file_back_as_the_values_meant() {
+        let sdk = fixture::sdk();
+        assert!(check_round_trip(&sdk, "\"a\": 1\n", &json!({"a": 1})).is_ok());
+        assert_eq!(
+            check_round_trip(&sdk, "\"a\": 1\n", &json!({"a": 2})).unwrap_err().to_string(),
+            "internal error: Helm reads the generated values file differently"
+        );
+    }
+
+    fn plan_of(dir: &Path, sdk: &HelmSdk, recommendations: &[(&str, Value, f64)]) -> (Plan, Vec<String>) {
+        fixture::chart(dir, true, false);
+        let chart = ChartContext::load(sdk, dir, None).unwrap();
+        let mut set: RecommendationSet = serde_json::from_str(&SET.replace("MEMORY", "1Gi")).unwrap();
+        set.recommendations = recommendations
+            .iter()
+            .map(|(key, value, confidence)| input::Recommendation {
+                key: key.to_string(),
+                value: serde_json::from_value(value.clone()).unwrap(),
+                reason: "r".into(),
+                confidence: *confidence,
+            })
+            .collect();
+        let mapping = Mapping::new(None, chart.composed_apps()).unwrap();
+        let options = PlanOptions { min_confidence: 0.5, open_maps: false, skip_unmapped: true };
+        let plan = apply::plan(&set, &mapping, &chart.effective, options).unwrap();
+        let report = dry_run_report(&chart, &plan, "rel").unwrap();
+        (plan, report.lines().map(str::to_string).collect())
+    }
+
+    #[test]
+    fn the_summary_and_the_dry_run_list_every_recommendation() {
+        let sdk = fixture::sdk();
+        let dir = tempfile::tempdir().unwrap();
+        let recommendations = [
+            ("api.replicas", json!(4), 0.9),
+            ("api.memory.limit", json!("4g"), 0.9),
+            ("api.memory.request", json!("1Gi"), 0.9),
+            ("api.cpu.limit", json!(2), 0.1),
+            ("gpu", json!(1), 0.9),
+        ];
+        let (plan, report) = plan_of(dir.path(), &sdk, &recommendations);
+        let summary_lines = [
+            "changed apps.api.replicas: 2 -> 4 (api.replicas)",
+            "changed apps.api.resources.limits.memory: \"2Gi\" -> \"4Gi\" (api.memory.limit)",
+            "dropped api.memory.request = \"1Gi\": the chart already has this value",
+            "skipped api.cpu.limit (confidence 0.1): below --min-confidence",
+            "skipped gpu = 1: no mapping to a values path: it is not <app>.<setting>; use a built-in key",
+        ];
+        let summary = summary(&plan, &[(PathBuf::from("out/a.yaml"), String::new())]);
+        let lines: Vec<&str> = summary.lines().collect();
+        assert_eq!(lines[0], "wrote out/a.yaml");
+        for (line, expected) in lines[1..].iter().zip(summary_lines) {
+            assert!(line.starts_with(expected), "{line}");
+        }
+        assert_eq!(lines.len(), 6);
+        assert_eq!(
+            report[..3],
+            [
+                "Deployment/rel-api:",
+                "  /spec/replicas: 2 -> 4",
+                "  /spec/template/spec/containers/0/resources/limits/memory: \"2Gi\" -> \"4Gi\""
+            ]
+        );
+        assert_eq!(report[3..], lines[1..]);
+        let checked = checked_lines(&["one".into(), "two".into()]);
+        assert_eq!(checked, "checked one\nchecked two\n");
+    }
+
+    #[test]
+    fn a_dry_run_that_changes_nothing_says_so() {
+        let sdk = fixture::sdk();
+        let dir = tempfile::tempdir().unwrap();
+        let (_, report) = plan_of(dir.path(), &sdk, &[("api.replicas", json!(2), 0.9)]);
+        assert_eq!(
+            report,
+            ["no rendered object changes", "dropped api.replicas = 2: the chart already has this value"]
+        );
+    }
+}

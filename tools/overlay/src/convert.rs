@@ -276,4 +276,64 @@ mod tests {
         assert_eq!(convert(Conversion::Boolean, &json!("yes")), Err("is not true or false".into()));
         assert_eq!(convert(Conversion::None, &json!("6GB")), Ok(json!("6GB")));
     }
+
+    #[test]
+    fn every_conversion_takes_its_own_kind_of_value() {
+        assert_eq!(convert(Conversion::String, &json!("as is")), Ok(json!("as is")));
+        assert_eq!(convert(Conversion::String, &json!(null)), Err("is not a string, number or boolean".into()));
+        assert_eq!(convert(Conversion::Number, &json!(0.7)), Ok(json!(0.7)));
+        assert_eq!(convert(Conversion::Number, &json!(true)), Err("is not a number".into()));
+        assert_eq!(convert(Conversion::Boolean, &json!(true)), Ok(json!(true)));
+        assert_eq!(convert(Conversion::Boolean, &json!(false)), Ok(json!(false)));
+        assert_eq!(convert(Conversion::Boolean, &json!("false")), Ok(json!(false)));
+        assert_eq!(convert(Conversion::Integer, &json!(true)), Err("is not a whole number".into()));
+    }
+
+    #[test]
+    fn whole_floats_stop_below_nine_quadrillion() {
+        assert_eq!(convert(Conversion::Integer, &json!(8.0e15)), Ok(json!(8_000_000_000_000_000_i64)));
+        assert_eq!(convert(Conversion::Integer, &json!(9.0e15)), Err("is not a whole number".into()));
+        assert_eq!(convert(Conversion::Integer, &json!(-8.0e15)), Ok(json!(-8_000_000_000_000_000_i64)));
+    }
+
+    #[test]
+    fn every_memory_unit_and_plain_bytes_as_text() {
+        assert_eq!(memory(json!("1048576")), Ok(json!("1Mi")), "a string of digits is bytes");
+        assert_eq!(memory(json!("512k")), Ok(json!("512Ki")));
+        assert_eq!(memory(json!("3Ki")), Ok(json!("3Ki")));
+        assert_eq!(memory(json!("2Mi")), Ok(json!("2Mi")));
+        assert_eq!(memory(json!("5Ti")), Ok(json!("5Ti")));
+        assert_eq!(memory(json!("1p")), Ok(json!("1Pi")));
+        assert_eq!(memory(json!("2Pi")), Ok(json!("2Pi")));
+        assert_eq!(memory(json!("1023")), Ok(json!("1023")), "not a whole KiB: bytes");
+        assert_eq!(memory(json!("g")), Err("is not a memory size such as 6g, 6Gi or a number of bytes".into()));
+    }
+
+    #[test]
+    fn cpu_quantities_in_millicores_are_digits_then_m() {
+        let cpu = |value: Value| convert(Conversion::Cpu, &value);
+        assert_eq!(cpu(json!("1.5m")), Err("is not a CPU quantity such as 500m".into()));
+        assert_eq!(cpu(json!("m")), Err("is not a CPU quantity such as 500m".into()));
+        assert_eq!(cpu(json!("xm")), Err("is not a CPU quantity such as 500m".into()));
+        assert_eq!(cpu(json!("1500m")), Ok(json!("1500m")));
+        assert_eq!(cpu(json!(null)), Err("is not a number of cores".into()));
+    }
+
+    #[test]
+    fn cores_stop_at_a_billion() {
+        let cpu = |value: Value| convert(Conversion::Cpu, &value);
+        assert_eq!(cpu(json!(1.0e9)), Ok(json!("1000000000")));
+        assert_eq!(cpu(json!(2.0e9)), Err("is finer than a millicore".into()));
+        assert_eq!(cpu(json!(f64::MAX)), Err("is finer than a millicore".into()));
+        // 1e-6 of a millicore off a whole number is still whole (here: zero millicores).
+        assert_eq!(cpu(json!(9.999999999999999e-10)), Err("is zero CPU".into()));
+    }
+
+    #[test]
+    fn only_memory_and_cpu_have_other_spellings_of_one_amount() {
+        assert!(!same_amount(Conversion::String, &json!("x"), &json!("x")), "equal values are no other spelling");
+        assert!(!same_amount(Conversion::None, &json!("2"), &json!("2")));
+        assert!(!same_amount(Conversion::Memory, &json!(1073741824), &json!("1Gi")), "only a string is re-read");
+        assert!(same_amount(Conversion::Memory, &json!("1073741824"), &json!("1Gi")));
+    }
 }

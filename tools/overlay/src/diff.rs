@@ -191,4 +191,20 @@ mod tests {
         let diff = rendered(&objects, &changed);
         assert_eq!(diff["ConfigMap/a"][0].pointer, "/data/k");
     }
+
+    #[test]
+    fn values_paths_become_escaped_json_pointers() {
+        let path: ValuesPath = r#"apps.api.config.data."a/b~c".list[2]"#.parse().unwrap();
+        assert_eq!(pointer(&path), "/apps/api/config/data/a~1b~0c/list/2");
+    }
+
+    #[test]
+    fn yml_and_json_templates_are_manifests_too() {
+        let manifests = BTreeMap::from([
+            ("c/templates/a.yml".to_string(), "kind: Service\nmetadata:\n  name: s\n".to_string()),
+            ("c/templates/b.json".to_string(), r#"{"kind": "Secret", "metadata": {"name": "t"}}"#.to_string()),
+            ("c/templates/_helpers.tpl".to_string(), "kind: Nope\n".to_string()),
+        ]);
+        assert_eq!(objects(&manifests).unwrap().keys().collect::<Vec<_>>(), ["Secret/t", "Service/s"]);
+    }
 }

@@ -62,3 +62,18 @@ fn unmapped_list(unmapped: &[OverlayError]) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_unmapped_recommendation_is_one_line() {
+        let one = OverlayError::Unmapped { key: "k".into(), message: "no app".into() };
+        assert_eq!(
+            OverlayError::UnmappedAll(vec![one]).to_string(),
+            "recommendation \"k\" has no mapping to a values path: no app (--skip-unmapped applies the others and \
+             lists these)"
+        );
+    }
+}

@@ -232,4 +232,144 @@ mod tests {
         assert!(!is_dns_label("-a"));
         assert!(!is_dns_label(&"a".repeat(64)));
     }
+
+    #[test]
+    fn months_have_their_own_lengths_and_centuries_leap_every_400_years() {
+        assert_eq!(check_timestamp("2026-01-31T00:00:00Z"), Ok(()));
+        assert_eq!(check_timestamp("2026-12-31T00:00:00Z"), Ok(()));
+        assert_eq!(check_timestamp("2026-04-30T00:00:00Z"), Ok(()));
+        assert_eq!(check_timestamp("2026-04-31T00:00:00Z"), Err("is not a real date and time"));
+        assert_eq!(check_timestamp("2000-02-29T00:00:00Z"), Ok(()));
+        assert_eq!(check_timestamp("1900-02-29T00:00:00Z"), Err("is not a real date and time"));
+        assert_eq!(check_timestamp("2026-00-10T00:00:00Z"), Err("has no month 1 to 12"));
+    }
+
+    #[test]
+    fn every_time_field_has_its_range() {
+        let real = Err("is not a real date and time");
+        assert_eq!(check_timestamp("2026-01-00T12:00:00Z"), real);
+        assert_eq!(check_timestamp("2026-01-01T12:60:00Z"), real);
+        assert_eq!(check_timestamp("2026-01-01T12:00:61Z"), real);
+        assert_eq!(check_timestamp("2026-01-01T23:59:59Z"), Ok(()));
+        assert_eq!(
+            check_timestamp("2026-0a-01T12:00:00Z"),
+            Err("is not an RFC 3339 UTC time like \"2026-02-22T12:00:00Z\"")
+        );
+    }
+
+    fn valid() -> RecommendationSet {
+        RecommendationSet {
+            api_version: API_VERSION.into(),
+            kind: KIND.into(),
+            app_id: "app-20260222120000-0001".into(),
+            workload: "nyc-taxi-etl".into(),
+            generated_at: "2026-02-22T12:00:00Z".into(),
+            source: "metrics".into(),
+            confidence: 0.9,
+            based_on: vec!["gc_ratio: 0.08 (ok)".into()],
+            recommendations: vec![
+                Recommendation {
+                    key: "spark.executor.memory".into(),
+                    value: ScalarValue::String("6g".into()),
+                    reason: "headroom".into(),
+                    confidence: 1.0,
+                },
+                Recommendation {
+                    key: "spark.executor.cores".into(),
+                    value: ScalarValue::Number(3.into()),
+                    reason: "cpu bound".into(),
+                    confidence: 0.0,
+                },
+            ],
+        }
+    }
+
+    fn refusal(change: impl FnOnce(&mut RecommendationSet)) -> (String, String) {
+        let mut set = valid();
+        change(&mut set);
+        check(&set).unwrap_err()
+    }
+
+    fn pair(field: &str, message: &str) -> (String, String) {
+        (field.to_string(), message.to_string())
+    }
+
+    #[test]
+    fn a_valid_set_passes_and_each_rule_names_its_field() {
+        assert_eq!(check(&valid()), Ok(()));
+        assert_eq!(
+            refusal(|s| s.api_version = "v2".into()),
+            pair("apiVersion", "is \"v2\"; this generator reads \"autotuning.helm-composer.dev/v1\"")
+        );
+        assert_eq!(refusal(|s| s.kind = "Other".into()), pair("kind", "is \"Other\"; must be \"RecommendationSet\""));
+        assert_eq!(refusal(|s| s.app_id = " ".into()), pair("appId", "is empty"));
+        assert_eq!(
+            refusal(|s| s.workload = "Etl".into()),
+            pair("workload", "\"Etl\" is not a DNS-1123 label (a-z, 0-9, '-', at most 63)")
+        );
+        assert_eq!(
+            refusal(|s| s.generated_at = "2026-02-30T12:00:00Z".into()),
+            pair("generatedAt", "\"2026-02-30T12:00:00Z\" is not a real date and time")
+        );
+        assert_eq!(refusal(|s| s.source = "a\u{7}b".into()), pair("source", "holds the control character '\\u{7}'"));
+        assert_eq!(refusal(|s| s.confidence = 1.5), pair("confidence", "1.5 is outside [0, 1]"));
+        assert_eq!(refusal(|s| s.confidence = -0.1), pair("confidence", "-0.1 is outside [0, 1]"));
+        assert_eq!(refusal(|s| s.based_on.push(String::new())), pair("basedOn[1]", "is empty"));
+        assert_eq!(
+            refusal(|s| s.recommendations.clear()),
+            pair("recommendations", "is empty: there is nothing to apply")
+        );
+        assert_eq!(
+            refusal(|s| s.recommendations[1].key = "spark.executor.memory".into()),
+            pair("recommendations[1].key", "\"spark.executor.memory\" is recommended twice")
+        );
+        assert_eq!(
+            refusal(|s| s.recommendations[0].reason = "\n".into()),
+            pair("recommendations[0].reason", "is empty")
+        );
+        assert_eq!(
+            refusal(|s| s.recommendations[1].confidence = 2.0),
+            pair("recommendations[1].confidence", "2 is outside [0, 1]")
+        );
+    }
+
+    #[test]
+    fn lengths_stop_at_their_limits() {
+        let mut set = valid();
+        set.app_id = "a".repeat(253);
+        set.source = "s".repeat(MAX_TEXT);
+        set.recommendations[0].key = "k".repeat(253);
+        set.recommendations[0].value = ScalarValue::String("v".repeat(MAX_TEXT));
+        assert_eq!(check(&set), Ok(()));
+        assert_eq!(refusal(|s| s.app_id = "a".repeat(254)), pair("appId", "is 254 bytes; at most 253"));
+        assert_eq!(
+            refusal(|s| s.recommendations[0].value = ScalarValue::String("v".repeat(MAX_TEXT + 1))),
+            pair("recommendations[0].value", "is 4097 bytes; at most 4096")
+        );
+    }
+
+    #[test]
+    fn a_file_is_read_strictly_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("set.json");
+        let text = r#"{"apiVersion": "autotuning.helm-composer.dev/v1", "kind": "RecommendationSet", "appId": "app-1",
+            "workload": "etl", "generatedAt": "2026-02-22T12:00:00Z", "source": "metrics", "confidence": 0.5,
+            "recommendations": [{"key": "a.replicas", "value": true, "reason": "r", "confidence": 1}]}"#;
+        std::fs::write(&file, text).unwrap();
+        let set = read(&file).unwrap();
+        assert_eq!(
+            (set.workload.as_str(), set.date(), set.file_stem()),
+            ("etl", "2026-02-22", "etl-2026-02-22".into())
+        );
+        assert_eq!(set.recommendations[0].value.to_json(), serde_json::json!(true));
+        std::fs::write(&file, text.replace("\"etl\"", "\"ETL\"")).unwrap();
+        assert_eq!(
+            read(&file).unwrap_err().to_string(),
+            format!(
+                "{}: the recommendation set is not valid: field `workload`: \"ETL\" is not a DNS-1123 label (a-z, \
+                 0-9, '-', at most 63)",
+                file.display()
+            )
+        );
+    }
 }

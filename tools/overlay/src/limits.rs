@@ -139,6 +139,74 @@ mod tests {
     }
 
     #[test]
+    fn every_suffix_in_nanos() {
+        let cases: [(&str, i128); 18] = [
+            ("1n", 1),
+            ("1u", 1_000),
+            ("1m", 1_000_000),
+            ("1", 1_000_000_000),
+            ("1k", 1_000_000_000_000),
+            ("1M", 1_000_000_000_000_000),
+            ("1G", 1_000_000_000_000_000_000),
+            ("1T", 1_000_000_000_000_000_000_000),
+            ("1P", 1_000_000_000_000_000_000_000_000),
+            ("1E", 1_000_000_000_000_000_000_000_000_000),
+            ("1Ki", 1_024_000_000_000),
+            ("1Mi", 1_048_576_000_000_000),
+            ("1Gi", 1_073_741_824_000_000_000),
+            ("1Ti", 1_099_511_627_776_000_000_000),
+            ("1Pi", 1_125_899_906_842_624_000_000_000),
+            ("1Ei", 1_152_921_504_606_846_976_000_000_000),
+            ("2e3", 2_000_000_000_000),
+            ("1e18", 1_000_000_000_000_000_000_000_000_000),
+        ];
+        for (text, nanos) in cases {
+            assert_eq!(quantity(text), Some(nanos), "{text}");
+        }
+        assert_eq!(quantity("1e19"), None, "exponents stop at 18");
+        assert_eq!(quantity("1x5"), None, "only e and E start an exponent");
+    }
+
+    #[test]
+    fn signs_and_fractions() {
+        assert_eq!(quantity("-1"), Some(-1_000_000_000));
+        assert_eq!(quantity("+1"), Some(1_000_000_000));
+        assert_eq!(quantity(" 2 "), Some(2_000_000_000));
+        assert_eq!(quantity(".5"), Some(500_000_000));
+        assert_eq!(quantity("0.123456789"), Some(123_456_789), "nine fraction digits are nanos");
+        assert_eq!(quantity("0.1234567891"), None, "a tenth is finer than a nano");
+        assert_eq!(quantity("."), None);
+        assert_eq!(quantity("1.5Gi"), Some(1_610_612_736_000_000_000));
+    }
+
+    #[test]
+    fn a_request_equal_to_its_limit_passes_in_pods_jobs_and_cronjobs() {
+        let containers = |request: &str| {
+            json!({"initContainers": [{"name": "init", "resources": {"requests": {"cpu": request}, "limits": {"cpu": "500m"}}}],
+                   "containers": [{"name": "main"}]})
+        };
+        let objects = BTreeMap::from([
+            ("Pod/p".to_string(), json!({"kind": "Pod", "spec": containers("0.5")})),
+            (
+                "CronJob/c".to_string(),
+                json!({"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": containers("600m")}}}}}),
+            ),
+            ("Job/j".to_string(), json!({"kind": "Job", "spec": {"template": {"spec": containers("1")}}})),
+        ]);
+        let report = check(&objects);
+        assert_eq!(report.containers, 6);
+        assert_eq!(
+            report.violations,
+            [
+                "CronJob/c container init: requests.cpu 600m is above limits.cpu 500m (Kubernetes refuses the CronJob: \
+                 a request must be at most its limit)",
+                "Job/j container init: requests.cpu 1 is above limits.cpu 500m (Kubernetes refuses the Job: a request \
+                 must be at most its limit)",
+            ]
+        );
+    }
+
+    #[test]
     fn a_request_above_its_limit_is_named() {
         let deployment = json!({"kind": "Deployment", "spec": {"template": {"spec": {"containers": [
             {"name": "executor", "resources": {"requests": {"memory": "32Gi", "cpu": "1"}, "limits": {"memory": "16Gi", "cpu": 2}}},

@@ -333,4 +333,110 @@ mod tests {
         assert_eq!(lower_camel_case("worker-dal-api"), "workerDalApi");
         assert_eq!(lower_camel_case("api"), "api");
     }
+
+    fn mapping_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mapping.json");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_mapping_file_comes_before_the_built_in_keys() {
+        let (_dir, path) = mapping_file(
+            r#"{"apiVersion": "autotuning.helm-composer.dev/v1", "kind": "ValuesMapping", "mappings": {
+                "spark.executor.memory": [{"path": "apps.sparkExecutor.resources.limits.memory", "convert": "memory"},
+                                          {"path": "apps.sparkExecutor.config.data.\"spark.executor.memory\""}],
+                "spark-executor.replicas": [{"path": "apps.sparkExecutor.keda.minReplicaCount", "convert": "integer"}]}}"#,
+        );
+        let mapping = Mapping::new(Some(&path), Some("spark-executor:worker")).unwrap();
+        let targets = mapping.resolve("spark.executor.memory", &json!({})).unwrap();
+        let shown: Vec<(String, Conversion)> = targets.iter().map(|t| (t.path.to_string(), t.convert)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("apps.sparkExecutor.resources.limits.memory".to_string(), Conversion::Memory),
+                (r#"apps.sparkExecutor.config.data."spark.executor.memory""#.to_string(), Conversion::None),
+            ]
+        );
+        assert_eq!(
+            paths(&mapping, "spark-executor.replicas", &json!({})),
+            Ok(vec!["apps.sparkExecutor.keda.minReplicaCount".into()]),
+            "the file's entry wins over the built-in key"
+        );
+        assert_eq!(
+            paths(&mapping, "spark-executor.cpu.request", &json!({})),
+            Ok(vec!["apps.sparkExecutor.resources.requests.cpu".into()])
+        );
+        let plain = Mapping::new(Some(&path), None).unwrap();
+        assert_eq!(
+            paths(&plain, "other", &json!({})).unwrap_err(),
+            format!(
+                "recommendation \"other\" has no mapping to a values path: the mapping file {} has no entry for it (add \
+                 one), and the chart was not composed by helm-composer, so it has no built-in keys",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_bad_mapping_file_names_the_key() {
+        let error = |text: &str| {
+            let (_dir, path) = mapping_file(text);
+            let message = Mapping::new(Some(&path), None).err().unwrap().to_string();
+            message.strip_prefix(&format!("{}: ", path.display())).unwrap().to_string()
+        };
+        let header = r#""apiVersion": "autotuning.helm-composer.dev/v1", "kind": "ValuesMapping""#;
+        assert_eq!(
+            error(r#"{"apiVersion": "v2", "kind": "ValuesMapping", "mappings": {}}"#),
+            "the mapping is not valid: `apiVersion`: is \"v2\"; this generator reads \"autotuning.helm-composer.dev/v1\""
+        );
+        assert_eq!(
+            error(r#"{"apiVersion": "autotuning.helm-composer.dev/v1", "kind": "Mapping", "mappings": {}}"#),
+            "the mapping is not valid: `kind`: is \"Mapping\"; must be \"ValuesMapping\""
+        );
+        assert_eq!(
+            error(&format!(r#"{{{header}, "mappings": {{"k": []}}}}"#)),
+            "the mapping is not valid: `k`: maps to no path"
+        );
+        assert_eq!(
+            error(&format!(r#"{{{header}, "mappings": {{"k": [{{"path": "a..b"}}]}}}}"#)),
+            "the mapping is not valid: `k`: path \"a..b\": expected a key at byte 2, found '.'"
+        );
+    }
+
+    #[test]
+    fn keys_stop_at_253_bytes() {
+        let mapping = composed();
+        let key = |name: String| paths(&mapping, &format!("spark-connect.config.{name}"), &json!({}));
+        assert!(key("k".repeat(253)).is_ok());
+        assert!(key("k".repeat(254)).unwrap_err().ends_with("is not a ConfigMap key ([-._a-zA-Z0-9]+)"));
+        assert!(key("1.x".into()).is_ok(), "a ConfigMap key may start with a digit");
+        assert!(key("..".into()).is_err());
+        assert!(paths(&mapping, "spark-connect.env.", &json!({})).is_err());
+    }
+
+    #[test]
+    fn a_keda_trigger_key_needs_both_parts_and_a_trigger_in_range() {
+        let mapping = composed();
+        let values = json!({"apps": {"sparkExecutor": {"keda": {"triggers": [{"name": "a"}, {"name": "queue"}]}}}});
+        let error = |key: &str| paths(&mapping, key, &values).unwrap_err();
+        assert!(error("spark-executor.keda.trigger.queue.")
+            .ends_with("a KEDA trigger key is keda.trigger.<name or index>.<metadata key>"));
+        assert!(error("spark-executor.keda.trigger..value")
+            .ends_with("a KEDA trigger key is keda.trigger.<name or index>.<metadata key>"));
+        assert!(error("spark-executor.keda.trigger.2.value")
+            .ends_with("no KEDA trigger named or numbered \"2\" at apps.sparkExecutor.keda.triggers"));
+        assert_eq!(
+            paths(&mapping, "spark-executor.keda.trigger.1.value", &values),
+            Ok(vec!["apps.sparkExecutor.keda.triggers[1].metadata.value".into()])
+        );
+        assert!(paths(
+            &mapping,
+            "spark-executor.keda.trigger.0.value",
+            &json!({"apps": {"sparkExecutor": {"keda": {"triggers": []}}}})
+        )
+        .unwrap_err()
+        .ends_with("the chart has no KEDA triggers at apps.sparkExecutor.keda.triggers"));
+    }
 }

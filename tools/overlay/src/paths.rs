@@ -305,4 +305,30 @@ mod tests {
         assert_eq!((found.to_string(), missing), ("a".to_string(), Segment::Key("z".into())));
         assert_eq!(missing_part(&values, &parse("a.b").unwrap()), None);
     }
+
+    #[test]
+    fn set_replaces_an_existing_list_item() {
+        let mut values = json!({"l": [1, 2]});
+        assert!(set(&mut values, &parse("l[1]").unwrap(), json!(9)));
+        assert!(set(&mut values, &parse("l[0]").unwrap(), json!(8)));
+        assert_eq!(values, json!({"l": [8, 9]}));
+    }
+
+    #[test]
+    fn insert_creating_merges_into_maps_and_replaces_what_is_no_map() {
+        let mut overlay = Map::new();
+        insert_creating(&mut overlay, &parse("a.b").unwrap(), json!(1));
+        insert_creating(&mut overlay, &parse("a.c").unwrap(), json!(2));
+        insert_creating(&mut overlay, &parse("x").unwrap(), json!(3));
+        insert_creating(&mut overlay, &parse("x.y").unwrap(), json!(4));
+        assert_eq!(Value::Object(overlay), json!({"a": {"b": 1, "c": 2}, "x": {"y": 4}}));
+    }
+
+    #[test]
+    fn keys_of_letters_digits_underscores_and_dashes_go_unquoted() {
+        let path = ValuesPath::from_keys(["my_key-2", "_x", "-y", "a b"]);
+        assert_eq!(path.to_string(), r#"my_key-2._x.-y."a b""#);
+        assert_eq!(path.to_string().parse::<ValuesPath>().unwrap(), path);
+        assert_eq!(path.child("z").to_string(), r#"my_key-2._x.-y."a b".z"#);
+    }
 }

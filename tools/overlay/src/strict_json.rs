@@ -44,3 +44,52 @@ fn parse_unique_keys(text: &str, file: &Path, what: &'static str) -> Result<Valu
         ParseError::Syntax(source) => OverlayError::Syntax { path: file.into(), what, source },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_of(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input.json");
+        fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn files_stop_at_4_mib() {
+        let limit = 4 * 1024 * 1024;
+        let (_dir, path) = file_of(&format!("[1{}]", " ".repeat(limit - 3)));
+        assert_eq!(read::<Vec<u32>>(&path, "list").unwrap(), [1]);
+        let (_dir, path) = file_of(&format!("[1{}]", " ".repeat(limit - 2)));
+        assert_eq!(
+            read::<Vec<u32>>(&path, "list").unwrap_err().to_string(),
+            format!(
+                "{}: the list is not valid: field `(file)`: is 4194305 bytes; at most 4194304 (4 MiB) are read",
+                path.display()
+            )
+        );
+    }
+
+    #[test]
+    fn schema_errors_name_the_field_below_the_top_level() {
+        let (_dir, path) = file_of("{}");
+        assert_eq!(
+            read::<Vec<u32>>(&path, "list").unwrap_err().to_string(),
+            format!("{}: the list does not match its schema: invalid type: map, expected a sequence", path.display())
+        );
+        let (_dir, path) = file_of("[1, \"two\"]");
+        assert_eq!(
+            read::<Vec<u32>>(&path, "list").unwrap_err().to_string(),
+            format!(
+                "{}: the list does not match its schema: field `[1]`: invalid type: string \"two\", expected u32",
+                path.display()
+            )
+        );
+        let (_dir, path) = file_of("{\"a\": 1, \"a\": 2}");
+        assert_eq!(
+            read::<Value>(&path, "map").unwrap_err().to_string(),
+            format!("{}: the map is not valid: duplicate key \"a\" at the top level (line 1)", path.display())
+        );
+    }
+}
