@@ -81,6 +81,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # start NAME COMMAND...: one server in the services root, its output in $data/NAME.log.
 start() {
@@ -107,7 +108,7 @@ kill_tree() {
   for child in $(ps -o pid= --ppid "$2" 2>/dev/null); do
     kill_tree "$1" "$child"
   done
-  kill "-$1" "$2" 2>/dev/null
+  kill "-$1" "$2" 2>/dev/null || true
 }
 
 # watch_disk: every 2 s, the free space under $HOME; below the floor it kills the worker, casd
@@ -115,6 +116,7 @@ kill_tree() {
 # $scratch/disk-exhausted for the summary.
 watch_disk() {
   local free i
+  set +e
   while sleep 2; do
     free="$(free_mb_now)"
     (( free >= disk_floor_mb )) && continue
@@ -275,14 +277,16 @@ if [[ "${targets[0]}" == --serve ]]; then
   exit 0
 fi
 
-# run N: `bazel test --config=remote` of the targets from a fresh output base.
+# run N [BAZEL FLAGS...]: `bazel test --config=remote` of the targets from a fresh output base.
 run() {
   local n="$1" ob="$scratch/ob-$1" start end status=0
+  shift
   start=$(date +%s)
   # --disk_cache= turns off the launcher's disk cache: every hit must come from the engine.
+  # Only what the no-remote actions need is downloaded (less disk; test logs always are).
   nice -n 10 tools/bazel --output_base="$ob" test --config=remote \
     --remote_executor="$engine" --disk_cache= "${platform_flags[@]}" \
-    --execution_log_json_file="$scratch/exec-$n.json" --keep_going \
+    --remote_download_minimal --keep_going "$@" \
     "${targets[@]}" >"$scratch/bazel-$n.log" 2>&1 || status=$?
   end=$(date +%s)
   if [[ -f "$scratch/disk-exhausted" ]]; then
@@ -320,7 +324,7 @@ PY
 }
 
 log "testing ${targets[*]} with --config=remote, twice, each from a fresh output base"
-run 1
+run 1 --execution_log_json_file="$scratch/exec-1.json"
 read -r remote1 local1 hits1 total1 passed1 failed1 < <(summary 1)
 # What ran locally, and why (their tags): the execution log names each spawn's runner.
 python3 - "$scratch/exec-1.json" <<'PY' >&2
@@ -337,6 +341,9 @@ while True:
     if "remote" not in runner:
         print(f"  ran locally: {spawn.get('mnemonic')} {spawn.get('targetLabel', '?')} ({runner})")
 PY
+# The first output base and its execution log (GBs for //...) are not needed any more.
+tools/bazel --output_base="$scratch/ob-1" shutdown >/dev/null 2>&1 || true
+rm -rf "$scratch/ob-1" "$scratch/exec-1.json"
 run 2
 read -r remote2 local2 hits2 total2 passed2 failed2 < <(summary 2)
 log "run 2: $passed2 tests passed, $failed2 failed"
