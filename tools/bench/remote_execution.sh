@@ -246,7 +246,7 @@ start_worker() {
     --bots-instance="$instance" --bots-remote="http://127.0.0.1:$bgd_port" \
     --cas-remote="unix:$data_in_root/casd.sock" --buildbox-run=/usr/bin/buildbox-run-bubblewrap \
     --runner-arg=--staging-mode="${REMOTE_EXECUTION_STAGING:-fuse}" \
-    --platform OSFamily=linux --concurrent-jobs=2 "bench-worker-$$"
+    --platform OSFamily=linux --concurrent-jobs="${REMOTE_EXECUTION_JOBS:-2}" "bench-worker-$$"
 }
 
 log "PostgreSQL on 127.0.0.1:$pg_port"
