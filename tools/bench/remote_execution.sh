@@ -8,7 +8,7 @@
 # output base and counts the remote cache hits.
 #
 #   tools/bench/remote_execution.sh [TARGETS...]     (as root: debootstrap, apt-get, mount)
-#   tools/bench/remote_execution.sh --serve          (only start the engine, until Ctrl-C)
+#   tools/bench/remote_execution.sh --serve          (only start the engine, until Ctrl-C or a server stops)
 #
 # Installs what it needs once, idempotently, like tools/bazel (tools/remote/roots.sh): a Debian
 # sid root with Debian's postgresql and buildbox and BuildGrid from PyPI in a venv, and the
@@ -273,8 +273,10 @@ watchdog=$!
 if [[ "${targets[0]}" == --serve ]]; then
   log "serving until interrupted: tools/bazel test --config=remote --remote_executor=$engine ${platform_flags[*]} TARGETS"
   log "server logs in $data"
-  wait
-  exit 0
+  # Until a server exits or the disk watchdog fires (then everything is stopped).
+  wait -n || true
+  log "a server or the disk watchdog stopped: stopping the rest"
+  exit 1
 fi
 
 # run N [BAZEL FLAGS...]: `bazel test --config=remote` of the targets from a fresh output base.
