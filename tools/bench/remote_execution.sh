@@ -8,7 +8,7 @@
 # output base and counts the remote cache hits.
 #
 #   tools/bench/remote_execution.sh [TARGETS...]     (as root: debootstrap, apt-get, mount)
-#   tools/bench/remote_execution.sh --serve          (only start the engine, until Ctrl-C)
+#   tools/bench/remote_execution.sh --serve          (only start the engine, until Ctrl-C or a server stops)
 #
 # Installs what it needs once, idempotently, like tools/bazel (tools/remote/roots.sh): a Debian
 # sid root with Debian's postgresql and buildbox and BuildGrid from PyPI in a venv, and the
@@ -37,6 +37,14 @@ if (( free_gb < 12 )) && [[ -z "${REMOTE_EXECUTION_LOW_DISK:-}" ]]; then
 fi
 provision_roots
 
+# The disk watchdog's floor: it stops the engine when the free space under $HOME falls below
+# 15 GB, or when this run has used more than 15 GB of it (the disk is shared).
+free_mb_now() { df -BM --output=avail "$HOME" | tail -n 1 | tr -dc 0-9; }
+free_mb_at_start="$(free_mb_now)"
+disk_floor_mb=$(( ${REMOTE_EXECUTION_DISK_FLOOR_GB:-15} * 1024 ))
+budget_floor_mb=$(( free_mb_at_start - ${REMOTE_EXECUTION_DISK_BUDGET_GB:-15} * 1024 ))
+(( budget_floor_mb > disk_floor_mb )) && disk_floor_mb=$budget_floor_mb
+
 instance=helm-composer
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -56,13 +64,14 @@ scratch="$(mktemp -d "$bazel_cache/bench-remote-execution.XXXXXX")"
 pids=()
 cleanup() {
   set +e
+  [[ -n "${watchdog:-}" ]] && kill "$watchdog" 2>/dev/null
   for ob in "$scratch"/ob-*; do
     [[ -d "$ob" ]] && tools/bazel --output_base="$ob" shutdown >/dev/null 2>&1
   done
   # Newest first: the worker before casd, BuildGrid before PostgreSQL.
   local i
   for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do
-    kill "${pids[i]}" 2>/dev/null
+    kill_tree TERM "${pids[i]}"
     wait "${pids[i]}" 2>/dev/null
   done
   if [[ "${KEEP_BENCH_DIRS:-}" == 1 ]]; then
@@ -72,6 +81,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # start NAME COMMAND...: one server in the services root, its output in $data/NAME.log.
 start() {
@@ -79,6 +89,46 @@ start() {
   shift
   IN_ROOT_EXEC=1 in_root "$services_root" "$@" >"$data/$name.log" 2>&1 &
   pids+=($!)
+}
+
+# start_beside PID NAME COMMAND...: one server in the mount namespace of the server PID (in
+# the services root, its environment as in_root gives).
+start_beside() {
+  local pid="$1" name="$2"
+  shift 2
+  nsenter --mount --target="$pid" -- /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@" >"$data/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+# kill_tree SIGNAL PID: PID and every process under it (the worker's runners and their
+# sandboxed actions).
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$2" 2>/dev/null); do
+    kill_tree "$1" "$child"
+  done
+  kill "-$1" "$2" 2>/dev/null || true
+}
+
+# watch_disk: every 2 s, the free space under $HOME; below the floor it kills the worker, casd
+# and BuildGrid (Bazel's remote calls then fail at once), says so on stderr and leaves
+# $scratch/disk-exhausted for the summary.
+watch_disk() {
+  local free i
+  set +e
+  while sleep 2; do
+    free="$(free_mb_now)"
+    (( free >= disk_floor_mb )) && continue
+    printf '\n[remote-execution] !!! DISK WATCHDOG: %s MB free under %s, below the floor of %s MB: killing the worker, casd and BuildGrid !!!\n\n' \
+      "$free" "$HOME" "$disk_floor_mb" >&2
+    echo "$free" >"$scratch/disk-exhausted"
+    # Newest first, PostgreSQL (the first) left to the cleanup.
+    for (( i = ${#pids[@]} - 1; i >= 1; i-- )); do
+      kill_tree KILL "${pids[i]}"
+    done
+    return 1
+  done
 }
 
 # wait_for NAME COMMAND...: until COMMAND succeeds (30 s at most).
@@ -181,16 +231,22 @@ upload_worker_root() {
 
 start_worker() {
   mkdir -p "$data/casd"
-  # The worker's local CAS keeps what actions stage and make; a bound keeps it off the disk.
+  # The worker's local CAS keeps what actions stage and make. A small quota keeps it off the
+  # shared disk; --protect-session-blobs keeps LRU expiry from removing a blob an action of
+  # this run still has to stage (a staging error "Blob not available" otherwise).
   start casd buildbox-casd --cas-remote="http://127.0.0.1:$bgd_port" --cas-instance="$instance" \
-    --quota-high=8G --bind="unix:$data_in_root/casd.sock" "$data_in_root/casd"
+    --quota-high="${REMOTE_EXECUTION_CASD_QUOTA:-4G}" --quota-low=50% --reserved=1G \
+    --protect-session-blobs --bind="unix:$data_in_root/casd.sock" "$data_in_root/casd"
   wait_for casd test -S "$data/casd.sock"
-  # Two jobs at once: this machine has 2 cores. copy-or-link staging: the default (FUSE)
-  # stages inside casd's mount namespace, which the runner's sandbox cannot see.
-  start worker buildbox-worker --bots-instance="$instance" --bots-remote="http://127.0.0.1:$bgd_port" \
+  # The worker (and so its runner) joins casd's mount namespace: casd stages each action's
+  # inputs and the worker root there, with the runner's staging mode (FUSE by default), and a
+  # FUSE mount is visible only in the namespace it was made in. Two jobs at once: this
+  # machine has 2 cores.
+  start_beside "${pids[-1]}" worker buildbox-worker \
+    --bots-instance="$instance" --bots-remote="http://127.0.0.1:$bgd_port" \
     --cas-remote="unix:$data_in_root/casd.sock" --buildbox-run=/usr/bin/buildbox-run-bubblewrap \
-    --runner-arg=--staging-mode=copy-or-link --platform OSFamily=linux --concurrent-jobs=2 \
-    "bench-worker-$$"
+    --runner-arg=--staging-mode="${REMOTE_EXECUTION_STAGING:-fuse}" \
+    --platform OSFamily=linux --concurrent-jobs="${REMOTE_EXECUTION_JOBS:-2}" "bench-worker-$$"
 }
 
 log "PostgreSQL on 127.0.0.1:$pg_port"
@@ -212,23 +268,33 @@ else
 fi
 log "buildbox-casd and buildbox-worker (buildbox-run-bubblewrap)"
 start_worker
+watch_disk &
+watchdog=$!
 if [[ "${targets[0]}" == --serve ]]; then
   log "serving until interrupted: tools/bazel test --config=remote --remote_executor=$engine ${platform_flags[*]} TARGETS"
   log "server logs in $data"
-  wait
-  exit 0
+  # Until a server exits or the disk watchdog fires (then everything is stopped).
+  wait -n || true
+  log "a server or the disk watchdog stopped: stopping the rest"
+  exit 1
 fi
 
-# run N: `bazel test --config=remote` of the targets from a fresh output base.
+# run N [BAZEL FLAGS...]: `bazel test --config=remote` of the targets from a fresh output base.
 run() {
   local n="$1" ob="$scratch/ob-$1" start end status=0
+  shift
   start=$(date +%s)
   # --disk_cache= turns off the launcher's disk cache: every hit must come from the engine.
+  # Only what the no-remote actions need is downloaded (less disk; test logs always are).
   nice -n 10 tools/bazel --output_base="$ob" test --config=remote \
     --remote_executor="$engine" --disk_cache= "${platform_flags[@]}" \
-    --execution_log_json_file="$scratch/exec-$n.json" --keep_going \
+    --remote_download_minimal --keep_going "$@" \
     "${targets[@]}" >"$scratch/bazel-$n.log" 2>&1 || status=$?
   end=$(date +%s)
+  if [[ -f "$scratch/disk-exhausted" ]]; then
+    log "run $n STOPPED by the disk watchdog ($(cat "$scratch/disk-exhausted") MB free); nothing to count"
+    exit 1
+  fi
   log "run $n: $(( end - start )) s, bazel exit $status"
   grep -E '^INFO: [0-9]+ processes' "$scratch/bazel-$n.log" | sed 's/^/  /' >&2 || true
   if (( status != 0 )); then
@@ -260,7 +326,7 @@ PY
 }
 
 log "testing ${targets[*]} with --config=remote, twice, each from a fresh output base"
-run 1
+run 1 --execution_log_json_file="$scratch/exec-1.json"
 read -r remote1 local1 hits1 total1 passed1 failed1 < <(summary 1)
 # What ran locally, and why (their tags): the execution log names each spawn's runner.
 python3 - "$scratch/exec-1.json" <<'PY' >&2
@@ -277,6 +343,9 @@ while True:
     if "remote" not in runner:
         print(f"  ran locally: {spawn.get('mnemonic')} {spawn.get('targetLabel', '?')} ({runner})")
 PY
+# The first output base and its execution log (GBs for //...) are not needed any more.
+tools/bazel --output_base="$scratch/ob-1" shutdown >/dev/null 2>&1 || true
+rm -rf "$scratch/ob-1" "$scratch/exec-1.json"
 run 2
 read -r remote2 local2 hits2 total2 passed2 failed2 < <(summary 2)
 log "run 2: $passed2 tests passed, $failed2 failed"
