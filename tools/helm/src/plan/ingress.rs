@@ -331,7 +331,9 @@ mod tests {
             worker("w"),
             api("b", serde_json::json!({"host": "a.example.com", "path": "/b", "annotations": {"x": "1"}})),
         ];
-        let summary = |plans: Vec<IngressPlan>| -> Vec<(String, bool, Vec<String>, BTreeMap<String, String>)> {
+        // Name, shared, apps and annotations of each plan.
+        type Summary = (String, bool, Vec<String>, BTreeMap<String, String>);
+        let summary = |plans: Vec<IngressPlan>| -> Vec<Summary> {
             plans
                 .into_iter()
                 .map(|p| (p.name, p.shared, p.apps.iter().map(|a| a.name.clone()).collect(), p.annotations))

@@ -270,7 +270,9 @@ mod tests {
     fn dependencies_are_sorted_by_key_with_their_condition() {
         let subcharts = [subchart("zeta", None, &["z"]), subchart("redis", Some("cache"), &[])];
         let dependencies = plan(&ChartSpec::for_tests(), &[], &subcharts).expect("valid");
-        let summary: Vec<(&str, &str, Option<&str>, &str, &str, &[String], bool)> = dependencies
+        // Key, name, alias, condition, target, apps and composed of each dependency.
+        type Row<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, &'a str, &'a [String], bool);
+        let summary: Vec<Row> = dependencies
             .iter()
             .map(|d| {
                 (
