@@ -235,4 +235,36 @@ mod tests {
         assert!(out.join("templates/a.yaml").is_file(), "the old chart is back in place");
         assert!(!backup_path(&staged).exists());
     }
+
+    #[test]
+    fn a_destination_that_cannot_be_examined_is_an_error_about_it_not_a_missing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        fs::write(&file, "mine").unwrap();
+        // Below a file: not "missing" (NotFound) but "not a directory".
+        let below = file.join("chart");
+        let error = write_chart(&composed(), &below).expect_err("cannot write below a file");
+        assert!(matches!(&error, ComposeError::Io { path, .. } if path == &below), "{error}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "mine");
+    }
+
+    #[test]
+    fn the_staging_directory_is_a_sibling_of_the_destination() {
+        assert_eq!(parent_of(Path::new("/out/chart")), Path::new("/out"));
+        assert_eq!(parent_of(Path::new("out/chart")), Path::new("out"));
+        assert_eq!(parent_of(Path::new("chart")), Path::new("."));
+        assert_eq!(backup_path(Path::new("/out/.chart-x1")), Path::new("/out/.chart-x1.old"));
+    }
+
+    #[test]
+    fn files_are_written_below_the_staging_directory_with_their_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [(Path::new("a/b.yaml"), b"b".as_slice()), (Path::new("c.txt"), b"c".as_slice())];
+        write_files(dir.path(), files.into_iter()).unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join("a/b.yaml")).unwrap(), "b");
+        assert_eq!(fs::read_to_string(dir.path().join("c.txt")).unwrap(), "c");
+        // A file where a directory must go: the first failing file is reported.
+        let error = write_files(dir.path(), [(Path::new("c.txt/d"), b"d".as_slice())].into_iter()).unwrap_err();
+        assert!(matches!(&error, ComposeError::Io { path, .. } if path == &dir.path().join("c.txt")), "{error}");
+    }
 }

@@ -390,4 +390,101 @@ mod tests {
         let (_dir, sources) = renderer(&[("docs.md", "{{text}}\n")], false);
         assert_eq!(sources.render("docs.md", &json!({"text": "a: `b`"})).unwrap(), "a: `b`\n");
     }
+
+    #[test]
+    fn safe_tokens_stop_at_253_characters_and_take_a_minus_only_before_digits() {
+        let longest = "a".repeat(253);
+        assert!(safe_token(&longest));
+        assert!(!safe_token(&format!("{longest}b")));
+        assert!(safe_token("a") && safe_token("9") && safe_token("a.b_c,d-e"));
+        // Letters or digits at both ends, allowed characters between.
+        for token in ["-1a", "--1", ".a", "a.", "_a", "a_", "a/b", "a+b", "-a1"] {
+            assert!(!safe_token(token), "{token:?}");
+        }
+        assert_eq!(mark_non_tokens("a-1"), "a-1");
+        assert_eq!(mark_non_tokens("a b"), "\u{0}a b\u{0}");
+    }
+
+    #[test]
+    fn the_first_marked_value_is_reported_whole() {
+        assert_eq!(marked_value("x: ok\n"), None);
+        assert_eq!(marked_value("ab \u{0}c d\u{0} \u{0}e f\u{0}"), Some("c d"));
+        assert_eq!(marked_value("\u{0}c d"), Some("c d"), "an unclosed mark runs to the end");
+    }
+
+    #[test]
+    fn an_unguarded_renderer_writes_any_value_as_it_is() {
+        let (_dir, sources) = renderer(&[("docs.md", "{{text}} {{md text}} {{json n}}\n")], false);
+        let text = "a \u{0}b\u{0}";
+        assert_eq!(
+            sources.render("docs.md", &json!({"text": text, "n": 1})).unwrap(),
+            format!("{text} a \\u{{0000}}b\\u{{0000}} 1\n")
+        );
+    }
+
+    #[test]
+    fn md_escapes_strings_and_writes_other_values_as_json() {
+        let (_dir, guarded) = renderer(&[("README.md", "{{md s}} {{md n}} {{md o}}\n")], true);
+        let context = json!({"s": "*x*", "n": 3, "o": {"a": "[b]"}});
+        assert_eq!(guarded.render("README.md", &context).unwrap(), "\\*x\\* 3 \\{\"a\"\\:\"\\[b\\]\"}\n");
+    }
+
+    #[test]
+    fn md_code_cuts_long_values() {
+        let (_dir, guarded) = renderer(&[("README.md", "{{md_code v}}\n")], true);
+        let long = "x".repeat(200);
+        let expected = format!("`\"{}...`\n", "x".repeat(MARKDOWN_CODE_MAX - 1));
+        assert_eq!(guarded.render("README.md", &json!({"v": long})).unwrap(), expected);
+        assert_eq!(guarded.render("README.md", &json!({"v": 7})).unwrap(), "`7`\n");
+    }
+
+    #[test]
+    fn plus_adds_two_whole_numbers() {
+        let (_dir, guarded) = renderer(&[("deployment.yaml", "{{plus a b}}\n")], true);
+        assert_eq!(guarded.render("deployment.yaml", &json!({"a": 2, "b": 3})).unwrap(), "5\n");
+        let error = guarded.render("deployment.yaml", &json!({"a": 2, "b": "3"})).unwrap_err().to_string();
+        assert!(error.contains("plus"), "{error}");
+    }
+
+    #[test]
+    fn render_times_count_every_render() {
+        let (_dir, guarded) = renderer(&[("a.yaml", "{{x}}\n"), ("b.yaml", "{{x}}{{x}}\n")], true);
+        assert_eq!(guarded.times().calls, 0);
+        let context = guarded.prepare("a.yaml", &json!({"x": 1})).unwrap();
+        assert_eq!(guarded.render_prepared("a.yaml", &context).unwrap(), "1\n");
+        assert_eq!(guarded.render_prepared("b.yaml", &context).unwrap(), "11\n");
+        assert_eq!(guarded.render("a.yaml", &json!({"x": 2})).unwrap(), "2\n");
+        assert_eq!(guarded.times().calls, 3);
+    }
+
+    #[test]
+    fn templates_are_the_hbs_files_with_partials_replacing_templates_of_their_name() {
+        let (dir, guarded) = renderer(&[("a.yaml", "{{> pod}}\n"), ("pod", "template\n"), ("notes", "x")], true);
+        fs::write(dir.path().join("ignored.txt"), "{{").unwrap();
+        fs::create_dir(dir.path().join(PARTIALS_DIR)).unwrap();
+        fs::write(dir.path().join(PARTIALS_DIR).join("pod.hbs"), "partial").unwrap();
+        let files = template_files(dir.path()).unwrap();
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["a.yaml", "notes", "pod"]);
+        drop(guarded);
+        let reloaded = Renderer::for_charts(dir.path()).unwrap();
+        // A partial alone on its line takes the line's place (Handlebars' standalone rule).
+        assert_eq!(reloaded.render("a.yaml", &json!({})).unwrap(), "partial");
+        assert_eq!(reloaded.render("notes", &json!({})).unwrap(), "x");
+    }
+
+    #[test]
+    fn a_template_directory_that_cannot_be_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("templates");
+        fs::write(&file, "not a directory").unwrap();
+        let error = Renderer::for_sources(&file).err().expect("a file is no template directory");
+        assert!(matches!(&error, ComposeError::Io { path, .. } if path == &file), "{error}");
+        fs::write(dir.path().join("bad.hbs"), "{{#if}}").unwrap();
+        let error = Renderer::for_charts(dir.path()).err().expect("a template that does not compile");
+        assert!(
+            matches!(&error, ComposeError::LoadTemplates { path, .. } if path == &dir.path().join("bad.hbs")),
+            "{error}"
+        );
+    }
 }

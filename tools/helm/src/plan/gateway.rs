@@ -487,4 +487,29 @@ mod tests {
             assert!(error.starts_with("a (//x:a): ") && error.contains(expected), "{error}");
         }
     }
+
+    #[test]
+    fn the_timeout_is_typed_for_routed_apps_other_than_grpc() {
+        // An app's values with an `ingress` object, as values_schema writes them.
+        let app =
+            serde_json::json!({"type": "object", "properties": {"ingress": {"type": "object", "properties": {}}}});
+        let mut schema = serde_json::json!({"properties": {
+            "ingress": {"type": "object", "properties": {}, "required": ["className"]},
+            "apps": {"properties": {"web": app.clone(), "grpcApi": app}}
+        }});
+        type_values(&mut schema, &apps());
+        let timeout = |key: &str| {
+            schema.pointer(&format!("/properties/apps/properties/{key}/properties/ingress/properties/timeout")).cloned()
+        };
+        assert_eq!(timeout("web").and_then(|t| t.get("pattern").cloned()), Some(serde_json::json!(DURATION)));
+        assert_eq!(timeout("grpcApi"), None, "GRPCRoute has no timeouts");
+        assert_eq!(
+            schema.pointer("/properties/ingress/required"),
+            Some(&serde_json::json!(["className", "api", "gateway"]))
+        );
+        assert_eq!(
+            schema.pointer("/properties/ingress/properties/api/enum"),
+            Some(&serde_json::json!(["ingress", "gateway"]))
+        );
+    }
 }

@@ -239,4 +239,148 @@ mod tests {
             assert!(error.contains(why), "{bad}: {error}");
         }
     }
+
+    /// An external API named `name` (target `//x:<name>`) with the ingress metadata given.
+    fn api(name: &str, ingress: serde_json::Value) -> App {
+        let meta: crate::model::AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": name, "target": format!("//x:{name}"), "app_type": "external-api",
+            "image": {"repository": "r", "tag": "1"}, "port": 8080, "ingress": ingress,
+        }))
+        .expect("test metadata parses");
+        App::from_metadata(&meta, std::path::Path::new("x.json")).expect("a valid app")
+    }
+
+    fn worker(name: &str) -> App {
+        let meta: crate::model::AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": name, "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "health": {"probe": "exec", "command": ["true"]},
+        }))
+        .expect("test metadata parses");
+        App::from_metadata(&meta, std::path::Path::new("x.json")).expect("a valid app")
+    }
+
+    fn message(error: ComposeError) -> String {
+        error.to_string()
+    }
+
+    #[test]
+    fn the_text_of_a_host_pattern_takes_lowercase_letters_digits_dashes_and_dots() {
+        let pattern = HostPattern::parse("{app}-9.a{domain}").expect("valid");
+        assert_eq!(pattern.host("web", "example.com").as_deref(), Ok("web-9.aexample.com"));
+        assert_eq!(
+            HostPattern::parse("web.example.com").expect("no placeholder").host("x", "y").as_deref(),
+            Ok("web.example.com")
+        );
+        for bad in ["{app}_x", "{app}.Example.com", "{app}/x", "{app}:1"] {
+            let error = HostPattern::parse(bad).expect_err(bad);
+            assert!(error.contains("between placeholders only lowercase letters"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_chart_host_pattern_and_its_domain_are_checked_together() {
+        let mut spec = ChartSpec::for_tests();
+        assert_eq!(host_pattern(&spec).expect("neither set"), None);
+        spec.ingress_domain = "example.com".into();
+        let error = message(host_pattern(&spec).expect_err("a domain without a pattern"));
+        assert!(error.starts_with("chart ingress_domain: is set but ingress_host_pattern is not"), "{error}");
+        spec.ingress_host_pattern = "{app}.{domain}".into();
+        let pattern = host_pattern(&spec).expect("both set").expect("a pattern");
+        assert_eq!(pattern.host("web", "example.com").as_deref(), Ok("web.example.com"));
+        spec.ingress_domain = "Example.com".into();
+        let error = message(host_pattern(&spec).expect_err("not a host"));
+        assert!(error.starts_with("chart ingress_domain: "), "{error}");
+        spec.ingress_domain = String::new();
+        let error = message(host_pattern(&spec).expect_err("the pattern needs a domain"));
+        assert!(
+            error.contains("chart ingress_domain: is required: ingress_host_pattern \"{app}.{domain}\""),
+            "{error}"
+        );
+        spec.ingress_host_pattern = "{app}.example.com".into();
+        assert_eq!(
+            host_pattern(&spec).expect("no domain needed"),
+            Some(HostPattern::parse("{app}.example.com").unwrap())
+        );
+        spec.ingress_host_pattern = "{app}.{env}".into();
+        let error = message(host_pattern(&spec).expect_err("unknown placeholder"));
+        assert!(error.starts_with("chart ingress_host_pattern: "), "{error}");
+    }
+
+    #[test]
+    fn apps_without_a_host_take_it_from_the_pattern() {
+        let mut apps = [
+            api("web", serde_json::json!({})),
+            api("own", serde_json::json!({"host": "own.example.org"})),
+            worker("w"),
+        ];
+        let pattern = HostPattern::parse("{app}.{domain}").unwrap();
+        apply_host_pattern(&mut apps, Some(&pattern), "example.com").expect("hosts");
+        let hosts: Vec<Option<&str>> = apps.iter().map(|a| a.ingress.as_ref().map(|i| i.host.as_str())).collect();
+        assert_eq!(hosts, [Some("web.example.com"), Some("own.example.org"), None]);
+        let mut apps = [api("web", serde_json::json!({}))];
+        let error = message(apply_host_pattern(&mut apps, None, "").expect_err("no pattern"));
+        assert!(error.starts_with("web (//x:web): ingress.host: is required for an app with an Ingress"), "{error}");
+        let error = message(apply_host_pattern(&mut apps, Some(&pattern), "-bad.com").expect_err("not a host"));
+        assert!(error.starts_with("chart ingress_host_pattern: for app \"web\": "), "{error}");
+    }
+
+    #[test]
+    fn apps_share_one_ingress_or_get_one_each() {
+        let apps = [
+            api("a", serde_json::json!({"host": "a.example.com", "annotations": {"x": "1", "y": "2"}})),
+            worker("w"),
+            api("b", serde_json::json!({"host": "a.example.com", "path": "/b", "annotations": {"x": "1"}})),
+        ];
+        // Name, shared, apps and annotations of each plan.
+        type Summary = (String, bool, Vec<String>, BTreeMap<String, String>);
+        let summary = |plans: Vec<IngressPlan>| -> Vec<Summary> {
+            plans
+                .into_iter()
+                .map(|p| (p.name, p.shared, p.apps.iter().map(|a| a.name.clone()).collect(), p.annotations))
+                .collect()
+        };
+        let annotations = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        assert_eq!(
+            summary(plan(&apps, IngressMode::Single).expect("one shared Ingress")),
+            [(
+                "ingress".to_string(),
+                true,
+                vec!["a".to_string(), "b".to_string()],
+                annotations(&[("x", "1"), ("y", "2")])
+            )]
+        );
+        assert_eq!(
+            summary(plan(&apps, IngressMode::PerApp).expect("one Ingress each")),
+            [
+                ("a".to_string(), false, vec!["a".to_string()], annotations(&[("x", "1"), ("y", "2")])),
+                ("b".to_string(), false, vec!["b".to_string()], annotations(&[("x", "1")])),
+            ]
+        );
+        assert!(plan(&[worker("w")], IngressMode::Single).expect("no Ingress").is_empty());
+    }
+
+    #[test]
+    fn a_shared_ingress_refuses_two_values_of_one_annotation_and_one_route_twice() {
+        let apps = [
+            api("a", serde_json::json!({"host": "a.example.com", "annotations": {"x": "1"}})),
+            api("b", serde_json::json!({"host": "b.example.com", "annotations": {"x": "2"}})),
+        ];
+        let error = message(plan(&apps, IngressMode::Single).expect_err("two values of x"));
+        assert!(
+            error.starts_with("ingress annotation \"x\" is \"1\" for a (//x:a) but \"2\" for b (//x:b)"),
+            "{error}"
+        );
+        assert_eq!(plan(&apps, IngressMode::PerApp).expect("separate objects").len(), 2);
+        let apps = [
+            api("a", serde_json::json!({"host": "a.example.com", "path": "/x"})),
+            api("b", serde_json::json!({"host": "a.example.com", "path": "/x"})),
+        ];
+        for mode in [IngressMode::Single, IngressMode::PerApp] {
+            let error = message(plan(&apps, mode).expect_err("one route twice"));
+            assert_eq!(
+                error,
+                "ingress collision: a (//x:a) and b (//x:b) both route host \"a.example.com\" path \"/x\""
+            );
+        }
+    }
 }

@@ -982,4 +982,86 @@ mod tests {
         // No per-app block (an umbrella chart of subcharts only).
         assert_eq!(readme_defaults("env: {}\napps: {}\n", false), "env: {}\napps: {}\n");
     }
+
+    #[test]
+    fn chart_files_stop_at_5_mib_each_and_100_mib_in_all() {
+        const MIB: usize = 1024 * 1024;
+        let mut chart = Chart::default();
+        chart.files.insert("values.yaml".into(), "x".repeat(5 * MIB));
+        check_file_sizes(&chart).expect("5 MiB is allowed");
+        chart.vendored.insert("charts/s/big.tgz".into(), vec![0; 5 * MIB + 1]);
+        let error = check_file_sizes(&chart).expect_err("over 5 MiB").to_string();
+        assert_eq!(
+            error,
+            format!(
+                "chart file charts/s/big.tgz is {} bytes; Helm refuses chart files larger than {} bytes (5 MiB)",
+                5 * MIB + 1,
+                5 * MIB
+            )
+        );
+        let mut chart = Chart::default();
+        for i in 0..20 {
+            chart.vendored.insert(format!("charts/s/{i}").into(), vec![0; 5 * MIB]);
+        }
+        check_file_sizes(&chart).expect("100 MiB is allowed");
+        chart.files.insert("README.md".into(), "x".into());
+        let error = check_file_sizes(&chart).expect_err("over 100 MiB").to_string();
+        assert_eq!(
+            error,
+            format!(
+                "the chart is {} bytes; Helm refuses charts larger than {} bytes (100 MiB)",
+                100 * MIB + 1,
+                100 * MIB
+            )
+        );
+    }
+
+    /// A worker named `name` (no port), with the network policy given.
+    fn worker_with_policy(name: &str, network_policy: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({
+            "name": name, "target": format!("//x:{name}"), "app_type": "worker",
+            "image": {"repository": "r", "tag": "1"}, "health": {"probe": "exec", "command": ["true"]},
+            "network_policy": network_policy,
+        })
+    }
+
+    #[test]
+    fn network_peers_are_apps_of_the_chart_and_egress_goes_to_a_port() {
+        let api = serde_json::json!({"name": "api", "target": "//x:api", "app_type": "internal-api",
+                                     "image": {"repository": "r", "tag": "1"}, "port": 8080,
+                                     "network_policy": {"allow_from_apps": ["w"]}});
+        let to_api = worker_with_policy("w", serde_json::json!({"egress_to_apps": ["api"]}));
+        compose_for_tests(&[api.clone(), to_api]).expect("a worker may call an API and be allowed in by it");
+        let to_worker = worker_with_policy("w", serde_json::json!({"egress_to_apps": ["v"]}));
+        let error = compose_for_tests(&[api.clone(), to_worker, worker_with_policy("v", serde_json::json!({}))])
+            .expect_err("a worker has no port")
+            .to_string();
+        assert_eq!(error, "w (//x:w): network_policy.egress_to_apps: \"v\" has no port to connect to (only APIs do)");
+        let from_ghost = worker_with_policy("w", serde_json::json!({"allow_from_apps": ["ghost"]}));
+        let error = compose_for_tests(&[from_ghost]).expect_err("no such app").to_string();
+        assert_eq!(error, "w (//x:w): network_policy.allow_from_apps: \"ghost\" is not an app of this chart");
+    }
+
+    #[test]
+    fn the_release_name_limit_is_the_longest_that_keeps_app_names_apart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stem = "a".repeat(45);
+        let files: Vec<PathBuf> = ["x", "y"]
+            .iter()
+            .map(|suffix| {
+                let file = dir.path().join(format!("{suffix}.json"));
+                let app = worker_with_policy(&format!("{stem}-{suffix}"), serde_json::json!({}));
+                fs::write(&file, app.to_string()).expect("write");
+                file
+            })
+            .collect();
+        let apps = crate::load_apps(&files).expect("valid apps");
+        // `<release>-<stem>-x` cut to 63 characters loses its `-x` past a release name of 15.
+        let limit = release_name_limit(&apps).expect("a limit");
+        assert_eq!(
+            (limit.max_length, limit.first.as_str(), limit.second.as_str()),
+            (15, apps[0].name.as_str(), apps[1].name.as_str())
+        );
+        assert!(release_name_limit(&apps[..1]).is_none());
+    }
 }

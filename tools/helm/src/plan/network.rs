@@ -123,4 +123,16 @@ mod tests {
         // The worker admits web on any port, but has no port web's egress could name.
         assert_eq!(names(&apps[2].network_policy.allow_from_apps), ["web"]);
     }
+
+    #[test]
+    fn a_declared_call_to_an_app_without_a_port_opens_nothing() {
+        // The composer refuses such a call before (`check_network_references`); the paths
+        // themselves never lead to an app without a Service either.
+        let mut apps =
+            vec![worker("a-worker", r#", "network_policy": {"egress_to_apps": ["b-worker"]}"#), worker("b-worker", "")];
+        open_declared_paths(&mut apps);
+        assert_eq!(names(&apps[0].network_policy.egress_to_apps), ["b-worker"], "as declared, nothing added");
+        assert!(apps[1].network_policy.allow_from_apps.is_empty());
+        assert_eq!(declared_paths(&apps), Vec::<(String, String)>::new());
+    }
 }

@@ -220,4 +220,50 @@ mod tests {
         let shared = json!({"networkPolicy": {"enabled": true}});
         assert_eq!(paths(listed_values(&schema, &shared, APP_VALUES_LISTED_MAX + 1)), listed);
     }
+
+    #[test]
+    fn type_names_spell_out_unions_lists_maps_and_enums() {
+        for (schema, expected) in [
+            (json!({"type": ["integer", "string"]}), "integer or string"),
+            (json!({"type": "array", "items": {"type": "string"}}), "list of string"),
+            (json!({"type": "array"}), "array"),
+            (
+                json!({"type": "object", "additionalProperties": {"type": "array", "items": {"type": "integer"}}}),
+                "map of list of integer",
+            ),
+            (json!({"type": "object", "additionalProperties": true}), "object"),
+            (json!({"type": "string", "items": {"type": "string"}}), "string"),
+            (json!({"type": "string", "additionalProperties": {"type": "string"}}), "string"),
+            (json!({"enum": ["a", 1]}), "one of a, 1"),
+            (json!({}), "any"),
+        ] {
+            assert_eq!(type_name(&schema), expected, "{schema}");
+        }
+    }
+
+    #[test]
+    fn an_object_without_properties_is_one_value_and_a_reference_is_followed() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "free": {"type": "object", "properties": {}, "description": "Anything."},
+                "port": {"$ref": "#/definitions/port"},
+                "missing": {"$ref": "#/definitions/none", "type": "string", "description": "Kept."}
+            },
+            "definitions": {"port": {"$ref": "#/definitions/number"}, "number": {"type": "integer", "description": "A port."}}
+        });
+        let rows = value_rows(&schema, &json!({"free": {"a": 1}, "port": 80}));
+        let table: Vec<(&str, &str, bool, &str)> = rows
+            .iter()
+            .map(|r| (r.path.as_str(), r.type_name.as_str(), r.has_default, r.description.as_str()))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("free", "object", true, "Anything."),
+                ("missing", "string", false, "Kept."),
+                ("port", "integer", true, "A port.")
+            ]
+        );
+    }
 }

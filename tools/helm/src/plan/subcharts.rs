@@ -245,4 +245,142 @@ mod tests {
         assert_eq!(lock.digest, format!("sha256:{}", sha256::hex_digest(expected.as_bytes())));
         assert_eq!(lock.generated, LOCK_GENERATED);
     }
+
+    /// A subchart `name` from `//x:<name>`, composed with the apps given when there are any.
+    fn subchart(name: &str, alias: Option<&str>, apps: &[&str]) -> Subchart {
+        Subchart {
+            target: format!("//x:{name}"),
+            name: name.into(),
+            version: "1.2.3".into(),
+            alias: alias.map(String::from),
+            description: format!("{name} chart"),
+            chart_type: "application".into(),
+            apps: apps.iter().map(|app| (app.to_string(), "worker".to_string())).collect(),
+            composed: !apps.is_empty(),
+            environments: BTreeMap::new(),
+            files: BTreeMap::new(),
+        }
+    }
+
+    fn refusal(subcharts: &[Subchart]) -> String {
+        plan(&ChartSpec::for_tests(), &[], subcharts).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn dependencies_are_sorted_by_key_with_their_condition() {
+        let subcharts = [subchart("zeta", None, &["z"]), subchart("redis", Some("cache"), &[])];
+        let dependencies = plan(&ChartSpec::for_tests(), &[], &subcharts).expect("valid");
+        // Key, name, alias, condition, target, apps and composed of each dependency.
+        type Row<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, &'a str, &'a [String], bool);
+        let summary: Vec<Row> = dependencies
+            .iter()
+            .map(|d| {
+                (
+                    d.key.as_str(),
+                    d.name.as_str(),
+                    d.alias.as_deref(),
+                    d.condition.as_str(),
+                    d.target.as_str(),
+                    &d.apps[..],
+                    d.composed,
+                )
+            })
+            .collect();
+        let z = ["z (worker)".to_string()];
+        assert_eq!(
+            summary,
+            [
+                ("cache", "redis", Some("cache"), "cache.enabled", "//x:redis", &[][..], false),
+                ("zeta", "zeta", None, "zeta.enabled", "//x:zeta", &z[..], true),
+            ]
+        );
+        assert_eq!((dependencies[0].version.as_str(), dependencies[0].description.as_str()), ("1.2.3", "redis chart"));
+        assert_eq!(dependencies[0].chart_type, "application");
+    }
+
+    #[test]
+    fn subcharts_need_names_and_keys_of_their_own() {
+        let error = refusal(&[subchart("c", None, &[])]);
+        assert!(error.starts_with("subchart //x:c is named \"c\" like the umbrella chart"), "{error}");
+        let error = refusal(&[subchart("a", None, &[]), subchart("a", Some("b"), &[])]);
+        assert!(error.starts_with("two subcharts are named \"a\": //x:a and //x:a"), "{error}");
+        let error = refusal(&[subchart("apps", None, &[])]);
+        assert!(error.contains("would take the values key \"apps\", which the umbrella chart uses itself"), "{error}");
+        let error = refusal(&[subchart("a", Some("x"), &[]), subchart("b", Some("x"), &[])]);
+        assert!(error.starts_with("subcharts //x:a and //x:b both take the values key \"x\""), "{error}");
+        let error = refusal(&[subchart("a", None, &["web"]), subchart("b", None, &["web"])]);
+        assert!(error.starts_with("app \"web\" is in subchart //x:a and in subchart //x:b"), "{error}");
+    }
+
+    #[test]
+    fn an_app_of_the_umbrella_may_not_be_in_a_subchart_too() {
+        let meta: crate::model::AppMetadata = serde_json::from_value(json!({
+            "name": "web", "target": "//u:web", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "health": {"probe": "exec", "command": ["true"]},
+        }))
+        .expect("test metadata parses");
+        let app = App::from_metadata(&meta, std::path::Path::new("x.json")).expect("a valid app");
+        let error = plan(&ChartSpec::for_tests(), &[app], &[subchart("a", None, &["web"])]).expect_err("refused");
+        assert!(
+            error.to_string().starts_with("app \"web\" is in the umbrella chart (//u:web) and in subchart //x:a"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_lock_pins_every_dependency_at_its_version() {
+        let lock = lock(&[dependency("a", None), dependency("b", Some("c"))]);
+        let locked: Vec<(&str, &str, &str, &str, &str)> = lock
+            .dependencies
+            .iter()
+            .map(|d| {
+                (d.name.as_str(), d.version.as_str(), d.repository.as_str(), d.condition.as_str(), d.alias.as_str())
+            })
+            .collect();
+        assert_eq!(locked, [("a", "0.1.0", "", "", ""), ("b", "0.1.0", "", "", "")]);
+        assert!(lock.digest.starts_with("sha256:") && lock.digest.len() == "sha256:".len() + 64, "{}", lock.digest);
+    }
+
+    #[test]
+    fn an_environment_passes_each_composed_subchart_its_own_values_but_not_access_nor_its_network_policy() {
+        let mut api = subchart("api", Some("backend"), &["web"]);
+        api.environments.insert(
+            "prod".into(),
+            json!({"access": {"x": 1}, "apps": {"web": {"replicas": 3}}, "networkPolicy": {"enabled": false}}),
+        );
+        api.environments.insert("dev".into(), Value::Null);
+        let redis = subchart("redis", None, &[]);
+        let subcharts = [api, redis];
+        let prod = environment_values(&subcharts, "prod", true);
+        assert_eq!(
+            prod,
+            BTreeMap::from([(
+                "backend",
+                json!({"apps": {"web": {"replicas": 3}}, "networkPolicy": {"enabled": true}})
+            )])
+        );
+        // An empty values file, or none, still gives a mapping.
+        for environment in ["dev", "test"] {
+            let values = environment_values(&subcharts, environment, false);
+            assert_eq!(
+                values,
+                BTreeMap::from([("backend", json!({"networkPolicy": {"enabled": false}}))]),
+                "{environment}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_umbrella_schema_of_a_subchart_key_requires_enabled() {
+        let schema = values_schema(&dependency("redis", Some("cache")));
+        assert_eq!(
+            schema,
+            json!({
+                "description": "Values of the cache subchart (redis 0.1.0); Helm checks them against its own schema.",
+                "type": "object",
+                "required": ["enabled"],
+                "properties": {"enabled": {"description": "Whether the cache subchart is installed.", "type": "boolean"}}
+            })
+        );
+    }
 }
