@@ -308,6 +308,14 @@ mod tests {
             lines(json!(["a", "b", "c", "d"]), json!(["b", "x", "d", "e"])),
             ["[0] - \"a\"", "[2] \"c\" -> \"x\"", "[3] + \"e\""]
         );
+        // The longest common run decides: the moved item is removed here and added there,
+        // not the two others added and removed around it.
+        assert_eq!(lines(json!(["c", "a", "b"]), json!(["a", "b", "c"])), ["[0] - \"c\"", "[2] + \"c\""]);
+        assert_eq!(lines(json!(["a", "b", "c"]), json!(["c", "a", "b"])), ["[0] + \"c\"", "[2] - \"c\""]);
+        assert_eq!(
+            lines(json!(["x", "a", "b", "y", "c"]), json!(["a", "b", "c", "x"])),
+            ["[0] - \"x\"", "[3] - \"y\"", "[3] + \"x\""]
+        );
         // Two alignments are as long (b a, a b): a tie takes the generated item first.
         assert_eq!(lines(json!(["a", "b", "a"]), json!(["b", "a", "b"])), ["[0] + \"b\"", "[2] - \"a\""]);
         assert_eq!(lines(json!([1, 2]), json!([2, 1])), ["[0] + 2", "[1] - 2"]);
