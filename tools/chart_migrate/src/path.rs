@@ -171,4 +171,57 @@ mod tests {
         let path = FieldPath::of_keys(&["env"]).child(Segment::Name("a.b c".into()));
         assert_eq!(path.to_string(), "env[\"a.b c\"]");
     }
+
+    #[test]
+    fn every_segment_prints_plain_or_quoted() {
+        let root = FieldPath::root();
+        assert!(root.is_empty());
+        assert_eq!(root.to_string(), "(whole object)");
+        let odd_key = root.key("a b");
+        assert!(!odd_key.is_empty());
+        assert_eq!(odd_key.to_string(), "[\"a b\"]");
+        assert_eq!(odd_key.key("c").to_string(), "[\"a b\"].c");
+        assert_eq!(FieldPath::of_keys(&["x", "y_1-z"]).to_string(), "x.y_1-z");
+        assert_eq!(root.key("").to_string(), "[\"\"]");
+        let renamed =
+            |old: &str, new: &str| FieldPath::of_keys(&["ports"]).child(Segment::Renamed(old.into(), new.into()));
+        assert_eq!(renamed("redis", "tcp").to_string(), "ports[redis=tcp]");
+        assert_eq!(renamed("a.b", "tcp").to_string(), "ports[\"a.b\"=\"tcp\"]");
+        assert_eq!(renamed("tcp", "a.b").to_string(), "ports[\"tcp\"=\"a.b\"]");
+        assert_eq!(quoted("a\"b"), "\"a\\\"b\"");
+        assert!(plain("Az09_-") && !plain("") && !plain("a.b") && !plain("a/b") && !plain("é"));
+    }
+
+    #[test]
+    fn keys_and_prefixes_of_a_path() {
+        let path = FieldPath::of_keys(&["spec", "containers"]).child(Segment::Name("web".into())).key("image");
+        assert_eq!(path.keys().collect::<Vec<_>>(), ["spec", "containers", "image"]);
+        assert_eq!(path.segments().len(), 4);
+        assert!(path.starts_with(&FieldPath::of_keys(&["spec", "containers"])));
+        assert!(path.starts_with(&FieldPath::root()));
+        assert!(!path.starts_with(&FieldPath::of_keys(&["spec", "image"])));
+        assert!(!FieldPath::of_keys(&["spec"]).starts_with(&path));
+    }
+
+    #[test]
+    fn lists_by_name_are_items_by_name_unless_a_name_is_missing_or_repeated() {
+        use serde_json::json;
+        let env = FieldPath::of_keys(&["env"]);
+        let shown = |path: &FieldPath, items: Value| {
+            path.items(items.as_array().unwrap()).iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&env, json!([{"name": "A"}, {"name": "B"}])), ["env[A]", "env[B]"]);
+        assert_eq!(shown(&env, json!([{"name": "A"}, {"name": "A"}])), ["env[0]", "env[1]"]);
+        assert_eq!(shown(&env, json!([{"name": "A"}, {"value": "x"}])), ["env[0]", "env[1]"]);
+        assert_eq!(shown(&FieldPath::of_keys(&["args"]), json!([{"name": "A"}])), ["args[0]"]);
+        assert_eq!(shown(&env.child(Segment::Index(0)), json!([{"name": "A"}])), ["env[0][0]"]);
+        // A renamed item is found by its (manual) name.
+        let body = json!({"ports": [{"name": "redis", "containerPort": 6379}]});
+        let port = FieldPath::of_keys(&["ports"]).child(Segment::Renamed("redis".into(), "tcp".into()));
+        assert_eq!(port.key("containerPort").lookup(&body), Some(&json!(6379)));
+        assert_eq!(
+            FieldPath::of_keys(&["ports"]).child(Segment::Index(0)).key("name").lookup(&body),
+            Some(&json!("redis"))
+        );
+    }
 }

@@ -260,4 +260,65 @@ mod tests {
             ["spec.securityContext + {\"runAsNonRoot\":true}"]
         );
     }
+
+    #[test]
+    fn a_list_by_name_with_a_repeated_name_or_inside_a_list_is_positional() {
+        assert_eq!(
+            lines(
+                json!({"env": [{"name": "A", "value": "1"}, {"name": "A", "value": "2"}]}),
+                json!({"env": [{"name": "A", "value": "1"}]})
+            ),
+            ["env[1] - {\"name\":\"A\",\"value\":\"2\"}"]
+        );
+        // A list inside a list named like one Kubernetes merges is not merged by name.
+        assert_eq!(
+            lines(json!({"env": [[{"name": "A"}, {"name": "B"}]]}), json!({"env": [[{"name": "B"}]]})),
+            ["env[0][0] - {\"name\":\"A\"}"]
+        );
+        assert_eq!(
+            lines(json!({"env": [{"name": "A"}, {"name": "B"}]}), json!({"env": [{"name": "B"}]})),
+            ["env[A] - {\"name\":\"A\"}"]
+        );
+    }
+
+    #[test]
+    fn init_containers_and_ports_pair_renamed_beside_items_of_one_name() {
+        let manual = json!({"initContainers": [{"name": "seed", "image": "s:1"}, {"name": "wait", "image": "w:1"}],
+            "ports": [{"name": "redis", "containerPort": 6379}]});
+        let generated = json!({"initContainers": [{"name": "migrate", "image": "s:2"}, {"name": "wait", "image": "w:2"}],
+            "ports": [{"name": "tcp", "containerPort": 6379}]});
+        assert_eq!(
+            lines(manual, generated),
+            [
+                "initContainers[seed=migrate].image \"s:1\" -> \"s:2\"",
+                "initContainers[seed=migrate].name \"seed\" -> \"migrate\"",
+                "initContainers[wait].image \"w:1\" -> \"w:2\"",
+                "ports[redis=tcp].name \"redis\" -> \"tcp\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_alignment_removes_and_adds_at_either_end() {
+        assert_eq!(lines(json!(["x", "a", "b"]), json!(["a", "b"])), ["[0] - \"x\""]);
+        assert_eq!(lines(json!(["a", "b"]), json!(["a", "b", "y"])), ["[2] + \"y\""]);
+        assert_eq!(lines(json!([]), json!(["a"])), ["[0] + \"a\""]);
+        assert_eq!(lines(json!(["a"]), json!([])), ["[0] - \"a\""]);
+        assert_eq!(
+            lines(json!(["a", "b", "c", "d"]), json!(["b", "x", "d", "e"])),
+            ["[0] - \"a\"", "[2] \"c\" -> \"x\"", "[3] + \"e\""]
+        );
+        // The longest common run decides: the moved item is removed here and added there,
+        // not the two others added and removed around it.
+        assert_eq!(lines(json!(["c", "a", "b"]), json!(["a", "b", "c"])), ["[0] - \"c\"", "[2] + \"c\""]);
+        assert_eq!(lines(json!(["a", "b", "c"]), json!(["c", "a", "b"])), ["[0] + \"c\"", "[2] - \"c\""]);
+        assert_eq!(
+            lines(json!(["x", "a", "b", "y", "c"]), json!(["a", "b", "c", "x"])),
+            ["[0] - \"x\"", "[3] - \"y\"", "[3] + \"x\""]
+        );
+        // Two alignments are as long (b a, a b): a tie takes the generated item first.
+        assert_eq!(lines(json!(["a", "b", "a"]), json!(["b", "a", "b"])), ["[0] + \"b\"", "[2] - \"a\""]);
+        assert_eq!(lines(json!([1, 2]), json!([2, 1])), ["[0] + 2", "[1] - 2"]);
+        assert_eq!(lines(json!(1), json!("1")), ["(whole object) 1 -> \"1\""]);
+    }
 }

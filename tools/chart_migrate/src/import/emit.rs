@@ -244,4 +244,114 @@ mod tests {
         assert!(split_existing("release_app(name = \"mine\")\n").is_err());
         assert!(split_existing(&format!("{BEGIN}\n")).is_err());
     }
+
+    #[test]
+    fn plain_paths_are_path_characters_only() {
+        assert!(plain("charts/x-1.2_@+=,:y"));
+        for not_plain in ["", "a b", "a\"b", "a\nb", "a#b", "é"] {
+            assert!(!plain(not_plain), "{not_plain:?}");
+        }
+    }
+
+    #[test]
+    fn the_rerun_command_names_values_and_release() {
+        let p = Provenance {
+            values: vec!["charts/shop/prod.yaml".into(), "my values.yaml".into()],
+            release: Some("shop".into()),
+            ..provenance()
+        };
+        assert_eq!(
+            rerun_command(&p),
+            "tools/bazel run //tools/helm:import -- --chart charts/shop --values charts/shop/prod.yaml --values <path> \
+             --release shop --package //demo/shop"
+        );
+    }
+
+    #[test]
+    fn the_chart_declaration_has_its_optional_fields_when_set() {
+        let apps = [
+            App::new("web", AppType::ExternalApi, "Deployment/web".into()),
+            App::new("worker", AppType::Worker, "Deployment/worker".into()),
+        ];
+        let chart = ChartDecl {
+            chart_name: "shop".into(),
+            chart_version: "1.2.3".into(),
+            app_version: Some("4.5".into()),
+            description: Some("The \"shop\"".into()),
+            per_app_ingress: true,
+        };
+        assert_eq!(
+            helm_chart(&apps, &chart),
+            "helm_chart(\n    name = \"chart\",\n    apps = [\":web_metadata\", \":worker_metadata\"],\n    app_version = \
+             \"4.5\",\n    chart_name = \"shop\",\n    chart_version = \"1.2.3\",\n    description = \"The \\\"shop\\\"\",\n    \
+             ingress_mode = \"per-app\",\n)\n"
+        );
+        let text = region(&apps, &chart, &provenance());
+        let web = text.find("release_app(\n    name = \"web\",\n    app_type = \"external-api\",\n)\n").unwrap();
+        let worker = text.find("release_app(\n    name = \"worker\",\n    app_type = \"worker\",\n)\n").unwrap();
+        let chart_at = text.find("helm_chart(").unwrap();
+        assert!(web < worker && worker < chart_at, "{text}");
+        assert!(text.contains("# Fields the rules cannot express are in the import report, not here.\n"), "{text}");
+        assert!(text.contains("load(\"//rules:defs.bzl\", \"helm_chart\", \"release_app\")\n"), "{text}");
+    }
+
+    #[test]
+    fn values_are_starlark_literals_inline_while_short() {
+        assert_eq!(value_text("x", &AttrValue::Bool(true)), "True");
+        assert_eq!(value_text("x", &AttrValue::Bool(false)), "False");
+        assert_eq!(value_text("x", &AttrValue::Int(-3)), "-3");
+        let dict = |pairs: &[(&str, &str)]| {
+            AttrValue::Dict(pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect())
+        };
+        assert_eq!(value_text("env", &dict(&[("A", "1")])), "{\"A\": \"1\"}");
+        assert_eq!(value_text("env", &dict(&[])), "{}");
+        assert_eq!(
+            value_text("env", &dict(&[("A", &"x".repeat(100))])),
+            format!("{{\n        \"A\": \"{}\",\n    }}", "x".repeat(100))
+        );
+        let four: Vec<String> = ["a", "b", "c", "d"].map(String::from).into();
+        assert_eq!(list("args", &four), "[\"a\", \"b\", \"c\", \"d\"]");
+        let five: Vec<String> = ["a", "b", "c", "d", "e"].map(String::from).into();
+        assert_eq!(
+            list("args", &five),
+            "[\n        \"a\",\n        \"b\",\n        \"c\",\n        \"d\",\n        \"e\",\n    ]"
+        );
+        let long = vec!["y".repeat(100)];
+        assert_eq!(list("args", &long), format!("[\n        \"{}\",\n    ]", "y".repeat(100)));
+        assert_eq!(value_text("args", &AttrValue::List(long.clone())), list("args", &long));
+    }
+
+    #[test]
+    fn a_line_fits_below_one_hundred_characters() {
+        // "    ab = " and the value: 4 + 2 + 3 + 90 = 99 characters.
+        assert!(fits("ab", &"x".repeat(90)));
+        assert!(!fits("ab", &"x".repeat(91)));
+        assert!(fits("abcdefghij", &"x".repeat(82)));
+        assert!(!fits("abcdefghij", &"x".repeat(83)));
+        assert!(!fits("ab", "[x,\ny]"));
+    }
+
+    #[test]
+    fn json_values_are_inline_unless_a_long_list() {
+        use serde_json::json;
+        assert_eq!(json_text("v", &json!([1, "a"])), "[1, \"a\"]");
+        assert_eq!(json_inline(&json!({"a": null, "b": [false, 2.5]})), "{\"a\": None, \"b\": [False, 2.5]}");
+        let long_object = json!({"key": "k".repeat(120)});
+        assert_eq!(json_text("v", &long_object), json_inline(&long_object));
+        assert_eq!(
+            json_text("v", &json!(["a".repeat(50), "b".repeat(50)])),
+            format!("[\n        \"{}\",\n        \"{}\",\n    ]", "a".repeat(50), "b".repeat(50))
+        );
+        assert_eq!(value_text("v", &AttrValue::Json(json!([true]))), "[True]");
+    }
+
+    #[test]
+    fn a_region_at_the_end_or_with_trailing_spaces_is_found() {
+        let file = format!("above\n{BEGIN}  \nold\n{END}");
+        assert_eq!(split_existing(&file), Ok(("above\n", "")));
+        assert_eq!(line_start("a\nbb\nc\n", "c"), Some(5));
+        assert_eq!(line_start("a\nbb\nc\n", "b"), None);
+        assert_eq!(split_existing(&format!("{END}\n{BEGIN}\n")), Err("its generated region has no END marker line"));
+        assert_eq!(split_existing("x\n"), Err("it has no region generated by import (no BEGIN marker line)"));
+    }
 }

@@ -149,3 +149,120 @@ fn read_resources(fields: &mut Fields, container: &FieldPath, entry: &mut Map<St
         entry.insert("resources".into(), Value::Object(out));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::app::{AppType, AttrValue};
+    use crate::object::Object;
+
+    struct Read {
+        entries: Value,
+        notes: Vec<String>,
+        left: Vec<String>,
+    }
+
+    fn read_init(init: Value) -> Read {
+        let object = Object {
+            kind: "Deployment".into(),
+            name: "web".into(),
+            template: "t.yaml".into(),
+            body: json!({"spec": {"initContainers": init}}),
+        };
+        let mut fields = Fields::new(&object, "Deployment/web".into());
+        let mut app = App::new("web", AppType::Worker, "Deployment/web".into());
+        let mut notes = Vec::new();
+        read_init_containers(&mut fields, &FieldPath::of_keys(&["spec"]), &mut app, &mut notes);
+        let entries = match app.get(Attribute::InitContainers) {
+            Some(AttrValue::Json(list)) => list.clone(),
+            _ => json!(null),
+        };
+        let left = fields.leftovers().iter().map(|(p, _)| p.to_string()).collect();
+        Read { entries, notes: notes.iter().map(ToString::to_string).collect(), left }
+    }
+
+    #[test]
+    fn an_init_containers_name_is_a_dns_label_other_than_the_apps() {
+        for good in ["a", "seed-1", "1a", &"a".repeat(63)] {
+            assert!(is_label(good), "{good}");
+        }
+        for bad in ["", "-a", "a-", "A", "a_b", "a.b", &"a".repeat(64)] {
+            assert!(!is_label(bad), "{bad}");
+        }
+        let read =
+            read_init(json!([{"name": "web", "image": "w:1"}, {"name": "Seed", "image": "s:1"}, {"image": "x:1"}]));
+        assert_eq!(read.entries, json!(null));
+        assert_eq!(
+            read.notes,
+            [
+                "Deployment/web spec.initContainers[0]: init container web: the app's own container's name, which \
+                 init_containers refuses",
+                "Deployment/web spec.initContainers[1]: init container Seed: not a DNS-1123 label, which \
+                 init_containers refuses",
+            ]
+        );
+        // A nameless item: the list is by position, and the item is no init container.
+        assert_eq!(read.left, ["spec.initContainers[2]"]);
+    }
+
+    #[test]
+    fn the_image_is_repository_and_tag_or_digest_and_latest_is_refused() {
+        let read = read_init(json!([
+            {"name": "a", "image": "ghcr.io/a:1.2", "imagePullPolicy": "IfNotPresent"},
+            {"name": "b", "image": "b@sha256:abc", "imagePullPolicy": "Always"},
+            {"name": "c", "image": "c:latest"},
+            {"name": "d", "image": "d"},
+            {"name": "e"}
+        ]));
+        assert_eq!(
+            read.entries,
+            json!([
+                {"name": "a", "image": {"repository": "ghcr.io/a", "tag": "1.2"}},
+                {"name": "b", "image": {"repository": "b", "digest": "sha256:abc", "pull_policy": "Always"}}
+            ])
+        );
+        let latest = |image: &str, name: &str| {
+            format!(
+                "Deployment/web spec.initContainers[{name}].image: {image}: init container {name} runs latest (no tag, \
+                 or the tag latest), which the rules refuse; not imported: add it to init_containers by hand with a \
+                 version"
+            )
+        };
+        assert_eq!(read.notes, [latest("c:latest", "c"), latest("d", "d")]);
+        assert_eq!(read.left, ["spec.initContainers[e]"]);
+    }
+
+    #[test]
+    fn a_sidecar_command_args_env_and_resources_are_the_entry() {
+        let read = read_init(json!([{"name": "proxy", "image": "p:1", "restartPolicy": "Always",
+            "command": ["/proxy"], "args": [],
+            "env": [{"name": "EMPTY"}, {"name": "N", "value": 2}, {"name": "DB", "valueFrom": {"secretKeyRef": {"name": "db", "key": "url"}}},
+                    {"name": "X", "value": "1", "valueFrom": {"fieldRef": {"fieldPath": "a"}}},
+                    {"name": "OPT", "valueFrom": {"secretKeyRef": {"name": "db", "key": "url", "optional": true}}},
+                    {"name": "CM", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}, "x": 1}],
+            "resources": {"requests": {"cpu": "10m", "ephemeral-storage": "1Gi"}, "limits": {"memory": "64Mi"}}}]));
+        assert_eq!(
+            read.entries,
+            json!([{"name": "proxy", "image": {"repository": "p", "tag": "1"}, "sidecar": true, "command": ["/proxy"],
+                "env": {"EMPTY": "", "N": "2"}, "secret_env": {"DB": "db/url"},
+                "resources": {"cpu_request": "10m", "ephemeral_storage_request": "1Gi", "memory_limit": "64Mi"}}])
+        );
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        let env = "spec.initContainers[proxy].env";
+        assert_eq!(read.left, [format!("{env}[X]"), format!("{env}[OPT]"), format!("{env}[CM]")]);
+    }
+
+    #[test]
+    fn a_plain_init_container_has_no_optional_keys() {
+        let read = read_init(json!([{"name": "seed", "image": "s:1", "restartPolicy": "OnFailure",
+            "resources": {"requests": {}, "limits": {"nvidia.com/gpu": 1}}}]));
+        assert_eq!(read.entries, json!([{"name": "seed", "image": {"repository": "s", "tag": "1"}}]));
+        assert_eq!(
+            read.left,
+            ["spec.initContainers[seed].resources.limits", "spec.initContainers[seed].restartPolicy"]
+        );
+        let read = read_init(json!([{"name": "seed", "image": "s:1", "resources": {}}]));
+        assert_eq!(read.entries, json!([{"name": "seed", "image": {"repository": "s", "tag": "1"}}]));
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
+}

@@ -336,3 +336,313 @@ fn read_startup_probe(fields: &mut Fields, container: &FieldPath, app: &mut App,
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::import::app::AppType;
+    use crate::object::Object;
+
+    /// What `read_pod_settings` made of a pod: the app, the notes, the pod fields left over
+    /// (the container's name, another reader's, aside).
+    struct Read {
+        app: App,
+        notes: Vec<String>,
+        left: Vec<String>,
+    }
+
+    fn read_pod(metadata: Value, spec: Value, container: Value, has_own_config: bool) -> Read {
+        let mut pod_spec = spec;
+        let mut main = json!({"name": "web"});
+        main.as_object_mut().unwrap().extend(container.as_object().unwrap().clone());
+        pod_spec["containers"] = json!([main]);
+        let object = Object {
+            kind: "Deployment".into(),
+            name: "web".into(),
+            template: "t.yaml".into(),
+            body: json!({"spec": {"template": {"metadata": metadata, "spec": pod_spec}}}),
+        };
+        let mut object = object;
+        if object.body["spec"]["template"]["metadata"] == json!({}) {
+            // Nothing left over of a pod without metadata.
+            object.body["spec"]["template"].as_object_mut().unwrap().remove("metadata");
+        }
+        let mut fields = Fields::new(&object, "Deployment/web".into());
+        let mut app = App::new("web", AppType::Worker, "Deployment/web".into());
+        let mut notes = Vec::new();
+        let pod = FieldPath::of_keys(&["spec", "template"]);
+        let container = fields.items(&pod.key("spec").key("containers"))[0].clone();
+        fields.take(&container.key("name"));
+        read_pod_settings(&mut fields, &pod, &container, &mut app, has_own_config, &mut notes);
+        let left = fields
+            .leftovers()
+            .iter()
+            .map(|(path, _)| path.to_string().replace("spec.template.", ""))
+            .filter(|p| p != "spec.containers[web]")
+            .collect();
+        Read { app, notes: notes.iter().map(ToString::to_string).collect(), left }
+    }
+
+    fn read_spec(spec: Value) -> Read {
+        read_pod(json!({}), spec, json!({}), false)
+    }
+
+    fn read_container(container: Value) -> Read {
+        read_pod(json!({}), json!({}), container, false)
+    }
+
+    fn json_attr(app: &App, attribute: Attribute) -> Option<&Value> {
+        match app.get(attribute) {
+            Some(AttrValue::Json(value)) => Some(value),
+            _ => None,
+        }
+    }
+
+    fn dict(pairs: &[(&str, &str)]) -> AttrValue {
+        AttrValue::Dict(pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect())
+    }
+
+    #[test]
+    fn a_secret_or_priority_class_name_is_a_dns_subdomain() {
+        for good in ["a", "1a", "a.b-c", "registry.example.com", &"a".repeat(253)] {
+            assert!(is_subdomain(good), "{good}");
+        }
+        for bad in ["", "-a", "a-", ".a", "a.", "A", "a_b", &"a".repeat(254)] {
+            assert!(!is_subdomain(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pull_secrets_with_more_than_a_name_stay_without_a_note() {
+        let read = read_spec(json!({"imagePullSecrets": [{"name": "creds"}, {"name": "other", "x": 1}]}));
+        assert_eq!(read.app.get(Attribute::ImagePullSecrets), Some(&AttrValue::List(vec!["creds".into()])));
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        assert_eq!(read.left, ["spec.imagePullSecrets[other]"]);
+        let read = read_spec(json!({"imagePullSecrets": [{"name": "Bad"}]}));
+        assert_eq!(
+            read.notes,
+            ["Deployment/web spec.template.spec.imagePullSecrets[Bad]: Bad: not a DNS-1123 subdomain, which \
+              image_pull_secrets requires; not imported"]
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
+
+    #[test]
+    fn the_charts_own_keys_are_its_prefixes() {
+        for own in ["checksum/x", "helm.sh/chart", "app.kubernetes.io/part-of"] {
+            assert!(is_chart_own_key(own), "{own}");
+        }
+        for other in ["sidecar.istio.io/inject", "team", "example.com/helm.sh"] {
+            assert!(!is_chart_own_key(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn pod_metadata_skips_standard_labels_and_reports_the_charts_own_annotations() {
+        let metadata = json!({
+            "annotations": {"helm.sh/chart": "shop-1", "checksum/config": "abc", "note": "x", "odd": {"a": 1}},
+            "labels": {"app.kubernetes.io/name": "web", "helm.sh/hook": "x", "tier": "1", "checksum/config": "abc"}
+        });
+        let read = read_pod(metadata.clone(), json!({}), json!({}), true);
+        assert_eq!(read.app.get(Attribute::PodAnnotations), Some(&dict(&[("note", "x")])));
+        assert_eq!(read.app.get(Attribute::PodLabels), Some(&dict(&[("tier", "1")])));
+        let metadata_path = "Deployment/web spec.template.metadata";
+        assert_eq!(
+            read.notes,
+            [
+                format!(
+                    "{metadata_path}.annotations[\"helm.sh/chart\"]: helm.sh/chart: the generated chart writes its own \
+                     annotations under this prefix; not imported"
+                ),
+                format!(
+                    "{metadata_path}.labels[\"helm.sh/hook\"]: helm.sh/hook: the generated chart writes its own labels \
+                     under this prefix; not imported"
+                ),
+            ]
+        );
+        // checksum/config of the app's own ConfigMap is the generated chart's; as a label, or
+        // without an own ConfigMap, it stays (with the checksum reason).
+        let left = [
+            "metadata.annotations.odd",
+            r#"metadata.labels["app.kubernetes.io/name"]"#,
+            r#"metadata.labels["checksum/config"]"#,
+        ];
+        assert_eq!(read.left, left);
+        let read = read_pod(metadata, json!({}), json!({}), false);
+        assert!(read.left.contains(&"metadata.annotations[\"checksum/config\"]".to_string()), "{:?}", read.left);
+    }
+
+    #[test]
+    fn a_node_selector_of_scalars_is_imported() {
+        let read = read_spec(json!({"nodeSelector": {"pool": "general", "gpu": true, "odd": ["x"]}}));
+        assert_eq!(
+            read.app.get(Attribute::SchedulingNodeSelector),
+            Some(&dict(&[("gpu", "true"), ("pool", "general")]))
+        );
+        assert_eq!(read.left, ["spec.nodeSelector.odd"]);
+    }
+
+    #[test]
+    fn a_priority_class_that_is_no_subdomain_is_reported() {
+        let read = read_spec(json!({"priorityClassName": "Critical"}));
+        assert_eq!(read.app.get(Attribute::SchedulingPriorityClassName), None);
+        assert_eq!(
+            read.notes,
+            ["Deployment/web spec.template.spec.priorityClassName: Critical: not a DNS-1123 subdomain; not imported"]
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
+
+    #[test]
+    fn tolerations_with_a_field_the_rules_lack_stay_whole() {
+        let read = read_spec(json!({"tolerations": [{"key": "a", "operator": "Exists"}, {"key": "b", "extra": 1}]}));
+        assert_eq!(read.app.get(Attribute::SchedulingTolerations), None);
+        assert_eq!(read.left, ["spec.tolerations"]);
+        let read = read_spec(json!({"tolerations": []}));
+        assert_eq!(read.app.get(Attribute::SchedulingTolerations), None);
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        assert_eq!(renamed(&json!({"a": 1, "b": 2}), &[("a", "x"), ("b", "y")]), Some(json!({"x": 1, "y": 2})));
+        assert_eq!(renamed(&json!({"a": 1, "c": 2}), &[("a", "x"), ("b", "y")]), None);
+        assert_eq!(renamed(&json!([1]), &[("a", "x")]), None);
+    }
+
+    #[test]
+    fn node_affinity_of_one_required_term_and_single_preferences() {
+        let affinity = |node: Value| read_spec(json!({"affinity": {"nodeAffinity": node}}));
+        let exists = json!({"key": "a", "operator": "Exists", "values": []});
+        let read = affinity(json!({"requiredDuringSchedulingIgnoredDuringExecution":
+            {"nodeSelectorTerms": [{"matchExpressions": [exists]}]}}));
+        assert_eq!(
+            json_attr(&read.app, Attribute::SchedulingNodeAffinity),
+            Some(&json!([{"key": "a", "operator": "Exists"}]))
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        let read = affinity(json!({"preferredDuringSchedulingIgnoredDuringExecution":
+            [{"weight": 5, "preference": {"matchExpressions": [exists]}}]}));
+        assert_eq!(
+            json_attr(&read.app, Attribute::SchedulingNodeAffinity),
+            Some(&json!([{"key": "a", "operator": "Exists", "weight": 5}]))
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        // A term of no expressions says nothing: taken, no attribute.
+        let read = affinity(json!({"requiredDuringSchedulingIgnoredDuringExecution":
+            {"nodeSelectorTerms": [{"matchExpressions": []}]}}));
+        assert_eq!(read.app.get(Attribute::SchedulingNodeAffinity), None);
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        let read = affinity(json!({}));
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
+
+    #[test]
+    fn node_affinity_the_rules_cannot_say_stays() {
+        let expression = json!({"key": "a", "operator": "Exists"});
+        let required = |value: Value| json!({"requiredDuringSchedulingIgnoredDuringExecution": value});
+        let preferred = |item: Value| json!({"preferredDuringSchedulingIgnoredDuringExecution": [item]});
+        for node in [
+            required(json!({"nodeSelectorTerms": [{"matchExpressions": [expression]}], "x": 1})),
+            required(json!({"nodeSelectorTerms": [{"matchExpressions": [expression], "matchFields": [expression]}]})),
+            required(json!({"nodeSelectorTerms": [{"matchExpressions": [{"key": "a", "op": "x"}]}]})),
+            preferred(json!({"weight": 1, "preference": {"matchExpressions": [expression]}, "x": 1})),
+            preferred(json!({"weight": 1, "preference": {"matchExpressions": [expression], "matchFields": []}})),
+            preferred(json!({"weight": 1, "preference": {"matchExpressions": [expression, expression]}})),
+            preferred(json!({"weight": 1, "preference": {"matchExpressions": []}})),
+            preferred(json!({"weight": "1", "preference": {"matchExpressions": [expression]}})),
+        ] {
+            let read = read_spec(json!({"affinity": {"nodeAffinity": node}}));
+            assert_eq!(read.app.get(Attribute::SchedulingNodeAffinity), None, "{node}");
+            assert_eq!(read.left, ["spec.affinity"], "{node}");
+        }
+        // Pod affinity is not the rules': it stays beside the node affinity taken.
+        let read = read_spec(json!({"affinity": {"podAffinity": {"x": 1}, "nodeAffinity":
+            {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [expression]}]}}}}));
+        assert_eq!(json_attr(&read.app, Attribute::SchedulingNodeAffinity), Some(&json!([expression])));
+        assert_eq!(read.left, ["spec.affinity.podAffinity"]);
+    }
+
+    #[test]
+    fn topology_spread_counts_the_apps_own_pods_only() {
+        let metadata = json!({"labels": {"app": "web", "tier": "front"}});
+        let spread = |selector: Value, extra: Value| {
+            let mut constraint = json!({"topologyKey": "zone", "maxSkew": 2, "whenUnsatisfiable": "ScheduleAnyway",
+                "labelSelector": selector});
+            constraint.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            read_pod(metadata.clone(), json!({"topologySpreadConstraints": [constraint]}), json!({}), false)
+        };
+        let read = spread(json!({"matchLabels": {"app": "web", "tier": "front"}}), json!({"minDomains": 3}));
+        assert_eq!(
+            json_attr(&read.app, Attribute::SchedulingTopologySpread),
+            Some(
+                &json!([{"topology_key": "zone", "max_skew": 2, "when_unsatisfiable": "ScheduleAnyway", "min_domains": 3}])
+            )
+        );
+        assert!(!read.left.iter().any(|l| l.contains("topology")), "{:?}", read.left);
+        for (selector, extra) in [
+            (json!({"matchLabels": {}}), json!({})),
+            (json!({"matchLabels": {"app": "web", "role": "x"}}), json!({})),
+            (json!({"matchLabels": {"app": "web"}, "matchExpressions": []}), json!({})),
+            (json!({"matchLabels": {"app": "web"}}), json!({"nodeTaintsPolicy": "Honor"})),
+        ] {
+            let read = spread(selector.clone(), extra);
+            assert_eq!(read.app.get(Attribute::SchedulingTopologySpread), None, "{selector}");
+            assert!(read.left.contains(&"spec.topologySpreadConstraints".to_string()), "{:?}", read.left);
+        }
+        let read = read_spec(json!({"topologySpreadConstraints": []}));
+        assert_eq!(read.app.get(Attribute::SchedulingTopologySpread), None);
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
+
+    #[test]
+    fn shutdown_is_the_grace_period_and_one_pre_stop_hook() {
+        let read = read_pod(json!({}), json!({"terminationGracePeriodSeconds": 30}), json!({}), false);
+        assert_eq!(read.app.get(Attribute::ShutdownGracePeriodSeconds), None, "Kubernetes' default");
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        let read = read_container(json!({"lifecycle": {"preStop": {"exec": {"command": ["/drain"]}}}}));
+        assert_eq!(read.app.get(Attribute::ShutdownPreStopCommand), Some(&AttrValue::List(vec!["/drain".into()])));
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        // Another hook beside preStop stays, the preStop taken.
+        let read = read_container(json!({"lifecycle": {"preStop": {"sleep": {"seconds": 5}}, "postStart": {"x": 1}}}));
+        assert_eq!(read.app.get(Attribute::ShutdownPreStopSleepSeconds), Some(&AttrValue::Int(5)));
+        assert_eq!(read.left, ["spec.containers[web].lifecycle"]);
+        for pre_stop in [
+            json!({"sleep": {"seconds": 5, "x": 1}}),
+            json!({"exec": {"command": []}}),
+            json!({"exec": {"command": ["/drain"], "x": 1}}),
+            json!({"httpGet": {"path": "/drain", "port": 80}}),
+            json!({"sleep": {"seconds": 5}, "exec": {"command": ["/drain"]}}),
+        ] {
+            let read = read_container(json!({"lifecycle": {"preStop": pre_stop}}));
+            assert_eq!(read.app.get(Attribute::ShutdownPreStopSleepSeconds), None, "{pre_stop}");
+            assert_eq!(read.app.get(Attribute::ShutdownPreStopCommand), None, "{pre_stop}");
+            assert_eq!(read.left, ["spec.containers[web].lifecycle"], "{pre_stop}");
+        }
+    }
+
+    #[test]
+    fn the_startup_probe_is_the_seconds_it_allows_with_a_note_when_its_check_differs() {
+        let check = json!({"httpGet": {"path": "/healthz", "port": 8080}});
+        let mut probe = check.clone();
+        probe.as_object_mut().unwrap().extend(
+            json!({"initialDelaySeconds": 7, "periodSeconds": 5, "failureThreshold": 4}).as_object().unwrap().clone(),
+        );
+        let read = read_container(json!({"startupProbe": probe, "livenessProbe": check}));
+        assert_eq!(read.app.get(Attribute::HealthStartupSeconds), Some(&AttrValue::Int(27)));
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        assert_eq!(read.left, ["spec.containers[web].livenessProbe"], "the probes' reader's");
+        let note = |seconds: i64| {
+            format!(
+                "Deployment/web spec.template.spec.containers[web].startupProbe: imported as health_startup_seconds = \
+                 {seconds}: the generated startup probe checks as the liveness probe does, every 10 seconds, not with \
+                 this probe's own check"
+            )
+        };
+        // Kubernetes' defaults: 10 seconds, 3 failures.
+        let read = read_container(json!({"startupProbe": {"tcpSocket": {"port": 8080}}, "livenessProbe": check}));
+        assert_eq!(read.app.get(Attribute::HealthStartupSeconds), Some(&AttrValue::Int(30)));
+        assert_eq!(read.notes, [note(30)]);
+        let read = read_container(json!({"startupProbe": {"periodSeconds": 2}}));
+        assert_eq!(read.app.get(Attribute::HealthStartupSeconds), Some(&AttrValue::Int(6)));
+        assert_eq!(read.notes, [note(6)]);
+    }
+}

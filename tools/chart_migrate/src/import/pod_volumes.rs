@@ -278,3 +278,343 @@ fn projected_token(value: &Value) -> Option<Value> {
     }
     Some(Value::Object(out))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::import::app::AppType;
+    use crate::object::Object;
+
+    /// What `read_pod_volumes` made of a pod: the `volumes` attribute, the notes and the
+    /// volume fields left over.
+    struct Read {
+        volumes: Option<Value>,
+        notes: Vec<String>,
+        left: Vec<String>,
+    }
+
+    fn pod(volumes: Value, mounts: Value, init: Value) -> Object {
+        let body = json!({"spec": {
+            "containers": [{"name": "web", "volumeMounts": mounts}],
+            "initContainers": init,
+            "volumes": volumes}});
+        Object { kind: "Pod".into(), name: "web".into(), template: "t.yaml".into(), body }
+    }
+
+    /// Reads the volumes of `object`, whose init containers `imported` the app has imported,
+    /// after another reader took the fields `taken_before`.
+    fn read_with(object: &Object, imported: &[&str], taken_before: &[FieldPath]) -> Read {
+        let mut fields = Fields::new(object, "Pod/web".into());
+        for path in taken_before {
+            fields.take(path);
+        }
+        let spec = FieldPath::of_keys(&["spec"]);
+        let container = fields.items(&spec.key("containers"))[0].clone();
+        let mut app = App::new("web", AppType::Worker, "Pod/web".into());
+        for name in imported {
+            push_json(&mut app, Attribute::InitContainers, json!({"name": name}));
+        }
+        let mut notes = Vec::new();
+        read_pod_volumes(&mut fields, &spec, &container, &mut app, &mut notes);
+        let volumes = match app.get(Attribute::Volumes) {
+            Some(AttrValue::Json(list)) => Some(list.clone()),
+            _ => None,
+        };
+        // The containers' names are other readers' to take.
+        let left =
+            fields.leftovers().iter().map(|(path, _)| path.to_string()).filter(|p| p.contains("olume")).collect();
+        Read { volumes, notes: notes.iter().map(ToString::to_string).collect(), left }
+    }
+
+    /// One volume mounted by the app's container at `/mnt/v` (`readOnly` when asked).
+    fn read_one(volume: Value, read_only: bool) -> Read {
+        let mut mount = json!({"name": volume["name"], "mountPath": "/mnt/v"});
+        if read_only {
+            mount["readOnly"] = json!(true);
+        }
+        read_with(&pod(json!([volume]), json!([mount]), json!([])), &[], &[])
+    }
+
+    /// The single entry imported from `volume` (mounted read-write), or `None`.
+    fn imported(volume: Value) -> Option<Value> {
+        let read = read_one(volume, false);
+        let list = read.volumes?;
+        assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+        Some(list[0].clone())
+    }
+
+    #[test]
+    fn a_volume_name_is_a_dns_label() {
+        for good in ["a", "a-b", "v1", "1v", &"a".repeat(63)] {
+            assert!(is_label(good), "{good}");
+        }
+        for bad in ["", "-a", "a-", "A", "a_b", "a.b", &"a".repeat(64)] {
+            assert!(!is_label(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_charts_own_volume_names_are_renamed() {
+        for own in ["tmp", "config", "data", "secret-1", "writable-12"] {
+            assert!(is_chart_own_volume(own), "{own}");
+            assert_eq!(free_name(own), Some(format!("{own}-volume")));
+        }
+        for other in ["web", "secret-", "secret-a", "writable-1x", "datas", "secret-1-volume"] {
+            assert!(!is_chart_own_volume(other), "{other}");
+            assert_eq!(free_name(other), Some(other.to_string()));
+        }
+        // Renamed, it would be longer than a label may be.
+        let long = format!("secret-{}", "1".repeat(50));
+        assert!(is_chart_own_volume(&long));
+        assert_eq!(free_name(&long), None);
+    }
+
+    #[test]
+    fn config_maps_and_secrets_are_imported_with_the_rules_modes_only() {
+        let config = |extra: Value| {
+            let mut source = json!({"name": "ca"});
+            source.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            imported(json!({"name": "certs", "configMap": source}))
+        };
+        let expected = json!({"name": "certs", "mount_path": "/mnt/v", "config_map": "ca"});
+        assert_eq!(config(json!({})), Some(expected.clone()));
+        assert_eq!(config(json!({"defaultMode": 0o644})), Some(expected));
+        assert_eq!(config(json!({"defaultMode": 0o440})), None);
+        assert_eq!(config(json!({"items": [{"key": "a", "path": "b"}]})), None);
+
+        let secret = |extra: Value| {
+            let mut source = json!({"secretName": "api"});
+            source.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            imported(json!({"name": "creds", "secret": source}))
+        };
+        let expected = json!({"name": "creds", "mount_path": "/mnt/v", "secret": "api"});
+        assert_eq!(secret(json!({})), Some(expected.clone()));
+        assert_eq!(secret(json!({"defaultMode": 0o440})), Some(expected));
+        assert_eq!(secret(json!({"defaultMode": 0o644})), None);
+        assert_eq!(secret(json!({"optional": true})), None);
+    }
+
+    #[test]
+    fn mode_is_unset_or_the_given_mode() {
+        assert!(mode_is(&json!({}), 0o644));
+        assert!(mode_is(&json!({"defaultMode": 420}), 0o644));
+        assert!(!mode_is(&json!({"defaultMode": 288}), 0o644));
+        assert!(!mode_is(&json!({"defaultMode": "420"}), 0o644));
+    }
+
+    #[test]
+    fn empty_dirs_are_imported_with_memory_and_size_limit() {
+        let dir =
+            |source: Value| imported(json!({"name": "cache", "emptyDir": source})).map(|e| e["empty_dir"].clone());
+        assert_eq!(dir(json!({})), Some(json!({})));
+        assert_eq!(dir(json!({"medium": ""})), Some(json!({})));
+        assert_eq!(dir(json!({"sizeLimit": "1Gi"})), Some(json!({"size_limit": "1Gi"})));
+        assert_eq!(
+            dir(json!({"medium": "Memory", "sizeLimit": "64Mi"})),
+            Some(json!({"memory": true, "size_limit": "64Mi"}))
+        );
+        // In memory the rules require a size limit; other media and settings they do not have.
+        assert_eq!(dir(json!({"medium": "Memory"})), None);
+        assert_eq!(dir(json!({"medium": "HugePages", "sizeLimit": "1Gi"})), None);
+        assert_eq!(dir(json!({"sizeLimit": {"x": 1}})), None);
+        assert_eq!(dir(json!({"sizeLimit": "1Gi", "other": 1})), None);
+    }
+
+    #[test]
+    fn an_existing_claim_is_imported_with_its_read_only_mount_and_a_note() {
+        let volume = json!({"name": "store", "persistentVolumeClaim": {"claimName": "shop-store"}});
+        let read = read_one(volume.clone(), true);
+        assert_eq!(
+            read.volumes,
+            Some(json!([{"name": "store", "mount_path": "/mnt/v", "read_only": true,
+                "persistent_volume_claim": {"existing_claim": "shop-store"}}]))
+        );
+        assert_eq!(read.notes, [format!("Pod/web spec.volumes[store]: {}", existing_claim_message("store"))]);
+        assert!(
+            existing_claim_message("store").starts_with("volume store: an existing claim; its access_mode is unset")
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        // A read-only empty directory is one too; a read-only ConfigMap is read-only anyway.
+        let read = read_one(json!({"name": "cache", "emptyDir": {}}), true);
+        assert_eq!(read.volumes.unwrap()[0]["read_only"], json!(true));
+        let read = read_one(json!({"name": "certs", "configMap": {"name": "ca"}}), true);
+        assert_eq!(read.volumes.unwrap()[0].get("read_only"), None);
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        // The claim's own readOnly setting is not the rules'.
+        let claim = json!({"name": "store", "persistentVolumeClaim": {"claimName": "s", "readOnly": true}});
+        assert_eq!(imported(claim), None);
+    }
+
+    #[test]
+    fn a_projected_service_account_token_is_imported() {
+        let token = |token: Value| {
+            imported(json!({"name": "token", "projected": {"sources": [{"serviceAccountToken": token}]}}))
+                .map(|e| e["service_account_token"].clone())
+        };
+        assert_eq!(
+            token(json!({"audience": "vault", "expirationSeconds": 600, "path": "token"})),
+            Some(json!({"audience": "vault", "expiration_seconds": 600}))
+        );
+        assert_eq!(token(json!({"audience": "vault", "path": "token"})), Some(json!({"audience": "vault"})));
+        assert_eq!(token(json!({"audience": "vault", "path": "other"})), None);
+        assert_eq!(token(json!({"audience": "vault", "path": "token", "mode": 1})), None);
+        assert_eq!(token(json!({"path": "token"})), None);
+        let two = json!([{"serviceAccountToken": {"audience": "a", "path": "token"}}, {"configMap": {"name": "x"}}]);
+        assert_eq!(imported(json!({"name": "token", "projected": {"sources": two}})), None);
+        let mixed = json!([{"serviceAccountToken": {"audience": "a", "path": "token"}, "configMap": {"name": "x"}}]);
+        assert_eq!(imported(json!({"name": "token", "projected": {"sources": mixed}})), None);
+        let with_mode =
+            json!({"sources": [{"serviceAccountToken": {"audience": "a", "path": "token"}}], "defaultMode": 420});
+        assert!(imported(json!({"name": "token", "projected": with_mode})).is_some());
+        let other = json!({"sources": [{"serviceAccountToken": {"audience": "a", "path": "token"}}], "other": 1});
+        assert_eq!(imported(json!({"name": "token", "projected": other})), None);
+    }
+
+    #[test]
+    fn a_volume_with_two_sources_or_an_unknown_one_stays() {
+        assert_eq!(imported(json!({"name": "v", "emptyDir": {}, "configMap": {"name": "x"}})), None);
+        let read = read_one(json!({"name": "v", "hostPath": {"path": "/var"}}), false);
+        assert_eq!(read.volumes, None);
+        assert_eq!(read.left, ["spec.containers[web].volumeMounts[v]", "spec.volumes[v]"]);
+    }
+
+    #[test]
+    fn a_volume_is_imported_from_one_plain_directory_mount() {
+        let cache = json!([{"name": "cache", "emptyDir": {}}]);
+        let mounted = |mounts: Value| read_with(&pod(cache.clone(), mounts, json!([])), &[], &[]).volumes;
+        assert_eq!(
+            mounted(json!([{"name": "cache", "mountPath": "/cache/"}])),
+            Some(json!([{"name": "cache", "mount_path": "/cache", "empty_dir": {}}]))
+        );
+        assert_eq!(
+            mounted(json!([{"name": "cache", "mountPath": "/cache", "readOnly": false}]))
+                .map(|v| v[0].get("read_only").cloned()),
+            Some(None)
+        );
+        for mounts in [
+            json!([]),
+            json!([{"name": "cache", "mountPath": "/"}]),
+            json!([{"name": "cache", "mountPath": "cache"}]),
+            json!([{"name": "cache"}]),
+            json!([{"name": "cache", "mountPath": "/cache", "subPath": "x"}]),
+            json!([{"name": "cache", "mountPath": "/a"}, {"name": "cache", "mountPath": "/b"}]),
+            json!([{"name": "cache", "mountPath": "/a"}, {"name": "cache", "mountPath": "/a"}]),
+        ] {
+            assert_eq!(mounted(mounts.clone()), None, "{mounts}");
+        }
+    }
+
+    #[test]
+    fn the_imported_init_containers_share_the_mount() {
+        let volumes = json!([{"name": "cache", "emptyDir": {}}]);
+        let web_mount = json!([{"name": "cache", "mountPath": "/cache"}]);
+        let init = |mount: Value| json!([{"name": "seed", "volumeMounts": [mount]}, {"name": "other"}]);
+        let same = init(json!({"name": "cache", "mountPath": "/cache"}));
+        let read = read_with(&pod(volumes.clone(), web_mount.clone(), same.clone()), &["seed"], &[]);
+        assert_eq!(
+            read.volumes,
+            Some(json!([{"name": "cache", "mount_path": "/cache", "containers": ["web", "seed"], "empty_dir": {}}]))
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        // An init container not imported does not count, and its mount stays.
+        let read = read_with(&pod(volumes.clone(), web_mount.clone(), same.clone()), &[], &[]);
+        assert_eq!(read.volumes, Some(json!([{"name": "cache", "mount_path": "/cache", "empty_dir": {}}])));
+        assert_eq!(read.left, ["spec.initContainers[seed].volumeMounts[cache]"]);
+        // Mounted by the init container only.
+        let read = read_with(&pod(volumes.clone(), json!([]), same), &["seed"], &[]);
+        assert_eq!(
+            read.volumes,
+            Some(json!([{"name": "cache", "mount_path": "/cache", "containers": ["seed"], "empty_dir": {}}]))
+        );
+        // Elsewhere, or read-only in one container only: left for the report.
+        for mount in [
+            json!({"name": "cache", "mountPath": "/other"}),
+            json!({"name": "cache", "mountPath": "/cache", "readOnly": true}),
+        ] {
+            let read = read_with(&pod(volumes.clone(), web_mount.clone(), init(mount.clone())), &["seed"], &[]);
+            assert_eq!(read.volumes, None, "{mount}");
+        }
+    }
+
+    #[test]
+    fn a_volume_another_reader_took_is_left_alone() {
+        let object = pod(
+            json!([{"name": "cache", "emptyDir": {}}, {"name": "scratch", "emptyDir": {}}]),
+            json!([{"name": "cache", "mountPath": "/cache"}, {"name": "scratch", "mountPath": "/scratch"}]),
+            json!([]),
+        );
+        let volumes = FieldPath::of_keys(&["spec", "volumes"]);
+        let cache = volumes.child(crate::path::Segment::Name("cache".into()));
+        let read = read_with(&object, &[], &[cache.key("name")]);
+        assert_eq!(read.volumes, Some(json!([{"name": "scratch", "mount_path": "/scratch", "empty_dir": {}}])));
+        let read = read_with(&object, &[], &[]);
+        assert_eq!(read.volumes.map(|v| v.as_array().unwrap().len()), Some(2));
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+    }
+
+    #[test]
+    fn a_volume_name_that_is_no_label_is_reported_and_an_own_name_renamed() {
+        let read = read_one(json!({"name": "Cache_1", "emptyDir": {}}), false);
+        assert_eq!(read.volumes, None);
+        assert_eq!(
+            read.notes,
+            ["Pod/web spec.volumes[Cache_1]: volume Cache_1: not a DNS-1123 label, which volumes refuses"]
+        );
+        assert!(!read.left.iter().any(|l| l.starts_with("spec.volumes")), "{:?}", read.left);
+        let read = read_one(json!({"name": "tmp", "emptyDir": {}}), false);
+        assert_eq!(read.volumes.unwrap()[0]["name"], json!("tmp-volume"));
+        assert_eq!(read.notes.len(), 1, "{:?}", read.notes);
+        assert!(read.notes[0].starts_with("Pod/web spec.volumes[tmp].name: volume tmp: imported as tmp-volume"));
+        let long = format!("secret-{}", "1".repeat(50));
+        let read = read_one(json!({"name": long, "emptyDir": {}}), false);
+        assert_eq!(read.volumes, None);
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+    }
+
+    fn claim(spec: Value) -> (Option<Value>, Vec<String>) {
+        let object = Object {
+            kind: "PersistentVolumeClaim".into(),
+            name: "store".into(),
+            template: "t.yaml".into(),
+            body: json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "store"}, "spec": spec}),
+        };
+        let mut fields = Fields::new(&object, "PersistentVolumeClaim/store".into());
+        let read = read_claim(&mut fields);
+        (read, fields.leftovers().iter().map(|(path, _)| path.to_string()).collect())
+    }
+
+    #[test]
+    fn a_created_claim_is_its_size_class_and_access_mode() {
+        let requests = json!({"requests": {"storage": "5Gi"}});
+        let (read, left) = claim(json!({"resources": requests, "storageClassName": "fast",
+            "accessModes": ["ReadWriteMany"], "volumeMode": "Filesystem"}));
+        assert_eq!(read, Some(json!({"size": "5Gi", "storage_class": "fast", "access_mode": "ReadWriteMany"})));
+        assert!(left.is_empty(), "{left:?}");
+        assert_eq!(claim(json!({"resources": requests})).0, Some(json!({"size": "5Gi"})));
+        for mode in ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany"] {
+            let (read, _) = claim(json!({"resources": requests, "accessModes": [mode]}));
+            assert_eq!(read, Some(json!({"size": "5Gi", "access_mode": mode})));
+        }
+    }
+
+    #[test]
+    fn a_claim_with_more_than_the_rules_say_stays() {
+        let requests = json!({"requests": {"storage": "5Gi"}});
+        for spec in [
+            json!({"resources": requests, "selector": {"matchLabels": {"a": "b"}}}),
+            json!({"resources": {"requests": {}}}),
+            json!({"resources": requests, "accessModes": ["ReadWriteOnce", "ReadOnlyMany"]}),
+            json!({"resources": requests, "accessModes": ["Sometimes"]}),
+            json!({"resources": requests, "accessModes": []}),
+            json!({"resources": requests, "volumeMode": "Block"}),
+            json!({"resources": {"requests": {"storage": "5Gi"}, "limits": {"storage": "9Gi"}}}),
+            json!({"resources": {"requests": {"storage": "5Gi", "cpu": "1"}}}),
+        ] {
+            let (read, left) = claim(spec.clone());
+            assert_eq!(read, None, "{spec}");
+            assert_eq!(left, ["spec"], "{spec}");
+        }
+    }
+}

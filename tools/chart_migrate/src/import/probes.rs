@@ -200,3 +200,232 @@ pub fn read_probes(fields: &mut Fields, container: &FieldPath, app: &mut App, po
         None => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::object::Object;
+
+    struct Read {
+        app: App,
+        notes: Vec<String>,
+        left: Vec<String>,
+    }
+
+    /// The probes of container `web` read for an app of `app_type` whose port is `port` (named http).
+    fn read_probes_of(app_type: AppType, port: Option<i64>, liveness: Value, readiness: Value) -> Read {
+        let mut container = json!({"name": "web"});
+        for (key, probe) in [("livenessProbe", liveness), ("readinessProbe", readiness)] {
+            if probe != json!(null) {
+                container[key] = probe;
+            }
+        }
+        let object = Object {
+            kind: "Deployment".into(),
+            name: "web".into(),
+            template: "t.yaml".into(),
+            body: json!({"spec": {"containers": [container]}}),
+        };
+        let mut fields = Fields::new(&object, "Deployment/web".into());
+        let container = fields.items(&FieldPath::of_keys(&["spec", "containers"]))[0].clone();
+        fields.take(&container.key("name"));
+        let ports = PodPorts {
+            port,
+            by_name: port.map(|p| BTreeMap::from([("http".to_string(), p)])).unwrap_or_default(),
+            ..PodPorts::default()
+        };
+        let mut app = App::new("web", app_type, "Deployment/web".into());
+        let mut notes = Vec::new();
+        read_probes(&mut fields, &container, &mut app, &ports, &mut notes);
+        let left = fields.leftovers().iter().map(|(p, _)| p.to_string()).collect();
+        Read { app, notes: notes.iter().map(ToString::to_string).collect(), left }
+    }
+
+    fn api(liveness: Value, readiness: Value) -> Read {
+        read_probes_of(AppType::InternalApi, Some(8080), liveness, readiness)
+    }
+
+    fn get(path: &str, port: Value) -> Value {
+        json!({"httpGet": {"path": path, "port": port}, "periodSeconds": 5})
+    }
+
+    fn str_attr(app: &App, attribute: Attribute) -> Option<&str> {
+        match app.get(attribute) {
+            Some(AttrValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    const CONTAINER: &str = "Deployment/web spec.containers[web]";
+
+    #[test]
+    fn distinct_http_paths_are_liveness_and_readiness_paths() {
+        let read = api(get("/live", json!("http")), get("/ready", json!(8080)));
+        assert_eq!(str_attr(&read.app, Attribute::HealthLivenessPath), Some("/live"));
+        assert_eq!(str_attr(&read.app, Attribute::HealthReadinessPath), Some("/ready"));
+        assert_eq!(read.app.get(Attribute::HealthProbe), None);
+        assert_eq!(read.app.get(Attribute::HealthPort), None, "the app's own port");
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        // The handlers are taken; the timing stays for the report.
+        assert_eq!(
+            read.left,
+            ["spec.containers[web].livenessProbe.periodSeconds", "spec.containers[web].readinessProbe.periodSeconds"]
+        );
+        // A worker names its health port even when it is the app's port.
+        let read =
+            read_probes_of(AppType::Worker, Some(8080), get("/live", json!("8080")), get("/ready", json!("http")));
+        assert_eq!(read.app.get(Attribute::HealthPort), Some(&AttrValue::Int(8080)));
+        let explicit = json!({"httpGet": {"path": "/ready", "port": 8080, "scheme": "HTTP"}});
+        let read = api(get("/live", json!(8080)), explicit);
+        assert_eq!(str_attr(&read.app, Attribute::HealthReadinessPath), Some("/ready"));
+    }
+
+    #[test]
+    fn one_http_path_for_both_becomes_tcp() {
+        let read = api(get("/healthz", json!(8080)), get("/healthz", json!(8080)));
+        assert_eq!(str_attr(&read.app, Attribute::HealthProbe), Some("tcp"));
+        assert_eq!(read.app.get(Attribute::HealthLivenessPath), None);
+        assert_eq!(
+            read.notes,
+            [format!(
+                "{CONTAINER}: liveness and readiness both GET /healthz, and the rules need distinct paths: tcp instead \
+                 (set health_readiness_path to a readiness endpoint to keep HTTP)"
+            )]
+        );
+    }
+
+    #[test]
+    fn tcp_and_grpc_probes_are_their_kind() {
+        let tcp = json!({"tcpSocket": {"port": "http"}});
+        let read = api(tcp.clone(), tcp);
+        assert_eq!(str_attr(&read.app, Attribute::HealthProbe), Some("tcp"));
+        assert!(read.notes.is_empty() && read.left.is_empty(), "{:?} {:?}", read.notes, read.left);
+        let grpc = json!({"grpc": {"port": 9090}});
+        let read = api(grpc.clone(), grpc);
+        assert_eq!(str_attr(&read.app, Attribute::HealthProbe), Some("grpc"));
+        assert_eq!(read.app.get(Attribute::HealthPort), Some(&AttrValue::Int(9090)), "another port than the app's");
+    }
+
+    #[test]
+    fn exec_probes_are_one_health_command_without_a_port() {
+        let exec = |command: Value| json!({"exec": {"command": command}});
+        let read = read_probes_of(AppType::Worker, Some(8080), exec(json!(["/check"])), exec(json!(["/check"])));
+        assert_eq!(read.app.get(Attribute::HealthCommand), Some(&AttrValue::List(vec!["/check".into()])));
+        assert_eq!(read.app.get(Attribute::HealthPort), None);
+        assert!(read.notes.is_empty() && read.left.is_empty(), "{:?} {:?}", read.notes, read.left);
+        let read = api(exec(json!(["/live"])), exec(json!(["/ready", "a|b"])));
+        assert_eq!(read.app.get(Attribute::HealthCommand), Some(&AttrValue::List(vec!["/live".into()])));
+        assert_eq!(
+            read.notes,
+            [
+                r#"Deployment/web spec.containers[web].readinessProbe: runs [/ready, "a|b"] and liveness [/live]: the rules run one health_command for both, the liveness command is imported, so readiness checks only liveness (to keep a separate readiness check, make one command that fails while the app is not ready and set health_command to it)"#
+            ]
+        );
+        assert_eq!(show_command(&["a".into(), "b|c".into()]), r#"[a, "b|c"]"#);
+    }
+
+    #[test]
+    fn different_kinds_become_tcp_with_both_described() {
+        let note = |l: &str, r: &str| {
+            format!(
+                "{CONTAINER}: liveness {l} and readiness {r}: the rules give both probes one kind (http GET with \
+                 distinct paths, grpc, tcp, or exec with one health_command): tcp instead (set health_probe and its \
+                 settings by hand to choose another kind)"
+            )
+        };
+        let https = json!({"httpGet": {"path": "/live", "port": 8080, "scheme": "HTTPS"}});
+        let headers = json!({"httpGet": {"path": "/live", "port": 8080, "httpHeaders": []}});
+        for (liveness, readiness, l, r) in [
+            (get("/live", json!(8080)), json!({"tcpSocket": {"port": 8080}}), "GET /live", "tcp"),
+            (
+                json!({"grpc": {"port": 8080}}),
+                json!({"exec": {"command": ["/ready", "x|y"]}}),
+                "grpc",
+                r#"runs [/ready, "x|y"]"#,
+            ),
+            (https, json!(null), "an HTTPS or header-carrying httpGet", "none"),
+            (
+                headers,
+                json!({"exec": {"command": []}}),
+                "an HTTPS or header-carrying httpGet",
+                "a probe with no handler the rules know",
+            ),
+            (
+                json!({"exec": {"command": ["/c"], "x": 1}}),
+                json!({"periodSeconds": 1}),
+                "a probe with no handler the rules know",
+                "a probe with no handler the rules know",
+            ),
+        ] {
+            let read = api(liveness, readiness);
+            assert_eq!(str_attr(&read.app, Attribute::HealthProbe), Some("tcp"));
+            assert_eq!(read.notes, [note(l, r)]);
+        }
+    }
+
+    #[test]
+    fn no_probes_are_tcp_for_an_api_and_an_exception_for_a_worker() {
+        let read = api(json!(null), json!(null));
+        assert_eq!(str_attr(&read.app, Attribute::HealthProbe), Some("tcp"));
+        assert_eq!(
+            read.notes,
+            [format!(
+                "{CONTAINER}: no probes: the rules give every API liveness and readiness probes; tcp (a connection to \
+                 the port) rather than invented HTTP paths"
+            )]
+        );
+        assert_eq!(read.app.get(Attribute::PolicyExceptions), None);
+        for app_type in [AppType::Worker, AppType::Daemon] {
+            let read = read_probes_of(app_type, Some(8080), json!(null), json!(null));
+            assert_eq!(
+                read.app.get(Attribute::PolicyExceptions),
+                Some(&AttrValue::Dict([("probes".into(), UNPROBED_WORKER_REASON.into())].into()))
+            );
+            assert_eq!(read.app.get(Attribute::HealthProbe), None);
+            assert_eq!(read.notes, [format!("{CONTAINER}: {UNPROBED_WORKER_NOTE}")]);
+        }
+    }
+
+    #[test]
+    fn batch_apps_have_no_probes() {
+        for app_type in [AppType::Job, AppType::Cronjob] {
+            let read = read_probes_of(app_type, Some(8080), get("/live", json!(8080)), get("/ready", json!(8080)));
+            assert!(read.app.attributes.is_empty(), "{:?}", read.app.attributes);
+            assert!(read.notes.is_empty(), "{:?}", read.notes);
+            assert_eq!(read.left, ["spec.containers[web].livenessProbe", "spec.containers[web].readinessProbe"]);
+        }
+    }
+
+    #[test]
+    fn probes_on_two_ports_keep_the_liveness_port_with_a_note() {
+        let read = api(get("/live", json!(8081)), get("/ready", json!("8082")));
+        assert_eq!(read.app.get(Attribute::HealthPort), Some(&AttrValue::Int(8081)));
+        assert_eq!(
+            read.notes,
+            [format!(
+                "{CONTAINER}: liveness probes port 8081 and readiness port 8082; the rules probe one (health_port = \
+                 8081): serve both checks on one port to keep them"
+            )]
+        );
+        // Only readiness names a port: that one.
+        let read = api(get("/live", json!("admin")), get("/ready", json!(8082)));
+        assert_eq!(read.app.get(Attribute::HealthPort), Some(&AttrValue::Int(8082)));
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+    }
+
+    #[test]
+    fn a_worker_probing_no_known_port_loses_its_health_attributes() {
+        let read = read_probes_of(AppType::Worker, None, get("/live", json!("admin")), get("/ready", json!(true)));
+        assert_eq!(read.notes, [format!("{CONTAINER}: probes on no known port: health_port needed, set it by hand")]);
+        assert!(!read.app.attributes.keys().any(|a| a.name().starts_with("health_")), "{:?}", read.app.attributes);
+        // An API without a port keeps its paths (the rules give it one).
+        let read = read_probes_of(AppType::InternalApi, None, get("/live", json!("admin")), get("/ready", json!(true)));
+        assert_eq!(str_attr(&read.app, Attribute::HealthLivenessPath), Some("/live"));
+        assert_eq!(read.app.get(Attribute::HealthPort), None);
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+    }
+}

@@ -582,3 +582,154 @@ fn a_statefulset_is_a_stateful_app_with_its_claim_template_and_headless_service(
         assert!(!notes.contains(gone), "{gone} in {notes}");
     }
 }
+
+fn with_replicas(mut object: Object, replicas: Option<i64>) -> Object {
+    if let Some(replicas) = replicas {
+        object.body["spec"]["replicas"] = json!(replicas);
+    }
+    object
+}
+
+#[test]
+fn replicas_other_than_the_rules_default_are_kept() {
+    let replicas = |objects: Vec<Object>, app: &str| attribute(&run(objects), app, Attribute::Replicas).cloned();
+    // A worker's default is 1, an API's 2; without spec.replicas Kubernetes runs 1.
+    assert_eq!(replicas(vec![with_replicas(deployment("w"), Some(1))], "w"), None);
+    assert_eq!(replicas(vec![with_replicas(deployment("w"), None)], "w"), None);
+    assert_eq!(replicas(vec![with_replicas(deployment("w"), Some(3))], "w"), Some(AttrValue::Int(3)));
+    let api = |n: Option<i64>| vec![with_replicas(deployment("web"), n), service("web", json!({"app": "web"}))];
+    assert_eq!(replicas(api(Some(2)), "web"), None);
+    assert_eq!(replicas(api(None), "web"), Some(AttrValue::Int(1)));
+    // An autoscaler says the replicas.
+    let hpa = object(
+        "HorizontalPodAutoscaler",
+        "w",
+        json!({"spec": {"scaleTargetRef": {"kind": "Deployment", "name": "release-name-w"}, "minReplicas": 2, "maxReplicas": 4}}),
+    );
+    assert_eq!(replicas(vec![with_replicas(deployment("w"), Some(3)), hpa], "w"), None);
+}
+
+#[test]
+fn an_api_without_a_container_port_is_reported_and_only_a_deployment_gets_a_budget_note() {
+    let imported = run(vec![with_replicas(deployment("web"), Some(3)), service("web", json!({"app": "web"}))]);
+    let text = notes(&imported);
+    assert!(
+        text.contains(
+            "Deployment/web: an API needs a port and its container declares none: set port by hand (app web)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Deployment/web: no PodDisruptionBudget in the chart"), "{text}");
+    let mut daemon = deployment("agent");
+    daemon.kind = "DaemonSet".into();
+    daemon.body["kind"] = json!("DaemonSet");
+    let imported = run(vec![daemon]);
+    assert!(!notes(&imported).contains("PodDisruptionBudget"), "{}", notes(&imported));
+}
+
+fn daemon_set(strategy: Value) -> Object {
+    let mut daemon = deployment("agent");
+    daemon.kind = "DaemonSet".into();
+    daemon.body["kind"] = json!("DaemonSet");
+    daemon.body["spec"]["updateStrategy"] = strategy;
+    daemon
+}
+
+#[test]
+fn a_daemon_sets_rolling_update_without_surge_is_its_max_unavailable() {
+    let read = |strategy: Value| {
+        let imported = run(vec![daemon_set(strategy)]);
+        (
+            attribute(&imported, "agent", Attribute::DaemonMaxUnavailable).cloned(),
+            notes(&imported).contains("updateStrategy"),
+        )
+    };
+    assert_eq!(
+        read(json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}})),
+        (None, false)
+    );
+    assert_eq!(
+        read(json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "20%"}})),
+        (Some(AttrValue::Str("20%".into())), false)
+    );
+    for kept in [
+        json!({"type": "OnDelete"}),
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2, "maxSurge": 1}}),
+        json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 2, "other": 1}}),
+    ] {
+        assert_eq!(read(kept.clone()), (None, true), "{kept}");
+    }
+}
+
+fn stateful(template_spec: Value, mount: Value) -> Object {
+    object(
+        "StatefulSet",
+        "db",
+        json!({"spec": {"serviceName": "release-name-db", "selector": {"matchLabels": {"app": "db"}},
+        "template": {"metadata": {"labels": {"app": "db"}},
+            "spec": {"containers": [{"name": "db", "image": "postgres:16.2", "volumeMounts": [mount]}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "pgdata"}, "spec": template_spec}]}}),
+    )
+}
+
+#[test]
+fn a_claim_template_the_rules_cannot_take_leaves_a_stateful_app_without_storage() {
+    let rwo = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}});
+    let rwx = json!({"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": "1Gi"}}});
+    let plain = json!({"name": "pgdata", "mountPath": "/data"});
+    let imported = run(vec![stateful(rwo.clone(), plain.clone())]);
+    assert_eq!(attribute(&imported, "db", Attribute::StorageSize), Some(&AttrValue::Str("1Gi".into())));
+    assert!(!notes(&imported).contains("no volume claim template"), "{}", notes(&imported));
+    for (spec, mount) in [
+        (rwx, plain.clone()),
+        (rwo.clone(), json!({"name": "pgdata", "mountPath": "/data", "subPath": "pg"})),
+        (rwo, json!({"name": "other", "mountPath": "/data"})),
+    ] {
+        let imported = run(vec![stateful(spec.clone(), mount.clone())]);
+        assert_eq!(attribute(&imported, "db", Attribute::StorageSize), None, "{spec} {mount}");
+        assert_eq!(attribute(&imported, "db", Attribute::StorageMountPath), None, "{spec} {mount}");
+        assert!(
+            notes(&imported).contains(
+                "StatefulSet/db: no volume claim template the rules take (one, ReadWriteOnce, mounted at one \
+                 directory): a stateful app needs storage_size and storage_mount_path, set them by hand"
+            ),
+            "{}",
+            notes(&imported)
+        );
+    }
+}
+
+#[test]
+fn a_created_claim_of_a_renamed_volume_drops_its_note_and_serves_one_app() {
+    let with_claim = |name: &str| {
+        let mut app = deployment_with(
+            name,
+            json!({}),
+            json!({"volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "release-name-store"}}]}),
+        );
+        app.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "data", "mountPath": "/data"}]);
+        app
+    };
+    let pvc =
+        object("PersistentVolumeClaim", "store", json!({"spec": {"resources": {"requests": {"storage": "1Gi"}}}}));
+    let imported = run(vec![with_claim("a"), with_claim("b"), pvc]);
+    assert_eq!(
+        attribute(&imported, "a", Attribute::Volumes),
+        Some(&AttrValue::Json(
+            json!([{"name": "data-volume", "mount_path": "/data", "persistent_volume_claim": {"size": "1Gi"}}])
+        ))
+    );
+    // The claim is read once: the second app mounts the existing claim.
+    assert_eq!(
+        attribute(&imported, "b", Attribute::Volumes),
+        Some(&AttrValue::Json(json!([{"name": "data-volume", "mount_path": "/data",
+            "persistent_volume_claim": {"existing_claim": "release-name-store"}}])))
+    );
+    let notes = notes(&imported);
+    assert!(
+        !notes.contains("Deployment/a spec.template.spec.volumes[data]: volume data: an existing claim"),
+        "{notes}"
+    );
+    assert!(notes.contains("Deployment/b spec.template.spec.volumes[data]: volume data: an existing claim"), "{notes}");
+}

@@ -331,4 +331,217 @@ mod tests {
         let left: Vec<String> = fields.leftovers().iter().map(|(p, _)| p.to_string()).collect();
         assert_eq!(left, ["spec.containers[app].volumeMounts[m]", "spec.volumes[m]"]);
     }
+
+    /// What a reader made of a pod with `volumes` and the app container's `mounts`.
+    struct Read {
+        app: App,
+        notes: Vec<String>,
+        left: Vec<String>,
+    }
+
+    fn read_pod(volumes: Value, mounts: Value, config_data: &[(&str, &str)]) -> Read {
+        let object = pod(volumes, mounts);
+        let mut fields = Fields::new(&object, "Pod/p".into());
+        let mut app = App::new("app", AppType::Worker, "Pod/p".into());
+        for (key, value) in config_data {
+            app.insert(Attribute::ConfigData, key, value);
+        }
+        let (spec, container) = paths();
+        let mut notes = Vec::new();
+        read_config_volume(&mut fields, &spec, &container, "cm", &mut app, &mut notes);
+        read_secret_volumes(&mut fields, &spec, &container, &mut app, &mut notes);
+        read_scratch_volumes(&mut fields, &spec, &container, &mut app);
+        fields.take(&container.key("name"));
+        let left = fields.leftovers().iter().map(|(p, _)| p.to_string()).collect();
+        Read { app, notes: notes.iter().map(ToString::to_string).collect(), left }
+    }
+
+    fn str_attr(app: &App, attribute: Attribute) -> Option<&str> {
+        match app.get(attribute) {
+            Some(AttrValue::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_file_name_is_a_config_map_key() {
+        for good in ["a", "a.conf", "A_b-1", "..a", ".env"] {
+            assert!(is_file_name(good), "{good}");
+        }
+        for bad in ["", ".", "..", "a/b", "a b", "é"] {
+            assert!(!is_file_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_own_config_map_without_items_is_its_mount_path() {
+        let volumes = json!([{"name": "c", "configMap": {"name": "cm", "defaultMode": 420}},
+            {"name": "o", "configMap": {"name": "other"}}]);
+        // Another volume's mount comes first: the mount is found by the volume's name.
+        let mounts = json!([{"name": "o", "mountPath": "/o"}, {"name": "c", "mountPath": "/etc/x", "readOnly": true}]);
+        let read = read_pod(volumes, mounts, &[("a.conf", "x")]);
+        assert_eq!(str_attr(&read.app, Attribute::ConfigMountPath), Some("/etc/x"));
+        let data = BTreeMap::from([("a.conf".to_string(), "x".to_string())]);
+        assert_eq!(read.app.get(Attribute::ConfigData), Some(&AttrValue::Dict(data)));
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        assert_eq!(
+            read.left,
+            ["spec.containers[app].volumeMounts[o]", "spec.volumes[c].configMap.defaultMode", "spec.volumes[o]"]
+        );
+    }
+
+    #[test]
+    fn items_of_the_same_names_only_say_which_keys_are_not_mounted() {
+        let volumes = json!([{"name": "c", "configMap": {"name": "cm", "items": [{"key": "a", "path": "a"}]}}]);
+        let read = read_pod(volumes.clone(), json!([{"name": "c", "mountPath": "/etc/x"}]), &[("a", "1"), ("b", "2")]);
+        assert_eq!(
+            read.notes,
+            ["Pod/p spec.volumes[c].configMap.items: keys b are not mounted by the chart; the generated chart mounts \
+              every config_data key as a file (remove them from config_data if the app must not see them)"]
+        );
+        let data = BTreeMap::from([("a".to_string(), "1".to_string()), ("b".into(), "2".into())]);
+        assert_eq!(read.app.get(Attribute::ConfigData), Some(&AttrValue::Dict(data)));
+        let read = read_pod(volumes, json!([{"name": "c", "mountPath": "/etc/x"}]), &[("a", "1")]);
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
+
+    #[test]
+    fn a_config_map_volume_the_rules_cannot_mount_is_reported() {
+        let lost = "the ConfigMap is not mounted, and the generated chart passes its keys as environment variables \
+                    instead of files; mount it by hand after the migration, or give the app its files at one \
+                    directory (config_data keys are file names, config_mount_path the directory)";
+        let mount = json!([{"name": "c", "mountPath": "/etc/x"}]);
+        for (volumes, mounts, note) in [
+            (
+                json!([{"name": "c", "configMap": {"name": "cm", "optional": true}}]),
+                mount.clone(),
+                format!("Pod/p spec.volumes[c]: a ConfigMap volume with settings the rules do not have: {lost}"),
+            ),
+            (
+                json!([{"name": "c", "configMap": {"name": "cm"}, "extra": 1}]),
+                mount.clone(),
+                format!("Pod/p spec.volumes[c]: a ConfigMap volume with settings the rules do not have: {lost}"),
+            ),
+            (
+                json!([{"name": "c", "configMap": {"name": "cm"}}]),
+                json!([{"name": "c", "mountPath": "/etc/x/a", "subPath": "a"}]),
+                format!("Pod/p spec.volumes[c]: mounted with a subPath or not as a plain directory: {lost}"),
+            ),
+            (
+                json!([{"name": "c", "configMap": {"name": "cm", "items": [{"key": "a", "path": "a", "mode": 256}]}}]),
+                mount.clone(),
+                format!(
+                    "Pod/p spec.volumes[c].configMap.items: item a has a file mode of its own, which the rules do \
+                     not set: {lost}"
+                ),
+            ),
+        ] {
+            let read = read_pod(volumes.clone(), mounts, &[("a", "1")]);
+            assert_eq!(read.app.get(Attribute::ConfigMountPath), None, "{volumes}");
+            assert_eq!(read.notes, [note], "{volumes}");
+        }
+        // The volume of another ConfigMap is not the app's own.
+        let read = read_pod(json!([{"name": "c", "configMap": {"name": "shared"}}]), mount, &[]);
+        assert_eq!(read.app.get(Attribute::ConfigMountPath), None);
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+    }
+
+    #[test]
+    fn secret_volumes_are_secret_mounts() {
+        let volumes = json!([{"name": "s", "secret": {"secretName": "api", "defaultMode": 288}}]);
+        let read = read_pod(volumes, json!([{"name": "s", "mountPath": "/creds", "readOnly": true}]), &[]);
+        assert_eq!(
+            read.app.get(Attribute::SecretMounts),
+            Some(&AttrValue::Dict([("/creds".into(), "api".into())].into()))
+        );
+        assert!(read.notes.is_empty(), "{:?}", read.notes);
+        assert_eq!(read.left, ["spec.volumes[s].secret.defaultMode"]);
+    }
+
+    #[test]
+    fn secret_items_are_reported_as_the_rules_mount_every_key() {
+        let secret = |items: Value| {
+            let volumes = json!([{"name": "s", "secret": {"secretName": "api", "items": items}}]);
+            read_pod(volumes, json!([{"name": "s", "mountPath": "/creds"}]), &[])
+        };
+        let mounted = Some(AttrValue::Dict([("/creds".into(), "api".into())].into()));
+        let read = secret(json!([{"key": "tls.crt", "path": "cert.pem"}, {"key": "tls.key", "path": "tls.key"}]));
+        assert_eq!(read.app.get(Attribute::SecretMounts), mounted.as_ref());
+        assert_eq!(
+            read.notes,
+            ["Pod/p spec.volumes[s].secret.items: files tls.crt -> cert.pem are named after the Secret's keys in the \
+              generated pod (secret_mounts mounts every key under its own name): store the Secret with keys named \
+              like the files, or point the app at the key names"]
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+        let read = secret(json!([{"key": "b", "path": "b"}, {"key": "a", "path": "a"}]));
+        assert_eq!(read.app.get(Attribute::SecretMounts), mounted.as_ref());
+        assert_eq!(
+            read.notes,
+            ["Pod/p spec.volumes[s].secret.items: only keys a, b are files in the chart; secret_mounts mounts every \
+              key of the Secret (keep only these keys in it if the app must not see others)"]
+        );
+        let read = secret(json!([{"key": "a", "path": "sub/a"}]));
+        assert_eq!(read.app.get(Attribute::SecretMounts), None);
+        assert_eq!(
+            read.notes,
+            ["Pod/p spec.volumes[s].secret.items: item a is the file sub/a, and the rules mount each key as a file \
+              directly under the mount path: not mounted; secret_mounts mounts every key of the Secret as a file, \
+              rename the keys in the Secret to match"]
+        );
+    }
+
+    #[test]
+    fn a_secret_volume_with_more_settings_or_a_sub_path_stays_without_a_note() {
+        let mount = json!([{"name": "s", "mountPath": "/creds"}]);
+        for (volumes, mounts) in [
+            (json!([{"name": "s", "secret": {"secretName": "api", "optional": true}}]), mount.clone()),
+            (json!([{"name": "s", "secret": {"secretName": "api"}, "extra": 1}]), mount.clone()),
+            (
+                json!([{"name": "s", "secret": {"secretName": "api"}}]),
+                json!([{"name": "s", "mountPath": "/c", "subPath": "k"}]),
+            ),
+        ] {
+            let read = read_pod(volumes.clone(), mounts, &[]);
+            assert_eq!(read.app.get(Attribute::SecretMounts), None, "{volumes}");
+            assert!(read.notes.is_empty(), "{:?}", read.notes);
+            assert!(read.left.contains(&"spec.volumes[s]".to_string()), "{:?}", read.left);
+        }
+    }
+
+    #[test]
+    fn an_empty_dir_is_writable_only_when_mounted_read_write_at_an_absolute_path() {
+        let volumes = json!([{"name": "t", "emptyDir": {}}, {"name": "r", "emptyDir": {}},
+            {"name": "rel", "emptyDir": {}}, {"name": "x", "emptyDir": {}, "extra": 1}]);
+        let mounts = json!([{"name": "t", "mountPath": "/tmp/", "readOnly": true},
+            {"name": "r", "mountPath": "/ro", "readOnly": true}, {"name": "rel", "mountPath": "data"},
+            {"name": "x", "mountPath": "/x"}]);
+        let read = read_pod(volumes, mounts, &[]);
+        assert_eq!(read.app.get(Attribute::SecurityWritablePaths), None);
+        assert_eq!(read.app.get(Attribute::PolicyExceptions), None);
+        let volume_mounts = "spec.containers[app].volumeMounts";
+        assert_eq!(
+            read.left,
+            [
+                format!("{volume_mounts}[r]"),
+                format!("{volume_mounts}[rel]"),
+                format!("{volume_mounts}[x]"),
+                "spec.volumes[r]".into(),
+                "spec.volumes[rel]".into(),
+                "spec.volumes[x]".into()
+            ]
+        );
+        let read = read_pod(
+            json!([{"name": "d", "emptyDir": {}}]),
+            json!([{"name": "d", "mountPath": "/d", "readOnly": false}]),
+            &[],
+        );
+        assert_eq!(read.app.get(Attribute::SecurityWritablePaths), Some(&AttrValue::List(vec!["/d".into()])));
+        assert_eq!(
+            read.app.get(Attribute::PolicyExceptions),
+            Some(&AttrValue::Dict([("read-only-root-filesystem".into(), WRITABLE_PATHS_REASON.into())].into()))
+        );
+        assert!(read.left.is_empty(), "{:?}", read.left);
+    }
 }
