@@ -8,13 +8,7 @@ against Argo CD's CRD schemas and the chart. See docs/argocd.md.
 
 load("//rules:providers.bzl", "HelmChartInfo")
 load(":chart_validate_test.bzl", "chart_validate_test")
-load(":utils.bzl", "shell_quote")
-
-def _label_text(label):
-    """`//pkg:name` for the main repository (Bazel 7 prints `@@//pkg:name`), for messages."""
-    if label.workspace_name:
-        return str(label)
-    return "//{}:{}".format(label.package, label.name)
+load(":utils.bzl", "label_text", "shell_quote")
 
 def _write_spec(ctx):
     """The spec file the composer reads: the chart's name and version and the attributes."""
@@ -36,7 +30,7 @@ def _write_spec(ctx):
         "progressive_sync": ctx.attr.progressive_sync,
         "project": ctx.attr.project,
         "release_name": _release_name(ctx, chart),
-        "target": _label_text(ctx.label),
+        "target": label_text(ctx.label),
     }, indent = "  ") + "\n")
     return spec
 

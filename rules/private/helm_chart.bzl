@@ -4,6 +4,7 @@ load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo", "HelmChartInfo")
 load(":chart_validate_test.bzl", "HELM_TOOLCHAIN_TYPE", "chart_validate_test")
 load(":helm_subchart.bzl", "subchart_file")
 load(":helm_package.bzl", "declare_release_targets", "pop_release_attrs")
+load(":utils.bzl", "label_text")
 
 def _helm_chart_impl(ctx):
     chart_name = ctx.attr.chart_name or ctx.label.name.replace("_", "-")
@@ -82,12 +83,6 @@ def _helm_chart_impl(ctx):
 def _release_name(ctx, chart_name):
     return ctx.attr.release_name or chart_name
 
-def _label_text(label):
-    """`//pkg:name` for the main repository (Bazel 7 prints `@@//pkg:name`), for messages."""
-    if label.workspace_name:
-        return str(label)
-    return "//{}:{}".format(label.package, label.name)
-
 def _add_peer_charts(ctx, args, chart_name):
     """One `--peer-chart` JSON object per chart of `peer_charts` (data, never template text):
     its name, release and namespace, and its apps' and environments' files, which the
@@ -104,7 +99,7 @@ def _add_peer_charts(ctx, args, chart_name):
             "metadata": [f.path for f in metadata],
             "namespace": peer.namespace,
             "release": peer.release_name,
-            "target": _label_text(target.label),
+            "target": label_text(target.label),
         }))
         inputs.append(depset(metadata + peer.environments, transitive = [app.files for app in peer.apps]))
     return depset(transitive = inputs)

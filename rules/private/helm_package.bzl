@@ -5,7 +5,7 @@ calls Helm's own Go SDK (the Helm toolchain's `libhelm_c.so`) for every Helm ope
 
 load("//rules:providers.bzl", "HelmChartInfo", "HelmPackageInfo")
 load(":chart_validate_test.bzl", "chart_validate_test")
-load(":utils.bzl", "chart_files_and_exec_dir", "exec_launcher")
+load(":utils.bzl", "chart_files_and_exec_dir", "exec_launcher", "label_text")
 
 HELM_TOOLCHAIN_TYPE = Label("//rules:helm_toolchain_type")
 
@@ -49,12 +49,6 @@ def _helm_library(ctx):
     if not helm.helm_library:
         fail("{}: packaging, signing and publishing run Helm's Go SDK (libhelm_c.so); the registered Helm toolchain only has a helm binary".format(ctx.label))
     return helm.helm_library
-
-def _label_text(label):
-    """`//pkg:name` for the main repository (Bazel 7 prints `@@//pkg:name`)."""
-    if label.workspace_name:
-        return str(label)
-    return "//{}:{}".format(label.package, label.name)
 
 def _tool_runfiles(ctx, files):
     runfiles = ctx.runfiles(files = files)
@@ -297,7 +291,7 @@ def _charts_words(ctx, command, update_target):
     charts = []
     for target in ctx.attr.charts:
         chart = target[HelmChartInfo].chart
-        words += ["--label", _label_text(target.label), "--chart-dir", chart.short_path]
+        words += ["--label", label_text(target.label), "--chart-dir", chart.short_path]
         charts.append(chart)
     return words, charts + [library]
 

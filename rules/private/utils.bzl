@@ -1,10 +1,17 @@
-"""Helpers the rules share: shell quoting, a launcher for tests and `bazel run`, and where a chart is."""
+"""Helpers the rules share: shell quoting, labels in messages, a launcher for tests and `bazel run`, and where a chart is."""
 
 load("//rules:providers.bzl", "HelmChartInfo")
 
 def shell_quote(word):
     """`word` as one single-quoted shell word."""
     return "'" + word.replace("'", "'\\''") + "'"
+
+def label_text(label):
+    """`//pkg:name` for a target of the main repository (Bazel 7 prints `@@//pkg:name`), for
+    messages and the composer's `target` fields; `@repo//pkg:name` otherwise."""
+    if label.workspace_name:
+        return str(label)
+    return "//{}:{}".format(label.package, label.name)
 
 def exec_launcher(ctx, words):
     """A script, `<target name>.sh`, that runs `words` and passes its own arguments on.

@@ -53,6 +53,9 @@ done
 export CARGO_INCREMENTAL="${MUTANTS_INCREMENTAL:-1}"
 export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
 export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-0}"
+# A mutant's failing tests print backtraces; symbolising them took over a minute once under
+# load and turned a caught mutant into a timeout.
+export RUST_BACKTRACE=0
 install_cargo_mutants
 mkdir -p "$work"
 export CARGO_TARGET_DIR="$work/target"
