@@ -157,4 +157,30 @@ mod tests {
         let error = read_error(r#"{"target": "//a:b", "app_type": "worker", "env": {"N\u0086": "x"}}"#);
         assert!(error.contains("field `env`: the key \"N\\u{86}\" contains the control character U+0086"), "{error}");
     }
+
+    #[test]
+    fn keys_longer_than_a_mebibyte_are_refused_naming_their_object() {
+        let long_key = "k".repeat(MAX_TEXT_BYTES + 1);
+        let in_env = format!(r#"{{"name": "a-api", {IMAGE}, "env": {{"{long_key}": "1"}}}}"#);
+        assert!(
+            read_error(&in_env).ends_with(
+                "field `env`: the key starting \"kkkkkkkkkkkkkkkkkkkk\" is 1048577 bytes long; a string may have at most \
+                 1048576 bytes (1 MiB), so that every chart file stays under Helm's 5 MiB"
+            ),
+            "{}",
+            &read_error(&in_env)[..200]
+        );
+        let at_top = format!(r#"{{"name": "a-api", {IMAGE}, "{long_key}": "1"}}"#);
+        assert!(
+            read_error(&at_top).contains("field `(top level)`: the key starting \"kkkk"),
+            "{}",
+            &read_error(&at_top)[..200]
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("app.json");
+        let largest = format!(r#"{{"name": "a-api", {IMAGE}, "env": {{"{}": "1"}}}}"#, "k".repeat(MAX_TEXT_BYTES));
+        fs::write(&file, largest).expect("write");
+        let meta: AppMetadata = read_json(&file, "app metadata").expect("a key of exactly 1 MiB is accepted");
+        assert_eq!(meta.env.keys().map(String::len).collect::<Vec<_>>(), [MAX_TEXT_BYTES]);
+    }
 }

@@ -164,6 +164,8 @@ pub fn generate(codegen_templates: &Path, template: &str) -> Result<String, Comp
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
 
     #[test]
@@ -197,5 +199,52 @@ mod tests {
         assert_eq!(find("health_command").kind, "string_list");
         assert_eq!(find("ingress_enabled").kind, "bool");
         assert!(fields.iter().all(|f| f.attr != "target"));
+    }
+
+    #[test]
+    fn a_field_is_required_only_when_its_parents_are() {
+        let schema = serde_json::json!({
+            "required": ["image"],
+            "properties": {
+                "image": {"required": ["repository"], "properties": {"repository": {"type": "string"}}},
+                "probe": {"$ref": "#/$defs/Probe"},
+            },
+            "$defs": {"Probe": {"required": ["path"], "properties": {"path": {"type": "string"}}}},
+        });
+        let defs = schema["$defs"].as_object().cloned().unwrap_or_default();
+        let mut out = Vec::new();
+        collect(&schema, &defs, &mut Vec::new(), true, &mut out).expect("collects");
+        let required: Vec<(String, bool)> = out.iter().map(|f| (f.attr.clone(), f.required)).collect();
+        assert_eq!(required, [("image_repository".to_string(), true), ("probe_path".to_string(), false)]);
+    }
+
+    #[test]
+    fn only_a_negative_minimum_makes_an_integer_signed() {
+        let path = ["wave".to_string()];
+        let signed = |minimum: i64| {
+            let property = serde_json::json!({"type": "integer", "minimum": minimum});
+            leaf(&path, &property, &property, false).expect("an int").signed
+        };
+        assert!(signed(-1));
+        assert!(!signed(0), "a count from 0 needs no sign");
+        assert!(!signed(1));
+        let unknown = serde_json::json!({"type": ["number", "null"]});
+        let error = leaf(&path, &unknown, &unknown, false).expect_err("no attribute kind").to_string();
+        assert_eq!(error, "metadata field wave has a type ([\"number\"]) no attribute kind maps to");
+    }
+
+    #[test]
+    fn generated_files_render_every_field_through_their_template() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let template = "{{#each fields}}{{attr}}={{kind}}{{#if required}}!{{/if}}\n{{/each}}";
+        fs::write(dir.path().join("list.txt.hbs"), template).expect("write");
+        let text = generate(dir.path(), "list.txt").expect("renders");
+        let expected: String = fields()
+            .expect("fields")
+            .iter()
+            .map(|f| format!("{}={}{}\n", f.attr, f.kind, if f.required { "!" } else { "" }))
+            .collect();
+        assert_eq!(text, expected);
+        assert!(text.contains("\nimage_repository=string!\n"), "{text}");
     }
 }

@@ -189,7 +189,9 @@ fn read_tree(root: &Path, origin: &Origin) -> Result<BTreeMap<PathBuf, Vec<u8>>,
 
 #[cfg(test)]
 mod tests {
-    use super::parse_apps;
+    use std::path::Path;
+
+    use super::*;
 
     #[test]
     fn the_apps_annotation_lists_names_and_types() {
@@ -198,5 +200,79 @@ mod tests {
             [("api".to_string(), "internal-api".to_string()), ("worker".to_string(), "worker".to_string())]
         );
         assert!(parse_apps("").is_empty());
+    }
+
+    #[test]
+    fn an_entry_without_a_type_keeps_its_name() {
+        assert_eq!(parse_apps("api,,worker:"), [("api".into(), String::new()), ("worker".into(), String::new())]);
+    }
+
+    fn subchart(alias: Option<&str>) -> Subchart {
+        Subchart {
+            target: "//charts:redis".into(),
+            name: "redis".into(),
+            version: "1.0.0".into(),
+            alias: alias.map(String::from),
+            description: String::new(),
+            chart_type: "application".into(),
+            apps: Vec::new(),
+            composed: false,
+            environments: BTreeMap::new(),
+            files: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_subchart_is_keyed_by_its_alias_else_its_name() {
+        assert_eq!(subchart(None).key(), "redis");
+        assert_eq!(subchart(Some("cache")).key(), "cache");
+    }
+
+    #[test]
+    fn no_subcharts_need_no_helm_library() {
+        let loaded = load_all(Path::new("/no/such/libhelm_c.so"), &[]).expect("nothing to load");
+        assert!(loaded.is_empty());
+    }
+
+    /// A tree of `depth` nested directories under `root`, with a file in the deepest.
+    fn nested(root: &Path, depth: usize) -> PathBuf {
+        let mut dir = root.to_path_buf();
+        for level in 0..depth {
+            dir = dir.join(format!("d{level}"));
+        }
+        fs::create_dir_all(&dir).expect("mkdir");
+        fs::write(dir.join("deep.txt"), "deep").expect("write");
+        dir
+    }
+
+    #[test]
+    fn a_chart_tree_is_read_whole_to_32_directories_deep() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("chart");
+        fs::create_dir_all(root.join("templates")).expect("mkdir");
+        fs::write(root.join("Chart.yaml"), "name: a\n").expect("write");
+        fs::write(root.join("templates/a.yaml"), [0u8, 1, 2]).expect("write");
+        let deepest = nested(&root, MAX_DEPTH);
+        let file = Path::new("/chart/Chart.yaml");
+        let origin = Origin::new(file, "//charts:a");
+        let files = read_tree(&root, &origin).expect("32 levels are read");
+        let deep = deepest.join("deep.txt").strip_prefix(&root).expect("under root").to_path_buf();
+        assert_eq!(
+            files.keys().cloned().collect::<Vec<_>>(),
+            [PathBuf::from("Chart.yaml"), deep.clone(), "templates/a.yaml".into()]
+        );
+        assert_eq!(files[&deep], b"deep");
+        assert_eq!(files[Path::new("templates/a.yaml")], [0u8, 1, 2]);
+
+        let too_deep = dir.path().join("deeper");
+        let below = nested(&too_deep, MAX_DEPTH + 1);
+        let error = read_tree(&too_deep, &origin).expect_err("33 levels").to_string();
+        assert_eq!(
+            error,
+            format!(
+                "//charts:a (/chart/Chart.yaml): field `path`: {} is nested deeper than 32 directories",
+                below.display()
+            )
+        );
     }
 }

@@ -191,3 +191,190 @@ fn errors_name_the_target_and_the_field() {
     assert!(run(spec(json!({})), &no_namespace).expect_err("no namespace").contains("field `namespace`: is unset"));
     assert!(run(spec(json!({})), &[]).expect_err("none").contains("field `chart`: has no environments"));
 }
+
+/// The error of `spec` (with `extra` over the defaults) for seed 004's environments.
+fn spec_error(extra: Value) -> String {
+    run(spec(extra), &seed_environments()).expect_err("refused")
+}
+
+#[test]
+fn release_names_stop_at_helms_53_characters() {
+    let longest = format!("r{}", "e".repeat(52));
+    let docs = run(spec(json!({"release_name": longest})), &seed_environments()[..1]).expect("53 characters");
+    assert_eq!(docs[0]["spec"]["source"]["helm"]["releaseName"], Value::from(longest.as_str()));
+    let too_long = format!("r{}", "e".repeat(53));
+    assert_eq!(
+        spec_error(json!({"release_name": too_long})),
+        format!(
+            "//demo:argocd (DIR/argocd.json): field `release_name`: \"{too_long}\" is longer than Helm's 53 characters"
+        )
+    );
+}
+
+#[test]
+fn any_git_field_beside_the_oci_repository_is_refused() {
+    for field in ["git_repository", "git_path", "git_revision"] {
+        let error = spec_error(json!({ field: "x" }));
+        assert!(
+            error.ends_with(
+                "field `git_repository`: is set besides oci_repository: the chart comes from one of them; remove one"
+            ),
+            "{field}: {error}"
+        );
+    }
+}
+
+#[test]
+fn a_chart_from_git_needs_a_url_a_relative_path_and_a_revision() {
+    let git = |url: &str, path: &str, revision: &str| json!({"oci_repository": "", "git_repository": url, "git_path": path, "git_revision": revision});
+    let ok = [
+        ("https://example.com/deploy.git", "charts/a", "main"),
+        ("ssh://git@example.com/deploy.git", "a", "v1.2.3"),
+        ("git@example.com:team/deploy.git", "a/b/c", "0123abcd"),
+    ];
+    for (url, path, revision) in ok {
+        let docs = run(spec(git(url, path, revision)), &seed_environments()[..1]).expect("accepted");
+        let source = &docs[0]["spec"]["source"];
+        assert_eq!(
+            (&source["repoURL"], &source["path"], &source["targetRevision"]),
+            (&json!(url), &json!(path), &json!(revision))
+        );
+    }
+    let url = "https://example.com/deploy.git";
+    let cases = [
+        (git("ftp://example.com/deploy.git", "a", "main"), "field `git_repository`: \"ftp://example.com/deploy.git\" is not a git repository URL (https://, ssh:// or git@host:path)"),
+        (git("https://example.com/a b.git", "a", "main"), "field `git_repository`: \"https://example.com/a b.git\" is not a git repository URL"),
+        (git("https://example.com/a\u{7}.git", "a", "main"), "field `git_repository`: \"https://example.com/a\\u{7}.git\" is not a git repository URL"),
+        (git(url, "", "main"), "field `git_path`: \"\" is not a relative path to the chart's directory in the repository"),
+        (git(url, "/charts/a", "main"), "field `git_path`: \"/charts/a\" is not a relative path"),
+        (git(url, "charts//a", "main"), "field `git_path`: \"charts//a\" is not a relative path"),
+        (git(url, "charts/a/", "main"), "field `git_path`: \"charts/a/\" is not a relative path"),
+        (git(url, "charts/../a", "main"), "field `git_path`: \"charts/../a\" is not a relative path"),
+        (git(url, "..", "main"), "field `git_path`: \"..\" is not a relative path"),
+        (git(url, "charts/a b", "main"), "field `git_path`: \"charts/a b\" is not a relative path"),
+        (git(url, "charts/a\u{1}", "main"), "field `git_path`: \"charts/a\\u{1}\" is not a relative path"),
+        (git(url, "a", " "), "field `git_revision`: \" \" is not a branch, tag or commit"),
+        (git(url, "a", "main x"), "field `git_revision`: \"main x\" is not a branch, tag or commit"),
+        (git(url, "a", "main\u{1}"), "field `git_revision`: \"main\\u{1}\" is not a branch, tag or commit"),
+        (
+            json!({"oci_repository": "", "git_repository": url, "git_path": "a"}),
+            "field `git_revision`: \"\" is not a branch, tag or commit",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let error = spec_error(extra);
+        assert!(
+            error.starts_with("//demo:argocd (DIR/argocd.json): ") && error.contains(expected),
+            "expected {expected:?} in {error:?}"
+        );
+    }
+    let pinned = json!({"oci_repository": "", "git_repository": url, "git_path": "a", "git_revision": "main", "chart_digest": format!("sha256:{}", "a".repeat(64))});
+    assert!(spec_error(pinned)
+        .ends_with("field `chart_digest`: pins an OCI artifact; a chart from git is pinned by git_revision"));
+}
+
+#[test]
+fn oci_repositories_and_digests_are_checked() {
+    let docs = run(spec(json!({"oci_repository": "oci://localhost:5000/a_b/c.d-e/"})), &seed_environments()[..1])
+        .expect("accepted");
+    assert_eq!(docs[0]["spec"]["source"]["repoURL"], "oci://localhost:5000/a_b/c.d-e/floe-platform");
+    for bad in
+        ["oci://", "oci:///", "oci://registry.example.com//charts", "oci://registry example.com/charts", "oci://r/ü"]
+    {
+        let error = spec_error(json!({"oci_repository": bad}));
+        assert!(error.ends_with(&format!("field `oci_repository`: {bad:?} is not oci://HOST/PATH")), "{bad}: {error}");
+    }
+    let digest = format!("sha256:{}", "0123456789abcdef".repeat(4));
+    let docs = run(spec(json!({"chart_digest": digest})), &seed_environments()[..1]).expect("accepted");
+    assert_eq!(docs[0]["spec"]["source"]["targetRevision"], Value::from(digest.as_str()));
+    for bad in [
+        format!("sha256:{}", "A".repeat(64)),
+        format!("sha256:{}", "g".repeat(64)),
+        format!("sha256:{}", "a".repeat(65)),
+        format!("sha512:{}", "a".repeat(64)),
+    ] {
+        let error = spec_error(json!({"chart_digest": bad}));
+        assert!(
+            error.ends_with(&format!(
+                "field `chart_digest`: {bad:?} is not a digest sha256:<64 lowercase hex digits> (as `.push` prints it)"
+            )),
+            "{bad}: {error}"
+        );
+    }
+}
+
+#[test]
+fn cluster_servers_are_https_urls() {
+    for bad in ["https://", "http://prod.example.com", "https://prod example.com", "https://prod\u{7}"] {
+        let error = spec_error(json!({"cluster_servers": {"aks-shared-prod": bad}}));
+        assert!(
+            error.ends_with(&format!("field `cluster_servers.aks-shared-prod`: {bad:?} is not an https:// URL")),
+            "{bad}: {error}"
+        );
+    }
+}
+
+#[test]
+fn lists_of_environments_name_each_once() {
+    assert!(spec_error(json!({"manual_sync": ["prod", "prod"]})).ends_with("field `manual_sync`: names \"prod\" twice"));
+    let twice = json!({"mode": "applicationset", "progressive_sync": ["dev", "qa", "uat", "staging", "prod", "qa"]});
+    assert!(spec_error(twice).ends_with("field `progressive_sync`: names \"qa\" twice"));
+    let mut envs = seed_environments();
+    envs.push(envs[1].clone());
+    let error = run(spec(json!({})), &envs).expect_err("an environment twice");
+    assert_eq!(error, "//demo:argocd (DIR/argocd.json): field `chart`: names environment \"qa\" twice");
+    let order = json!(["dev", "qa", "uat", "staging", "prod"]);
+    let both = json!({"mode": "applicationset", "progressive_sync": order, "manual_sync": ["prod"]});
+    assert!(spec_error(both).ends_with(
+        "field `manual_sync`: is set with progressive_sync, whose controller syncs every environment step by step; use one of them"
+    ));
+    let manual_set = json!({"mode": "applicationset", "manual_sync": ["prod"]});
+    assert!(spec_error(manual_set).ends_with("field `manual_sync`: is per Application; an ApplicationSet's template syncs every environment alike (use mode = \"applications\", or progressive_sync)"));
+}
+
+#[test]
+fn an_application_set_by_cluster_name_follows_the_promotion_order() {
+    let order = ["prod", "staging", "dev", "uat", "qa"];
+    let docs = run(
+        spec(json!({"mode": "applicationset", "progressive_sync": order, "create_namespace": false})),
+        &seed_environments(),
+    )
+    .expect("generates");
+    let set = &docs[0];
+    let elements = set["spec"]["generators"][0]["list"]["elements"].as_array().expect("elements");
+    let names: Vec<_> = elements.iter().map(|e| e["environment"].clone()).collect();
+    assert_eq!(names, order.map(Value::from));
+    assert_eq!(elements[0]["cluster"], "aks-shared-prod");
+    assert!(elements.iter().all(|e| e.get("server").is_none()), "addressed by name");
+    let template = &set["spec"]["template"]["spec"];
+    assert_eq!(template["destination"], json!({"name": "{{.cluster}}", "namespace": "{{.namespace}}"}));
+    assert_eq!(
+        template["syncPolicy"]["syncOptions"],
+        json!(["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"])
+    );
+    // Without progressive sync: automated, no strategy, the chart's order.
+    let docs = run(spec(json!({"mode": "applicationset"})), &seed_environments()).expect("generates");
+    let set = &docs[0];
+    assert!(set["spec"].get("strategy").is_none(), "{set}");
+    assert_eq!(set["spec"]["template"]["spec"]["syncPolicy"]["automated"], json!({"prune": true, "selfHeal": true}));
+    let names: Vec<_> = set["spec"]["generators"][0]["list"]["elements"]
+        .as_array()
+        .expect("elements")
+        .iter()
+        .map(|e| e["environment"].clone())
+        .collect();
+    assert_eq!(names, SEED_004.map(|(name, _)| Value::from(name)));
+}
+
+#[test]
+fn the_output_is_written_whole_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = dir.path().join("argocd.yaml");
+    fs::write(&output, "old").expect("write");
+    super::write(&output, "---\nkind: Application\n").expect("written");
+    assert_eq!(fs::read_to_string(&output).expect("read"), "---\nkind: Application\n");
+    assert!(!dir.path().join("argocd.partial").exists(), "the partial file is renamed");
+    let missing = dir.path().join("no-such-dir").join("argocd.yaml");
+    let error = super::write(&missing, "x").expect_err("no directory").to_string();
+    assert!(error.starts_with(&format!("{}: ", missing.with_extension("partial").display())), "{error}");
+}

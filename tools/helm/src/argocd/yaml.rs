@@ -96,4 +96,23 @@ mod tests {
         let back: serde_json::Value = serde_yaml_ng::from_str(&text).expect("YAML");
         assert_eq!(back, value, "{text}");
     }
+
+    #[test]
+    fn nested_blocks_are_indented_two_spaces_a_level() {
+        let value = json!({
+            "a": {"b": [{"c": 1, "d": [{"e": "x", "f": []}, "y"]}, {}], "g": {}, "h": [[1, 2], []]},
+            "1x": "v",
+            "A-b.c/d": null,
+            "on": true,
+            "x_y": 1,
+        });
+        let expected = "\"1x\": \"v\"\nA-b.c/d: null\na:\n  b:\n    - c: 1\n      d:\n        - e: \"x\"\n          f: []\n        - \"y\"\n    - {}\n  g: {}\n  h:\n    -\n      - 1\n      - 2\n    - []\n\"on\": true\n\"x_y\": 1\n";
+        let text = block(&value).expect("encodes");
+        assert_eq!(text, expected, "{text}");
+        let back: serde_json::Value = serde_yaml_ng::from_str(&text).expect("YAML");
+        assert_eq!(back, value);
+        assert_eq!(block(&json!({})).expect("encodes"), "{}\n");
+        assert_eq!(block(&json!([])).expect("encodes"), "[]\n");
+        assert_eq!(block(&json!("s")).expect("encodes"), "\"s\"\n");
+    }
 }
