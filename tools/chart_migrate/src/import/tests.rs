@@ -733,3 +733,70 @@ fn a_created_claim_of_a_renamed_volume_drops_its_note_and_serves_one_app() {
     );
     assert!(notes.contains("Deployment/b spec.template.spec.volumes[data]: volume data: an existing claim"), "{notes}");
 }
+
+/// A Deployment whose container takes the ConfigMap `cfg` as `envFrom` (whole) or one key of
+/// it as `env` (by key).
+fn using_config(name: &str, whole: bool) -> Object {
+    let mut app = deployment(name);
+    let container = &mut app.body["spec"]["template"]["spec"]["containers"][0];
+    if whole {
+        container["envFrom"] = json!([{"configMapRef": {"name": "release-name-cfg"}}]);
+    } else {
+        container["env"] = json!([{"name": "LEVEL",
+            "valueFrom": {"configMapKeyRef": {"name": "release-name-cfg", "key": "level"}}}]);
+    }
+    app
+}
+
+fn config_map() -> Object {
+    object("ConfigMap", "cfg", json!({"data": {"level": "debug"}}))
+}
+
+#[test]
+fn a_config_map_one_app_alone_uses_whole_is_its_config_data() {
+    let imported = run(vec![deployment("other"), using_config("web", true), config_map()]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ConfigData),
+        Some(&AttrValue::Dict(BTreeMap::from([("level".to_string(), "debug".to_string())])))
+    );
+    assert_eq!(attribute(&imported, "other", Attribute::ConfigData), None);
+    let web = imported.apps.iter().find(|a| a.name == "web").expect("web");
+    assert!(web.sources.contains(&"ConfigMap/cfg".to_string()), "{:?}", web.sources);
+    assert!(!notes(&imported).contains("ConfigMap/cfg"), "{}", notes(&imported));
+}
+
+#[test]
+fn a_config_map_two_apps_use_or_one_uses_by_key_is_nobodys_config_data() {
+    for objects in [
+        vec![using_config("web", true), using_config("worker", true), config_map()],
+        vec![using_config("web", false), config_map()],
+    ] {
+        let imported = run(objects);
+        for app in &imported.apps {
+            assert_eq!(attribute(&imported, &app.name, Attribute::ConfigData), None, "{}", app.name);
+            assert!(!app.sources.contains(&"ConfigMap/cfg".to_string()), "{:?}", app.sources);
+        }
+        let notes = notes(&imported);
+        assert!(notes.contains("only a ConfigMap one app alone uses becomes that app's config_data"), "{notes}");
+    }
+}
+
+#[test]
+fn an_empty_app_version_or_description_is_left_out() {
+    let chart = |app_version: &str, description: &str| {
+        let metadata = ChartMetadata {
+            name: "shop".into(),
+            version: "1.0.0".into(),
+            app_version: Some(app_version.into()),
+            description: Some(description.into()),
+            ..ChartMetadata::default()
+        };
+        let rendered = RenderedChart { path: PathBuf::from("shop"), metadata, objects: vec![deployment("web")] };
+        import(&rendered, &Release::default(), &BTreeMap::new()).chart
+    };
+    let empty = chart("", "");
+    assert_eq!((empty.app_version, empty.description), (None, None));
+    let given = chart("2.1.0", "A shop");
+    assert_eq!((given.app_version.as_deref(), given.description.as_deref()), (Some("2.1.0"), Some("A shop")));
+    assert_eq!((given.chart_name.as_str(), given.chart_version.as_str()), ("shop", "1.0.0"));
+}
