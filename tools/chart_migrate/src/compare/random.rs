@@ -139,6 +139,9 @@ mod tests {
         // All of the shorter name is shared at the start: nothing is left for the end.
         assert_eq!(mask("a-b", "a-b-a-b"), "a-*");
         assert_eq!(mask("job-x1", "job-y2-done"), "job-*");
+        // A shared end that starts inside the random run is random too.
+        assert_eq!(mask("test-a1z", "test-b2z"), "test-*");
+        assert_eq!(mask("test-a1-z", "test-b2-z"), "test-*-z");
     }
 
     #[test]
@@ -147,8 +150,8 @@ mod tests {
         let containers = FieldPath::of_keys(&["spec", "containers"]);
         remove(&mut body, &containers.child(Segment::Name("a".into())).key("args").child(Segment::Index(1)));
         assert_eq!(body["spec"]["containers"][0]["args"], json!(["x", null]));
-        remove(&mut body, &containers.child(Segment::Name("a".into())).key("args").child(Segment::Index(5)));
-        assert_eq!(body["spec"]["containers"][0]["args"], json!(["x", null]), "out of range: nothing");
+        remove(&mut body, &containers.child(Segment::Name("a".into())).key("args").child(Segment::Index(2)));
+        assert_eq!(body["spec"]["containers"][0]["args"], json!(["x", null]), "just past the end: nothing");
         remove(&mut body, &containers.child(Segment::Renamed("b".into(), "c".into())));
         assert_eq!(body["spec"]["containers"], json!([{"name": "a", "args": ["x", null]}]));
         remove(&mut body, &containers.child(Segment::Name("a".into())));
