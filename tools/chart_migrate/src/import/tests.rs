@@ -800,3 +800,83 @@ fn an_empty_app_version_or_description_is_left_out() {
     assert_eq!((given.app_version.as_deref(), given.description.as_deref()), (Some("2.1.0"), Some("A shop")));
     assert_eq!((given.chart_name.as_str(), given.chart_version.as_str()), ("shop", "1.0.0"));
 }
+
+fn with_env(name: &str, url: &str) -> Object {
+    let mut app = deployment(name);
+    app.body["spec"]["template"]["spec"]["containers"][0]["env"] = json!([{"name": "URL", "value": url}]);
+    app
+}
+
+fn routed(service: &str, host: &str) -> Value {
+    let mut route = route(service);
+    route["host"] = json!(host);
+    json!({"host": host, "http": route})
+}
+
+#[test]
+fn names_rendered_from_the_release_are_noted_with_the_generated_name_and_renames_pair_the_rest() {
+    let imported = run(vec![
+        with_env("shop-web", "http://release-name-shop-api:8080 http://release-name-front"),
+        deployment("shop-api"),
+        service("shop-web", json!({"app": "shop-web"})),
+        service("shop-api", json!({"app": "shop-api"})),
+        ingress("front", json!([routed("shop-web", "a.example.com"), routed("shop-api", "b.example.com")])),
+    ]);
+    // One Ingress for two apps: the generated chart's shared Ingress is "ingress".
+    assert_eq!(imported.renames, ["Ingress/front=ingress"]);
+    let notes = notes(&imported);
+    assert!(
+        notes.contains(
+            "Deployment/web: env[URL] = http://release-name-shop-api:8080 http://release-name-front: rendered from the \
+             release name \"release-name\" and written literally, so it will not follow the release (the generated \
+             chart's name for release-name-shop-api is release-name-api)"
+        ),
+        "{notes}"
+    );
+
+    // An Ingress per app is named after its app.
+    let imported = run(vec![
+        with_env("shop-web", "http://release-name-front/"),
+        service("shop-web", json!({"app": "shop-web"})),
+        ingress("front", json!([routed("shop-web", "a.example.com")])),
+    ]);
+    assert_eq!(imported.renames, ["Ingress/front=web"]);
+    let per_app = super::tests::notes(&imported);
+    assert!(per_app.contains("(the generated chart's name for release-name-front is release-name-web)"), "{per_app}");
+}
+
+#[test]
+fn an_unclaimed_service_account_and_config_map_name_their_users() {
+    let mut web = deployment("web");
+    web.body["spec"]["template"]["spec"]["serviceAccountName"] = json!("release-name-runner");
+    let imported = run(vec![
+        web,
+        deployment("other"),
+        object("ServiceAccount", "runner", json!({})),
+        object("ServiceAccount", "idle", json!({})),
+        using_config("a", true),
+        using_config("b", false),
+        config_map(),
+    ]);
+    let notes = notes(&imported);
+    for line in [
+        "ServiceAccount/runner: the rules give every app its own ServiceAccount, with no token mounted: not imported (used by web)",
+        "ServiceAccount/idle: the rules give every app its own ServiceAccount, with no token mounted: not imported (used by no imported app)",
+        "ConfigMap/cfg: only a ConfigMap one app alone uses becomes that app's config_data; this one is used by a, b: not imported",
+    ] {
+        assert!(notes.contains(line), "missing {line:?} in\n{notes}");
+    }
+}
+
+#[test]
+fn a_field_at_kubernetes_default_is_not_reported_and_another_value_is() {
+    let imported = run(vec![
+        deployment_with("web", json!({}), json!({"dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"})),
+        deployment_with("other", json!({}), json!({"dnsPolicy": "Default", "schedulerName": "custom"})),
+    ]);
+    let notes = notes(&imported);
+    assert!(!notes.contains("Deployment/web spec.template.spec.dnsPolicy"), "{notes}");
+    assert!(!notes.contains("Deployment/web spec.template.spec.schedulerName"), "{notes}");
+    assert!(notes.contains("Deployment/other spec.template.spec.dnsPolicy: Default: "), "{notes}");
+    assert!(notes.contains("Deployment/other spec.template.spec.schedulerName: custom: "), "{notes}");
+}
