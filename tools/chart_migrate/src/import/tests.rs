@@ -880,3 +880,38 @@ fn a_field_at_kubernetes_default_is_not_reported_and_another_value_is() {
     assert!(notes.contains("Deployment/other spec.template.spec.dnsPolicy: Default: "), "{notes}");
     assert!(notes.contains("Deployment/other spec.template.spec.schedulerName: custom: "), "{notes}");
 }
+
+#[test]
+fn release_names_in_a_string_or_a_list_attribute_are_noted_too() {
+    let mut web = with_env("web", "plain");
+    web.body["spec"]["template"]["spec"]["containers"][0]["args"] = json!(["--peer=release-name-web"]);
+    let imported = run(vec![
+        web,
+        service("web", json!({"app": "web"})),
+        ingress("web", json!([routed("web", "release-name.example.com")])),
+    ]);
+    let notes = notes(&imported);
+    for line in [
+        "Deployment/web: args[0] = --peer=release-name-web: rendered from the release name \"release-name\" and \
+         written literally, so it will not follow the release\n",
+        "Deployment/web: ingress_host = release-name.example.com: rendered from the release name \"release-name\" \
+         and written literally, so it will not follow the release\n",
+    ] {
+        assert!(format!("{notes}\n").contains(line), "missing {line:?} in\n{notes}");
+    }
+    assert!(!notes.contains("env[URL]"), "{notes}");
+}
+
+#[test]
+fn workloads_that_make_one_app_name_are_numbered() {
+    let imported = run(vec![deployment("web"), deployment("WEB"), deployment("web_")]);
+    let names: Vec<&str> = imported.apps.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["web", "web-2", "web-3"]);
+    let notes = notes(&imported);
+    assert!(!notes.contains("Deployment/web metadata.name"), "{notes}");
+    assert!(
+        notes.contains("Deployment/WEB metadata.name: \"WEB\" is not a usable app name (a unique DNS-1035 label): the app is \"web-2\""),
+        "{notes}"
+    );
+    assert!(notes.contains("Deployment/web_ metadata.name: \"web_\" is not a usable app name (a unique DNS-1035 label): the app is \"web-3\""), "{notes}");
+}
