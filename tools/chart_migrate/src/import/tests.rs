@@ -915,3 +915,25 @@ fn workloads_that_make_one_app_name_are_numbered() {
     );
     assert!(notes.contains("Deployment/web_ metadata.name: \"web_\" is not a usable app name (a unique DNS-1035 label): the app is \"web-3\""), "{notes}");
 }
+
+#[test]
+fn a_config_map_mounted_as_a_volume_is_used_whole_but_not_when_also_read_by_key() {
+    let mut mounted = deployment("web");
+    mounted.body["spec"]["template"]["spec"]["volumes"] =
+        json!([{"name": "config", "configMap": {"name": "release-name-cfg"}}]);
+    mounted.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "config", "mountPath": "/etc/web"}]);
+    let imported = run(vec![mounted, config_map()]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ConfigData),
+        Some(&AttrValue::Dict(BTreeMap::from([("level".to_string(), "debug".to_string())])))
+    );
+
+    let mut both = using_config("web", true);
+    both.body["spec"]["template"]["spec"]["containers"][0]["env"] =
+        json!([{"name": "LEVEL", "valueFrom": {"configMapKeyRef": {"name": "release-name-cfg", "key": "level"}}}]);
+    let imported = run(vec![both, config_map()]);
+    assert_eq!(attribute(&imported, "web", Attribute::ConfigData), None);
+    let notes = notes(&imported);
+    assert!(notes.contains("ConfigMap/cfg: only a ConfigMap one app alone uses becomes that app's config_data; this one is used by web: not imported"), "{notes}");
+}
