@@ -937,3 +937,18 @@ fn a_config_map_mounted_as_a_volume_is_used_whole_but_not_when_also_read_by_key(
     let notes = notes(&imported);
     assert!(notes.contains("ConfigMap/cfg: only a ConfigMap one app alone uses becomes that app's config_data; this one is used by web: not imported"), "{notes}");
 }
+
+#[test]
+fn a_jobs_hook_and_spec_are_read() {
+    let job = object(
+        "Job",
+        "migrate",
+        json!({"spec": {"backoffLimit": 1, "ttlSecondsAfterFinished": 3600, "template": {"spec": {"restartPolicy": "Never",
+        "containers": [{"name": "migrate", "image": "shop:1"}]}}}}),
+    );
+    let imported = run(vec![job]);
+    assert_eq!(attribute(&imported, "migrate", Attribute::JobHook), Some(&AttrValue::Str("none".into())));
+    assert_eq!(attribute(&imported, "migrate", Attribute::JobBackoffLimit), Some(&AttrValue::Int(1)));
+    let notes = notes(&imported);
+    assert!(!notes.contains("backoffLimit") && !notes.contains("ttlSecondsAfterFinished"), "{notes}");
+}
