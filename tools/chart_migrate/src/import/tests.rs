@@ -808,9 +808,7 @@ fn with_env(name: &str, url: &str) -> Object {
 }
 
 fn routed(service: &str, host: &str) -> Value {
-    let mut route = route(service);
-    route["host"] = json!(host);
-    json!({"host": host, "http": route})
+    json!({"host": host, "http": route(service)})
 }
 
 #[test]
@@ -951,4 +949,27 @@ fn a_jobs_hook_and_spec_are_read() {
     assert_eq!(attribute(&imported, "migrate", Attribute::JobBackoffLimit), Some(&AttrValue::Int(1)));
     let notes = notes(&imported);
     assert!(!notes.contains("backoffLimit") && !notes.contains("ttlSecondsAfterFinished"), "{notes}");
+}
+
+#[test]
+fn the_report_lists_apps_notes_and_the_compare_flags() {
+    let imported = run(vec![
+        deployment("shop-web"),
+        service("shop-web", json!({"app": "shop-web"})),
+        ingress("front", json!([routed("shop-web", "a.example.com")])),
+    ]);
+    let report = super::report::render(&imported);
+    assert!(
+        report.starts_with(
+            "Imported the chart shop 1.0.0, rendered as release \"release-name\" in namespace \"default\": 3 objects, \
+             1 apps.\n\nApps:\n  web: external-api from Deployment/web, Service/web, Ingress/front\n  (ingress_mode \
+             per-app: each Ingress of the chart routes to one app)\n\nNot reproduced (one line per field or object; the \
+             generated chart differs here unless you act): 3\n  Deployment/web: an API needs a port"
+        ),
+        "{report}"
+    );
+    assert!(report.ends_with("\n\nCompare the two charts with:\n  --rename Ingress/front=web\n"), "{report}");
+    let plain = super::report::render(&run(vec![deployment("web")]));
+    assert!(!plain.contains("Compare the two charts") && !plain.contains("ingress_mode"), "{plain}");
+    assert!(plain.contains("\nApps:\n  web: worker from Deployment/web\n\nNot reproduced"), "{plain}");
 }
