@@ -973,3 +973,13 @@ fn the_report_lists_apps_notes_and_the_compare_flags() {
     assert!(!plain.contains("Compare the two charts") && !plain.contains("ingress_mode"), "{plain}");
     assert!(plain.contains("\nApps:\n  web: worker from Deployment/web\n\nNot reproduced"), "{plain}");
 }
+
+#[test]
+fn the_standard_labels_the_rules_write_are_not_reported() {
+    let mut web = deployment("web");
+    web.body["metadata"]["labels"] = json!({"app.kubernetes.io/name": "web", "helm.sh/chart": "shop-1.0.0"});
+    web.body["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/instance"] = json!("release-name");
+    let notes = notes(&run(vec![web]));
+    assert!(!notes.contains("app.kubernetes.io") && !notes.contains("helm.sh/chart"), "{notes}");
+    assert!(!notes.contains("labels"), "{notes}");
+}
