@@ -49,7 +49,25 @@ pub fn short_name(name: &str, release: &str, chart: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::short_name;
+    use serde_json::json;
+
+    use super::{short_name, Object};
+
+    #[test]
+    fn id_and_annotations_read_the_object() {
+        let object = Object {
+            kind: "Pod".into(),
+            name: "release-name-test".into(),
+            template: "shop/templates/test.yaml".into(),
+            body: json!({"metadata": {"annotations": {"helm.sh/hook": "test", "count": 3}}}),
+        };
+        assert_eq!(object.id(), "Pod/release-name-test");
+        assert_eq!(object.annotation("helm.sh/hook"), Some("test"));
+        assert_eq!(object.annotation("absent"), None);
+        // Not a string: no annotation Kubernetes would accept.
+        assert_eq!(object.annotation("count"), None);
+        assert_eq!(object.get(&["metadata", "annotations", "count"]), Some(&json!(3)));
+    }
 
     #[test]
     fn release_and_fullname_prefixes_go() {

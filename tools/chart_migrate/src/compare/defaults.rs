@@ -229,4 +229,77 @@ mod tests {
         );
         assert!(pulls_always("redis") && pulls_always("r:5000/app") && !pulls_always("r:5000/app:1"));
     }
+
+    #[test]
+    fn cron_jobs_autoscalers_and_every_pod_kind_get_their_defaults() {
+        let pod = json!({"containers": [{"name": "a", "image": "r/a:latest"}],
+                         "initContainers": [{"name": "i", "image": "r/i@sha256:00"}],
+                         "volumes": [{"name": "c", "configMap": {"name": "c"}},
+                                     {"name": "s", "secret": {"secretName": "s", "defaultMode": 256}}]});
+        let mut cron = json!({"spec": {"jobTemplate": {"spec": {"template": {"spec": pod.clone()}}}}});
+        apply("CronJob", &mut cron);
+        assert_eq!(cron["spec"]["concurrencyPolicy"], json!("Allow"));
+        assert_eq!(cron["spec"]["suspend"], json!(false));
+        assert_eq!(cron["spec"]["successfulJobsHistoryLimit"], json!(3));
+        assert_eq!(cron["spec"]["failedJobsHistoryLimit"], json!(1));
+        let cron_pod = &cron["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+        assert!(cron_pod.get("restartPolicy").is_none(), "a CronJob's pods must say");
+        assert_eq!(cron_pod["dnsPolicy"], json!("ClusterFirst"));
+
+        let mut hpa = json!({"spec": {"maxReplicas": 4}});
+        apply("HorizontalPodAutoscaler", &mut hpa);
+        assert_eq!(hpa, json!({"spec": {"maxReplicas": 4, "minReplicas": 1}}));
+
+        for (kind, mut body, path) in [
+            ("Pod", json!({"spec": pod.clone()}), vec!["spec"]),
+            ("StatefulSet", json!({"spec": {"template": {"spec": pod.clone()}}}), vec!["spec", "template", "spec"]),
+            ("DaemonSet", json!({"spec": {"template": {"spec": pod.clone()}}}), vec!["spec", "template", "spec"]),
+            ("ReplicaSet", json!({"spec": {"template": {"spec": pod.clone()}}}), vec!["spec", "template", "spec"]),
+        ] {
+            apply(kind, &mut body);
+            let spec = path.iter().fold(&body, |value, key| &value[*key]);
+            assert_eq!(spec["restartPolicy"], json!("Always"), "{kind}");
+            assert_eq!(spec["schedulerName"], json!("default-scheduler"), "{kind}");
+            assert_eq!(spec["containers"][0]["imagePullPolicy"], json!("Always"), "{kind}: :latest");
+            assert_eq!(spec["containers"][0]["terminationMessagePolicy"], json!("File"), "{kind}");
+            assert_eq!(spec["initContainers"][0]["imagePullPolicy"], json!("IfNotPresent"), "{kind}: a digest");
+            assert_eq!(spec["initContainers"][0]["terminationMessagePath"], json!("/dev/termination-log"), "{kind}");
+            assert_eq!(spec["volumes"][0]["configMap"]["defaultMode"], json!(420), "{kind}");
+            assert_eq!(spec["volumes"][1]["secret"]["defaultMode"], json!(256), "{kind}: written stays");
+        }
+        assert!(!body_changes("StatefulSet", json!({"spec": {"replicas": 2}})), "no Deployment defaults");
+        assert!(!body_changes("ConfigMap", json!({"spec": {"template": {"spec": {}}}})));
+    }
+
+    fn body_changes(kind: &str, body: Value) -> bool {
+        let mut changed = body.clone();
+        apply(kind, &mut changed);
+        changed != body
+    }
+
+    #[test]
+    fn a_recreate_strategy_gets_no_rolling_update() {
+        let mut body = json!({"spec": {"strategy": {"type": "Recreate"}}});
+        apply("Deployment", &mut body);
+        assert_eq!(body["spec"]["strategy"], json!({"type": "Recreate"}));
+        assert_eq!(body["spec"]["progressDeadlineSeconds"], json!(600));
+        let mut job = json!({"spec": {"completions": 3}});
+        apply("Job", &mut job);
+        assert_eq!(job, json!({"spec": {"completions": 3, "backoffLimit": 6, "parallelism": 1}}));
+        let mut service = json!({"spec": {"type": "NodePort", "ports": [{"name": "x"}]}});
+        apply("Service", &mut service);
+        assert_eq!(
+            service,
+            json!({"spec": {"type": "NodePort", "sessionAffinity": "None", "ports": [{"name": "x", "protocol": "TCP"}]}})
+        );
+    }
+
+    #[test]
+    fn only_latest_and_untagged_images_are_pulled_always() {
+        assert!(pulls_always("redis:latest"));
+        assert!(pulls_always("registry:5000/team/app"));
+        assert!(!pulls_always("redis:7"));
+        assert!(!pulls_always("redis@sha256:abc"));
+        assert!(!pulls_always("registry:5000/app:latest@sha256:abc"));
+    }
 }

@@ -137,4 +137,77 @@ mod tests {
         assert_eq!(classify("Job", &path(&["spec", "backoffLimit"])), Group::Jobs);
         assert_eq!(classify("ConfigMap", &path(&["data", "x"])), Group::Other);
     }
+
+    #[test]
+    fn every_group_has_its_stable_slug() {
+        let slugs = [
+            (Group::Names, "names"),
+            (Group::SecurityContext, "security-context"),
+            (Group::Resources, "resources"),
+            (Group::Probes, "probes"),
+            (Group::Labels, "labels"),
+            (Group::Annotations, "annotations"),
+            (Group::Scaling, "scaling"),
+            (Group::Images, "images"),
+            (Group::CommandAndEnv, "command-env"),
+            (Group::Networking, "networking"),
+            (Group::Volumes, "volumes"),
+            (Group::Scheduling, "scheduling"),
+            (Group::Jobs, "jobs"),
+            (Group::Other, "other"),
+        ];
+        for (group, slug) in slugs {
+            assert_eq!(group.slug(), slug, "{group:?}");
+        }
+    }
+
+    #[test]
+    fn every_key_that_names_a_group_classifies_its_field() {
+        let container = path(&["spec", "template", "spec", "containers"]).child(Segment::Name("web".into()));
+        for (key, group) in [
+            ("automountServiceAccountToken", Group::SecurityContext),
+            ("serviceAccountName", Group::SecurityContext),
+            ("serviceAccount", Group::SecurityContext),
+            ("readinessProbe", Group::Probes),
+            ("startupProbe", Group::Probes),
+            ("matchLabels", Group::Labels),
+            ("labelSelector", Group::Labels),
+            ("annotations", Group::Annotations),
+            ("minReplicas", Group::Scaling),
+            ("maxReplicas", Group::Scaling),
+            ("scaleTargetRef", Group::Scaling),
+            ("minAvailable", Group::Scaling),
+            ("image", Group::Images),
+            ("imagePullPolicy", Group::Images),
+            ("imagePullSecrets", Group::Images),
+            ("command", Group::CommandAndEnv),
+            ("args", Group::CommandAndEnv),
+            ("env", Group::CommandAndEnv),
+            ("envFrom", Group::CommandAndEnv),
+            ("workingDir", Group::CommandAndEnv),
+            ("ingressClassName", Group::Networking),
+            ("rules", Group::Networking),
+            ("tls", Group::Networking),
+            ("volumes", Group::Volumes),
+            ("volumeMounts", Group::Volumes),
+            ("affinity", Group::Scheduling),
+            ("nodeSelector", Group::Scheduling),
+            ("tolerations", Group::Scheduling),
+            ("terminationGracePeriodSeconds", Group::Scheduling),
+            ("topologySpreadConstraints", Group::Scheduling),
+            ("priorityClassName", Group::Scheduling),
+            ("strategy", Group::Scheduling),
+            ("revisionHistoryLimit", Group::Scheduling),
+            ("progressDeadlineSeconds", Group::Scheduling),
+        ] {
+            assert_eq!(classify("Deployment", &container.key(key)), group, "{key}");
+        }
+        assert_eq!(classify("PodDisruptionBudget", &path(&["spec", "maxUnavailable"])), Group::Scaling);
+        assert_eq!(classify("ScaledObject", &path(&["spec", "triggers"])), Group::Scaling);
+        assert_eq!(classify("Ingress", &path(&["spec", "defaultBackend"])), Group::Networking);
+        assert_eq!(classify("NetworkPolicy", &path(&["spec", "policyTypes"])), Group::Networking);
+        assert_eq!(classify("CronJob", &path(&["spec", "schedule"])), Group::Jobs);
+        assert_eq!(classify("Service", &path(&["metadata", "namespace"])), Group::Other);
+        assert_eq!(classify("Deployment", &path(&["metadata", "name", "x"])), Group::Other);
+    }
 }

@@ -165,3 +165,127 @@ pub fn compare(
         groups,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use helm_sdk::ChartMetadata;
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::object::Object;
+
+    fn object(kind: &str, name: &str, body: Value) -> Object {
+        Object { kind: kind.into(), name: name.into(), template: "x/templates/x.yaml".into(), body }
+    }
+
+    fn chart(name: &str, objects: Vec<Object>) -> RenderedChart {
+        let metadata = ChartMetadata { name: name.into(), version: "1.0.0".into(), ..ChartMetadata::default() };
+        RenderedChart { path: PathBuf::from(name), metadata, objects }
+    }
+
+    fn key(kind: &str, name: &str) -> ObjectKey {
+        ObjectKey { kind: kind.into(), name: name.into() }
+    }
+
+    /// A Service that differs only by its chart label and Kubernetes' defaults, a ConfigMap
+    /// whose one differing field is random on both sides, and a test Pod named at random on
+    /// the manual side only (its generated twin has the masked name as its name).
+    fn manual_and_generated() -> (RenderedChart, RenderedChart, Randomness, Randomness) {
+        let manual = chart(
+            "shop",
+            vec![
+                object(
+                    "Service",
+                    "release-name-web",
+                    json!({"metadata": {"labels": {"helm.sh/chart": "shop-1.0.0"}},
+                           "spec": {"type": "ClusterIP", "sessionAffinity": "None",
+                                    "ports": [{"port": 80, "protocol": "TCP", "targetPort": 80}]}}),
+                ),
+                object("ConfigMap", "release-name-cfg", json!({"data": {"token": "a1"}})),
+                object("Pod", "release-name-test-ab1", json!({"metadata": {"name": "release-name-test-ab1"}})),
+            ],
+        );
+        let generated = chart(
+            "web",
+            vec![
+                object(
+                    "Service",
+                    "release-name-web",
+                    json!({"metadata": {"labels": {"helm.sh/chart": "web-2.0.0"}}, "spec": {"ports": [{"port": 80}]}}),
+                ),
+                object("ConfigMap", "release-name-cfg", json!({"data": {"token": "b2"}})),
+                object("Pod", "release-name-test-*", json!({"metadata": {"name": "release-name-test-*"}})),
+            ],
+        );
+        let token = FieldPath::of_keys(&["data", "token"]);
+        let manual_random = Randomness {
+            names: BTreeMap::from([(2, "test-*".to_string())]),
+            fields: BTreeMap::from([(1, vec![token.clone()])]),
+        };
+        let generated_random = Randomness { names: BTreeMap::new(), fields: BTreeMap::from([(1, vec![token])]) };
+        (manual, generated, manual_random, generated_random)
+    }
+
+    fn run(options: &CompareOptions) -> Comparison {
+        let (manual, generated, manual_random, generated_random) = manual_and_generated();
+        compare(&manual, &generated, [&manual_random, &generated_random], &Release::default(), options)
+            .expect("compares")
+    }
+
+    #[test]
+    fn noise_defaults_and_randomness_leave_no_difference() {
+        let comparison = run(&CompareOptions::default());
+        assert!(comparison.is_equivalent(), "{:?}", comparison.groups);
+        assert_eq!(comparison.field_count(), 0);
+        assert_eq!(comparison.paired, 3);
+        assert_eq!(comparison.differing, 0);
+        assert_eq!(comparison.random_names, vec![key("Pod", "test-*")]);
+        // The token path, once from each side.
+        assert_eq!(comparison.random_fields, 2);
+        assert_eq!(comparison.noise, BTreeMap::from([(Noise::ChartLabel, 2)]));
+        assert!(comparison.defaults);
+        assert!(!comparison.strict);
+        assert_eq!((comparison.manual.name.as_str(), comparison.manual.version.as_str()), ("shop", "1.0.0"));
+        assert_eq!((comparison.generated.name.as_str(), comparison.generated.objects), ("web", 3));
+    }
+
+    #[test]
+    fn strict_without_defaults_reports_the_label_and_the_defaulted_fields() {
+        let options = CompareOptions { strict: true, no_defaults: true, ..CompareOptions::default() };
+        let comparison = run(&options);
+        assert!(!comparison.is_equivalent());
+        assert!(comparison.noise.is_empty());
+        assert!(!comparison.defaults);
+        assert!(comparison.strict);
+        assert_eq!(comparison.differing, 1);
+        let findings: Vec<String> =
+            comparison.groups.values().flatten().map(|f| format!("{} {}", f.object.kind, f.path)).collect();
+        assert_eq!(comparison.field_count(), findings.len());
+        assert_eq!(findings.len(), 5, "{findings:?}");
+        assert!(findings.iter().all(|f| f.starts_with("Service ")), "{findings:?}");
+        assert!(findings.iter().any(|f| f.contains("helm.sh/chart")), "{findings:?}");
+        assert!(findings.iter().any(|f| f.contains("sessionAffinity")), "{findings:?}");
+    }
+
+    #[test]
+    fn an_object_of_one_side_only_is_a_difference() {
+        let (mut manual, generated, manual_random, generated_random) = manual_and_generated();
+        manual.objects.push(object("Secret", "release-name-extra", json!({})));
+        let comparison =
+            compare(&manual, &generated, [&manual_random, &generated_random], &Release::default(), &CompareOptions::default())
+                .expect("compares");
+        assert!(comparison.groups.is_empty() && comparison.only_generated.is_empty());
+        assert_eq!(comparison.only_manual, vec![key("Secret", "extra")]);
+        assert!(!comparison.is_equivalent());
+
+        let (manual, mut generated, manual_random, generated_random) = manual_and_generated();
+        generated.objects.push(object("Secret", "release-name-extra", json!({})));
+        let comparison =
+            compare(&manual, &generated, [&manual_random, &generated_random], &Release::default(), &CompareOptions::default())
+                .expect("compares");
+        assert_eq!(comparison.only_generated, vec![key("Secret", "extra")]);
+        assert!(!comparison.is_equivalent());
+    }
+}

@@ -90,4 +90,18 @@ mod tests {
         strip(&mut body, &mut BTreeMap::new());
         assert_eq!(body, json!({"metadata": {"annotations": {"helm.sh/hook": "test"}}}));
     }
+
+    #[test]
+    fn noise_inside_lists_goes_too() {
+        let mut body = json!({"items": [
+            {"metadata": {"labels": {"helm.sh/chart": "a-1", "app": "x"}}},
+            [{"metadata": {"annotations": {"checksum/secret": "1"}}}]
+        ]});
+        let mut counts = BTreeMap::new();
+        strip(&mut body, &mut counts);
+        assert_eq!(body, json!({"items": [{"metadata": {"labels": {"app": "x"}}}, [{"metadata": {}}]]}));
+        assert_eq!(counts, BTreeMap::from([(Noise::ChartLabel, 1), (Noise::ChecksumAnnotation, 1)]));
+        assert_eq!(Noise::ChartLabel.to_string(), "helm.sh/chart labels");
+        assert_eq!(Noise::ChecksumAnnotation.to_string(), "checksum/* annotations");
+    }
 }

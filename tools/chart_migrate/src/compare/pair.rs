@@ -229,4 +229,52 @@ mod tests {
         let error = pair(&manual, &[], &NAMING, &[]).unwrap_err();
         assert!(error.to_string().starts_with("the manual chart renders Service/web twice"), "{error}");
     }
+
+    #[test]
+    fn a_rename_needs_every_name() {
+        for spec in ["=api", "ConfigMap/=api", "config=", "ConfigMap/config=ConfigMap/", "/config=api"] {
+            let error = spec.parse::<Rename>().unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("--rename {spec:?}: expected [KIND/]OLD=NEW with non-empty names"),
+                "{spec}"
+            );
+        }
+        assert_eq!(
+            "web".parse::<Rename>().unwrap_err().to_string(),
+            "--rename \"web\": expected [KIND/]OLD=NEW"
+        );
+        assert_eq!(
+            "web=Service/api".parse::<Rename>().unwrap_err().to_string(),
+            "--rename \"web=Service/api\": a rename cannot change the kind of an object"
+        );
+        let rename: Rename = "config=api".parse().unwrap();
+        assert_eq!((rename.kind, rename.from.as_str(), rename.to.as_str()), (None, "config", "api"));
+    }
+
+    #[test]
+    fn a_rename_matches_the_short_or_the_full_name_of_its_kind() {
+        let manual = [object("ConfigMap", "r-shop-config"), object("Secret", "r-shop-config")];
+        let generated = [object("ConfigMap", "r-api"), object("Secret", "r-config")];
+        for spec in ["ConfigMap/config=api", "ConfigMap/r-shop-config=api"] {
+            let rename: Rename = spec.parse().unwrap();
+            let pairing = pair(&manual, &generated, &NAMING, &[rename]).unwrap();
+            let both: Vec<String> = pairing.both.iter().map(|(k, m, _)| format!("{k} {}", m.id())).collect();
+            assert_eq!(both, ["ConfigMap/api ConfigMap/r-shop-config", "Secret/config Secret/r-shop-config"], "{spec}");
+            assert_eq!(pairing.renamed.len(), 1, "{spec}");
+        }
+        let other: Rename = "ConfigMap/other=api".parse().unwrap();
+        let error = pair(&manual, &generated, &NAMING, &[other]).unwrap_err();
+        assert!(error.to_string().ends_with("matches no object of the manual chart"), "{error}");
+    }
+
+    #[test]
+    fn a_third_object_named_at_random_alike_is_numbered_three() {
+        let manual = [object("Pod", "r-shop-test-a1"), object("Pod", "r-shop-test-b2"), object("Pod", "r-shop-test-c3")];
+        let random = BTreeMap::from([(0, "test-*".to_string()), (1, "test-*".to_string()), (2, "test-*".to_string())]);
+        let naming = Naming { manual_random: &random, ..NAMING };
+        let pairing = pair(&manual, &[], &naming, &[]).unwrap();
+        let keys: Vec<String> = pairing.only_manual.iter().map(ToString::to_string).collect();
+        assert_eq!(keys, ["Pod/test-*", "Pod/test-*#2", "Pod/test-*#3"]);
+    }
 }

@@ -121,4 +121,43 @@ mod tests {
         remove(&mut body, &FieldPath::of_keys(&["data", "token"]));
         assert_eq!(body, json!({"metadata": {"name": "r-c-test-abcde"}, "data": {}}));
     }
+
+    #[test]
+    fn renders_that_differ_in_count_or_kinds_show_no_randomness() {
+        let first = [object("r-c-test-abcde", json!({"a": 1})), object("r-c-web", json!({}))];
+        let second = [object("r-c-test-fghij", json!({"a": 2}))];
+        let randomness = detect(&first, &second, "r", "c");
+        assert!(randomness.names.is_empty() && randomness.fields.is_empty(), "{randomness:?}");
+        let mut other_kind = object("r-c-test-fghij", json!({"a": 2}));
+        other_kind.kind = "Job".into();
+        let randomness = detect(&first[..1], &[other_kind], "r", "c");
+        assert!(randomness.names.is_empty() && randomness.fields.is_empty(), "{randomness:?}");
+    }
+
+    #[test]
+    fn a_shared_start_and_end_do_not_overlap() {
+        // All of the shorter name is shared at the start: nothing is left for the end.
+        assert_eq!(mask("a-b", "a-b-a-b"), "a-*");
+        assert_eq!(mask("job-x1", "job-y2-done"), "job-*");
+        // A shared end that starts inside the random run is random too.
+        assert_eq!(mask("test-a1z", "test-b2z"), "test-*");
+        assert_eq!(mask("test-a1-z", "test-b2-z"), "test-*-z");
+    }
+
+    #[test]
+    fn removing_a_field_by_key_index_or_name() {
+        let mut body = json!({"spec": {"containers": [{"name": "a", "args": ["x", "y"]}, {"name": "b"}]}});
+        let containers = FieldPath::of_keys(&["spec", "containers"]);
+        remove(&mut body, &containers.child(Segment::Name("a".into())).key("args").child(Segment::Index(1)));
+        assert_eq!(body["spec"]["containers"][0]["args"], json!(["x", null]));
+        remove(&mut body, &containers.child(Segment::Name("a".into())).key("args").child(Segment::Index(2)));
+        assert_eq!(body["spec"]["containers"][0]["args"], json!(["x", null]), "just past the end: nothing");
+        remove(&mut body, &containers.child(Segment::Renamed("b".into(), "c".into())));
+        assert_eq!(body["spec"]["containers"], json!([{"name": "a", "args": ["x", null]}]));
+        remove(&mut body, &containers.child(Segment::Name("a".into())));
+        assert_eq!(body, json!({"spec": {"containers": []}}));
+        remove(&mut body, &FieldPath::of_keys(&["spec", "absent", "x"]));
+        remove(&mut body, &FieldPath::root());
+        assert_eq!(body, json!({"spec": {"containers": []}}));
+    }
 }

@@ -361,4 +361,65 @@ Result: different: 1 objects removed, 1 added, 1 fields differ in 1 of 2 paired 
         assert_eq!(code("`x"), "`` `x ``");
         assert_eq!(code("a|b"), "`a\\|b`");
     }
+
+    #[test]
+    fn json_holds_every_figure_and_each_kind_of_change() {
+        let mut c = comparison();
+        let at = |keys: &[&str]| crate::path::FieldPath::of_keys(keys);
+        let findings = c.groups.values_mut().next().expect("one group");
+        findings.push(Finding {
+            object: key("Deployment", "web"),
+            path: at(&["spec", "minReadySeconds"]),
+            change: Change::Added(json!(5)),
+        });
+        findings.push(Finding {
+            object: key("Deployment", "web"),
+            path: at(&["spec", "paused"]),
+            change: Change::Removed(json!(false)),
+        });
+        let out = render(&c, Format::Json);
+        assert!(out.ends_with("}\n"), "{out}");
+        let parsed: Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(
+            parsed,
+            json!({
+                "equivalent": false,
+                "manual": {"chart": "shop", "version": "1.0.0", "objects": 3},
+                "generated": {"chart": "shop-gen", "version": "1.0.0", "objects": 3},
+                "release": "release-name",
+                "namespace": "default",
+                "strict": false,
+                "ignored": {"helm.sh/chart labels": 2},
+                "random_names": ["Pod/test-*"],
+                "random_fields": 1,
+                "defaults": true,
+                "renamed": [{"manual": "Service/web-svc", "generated": "Service/web"}],
+                "paired": 2,
+                "removed": ["ConfigMap/old"],
+                "added": ["PodDisruptionBudget/web"],
+                "groups": [{
+                    "group": "scaling",
+                    "title": "Replicas, autoscaling and disruption budgets",
+                    "differences": [
+                        {"object": "Deployment/web", "path": "spec.replicas", "change": "changed", "manual": 1, "generated": 3},
+                        {"object": "Deployment/web", "path": "spec.minReadySeconds", "change": "added", "generated": 5},
+                        {"object": "Deployment/web", "path": "spec.paused", "change": "removed", "manual": false}
+                    ]
+                }]
+            })
+        );
+        let text = render(&c, Format::Text);
+        assert!(text.contains("  Deployment/web spec.minReadySeconds: (absent) -> 5\n"), "{text}");
+        assert!(text.contains("  Deployment/web spec.paused: false -> (absent)\n"), "{text}");
+    }
+
+    #[test]
+    fn only_unambiguous_strings_show_bare() {
+        for s in [" x", "x ", "a\tb", "a\"b", "a`b", "a|b", "a\u{2028}b", "a\u{2029}b", "\u{feff}a", "{a", "[a", "(a", "a -> b", "null", "1.5"] {
+            assert_eq!(show(&json!(s)), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+        for s in ["a->b", "a-b", "x)", "nul"] {
+            assert_eq!(show(&json!(s)), s, "{s:?}");
+        }
+    }
 }

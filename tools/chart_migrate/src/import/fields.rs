@@ -125,4 +125,16 @@ mod tests {
         let left: Vec<String> = fields.leftovers().iter().map(|(p, v)| format!("{p}={v}")).collect();
         assert_eq!(left, ["spec.paused=false", "spec.template={\"spec\":{\"tolerations\":[{\"key\":\"a\"}]}}"]);
     }
+
+    #[test]
+    fn labels_and_lists_by_name_split_and_other_maps_stay_whole() {
+        let labels = FieldPath::of_keys(&["metadata", "labels"]);
+        assert!(splits(&labels, &json!({"team": "a"})));
+        assert!(!splits(&labels, &json!({})));
+        assert!(splits(&FieldPath::of_keys(&["metadata"]), &json!({"annotations": {"a": "1"}})));
+        assert!(!splits(&FieldPath::of_keys(&["spec"]), &json!({"paused": false, "x": {"y": 1}})));
+        let containers = FieldPath::of_keys(&["spec", "containers"]);
+        assert!(splits(&containers, &json!([{"name": "web"}])));
+        assert!(!splits(&FieldPath::of_keys(&["spec", "args"]), &json!(["a"])));
+    }
 }

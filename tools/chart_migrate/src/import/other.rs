@@ -54,3 +54,61 @@ pub fn explain(object: &Object, users: &[String]) -> String {
         kind => format!("a {kind} is not expressible by release_app: not imported"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn explain_kind(kind: &str, api_version: &str) -> String {
+        let object = Object {
+            kind: kind.into(),
+            name: "x".into(),
+            template: "t".into(),
+            body: json!({"apiVersion": api_version, "kind": kind}),
+        };
+        explain(&object, &[])
+    }
+
+    #[test]
+    fn kubernetes_kinds_are_explained_and_custom_resources_are_not_expressible() {
+        assert_eq!(
+            explain_kind("ScaledObject", "keda.sh/v1alpha1"),
+            "a custom resource (keda.sh/v1alpha1) is not expressible: not imported (KEDA ScaledObjects and \
+             ServiceMonitors come from the keda_* and metrics_* attributes)"
+        );
+        for (kind, api_version) in [
+            ("ReplicaSet", "apps/v1"),
+            ("Job", "batch/v1"),
+            ("HorizontalPodAutoscaler", "autoscaling/v2"),
+            ("PodDisruptionBudget", "policy/v1"),
+            ("NetworkPolicy", "networking.k8s.io/v1"),
+            ("Secret", "v1"),
+        ] {
+            assert!(!explain_kind(kind, api_version).starts_with("a custom resource"), "{kind} {api_version}");
+        }
+        assert_eq!(
+            explain_kind("ReplicaSet", "apps/v1"),
+            "a ReplicaSet is not an app type the rules express (a Deployment is: external-api, internal-api or \
+             worker): not imported"
+        );
+        assert_eq!(explain_kind("Job", "batch/v1"), "a Job is not expressible by release_app: not imported");
+        assert_eq!(
+            explain_kind("Secret", "v1"),
+            "secret values never go into a generated chart: create this Secret outside the chart and reference it \
+             (secret_env, env_from_secrets); not imported"
+        );
+    }
+
+    #[test]
+    fn a_test_hook_pod_is_told_apart_from_a_bare_pod_and_users_are_named() {
+        let mut pod = Object { kind: "Pod".into(), name: "t".into(), template: "t".into(), body: json!({"apiVersion": "v1"}) };
+        assert_eq!(explain(&pod, &[]), "a bare Pod is not expressible: not imported");
+        pod.body["metadata"] = json!({"annotations": {"helm.sh/hook": "test-success"}});
+        assert!(explain(&pod, &[]).starts_with("a Helm test hook is not expressible"), "{}", explain(&pod, &[]));
+        let account = Object { kind: "ServiceAccount".into(), name: "a".into(), template: "t".into(), body: json!({}) };
+        assert!(explain(&account, &["web".into(), "api".into()]).ends_with("(used by web, api)"));
+        assert!(explain(&account, &[]).ends_with("(used by no imported app)"));
+    }
+}

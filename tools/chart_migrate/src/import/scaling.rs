@@ -79,3 +79,59 @@ pub fn note_added_budget(id: &str, app: &App, notes: &mut Vec<Note>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::object::Object;
+
+    #[test]
+    fn cpu_and_memory_utilization_targets_are_read_and_other_metrics_stay() {
+        let resource = |name: &str, target: Value| json!({"type": "Resource", "resource": {"name": name, "target": target}});
+        let object = Object {
+            kind: "HorizontalPodAutoscaler".into(),
+            name: "web".into(),
+            template: "t".into(),
+            body: json!({"spec": {"minReplicas": 2, "maxReplicas": 5, "metrics": [
+                {"type": "Pods", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 10}}},
+                resource("cpu", json!({"type": "AverageValue", "averageUtilization": 20})),
+                resource("memory", json!({"type": "Utilization", "averageUtilization": 30, "averageValue": "1Gi"})),
+                resource("gpu", json!({"type": "Utilization", "averageUtilization": 40})),
+                resource("cpu", json!({"type": "Utilization", "averageUtilization": 70})),
+                resource("memory", json!({"type": "Utilization", "averageUtilization": 80})),
+            ]}}),
+        };
+        let mut fields = Fields::new(&object, "HorizontalPodAutoscaler/web".into());
+        let mut app = App::new("web", AppType::InternalApi, "Deployment/web".into());
+        read_hpa(&mut fields, &mut app);
+        assert_eq!(app.get(Attribute::AutoscalingEnabled), Some(&AttrValue::Bool(true)));
+        assert_eq!(app.get(Attribute::AutoscalingMinReplicas), Some(&AttrValue::Int(2)));
+        assert_eq!(app.get(Attribute::AutoscalingMaxReplicas), Some(&AttrValue::Int(5)));
+        assert_eq!(app.get(Attribute::AutoscalingTargetCpuUtilization), Some(&AttrValue::Int(70)));
+        assert_eq!(app.get(Attribute::AutoscalingTargetMemoryUtilization), Some(&AttrValue::Int(80)));
+        let left: Vec<String> = fields.leftovers().iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(left, ["spec.metrics[0]", "spec.metrics[1]", "spec.metrics[2]", "spec.metrics[3]"]);
+    }
+
+    #[test]
+    fn the_added_budget_is_noted_with_the_pods_the_app_runs() {
+        let note = |app: &App| {
+            let mut notes = Vec::new();
+            note_added_budget("Deployment/web", app, &mut notes);
+            notes.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
+        let mut worker = App::new("web", AppType::Worker, "Deployment/web".into());
+        assert!(note(&worker).is_empty(), "a worker runs one pod");
+        worker.set(Attribute::Replicas, AttrValue::Int(3));
+        let notes = note(&worker);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("because app web runs 3 pods"), "{notes:?}");
+        worker.set(Attribute::AutoscalingEnabled, AttrValue::Bool(true));
+        worker.set(Attribute::AutoscalingMinReplicas, AttrValue::Int(4));
+        assert!(note(&worker)[0].contains("because app web runs 4 pods"));
+        let api = App::new("api", AppType::InternalApi, "Deployment/api".into());
+        assert!(note(&api)[0].contains("because app api runs 2 pods"));
+    }
+}

@@ -733,3 +733,253 @@ fn a_created_claim_of_a_renamed_volume_drops_its_note_and_serves_one_app() {
     );
     assert!(notes.contains("Deployment/b spec.template.spec.volumes[data]: volume data: an existing claim"), "{notes}");
 }
+
+/// A Deployment whose container takes the ConfigMap `cfg` as `envFrom` (whole) or one key of
+/// it as `env` (by key).
+fn using_config(name: &str, whole: bool) -> Object {
+    let mut app = deployment(name);
+    let container = &mut app.body["spec"]["template"]["spec"]["containers"][0];
+    if whole {
+        container["envFrom"] = json!([{"configMapRef": {"name": "release-name-cfg"}}]);
+    } else {
+        container["env"] = json!([{"name": "LEVEL",
+            "valueFrom": {"configMapKeyRef": {"name": "release-name-cfg", "key": "level"}}}]);
+    }
+    app
+}
+
+fn config_map() -> Object {
+    object("ConfigMap", "cfg", json!({"data": {"level": "debug"}}))
+}
+
+#[test]
+fn a_config_map_one_app_alone_uses_whole_is_its_config_data() {
+    let imported = run(vec![deployment("other"), using_config("web", true), config_map()]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ConfigData),
+        Some(&AttrValue::Dict(BTreeMap::from([("level".to_string(), "debug".to_string())])))
+    );
+    assert_eq!(attribute(&imported, "other", Attribute::ConfigData), None);
+    let web = imported.apps.iter().find(|a| a.name == "web").expect("web");
+    assert!(web.sources.contains(&"ConfigMap/cfg".to_string()), "{:?}", web.sources);
+    assert!(!notes(&imported).contains("ConfigMap/cfg"), "{}", notes(&imported));
+}
+
+#[test]
+fn a_config_map_two_apps_use_or_one_uses_by_key_is_nobodys_config_data() {
+    for objects in [
+        vec![using_config("web", true), using_config("worker", true), config_map()],
+        vec![using_config("web", false), config_map()],
+    ] {
+        let imported = run(objects);
+        for app in &imported.apps {
+            assert_eq!(attribute(&imported, &app.name, Attribute::ConfigData), None, "{}", app.name);
+            assert!(!app.sources.contains(&"ConfigMap/cfg".to_string()), "{:?}", app.sources);
+        }
+        let notes = notes(&imported);
+        assert!(notes.contains("only a ConfigMap one app alone uses becomes that app's config_data"), "{notes}");
+    }
+}
+
+#[test]
+fn an_empty_app_version_or_description_is_left_out() {
+    let chart = |app_version: &str, description: &str| {
+        let metadata = ChartMetadata {
+            name: "shop".into(),
+            version: "1.0.0".into(),
+            app_version: Some(app_version.into()),
+            description: Some(description.into()),
+            ..ChartMetadata::default()
+        };
+        let rendered = RenderedChart { path: PathBuf::from("shop"), metadata, objects: vec![deployment("web")] };
+        import(&rendered, &Release::default(), &BTreeMap::new()).chart
+    };
+    let empty = chart("", "");
+    assert_eq!((empty.app_version, empty.description), (None, None));
+    let given = chart("2.1.0", "A shop");
+    assert_eq!((given.app_version.as_deref(), given.description.as_deref()), (Some("2.1.0"), Some("A shop")));
+    assert_eq!((given.chart_name.as_str(), given.chart_version.as_str()), ("shop", "1.0.0"));
+}
+
+fn with_env(name: &str, url: &str) -> Object {
+    let mut app = deployment(name);
+    app.body["spec"]["template"]["spec"]["containers"][0]["env"] = json!([{"name": "URL", "value": url}]);
+    app
+}
+
+fn routed(service: &str, host: &str) -> Value {
+    json!({"host": host, "http": route(service)})
+}
+
+#[test]
+fn names_rendered_from_the_release_are_noted_with_the_generated_name_and_renames_pair_the_rest() {
+    let imported = run(vec![
+        with_env("shop-web", "http://release-name-shop-api:8080 http://release-name-front"),
+        deployment("shop-api"),
+        service("shop-web", json!({"app": "shop-web"})),
+        service("shop-api", json!({"app": "shop-api"})),
+        ingress("front", json!([routed("shop-web", "a.example.com"), routed("shop-api", "b.example.com")])),
+    ]);
+    // One Ingress for two apps: the generated chart's shared Ingress is "ingress".
+    assert_eq!(imported.renames, ["Ingress/front=ingress"]);
+    let notes = notes(&imported);
+    assert!(
+        notes.contains(
+            "Deployment/web: env[URL] = http://release-name-shop-api:8080 http://release-name-front: rendered from the \
+             release name \"release-name\" and written literally, so it will not follow the release (the generated \
+             chart's name for release-name-shop-api is release-name-api)"
+        ),
+        "{notes}"
+    );
+
+    // An Ingress per app is named after its app.
+    let imported = run(vec![
+        with_env("shop-web", "http://release-name-front/"),
+        service("shop-web", json!({"app": "shop-web"})),
+        ingress("front", json!([routed("shop-web", "a.example.com")])),
+    ]);
+    assert_eq!(imported.renames, ["Ingress/front=web"]);
+    let per_app = super::tests::notes(&imported);
+    assert!(per_app.contains("(the generated chart's name for release-name-front is release-name-web)"), "{per_app}");
+}
+
+#[test]
+fn an_unclaimed_service_account_and_config_map_name_their_users() {
+    let mut web = deployment("web");
+    web.body["spec"]["template"]["spec"]["serviceAccountName"] = json!("release-name-runner");
+    let imported = run(vec![
+        web,
+        deployment("other"),
+        object("ServiceAccount", "runner", json!({})),
+        object("ServiceAccount", "idle", json!({})),
+        using_config("a", true),
+        using_config("b", false),
+        config_map(),
+    ]);
+    let notes = notes(&imported);
+    for line in [
+        "ServiceAccount/runner: the rules give every app its own ServiceAccount, with no token mounted: not imported (used by web)",
+        "ServiceAccount/idle: the rules give every app its own ServiceAccount, with no token mounted: not imported (used by no imported app)",
+        "ConfigMap/cfg: only a ConfigMap one app alone uses becomes that app's config_data; this one is used by a, b: not imported",
+    ] {
+        assert!(notes.contains(line), "missing {line:?} in\n{notes}");
+    }
+}
+
+#[test]
+fn a_field_at_kubernetes_default_is_not_reported_and_another_value_is() {
+    let imported = run(vec![
+        deployment_with("web", json!({}), json!({"dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"})),
+        deployment_with("other", json!({}), json!({"dnsPolicy": "Default", "schedulerName": "custom"})),
+    ]);
+    let notes = notes(&imported);
+    assert!(!notes.contains("Deployment/web spec.template.spec.dnsPolicy"), "{notes}");
+    assert!(!notes.contains("Deployment/web spec.template.spec.schedulerName"), "{notes}");
+    assert!(notes.contains("Deployment/other spec.template.spec.dnsPolicy: Default: "), "{notes}");
+    assert!(notes.contains("Deployment/other spec.template.spec.schedulerName: custom: "), "{notes}");
+}
+
+#[test]
+fn release_names_in_a_string_or_a_list_attribute_are_noted_too() {
+    let mut web = with_env("web", "plain");
+    web.body["spec"]["template"]["spec"]["containers"][0]["args"] = json!(["--peer=release-name-web"]);
+    let imported = run(vec![
+        web,
+        service("web", json!({"app": "web"})),
+        ingress("web", json!([routed("web", "release-name.example.com")])),
+    ]);
+    let notes = notes(&imported);
+    for line in [
+        "Deployment/web: args[0] = --peer=release-name-web: rendered from the release name \"release-name\" and \
+         written literally, so it will not follow the release\n",
+        "Deployment/web: ingress_host = release-name.example.com: rendered from the release name \"release-name\" \
+         and written literally, so it will not follow the release\n",
+    ] {
+        assert!(format!("{notes}\n").contains(line), "missing {line:?} in\n{notes}");
+    }
+    assert!(!notes.contains("env[URL]"), "{notes}");
+}
+
+#[test]
+fn workloads_that_make_one_app_name_are_numbered() {
+    let imported = run(vec![deployment("web"), deployment("WEB"), deployment("web_")]);
+    let names: Vec<&str> = imported.apps.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["web", "web-2", "web-3"]);
+    let notes = notes(&imported);
+    assert!(!notes.contains("Deployment/web metadata.name"), "{notes}");
+    assert!(
+        notes.contains("Deployment/WEB metadata.name: \"WEB\" is not a usable app name (a unique DNS-1035 label): the app is \"web-2\""),
+        "{notes}"
+    );
+    assert!(notes.contains("Deployment/web_ metadata.name: \"web_\" is not a usable app name (a unique DNS-1035 label): the app is \"web-3\""), "{notes}");
+}
+
+#[test]
+fn a_config_map_mounted_as_a_volume_is_used_whole_but_not_when_also_read_by_key() {
+    let mut mounted = deployment("web");
+    mounted.body["spec"]["template"]["spec"]["volumes"] =
+        json!([{"name": "config", "configMap": {"name": "release-name-cfg"}}]);
+    mounted.body["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+        json!([{"name": "config", "mountPath": "/etc/web"}]);
+    let imported = run(vec![mounted, config_map()]);
+    assert_eq!(
+        attribute(&imported, "web", Attribute::ConfigData),
+        Some(&AttrValue::Dict(BTreeMap::from([("level".to_string(), "debug".to_string())])))
+    );
+
+    let mut both = using_config("web", true);
+    both.body["spec"]["template"]["spec"]["containers"][0]["env"] =
+        json!([{"name": "LEVEL", "valueFrom": {"configMapKeyRef": {"name": "release-name-cfg", "key": "level"}}}]);
+    let imported = run(vec![both, config_map()]);
+    assert_eq!(attribute(&imported, "web", Attribute::ConfigData), None);
+    let notes = notes(&imported);
+    assert!(notes.contains("ConfigMap/cfg: only a ConfigMap one app alone uses becomes that app's config_data; this one is used by web: not imported"), "{notes}");
+}
+
+#[test]
+fn a_jobs_hook_and_spec_are_read() {
+    let job = object(
+        "Job",
+        "migrate",
+        json!({"spec": {"backoffLimit": 1, "ttlSecondsAfterFinished": 3600, "template": {"spec": {"restartPolicy": "Never",
+        "containers": [{"name": "migrate", "image": "shop:1"}]}}}}),
+    );
+    let imported = run(vec![job]);
+    assert_eq!(attribute(&imported, "migrate", Attribute::JobHook), Some(&AttrValue::Str("none".into())));
+    assert_eq!(attribute(&imported, "migrate", Attribute::JobBackoffLimit), Some(&AttrValue::Int(1)));
+    let notes = notes(&imported);
+    assert!(!notes.contains("backoffLimit") && !notes.contains("ttlSecondsAfterFinished"), "{notes}");
+}
+
+#[test]
+fn the_report_lists_apps_notes_and_the_compare_flags() {
+    let imported = run(vec![
+        deployment("shop-web"),
+        service("shop-web", json!({"app": "shop-web"})),
+        ingress("front", json!([routed("shop-web", "a.example.com")])),
+    ]);
+    let report = super::report::render(&imported);
+    assert!(
+        report.starts_with(
+            "Imported the chart shop 1.0.0, rendered as release \"release-name\" in namespace \"default\": 3 objects, \
+             1 apps.\n\nApps:\n  web: external-api from Deployment/web, Service/web, Ingress/front\n  (ingress_mode \
+             per-app: each Ingress of the chart routes to one app)\n\nNot reproduced (one line per field or object; the \
+             generated chart differs here unless you act): 3\n  Deployment/web: an API needs a port"
+        ),
+        "{report}"
+    );
+    assert!(report.ends_with("\n\nCompare the two charts with:\n  --rename Ingress/front=web\n"), "{report}");
+    let plain = super::report::render(&run(vec![deployment("web")]));
+    assert!(!plain.contains("Compare the two charts") && !plain.contains("ingress_mode"), "{plain}");
+    assert!(plain.contains("\nApps:\n  web: worker from Deployment/web\n\nNot reproduced"), "{plain}");
+}
+
+#[test]
+fn the_standard_labels_the_rules_write_are_not_reported() {
+    let mut web = deployment("web");
+    web.body["metadata"]["labels"] = json!({"app.kubernetes.io/name": "web", "helm.sh/chart": "shop-1.0.0"});
+    web.body["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/instance"] = json!("release-name");
+    let notes = notes(&run(vec![web]));
+    assert!(!notes.contains("app.kubernetes.io") && !notes.contains("helm.sh/chart"), "{notes}");
+    assert!(!notes.contains("labels"), "{notes}");
+}

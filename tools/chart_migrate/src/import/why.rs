@@ -116,4 +116,29 @@ mod tests {
         assert_eq!(explain("Deployment", &p(&["spec", "template", "spec", "securityContext", "fsGroup"])), SECURITY);
         assert_eq!(explain("Deployment", &p(&["spec", "paused"])), DEFAULT);
     }
+
+    #[test]
+    fn file_modes_containers_env_and_services_have_their_reasons() {
+        let p = |keys: &[&str]| FieldPath::of_keys(keys);
+        let pod = p(&["spec", "template", "spec"]);
+        let volume = pod.key("volumes").child(Segment::Name("data".into()));
+        assert_eq!(explain("Deployment", &volume.key("configMap").key("defaultMode")), FILE_MODE);
+        assert_eq!(explain("Deployment", &volume.key("configMap").key("name")), VOLUMES);
+        // A mode outside volumes is no file mode.
+        assert_eq!(explain("Deployment", &pod.key("mode")), DEFAULT);
+        let second = "a second container is not expressible (an app has one container)";
+        assert_eq!(explain("Deployment", &pod.key("containers").child(Segment::Name("sidecar".into()))), second);
+        assert_eq!(explain("Deployment", &pod.key("containers").child(Segment::Index(1))), second);
+        assert_eq!(explain("Deployment", &pod.key("containers")), DEFAULT);
+        let env = "only literal values, Secret keys and whole Secrets or ConfigMaps are expressible (env, secret_env, \
+                   env_from_secrets, env_from_configmaps)";
+        let container = pod.key("containers").child(Segment::Name("web".into()));
+        assert_eq!(explain("Deployment", &container.key("env").child(Segment::Name("A".into()))), env);
+        assert_eq!(explain("Deployment", &container.key("envFrom").child(Segment::Index(0))), env);
+        let service = "not expressible (the rules make the app's Service from port, service_port, ports and \
+                       service_type)";
+        assert_eq!(explain("Service", &p(&["spec", "externalTrafficPolicy"])), service);
+        assert_eq!(explain("Service", &p(&["status"])), DEFAULT);
+        assert_eq!(explain("Ingress", &p(&["spec", "defaultBackend"])), DEFAULT);
+    }
 }
