@@ -8,7 +8,7 @@ against Argo CD's CRD schemas and the chart. See docs/argocd.md.
 
 load("//rules:providers.bzl", "HelmChartInfo")
 load(":chart_validate_test.bzl", "chart_validate_test")
-load(":utils.bzl", "label_text", "shell_quote")
+load(":utils.bzl", "failure_test_script", "label_text")
 
 def _write_spec(ctx):
     """The spec file the composer reads: the chart's name and version and the attributes."""
@@ -95,18 +95,7 @@ def _argocd_failure_test_impl(ctx):
     arguments = ["argocd", "--spec", spec.short_path]
     for file in environments:
         arguments.extend(["--environment-file", file.short_path])
-    script = ctx.actions.declare_file(ctx.label.name + ".sh")
-    ctx.actions.expand_template(
-        template = ctx.file._script,
-        output = script,
-        substitutions = {
-            "%{composer}": shell_quote(ctx.executable._composer.short_path),
-            "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
-            "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
-            "%{links}": "",
-        },
-        is_executable = True,
-    )
+    script = failure_test_script(ctx, arguments)
     runfiles = ctx.runfiles(files = [spec] + environments).merge(ctx.attr._composer[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 

@@ -6,7 +6,7 @@ in its message and leaves no chart behind.
 """
 
 load("//rules:providers.bzl", "AppInfo", "EnvironmentInfo")
-load(":utils.bzl", "shell_quote")
+load(":utils.bzl", "failure_test_script")
 
 def _compose_failure_test_impl(ctx):
     metadata = [app[AppInfo].metadata for app in ctx.attr.apps]
@@ -29,18 +29,7 @@ def _compose_failure_test_impl(ctx):
         for file in app[AppInfo].files.to_list():
             if not file.is_source:
                 links.extend([file.path, file.short_path])
-    script = ctx.actions.declare_file(ctx.label.name + ".sh")
-    ctx.actions.expand_template(
-        template = ctx.file._script,
-        output = script,
-        substitutions = {
-            "%{composer}": shell_quote(ctx.executable._composer.short_path),
-            "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
-            "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
-            "%{links}": " ".join([shell_quote(path) for path in links]),
-        },
-        is_executable = True,
-    )
+    script = failure_test_script(ctx, arguments, links)
     runfiles = ctx.runfiles(files = metadata + environments).merge_all(
         [ctx.attr._composer[DefaultInfo].default_runfiles] +
         [ctx.runfiles(transitive_files = app[AppInfo].files) for app in ctx.attr.apps],

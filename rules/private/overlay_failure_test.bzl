@@ -6,7 +6,7 @@ its message and writes nothing.
 """
 
 load(":chart_validate_test.bzl", "HELM_TOOLCHAIN_TYPE")
-load(":utils.bzl", "chart_files_and_dir", "shell_quote")
+load(":utils.bzl", "chart_files_and_dir", "failure_test_script")
 
 def _overlay_failure_test_impl(ctx):
     library = ctx.toolchains[HELM_TOOLCHAIN_TYPE].helm.helm_library
@@ -29,17 +29,7 @@ def _overlay_failure_test_impl(ctx):
         inputs.append(ctx.file.mapping)
     if ctx.attr.environment:
         arguments.extend(["--environment", ctx.attr.environment])
-    script = ctx.actions.declare_file(ctx.label.name + ".sh")
-    ctx.actions.expand_template(
-        template = ctx.file._script,
-        output = script,
-        substitutions = {
-            "%{composer}": shell_quote(ctx.executable._composer.short_path),
-            "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
-            "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
-        },
-        is_executable = True,
-    )
+    script = failure_test_script(ctx, arguments)
     runfiles = ctx.runfiles(files = inputs).merge(ctx.attr._composer[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = script, runfiles = runfiles)]
 

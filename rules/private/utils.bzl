@@ -13,6 +13,26 @@ def label_text(label):
         return str(label)
     return "//{}:{}".format(label.package, label.name)
 
+def failure_test_script(ctx, arguments, links = []):
+    """The script of a test that runs the composer (`_composer`) with `arguments` and passes
+    only when it fails with every text of `expect_errors` (the template `_script`). `links`: a
+    flat list of (execroot path, runfiles short path) pairs the script links before running,
+    for generated files the composer expects at their execroot path.
+    """
+    script = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.expand_template(
+        template = ctx.file._script,
+        output = script,
+        substitutions = {
+            "%{composer}": shell_quote(ctx.executable._composer.short_path),
+            "%{arguments}": " ".join([shell_quote(a) for a in arguments]),
+            "%{expected}": " ".join([shell_quote(e) for e in ctx.attr.expect_errors]),
+            "%{links}": " ".join([shell_quote(path) for path in links]),
+        },
+        is_executable = True,
+    )
+    return script
+
 def exec_launcher(ctx, words):
     """A script, `<target name>.sh`, that runs `words` and passes its own arguments on.
 
