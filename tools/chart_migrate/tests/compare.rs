@@ -5,7 +5,9 @@ mod support;
 
 use std::fs;
 
+use chart_migrate::render::{render_chart, Release};
 use helm_sdk::{Chart, HelmSdk};
+use serde_json::json;
 use support::{compare, copy_dir, legacy_shop, library, testdata, text};
 
 #[test]
@@ -375,4 +377,37 @@ fn manual_values_go_to_the_hand_written_chart_only() {
     ] {
         assert!(out.stdout.contains(line), "missing {line:?} in\n{}", out.stdout);
     }
+}
+
+/// Both charts are rendered as the release given: its name and namespace reach the templates,
+/// and it is an install, as `helm template --name-template N --namespace NS` renders it.
+#[test]
+fn charts_render_as_the_given_release() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("templates")).unwrap();
+    fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\nname: probe\nversion: 1.0.0\n").unwrap();
+    fs::write(
+        dir.path().join("templates/release.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-release\n  namespace: {{ \
+         .Release.Namespace }}\ndata:\n  install: {{ .Release.IsInstall | quote }}\n  upgrade: {{ \
+         .Release.IsUpgrade | quote }}\n",
+    )
+    .unwrap();
+    let sdk = HelmSdk::load(&library()).unwrap();
+    let release = Release { name: "shop".into(), namespace: "prod".into() };
+    let rendered = render_chart(&sdk, dir.path(), &[], &release).unwrap();
+    let objects: Vec<_> = rendered.objects.iter().map(|o| (o.id(), &o.body)).collect();
+    let body = json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "shop-release", "namespace": "prod"},
+        "data": {"install": "true", "upgrade": "false"},
+    });
+    assert_eq!(objects, [("ConfigMap/shop-release".to_string(), &body)]);
+
+    // Through the binary: a chart compared with itself as that release is equivalent.
+    let chart = text(dir.path());
+    let out = compare(&["--manual", chart, "--generated", chart, "--release", "shop", "--namespace", "prod"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.ends_with("Result: equivalent (1 objects paired, no differences).\n"), "{}", out.stdout);
 }

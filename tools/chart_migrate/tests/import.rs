@@ -7,7 +7,7 @@ use std::fs;
 
 use chart_migrate::import::emit::{BEGIN, END};
 use chart_migrate::import::starlark::parse_string;
-use support::{import, legacy_shop, testdata, text};
+use support::{copy_dir, import, import_command, legacy_shop, library, output_of, testdata, text};
 
 /// Runs import into a temporary BUILD file; returns (stdout, BUILD text).
 fn import_into(chart: &std::path::Path, extra: &[&str]) -> (String, String) {
@@ -385,4 +385,112 @@ fn production_fields_import_with_nothing_unexpressible() {
     ] {
         assert!(build.contains(attribute), "missing {attribute:?} in\n{build}");
     }
+}
+
+/// Under `bazel run`, relative paths are where the user typed them (BUILD_WORKING_DIRECTORY),
+/// the BUILD file goes to the package in the workspace (BUILD_WORKSPACE_DIRECTORY), whose
+/// directory is created, and the re-run command names the paths from the workspace.
+#[test]
+fn under_bazel_run_the_build_file_goes_to_the_package_in_the_workspace() {
+    let workspace = tempfile::tempdir().unwrap();
+    let started_in = tempfile::tempdir().unwrap();
+    let team = workspace.path().join("team");
+    copy_dir(&legacy_shop(), &team.join("shop-chart"));
+    fs::write(team.join("values.yaml"), "web:\n  ingress:\n    enabled: false\n").unwrap();
+    let library = library();
+    let out = output_of(
+        import_command()
+            .args(["--helm-library", text(&library), "--chart", "shop-chart", "--values", "values.yaml"])
+            .args(["--package", "//team/shop", "--release", "shop"])
+            .env("BUILD_WORKING_DIRECTORY", &team)
+            .env("BUILD_WORKSPACE_DIRECTORY", workspace.path())
+            .current_dir(started_in.path()),
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let output = team.join("shop/BUILD.bazel");
+    assert!(out.stdout.ends_with(&format!("\nWrote {}\n", output.display())), "{}", out.stdout);
+    // Rendered as the release given: its name is in what the report shows of the chart.
+    assert!(
+        out.stdout.contains("http://shop-legacy-shop-api:8080: rendered from the release name \"shop\""),
+        "{}",
+        out.stdout
+    );
+    let build = fs::read_to_string(&output).unwrap();
+    assert!(
+        build.contains(
+            "\n# tools/bazel run //tools/helm:import -- --chart team/shop-chart --values team/values.yaml --release \
+             shop --package //team/shop\n"
+        ),
+        "{build}"
+    );
+    // The values file was read: without its Ingress the storefront has no host.
+    assert!(!build.contains("ingress_host"), "{build}");
+    assert_eq!(fs::read_dir(started_in.path()).unwrap().count(), 0, "import wrote into the directory it started in");
+}
+
+#[test]
+fn check_without_the_build_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("BUILD.bazel");
+    let out = import(&["--chart", text(&legacy_shop()), "--package", "//demo/x", "--output", text(&output), "--check"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.stderr, format!("import: error: {}: No such file or directory (os error 2)\n", output.display()));
+    assert!(!output.exists());
+}
+
+#[test]
+fn only_plain_package_labels_are_taken() {
+    for package in
+        ["demo/x", "//demo/./x", "//demo/../x", "//..", "//.", "//demo//x", "//demo/x/", "//demo x", "//demo/x:y"]
+    {
+        let out = import(&["--chart", text(&legacy_shop()), "--package", package]);
+        assert_eq!(out.code, 2, "{package}: {}{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!("import: error: --package {package:?} is not a Bazel package label such as //demo/shop\n")
+        );
+    }
+    // The workspace's root package is one.
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("BUILD.bazel");
+    let out = import(&["--chart", text(&legacy_shop()), "--package", "//", "--output", text(&output)]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(fs::read_to_string(&output).unwrap().contains(" --package //\n"));
+}
+
+/// The library comes from --helm-library (a path of the user's), else from a non-empty
+/// HELM_C_LIBRARY; a chart that is not one shows the library loaded.
+#[test]
+fn the_helm_library_comes_from_the_flag_else_from_helm_c_library() {
+    let not_a_chart = testdata("not-a-chart");
+    let args = ["--chart", text(&not_a_chart), "--package", "//demo/x", "--output", "/dev/null"];
+    let no_library = "import: error: no Helm library: pass --helm-library PATH or set HELM_C_LIBRARY (under `bazel \
+                      run` the binary finds it in its runfiles)\n";
+    let not_a_chart_error =
+        format!("import: error: {} is not a chart: the directory has no Chart.yaml\n", not_a_chart.display());
+    let library = library();
+    for (variable, expected) in
+        [(None, no_library), (Some(""), no_library), (Some(text(&library)), &*not_a_chart_error)]
+    {
+        let mut command = import_command();
+        command.args(args);
+        match variable {
+            Some(value) => command.env("HELM_C_LIBRARY", value),
+            None => command.env_remove("HELM_C_LIBRARY"),
+        };
+        let out = output_of(&mut command);
+        assert_eq!((out.code, out.stderr.as_str()), (2, expected), "HELM_C_LIBRARY={variable:?}");
+    }
+    let user_dir = tempfile::tempdir().unwrap();
+    let out = output_of(
+        import_command()
+            .args(["--helm-library", "lib/libhelm_c.so"])
+            .args(args)
+            .env("HELM_C_LIBRARY", &library)
+            .env("BUILD_WORKING_DIRECTORY", user_dir.path()),
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let expected =
+        format!("import: error: cannot load the Helm library {}: ", user_dir.path().join("lib/libhelm_c.so").display());
+    assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
 }

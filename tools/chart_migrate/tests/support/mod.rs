@@ -65,20 +65,31 @@ fn is_go_log(line: &str) -> bool {
         && bytes[16] == b':'
 }
 
-fn run(binary: &Path, args: &[&str]) -> Output {
-    let output = Command::new(binary)
-        .arg("--helm-library")
-        .arg(library())
-        .args(args)
-        .env_remove("BUILD_WORKING_DIRECTORY")
-        .env_remove("BUILD_WORKSPACE_DIRECTORY")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", binary.display()));
+/// The binary with none of `bazel run`'s variables, run in the test's directory.
+fn command(binary: &Path) -> Command {
+    let mut command = Command::new(binary);
+    command.env_remove("BUILD_WORKING_DIRECTORY").env_remove("BUILD_WORKSPACE_DIRECTORY");
+    command
+}
+
+/// Runs `command` and collects what it printed.
+pub fn output_of(command: &mut Command) -> Output {
+    let output = command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
     Output {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).split_inclusive('\n').filter(|line| !is_go_log(line)).collect(),
     }
+}
+
+fn run(binary: &Path, args: &[&str]) -> Output {
+    output_of(command(binary).arg("--helm-library").arg(library()).args(args))
+}
+
+/// The import binary without `--helm-library`, for tests of how it finds the library and of
+/// what it does under `bazel run` (set the environment on it, then `output_of`).
+pub fn import_command() -> Command {
+    command(&binary("IMPORT_BIN", option_env!("CARGO_BIN_EXE_import")))
 }
 
 pub fn compare(args: &[&str]) -> Output {
