@@ -19,7 +19,8 @@
 # mutants.out and the Bazel copy; MUTANTS_KEEP_TARGET=1 keeps the target directory for the
 # next run (shards of one crate share their third-party builds); MUTANTS_TIMEOUT is the test
 # timeout in seconds unless --timeout is given (default 300: the slowest crates' tests take
-# about a minute on a loaded 2-core machine).
+# about a minute on a loaded 2-core machine); MUTANTS_MEMORY_KIB caps each process's address
+# space (default 8 GiB; not with --bazel-test).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd -P)"
 work="${MUTANTS_WORK:-${TMPDIR:-/tmp}/$(basename "$repo")-mutants}"
@@ -75,6 +76,13 @@ if (( ${#bazel_tests[@]} > 0 )); then
   [[ ! -f "$repo/user.bazelrc" ]] || export MUTANTS_BAZELRC="$repo/user.bazelrc"
 else
   export CARGO="$MUTANTS_REAL_CARGO"
+fi
+# A mutant can turn a loop into one that never ends while its output grows (chart_migrate's
+# line_diff did, at 20-35 MB a second): cap each process's address space so that such a mutant
+# fails on its own instead of taking the shared machine's memory before the timeout.
+# Bazel's JVM reserves more address space than that, so --bazel-test runs go without the cap.
+if (( ${#bazel_tests[@]} == 0 )); then
+  ulimit -v "${MUTANTS_MEMORY_KIB:-8388608}"
 fi
 cd "$repo"
 status=0
