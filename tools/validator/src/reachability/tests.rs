@@ -564,3 +564,29 @@ fn an_address_of_a_peer_service_port_it_lacks_is_reported() {
         report.problems
     );
 }
+
+#[test]
+fn the_summary_counts_declared_closed_and_undeclared_paths_pairs_and_policies() {
+    // Three workloads, each denied everything: the one declared path is closed.
+    let objects = with(
+        web_and_api(),
+        [
+            deployment("worker", json!([])),
+            deny_but("web", json!([]), json!([])),
+            deny_but("api", json!([]), json!([])),
+            deny_but("worker", json!([]), json!([])),
+        ],
+    );
+    assert_eq!(
+        run(objects).summary,
+        "1 declared path(s), 1 of them closed; 0 open path(s) nobody declared; 9 pod-to-pod pair(s), 3 NetworkPolicy(ies)"
+    );
+    // A rule admitting every namespace lets a stranger in, though nothing outside is declared.
+    let from_anywhere = json!([{"from": [{"namespaceSelector": {}}], "ports": [{"port": 50051}]}]);
+    let report = outside_run(composed_app(from_anywhere, json!([])), json!({}));
+    assert_eq!(
+        report.summary,
+        "0 declared path(s), 0 of them closed; 0 open path(s) nobody declared; 1 pod-to-pod pair(s), 1 NetworkPolicy(ies); \
+         outside the release: 0 declared path(s), 0 of them closed, 1 open path(s) nobody declared"
+    );
+}
