@@ -778,3 +778,30 @@ fn a_stranger_is_probed_on_named_container_ports_and_on_rule_ports() {
           {kubernetes.io/metadata.name=reachability-stranger} port 9090/TCP: egress rule 1 of NetworkPolicy/r-orders-api admits it"]
     );
 }
+
+#[test]
+fn a_peer_with_a_namespace_selector_declares_no_path() {
+    // worker -> api is open at both ends, but each rule names the pods through a namespace
+    // selector too: the chart's rules never do, so nobody declared it.
+    let in_default = |app: &str| {
+        json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}}, "podSelector": {"matchLabels": {"app": app}}})
+    };
+    let objects = with(
+        web_and_api(),
+        [
+            deployment("worker", json!([])),
+            deny_but("web", json!([]), json!([to_app("api", json!(8080))])),
+            deny_but(
+                "api",
+                json!([from_app("web", json!(8080)), {"from": [in_default("worker")], "ports": [{"port": 8080}]}]),
+                json!([]),
+            ),
+            deny_but("worker", json!([]), json!([{"to": [in_default("api")], "ports": [{"port": 8080}]}])),
+        ],
+    );
+    assert_eq!(
+        run(objects).problems,
+        ["undeclared open path: Deployment/worker -> Deployment/api port 8080/TCP (http): egress rule 1 of NetworkPolicy/worker \
+          admits it; ingress rule 2 of NetworkPolicy/api admits it"]
+    );
+}
