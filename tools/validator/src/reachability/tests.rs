@@ -805,3 +805,20 @@ fn a_peer_with_a_namespace_selector_declares_no_path() {
           admits it; ingress rule 2 of NetworkPolicy/api admits it"]
     );
 }
+
+#[test]
+fn a_policy_restricts_only_the_directions_its_policy_types_name() {
+    // Ingress-only policies on both: each one's egress stays open, so both declared paths are
+    // open (web calls api, api calls web back).
+    let objects = vec![
+        deployment("web", json!([{"name": "API_URL", "value": "http://api.default.svc:80"}])),
+        deployment("api", json!([{"name": "WEB_URL", "value": "http://web.default.svc:80"}])),
+        service("api"),
+        service("web"),
+        policy("api", json!({"podSelector": {"matchLabels": {"app": "api"}}, "policyTypes": ["Ingress"], "ingress": [from_app("web", json!(8080))]})),
+        policy("web", json!({"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"], "ingress": [from_app("api", json!(8080))]})),
+    ];
+    let report = run(objects);
+    assert_eq!(report.problems, Vec::<String>::new());
+    assert!(report.summary.starts_with("2 declared path(s), 0 of them closed; 0 open path(s)"), "{}", report.summary);
+}
