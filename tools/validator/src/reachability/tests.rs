@@ -822,3 +822,22 @@ fn a_policy_restricts_only_the_directions_its_policy_types_name() {
     assert_eq!(report.problems, Vec::<String>::new());
     assert!(report.summary.starts_with("2 declared path(s), 0 of them closed; 0 open path(s)"), "{}", report.summary);
 }
+
+#[test]
+fn a_declared_outside_peer_reaches_its_own_apps_pods_only() {
+    let from_billing = json!([{"from": [{"namespaceSelector": {"matchLabels": {"example.com/domain": "billing"}}}], "ports": [{"port": 50051}]}]);
+    let mut objects = composed_app(from_billing, json!([]));
+    let labels = json!({"app.kubernetes.io/name": "worker", "app.kubernetes.io/instance": "r"});
+    objects.push((
+        "Deployment/r-worker".into(),
+        json!({"kind": "Deployment", "metadata": {"name": "r-worker"}, "spec": {"template": {
+            "metadata": {"labels": labels}, "spec": {"containers": [{"name": "worker"}]}
+        }}}),
+    ));
+    let report = outside_run(objects, billing_callers());
+    assert!(
+        report.summary.ends_with("; outside the release: 1 declared path(s), 0 of them closed, 0 open path(s) nobody declared"),
+        "{}",
+        report.summary
+    );
+}
