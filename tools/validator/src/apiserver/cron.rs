@@ -131,6 +131,12 @@ mod tests {
             "0 0 31 12 6",
             "@hourly",
             "@every 1h30m",
+            "@every 1.5h",
+            "@every 500ms",
+            "@yearly",
+            "@midnight",
+            "59 23 31 dec sat",
+            "0 0 1-31/2 1-12 0-6",
         ] {
             assert_eq!(schedule(good), Ok(()), "{good}");
         }
@@ -152,6 +158,18 @@ mod tests {
             ("@fortnightly", "expected exactly 5 fields"),
             ("@every soon", "is not a duration"),
             ("CRON_TZ=UTC 0 3 * * *", "use the timeZone field instead"),
+            // robfig/cron's getRange: "N/step" runs from N to the field's maximum, so a
+            // start past the maximum is a range running backwards.
+            ("61/5 * * * *", "minute field \"61/5\": range 61-59 runs backwards (allowed 0-59)"),
+            ("* * * 0 *", "month field \"0\": 0 is below the minimum 1"),
+            ("* * 32 * *", "32 is above the maximum 31"),
+            ("* * * * 1-7", "7 is above the maximum 6"),
+            ("* * * * mon-sun", "range 1-0 runs backwards"),
+            ("*/x * * * *", "step \"x\" of \"*/x\" is not a number"),
+            ("* * * jam *", "\"jam\" is not a number or a name"),
+            ("@every 90", "is not a duration"),
+            ("@every h", "is not a duration"),
+            ("@every 1h30", "is not a duration"),
         ];
         for (bad, reason) in cases {
             let message = schedule(bad).unwrap_err();

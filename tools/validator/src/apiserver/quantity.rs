@@ -94,6 +94,35 @@ mod tests {
         assert_eq!(parse("0.1n").unwrap(), 1);
     }
 
+    /// Every suffix of `resource.Quantity`, at its exact factor.
+    #[test]
+    fn each_suffix_scales_by_its_own_factor() {
+        let unit = NANOS_PER_UNIT;
+        let cases: [(&str, Nanos); 16] = [
+            ("1n", 1),
+            ("1u", 1_000),
+            ("1m", 1_000_000),
+            ("1", unit),
+            ("1k", 1_000 * unit),
+            ("1M", 1_000_000 * unit),
+            ("1G", 10i128.pow(9) * unit),
+            ("1T", 10i128.pow(12) * unit),
+            ("1P", 10i128.pow(15) * unit),
+            ("1E", 10i128.pow(18) * unit),
+            ("1Ki", (1 << 10) * unit),
+            ("1Mi", (1 << 20) * unit),
+            ("1Gi", (1 << 30) * unit),
+            ("1Ti", (1 << 40) * unit),
+            ("1Pi", (1 << 50) * unit),
+            ("1Ei", (1 << 60) * unit),
+        ];
+        for (text, nanos) in cases {
+            assert_eq!(parse(text), Ok(nanos), "{text}");
+        }
+        assert_eq!(parse("1e-9"), Ok(1));
+        assert_eq!(parse("1.5Gi"), Ok(3 * (1 << 29) * unit));
+    }
+
     #[test]
     fn what_is_no_quantity_is_refused() {
         for bad in ["", "m", "1.2.3", "1 Gi", "1GB", "1K", "one", "1e", "1e+", "1Mi2", "--1", "1e99"] {

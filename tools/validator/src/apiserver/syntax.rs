@@ -256,6 +256,116 @@ mod tests {
         assert!(is_zero(&json!("0%")) && is_zero(&json!(0)) && !is_zero(&json!(1)));
     }
 
+    /// `DNS1123LabelMaxLength` (63) for both label grammars, `DNS1123SubdomainMaxLength` (253)
+    /// for a subdomain and for a wildcard one counted with its `*.`.
+    #[test]
+    fn dns_names_stop_at_kubernetes_lengths() {
+        assert_eq!(dns1123_label(&"a".repeat(63)), Ok(()));
+        assert_eq!(dns1035_label(&"a".repeat(63)), Ok(()));
+        let long = dns1035_label(&"a".repeat(64)).unwrap_err();
+        assert!(long.contains("is not a DNS-1035 label"), "{long}");
+        let subdomain = |length: usize| format!("{}.{}", "a".repeat(63), "b".repeat(length - 64));
+        assert_eq!(dns1123_subdomain(&subdomain(253)), Ok(()));
+        assert!(dns1123_subdomain(&subdomain(254)).unwrap_err().contains("at most 253 characters"));
+        // `*.` and 251 characters is 253; the subdomain after `*.` is valid at 252 too.
+        assert_eq!(wildcard_subdomain(&format!("*.{}", subdomain(251))), Ok(()));
+        let wide = wildcard_subdomain(&format!("*.{}", subdomain(252))).unwrap_err();
+        assert!(wide.contains("is not a wildcard DNS-1123 subdomain"), "{wide}");
+    }
+
+    #[test]
+    fn dns_labels_start_and_end_with_a_letter_or_digit() {
+        for bad in ["-web", "web-", "", "we_b", "web.1"] {
+            assert!(dns1123_label(bad).unwrap_err().contains("is not a DNS-1123 label"), "{bad:?}");
+            assert!(dns1035_label(bad).is_err(), "{bad:?}");
+        }
+        assert!(dns1123_subdomain("-a.example.com").is_err());
+        assert!(dns1123_subdomain("a-.example.com").is_err());
+        assert!(dns1123_subdomain("").is_err());
+        // After `*.` comes a DNS-1123 subdomain: lowercase, no second wildcard.
+        assert!(wildcard_subdomain("*.Example.com").is_err());
+        assert!(wildcard_subdomain("*.*.example.com").is_err());
+        assert!(wildcard_subdomain("*").is_err());
+    }
+
+    #[test]
+    fn path_segment_names_refuse_dots_slashes_and_percent() {
+        assert_eq!(path_segment_name("release:view"), Ok(()));
+        assert_eq!(path_segment_name("..."), Ok(()));
+        assert_eq!(path_segment_name(""), Err("must not be empty".to_string()));
+        assert_eq!(path_segment_name("."), Err("\".\" may not be '.' or '..'".to_string()));
+        assert_eq!(path_segment_name(".."), Err("\"..\" may not be '.' or '..'".to_string()));
+        assert_eq!(path_segment_name("a%2f"), Err("\"a%2f\" may not contain '/' or '%'".to_string()));
+    }
+
+    /// `IsQualifiedName`: a name of at most 63 characters, alphanumeric at both ends; the
+    /// prefix a DNS-1123 subdomain.
+    #[test]
+    fn qualified_names_stop_at_63_and_start_and_end_alphanumeric() {
+        assert_eq!(qualified_name(&"n".repeat(63)), Ok(()));
+        assert_eq!(qualified_name(&format!("example.com/{}", "n".repeat(63))), Ok(()));
+        assert!(qualified_name(&format!("example.com/{}", "n".repeat(64))).is_err());
+        for bad in ["-a", "a-", "_a", "a.", "", "example.com/", "a b"] {
+            let message = qualified_name(bad).unwrap_err();
+            assert!(message.contains("is not a qualified name"), "{bad:?}: {message}");
+        }
+        let prefix = qualified_name("Example.com/name").unwrap_err();
+        assert!(prefix.contains("prefix \"Example.com\" is not a DNS-1123 subdomain"), "{prefix}");
+    }
+
+    #[test]
+    fn label_values_stop_at_63_and_start_and_end_alphanumeric() {
+        assert_eq!(label_value(&"v".repeat(63)), Ok(()));
+        let long = label_value(&"v".repeat(64)).unwrap_err();
+        assert!(long.contains("is not a label value"), "{long}");
+        for bad in ["x-", "_x", "x.", "a/b"] {
+            assert!(label_value(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(label_value("A_b-c.9"), Ok(()));
+    }
+
+    /// IANA_SVC_NAME: 15 characters at most, with the reason for each refusal.
+    #[test]
+    fn port_names_give_the_iana_reason() {
+        assert_eq!(port_name("abcdefghijklmno"), Ok(()));
+        assert_eq!(port_name("a"), Ok(()));
+        let reason = |name: &str| port_name(name).unwrap_err();
+        assert!(reason("abcdefghijklmnop").contains("must be 1 to 15 characters long"));
+        assert!(reason("").contains("must be 1 to 15 characters long"));
+        assert!(reason("a_b").contains("may contain only lowercase letters, digits and '-'"));
+        assert!(reason("Http").contains("may contain only lowercase letters, digits and '-'"));
+        assert!(reason("80-80").contains("must contain at least one letter"));
+        for bad in ["-http", "http-", "h--2"] {
+            assert!(reason(bad).contains("must not start or end with '-'"), "{bad}");
+        }
+        assert_eq!(port_number(1), Ok(()));
+        assert_eq!(port_number(65535), Ok(()));
+        assert_eq!(port_number_or_name(&json!(true)), Err("true is neither a port number nor a port name".into()));
+    }
+
+    #[test]
+    fn percentages_name_their_range_and_counts_their_minimum() {
+        assert_eq!(int_or_percent(&json!("100%")), Ok(()));
+        assert_eq!(int_or_percent(&json!("0%")), Ok(()));
+        assert_eq!(int_or_percent(&json!("101%")), Err("\"101%\" must be a percentage from 0% to 100%".into()));
+        assert!(int_or_percent(&json!("-1%")).is_err());
+        assert_eq!(int_or_percent(&json!("25")), Err("\"25\" must be an integer or percentage (e.g. '5%')".into()));
+        assert_eq!(int_or_percent(&json!(-1)), Err("-1 must be greater than or equal to 0".into()));
+        assert!(!is_zero(&json!("10%")) && !is_zero(&json!(null)));
+    }
+
+    /// `validTimeZoneCharacters`: each '/'-separated part 1 to 14 characters, not `.`, `..`
+    /// nor starting with '-'.
+    #[test]
+    fn time_zone_parts_follow_kubernetes_rules() {
+        assert_eq!(time_zone("Etc/abcdefghijklmn"), Ok(()));
+        for bad in ["Etc/abcdefghijklmno", "Etc/-abc", "Etc/.", ".", "Europe//Berlin", "local", "Etc/a b"] {
+            assert!(time_zone(bad).is_err(), "{bad:?}");
+        }
+        let message = time_zone("Etc/-abc").unwrap_err();
+        assert_eq!(message, "unknown time zone \"Etc/-abc\": not an IANA time zone name such as Europe/Berlin or Etc/UTC");
+    }
+
     #[test]
     fn time_zones() {
         assert!(time_zone("Europe/Berlin").is_ok());

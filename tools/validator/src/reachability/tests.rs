@@ -564,3 +564,280 @@ fn an_address_of_a_peer_service_port_it_lacks_is_reported() {
         report.problems
     );
 }
+
+#[test]
+fn the_summary_counts_declared_closed_and_undeclared_paths_pairs_and_policies() {
+    // Three workloads, each denied everything: the one declared path is closed.
+    let objects = with(
+        web_and_api(),
+        [
+            deployment("worker", json!([])),
+            deny_but("web", json!([]), json!([])),
+            deny_but("api", json!([]), json!([])),
+            deny_but("worker", json!([]), json!([])),
+        ],
+    );
+    assert_eq!(
+        run(objects).summary,
+        "1 declared path(s), 1 of them closed; 0 open path(s) nobody declared; 9 pod-to-pod pair(s), 3 NetworkPolicy(ies)"
+    );
+    // A rule admitting every namespace lets a stranger in, though nothing outside is declared.
+    let from_anywhere = json!([{"from": [{"namespaceSelector": {}}], "ports": [{"port": 50051}]}]);
+    let report = outside_run(composed_app(from_anywhere, json!([])), json!({}));
+    assert_eq!(
+        report.summary,
+        "0 declared path(s), 0 of them closed; 0 open path(s) nobody declared; 1 pod-to-pod pair(s), 1 NetworkPolicy(ies); \
+         outside the release: 0 declared path(s), 0 of them closed, 1 open path(s) nobody declared"
+    );
+}
+
+#[test]
+fn only_a_qualified_address_of_the_peer_service_itself_declares_a_path_to_it() {
+    let mut objects = peer_caller(to_shop_api());
+    objects[0].1["spec"]["template"]["spec"]["containers"][0]["env"] = json!([
+        {"name": "SHOP_URL", "value": "http://shop-api.shop-prod.svc:80"},
+        // Another Service of the peer's namespace, and the peer's name without its namespace
+        // (a Service of the caller's own namespace): neither is the peer app.
+        {"name": "OTHER_URL", "value": "http://shop-web.shop-prod.svc:80"},
+        {"name": "LOCAL_URL", "value": "shop-api:80"}
+    ]);
+    let report = peer_run(objects, peer_values(true));
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(report.summary.contains("outside the release: 2 declared path(s), 0 of them closed"), "{}", report.summary);
+    assert!(!report.matrix.contains("OTHER_URL") && !report.matrix.contains("LOCAL_URL"), "{}", report.matrix);
+}
+
+#[test]
+fn a_scheme_without_a_port_means_its_own_port() {
+    let release = Release::read(&web_and_api().into_iter().collect());
+    let port_of = |value: &str| addressed_service(value, &release, "default").map(|(_, port)| port);
+    assert_eq!(port_of("http://api"), Some(Some(80)));
+    assert_eq!(port_of("HTTPS://api.default.svc.cluster.local./x"), Some(Some(443)));
+    assert_eq!(port_of("grpc://api.default"), Some(None));
+    assert_eq!(port_of("http://api:8080"), Some(Some(8080)));
+}
+
+/// An HTTPRoute `edge` of namespace `namespace` (None: unset) attached to `parent`, routing to `backend`.
+fn route(namespace: Option<&str>, parent: Value, backend: Value) -> (String, Value) {
+    let mut metadata = json!({"name": "edge"});
+    if let Some(namespace) = namespace {
+        metadata["namespace"] = json!(namespace);
+    }
+    let spec = json!({"parentRefs": [parent], "rules": [{"backendRefs": [backend]}]});
+    ("HTTPRoute/edge".to_string(), json!({"kind": "HTTPRoute", "metadata": metadata, "spec": spec}))
+}
+
+/// The problems of api, denied everything, behind `route`.
+fn behind_route(route: (String, Value)) -> Vec<String> {
+    run(vec![deployment("api", json!([])), service("api"), route, deny_but("api", json!([]), json!([]))]).problems
+}
+
+#[test]
+fn a_route_without_a_gateway_namespace_comes_from_its_own() {
+    let backend = json!({"name": "api", "port": 80});
+    for namespace in [None, Some("default")] {
+        let problems = behind_route(route(namespace, json!({"name": "shared"}), backend.clone()));
+        assert_eq!(problems.len(), 1, "{namespace:?}: {problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "declared path closed: namespace default -> Deployment/api port 8080/TCP (http), declared by HTTPRoute/edge"
+            ),
+            "{namespace:?}: {}",
+            problems[0]
+        );
+    }
+}
+
+#[test]
+fn a_route_backend_counts_when_it_is_a_core_service_of_the_routes_namespace() {
+    let parent = json!({"name": "shared", "namespace": "gateway-system"});
+    let counted = [
+        json!({"name": "api", "port": 80, "namespace": "default"}),
+        json!({"name": "api", "port": 80, "group": ""}),
+        json!({"name": "api", "port": 80, "group": "core", "kind": "Service"}),
+    ];
+    for backend in counted {
+        let problems = behind_route(route(Some("default"), parent.clone(), backend.clone()));
+        assert_eq!(problems.len(), 1, "{backend}: {problems:?}");
+        assert!(problems[0].starts_with("declared path closed: namespace gateway-system -> Deployment/api"), "{backend}");
+    }
+    let skipped = [
+        json!({"name": "api", "port": 80, "namespace": "other"}),
+        json!({"name": "api", "port": 80, "kind": "Backend"}),
+        json!({"name": "api", "port": 80, "kind": "Service", "group": "example.com"}),
+    ];
+    for backend in skipped {
+        assert_eq!(behind_route(route(Some("default"), parent.clone(), backend.clone())), Vec::<String>::new(), "{backend}");
+    }
+}
+
+#[test]
+fn container_ports_keep_their_protocol() {
+    let mut objects = vec![deployment("dns", json!([]))];
+    objects[0].1["spec"]["template"]["spec"]["containers"][0]["ports"] = json!([
+        {"containerPort": 53, "protocol": "UDP"},
+        {"containerPort": 3868, "protocol": "SCTP"},
+        {"containerPort": 8080}
+    ]);
+    let release = Release::read(&objects.into_iter().collect());
+    let ports: Vec<String> = release.pods[0].ports.iter().map(|p| p.port.to_string()).collect();
+    assert_eq!(ports, ["53/UDP", "3868/SCTP", "8080/TCP"]);
+}
+
+/// `peerCharts` values with apps `api` and `web-ui` of chart `shop` and app `web-ui` of
+/// chart `blog`.
+fn two_peer_charts() -> Value {
+    json!({"peerCharts": {
+        "blog": {"release": "blog", "namespace": "blog-prod", "apps": {
+            "webUi": {"name": "web-ui", "containerPort": 3000, "servicePort": 80}
+        }},
+        "shop": {"release": "shop", "namespace": "shop-prod", "apps": {
+            "api": {"name": "api", "containerPort": 8080, "servicePort": 80, "ports": [
+                {"servicePort": 9000, "containerPort": 9090},
+                {"servicePort": 53, "containerPort": 5353, "protocol": "UDP"},
+                {"servicePort": 8443, "containerPort": 8443, "protocol": "TCP"}
+            ]},
+            "webUi": {"name": "web-ui", "containerPort": 8000, "servicePort": 80}
+        }}
+    }})
+}
+
+fn peer_services_of(values: &Value) -> Vec<outside::PeerService> {
+    let lookup = |pointer: &str| values.pointer(pointer).cloned();
+    let keys = |pointer: &str| -> BTreeSet<String> {
+        values.pointer(pointer).and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k.clone()).collect()
+    };
+    let apps: BTreeMap<String, BTreeSet<String>> =
+        keys("/peerCharts").into_iter().map(|chart| (chart.clone(), keys(&format!("/peerCharts/{chart}/apps")))).collect();
+    outside::peer_services(&apps, &lookup)
+}
+
+#[test]
+fn a_peer_apps_ports_are_its_tcp_ports() {
+    let services = peer_services_of(&two_peer_charts());
+    let api = services.iter().find(|s| s.chart == "shop" && s.app == "api").expect("shop's api");
+    assert_eq!(api.service, "shop-api");
+    assert_eq!(api.ports, [(80, 8080), (9000, 9090), (8443, 8443)]);
+}
+
+#[test]
+fn egress_to_a_peer_app_names_the_chart_and_the_app() {
+    let values = two_peer_charts();
+    let services = peer_services_of(&values);
+    let lookup = |pointer: &str| {
+        json!({"apps": {"ordersApi": {"networkPolicy": {"egressToPeerApps": [{"chart": "shop", "app": "webUi"}]}}}})
+            .pointer(pointer)
+            .cloned()
+    };
+    let peers = outside::declared_peer_apps(["ordersApi".to_string()].into_iter(), &lookup, &services);
+    assert_eq!(peers.len(), 1);
+    assert_eq!(peers[0].pod.namespace, "shop-prod");
+    assert_eq!(peers[0].pod.pod_labels.get("app.kubernetes.io/name").map(String::as_str), Some("web-ui"));
+    assert_eq!(peers[0].ports, [8000]);
+}
+
+#[test]
+fn a_declared_peer_without_namespace_labels_is_of_the_release_namespace() {
+    let values = json!({"apps": {"ordersApi": {"networkPolicy": {"ingressSelectors": [
+        {"podLabels": {"app": "batch"}, "ports": [50051]},
+        {"namespaceLabels": {"team": "data"}, "podLabels": {"app": "batch"}, "ports": [50051]}
+    ]}}}});
+    let lookup = |pointer: &str| values.pointer(pointer).cloned();
+    let peers = outside::declared_peers(["ordersApi".to_string()].into_iter(), &lookup, "default");
+    let namespaces: Vec<&str> = peers.iter().map(|p| p.pod.namespace.as_str()).collect();
+    assert_eq!(namespaces, ["default", "reachability-selected-namespace"]);
+    assert_eq!(peers[0].pod.namespace_labels, evaluate::namespace_labels("default"));
+}
+
+#[test]
+fn a_closed_outside_path_is_counted_in_the_summary() {
+    let report = outside_run(composed_app(json!([]), json!([])), billing_callers());
+    assert!(
+        report.summary.ends_with("; outside the release: 1 declared path(s), 1 of them closed, 0 open path(s) nobody declared"),
+        "{}",
+        report.summary
+    );
+}
+
+#[test]
+fn a_stranger_is_probed_on_named_container_ports_and_on_rule_ports() {
+    // A named rule port resolves to the container port 50051.
+    let named = json!([{"from": [{"namespaceSelector": {}}], "ports": [{"port": "grpc"}]}]);
+    let report = outside_run(composed_app(named, json!([])), json!({}));
+    assert_eq!(
+        report.problems,
+        ["undeclared open path: pods {} of namespace reachability-stranger {kubernetes.io/metadata.name=reachability-stranger} \
+          -> Deployment/r-orders-api port 50051/TCP (grpc): ingress rule 1 of NetworkPolicy/r-orders-api admits it"]
+    );
+    // A numbered rule port that is no container port of the release.
+    let egress = json!([{"to": [{"namespaceSelector": {}}], "ports": [{"port": 9090}]}]);
+    let report = outside_run(composed_app(json!([]), egress), json!({}));
+    assert_eq!(
+        report.problems,
+        ["undeclared open path: Deployment/r-orders-api -> pods {} of namespace reachability-stranger \
+          {kubernetes.io/metadata.name=reachability-stranger} port 9090/TCP: egress rule 1 of NetworkPolicy/r-orders-api admits it"]
+    );
+}
+
+#[test]
+fn a_peer_with_a_namespace_selector_declares_no_path() {
+    // worker -> api is open at both ends, but each rule names the pods through a namespace
+    // selector too: the chart's rules never do, so nobody declared it.
+    let in_default = |app: &str| {
+        json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}}, "podSelector": {"matchLabels": {"app": app}}})
+    };
+    let objects = with(
+        web_and_api(),
+        [
+            deployment("worker", json!([])),
+            deny_but("web", json!([]), json!([to_app("api", json!(8080))])),
+            deny_but(
+                "api",
+                json!([from_app("web", json!(8080)), {"from": [in_default("worker")], "ports": [{"port": 8080}]}]),
+                json!([]),
+            ),
+            deny_but("worker", json!([]), json!([{"to": [in_default("api")], "ports": [{"port": 8080}]}])),
+        ],
+    );
+    assert_eq!(
+        run(objects).problems,
+        ["undeclared open path: Deployment/worker -> Deployment/api port 8080/TCP (http): egress rule 1 of NetworkPolicy/worker \
+          admits it; ingress rule 2 of NetworkPolicy/api admits it"]
+    );
+}
+
+#[test]
+fn a_policy_restricts_only_the_directions_its_policy_types_name() {
+    // Ingress-only policies on both: each one's egress stays open, so both declared paths are
+    // open (web calls api, api calls web back).
+    let objects = vec![
+        deployment("web", json!([{"name": "API_URL", "value": "http://api.default.svc:80"}])),
+        deployment("api", json!([{"name": "WEB_URL", "value": "http://web.default.svc:80"}])),
+        service("api"),
+        service("web"),
+        policy("api", json!({"podSelector": {"matchLabels": {"app": "api"}}, "policyTypes": ["Ingress"], "ingress": [from_app("web", json!(8080))]})),
+        policy("web", json!({"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"], "ingress": [from_app("api", json!(8080))]})),
+    ];
+    let report = run(objects);
+    assert_eq!(report.problems, Vec::<String>::new());
+    assert!(report.summary.starts_with("2 declared path(s), 0 of them closed; 0 open path(s)"), "{}", report.summary);
+}
+
+#[test]
+fn a_declared_outside_peer_reaches_its_own_apps_pods_only() {
+    let from_billing = json!([{"from": [{"namespaceSelector": {"matchLabels": {"example.com/domain": "billing"}}}], "ports": [{"port": 50051}]}]);
+    let mut objects = composed_app(from_billing, json!([]));
+    let labels = json!({"app.kubernetes.io/name": "worker", "app.kubernetes.io/instance": "r"});
+    objects.push((
+        "Deployment/r-worker".into(),
+        json!({"kind": "Deployment", "metadata": {"name": "r-worker"}, "spec": {"template": {
+            "metadata": {"labels": labels}, "spec": {"containers": [{"name": "worker"}]}
+        }}}),
+    ));
+    let report = outside_run(objects, billing_callers());
+    assert!(
+        report.summary.ends_with("; outside the release: 1 declared path(s), 0 of them closed, 0 open path(s) nobody declared"),
+        "{}",
+        report.summary
+    );
+}
