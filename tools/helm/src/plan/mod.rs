@@ -1116,10 +1116,12 @@ mod tests {
         assert!(values.contains("\ningress:\n  enabled: true\n"), "{values}");
         let readme = file(&chart, "README.md");
         // The objects column, as `Resource::describe` names them (parentheses escaped).
-        let row = "| web | external-api | `apps.web` | ServiceAccount, NetworkPolicy \\(when networkPolicy.enabled\\), \
+        let row =
+            "| web | external-api | `apps.web` | ServiceAccount, NetworkPolicy \\(when networkPolicy.enabled\\), \
                    Deployment, Service, PodDisruptionBudget \\(when it can be satisfied\\), HorizontalPodAutoscaler \
                    \\(when autoscaling.enabled\\), Ingress \\(the chart's shared one\\) |\n";
         assert!(readme.contains(row), "{readme}");
+        assert!(!readme.contains("## Policy exceptions"), "no app has one: {readme}");
 
         let worker_only = compose_with(&ChartSpec::for_tests(), &[worker_with_policy("w", serde_json::json!({}))], &[])
             .expect("composes");
@@ -1138,6 +1140,12 @@ mod tests {
         let chart = compose_with(&on_gateway, &apps, &[]).expect("composes");
         assert!(paths(&chart).contains(&"templates/httproute.yaml".to_string()), "{:?}", paths(&chart));
 
+        let readme = file(&chart, "README.md");
+        assert!(
+            readme.contains(", HTTPRoute \\(instead of the Ingress where ingress.api is gateway\\) |\n"),
+            "{readme}"
+        );
+
         let staging = serde_json::json!({"name": "staging", "gateway": {"name": "shared", "namespace": "gw"}});
         let chart = compose_with(&ChartSpec::for_tests(), &apps, &[staging]).expect("composes");
         assert!(paths(&chart).contains(&"templates/httproute.yaml".to_string()), "{:?}", paths(&chart));
@@ -1154,5 +1162,23 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    /// An app's config files are copied to `files/<app>/<name>`, and an app's policy
+    /// exception gets the README's section on them.
+    #[test]
+    fn config_files_are_copied_and_policy_exceptions_listed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = dir.path().join("settings.toml");
+        fs::write(&settings, "level = \"info\"\n").expect("write");
+        let worker = serde_json::json!({
+            "name": "w", "target": "//x:w", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "policy_exceptions": {"probes": "reads a queue"},
+            "config": {"files": {"settings.toml": settings.display().to_string()}, "mount_path": "/etc/w"},
+        });
+        let chart = compose_with(&ChartSpec::for_tests(), &[worker], &[]).expect("composes");
+        assert_eq!(file(&chart, "files/w/settings.toml"), "level = \"info\"\n");
+        let readme = file(&chart, "README.md");
+        assert!(readme.contains("\n## Policy exceptions\n"), "{readme}");
     }
 }
