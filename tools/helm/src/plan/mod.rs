@@ -1122,6 +1122,8 @@ mod tests {
                    \\(when autoscaling.enabled\\), Ingress \\(the chart's shared one\\) |\n";
         assert!(readme.contains(row), "{readme}");
         assert!(!readme.contains("## Policy exceptions"), "no app has one: {readme}");
+        let chart_yaml = file(&chart, "Chart.yaml");
+        assert!(chart_yaml.contains("\n  helm-composer/apps: \"w:worker,web:external-api\"\n"), "{chart_yaml}");
 
         let worker_only = compose_with(&ChartSpec::for_tests(), &[worker_with_policy("w", serde_json::json!({}))], &[])
             .expect("composes");
@@ -1180,5 +1182,52 @@ mod tests {
         assert_eq!(file(&chart, "files/w/settings.toml"), "level = \"info\"\n");
         let readme = file(&chart, "README.md");
         assert!(readme.contains("\n## Policy exceptions\n"), "{readme}");
+    }
+
+    /// A sibling address names an app of the chart with a port, and a URL only an http one.
+    #[test]
+    fn sibling_addresses_name_an_app_with_a_port_in_a_form_it_speaks() {
+        let api = |name: &str, protocol: &str| {
+            serde_json::json!({"name": name, "target": format!("//x:{name}"), "app_type": "internal-api",
+                               "image": {"repository": "r", "tag": "1"}, "port": 8080, "protocol": protocol})
+        };
+        let caller = |app: &str, form: &str| {
+            let mut worker = worker_with_policy("w", serde_json::json!({}));
+            worker["sibling_env"] = serde_json::json!([{"env": "API_URL", "app": app, "form": form}]);
+            worker
+        };
+        let apps = |app: &str, form: &str| {
+            vec![
+                api("api", "http"),
+                api("rpc", "grpc"),
+                worker_with_policy("v", serde_json::json!({})),
+                caller(app, form),
+            ]
+        };
+        let error = |app: &str, form: &str| compose_for_tests(&apps(app, form)).expect_err("refused").to_string();
+        compose_for_tests(&apps("api", "url")).expect("an http API has a URL");
+        compose_for_tests(&apps("rpc", "host-port")).expect("a gRPC API has a host and port");
+        let prefix = "w (//x:w): sibling_env.API_URL.app:";
+        assert_eq!(
+            error("ghost", "url"),
+            format!(
+                "{prefix} \"ghost\" is not an app of this chart; name one of the chart's apps with a port (api, rpc), \
+                 or add the app to the helm_chart's apps"
+            )
+        );
+        assert_eq!(
+            error("v", "host-port"),
+            format!(
+                "{prefix} \"v\" is a worker without a port, so it has no Service to address; give it a port, or \
+                 address an API"
+            )
+        );
+        assert_eq!(
+            error("rpc", "url"),
+            format!(
+                "{prefix} \"rpc\" speaks grpc, not http, so it has no http:// URL; set \"form\": \"host-port\" \
+                 (host:port)"
+            )
+        );
     }
 }
