@@ -1064,4 +1064,170 @@ mod tests {
         );
         assert!(release_name_limit(&apps[..1]).is_none());
     }
+
+    /// `apps` and `environments` (JSON as `app_metadata` and `helm_environment` write them)
+    /// composed with `spec`, without subcharts.
+    fn compose_with(
+        spec: &ChartSpec,
+        apps: &[serde_json::Value],
+        environments: &[serde_json::Value],
+    ) -> Result<Chart, ComposeError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |name: String, value: &serde_json::Value| {
+            let file = dir.path().join(name);
+            fs::write(&file, value.to_string()).expect("write");
+            file
+        };
+        let apps: Vec<PathBuf> = apps.iter().enumerate().map(|(i, a)| write(format!("app-{i}.json"), a)).collect();
+        let environments: Vec<PathBuf> =
+            environments.iter().enumerate().map(|(i, e)| write(format!("env-{i}.json"), e)).collect();
+        let renderer = Renderer::for_charts(&crate::templates::for_tests())?;
+        compose(spec, crate::load_apps(&apps)?, &environments, &[], &renderer)
+    }
+
+    /// An external API with an Ingress (and the `ingress` fields given) and a worker.
+    fn web_and_worker(ingress: serde_json::Value) -> [serde_json::Value; 2] {
+        [
+            serde_json::json!({"name": "web", "target": "//x:web", "app_type": "external-api",
+                               "image": {"repository": "r", "tag": "1"}, "port": 8080, "ingress": ingress}),
+            worker_with_policy("w", serde_json::json!({})),
+        ]
+    }
+
+    fn paths(chart: &Chart) -> Vec<String> {
+        chart.files.keys().map(|p| p.display().to_string()).collect()
+    }
+
+    fn file<'a>(chart: &'a Chart, path: &str) -> &'a str {
+        chart.files.get(Path::new(path)).map(String::as_str).unwrap_or_else(|| panic!("no {path}"))
+    }
+
+    /// A chart on Ingress objects: values with their settings, the README listing each app's
+    /// objects as `Resource::describe` names them, no routes and no Chart.lock (no subcharts).
+    #[test]
+    fn an_ingress_chart_gets_ingress_values_and_no_routes_or_lock() {
+        let chart =
+            compose_with(&ChartSpec::for_tests(), &web_and_worker(serde_json::json!({"host": "example.com"})), &[])
+                .expect("composes");
+        let paths = paths(&chart);
+        assert!(paths.contains(&"templates/ingress.yaml".to_string()), "{paths:?}");
+        assert!(!paths.iter().any(|p| p.contains("route") || p == "Chart.lock"), "{paths:?}");
+        let values = file(&chart, "values.yaml");
+        assert!(values.contains("\ningress:\n  enabled: true\n"), "{values}");
+        let readme = file(&chart, "README.md");
+        // The objects column, as `Resource::describe` names them (parentheses escaped).
+        let row =
+            "| web | external-api | `apps.web` | ServiceAccount, NetworkPolicy \\(when networkPolicy.enabled\\), \
+                   Deployment, Service, PodDisruptionBudget \\(when it can be satisfied\\), HorizontalPodAutoscaler \
+                   \\(when autoscaling.enabled\\), Ingress \\(the chart's shared one\\) |\n";
+        assert!(readme.contains(row), "{readme}");
+        assert!(!readme.contains("## Policy exceptions"), "no app has one: {readme}");
+        let chart_yaml = file(&chart, "Chart.yaml");
+        assert!(chart_yaml.contains("\n  helm-composer/apps: \"w:worker,web:external-api\"\n"), "{chart_yaml}");
+
+        let worker_only = compose_with(&ChartSpec::for_tests(), &[worker_with_policy("w", serde_json::json!({}))], &[])
+            .expect("composes");
+        let values = file(&worker_only, "values.yaml");
+        assert!(!values.contains("\ningress:"), "no app has an Ingress: {values}");
+    }
+
+    /// Routes are rendered when the chart's default values route through a Gateway, with no
+    /// environment, or when only an environment does.
+    #[test]
+    fn routes_are_rendered_when_the_chart_or_an_environment_uses_a_gateway() {
+        let apps = web_and_worker(serde_json::json!({"host": "example.com", "timeout": "30s"}));
+        let mut on_gateway = ChartSpec::for_tests();
+        on_gateway.routing.gateway =
+            crate::model::GatewayMetadata { name: "shared".into(), namespace: "gw".into(), section_name: "".into() };
+        let chart = compose_with(&on_gateway, &apps, &[]).expect("composes");
+        assert!(paths(&chart).contains(&"templates/httproute.yaml".to_string()), "{:?}", paths(&chart));
+
+        let readme = file(&chart, "README.md");
+        assert!(
+            readme.contains(", HTTPRoute \\(instead of the Ingress where ingress.api is gateway\\) |\n"),
+            "{readme}"
+        );
+
+        let staging = serde_json::json!({"name": "staging", "gateway": {"name": "shared", "namespace": "gw"}});
+        let chart = compose_with(&ChartSpec::for_tests(), &apps, &[staging]).expect("composes");
+        assert!(paths(&chart).contains(&"templates/httproute.yaml".to_string()), "{:?}", paths(&chart));
+    }
+
+    #[test]
+    fn an_ingress_timeout_needs_a_gateway_somewhere() {
+        let apps = web_and_worker(serde_json::json!({"host": "example.com", "timeout": "30s"}));
+        let error = compose_with(&ChartSpec::for_tests(), &apps, &[]).expect_err("no gateway").to_string();
+        assert!(
+            error.starts_with(
+                "web (//x:web): ingress.timeout: is only used by HTTPRoutes, and the chart routes through a Gateway \
+                 in no environment"
+            ),
+            "{error}"
+        );
+    }
+
+    /// An app's config files are copied to `files/<app>/<name>`, and an app's policy
+    /// exception gets the README's section on them.
+    #[test]
+    fn config_files_are_copied_and_policy_exceptions_listed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let settings = dir.path().join("settings.toml");
+        fs::write(&settings, "level = \"info\"\n").expect("write");
+        let worker = serde_json::json!({
+            "name": "w", "target": "//x:w", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
+            "policy_exceptions": {"probes": "reads a queue"},
+            "config": {"files": {"settings.toml": settings.display().to_string()}, "mount_path": "/etc/w"},
+        });
+        let chart = compose_with(&ChartSpec::for_tests(), &[worker], &[]).expect("composes");
+        assert_eq!(file(&chart, "files/w/settings.toml"), "level = \"info\"\n");
+        let readme = file(&chart, "README.md");
+        assert!(readme.contains("\n## Policy exceptions\n"), "{readme}");
+    }
+
+    /// A sibling address names an app of the chart with a port, and a URL only an http one.
+    #[test]
+    fn sibling_addresses_name_an_app_with_a_port_in_a_form_it_speaks() {
+        let api = |name: &str, protocol: &str| {
+            serde_json::json!({"name": name, "target": format!("//x:{name}"), "app_type": "internal-api",
+                               "image": {"repository": "r", "tag": "1"}, "port": 8080, "protocol": protocol})
+        };
+        let caller = |app: &str, form: &str| {
+            let mut worker = worker_with_policy("w", serde_json::json!({}));
+            worker["sibling_env"] = serde_json::json!([{"env": "API_URL", "app": app, "form": form}]);
+            worker
+        };
+        let apps = |app: &str, form: &str| {
+            vec![
+                api("api", "http"),
+                api("rpc", "grpc"),
+                worker_with_policy("v", serde_json::json!({})),
+                caller(app, form),
+            ]
+        };
+        let error = |app: &str, form: &str| compose_for_tests(&apps(app, form)).expect_err("refused").to_string();
+        compose_for_tests(&apps("api", "url")).expect("an http API has a URL");
+        compose_for_tests(&apps("rpc", "host-port")).expect("a gRPC API has a host and port");
+        let prefix = "w (//x:w): sibling_env.API_URL.app:";
+        assert_eq!(
+            error("ghost", "url"),
+            format!(
+                "{prefix} \"ghost\" is not an app of this chart; name one of the chart's apps with a port (api, rpc), \
+                 or add the app to the helm_chart's apps"
+            )
+        );
+        assert_eq!(
+            error("v", "host-port"),
+            format!(
+                "{prefix} \"v\" is a worker without a port, so it has no Service to address; give it a port, or \
+                 address an API"
+            )
+        );
+        assert_eq!(
+            error("rpc", "url"),
+            format!(
+                "{prefix} \"rpc\" speaks grpc, not http, so it has no http:// URL; set \"form\": \"host-port\" \
+                 (host:port)"
+            )
+        );
+    }
 }
