@@ -1021,6 +1021,14 @@ fn a_hook_job_takes_a_sync_wave_only_with_a_reason() {
         orphan.contains("field `job.sync_wave_reason`") && orphan.contains("sync_wave, which is unset"),
         "{orphan}"
     );
+    // A plain Job's wave needs no reason, so one given is refused rather than ignored.
+    job.sync_wave = Some(2);
+    job.job.hook = "none".into();
+    assert!(
+        error_of(&job).contains("field `job.sync_wave_reason`: is only meaningful for a hook job"),
+        "{}",
+        error_of(&job)
+    );
 }
 
 #[test]
