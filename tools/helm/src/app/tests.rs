@@ -1096,3 +1096,23 @@ fn peers_outside_the_chart_are_selected_by_checked_labels() {
     let error = error_of(&portless);
     assert!(error.contains("ingress_from_selectors[0].ports`: is required for an app without a port"), "{error}");
 }
+
+#[test]
+fn whole_secrets_and_config_maps_as_env_are_named_by_dns_subdomains_in_order() {
+    let app = accepted(|m| {
+        m.env_from_secrets = vec!["db-creds".into(), "api.keys".into()];
+        m.env_from_configmaps = vec!["shared-settings".into()];
+    });
+    assert_eq!(app.env_from_secrets, ["db-creds", "api.keys"]);
+    assert_eq!(app.env_from_configmaps, ["shared-settings"]);
+    assert_refused(
+        |m| m.env_from_secrets = vec!["db-creds".into(), "Db_Creds".into()],
+        "env_from_secrets",
+        "\"Db_Creds\" is not a DNS-1123 subdomain",
+    );
+    assert_refused(
+        |m| m.env_from_configmaps = vec!["".into()],
+        "env_from_configmaps",
+        "is not a DNS-1123 subdomain",
+    );
+}
