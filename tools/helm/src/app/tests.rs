@@ -1110,9 +1110,5 @@ fn whole_secrets_and_config_maps_as_env_are_named_by_dns_subdomains_in_order() {
         "env_from_secrets",
         "\"Db_Creds\" is not a DNS-1123 subdomain",
     );
-    assert_refused(
-        |m| m.env_from_configmaps = vec!["".into()],
-        "env_from_configmaps",
-        "is not a DNS-1123 subdomain",
-    );
+    assert_refused(|m| m.env_from_configmaps = vec!["".into()], "env_from_configmaps", "is not a DNS-1123 subdomain");
 }
