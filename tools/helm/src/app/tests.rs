@@ -936,6 +936,11 @@ fn shutdown_has_one_pre_stop_hook_within_the_grace_period() {
     let shutdown = App::from_metadata(&meta, Path::new("x.json")).expect("valid").shutdown;
     assert_eq!(shutdown.grace_period_seconds, 30, "Kubernetes' default");
     assert_eq!(serde_json::to_value(&shutdown.pre_stop).expect("serializes"), serde_json::json!({"sleepSeconds": 10}));
+    // A sleep as long as the grace period is what the API server still admits.
+    meta.shutdown = serde_json::from_value(serde_json::json!({"grace_period_seconds": 5, "pre_stop_sleep_seconds": 5}))
+        .expect("parses");
+    let shutdown = App::from_metadata(&meta, Path::new("x.json")).expect("a sleep of the whole grace period").shutdown;
+    assert_eq!((shutdown.grace_period_seconds, shutdown.pre_stop.sleep_seconds), (5, Some(5)));
     let cases = [
         (
             serde_json::json!({"pre_stop_sleep_seconds": 40}),
