@@ -112,6 +112,9 @@ mod tests {
             error.contains("field `daemon.max_unavailable`: \"012%\" has a leading zero; write \"12%\""),
             "{error}"
         );
+        // A count keeps no unit: only a percentage gets its '%' back.
+        let error = error_of(&agent(serde_json::json!({"daemon": {"max_unavailable": "012"}})));
+        assert!(error.contains("field `daemon.max_unavailable`: \"012\" has a leading zero; write \"12\""), "{error}");
         let error = error_of(&agent(serde_json::json!({"daemon": {"max_unavailable": "many"}})));
         assert!(error.contains("field `daemon.max_unavailable`: \"many\" is neither"), "{error}");
         let mut worker = agent(serde_json::json!({"app_type": "worker", "daemon": {"max_unavailable": "1"}}));

@@ -136,6 +136,8 @@ mod tests {
             ("-1s", "not a Gateway API duration"),
             ("1h1m1s1ms1s", "more than four parts"),
             ("0s", "is zero"),
+            ("0h0m0s0ms", "is zero"),
+            ("", "is empty"),
             ("30s\n", "not a Gateway API duration"),
         ] {
             let error = gateway_duration(bad).expect_err(bad);

@@ -936,6 +936,11 @@ fn shutdown_has_one_pre_stop_hook_within_the_grace_period() {
     let shutdown = App::from_metadata(&meta, Path::new("x.json")).expect("valid").shutdown;
     assert_eq!(shutdown.grace_period_seconds, 30, "Kubernetes' default");
     assert_eq!(serde_json::to_value(&shutdown.pre_stop).expect("serializes"), serde_json::json!({"sleepSeconds": 10}));
+    // A sleep as long as the grace period is what the API server still admits.
+    meta.shutdown = serde_json::from_value(serde_json::json!({"grace_period_seconds": 5, "pre_stop_sleep_seconds": 5}))
+        .expect("parses");
+    let shutdown = App::from_metadata(&meta, Path::new("x.json")).expect("a sleep of the whole grace period").shutdown;
+    assert_eq!((shutdown.grace_period_seconds, shutdown.pre_stop.sleep_seconds), (5, Some(5)));
     let cases = [
         (
             serde_json::json!({"pre_stop_sleep_seconds": 40}),
@@ -1021,6 +1026,14 @@ fn a_hook_job_takes_a_sync_wave_only_with_a_reason() {
         orphan.contains("field `job.sync_wave_reason`") && orphan.contains("sync_wave, which is unset"),
         "{orphan}"
     );
+    // A plain Job's wave needs no reason, so one given is refused rather than ignored.
+    job.sync_wave = Some(2);
+    job.job.hook = "none".into();
+    assert!(
+        error_of(&job).contains("field `job.sync_wave_reason`: is only meaningful for a hook job"),
+        "{}",
+        error_of(&job)
+    );
 }
 
 #[test]
@@ -1087,4 +1100,20 @@ fn peers_outside_the_chart_are_selected_by_checked_labels() {
     portless.network_policy.ingress_from_selectors = meta.network_policy.ingress_from_selectors.clone();
     let error = error_of(&portless);
     assert!(error.contains("ingress_from_selectors[0].ports`: is required for an app without a port"), "{error}");
+}
+
+#[test]
+fn whole_secrets_and_config_maps_as_env_are_named_by_dns_subdomains_in_order() {
+    let app = accepted(|m| {
+        m.env_from_secrets = vec!["db-creds".into(), "api.keys".into()];
+        m.env_from_configmaps = vec!["shared-settings".into()];
+    });
+    assert_eq!(app.env_from_secrets, ["db-creds", "api.keys"]);
+    assert_eq!(app.env_from_configmaps, ["shared-settings"]);
+    assert_refused(
+        |m| m.env_from_secrets = vec!["db-creds".into(), "Db_Creds".into()],
+        "env_from_secrets",
+        "\"Db_Creds\" is not a DNS-1123 subdomain",
+    );
+    assert_refused(|m| m.env_from_configmaps = vec!["".into()], "env_from_configmaps", "is not a DNS-1123 subdomain");
 }
