@@ -945,8 +945,8 @@ mod label_value_tests {
 #[cfg(test)]
 mod boundary_tests {
     use super::{
-        cron_schedule, env_name, helm3_readable, image_repository, ingress_host, int_or_percent, prometheus_duration,
-        quantity,
+        credential_name_word, cron_schedule, env_name, helm3_readable, image_repository, ingress_host, int_or_percent,
+        prometheus_duration, quantity, quantity_nanos, url_with_password,
     };
 
     /// A wildcard host of `length` characters made of 63-character labels.
@@ -1022,5 +1022,62 @@ mod boundary_tests {
             let message = helm3_readable(bad).expect_err(bad);
             assert!(message.starts_with(&format!("contains the control character {code}, which Helm 3")), "{message}");
         }
+    }
+
+    #[test]
+    fn every_quantity_suffix_scales_to_its_exact_nano_count() {
+        let giga: i128 = 1_000_000_000;
+        for (text, nanos) in [
+            ("1n", 1),
+            ("1u", 1_000),
+            ("1m", 1_000_000),
+            ("1", giga),
+            ("1k", 1_000 * giga),
+            ("1M", 1_000_000 * giga),
+            ("1E", 10i128.pow(18) * giga),
+            ("1Ki", 1 << 10),
+            ("1Mi", 1 << 20),
+            ("1Gi", 1 << 30),
+            ("1Ei", 1 << 60),
+            ("1e-3", 1_000_000),
+            ("2E+2", 200 * giga),
+        ] {
+            let expected = if text.ends_with('i') { nanos * giga } else { nanos };
+            assert_eq!(quantity_nanos(text), Ok(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn only_four_numeric_parts_make_a_host_an_address() {
+        assert!(ingress_host("a.b.c.d").is_ok(), "four labels are a name");
+        assert!(ingress_host("1.example.com").is_ok());
+        assert!(ingress_host("7").is_ok(), "one numeric label is a name");
+        let error = ingress_host("10.0..1").expect_err("an empty label");
+        assert!(error.contains("is not a DNS-1123 subdomain"), "{error}");
+    }
+
+    #[test]
+    fn a_lone_component_is_a_path_never_a_registry() {
+        let error = image_repository("Upper.io").expect_err("uppercase path");
+        assert!(error.contains("path component \"Upper.io\""), "{error}");
+        assert!(image_repository("Upper.io/app").is_ok(), "a registry host may have capitals");
+    }
+
+    #[test]
+    fn passwords_are_found_in_url_authorities_only() {
+        for url in ["postgres://user:secret@db:5432/app", "https://a:b@example.com", "amqp://u:p@h:5672/v/x@y"] {
+            assert!(url_with_password(url), "{url}");
+        }
+        for text in ["https://user@example.com", "https://example.com/a:b@c", "user:pass@host", "plain", "s3://b:1"] {
+            assert!(!url_with_password(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn credential_words_are_matched_in_any_case() {
+        assert_eq!(credential_name_word("db_password"), Some("PASSWORD"));
+        assert_eq!(credential_name_word("GITHUB_TOKEN"), Some("TOKEN"));
+        assert_eq!(credential_name_word("Stripe_ApiKey"), Some("APIKEY"));
+        assert_eq!(credential_name_word("LOG_LEVEL"), None);
     }
 }

@@ -935,4 +935,220 @@ mod tests {
         assert_eq!((groups[0].key.as_str(), groups[0].cluster.as_str()), ("euMain", "eu-main"));
         assert_eq!(groups[0].environments, BTreeMap::from([("prod".to_string(), "shop".to_string())]));
     }
+
+    /// An overlay of app `a` that sets nothing.
+    fn empty_overlay() -> AppOverlay {
+        AppOverlay {
+            values_key: "a".into(),
+            replicas: None,
+            autoscaling: None,
+            keda: None,
+            resources: None,
+            tls_off: false,
+            disabled: false,
+            image_tag: None,
+            ingress_host: None,
+        }
+    }
+
+    #[test]
+    fn an_overlay_setting_any_one_field_changes_something() {
+        assert!(empty_overlay().changes_nothing());
+        let small = Resources::resolve(&Default::default(), crate::model::ResourcePreset::Small);
+        let setters: [(&str, Box<dyn Fn(&mut AppOverlay)>); 8] = [
+            ("replicas", Box::new(|o| o.replicas = Some(2))),
+            ("autoscaling", Box::new(|o| o.autoscaling = Some(false))),
+            ("keda", Box::new(|o| o.keda = Some(false))),
+            ("resources", Box::new(move |o| o.resources = Some(small.clone()))),
+            ("tls_off", Box::new(|o| o.tls_off = true)),
+            ("disabled", Box::new(|o| o.disabled = true)),
+            ("image_tag", Box::new(|o| o.image_tag = Some("1".into()))),
+            ("ingress_host", Box::new(|o| o.ingress_host = Some("a.example.com".into()))),
+        ];
+        for (field, set) in setters {
+            let mut overlay = empty_overlay();
+            set(&mut overlay);
+            assert!(!overlay.changes_nothing(), "{field} alone is a change");
+        }
+        let gateway = GatewayMetadata { name: "g".into(), ..Default::default() };
+        let ingress_changes = [
+            IngressOverlay { class_name: Some("internal".into()), ..Default::default() },
+            IngressOverlay { tls_secret: Some(String::new()), ..Default::default() },
+            IngressOverlay { api: Some("gateway"), ..Default::default() },
+            IngressOverlay { gateway: Some(gateway), ..Default::default() },
+        ];
+        assert!(IngressOverlay::default().changes_nothing());
+        for overlay in ingress_changes {
+            assert!(!overlay.changes_nothing(), "{overlay:?} is a change");
+        }
+    }
+
+    #[test]
+    fn any_one_scheduling_setting_is_written() {
+        let scheduling = |settings: serde_json::Value| {
+            let mut environment = serde_json::json!({"name": "prod"});
+            environment.as_object_mut().expect("object").extend(settings.as_object().expect("object").clone());
+            load_json(environment).expect("valid").scheduling
+        };
+        let pool = scheduling(serde_json::json!({"node_selector": {"pool": "prod"}})).expect("a node pool");
+        assert_eq!(pool.node_selector, BTreeMap::from([("pool".to_string(), "prod".to_string())]));
+        assert!(pool.tolerations.is_empty() && pool.priority_class_name.is_empty());
+        let taints = scheduling(serde_json::json!({"tolerations": [{"key": "pool", "operator": "Exists"}]}))
+            .expect("a toleration");
+        assert_eq!(taints.tolerations.len(), 1);
+        let priority = scheduling(serde_json::json!({"priority_class_name": "critical"})).expect("a priority");
+        assert_eq!(priority.priority_class_name, "critical");
+        assert!(scheduling(serde_json::json!({})).is_none(), "an environment saying nothing writes nothing");
+    }
+
+    #[test]
+    fn a_null_inside_a_list_or_a_tagged_value_is_named_by_its_path() {
+        let env = load_json(serde_json::json!({"name": "prod"})).expect("valid");
+        let error = |text: &str| check_rendered(&env, "values-prod.yaml", text).expect_err(text).to_string();
+        for (text, key) in [
+            ("apps:\n  db:\n    ports:\n    - name: http\n    - name: ~\n", "apps.db.ports[1].name"),
+            ("sub: !custom\n  ok: 1\n  gone: ~\n", "sub.gone"),
+            ("1: ~\n", "Number(1)"),
+        ] {
+            let message = error(text);
+            assert!(message.contains(&format!("`{key}` has no value (YAML null)")), "{text:?}: {message}");
+        }
+        assert!(error("- a\n").ends_with(": is not a YAML mapping"), "{}", error("- a\n"));
+        assert!(error("a: [\n").contains(": does not read back as YAML: "), "{}", error("a: [\n"));
+        check_rendered(&env, "values-prod.yaml", "apps:\n  db:\n    ports:\n    - name: http\n").expect("no null");
+    }
+
+    #[test]
+    fn an_app_env_value_is_refused_where_a_sibling_or_cluster_value_shadows_it() {
+        let web: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web", "target": "//x:web", "app_type": "internal-api", "image": {"repository": "r", "tag": "1"},
+            "port": 8080, "sibling_env": [{"env": "STATUS_URL", "app": "status-api"}], "cluster_env": {"POD_NAME": "pod-name"}
+        }))
+        .expect("parses");
+        let mut all = apps();
+        all.push(App::from_metadata(&web, Path::new("x.json")).expect("valid"));
+        let load_env = |env: serde_json::Value| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let file = dir.path().join("prod.json");
+            fs::write(&file, serde_json::json!({"name": "prod", "env": env}).to_string()).expect("write");
+            load(&file, &all, None).map(|_| ()).map_err(|e| e.to_string())
+        };
+        let error = load_env(serde_json::json!({"STATUS_URL": "http://x"})).expect_err("a sibling address");
+        assert!(error.contains("app_env STATUS_URL would never reach app \"web\" (//x:web)"), "{error}");
+        assert!(error.contains("the app sets STATUS_URL itself (sibling_env)"), "{error}");
+        let error = load_env(serde_json::json!({"POD_NAME": "x"})).expect_err("a cluster value");
+        assert!(error.contains("the app sets POD_NAME itself (cluster_env)"), "{error}");
+        load_env(serde_json::json!({"LOG_LEVEL": "debug"})).expect("a variable no app sets reaches them all");
+    }
+
+    #[test]
+    fn switching_off_an_app_nobody_addresses_keeps_its_callers_on() {
+        let caller: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web", "target": "//x:web", "image": {"repository": "r", "tag": "1"}, "app_type": "worker",
+            "policy_exceptions": {"probes": "serves nothing"},
+            "sibling_env": [{"env": "STATUS_URL", "app": "status-api"}]
+        }))
+        .expect("parses");
+        let mut all = apps();
+        all.push(App::from_metadata(&caller, Path::new("x.json")).expect("valid"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("prod.json");
+        fs::write(&file, serde_json::json!({"name": "prod", "disabled_apps": ["worker"]}).to_string()).expect("write");
+        let env = load(&file, &all, None).expect("web addresses status-api, not worker");
+        let disabled: Vec<_> = env.apps.iter().filter(|a| a.disabled).map(|a| a.values_key.as_str()).collect();
+        assert_eq!(disabled, ["worker"]);
+    }
+
+    #[test]
+    fn a_kubernetes_minor_is_plain_digits() {
+        assert_eq!(kubernetes_minor("1.31"), Ok(31));
+        assert_eq!(kubernetes_minor("1.25"), Ok(25));
+        assert_eq!(kubernetes_minor("1.37"), Ok(37));
+        for bad in ["1.+31", "1. 31", "1.31 "] {
+            let error = kubernetes_minor(bad).expect_err(bad);
+            assert!(error.ends_with("is not a Kubernetes version MAJOR.MINOR, e.g. \"1.31\""), "{error}");
+        }
+    }
+
+    #[test]
+    fn environments_on_one_cluster_may_name_its_version_once_or_alike() {
+        let env = |name: &str, cluster: &str, version: &str| {
+            load_json(serde_json::json!({"name": name, "cluster": cluster, "kubernetes_version": version}))
+                .expect("valid")
+        };
+        let unnamed = |name: &str, cluster: &str| {
+            load_json(serde_json::json!({"name": name, "cluster": cluster})).expect("valid")
+        };
+        let alike = [env("dev", "shared", "1.33"), env("qa", "shared", "1.33")];
+        assert!(check_clusters(&alike).is_ok(), "the same version twice");
+        let once = [unnamed("dev", "shared"), env("qa", "shared", "1.33"), unnamed("staging", "shared")];
+        assert!(check_clusters(&once).is_ok(), "one environment names the version");
+        let groups = cluster_mapping(&once);
+        assert_eq!(groups[0].kubernetes_version, "1.33", "a later environment without a version keeps it");
+        let no_cluster = [
+            load_json(serde_json::json!({"name": "dev", "kubernetes_version": "1.33"})).expect("valid"),
+            load_json(serde_json::json!({"name": "qa", "kubernetes_version": "1.32"})).expect("valid"),
+        ];
+        assert!(check_clusters(&no_cluster).is_ok(), "environments naming no cluster share none");
+    }
+
+    #[test]
+    fn cluster_versions_are_typed_only_when_a_cluster_names_one() {
+        let schema = || {
+            serde_json::json!({"properties": {"clusterMapping": {"additionalProperties": {"properties": {
+                "environments": {"type": "object"}
+            }}}}})
+        };
+        let typed = |environments: &[Environment]| {
+            let mut schema = schema();
+            type_cluster_versions(&mut schema, environments);
+            schema.pointer("/properties/clusterMapping/additionalProperties/properties/kubernetesVersion").cloned()
+        };
+        let with = |settings: serde_json::Value| load_json(settings).expect("valid");
+        let version = typed(&[
+            with(serde_json::json!({"name": "dev"})),
+            with(serde_json::json!({"name": "prod", "cluster": "main", "kubernetes_version": "1.31"})),
+        ])
+        .expect("typed");
+        assert_eq!(version["pattern"], "^1\\.[1-9][0-9]*$");
+        assert_eq!(version["type"], "string");
+        assert_eq!(typed(&[with(serde_json::json!({"name": "prod", "cluster": "main"}))]), None);
+        assert_eq!(typed(&[with(serde_json::json!({"name": "prod", "kubernetes_version": "1.31"}))]), None);
+        assert_eq!(typed(&[]), None);
+    }
+
+    #[test]
+    fn an_environment_domain_gives_pattern_hosts_under_it() {
+        let web: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "web", "app_type": "external-api", "image": {"repository": "r", "tag": "1"}, "port": 80
+        }))
+        .expect("parses");
+        let shop: AppMetadata = serde_json::from_value(serde_json::json!({
+            "name": "shop", "app_type": "external-api", "image": {"repository": "r", "tag": "1"}, "port": 80,
+            "ingress": {"host": "shop.example.com"}
+        }))
+        .expect("parses");
+        let all: Vec<App> =
+            [web, shop].iter().map(|m| App::from_metadata(m, Path::new("x.json")).expect("valid")).collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("dev.json");
+        let load_with = |domain: &str, pattern: &str| {
+            fs::write(&file, serde_json::json!({"name": "dev", "ingress_domain": domain}).to_string()).expect("write");
+            let pattern = HostPattern::parse(pattern).expect("a pattern");
+            load(&file, &all, Some(&pattern)).map_err(|e| e.to_string())
+        };
+        let env = load_with("dev.example.com", "{app}.{domain}").expect("valid");
+        let hosts: Vec<_> = env.apps.iter().map(|a| (a.values_key.as_str(), a.ingress_host.as_deref())).collect();
+        assert_eq!(hosts, [("web", Some("web.dev.example.com")), ("shop", None)], "shop keeps its own host");
+        let error = load_with("dev.example.com", "{app}.example.com").expect_err("no {domain}");
+        assert!(
+            error.contains("field `ingress_domain`: is set but the chart's ingress_host_pattern uses no {domain}"),
+            "{error}"
+        );
+        let error = load_with("Dev.example.com", "{app}.{domain}").expect_err("not a host");
+        assert!(error.contains("field `ingress_domain`: \"Dev.example.com\" is not a DNS-1123 subdomain"), "{error}");
+        let long = format!("{}.example.com", "d".repeat(60));
+        let error = load_with(&long, "{app}.{domain}.{domain}.{domain}.{domain}").expect_err("too long a host");
+        assert!(error.contains("field `ingress_domain`: \"web.dddd"), "{error}");
+    }
 }
