@@ -483,7 +483,10 @@ mod tests {
             ),
             ("Job/plain".to_string(), json!({"metadata": {"annotations": {"team": "a"}}})),
             ("Job/bare".to_string(), json!({"metadata": {"name": "bare"}})),
-            ("Job/spaced".to_string(), json!({"metadata": {"annotations": {"helm.sh/hook": "post-install, post-upgrade"}}})),
+            (
+                "Job/spaced".to_string(),
+                json!({"metadata": {"annotations": {"helm.sh/hook": "post-install, post-upgrade"}}}),
+            ),
         ]);
         assert_eq!(check_hooks(&objects, "default values"), []);
         let install = BTreeMap::from([(
@@ -516,10 +519,9 @@ mod tests {
 
     #[test]
     fn sources_pinned_by_digest_or_not_from_oci_and_other_kinds_are_judged() {
-        let chart = ChartInfo { name: "shop".into(), version: "1.0.0".into(), values_files: vec!["values.yaml".into()] };
-        let app = |repo: &str, revision: &str| {
-            json!({"kind": "Application", "spec": {"source": {"repoURL": repo, "targetRevision": revision}}})
-        };
+        let chart =
+            ChartInfo { name: "shop".into(), version: "1.0.0".into(), values_files: vec!["values.yaml".into()] };
+        let app = |repo: &str, revision: &str| json!({"kind": "Application", "spec": {"source": {"repoURL": repo, "targetRevision": revision}}});
         assert_eq!(chart.check(&app("oci://r.example.com/shop", "sha256:abc")), Vec::<String>::new());
         assert_eq!(chart.check(&app("https://git.example.com/x.git", "main")), Vec::<String>::new());
         assert_eq!(
@@ -532,7 +534,10 @@ mod tests {
             {"environment": "dev", "repoURL": "oci://r.example.com/shop", "targetRevision": "1.0.0", "valuesFile": "values.yaml"},
             {"environment": "prod", "repoURL": "oci://r.example.com/other", "targetRevision": "1.0.0", "valuesFile": "values.yaml"}
         ]}}]}});
-        assert_eq!(chart.check(&set), ["element \"prod\": repoURL \"oci://r.example.com/other\" is not the repository of chart \"shop\""]);
+        assert_eq!(
+            chart.check(&set),
+            ["element \"prod\": repoURL \"oci://r.example.com/other\" is not the repository of chart \"shop\""]
+        );
         assert_eq!(
             chart.check(&json!({"kind": "ConfigMap"})),
             ["is a Some(\"ConfigMap\"), not an Application or ApplicationSet"]
