@@ -868,4 +868,130 @@ mod tests {
             assert_eq!(report(chart, problems, expected), status, "{problems:?} {failure} {texts:?}");
         }
     }
+
+    #[test]
+    fn a_chart_without_environments_says_it_has_none() {
+        let none = tempfile::tempdir().unwrap();
+        let error = value_runs(none.path(), &[], false, Some("prod")).unwrap_err().to_string();
+        assert_eq!(error, "--environment prod: the chart has no values-prod.yaml (its environments: none)");
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn environment_files_run_on_their_clusters_version_and_the_rest_on_every_chart_version() {
+        let chart = chart();
+        let versions = KubeVersions::new(
+            &strings(&["1.34.0", "1.33.0"]),
+            Path::new("s34"),
+            &strings(&["prod=1.30.0"]),
+            &strings(&["1.33.0=s33", "1.30.0=s30"]),
+        )
+        .unwrap();
+        let runs = value_runs(chart.path(), &[PathBuf::from("/elsewhere/values-prod.yaml")], true, None).unwrap();
+        let named = |values_only| {
+            runs_with_versions(&runs, chart.path(), &versions, values_only)
+                .into_iter()
+                .map(|(values, version)| {
+                    let name = values.map_or("defaults".to_string(), |v| v.display().to_string());
+                    format!("{} {version}", name.replace(&chart.path().display().to_string(), "chart"))
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            named(false),
+            [
+                "defaults 1.34.0",
+                "defaults 1.33.0",
+                // A file named like an environment but outside the chart is no environment.
+                "/elsewhere/values-prod.yaml 1.34.0",
+                "/elsewhere/values-prod.yaml 1.33.0",
+                "chart/values-dev.yaml 1.34.0",
+                "chart/values-prod.yaml 1.30.0",
+            ]
+        );
+        assert_eq!(named(true)[0], "/elsewhere/values-prod.yaml 1.34.0", "--values-only drops the defaults");
+        assert_eq!(named(true).len(), 4);
+    }
+
+    #[test]
+    fn the_charts_kube_version_floor_is_a_problem_of_the_run() {
+        let chart = tempfile::tempdir().unwrap();
+        std::fs::write(chart.path().join("Chart.yaml"), "name: c\nkubeVersion: \">=1.29.0-0\"\n").unwrap();
+        let problems = check_chart_kube_version(chart.path(), "1.25.0", "values-prod.yaml").unwrap();
+        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1);
+        assert!(
+            texts[0].starts_with(
+                "kubernetes-version: values-prod.yaml: Chart.yaml's kubeVersion \">=1.29.0-0\" refuses Kubernetes 1.25.0"
+            ),
+            "{texts:?}"
+        );
+        assert_eq!(check_chart_kube_version(chart.path(), "1.29.0", "x").unwrap(), []);
+        std::fs::write(chart.path().join("Chart.yaml"), "name: [broken\n").unwrap();
+        assert_eq!(check_chart_kube_version(chart.path(), "1.25.0", "x").unwrap(), [], "lint reports it");
+        let error = check_chart_kube_version(&chart.path().join("missing"), "1.25.0", "x").unwrap_err().to_string();
+        assert!(error.contains("missing/Chart.yaml"), "{error}");
+    }
+
+    #[test]
+    fn kube_version_for_must_name_an_environment_of_the_chart() {
+        let chart = chart();
+        let versions = |pairs: &[&str]| {
+            KubeVersions::new(&strings(&["1.34.0"]), Path::new("s"), &strings(pairs), &strings(&["1.30.0=s30"]))
+                .unwrap()
+        };
+        assert!(check_environments_known(&versions(&["prod=1.30.0", "dev=1.30.0"]), chart.path()).is_ok());
+        let error = check_environments_known(&versions(&["prd=1.30.0"]), chart.path()).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "--kube-version-for names environment(s) the chart has no values-<env>.yaml of: prd (its environments: dev, prod)"
+        );
+    }
+
+    #[test]
+    fn found_problems_are_printed_one_a_line_as_expect_problem_matches_them() {
+        let problems =
+            [Problem::new(Kind::Lint, "[ERROR] a"), Problem::new(Kind::Policy("seccomp"), "Deployment/x: b")];
+        assert_eq!(found(&problems), "[PROBLEM] lint: [ERROR] a\n[PROBLEM] policy:seccomp: Deployment/x: b\n");
+        assert_eq!(found(&[]), "");
+    }
+
+    #[test]
+    fn every_version_a_run_uses_gets_its_schemas_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        for version in ["s34", "s30"] {
+            std::fs::create_dir(dir.path().join(version)).unwrap();
+            std::fs::write(dir.path().join(version).join("_definitions.json"), "{}").unwrap();
+        }
+        let versions = KubeVersions::new(
+            &strings(&["1.34.0"]),
+            &dir.path().join("s34"),
+            &strings(&["prod=1.30.0"]),
+            &[format!("1.30.0={}", dir.path().join("s30").display())],
+        )
+        .unwrap();
+        let schemas = open_schemas(&versions).unwrap();
+        assert_eq!(schemas.keys().collect::<Vec<_>>(), ["1.30.0", "1.34.0"]);
+        std::fs::remove_file(dir.path().join("s30/_definitions.json")).unwrap();
+        let error = open_schemas(&versions).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("s30/_definitions.json"), "{error}");
+    }
+
+    #[test]
+    fn argo_cd_template_rules_run_once_over_the_chart() {
+        let chart = tempfile::tempdir().unwrap();
+        std::fs::create_dir(chart.path().join("templates")).unwrap();
+        std::fs::write(chart.path().join("templates/a.yaml"), "a: {{ randAlpha 3 }}\n").unwrap();
+        let mut crd = CrdSchemas::new("node".into(), "script".into(), "models".into());
+        let problems = argocd_once(chart.path(), &[], &mut crd).unwrap();
+        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1);
+        assert!(texts[0].starts_with("argocd:random: templates/a.yaml:1: calls randAlpha"), "{texts:?}");
+        let missing = [chart.path().join("missing.yaml")];
+        let error = argocd_once(chart.path(), &missing, &mut crd).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("missing.yaml"), "{error}");
+    }
 }
