@@ -994,4 +994,114 @@ mod tests {
         let error = argocd_once(chart.path(), &missing, &mut crd).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error.contains("missing.yaml"), "{error}");
     }
+
+    #[test]
+    fn lint_findings_are_problems_and_values_schema_ones_are_told_apart() {
+        let finding = |path: &str, message: &str| Finding {
+            severity: "ERROR",
+            path: path.to_string(),
+            message: message.to_string(),
+        };
+        let findings = [
+            finding("Chart.yaml", "icon is required"),
+            finding("values.yaml", "- at '/replicas': got string, want integer"),
+            finding("", "chart metadata is missing"),
+        ];
+        let texts: Vec<String> = lint(&findings, "default values").iter().map(ToString::to_string).collect();
+        assert_eq!(
+            texts,
+            [
+                "lint: [ERROR] Chart.yaml: icon is required",
+                "values-schema: [ERROR] values.yaml: - at '/replicas': got string, want integer",
+                "lint: [ERROR] chart metadata is missing",
+            ]
+        );
+    }
+
+    #[test]
+    fn policy_and_api_server_findings_become_problems_of_their_rule() {
+        let objects = BTreeMap::from([(
+            "Deployment/a".to_string(),
+            serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"},
+                "spec": {"template": {"spec": {"containers": []}}}}),
+        )]);
+        let policy: Vec<String> = check_policy(&objects, "x").iter().map(ToString::to_string).collect();
+        assert!(policy.contains(&"policy:run-as-non-root: Deployment/a: pod must set runAsNonRoot: true".to_string()));
+        let hpa = BTreeMap::from([(
+            "HorizontalPodAutoscaler/a".to_string(),
+            serde_json::json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "a"}, "spec": {"minReplicas": 5, "maxReplicas": 2,
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "a"}}}),
+        )]);
+        let api_server = check_api_server(&hpa, "x");
+        assert!(!api_server.is_empty());
+        assert!(api_server.iter().all(|p| p.to_string().starts_with("api-server:")), "{api_server:?}");
+    }
+
+    /// Kubernetes schemas of one version serving ConfigMaps only, as kubernetes-validate lays them out.
+    fn config_map_schemas() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("_definitions.json"), "{}").unwrap();
+        let schema = serde_json::json!({"type": "object", "additionalProperties": false, "properties": {
+            "apiVersion": {}, "kind": {}, "metadata": {}, "data": {"type": "object"}}});
+        std::fs::write(dir.path().join("configmap-v1.json"), schema.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn built_in_objects_are_checked_against_their_schema_or_named_as_not_served() {
+        let dir = config_map_schemas();
+        let mut schemas = Schemas {
+            kube: BTreeMap::from([("1.34.0".to_string(), KubeSchemas::open(dir.path()).unwrap())]),
+            // No custom object is rendered: Node.js is never started.
+            crd: CrdSchemas::new("/nonexistent/node".into(), "s".into(), "m".into()),
+        };
+        let rendered = [
+            ("t/a.yaml", serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})),
+            (
+                "t/b.yaml",
+                serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "namespace": "x"},
+                    "data": 3}),
+            ),
+            (
+                "t/c.yaml",
+                serde_json::json!({"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "c"}}),
+            ),
+        ];
+        let mut timings = Timings::new(false, "", 1);
+        let found = schemas.validate(&rendered, "1.34.0", "x", &mut timings).unwrap();
+        let texts: Vec<Vec<String>> =
+            found.iter().map(|problems| problems.iter().map(|(kind, p)| format!("{kind}: {p}")).collect()).collect();
+        assert_eq!(texts.len(), 3);
+        assert_eq!(texts[0], Vec::<String>::new());
+        assert_eq!(
+            texts[1],
+            [
+                "kubernetes-schema: /data: 3 is not of type \"object\"",
+                "namespace: metadata.namespace is hard-coded; the release namespace must apply"
+            ]
+        );
+        assert_eq!(
+            texts[2],
+            [format!("kubernetes-version: {}", KubeVersions::not_served("batch/v1beta1", "CronJob", "1.34.0"))]
+        );
+        let error = schemas.validate(&rendered[..1], "1.30.0", "x", &mut timings).err().map(|e| e.to_string());
+        assert_eq!(error.unwrap_or_default(), "no schemas for Kubernetes 1.30.0");
+    }
+
+    #[test]
+    fn only_built_in_groups_can_be_unserved() {
+        let dir = config_map_schemas();
+        let kube = KubeSchemas::open(dir.path()).unwrap();
+        let object = |api_version: &str, kind: &str| serde_json::json!({"apiVersion": api_version, "kind": kind});
+        assert_eq!(served(&kube, &object("v1", "ConfigMap")), None);
+        assert_eq!(served(&kube, &object("v1", "Secret")), Some(("v1", "Secret")));
+        assert_eq!(
+            served(&kube, &object("policy/v1beta1", "PodDisruptionBudget")),
+            Some(("policy/v1beta1", "PodDisruptionBudget"))
+        );
+        assert_eq!(served(&kube, &object("example.com/v1", "Widget")), None);
+        assert_eq!(served(&kube, &serde_json::json!({"kind": "Secret"})), None);
+        assert_eq!(served(&kube, &serde_json::json!({"apiVersion": "v1"})), None);
+    }
 }
