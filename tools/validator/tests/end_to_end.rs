@@ -151,3 +151,31 @@ fn an_unknown_environment_is_a_usage_error_naming_the_ones_there_are() {
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("the chart has no values-prod.yaml (its environments: none)"), "{error}");
 }
+
+#[test]
+fn argo_cd_rules_name_an_install_only_hook_and_show_prints_each_manifest() {
+    let edit = "templates/migrations-job.yaml:helm.sh/hook: \"pre-install,pre-upgrade\"=>helm.sh/hook: \"pre-install\"";
+    let output = validate(&["--argocd", "--show", "--edit", edit]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("==> Argo CD rules (templates): 0 problem(s)"), "{text}");
+    assert!(text.contains("[PROBLEM] argocd:install-only-hook: default values: Job/"), "{text}");
+    assert!(text.contains("helm.sh/hook \"pre-install\" is pre-install without pre-upgrade"), "{text}");
+    assert!(text.contains("\n---\n# Source: sample/templates/web-deployment.yaml\n"), "{text}");
+}
+
+#[test]
+fn an_upgrade_from_the_previous_version_is_checked_and_timings_go_to_stderr() {
+    let previous = dir_of("GOLDEN_CHART", "Chart.yaml");
+    let edit = "templates/cache-statefulset.yaml:podManagementPolicy: OrderedReady=>podManagementPolicy: Parallel";
+    let output = validate(&["--previous-chart", &previous.display().to_string(), "--edit", edit, "--timings"]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] upgrade:statefulset-spec: default values: StatefulSet/"), "{text}");
+    assert!(text.contains("spec.podManagementPolicy changes from \"OrderedReady\" to \"Parallel\""), "{text}");
+    assert!(text.contains("object(s) of the previous version compared, 1 finding(s)\n"), "{text}");
+    assert!(text.contains("==> upgrade: 0 values file(s) checked for keys the chart no longer accepts"), "{text}");
+    let timings = String::from_utf8_lossy(&output.stderr);
+    assert!(timings.contains("timings (wall; lint runs beside render and the schema checks):"), "{timings}");
+    assert!(timings.contains("upgrade, beside lint (default values)"), "{timings}");
+}
