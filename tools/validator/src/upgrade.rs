@@ -1167,4 +1167,49 @@ mod tests {
         // An empty map sets nothing either.
         assert_eq!(removed_values("f.yaml", &json!({"c": {}}), &previous, &current).len(), 1);
     }
+
+    #[test]
+    fn word_keys_with_dashes_and_underscores_need_no_quotes() {
+        assert_eq!(field_path("spec", "ephemeral-storage"), "spec.ephemeral-storage");
+        assert_eq!(field_path("spec", "max_surge"), "spec.max_surge");
+        assert_eq!(field_path("spec", "a b"), "spec[\"a b\"]");
+    }
+
+    /// A schema whose `deep` key is closed after `links` local references, the first reached
+    /// through an `anyOf` branch when `branch`.
+    fn reference_chain(links: usize, branch: bool) -> AcceptedValues {
+        let mut defs = serde_json::Map::new();
+        for i in 0..links - 1 {
+            defs.insert(format!("d{i}"), json!({"$ref": format!("#/$defs/d{}", i + 1)}));
+        }
+        defs.insert(format!("d{}", links - 1), json!({"additionalProperties": false}));
+        let first = json!({"$ref": "#/$defs/d0"});
+        let deep = if branch { json!({"anyOf": [first], "additionalProperties": false}) } else { first };
+        accepted(json!({}), Some(json!({"$defs": defs, "properties": {"deep": deep}})))
+    }
+
+    #[test]
+    fn references_are_followed_32_deep_and_branches_count_toward_it() {
+        // `links` references: the chain's first `$ref`, then links - 1 more to the closed end.
+        assert!(!reference_chain(32, false).accepts(&["deep", "x"]), "32 references are followed");
+        assert!(reference_chain(33, false).accepts(&["deep", "x"]), "the 33rd is not: the key is not refused");
+        assert!(!reference_chain(31, true).accepts(&["deep", "x"]));
+        assert!(reference_chain(32, true).accepts(&["deep", "x"]), "an anyOf branch is one level too");
+    }
+
+    #[test]
+    fn a_values_document_sets_the_paths_of_its_leaves() {
+        let paths = |value: Value| {
+            let mut found = Vec::new();
+            leaf_paths(&value, &mut Vec::new(), &mut found);
+            found
+        };
+        assert_eq!(paths(json!("text")), Vec::<Vec<String>>::new());
+        assert_eq!(paths(json!(null)), Vec::<Vec<String>>::new());
+        assert_eq!(paths(json!({})), Vec::<Vec<String>>::new());
+        assert_eq!(
+            paths(json!({"a": {"b": 1, "c": {}, "d": null}, "e": [1]})),
+            [vec!["a".to_string(), "b".to_string()], vec!["a".to_string(), "c".to_string()], vec!["e".to_string()]]
+        );
+    }
 }
