@@ -85,6 +85,9 @@ fn accepts_the_golden_sample_and_says_which_helm_checked_it() {
     let text = stdout(&output);
     assert!(text.contains("Helm Go SDK v4"), "{text}");
     assert!(text.contains("==> policy (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("==> API server rules (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("==> reachability (default values): "), "{text}");
+    assert!(text.contains("==> rendered (default values): "), "{text}");
     assert!(text.contains("is valid"), "{text}");
     assert!(!text.contains("as expected"), "no expectations, so none is reported met: {text}");
 }
