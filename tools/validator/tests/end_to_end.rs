@@ -43,6 +43,12 @@ fn validator() -> PathBuf {
 
 /// Runs the validator on the golden sample with `extra` arguments.
 fn validate(extra: &[&str]) -> Output {
+    let library = single("HELM_C_LIBRARY");
+    validate_with(&["--helm-library".as_ref(), library.as_os_str()], extra)
+}
+
+/// Runs the validator on the golden sample with the Helm `helm` names and `extra` arguments.
+fn validate_with(helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let mut command = Command::new(validator());
     command
@@ -56,8 +62,7 @@ fn validate(extra: &[&str]) -> Output {
         .arg(single("CRD_SCRIPT"))
         .arg("--crd-models")
         .arg(dir_of("CRD_MODELS", "@kubernetes-models/keda/package.json"))
-        .arg("--helm-library")
-        .arg(single("HELM_C_LIBRARY"))
+        .args(helm)
         .args(["--kube-version", "1.34.0", "--policy"])
         .args(extra)
         .env("TEST_TMPDIR", scratch.path());
@@ -181,4 +186,37 @@ fn an_upgrade_from_the_previous_version_is_checked_and_timings_go_to_stderr() {
     let timings = String::from_utf8_lossy(&output.stderr);
     assert!(timings.contains("timings (wall; lint runs beside render and the schema checks):"), "{timings}");
     assert!(timings.contains("upgrade, beside lint (default values)"), "{timings}");
+}
+
+#[test]
+fn a_helm_binary_lints_and_renders_instead_of_the_sdk() {
+    let helm = single("HELM3");
+    let output = validate_with(&["--helm-binary".as_ref(), helm.as_os_str()], &[]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.contains(&format!("validating with helm binary {}, Kubernetes 1.34.0", helm.display())), "{text}");
+    assert!(text.contains("==> helm lint --strict (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("==> policy (default values): 0 finding(s)"), "{text}");
+    // Lint's findings and its summary are problems; what Helm says on stderr fails the render.
+    let edit = ["--edit", "Chart.yaml:version: \"1.2.3\"=>version: \"x\""];
+    let output = validate_with(&["--helm-binary".as_ref(), helm.as_os_str()], &edit);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] lint: [ERROR] [ERROR] Chart.yaml: version 'x' is not a valid SemVer\n"), "{text}");
+    assert!(text.contains("[PROBLEM] lint: [ERROR] Error: 1 chart(s) linted, 1 chart(s) failed\n"), "{text}");
+    assert!(!text.contains("[INFO]"), "{text}");
+    assert!(
+        text.contains("[PROBLEM] render: helm: Error: validation: chart.metadata.version \"x\" is invalid"),
+        "{text}"
+    );
+}
+
+#[test]
+fn helm3_beside_the_sdk_lints_renders_and_compares_every_run() {
+    let helm3 = single("HELM3");
+    let output = validate(&["--helm3", &helm3.display().to_string()]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.contains("and Helm v3."), "{text}");
+    assert!(text.contains(" lint --strict and render (default values): 0 problem(s)"), "{text}");
 }
