@@ -93,6 +93,7 @@ fn accepts_the_golden_sample_and_says_which_helm_checked_it() {
     assert!(text.contains("==> API server rules (default values): 0 finding(s)"), "{text}");
     assert!(text.contains("==> reachability (default values): "), "{text}");
     assert!(text.contains("==> rendered (default values): "), "{text}");
+    assert!(!text.contains("Argo CD"), "Argo CD's rules run only when asked for: {text}");
     assert!(text.contains("is valid"), "{text}");
     assert!(!text.contains("as expected"), "no expectations, so none is reported met: {text}");
 }
@@ -116,7 +117,8 @@ fn a_kubernetes_schema_fault_fails() {
     assert_exit(&output, 1);
     let text = stdout(&output);
     assert!(text.contains("[PROBLEM] kubernetes-schema:"), "{text}");
-    assert!(text.contains("\"eighty\" is not of type \"integer\""), "{text}");
+    // With a single Kubernetes version a schema problem does not name it.
+    assert!(text.contains("\"eighty\" is not of type \"integer\"\n"), "{text}");
 }
 
 #[test]
