@@ -243,4 +243,16 @@ mod tests {
         assert!(!is_custom(&json!({"kind": "ScaledObject"})));
         assert!(!is_custom(&json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress"})));
     }
+
+    #[test]
+    fn dropping_the_schemas_ends_the_process_and_waits_for_it() {
+        let (dir, mut crd) =
+            served_by("while read -r line; do echo '[[]]'; done; sleep 0.3; echo ended > \"$0.ended\"\n");
+        let object = json!({"kind": "A"});
+        let pending = crd.send(&[&object]).unwrap();
+        assert_eq!(crd.receive(pending).unwrap(), [Vec::<String>::new()]);
+        drop(crd);
+        // Its stdin closed, the process ends; the drop returned only once it had.
+        assert_eq!(fs::read_to_string(dir.path().join("answer.sh.ended")).unwrap(), "ended\n");
+    }
 }
