@@ -545,4 +545,11 @@ mod tests {
         assert_eq!(describe(&json!({"kind": "Application", "metadata": {"name": "shop-dev"}})), "Application/shop-dev");
         assert_eq!(describe(&json!({})), "?/?");
     }
+
+    #[test]
+    fn an_unterminated_string_ends_the_action() {
+        assert_eq!(words("x \"lookup"), [("x", false)]);
+        assert_eq!(words("x `now"), [("x", false)]);
+        assert_eq!(words("x \"a\\"), [("x", false)]);
+    }
 }
