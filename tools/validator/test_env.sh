@@ -9,6 +9,7 @@ external="${execroot%/execroot/*}/external"
 [[ -d "$external" ]] || { echo "no Bazel output base for $top: run tools/bazel test //demo:chart.validate first" >&2; exit 1; }
 one() { compgen -G "$1" | head -n 1 || true; }
 cat <<VARS
+export HELM3='$(one "$external/*~helm3/helm/helm")'
 export HELM_C_LIBRARY='$(one "$external/*~helm_sdk/helm_python/lib/libhelm_c.so")'
 export KUBERNETES_SCHEMAS='$(one "$external/*~kubernetes_schemas/kubernetes_validate/kubernetes-json-schema/v1.34.0-local-strict/_definitions.json")'
 export CRD_MODELS='$(one "$external/*~crd_models/node_modules/@kubernetes-models/keda/package.json")'

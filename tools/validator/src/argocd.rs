@@ -411,4 +411,145 @@ mod tests {
         ]}}]}});
         assert_eq!(chart.check(&set), ["element \"qa\": values file \"values-qa.yaml\" is not in the chart (it has values-dev.yaml, values.yaml)"]);
     }
+
+    /// A chart directory with `files` (path, text) written under it.
+    fn chart_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn templates_of_the_chart_its_nested_directories_and_its_vendored_subcharts_are_read() {
+        let chart = chart_with(&[
+            ("Chart.yaml", "name: top\nversion: 1.0.0\n"),
+            ("templates/a.yaml", "a: {{ lookup \"v1\" \"Secret\" \"\" \"s\" }}\n"),
+            ("templates/jobs/b.yaml", "\nb: {{ uuidv4 }}\n"),
+            ("templates/clean.yaml", "c: {{ .Values.c }}\n"),
+            ("charts/sub/Chart.yaml", "name: sub\n"),
+            ("charts/sub/templates/s.yaml", "{{ .Release.Revision }}\n"),
+            ("charts/sub/charts/deep/Chart.yaml", "name: deep\n"),
+            ("charts/sub/charts/deep/templates/d.yaml", "{{ now }}\n"),
+            // Not a chart (no Chart.yaml), and a file outside any templates/ directory.
+            ("charts/loose/templates/x.yaml", "{{ now }}\n"),
+            ("values.yaml", "x: \"{{ now }}\"\n"),
+        ]);
+        let found = rules(&check_templates(chart.path()).unwrap());
+        assert_eq!(
+            found.iter().map(|p| p.split(", ").next().unwrap_or_default()).collect::<Vec<_>>(),
+            [
+                "argocd:random: charts/sub/charts/deep/templates/d.yaml:1: calls now",
+                "argocd:release-state: charts/sub/templates/s.yaml:1: reads .Release.Revision",
+                "argocd:lookup: templates/a.yaml:1: calls lookup",
+                "argocd:random: templates/jobs/b.yaml:2: calls uuidv4",
+            ]
+        );
+        // A chart without templates has nothing to report.
+        assert_eq!(check_templates(chart_with(&[("Chart.yaml", "name: x\n")]).path()).unwrap(), []);
+    }
+
+    #[test]
+    fn a_field_of_the_same_name_outside_release_is_no_release_state() {
+        let text = "{{ .Values.IsUpgrade }} {{ $.Values.Revision }} {{ $r.IsInstall }}\n{{ $.Release.IsInstall }}\n";
+        let found = rules(&template_problems("t.yaml", text));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("argocd:release-state: t.yaml:2: reads .Release.IsInstall"), "{found:?}");
+    }
+
+    #[test]
+    fn actions_are_numbered_by_the_line_they_start_on_and_trimmed_comments_skipped() {
+        let text = "a\n{{ one }}\n{{- /* two */ -}}\nb {{ three\n }} {{ four }}\n{{ unclosed";
+        assert_eq!(actions(text), [(2, " one "), (4, " three\n "), (5, " four ")]);
+    }
+
+    #[test]
+    fn words_skip_escaped_quotes_and_know_variables_from_functions() {
+        assert_eq!(words(r#" "a \" lookup" now"#), [("now", false)]);
+        assert_eq!(words("`raw \\` now"), [("now", false)]);
+        assert_eq!(words("$x .y z_1 2b"), [("x", true), ("y", true), ("z_1", false), ("b", false)]);
+        assert_eq!(words("now"), [("now", false)]);
+    }
+
+    #[test]
+    fn argo_hooks_and_objects_without_helm_hooks_are_left_alone() {
+        let objects = BTreeMap::from([
+            (
+                "Job/argo".to_string(),
+                json!({"metadata": {"annotations": {"helm.sh/hook": "pre-install", "argocd.argoproj.io/hook": "PreSync"}}}),
+            ),
+            ("Job/plain".to_string(), json!({"metadata": {"annotations": {"team": "a"}}})),
+            ("Job/bare".to_string(), json!({"metadata": {"name": "bare"}})),
+            (
+                "Job/spaced".to_string(),
+                json!({"metadata": {"annotations": {"helm.sh/hook": "post-install, post-upgrade"}}}),
+            ),
+        ]);
+        assert_eq!(check_hooks(&objects, "default values"), []);
+        let install = BTreeMap::from([(
+            "Job/i".to_string(),
+            json!({"metadata": {"annotations": {"helm.sh/hook": "post-install"}}}),
+        )]);
+        let found = rules(&check_hooks(&install, "default values"));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("is post-install without post-upgrade: Argo CD runs it as PostSync"), "{found:?}");
+        assert!(found[0].ends_with("Helm only on install; make it \"post-install,post-upgrade\""), "{found:?}");
+    }
+
+    #[test]
+    fn chart_info_reads_name_version_and_the_values_files_sorted() {
+        let chart = chart_with(&[
+            ("Chart.yaml", "name: shop\nversion: 2.1.0\n"),
+            ("values.yaml", ""),
+            ("values-prod.yaml", ""),
+            ("values-dev.yaml", ""),
+            ("values.schema.json", "{}"),
+            ("my-values.yaml", ""),
+            ("values-x.yml", ""),
+        ]);
+        let info = ChartInfo::read(chart.path()).unwrap();
+        assert_eq!((info.name.as_str(), info.version.as_str()), ("shop", "2.1.0"));
+        assert_eq!(info.values_files, ["values-dev.yaml", "values-prod.yaml", "values.yaml"]);
+        let error = ChartInfo::read(&chart.path().join("missing")).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("missing/Chart.yaml"), "{error}");
+    }
+
+    #[test]
+    fn sources_pinned_by_digest_or_not_from_oci_and_other_kinds_are_judged() {
+        let chart =
+            ChartInfo { name: "shop".into(), version: "1.0.0".into(), values_files: vec!["values.yaml".into()] };
+        let app = |repo: &str, revision: &str| json!({"kind": "Application", "spec": {"source": {"repoURL": repo, "targetRevision": revision}}});
+        assert_eq!(chart.check(&app("oci://r.example.com/shop", "sha256:abc")), Vec::<String>::new());
+        assert_eq!(chart.check(&app("https://git.example.com/x.git", "main")), Vec::<String>::new());
+        assert_eq!(
+            chart.check(&app("oci://r.example.com/shop", "1.0.1")),
+            ["targetRevision \"1.0.1\" is neither the chart's version \"1.0.0\" nor a digest"]
+        );
+        let empty = json!({"kind": "ApplicationSet", "spec": {"generators": [{"list": {"elements": []}}]}});
+        assert_eq!(chart.check(&empty), ["has no list generator elements (one per environment)"]);
+        let set = json!({"kind": "ApplicationSet", "spec": {"generators": [{"list": {"elements": [
+            {"environment": "dev", "repoURL": "oci://r.example.com/shop", "targetRevision": "1.0.0", "valuesFile": "values.yaml"},
+            {"environment": "prod", "repoURL": "oci://r.example.com/other", "targetRevision": "1.0.0", "valuesFile": "values.yaml"}
+        ]}}]}});
+        assert_eq!(
+            chart.check(&set),
+            ["element \"prod\": repoURL \"oci://r.example.com/other\" is not the repository of chart \"shop\""]
+        );
+        assert_eq!(
+            chart.check(&json!({"kind": "ConfigMap"})),
+            ["is a Some(\"ConfigMap\"), not an Application or ApplicationSet"]
+        );
+        assert_eq!(describe(&json!({"kind": "Application", "metadata": {"name": "shop-dev"}})), "Application/shop-dev");
+        assert_eq!(describe(&json!({})), "?/?");
+    }
+
+    #[test]
+    fn an_unterminated_string_ends_the_action() {
+        assert_eq!(words("x \"lookup"), [("x", false)]);
+        assert_eq!(words("x `now"), [("x", false)]);
+        assert_eq!(words("x \"a\\"), [("x", false)]);
+    }
 }

@@ -164,8 +164,18 @@ impl Drop for CrdSchemas {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_custom, templates_mention_custom_groups};
+    use super::*;
     use serde_json::json;
+
+    /// CRD schemas served by `sh` running `script` instead of Node.js: a process that answers
+    /// the validator's requests wrongly or not at all, which Node.js would only do when broken.
+    fn served_by(script: &str) -> (tempfile::TempDir, CrdSchemas) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answer.sh");
+        fs::write(&path, script).unwrap();
+        let crd = CrdSchemas::new("/bin/sh".into(), path, dir.path().join("node_modules"));
+        (dir, crd)
+    }
 
     #[test]
     fn custom_groups_in_templates_are_found_in_subdirectories_too() {
@@ -186,5 +196,63 @@ mod tests {
         assert!(is_custom(&json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute"})));
         assert!(!is_custom(&json!({"apiVersion": "apps/v1", "kind": "Deployment"})));
         assert!(!is_custom(&json!({"apiVersion": "v1", "kind": "Service"})));
+    }
+
+    #[test]
+    fn no_custom_object_needs_no_process() {
+        let mut crd = CrdSchemas::new("/nonexistent/node".into(), "s.mjs".into(), "m".into());
+        let pending = crd.send(&[]).unwrap();
+        assert_eq!(crd.receive(pending).unwrap(), Vec::<Vec<String>>::new());
+        let object = json!({"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject"});
+        let error = crd.send(&[&object]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.starts_with("/nonexistent/node: "), "{error}");
+        assert!(crd.prestart().is_err());
+    }
+
+    #[test]
+    fn answers_are_read_one_line_per_request_and_counted() {
+        let (_dir, mut crd) = served_by("while read -r line; do echo '[[], [\"spec.x: bad\"]]'; done\n");
+        crd.prestart().unwrap();
+        let (a, b) = (json!({"kind": "A"}), json!({"kind": "B"}));
+        for _ in 0..2 {
+            let pending = crd.send(&[&a, &b]).unwrap();
+            assert_eq!(crd.receive(pending).unwrap(), [vec![], vec!["spec.x: bad".to_string()]]);
+        }
+        let pending = crd.send(&[&a]).unwrap();
+        let error = crd.receive(pending).unwrap_err().to_string();
+        assert!(error.starts_with("CRD schemas: /bin/sh "), "{error}");
+        assert!(error.ends_with("answer.sh: 2 answers for 1 objects"), "{error}");
+    }
+
+    #[test]
+    fn an_unreadable_answer_or_a_process_that_ends_is_an_error_with_its_stderr() {
+        let (_dir, mut crd) = served_by("read -r line; echo 'not json'\n");
+        let object = json!({"kind": "A"});
+        let pending = crd.send(&[&object]).unwrap();
+        let error = crd.receive(pending).unwrap_err().to_string();
+        assert!(error.contains("answer.sh: unreadable answer: "), "{error}");
+        let (_dir, mut crd) = served_by("read -r line; echo 'models missing' >&2; exit 3\n");
+        let pending = crd.send(&[&object]).unwrap();
+        let error = crd.receive(pending).unwrap_err().to_string();
+        assert!(error.ends_with("answer.sh: exit status: 3: models missing"), "{error}");
+    }
+
+    #[test]
+    fn only_the_named_groups_are_custom() {
+        assert!(!is_custom(&json!({"apiVersion": "keda.sh", "kind": "ScaledObject"})));
+        assert!(!is_custom(&json!({"kind": "ScaledObject"})));
+        assert!(!is_custom(&json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress"})));
+    }
+
+    #[test]
+    fn dropping_the_schemas_ends_the_process_and_waits_for_it() {
+        let (dir, mut crd) =
+            served_by("while read -r line; do echo '[[]]'; done; sleep 0.3; echo ended > \"$0.ended\"\n");
+        let object = json!({"kind": "A"});
+        let pending = crd.send(&[&object]).unwrap();
+        assert_eq!(crd.receive(pending).unwrap(), [Vec::<String>::new()]);
+        drop(crd);
+        // Its stdin closed, the process ends; the drop returned only once it had.
+        assert_eq!(fs::read_to_string(dir.path().join("answer.sh.ended")).unwrap(), "ended\n");
     }
 }

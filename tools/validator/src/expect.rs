@@ -148,4 +148,26 @@ mod tests {
             assert!(Expectations::parse(&[], &strings(&[spec])).is_err(), "{spec}");
         }
     }
+
+    #[test]
+    fn expectations_are_counted_and_an_explicit_null_is_absent() {
+        let expectations = Expectations::parse(
+            &strings(&["Deployment/web", "Service/web", "Deployment/web"]),
+            &strings(&["Deployment/web:/spec/replicas=2", "Deployment/web:/spec/paused=null"]),
+        )
+        .unwrap();
+        assert_eq!(expectations.counts(), (2, 2));
+        assert_eq!(Expectations::parse(&[], &[]).unwrap().counts(), (0, 0));
+        let mut objects = rendered();
+        objects.insert("ConfigMap/c".to_string(), json!({"data": {"k": null}}));
+        let null = Expectations::parse(&[], &strings(&["ConfigMap/c:/data/k=null"])).unwrap();
+        assert_eq!(null.check(&objects), []);
+        let missing = Expectations::parse(&[], &strings(&["ConfigMap/d:/data/k=null"])).unwrap();
+        assert_eq!(
+            texts(missing.check(&objects)),
+            ["expectation: ConfigMap/d /data/k = null, got no ConfigMap/d was rendered"]
+        );
+        let error = Expectations::parse(&[], &strings(&["Deployment/web:/x"])).err().map(|e| e.to_string());
+        assert_eq!(error.unwrap_or_default(), "--expect-value \"Deployment/web:/x\" is not Kind/name:/pointer=JSON");
+    }
 }

@@ -232,13 +232,58 @@ fn split_by_source(stream: &str) -> BTreeMap<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::merge;
-    use serde_json::json;
+    use super::*;
 
     #[test]
     fn merge_coalesces_maps_and_replaces_the_rest() {
         let mut base = json!({"apps": {"a": {"replicas": 2, "env": {"X": "1"}}}, "list": [1]});
         merge(&mut base, json!({"apps": {"a": {"replicas": 5}}, "list": [2]}));
         assert_eq!(base, json!({"apps": {"a": {"replicas": 5, "env": {"X": "1"}}}, "list": [2]}));
+    }
+
+    #[test]
+    fn merge_replaces_a_scalar_with_a_map_and_adds_new_keys() {
+        let mut base = json!({"a": 1, "b": {"c": 1}});
+        merge(&mut base, json!({"a": {"x": 1}, "b": {"d": null}, "e": "new"}));
+        assert_eq!(base, json!({"a": {"x": 1}, "b": {"c": 1, "d": null}, "e": "new"}));
+    }
+
+    #[test]
+    fn template_output_is_split_by_its_source_comments() {
+        let stream = "kind: Loose\n---\n# Source: c/templates/a.yaml\nkind: A\n---\n# Source: c/templates/b.yaml\nkind: B\n---\n# Source: c/templates/a.yaml\nkind: A2\n";
+        let manifests = split_by_source(stream);
+        assert_eq!(manifests.keys().collect::<Vec<_>>(), ["(unknown)", "c/templates/a.yaml", "c/templates/b.yaml"]);
+        assert_eq!(
+            manifests["c/templates/a.yaml"],
+            "\n---\n\n# Source: c/templates/a.yaml\nkind: A\n---\n\n# Source: c/templates/a.yaml\nkind: A2\n"
+        );
+        assert_eq!(manifests["c/templates/b.yaml"], "\n---\n\n# Source: c/templates/b.yaml\nkind: B");
+        assert_eq!(manifests["(unknown)"], "\n---\nkind: Loose");
+    }
+
+    #[test]
+    fn a_helm_binary_gets_the_values_file_and_set_expressions_in_order() {
+        let set = ["a=1".to_string(), "b=2".to_string()];
+        let options = RenderOptions { release: "r", namespace: "n", kube_version: "1.34.0", set: &set };
+        let mut command = Command::new("helm");
+        add_value_args(&mut command, Some(Path::new("values-prod.yaml")), &options);
+        let args: Vec<_> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(args, ["--values", "values-prod.yaml", "--set", "a=1", "--set", "b=2"]);
+        let mut command = Command::new("helm");
+        add_value_args(&mut command, None, &RenderOptions { set: &[], ..options });
+        assert_eq!(command.get_args().count(), 0);
+    }
+
+    #[test]
+    fn a_helm_binary_reads_the_values_itself_and_is_named_by_its_path() {
+        let helm = Helm::Binary(PathBuf::from("/nonexistent/helm"));
+        assert_eq!(helm.describe(), "helm binary /nonexistent/helm");
+        let options = RenderOptions { release: "r", namespace: "n", kube_version: "1.34.0", set: &[] };
+        let values = helm.values(Some(Path::new("v.yaml")), &options).unwrap();
+        assert_eq!((values.file(), values.merged()), (Some(Path::new("v.yaml")), &Value::Null));
+        let lint = helm.lint(Path::new("chart"), &values, &options).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(lint.starts_with("/nonexistent/helm: "), "{lint}");
+        let render = helm.render(Path::new("chart"), &values, &options).err().map(|e| e.to_string());
+        assert!(render.unwrap_or_default().starts_with("/nonexistent/helm: "));
     }
 }

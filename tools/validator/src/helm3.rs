@@ -436,4 +436,129 @@ mod tests {
         assert_eq!(objects["A/x"].0, "c/templates/a.yaml");
         assert_eq!(objects["B/y"], ("c/templates/b.yaml".to_string(), json!({"kind": "B", "metadata": {"name": "y"}})));
     }
+
+    fn exited(code: i32, stdout: &str, stderr: &str) -> Output {
+        Output {
+            status: std::os::unix::process::ExitStatusExt::from_raw(code << 8),
+            stdout: stdout.as_bytes().to_vec(),
+            stderr: stderr.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_binary_that_is_not_helm_3_or_does_not_start_is_refused() {
+        let scratch = tempfile::tempdir().unwrap();
+        // `echo version --short` answers, but not with a Helm 3 version.
+        let error = Helm3::new(Path::new("/bin/echo"), scratch.path()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(error, "Helm 3 /bin/echo: `helm version --short` said \"version --short\", which is not Helm 3");
+        let missing = scratch.path().join("no-helm");
+        let error = Helm3::new(&missing, scratch.path()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.starts_with(&format!("Helm 3 {}: could not be started: ", missing.display())), "{error}");
+        let error = Helm3::new(Path::new("/bin/echo"), &missing).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.starts_with(&format!("Helm 3 home {}: ", missing.display())), "{error}");
+    }
+
+    #[test]
+    fn lint_and_template_get_the_runs_values_set_expressions_namespace_and_version() {
+        let set = ["a=1".to_string(), "b=2".to_string()];
+        let options = RenderOptions { release: "r", namespace: "team", kube_version: "1.29.0", set: &set };
+        let mut command = Command::new("helm");
+        with_run_args(&mut command, Path::new("chart"), Some(Path::new("values-prod.yaml")), &options);
+        let args: Vec<_> = command.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            args,
+            [
+                "--namespace",
+                "team",
+                "--kube-version",
+                "1.29.0",
+                "--values",
+                "values-prod.yaml",
+                "--set",
+                "a=1",
+                "--set",
+                "b=2",
+                "chart"
+            ]
+        );
+        let options = RenderOptions { set: &[], ..options };
+        let mut command = Command::new("helm");
+        with_run_args(&mut command, Path::new("chart"), None, &options);
+        assert_eq!(command.get_args().count(), 5);
+    }
+
+    #[test]
+    fn helm3_runs_in_a_home_of_its_own() {
+        let scratch = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir_in(scratch.path()).unwrap();
+        let home_path = home.path().to_path_buf();
+        let helm3 = Helm3 { binary: "helm".into(), version: "v3.17.2".into(), home };
+        assert_eq!(helm3.name(), "Helm v3.17.2");
+        let command = helm3.command(["version"]);
+        let envs: BTreeMap<String, String> = command
+            .get_envs()
+            .map(|(k, v)| (k.to_string_lossy().into_owned(), v.unwrap().to_string_lossy().into_owned()))
+            .collect();
+        let under = |dir: &str| home_path.join(dir).display().to_string();
+        assert_eq!(envs["HOME"], home_path.display().to_string());
+        assert_eq!(envs["HELM_CACHE_HOME"], under("cache"));
+        assert_eq!(envs["HELM_CONFIG_HOME"], under("config"));
+        assert_eq!(envs["HELM_DATA_HOME"], under("data"));
+    }
+
+    #[test]
+    fn info_lines_and_section_headers_end_a_findings_continuation() {
+        let stdout =
+            "[ERROR] a: one\n  more\n[INFO] b: two\n  not part of a\n==> Linting\n  nor this\n[WARNING] c: three\n";
+        assert_eq!(lint_findings(&exited(1, stdout, "ignored")), ["[ERROR] a: one\n  more", "[WARNING] c: three"]);
+        let blank = "[ERROR] a: one\n\n  after a blank line\n";
+        assert_eq!(lint_findings(&exited(1, blank, "")), ["[ERROR] a: one"]);
+    }
+
+    #[test]
+    fn a_failed_or_unreadable_template_output_is_the_error() {
+        assert_eq!(objects(&exited(1, "kind: A\n", "  Error: boom\n")), Err("Error: boom".to_string()));
+        let error = objects(&exited(0, "---\n# Source: c/templates/a.yaml\nkind: [A\n", "")).unwrap_err();
+        assert!(error.starts_with("Helm 3 printed a document that is not YAML (c/templates/a.yaml): "), "{error}");
+    }
+
+    #[test]
+    fn renders_are_compared_only_when_both_helms_render() {
+        let first = first_objects(&[deployment(json!(2))]);
+        let other = Helm3Run { findings: Vec::new(), render: Ok(helm3_objects(&[deployment(json!(3))])) };
+        assert_eq!(problems(&other, "H3", "H4", None), []);
+        let texts: Vec<String> = problems(&other, "H3", "H4", Some(&first)).iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1);
+        assert!(
+            texts[0].starts_with("helm3:difference: Deployment/web (chart/templates/x.yaml) is rendered"),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn at_most_eight_fields_are_listed_and_the_rest_counted() {
+        let with = |n: usize, value: i32| {
+            let labels: serde_json::Map<String, Value> = (0..n).map(|i| (format!("l{i}"), json!(value))).collect();
+            json!({"kind": "ConfigMap", "metadata": {"name": "c", "labels": labels}})
+        };
+        let described = |n: usize| {
+            let found = compare(&helm3_objects(&[with(n, 1)]), &first_objects(&[with(n, 2)]));
+            found[0].describe("H3", "H4")
+        };
+        let eight = described(8);
+        assert_eq!(eight.lines().count(), 9, "{eight}");
+        assert!(!eight.contains("more field(s)"), "{eight}");
+        let ten = described(10);
+        assert_eq!(ten.lines().count(), 10, "{ten}");
+        assert!(ten.ends_with("\nand 2 more field(s)"), "{ten}");
+    }
+
+    #[test]
+    fn only_a_failed_render_or_unreadable_yaml_stops_the_comparison() {
+        for kind in [Kind::Render, Kind::ValuesSchema, Kind::Yaml] {
+            assert!(!first_rendered(&[Problem::new(Kind::Lint, "x"), Problem::new(kind, "y")]), "{kind}");
+        }
+        assert!(first_rendered(&[Problem::new(Kind::KubernetesSchema, "x"), Problem::new(Kind::Duplicate, "y")]));
+        assert!(first_rendered(&[]));
+    }
 }

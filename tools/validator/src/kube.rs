@@ -107,7 +107,27 @@ fn read_json(path: &Path) -> Result<Value, ValidateError> {
 
 #[cfg(test)]
 mod tests {
-    use super::schema_file_name;
+    use super::*;
+    use serde_json::json;
+
+    /// A schema directory laid out as kubernetes-validate's: one file per kind whose `$ref`s
+    /// point into `/api/_definitions.json`.
+    fn schemas(files: &[(&str, Value)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let definitions = json!({"$defs": {"meta": {"type": "object", "additionalProperties": false,
+            "properties": {"name": {"type": "string"}}}}});
+        fs::write(dir.path().join(DEFINITIONS_FILE), definitions.to_string()).unwrap();
+        for (file, schema) in files {
+            fs::write(dir.path().join(file), schema.to_string()).unwrap();
+        }
+        dir
+    }
+
+    fn config_map_schema() -> Value {
+        json!({"type": "object", "additionalProperties": false, "properties": {
+            "apiVersion": {"type": "string"}, "kind": {"type": "string"},
+            "metadata": {"$ref": "/api/_definitions.json#/$defs/meta"}, "data": {"type": "object"}}})
+    }
 
     #[test]
     fn schema_file_names() {
@@ -118,5 +138,57 @@ mod tests {
             schema_file_name("autoscaling/v2", "HorizontalPodAutoscaler"),
             "horizontalpodautoscaler-autoscaling-v2.json"
         );
+    }
+
+    #[test]
+    fn objects_are_checked_strictly_against_their_kinds_schema_and_its_definitions() {
+        let dir = schemas(&[("configmap-v1.json", config_map_schema())]);
+        let mut kube = KubeSchemas::open(dir.path()).unwrap();
+        let config = |extra: Value| {
+            let mut object = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {}});
+            object.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            object
+        };
+        assert_eq!(kube.validate(&config(json!({}))).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            kube.validate(&config(json!({"metadata": {"name": 5}}))).unwrap(),
+            ["/metadata/name: 5 is not of type \"string\""]
+        );
+        assert_eq!(
+            kube.validate(&config(json!({"extra": 1}))).unwrap(),
+            ["(object): Additional properties are not allowed ('extra' was unexpected)"]
+        );
+        assert_eq!(kube.validate(&json!({"kind": "ConfigMap"})).unwrap(), ["object has no apiVersion or kind"]);
+        assert_eq!(kube.validate(&json!({"apiVersion": "v1"})).unwrap(), ["object has no apiVersion or kind"]);
+    }
+
+    #[test]
+    fn a_kind_without_a_schema_is_not_served_and_cannot_be_checked() {
+        let dir = schemas(&[("configmap-v1.json", config_map_schema())]);
+        let mut kube = KubeSchemas::open(dir.path()).unwrap();
+        assert!(kube.serves("v1", "ConfigMap"));
+        assert!(!kube.serves("apps/v1", "Deployment"));
+        let error = kube.validate(&json!({"apiVersion": "apps/v1", "kind": "Deployment"})).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "Kubernetes schemas: no schema for Deployment apps/v1 in {} (unknown kind or removed API version)",
+                dir.path().display()
+            )
+        );
+    }
+
+    #[test]
+    fn only_the_definitions_file_is_ever_retrieved() {
+        let dir = schemas(&[("secret-v1.json", json!({"properties": {"data": {"$ref": "/api/other.json#/x"}}}))]);
+        let mut kube = KubeSchemas::open(dir.path()).unwrap();
+        let error = kube.validate(&json!({"apiVersion": "v1", "kind": "Secret"})).unwrap_err().to_string();
+        assert!(error.starts_with("Kubernetes schemas: "), "{error}");
+        assert!(error.contains("secret-v1.json: "), "{error}");
+        fs::write(dir.path().join("secret-v1.json"), "{not json").unwrap();
+        let error = kube.validate(&json!({"apiVersion": "v1", "kind": "Secret"})).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("Kubernetes schemas: {}: ", dir.path().join("secret-v1.json").display())));
+        let missing = KubeSchemas::open(&dir.path().join("missing")).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(missing.contains("missing/_definitions.json"), "{missing}");
     }
 }

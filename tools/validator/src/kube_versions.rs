@@ -169,4 +169,45 @@ mod tests {
         let message = KubeVersions::not_served("autoscaling/v2", "HorizontalPodAutoscaler", "1.22.0");
         assert!(message.starts_with("HorizontalPodAutoscaler autoscaling/v2 is not served by Kubernetes 1.22.0"));
     }
+
+    #[test]
+    fn versions_are_listed_once_and_several_only_when_they_differ() {
+        let v = versions(&["1.34.0", "1.34.0"], &["prod=1.34.0", "dev=1.34.0"], &[]).expect("valid");
+        assert_eq!(v.all(), ["1.34.0"]);
+        assert!(!v.several(), "one version however often it is named");
+        assert_eq!(v.unknown_environments(&["dev", "prod"]), Vec::<&str>::new());
+        assert_eq!(v.schemas("1.29.0"), None);
+    }
+
+    #[test]
+    fn malformed_flags_are_refused_naming_the_flag_and_the_form() {
+        let error =
+            |result: Result<KubeVersions, ValidateError>| result.err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(error(versions(&[], &[], &[])), "--kube-version is required");
+        assert_eq!(error(versions(&["1.34.0"], &[], &["1.29.0"])), "--schemas-for \"1.29.0\" is not VERSION=DIR");
+        assert_eq!(error(versions(&["1.34.0"], &[], &["=s29"])), "--schemas-for \"=s29\" is not VERSION=DIR");
+        assert_eq!(error(versions(&["1.34.0"], &["prod="], &[])), "--kube-version-for \"prod=\" is not ENV=VERSION");
+        assert_eq!(
+            error(versions(&["1.34.0"], &["=1.29.0"], &[])),
+            "--kube-version-for \"=1.29.0\" is not ENV=VERSION"
+        );
+        // A second chart version needs its schemas as much as an environment's.
+        assert_eq!(
+            error(versions(&["1.34.0", "1.30.0"], &[], &[])),
+            "Kubernetes 1.30.0 is used but no --schemas-for 1.30.0=DIR gives its schemas"
+        );
+    }
+
+    #[test]
+    fn only_three_part_versions_are_compared() {
+        assert_eq!(numbers("v1.25.3"), Some(vec![1, 25, 3]));
+        assert_eq!(numbers("1.25"), None);
+        assert_eq!(numbers("1.25.0.1"), None);
+        assert_eq!(numbers("1.x.0"), None);
+        assert!(refused_by_chart(">=v1.30.0", "v1.29.9").is_some());
+        assert_eq!(refused_by_chart(">=1.30", "1.25.0"), None, "a floor that is no full version is left to Helm");
+        assert_eq!(refused_by_chart(">=1.30.0", "1.25"), None);
+        assert_eq!(refused_by_chart(">=1.30.0", "1.31.0"), None);
+        assert_eq!(refused_by_chart("", "1.25.0"), None);
+    }
 }

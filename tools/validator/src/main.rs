@@ -868,4 +868,240 @@ mod tests {
             assert_eq!(report(chart, problems, expected), status, "{problems:?} {failure} {texts:?}");
         }
     }
+
+    #[test]
+    fn a_chart_without_environments_says_it_has_none() {
+        let none = tempfile::tempdir().unwrap();
+        let error = value_runs(none.path(), &[], false, Some("prod")).unwrap_err().to_string();
+        assert_eq!(error, "--environment prod: the chart has no values-prod.yaml (its environments: none)");
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn environment_files_run_on_their_clusters_version_and_the_rest_on_every_chart_version() {
+        let chart = chart();
+        let versions = KubeVersions::new(
+            &strings(&["1.34.0", "1.33.0"]),
+            Path::new("s34"),
+            &strings(&["prod=1.30.0"]),
+            &strings(&["1.33.0=s33", "1.30.0=s30"]),
+        )
+        .unwrap();
+        let runs = value_runs(chart.path(), &[PathBuf::from("/elsewhere/values-prod.yaml")], true, None).unwrap();
+        let named = |values_only| {
+            runs_with_versions(&runs, chart.path(), &versions, values_only)
+                .into_iter()
+                .map(|(values, version)| {
+                    let name = values.map_or("defaults".to_string(), |v| v.display().to_string());
+                    format!("{} {version}", name.replace(&chart.path().display().to_string(), "chart"))
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            named(false),
+            [
+                "defaults 1.34.0",
+                "defaults 1.33.0",
+                // A file named like an environment but outside the chart is no environment.
+                "/elsewhere/values-prod.yaml 1.34.0",
+                "/elsewhere/values-prod.yaml 1.33.0",
+                "chart/values-dev.yaml 1.34.0",
+                "chart/values-prod.yaml 1.30.0",
+            ]
+        );
+        assert_eq!(named(true)[0], "/elsewhere/values-prod.yaml 1.34.0", "--values-only drops the defaults");
+        assert_eq!(named(true).len(), 4);
+    }
+
+    #[test]
+    fn the_charts_kube_version_floor_is_a_problem_of_the_run() {
+        let chart = tempfile::tempdir().unwrap();
+        std::fs::write(chart.path().join("Chart.yaml"), "name: c\nkubeVersion: \">=1.29.0-0\"\n").unwrap();
+        let problems = check_chart_kube_version(chart.path(), "1.25.0", "values-prod.yaml").unwrap();
+        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1);
+        assert!(
+            texts[0].starts_with(
+                "kubernetes-version: values-prod.yaml: Chart.yaml's kubeVersion \">=1.29.0-0\" refuses Kubernetes 1.25.0"
+            ),
+            "{texts:?}"
+        );
+        assert_eq!(check_chart_kube_version(chart.path(), "1.29.0", "x").unwrap(), []);
+        std::fs::write(chart.path().join("Chart.yaml"), "name: [broken\n").unwrap();
+        assert_eq!(check_chart_kube_version(chart.path(), "1.25.0", "x").unwrap(), [], "lint reports it");
+        let error = check_chart_kube_version(&chart.path().join("missing"), "1.25.0", "x").unwrap_err().to_string();
+        assert!(error.contains("missing/Chart.yaml"), "{error}");
+    }
+
+    #[test]
+    fn kube_version_for_must_name_an_environment_of_the_chart() {
+        let chart = chart();
+        let versions = |pairs: &[&str]| {
+            KubeVersions::new(&strings(&["1.34.0"]), Path::new("s"), &strings(pairs), &strings(&["1.30.0=s30"]))
+                .unwrap()
+        };
+        assert!(check_environments_known(&versions(&["prod=1.30.0", "dev=1.30.0"]), chart.path()).is_ok());
+        let error = check_environments_known(&versions(&["prd=1.30.0"]), chart.path()).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "--kube-version-for names environment(s) the chart has no values-<env>.yaml of: prd (its environments: dev, prod)"
+        );
+    }
+
+    #[test]
+    fn found_problems_are_printed_one_a_line_as_expect_problem_matches_them() {
+        let problems =
+            [Problem::new(Kind::Lint, "[ERROR] a"), Problem::new(Kind::Policy("seccomp"), "Deployment/x: b")];
+        assert_eq!(found(&problems), "[PROBLEM] lint: [ERROR] a\n[PROBLEM] policy:seccomp: Deployment/x: b\n");
+        assert_eq!(found(&[]), "");
+    }
+
+    #[test]
+    fn every_version_a_run_uses_gets_its_schemas_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        for version in ["s34", "s30"] {
+            std::fs::create_dir(dir.path().join(version)).unwrap();
+            std::fs::write(dir.path().join(version).join("_definitions.json"), "{}").unwrap();
+        }
+        let versions = KubeVersions::new(
+            &strings(&["1.34.0"]),
+            &dir.path().join("s34"),
+            &strings(&["prod=1.30.0"]),
+            &[format!("1.30.0={}", dir.path().join("s30").display())],
+        )
+        .unwrap();
+        let schemas = open_schemas(&versions).unwrap();
+        assert_eq!(schemas.keys().collect::<Vec<_>>(), ["1.30.0", "1.34.0"]);
+        std::fs::remove_file(dir.path().join("s30/_definitions.json")).unwrap();
+        let error = open_schemas(&versions).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("s30/_definitions.json"), "{error}");
+    }
+
+    #[test]
+    fn argo_cd_template_rules_run_once_over_the_chart() {
+        let chart = tempfile::tempdir().unwrap();
+        std::fs::create_dir(chart.path().join("templates")).unwrap();
+        std::fs::write(chart.path().join("templates/a.yaml"), "a: {{ randAlpha 3 }}\n").unwrap();
+        let mut crd = CrdSchemas::new("node".into(), "script".into(), "models".into());
+        let problems = argocd_once(chart.path(), &[], &mut crd).unwrap();
+        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1);
+        assert!(texts[0].starts_with("argocd:random: templates/a.yaml:1: calls randAlpha"), "{texts:?}");
+        let missing = [chart.path().join("missing.yaml")];
+        let error = argocd_once(chart.path(), &missing, &mut crd).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("missing.yaml"), "{error}");
+    }
+
+    #[test]
+    fn lint_findings_are_problems_and_values_schema_ones_are_told_apart() {
+        let finding = |path: &str, message: &str| Finding {
+            severity: "ERROR",
+            path: path.to_string(),
+            message: message.to_string(),
+        };
+        let findings = [
+            finding("Chart.yaml", "icon is required"),
+            finding("values.yaml", "- at '/replicas': got string, want integer"),
+            finding("", "chart metadata is missing"),
+        ];
+        let texts: Vec<String> = lint(&findings, "default values").iter().map(ToString::to_string).collect();
+        assert_eq!(
+            texts,
+            [
+                "lint: [ERROR] Chart.yaml: icon is required",
+                "values-schema: [ERROR] values.yaml: - at '/replicas': got string, want integer",
+                "lint: [ERROR] chart metadata is missing",
+            ]
+        );
+    }
+
+    #[test]
+    fn policy_and_api_server_findings_become_problems_of_their_rule() {
+        let objects = BTreeMap::from([(
+            "Deployment/a".to_string(),
+            serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"},
+                "spec": {"template": {"spec": {"containers": []}}}}),
+        )]);
+        let policy: Vec<String> = check_policy(&objects, "x").iter().map(ToString::to_string).collect();
+        assert!(policy.contains(&"policy:run-as-non-root: Deployment/a: pod must set runAsNonRoot: true".to_string()));
+        let hpa = BTreeMap::from([(
+            "HorizontalPodAutoscaler/a".to_string(),
+            serde_json::json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "a"}, "spec": {"minReplicas": 5, "maxReplicas": 2,
+                "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "a"}}}),
+        )]);
+        let api_server = check_api_server(&hpa, "x");
+        assert!(!api_server.is_empty());
+        assert!(api_server.iter().all(|p| p.to_string().starts_with("api-server:")), "{api_server:?}");
+    }
+
+    /// Kubernetes schemas of one version serving ConfigMaps only, as kubernetes-validate lays them out.
+    fn config_map_schemas() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("_definitions.json"), "{}").unwrap();
+        let schema = serde_json::json!({"type": "object", "additionalProperties": false, "properties": {
+            "apiVersion": {}, "kind": {}, "metadata": {}, "data": {"type": "object"}}});
+        std::fs::write(dir.path().join("configmap-v1.json"), schema.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn built_in_objects_are_checked_against_their_schema_or_named_as_not_served() {
+        let dir = config_map_schemas();
+        let mut schemas = Schemas {
+            kube: BTreeMap::from([("1.34.0".to_string(), KubeSchemas::open(dir.path()).unwrap())]),
+            // No custom object is rendered: Node.js is never started.
+            crd: CrdSchemas::new("/nonexistent/node".into(), "s".into(), "m".into()),
+        };
+        let rendered = [
+            ("t/a.yaml", serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}})),
+            (
+                "t/b.yaml",
+                serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b", "namespace": "x"},
+                    "data": 3}),
+            ),
+            (
+                "t/c.yaml",
+                serde_json::json!({"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "c"}}),
+            ),
+        ];
+        let mut timings = Timings::new(false, "", 1);
+        let found = schemas.validate(&rendered, "1.34.0", "x", &mut timings).unwrap();
+        let texts: Vec<Vec<String>> =
+            found.iter().map(|problems| problems.iter().map(|(kind, p)| format!("{kind}: {p}")).collect()).collect();
+        assert_eq!(texts.len(), 3);
+        assert_eq!(texts[0], Vec::<String>::new());
+        assert_eq!(
+            texts[1],
+            [
+                "kubernetes-schema: /data: 3 is not of type \"object\"",
+                "namespace: metadata.namespace is hard-coded; the release namespace must apply"
+            ]
+        );
+        assert_eq!(
+            texts[2],
+            [format!("kubernetes-version: {}", KubeVersions::not_served("batch/v1beta1", "CronJob", "1.34.0"))]
+        );
+        let error = schemas.validate(&rendered[..1], "1.30.0", "x", &mut timings).err().map(|e| e.to_string());
+        assert_eq!(error.unwrap_or_default(), "no schemas for Kubernetes 1.30.0");
+    }
+
+    #[test]
+    fn only_built_in_groups_can_be_unserved() {
+        let dir = config_map_schemas();
+        let kube = KubeSchemas::open(dir.path()).unwrap();
+        let object = |api_version: &str, kind: &str| serde_json::json!({"apiVersion": api_version, "kind": kind});
+        assert_eq!(served(&kube, &object("v1", "ConfigMap")), None);
+        assert_eq!(served(&kube, &object("v1", "Secret")), Some(("v1", "Secret")));
+        assert_eq!(
+            served(&kube, &object("policy/v1beta1", "PodDisruptionBudget")),
+            Some(("policy/v1beta1", "PodDisruptionBudget"))
+        );
+        assert_eq!(served(&kube, &object("example.com/v1", "Widget")), None);
+        assert_eq!(served(&kube, &serde_json::json!({"kind": "Secret"})), None);
+        assert_eq!(served(&kube, &serde_json::json!({"apiVersion": "v1"})), None);
+    }
 }

@@ -929,4 +929,30 @@ mod tests {
     fn remove_probe(object: &mut Value) {
         object.pointer_mut(CONTAINER).and_then(Value::as_object_mut).map(|c| c.remove("readinessProbe"));
     }
+
+    #[test]
+    fn only_route_backends_that_are_core_services_are_checked() {
+        let mut objects = compliant();
+        let backend = |reference: Value| {
+            let mut reference = reference;
+            reference["name"] = json!("gone");
+            reference["port"] = json!(80);
+            json!({"kind": "GRPCRoute", "spec": {"rules": [{"backendRefs": [reference]}]}})
+        };
+        let missing = ["GRPCRoute/r: routes to Service gone, which is not rendered"];
+        for service in [json!({}), json!({"kind": "Service", "group": ""}), json!({"kind": "Service", "group": "core"})]
+        {
+            objects.insert("GRPCRoute/r".into(), backend(service.clone()));
+            assert_eq!(check(&objects).into_iter().map(|f| f.message).collect::<Vec<_>>(), missing, "{service}");
+        }
+        let others = [
+            json!({"kind": "Service", "group": "multicluster.x-k8s.io"}),
+            json!({"kind": "ServiceImport", "group": ""}),
+            json!({"kind": "ServiceImport"}),
+        ];
+        for other in others {
+            objects.insert("GRPCRoute/r".into(), backend(other.clone()));
+            assert_eq!(check(&objects), [], "{other}");
+        }
+    }
 }

@@ -234,4 +234,30 @@ mod tests {
         assert!(unnamed.contains("a failure test must name its reason"), "{unnamed}");
         assert!(expected(false, &named).check_usage().is_err());
     }
+
+    #[test]
+    fn every_kind_is_named_as_failure_tests_expect_it() {
+        let kinds = [
+            (Kind::Lint, "lint"),
+            (Kind::ValuesSchema, "values-schema"),
+            (Kind::Render, "render"),
+            (Kind::Yaml, "yaml"),
+            (Kind::KubernetesSchema, "kubernetes-schema"),
+            (Kind::KubernetesVersion, "kubernetes-version"),
+            (Kind::Crd, "crd"),
+            (Kind::Namespace, "namespace"),
+            (Kind::Duplicate, "duplicate"),
+            (Kind::Policy("seccomp"), "policy:seccomp"),
+            (Kind::ApiServer("name"), "api-server:name"),
+            (Kind::Expectation, "expectation"),
+            (Kind::Upgrade("selector"), "upgrade:selector"),
+            (Kind::Reachability, "reachability"),
+            (Kind::Helm3("render"), "helm3:render"),
+            (Kind::ArgoCd("lookup"), "argocd:lookup"),
+        ];
+        for (kind, text) in kinds {
+            assert_eq!(kind.to_string(), text);
+            assert_eq!(Problem::new(kind, " m \n\n").to_string(), format!("{text}:  m"));
+        }
+    }
 }

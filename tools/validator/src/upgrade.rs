@@ -942,4 +942,274 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert!(findings[0].message.starts_with("values-dev.yaml sets apps.web.storage,"));
     }
+
+    #[test]
+    fn a_claim_template_is_compared_as_the_api_server_keeps_it() {
+        let with_claim = |claim: Value| statefulset("2Gi", json!({"volumeClaimTemplates": [claim]}));
+        let plain = json!({"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"]}});
+        let kept = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+            "spec": {"accessModes": ["ReadWriteOnce"], "volumeMode": "Filesystem"}, "status": {"phase": "Pending"}});
+        assert_eq!(upgrade(with_claim(plain.clone()), with_claim(kept)), []);
+        let block =
+            json!({"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"], "volumeMode": "Block"}});
+        let findings = upgrade(with_claim(plain), with_claim(block));
+        assert!(findings[0]
+            .message
+            .contains("spec.volumeClaimTemplates[0].spec.volumeMode changes from \"Filesystem\" to \"Block\""));
+    }
+
+    #[test]
+    fn a_job_is_non_indexed_unless_it_says_so() {
+        let explicit = json!({"completionMode": "NonIndexed"});
+        assert_eq!(upgrade(job("m:1", json!({}), json!({})), job("m:1", json!({}), explicit)), []);
+        let findings =
+            upgrade(job("m:1", json!({}), json!({})), job("m:1", json!({}), json!({"completionMode": "Indexed"})));
+        assert!(findings[0].message.contains("spec.completionMode changes from \"NonIndexed\" to \"Indexed\""));
+        // Completions without parallelism stay what they are; parallelism alone leaves completions unset.
+        let parallel = json!({"parallelism": 3});
+        let findings = upgrade(job("m:1", json!({}), json!({})), job("m:1", json!({}), parallel));
+        assert!(findings[0].message.contains("spec.completions changes from 1 to unset"), "{findings:?}");
+        // A NonIndexed Job may not change completions even together with parallelism.
+        let both = |n: u32| json!({"completions": n, "parallelism": n});
+        assert_eq!(rules(&upgrade(job("m:1", json!({}), both(2)), job("m:1", json!({}), both(4)))), ["job-spec"]);
+        let indexed_unset = json!({"completionMode": "Indexed"});
+        let indexed = json!({"completionMode": "Indexed", "completions": 2, "parallelism": 2});
+        assert_eq!(
+            rules(&upgrade(job("m:1", json!({}), indexed_unset.clone()), job("m:1", json!({}), indexed_unset))),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            rules(&upgrade(
+                job("m:1", json!({}), indexed),
+                job("m:1", json!({}), json!({"completionMode": "Indexed"}))
+            )),
+            ["job-spec"]
+        );
+    }
+
+    #[test]
+    fn a_hook_that_does_not_run_on_upgrade_is_never_recreated_by_one() {
+        let kept = |events: &str| json!({"helm.sh/hook": events, "helm.sh/hook-delete-policy": "hook-failed"});
+        assert_eq!(upgrade(job("m:1", kept("pre-install"), json!({})), job("m:1", kept("pre-install"), json!({}))), []);
+        let findings =
+            upgrade(job("m:1", kept("post-upgrade"), json!({})), job("m:1", kept("post-upgrade"), json!({})));
+        assert_eq!(rules(&findings), ["hook-recreate"]);
+        assert!(findings[0]
+            .message
+            .contains("(delete policy hook-failed) and nothing deletes it first (delete policy hook-failed)"));
+        let both =
+            json!({"helm.sh/hook": "pre-upgrade", "helm.sh/hook-delete-policy": "hook-failed,before-hook-creation"});
+        assert_eq!(upgrade(job("m:1", kept("pre-upgrade"), json!({})), job("m:1", both, json!({}))), []);
+        // Spaces and empty items in the annotations do not count.
+        let spaced =
+            json!({"helm.sh/hook": " pre-install , ,post-upgrade ", "helm.sh/hook-delete-policy": " hook-failed ,"});
+        let findings = upgrade(job("m:1", spaced.clone(), json!({})), job("m:1", spaced, json!({})));
+        assert_eq!(rules(&findings), ["hook-recreate"]);
+        assert!(findings[0].message.contains("(delete policy hook-failed)"), "{findings:?}");
+    }
+
+    #[test]
+    fn a_cluster_ip_is_read_from_cluster_ips_too_and_named_when_kept() {
+        let ip = |spec: Value| service(spec);
+        assert_eq!(upgrade(ip(json!({"clusterIP": "10.0.0.1"})), ip(json!({"clusterIPs": ["10.0.0.1"]}))), []);
+        assert_eq!(upgrade(ip(json!({"clusterIP": ""})), ip(json!({}))), []);
+        let findings = upgrade(ip(json!({"clusterIPs": ["10.0.0.1"]})), ip(json!({})));
+        assert!(findings[0].message.starts_with(
+            "Service/cache: spec.clusterIP changes from \"10.0.0.1\" to unset, but Kubernetes keeps a cluster IP once set, \
+             so the Service stays at 10.0.0.1:"
+        ), "{findings:?}");
+        let findings = upgrade(ip(json!({"clusterIP": "10.0.0.1"})), ip(json!({"clusterIP": "10.0.0.2"})));
+        assert!(findings[0]
+            .message
+            .starts_with("Service/cache: spec.clusterIP changes from \"10.0.0.1\" to \"10.0.0.2\"; "));
+        assert_eq!(upgrade(service(json!({"type": "ExternalName"})), service(json!({"clusterIP": "None"}))), []);
+    }
+
+    #[test]
+    fn a_class_or_family_only_one_side_has_is_judged_by_the_rules_own_terms() {
+        let lb = |class: &str| service(json!({"type": "LoadBalancer", "loadBalancerClass": class}));
+        // Leaving LoadBalancer, the class goes with it.
+        assert_eq!(upgrade(lb("a"), service(json!({"type": "ClusterIP", "loadBalancerClass": "b"}))), []);
+        assert_eq!(upgrade(service(json!({"type": "NodePort"})), lb("b")), []);
+        let findings = upgrade(lb("a"), service(json!({"type": "LoadBalancer"})));
+        assert!(findings[0].message.starts_with("Service/cache: spec.loadBalancerClass changes from \"a\" to unset;"));
+        assert_eq!(upgrade(service(json!({"ipFamilies": ["IPv4"]})), service(json!({}))), []);
+        assert_eq!(upgrade(service(json!({})), service(json!({"ipFamilies": ["IPv6"]}))), []);
+        let findings =
+            upgrade(service(json!({"ipFamilies": ["IPv4"]})), service(json!({"ipFamilies": ["IPv6", "IPv4"]})));
+        assert!(findings[0].message.starts_with("Service/cache: spec.ipFamilies[0] changes from IPv4 to IPv6;"));
+    }
+
+    #[test]
+    fn immutable_secrets_keep_every_kind_of_data() {
+        let secret = |field: &str, value: &str| json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "immutable": true, field: {"k": value}});
+        for field in ["data", "binaryData", "stringData"] {
+            let findings = upgrade(secret(field, "a"), secret(field, "b"));
+            assert_eq!(rules(&findings), ["immutable-data"], "{field}");
+            assert!(findings[0].message.starts_with(&format!("Secret/s: {field}.k changes from \"a\" to \"b\"; ")));
+            assert!(findings[0].message.contains("give the changed data a new Secret name"));
+        }
+        let findings = upgrade(secret("data", "a"), secret("data", "a"));
+        assert_eq!(findings, []);
+        let mut unmarked = secret("data", "a");
+        unmarked.as_object_mut().unwrap().remove("immutable");
+        let findings = upgrade(secret("data", "a"), unmarked);
+        assert!(findings[0].message.starts_with("Secret/s: immutable changes from true to unset;"), "{findings:?}");
+        let findings = upgrade(
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": "Opaque"}),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "type": "kubernetes.io/tls"}),
+        );
+        assert!(findings[0].message.starts_with(
+            "Secret/s: type changes from \"Opaque\" to \"kubernetes.io/tls\"; a Secret's type is immutable"
+        ));
+    }
+
+    #[test]
+    fn kinds_without_rules_and_objects_only_one_version_has_are_not_compared() {
+        let config = |name: &str, value: &str| json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}, "secrets": [{"name": value}]});
+        assert_eq!(upgrade(config("a", "x"), config("a", "y")), []);
+        assert_eq!(upgrade(deployment("web", "web:1"), config("web", "x")), []);
+        let previous = objects(&[deployment("web", "web:1")]);
+        let mut renamed = deployment("other", "web:1");
+        renamed["metadata"]["name"] = "api".into();
+        assert_eq!(compare(&previous, &objects(&[renamed])), []);
+    }
+
+    #[test]
+    fn differences_are_listed_three_at_most_with_long_values_cut() {
+        let old = json!({"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "": 1});
+        let new = json!({"a": 2, "b": 2, "c": 2, "d": 2, "e": 2, "": 2});
+        let found = differences(Some(&old), Some(&new), "spec");
+        assert_eq!(found.len(), 6);
+        assert_eq!(found[0].0, "spec[\"\"]");
+        assert_eq!(
+            describe_differences(&found),
+            "spec[\"\"] changes from 1 to 2, spec.a changes from 1 to 2, spec.b changes from 1 to 2 (and 3 more field(s))"
+        );
+        assert_eq!(
+            describe_differences(&found[..3]),
+            "spec[\"\"] changes from 1 to 2, spec.a changes from 1 to 2, spec.b changes from 1 to 2"
+        );
+        let long = "x".repeat(100);
+        assert_eq!(shown(Some(&json!(long))), format!("\"{}...", "x".repeat(79)));
+        let exact = "x".repeat(78);
+        assert_eq!(shown(Some(&json!(exact))), format!("\"{exact}\""));
+        assert_eq!(shown(None), "unset");
+        // Lists of another length differ as a whole.
+        let found = differences(Some(&json!([1, 2])), Some(&json!([1, 2, 3])), "args");
+        assert_eq!(found, [("args".to_string(), Some(json!([1, 2])), Some(json!([1, 2, 3])))]);
+        let found = differences(Some(&json!([1, 2])), Some(&json!([1, 3])), "args");
+        assert_eq!(found, [("args[1]".to_string(), Some(json!(2)), Some(json!(3)))]);
+    }
+
+    #[test]
+    fn groups_kubernetes_serves_itself() {
+        for group in ["", "apps", "networking.k8s.io", "rbac.authorization.k8s.io"] {
+            assert!(is_built_in(group), "{group}");
+        }
+        for group in ["keda.sh", "snapshot.storage.k8s.io", "gateway.networking.k8s.io", "k8s.io.example.com"] {
+            assert!(!is_built_in(group), "{group}");
+        }
+    }
+
+    #[test]
+    fn without_a_schema_keys_below_open_defaults_are_accepted() {
+        let defaults = json!({"a": {"b": 1}, "open": {}, "list": [1], "scalar": "x", "null": null});
+        for path in [&["a", "b"][..], &["open", "anything"], &["list", "x"], &["scalar", "x"], &["null", "x"], &[]] {
+            assert!(defaults_accept(&defaults, path), "{path:?}");
+        }
+        assert!(defaults_accept(&defaults, &["a", "b", "c"]), "below a scalar default anything goes");
+        assert!(!defaults_accept(&defaults, &["missing"]));
+        assert!(!defaults_accept(&defaults, &["a", "c"]));
+        assert!(accepted(json!({"apps": {}}), None).accepts(&["global", "x"]));
+        assert!(!accepted(json!({"apps": {}}), None).accepts(&["other"]));
+    }
+
+    #[test]
+    fn schema_keys_follow_references_branches_patterns_and_additional_properties() {
+        let schema = json!({"type": "object", "additionalProperties": false,
+            "properties": {
+                "self": {"$ref": "#/properties/self"},
+                "away": {"$ref": "https://example.com/schema.json"},
+                "lost": {"$ref": "#/$defs/missing"},
+                "never": false,
+                "typed": {"additionalProperties": {"type": "object", "additionalProperties": false, "properties": {"x": {}}}},
+                "patterned": {"additionalProperties": false, "patternProperties": {"^a": {}}},
+                "noPatterns": {"additionalProperties": false, "patternProperties": {}},
+                "either": {"additionalProperties": false, "anyOf": [{"additionalProperties": false, "properties": {"a": {}}},
+                                     {"additionalProperties": false, "properties": {"b": {}}}]}}});
+        let current = accepted(json!({}), Some(schema));
+        assert!(current.accepts(&["self", "any", "depth"]), "a reference that loops is given up on, not refused");
+        assert!(current.accepts(&["away", "x"]));
+        assert!(current.accepts(&["lost", "x"]));
+        assert!(!current.accepts(&["never", "x"]));
+        assert!(current.accepts(&["never"]));
+        assert!(current.accepts(&["typed", "any", "x"]));
+        assert!(!current.accepts(&["typed", "any", "y"]));
+        assert!(current.accepts(&["patterned", "zzz"]));
+        assert!(!current.accepts(&["noPatterns", "zzz"]));
+        assert!(current.accepts(&["either", "a"]) && current.accepts(&["either", "b"]));
+        assert!(!current.accepts(&["either", "c"]));
+        assert!(!current.accepts(&["other"]));
+    }
+
+    #[test]
+    fn only_keys_the_previous_version_read_and_set_to_something_are_removed_values() {
+        let previous = accepted(json!({"a": {"b": 1}, "c": 1}), None);
+        let current = accepted(json!({"a": {"x": 1}}), None);
+        // `c: null` deletes a default (no setting); a scalar document sets no key.
+        assert_eq!(removed_values("f.yaml", &json!({"c": null}), &previous, &current), []);
+        assert_eq!(removed_values("f.yaml", &json!("text"), &previous, &current), []);
+        let findings = removed_values("f.yaml", &json!({"a": {"b": 2}, "c": 2}), &previous, &current);
+        let texts: Vec<&str> = findings.iter().map(|f| f.message.split(',').next().unwrap_or_default()).collect();
+        assert_eq!(texts, ["f.yaml sets a.b", "f.yaml sets c"]);
+        assert!(findings[0].message.ends_with("remove it from f.yaml, or move it to the key that replaces it"));
+        // An empty map sets nothing either.
+        assert_eq!(removed_values("f.yaml", &json!({"c": {}}), &previous, &current).len(), 1);
+    }
+
+    #[test]
+    fn word_keys_with_dashes_and_underscores_need_no_quotes() {
+        assert_eq!(field_path("spec", "ephemeral-storage"), "spec.ephemeral-storage");
+        assert_eq!(field_path("spec", "max_surge"), "spec.max_surge");
+        assert_eq!(field_path("spec", "a b"), "spec[\"a b\"]");
+    }
+
+    /// A schema whose `deep` key is closed after `links` local references, the first reached
+    /// through an `anyOf` branch when `branch`.
+    fn reference_chain(links: usize, branch: bool) -> AcceptedValues {
+        let mut defs = serde_json::Map::new();
+        for i in 0..links - 1 {
+            defs.insert(format!("d{i}"), json!({"$ref": format!("#/$defs/d{}", i + 1)}));
+        }
+        defs.insert(format!("d{}", links - 1), json!({"additionalProperties": false}));
+        let first = json!({"$ref": "#/$defs/d0"});
+        let deep = if branch { json!({"anyOf": [first], "additionalProperties": false}) } else { first };
+        accepted(json!({}), Some(json!({"$defs": defs, "properties": {"deep": deep}})))
+    }
+
+    #[test]
+    fn references_are_followed_32_deep_and_branches_count_toward_it() {
+        // `links` references: the chain's first `$ref`, then links - 1 more to the closed end.
+        assert!(!reference_chain(32, false).accepts(&["deep", "x"]), "32 references are followed");
+        assert!(reference_chain(33, false).accepts(&["deep", "x"]), "the 33rd is not: the key is not refused");
+        assert!(!reference_chain(31, true).accepts(&["deep", "x"]));
+        assert!(reference_chain(32, true).accepts(&["deep", "x"]), "an anyOf branch is one level too");
+    }
+
+    #[test]
+    fn a_values_document_sets_the_paths_of_its_leaves() {
+        let paths = |value: Value| {
+            let mut found = Vec::new();
+            leaf_paths(&value, &mut Vec::new(), &mut found);
+            found
+        };
+        assert_eq!(paths(json!("text")), Vec::<Vec<String>>::new());
+        assert_eq!(paths(json!(null)), Vec::<Vec<String>>::new());
+        assert_eq!(paths(json!({})), Vec::<Vec<String>>::new());
+        assert_eq!(
+            paths(json!({"a": {"b": 1, "c": {}, "d": null}, "e": [1]})),
+            [vec!["a".to_string(), "b".to_string()], vec!["a".to_string(), "c".to_string()], vec!["e".to_string()]]
+        );
+    }
 }

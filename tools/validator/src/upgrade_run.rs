@@ -303,4 +303,146 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert!(problems[0].to_string().starts_with("upgrade:removed-value: values-prod.yaml sets web.legacyPort,"));
     }
+
+    fn error_of<T>(result: Result<T, ValidateError>) -> String {
+        result.err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn archives_need_the_sdk_and_a_directory_exactly_one_of_them() {
+        let scratch = tempfile::tempdir().unwrap();
+        let binary = Helm::Binary("helm".into());
+        let current = Path::new("unused");
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("app-1.0.0.tgz"), "").unwrap();
+        let error = error_of(PreviousChart::open(dir.path(), current, &binary, scratch.path()));
+        assert_eq!(
+            error,
+            format!(
+                "--previous-chart {}: unpacking a chart archive needs the Helm SDK (libhelm_c.so), not a helm binary",
+                dir.path().display()
+            )
+        );
+        let error = error_of(PreviousChart::open(&dir.path().join("app-1.0.0.tgz"), current, &binary, scratch.path()));
+        assert!(error.starts_with("--previous-chart ") && error.contains("needs the Helm SDK"), "{error}");
+        fs::write(dir.path().join("app-0.9.0.tgz"), "").unwrap();
+        let error = error_of(PreviousChart::open(dir.path(), current, &binary, scratch.path()));
+        assert!(
+            error.ends_with(": expected a chart directory, a .tgz, or a directory with one .tgz; found 2 archive(s)"),
+            "{error}"
+        );
+        assert!(has_archive(dir.path()).unwrap());
+        let empty = tempfile::tempdir().unwrap();
+        assert!(!has_archive(empty.path()).unwrap());
+        assert!(error_of(only_archive_in(empty.path())).ends_with("found 0 archive(s)"));
+        fs::write(empty.path().join("notes.txt"), "").unwrap();
+        assert!(!has_archive(empty.path()).unwrap());
+    }
+
+    #[test]
+    fn a_chart_without_a_name_is_refused_and_yaml_that_is_absent_or_broken_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("Chart.yaml"), "apiVersion: v2\n").unwrap();
+        assert!(error_of(chart_name(dir.path())).ends_with("Chart.yaml: no chart name"));
+        fs::write(dir.path().join("Chart.yaml"), "name: [unclosed\n").unwrap();
+        assert_eq!(read_yaml(&dir.path().join("Chart.yaml")).unwrap(), None);
+        assert_eq!(read_yaml(&dir.path().join("missing.yaml")).unwrap(), None);
+        assert_eq!(read_yaml(dir.path()).unwrap(), None, "a directory is no file");
+        let kept = tempfile::tempdir().unwrap();
+        chart(kept.path(), "web", &[]);
+        assert!(error_of(PreviousChart::open(kept.path(), dir.path(), &Helm::Binary("helm".into()), dir.path()))
+            .ends_with("Chart.yaml: no chart name"));
+    }
+
+    #[test]
+    fn accepted_values_hand_subchart_keys_and_global_on_and_read_the_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = chart(
+            dir.path(),
+            "app",
+            &[("values.yaml", "web:\n  replicas: 1\n"), ("values.schema.json", "{\"type\": \"object\"}")],
+        );
+        fs::write(
+            app.join("Chart.yaml"),
+            "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: redis\n  alias: cache\n- name: postgresql\n",
+        )
+        .unwrap();
+        let accepted = accepted_values(&app).unwrap();
+        let passed_on: Vec<&str> = accepted.passed_on.iter().map(String::as_str).collect();
+        assert_eq!(passed_on, ["cache", "global", "postgresql"]);
+        assert_eq!(accepted.defaults, serde_json::json!({"web": {"replicas": 1}}));
+        assert_eq!(accepted.schema, Some(serde_json::json!({"type": "object"})));
+        fs::write(app.join("values.schema.json"), "{not json").unwrap();
+        assert!(error_of(accepted_values(&app)).contains("values.schema.json: key must be a string"));
+        let bare = chart(dir.path(), "bare", &[]);
+        let accepted = accepted_values(&bare).unwrap();
+        assert_eq!((accepted.defaults, accepted.schema), (Value::Null, None));
+    }
+
+    #[test]
+    fn values_files_outside_the_chart_are_named_by_their_path_and_checked_too() {
+        let old = tempfile::tempdir().unwrap();
+        let previous = chart(old.path(), "app", &[("values.yaml", "web:\n  legacyPort: 80\n  replicas: 1\n")]);
+        let previous = open(&previous, Path::new("unused")).unwrap();
+        let new = tempfile::tempdir().unwrap();
+        let current = chart(new.path(), "app", &[("values.yaml", "web:\n  replicas: 1\n")]);
+        let overlay = new.path().join("team.yaml");
+        fs::write(&overlay, "web:\n  legacyPort: 81\n").unwrap();
+        let broken = new.path().join("broken.yaml");
+        fs::write(&broken, "web: [\n").unwrap();
+        let problems = previous.check_values(&current, &[overlay.clone(), broken]).unwrap();
+        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        assert!(texts[0].starts_with(&format!("upgrade:removed-value: {} sets web.legacyPort,", overlay.display())));
+    }
+
+    #[test]
+    fn a_run_with_nothing_rendered_or_a_new_environment_compares_nothing() {
+        let old = tempfile::tempdir().unwrap();
+        let previous = open(&chart(old.path(), "app", &[]), Path::new("unused")).unwrap();
+        let new = tempfile::tempdir().unwrap();
+        let current = chart(new.path(), "app", &[("values-prod.yaml", "a: 1\n")]);
+        let options = RenderOptions { release: "r", namespace: "n", kube_version: "1.34.0", set: &[] };
+        // A helm binary that does not exist: reaching the render would report it.
+        let helm = Helm::Binary(new.path().join("no-helm"));
+        let run = || Run { label: "values-prod.yaml", schemas: Path::new("schemas") };
+        let rendered = BTreeMap::from([("ConfigMap/a".to_string(), serde_json::json!({"kind": "ConfigMap"}))]);
+        let (problems, output) = previous.check_run(&helm, &current, None, &options, &BTreeMap::new(), run()).unwrap();
+        assert_eq!((problems, output), (Vec::new(), String::new()));
+        let prod = current.join("values-prod.yaml");
+        let (problems, output) = previous.check_run(&helm, &current, Some(&prod), &options, &rendered, run()).unwrap();
+        assert_eq!(problems, []);
+        assert_eq!(
+            output,
+            "==> upgrade (values-prod.yaml): the previous version has no such environment; nothing to upgrade\n"
+        );
+        let (problems, output) = previous.check_run(&helm, &current, None, &options, &rendered, run()).unwrap();
+        let texts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(texts.len(), 1);
+        assert!(
+            texts[0].starts_with(
+                "upgrade:previous-render: values-prod.yaml: the previous version does not render, so nothing was compared: "
+            ),
+            "{texts:?}"
+        );
+        assert!(texts[0].contains("no-helm"), "{texts:?}");
+        assert_eq!(output, format!("[PROBLEM] {}\n", texts[0]));
+    }
+
+    #[test]
+    fn findings_carry_their_rule_and_the_run() {
+        let findings = upgrade::compare(
+            &BTreeMap::from([("Secret/s".to_string(), serde_json::json!({"apiVersion": "v1", "kind": "Secret"}))]),
+            &BTreeMap::from([(
+                "Secret/s".to_string(),
+                serde_json::json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls"}),
+            )]),
+        );
+        let problems: Vec<String> = to_problems(findings, "default values").iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("upgrade:secret-type: default values: Secret/s: type changes from"),
+            "{problems:?}"
+        );
+    }
 }

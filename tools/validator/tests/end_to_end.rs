@@ -43,6 +43,12 @@ fn validator() -> PathBuf {
 
 /// Runs the validator on the golden sample with `extra` arguments.
 fn validate(extra: &[&str]) -> Output {
+    let library = single("HELM_C_LIBRARY");
+    validate_with(&["--helm-library".as_ref(), library.as_os_str()], extra)
+}
+
+/// Runs the validator on the golden sample with the Helm `helm` names and `extra` arguments.
+fn validate_with(helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let mut command = Command::new(validator());
     command
@@ -56,8 +62,7 @@ fn validate(extra: &[&str]) -> Output {
         .arg(single("CRD_SCRIPT"))
         .arg("--crd-models")
         .arg(dir_of("CRD_MODELS", "@kubernetes-models/keda/package.json"))
-        .arg("--helm-library")
-        .arg(single("HELM_C_LIBRARY"))
+        .args(helm)
         .args(["--kube-version", "1.34.0", "--policy"])
         .args(extra)
         .env("TEST_TMPDIR", scratch.path());
@@ -85,6 +90,10 @@ fn accepts_the_golden_sample_and_says_which_helm_checked_it() {
     let text = stdout(&output);
     assert!(text.contains("Helm Go SDK v4"), "{text}");
     assert!(text.contains("==> policy (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("==> API server rules (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("==> reachability (default values): "), "{text}");
+    assert!(text.contains("==> rendered (default values): "), "{text}");
+    assert!(!text.contains("Argo CD"), "Argo CD's rules run only when asked for: {text}");
     assert!(text.contains("is valid"), "{text}");
     assert!(!text.contains("as expected"), "no expectations, so none is reported met: {text}");
 }
@@ -108,7 +117,8 @@ fn a_kubernetes_schema_fault_fails() {
     assert_exit(&output, 1);
     let text = stdout(&output);
     assert!(text.contains("[PROBLEM] kubernetes-schema:"), "{text}");
-    assert!(text.contains("\"eighty\" is not of type \"integer\""), "{text}");
+    // With a single Kubernetes version a schema problem does not name it.
+    assert!(text.contains("\"eighty\" is not of type \"integer\"\n"), "{text}");
 }
 
 #[test]
@@ -150,4 +160,65 @@ fn an_unknown_environment_is_a_usage_error_naming_the_ones_there_are() {
     assert_exit(&output, 2);
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("the chart has no values-prod.yaml (its environments: none)"), "{error}");
+}
+
+#[test]
+fn argo_cd_rules_name_an_install_only_hook_and_show_prints_each_manifest() {
+    let edit = "templates/migrations-job.yaml:helm.sh/hook: \"pre-install,pre-upgrade\"=>helm.sh/hook: \"pre-install\"";
+    let output = validate(&["--argocd", "--show", "--edit", edit]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("==> Argo CD rules (templates): 0 problem(s)"), "{text}");
+    assert!(text.contains("[PROBLEM] argocd:install-only-hook: default values: Job/"), "{text}");
+    assert!(text.contains("helm.sh/hook \"pre-install\" is pre-install without pre-upgrade"), "{text}");
+    assert!(text.contains("\n---\n# Source: sample/templates/web-deployment.yaml\n"), "{text}");
+}
+
+#[test]
+fn an_upgrade_from_the_previous_version_is_checked_and_timings_go_to_stderr() {
+    let previous = dir_of("GOLDEN_CHART", "Chart.yaml");
+    let edit = "templates/cache-statefulset.yaml:podManagementPolicy: OrderedReady=>podManagementPolicy: Parallel";
+    let output = validate(&["--previous-chart", &previous.display().to_string(), "--edit", edit, "--timings"]);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] upgrade:statefulset-spec: default values: StatefulSet/"), "{text}");
+    assert!(text.contains("spec.podManagementPolicy changes from \"OrderedReady\" to \"Parallel\""), "{text}");
+    assert!(text.contains("object(s) of the previous version compared, 1 finding(s)\n"), "{text}");
+    assert!(text.contains("==> upgrade: 0 values file(s) checked for keys the chart no longer accepts"), "{text}");
+    let timings = String::from_utf8_lossy(&output.stderr);
+    assert!(timings.contains("timings (wall; lint runs beside render and the schema checks):"), "{timings}");
+    assert!(timings.contains("upgrade, beside lint (default values)"), "{timings}");
+}
+
+#[test]
+fn a_helm_binary_lints_and_renders_instead_of_the_sdk() {
+    let helm = single("HELM3");
+    let output = validate_with(&["--helm-binary".as_ref(), helm.as_os_str()], &[]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.contains(&format!("validating with helm binary {}, Kubernetes 1.34.0", helm.display())), "{text}");
+    assert!(text.contains("==> helm lint --strict (default values): 0 finding(s)"), "{text}");
+    assert!(text.contains("==> policy (default values): 0 finding(s)"), "{text}");
+    // Lint's findings and its summary are problems; what Helm says on stderr fails the render.
+    let edit = ["--edit", "Chart.yaml:version: \"1.2.3\"=>version: \"x\""];
+    let output = validate_with(&["--helm-binary".as_ref(), helm.as_os_str()], &edit);
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(text.contains("[PROBLEM] lint: [ERROR] [ERROR] Chart.yaml: version 'x' is not a valid SemVer\n"), "{text}");
+    assert!(text.contains("[PROBLEM] lint: [ERROR] Error: 1 chart(s) linted, 1 chart(s) failed\n"), "{text}");
+    assert!(!text.contains("[INFO]"), "{text}");
+    assert!(
+        text.contains("[PROBLEM] render: helm: Error: validation: chart.metadata.version \"x\" is invalid"),
+        "{text}"
+    );
+}
+
+#[test]
+fn helm3_beside_the_sdk_lints_renders_and_compares_every_run() {
+    let helm3 = single("HELM3");
+    let output = validate(&["--helm3", &helm3.display().to_string()]);
+    assert_exit(&output, 0);
+    let text = stdout(&output);
+    assert!(text.contains("and Helm v3."), "{text}");
+    assert!(text.contains(" lint --strict and render (default values): 0 problem(s)"), "{text}");
 }
