@@ -347,6 +347,18 @@ mod tests {
     }
 
     #[test]
+    fn port_names_stop_at_15_characters_and_take_no_dash_at_an_end_or_twice() {
+        assert_eq!(super::port_name("abcdefghijklmno"), Ok(()));
+        assert_eq!(super::port_name("a-b"), Ok(()));
+        let reason = |name: &str| super::port_name(name).expect_err(name);
+        assert!(reason("abcdefghijklmnop").ends_with("1 to 15 characters"));
+        assert!(reason("").ends_with("1 to 15 characters"));
+        for name in ["-grpc", "grpc-", "gr--pc"] {
+            assert!(reason(name).ends_with("no '-' at either end, and never two in a row"), "{name}");
+        }
+    }
+
+    #[test]
     fn what_the_api_server_would_refuse_is_refused_naming_the_field() {
         let grpc = |extra: serde_json::Value| {
             let mut port = serde_json::json!({"name": "grpc", "port": 9090});
