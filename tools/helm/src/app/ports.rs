@@ -433,6 +433,18 @@ mod tests {
         assert!(error.contains("field `service.type`: a stateful app's Service is headless"), "{error}");
     }
 
+    #[test]
+    fn an_ingress_may_route_to_a_named_port_that_speaks_http() {
+        let json = api(serde_json::json!({
+            "ports": [{"name": "admin", "port": 9000, "app_protocol": "http"}],
+            "ingress": {"enabled": true, "host": "a.example.com", "port": "admin"},
+        }));
+        let meta: AppMetadata = serde_json::from_value(json).expect("test metadata parses");
+        if let Err(error) = App::from_metadata(&meta, Path::new("x.json")) {
+            panic!("an http port is an Ingress backend: {error}");
+        }
+    }
+
     /// An API with http, grpc and a UDP port behind a LoadBalancer: every port is a container
     /// and Service port of its name; the policy admits any address on exactly the Service's
     /// ports, its callers on every port, and a caller's egress names every port.
