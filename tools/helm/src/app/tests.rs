@@ -882,6 +882,29 @@ fn scheduling_becomes_the_pod_specs_fields() {
 }
 
 #[test]
+fn gt_and_lt_take_one_whole_number() {
+    let mut meta = api();
+    with_scheduling(
+        &mut meta,
+        serde_json::json!({"node_affinity": [{"key": "cores", "operator": "Gt", "values": ["3"]},
+                                             {"key": "cores", "operator": "Lt", "values": ["7"]}]}),
+    );
+    let scheduling = App::from_metadata(&meta, Path::new("x.json")).expect("valid").scheduling;
+    assert_eq!(
+        scheduling.node_affinity["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
+            ["matchExpressions"],
+        serde_json::json!([{"key": "cores", "operator": "Gt", "values": ["3"]},
+                           {"key": "cores", "operator": "Lt", "values": ["7"]}])
+    );
+    with_scheduling(
+        &mut meta,
+        serde_json::json!({"node_affinity": [{"key": "cores", "operator": "Lt", "values": ["1", "2"]}]}),
+    );
+    let error = error_of(&meta);
+    assert!(error.contains("field `scheduling.node_affinity[0].values`: must be one whole number"), "{error}");
+}
+
+#[test]
 fn scheduling_is_refused_as_the_api_server_would_naming_the_field() {
     let cases = [
         (serde_json::json!({"node_selector": {"bad key!": "x"}}), "field `scheduling.node_selector`"),
