@@ -905,6 +905,23 @@ fn gt_and_lt_take_one_whole_number() {
 }
 
 #[test]
+fn min_domains_come_with_do_not_schedule() {
+    let mut meta = api();
+    with_scheduling(
+        &mut meta,
+        serde_json::json!({"topology_spread": [
+            {"topology_key": "topology.kubernetes.io/zone", "when_unsatisfiable": "DoNotSchedule", "min_domains": 3}
+        ]}),
+    );
+    let scheduling = App::from_metadata(&meta, Path::new("x.json")).expect("valid").scheduling;
+    assert_eq!(
+        serde_json::to_value(&scheduling.topology_spread_constraints).expect("serializes"),
+        serde_json::json!([{"topologyKey": "topology.kubernetes.io/zone", "maxSkew": 1,
+                            "whenUnsatisfiable": "DoNotSchedule", "minDomains": 3}])
+    );
+}
+
+#[test]
 fn scheduling_is_refused_as_the_api_server_would_naming_the_field() {
     let cases = [
         (serde_json::json!({"node_selector": {"bad key!": "x"}}), "field `scheduling.node_selector`"),
