@@ -755,8 +755,8 @@ mod tests {
         assert_eq!(env.apps[0].replicas, Some(3));
     }
 
-    #[test]
-    fn an_app_another_app_addresses_is_switched_off_only_with_it() {
+    /// `apps()` and a worker `web` whose STATUS_URL addresses status-api.
+    fn apps_and_a_caller_of_status_api() -> Vec<App> {
         let caller: AppMetadata = serde_json::from_value(serde_json::json!({
             "name": "web", "target": "//x:web", "image": {"repository": "r", "tag": "1"}, "app_type": "worker",
             "policy_exceptions": {"probes": "serves nothing"},
@@ -765,6 +765,12 @@ mod tests {
         .expect("parses");
         let mut all = apps();
         all.push(App::from_metadata(&caller, Path::new("x.json")).expect("valid"));
+        all
+    }
+
+    #[test]
+    fn an_app_another_app_addresses_is_switched_off_only_with_it() {
+        let all = apps_and_a_caller_of_status_api();
         let load_with = |disabled: serde_json::Value| {
             let dir = tempfile::tempdir().expect("tempdir");
             let file = dir.path().join("prod.json");
@@ -1043,14 +1049,7 @@ mod tests {
 
     #[test]
     fn switching_off_an_app_nobody_addresses_keeps_its_callers_on() {
-        let caller: AppMetadata = serde_json::from_value(serde_json::json!({
-            "name": "web", "target": "//x:web", "image": {"repository": "r", "tag": "1"}, "app_type": "worker",
-            "policy_exceptions": {"probes": "serves nothing"},
-            "sibling_env": [{"env": "STATUS_URL", "app": "status-api"}]
-        }))
-        .expect("parses");
-        let mut all = apps();
-        all.push(App::from_metadata(&caller, Path::new("x.json")).expect("valid"));
+        let all = apps_and_a_caller_of_status_api();
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("prod.json");
         fs::write(&file, serde_json::json!({"name": "prod", "disabled_apps": ["worker"]}).to_string()).expect("write");
