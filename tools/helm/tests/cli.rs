@@ -99,13 +99,17 @@ fn assert_fails_with(output: &Output, reason: &str) {
     assert!(error.contains(reason), "{error}");
 }
 
+/// clap reports a bad argument value itself, with status 2.
+fn assert_refused_argument(output: &Output, reason: &str) {
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(output));
+    assert!(stderr(output).contains(reason), "{}", stderr(output));
+}
+
 #[test]
 fn an_env_value_without_equals_sign_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = generate(dir.path(), &["--env=LOG_FORMAT"]);
-    // clap reports bad argument values itself, with status 2.
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("\"LOG_FORMAT\" is not NAME=VALUE"), "{}", stderr(&output));
+    assert_refused_argument(&output, "\"LOG_FORMAT\" is not NAME=VALUE");
     assert!(!dir.path().join("chart").exists());
 }
 
@@ -113,15 +117,9 @@ fn an_env_value_without_equals_sign_is_refused() {
 fn subchart_and_peer_chart_values_are_strict_json_objects() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = generate(dir.path(), &["--subchart={\"target\": \"//x:y\", \"extra\": 1}"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("not a subchart object {\"target\", \"path\", \"alias\", \"version\"}"),
-        "{}",
-        stderr(&output)
-    );
+    assert_refused_argument(&output, "not a subchart object {\"target\", \"path\", \"alias\", \"version\"}");
     let output = generate(dir.path(), &["--peer-chart={}"]);
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("not a peer chart object {\"target\", \"chart\""), "{}", stderr(&output));
+    assert_refused_argument(&output, "not a peer chart object {\"target\", \"chart\"");
     assert!(!dir.path().join("chart").exists());
 }
 
