@@ -273,18 +273,28 @@ mod tests {
     fn an_object_of_one_side_only_is_a_difference() {
         let (mut manual, generated, manual_random, generated_random) = manual_and_generated();
         manual.objects.push(object("Secret", "release-name-extra", json!({})));
-        let comparison =
-            compare(&manual, &generated, [&manual_random, &generated_random], &Release::default(), &CompareOptions::default())
-                .expect("compares");
+        let comparison = compare(
+            &manual,
+            &generated,
+            [&manual_random, &generated_random],
+            &Release::default(),
+            &CompareOptions::default(),
+        )
+        .expect("compares");
         assert!(comparison.groups.is_empty() && comparison.only_generated.is_empty());
         assert_eq!(comparison.only_manual, vec![key("Secret", "extra")]);
         assert!(!comparison.is_equivalent());
 
         let (manual, mut generated, manual_random, generated_random) = manual_and_generated();
         generated.objects.push(object("Secret", "release-name-extra", json!({})));
-        let comparison =
-            compare(&manual, &generated, [&manual_random, &generated_random], &Release::default(), &CompareOptions::default())
-                .expect("compares");
+        let comparison = compare(
+            &manual,
+            &generated,
+            [&manual_random, &generated_random],
+            &Release::default(),
+            &CompareOptions::default(),
+        )
+        .expect("compares");
         assert_eq!(comparison.only_generated, vec![key("Secret", "extra")]);
         assert!(!comparison.is_equivalent());
     }

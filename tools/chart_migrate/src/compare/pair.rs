@@ -240,10 +240,7 @@ mod tests {
                 "{spec}"
             );
         }
-        assert_eq!(
-            "web".parse::<Rename>().unwrap_err().to_string(),
-            "--rename \"web\": expected [KIND/]OLD=NEW"
-        );
+        assert_eq!("web".parse::<Rename>().unwrap_err().to_string(), "--rename \"web\": expected [KIND/]OLD=NEW");
         assert_eq!(
             "web=Service/api".parse::<Rename>().unwrap_err().to_string(),
             "--rename \"web=Service/api\": a rename cannot change the kind of an object"
@@ -270,7 +267,8 @@ mod tests {
 
     #[test]
     fn a_third_object_named_at_random_alike_is_numbered_three() {
-        let manual = [object("Pod", "r-shop-test-a1"), object("Pod", "r-shop-test-b2"), object("Pod", "r-shop-test-c3")];
+        let manual =
+            [object("Pod", "r-shop-test-a1"), object("Pod", "r-shop-test-b2"), object("Pod", "r-shop-test-c3")];
         let random = BTreeMap::from([(0, "test-*".to_string()), (1, "test-*".to_string()), (2, "test-*".to_string())]);
         let naming = Naming { manual_random: &random, ..NAMING };
         let pairing = pair(&manual, &[], &naming, &[]).unwrap();

@@ -415,7 +415,23 @@ Result: different: 1 objects removed, 1 added, 1 fields differ in 1 of 2 paired 
 
     #[test]
     fn only_unambiguous_strings_show_bare() {
-        for s in [" x", "x ", "a\tb", "a\"b", "a`b", "a|b", "a\u{2028}b", "a\u{2029}b", "\u{feff}a", "{a", "[a", "(a", "a -> b", "null", "1.5"] {
+        for s in [
+            " x",
+            "x ",
+            "a\tb",
+            "a\"b",
+            "a`b",
+            "a|b",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "\u{feff}a",
+            "{a",
+            "[a",
+            "(a",
+            "a -> b",
+            "null",
+            "1.5",
+        ] {
             assert_eq!(show(&json!(s)), serde_json::to_string(s).unwrap(), "{s:?}");
         }
         for s in ["a->b", "a-b", "x)", "nul"] {

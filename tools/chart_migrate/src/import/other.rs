@@ -103,7 +103,8 @@ mod tests {
 
     #[test]
     fn a_test_hook_pod_is_told_apart_from_a_bare_pod_and_users_are_named() {
-        let mut pod = Object { kind: "Pod".into(), name: "t".into(), template: "t".into(), body: json!({"apiVersion": "v1"}) };
+        let mut pod =
+            Object { kind: "Pod".into(), name: "t".into(), template: "t".into(), body: json!({"apiVersion": "v1"}) };
         assert_eq!(explain(&pod, &[]), "a bare Pod is not expressible: not imported");
         pod.body["metadata"] = json!({"annotations": {"helm.sh/hook": "test-success"}});
         assert!(explain(&pod, &[]).starts_with("a Helm test hook is not expressible"), "{}", explain(&pod, &[]));

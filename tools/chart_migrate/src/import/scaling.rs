@@ -89,7 +89,8 @@ mod tests {
 
     #[test]
     fn cpu_and_memory_utilization_targets_are_read_and_other_metrics_stay() {
-        let resource = |name: &str, target: Value| json!({"type": "Resource", "resource": {"name": name, "target": target}});
+        let resource =
+            |name: &str, target: Value| json!({"type": "Resource", "resource": {"name": name, "target": target}});
         let object = Object {
             kind: "HorizontalPodAutoscaler".into(),
             name: "web".into(),

@@ -363,7 +363,10 @@ mod tests {
             assert!(time_zone(bad).is_err(), "{bad:?}");
         }
         let message = time_zone("Etc/-abc").unwrap_err();
-        assert_eq!(message, "unknown time zone \"Etc/-abc\": not an IANA time zone name such as Europe/Berlin or Etc/UTC");
+        assert_eq!(
+            message,
+            "unknown time zone \"Etc/-abc\": not an IANA time zone name such as Europe/Berlin or Etc/UTC"
+        );
     }
 
     #[test]

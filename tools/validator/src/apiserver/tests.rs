@@ -845,7 +845,13 @@ fn values_kubernetes_accepts_at_its_bounds_break_no_rule() {
         ("CronJob", one("/spec/startingDeadlineSeconds", json!(0))),
         ("Deployment", one(&c("/livenessProbe/periodSeconds"), json!(0))),
         // A progress deadline one second above minReadySeconds.
-        ("Deployment", vec![("/spec/minReadySeconds".into(), Some(json!(10))), ("/spec/progressDeadlineSeconds".into(), Some(json!(11)))]),
+        (
+            "Deployment",
+            vec![
+                ("/spec/minReadySeconds".into(), Some(json!(10))),
+                ("/spec/progressDeadlineSeconds".into(), Some(json!(11))),
+            ],
+        ),
         ("Deployment", vec![("/spec/strategy".into(), Some(json!({"type": "Recreate"})))]),
         // Names at their longest.
         ("CronJob", one("/metadata/name", json!("n".repeat(52)))),
@@ -891,7 +897,10 @@ fn values_kubernetes_accepts_at_its_bounds_break_no_rule() {
         ("Service", one("/spec/ports", json!([{"port": 80}]))),
         ("Service", vec![("/spec/clusterIP".into(), Some(json!("None"))), ("/spec/ports".into(), Some(json!([])))]),
         ("Service", vec![("/spec/type".into(), Some(json!("ExternalName"))), ("/spec/ports".into(), Some(json!([])))]),
-        ("Service", vec![("/spec/type".into(), Some(json!("NodePort"))), ("/spec/ports/0/nodePort".into(), Some(json!(30080)))]),
+        (
+            "Service",
+            vec![("/spec/type".into(), Some(json!("NodePort"))), ("/spec/ports/0/nodePort".into(), Some(json!(30080)))],
+        ),
         ("Service", one("/spec/ports/0/targetPort", json!(0))),
         // Ports are unique per protocol.
         ("Service", one("/spec/ports/1", json!({"name": "dns", "port": 80, "protocol": "UDP"}))),
@@ -900,36 +909,75 @@ fn values_kubernetes_accepts_at_its_bounds_break_no_rule() {
         ("Ingress", one("/spec/rules/0/host", json!("api.eu.example.com"))),
         ("Ingress", one("/spec/rules/0/host", json!("*.example.com"))),
         // ImplementationSpecific takes an empty path or any absolute one.
-        ("Ingress", vec![("/spec/rules/0/http/paths/0/pathType".into(), Some(json!("ImplementationSpecific"))), ("/spec/rules/0/http/paths/0/path".into(), None)]),
-        ("Ingress", vec![("/spec/rules/0/http/paths/0/pathType".into(), Some(json!("ImplementationSpecific"))), ("/spec/rules/0/http/paths/0/path".into(), Some(json!("/api/.*")))]),
+        (
+            "Ingress",
+            vec![
+                ("/spec/rules/0/http/paths/0/pathType".into(), Some(json!("ImplementationSpecific"))),
+                ("/spec/rules/0/http/paths/0/path".into(), None),
+            ],
+        ),
+        (
+            "Ingress",
+            vec![
+                ("/spec/rules/0/http/paths/0/pathType".into(), Some(json!("ImplementationSpecific"))),
+                ("/spec/rules/0/http/paths/0/path".into(), Some(json!("/api/.*"))),
+            ],
+        ),
         // An endPort equal to the port is a range of one.
         ("NetworkPolicy", one("/spec/egress/0/ports/0/endPort", json!(5432))),
         ("NetworkPolicy", one("/spec/ingress/0/from/0", json!({"namespaceSelector": {}}))),
         ("NetworkPolicy", one("/spec/ingress/0/from/0", json!({"podSelector": {"matchLabels": {"app": "api"}}}))),
-        ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "fd00::/8", "except": ["fd00:1::/32", "fdff::/128"]}))),
-        ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "0.0.0.0/0", "except": ["169.254.169.254/32"]}))),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "fd00::/8", "except": ["fd00:1::/32", "fdff::/128"]})),
+        ),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "0.0.0.0/0", "except": ["169.254.169.254/32"]})),
+        ),
         ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock/except", json!(["10.255.0.0/16", "10.0.0.0/9"]))),
         // minReplicas 1 (the least without HPAScaleToZero), and min = max.
         ("HorizontalPodAutoscaler", one("/spec/minReplicas", json!(1))),
         ("HorizontalPodAutoscaler", one("/spec/minReplicas", json!(10))),
-        ("HorizontalPodAutoscaler", vec![("/spec/minReplicas".into(), None), ("/spec/maxReplicas".into(), Some(json!(1)))]),
+        (
+            "HorizontalPodAutoscaler",
+            vec![("/spec/minReplicas".into(), None), ("/spec/maxReplicas".into(), Some(json!(1)))],
+        ),
         ("HorizontalPodAutoscaler", one("/spec/metrics/0/resource/target/averageUtilization", json!(1))),
         (
             "HorizontalPodAutoscaler",
-            one("/spec/metrics/-", json!({"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {"type": "AverageValue", "averageValue": "1m"}}})),
+            one(
+                "/spec/metrics/-",
+                json!({"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {"type": "AverageValue", "averageValue": "1m"}}}),
+            ),
         ),
         (
             "HorizontalPodAutoscaler",
-            one("/spec/metrics/-", json!({"type": "External", "external": {"metric": {"name": "queue"}, "target": {"type": "Value", "value": "30"}}})),
+            one(
+                "/spec/metrics/-",
+                json!({"type": "External", "external": {"metric": {"name": "queue"}, "target": {"type": "Value", "value": "30"}}}),
+            ),
         ),
-        ("PodDisruptionBudget", vec![("/spec/maxUnavailable".into(), None), ("/spec/minAvailable".into(), Some(json!("100%")))]),
+        (
+            "PodDisruptionBudget",
+            vec![("/spec/maxUnavailable".into(), None), ("/spec/minAvailable".into(), Some(json!("100%")))],
+        ),
         ("PodDisruptionBudget", one("/spec/unhealthyPodEvictionPolicy", json!("AlwaysAllow"))),
         // KEDA: min = max, and idle below min.
         ("ScaledObject", one("/spec/minReplicaCount", json!(5))),
-        ("ScaledObject", vec![("/spec/minReplicaCount".into(), Some(json!(1))), ("/spec/idleReplicaCount".into(), Some(json!(0)))]),
+        (
+            "ScaledObject",
+            vec![("/spec/minReplicaCount".into(), Some(json!(1))), ("/spec/idleReplicaCount".into(), Some(json!(0)))],
+        ),
         ("ScaledObject", vec![("/spec/minReplicaCount".into(), None), ("/spec/maxReplicaCount".into(), None)]),
         ("DaemonSet", one("/spec/updateStrategy/rollingUpdate", json!({"maxUnavailable": 0, "maxSurge": 1}))),
-        ("Job", vec![("/spec/manualSelector".into(), Some(json!(true))), ("/spec/selector".into(), Some(json!({"matchLabels": {"a": "b"}})))]),
+        (
+            "Job",
+            vec![
+                ("/spec/manualSelector".into(), Some(json!(true))),
+                ("/spec/selector".into(), Some(json!({"matchLabels": {"a": "b"}}))),
+            ],
+        ),
         ("CronJob", one("/spec/timeZone", json!(null))),
         ("CronJob", one("/spec/timeZone", json!("Etc/GMT-14"))),
     ];
@@ -966,7 +1014,10 @@ fn values_kubernetes_refuses_past_its_bounds_are_reported() {
         ),
         (
             "ConfigMap",
-            vec![("/data".into(), Some(json!({"a": "x".repeat(1024 * 1024)}))), ("/binaryData".into(), Some(json!({"b": "eA=="})))],
+            vec![
+                ("/data".into(), Some(json!({"a": "x".repeat(1024 * 1024)}))),
+                ("/binaryData".into(), Some(json!({"b": "eA=="}))),
+            ],
             CONFIG_MAP,
             "data: 1048580 bytes",
         ),
@@ -982,11 +1033,19 @@ fn values_kubernetes_refuses_past_its_bounds_are_reported() {
         ),
         (
             "Deployment",
-            one("/spec/template/spec/initContainers", json!([{"name": "setup", "image": "x:1", "livenessProbe": {"exec": {"command": ["true"]}}}])),
+            one(
+                "/spec/template/spec/initContainers",
+                json!([{"name": "setup", "image": "x:1", "livenessProbe": {"exec": {"command": ["true"]}}}]),
+            ),
             PROBE,
             "spec.template.spec.initContainers[0].livenessProbe: may not be set for init containers",
         ),
-        ("Deployment", one(&c("/ports/0/hostPort"), json!(70000)), PORT, "ports[0].hostPort: 70000 is not a port number from 1 to 65535"),
+        (
+            "Deployment",
+            one(&c("/ports/0/hostPort"), json!(70000)),
+            PORT,
+            "ports[0].hostPort: 70000 is not a port number from 1 to 65535",
+        ),
         (
             "Deployment",
             one(&c("/livenessProbe/httpGet/scheme"), json!("ftp")),
@@ -999,11 +1058,36 @@ fn values_kubernetes_refuses_past_its_bounds_are_reported() {
             PROBE,
             "livenessProbe.grpc.port: 0 is not a port number",
         ),
-        ("Deployment", one(&c("/resources/requests/cpu"), json!(-0.5)), QUANTITY, "requests.cpu: -0.5 must be greater than or equal to 0"),
-        ("Deployment", one("/spec/template/spec/securityContext/fsGroup", json!(2147483648u64)), POD, "fsGroup: 2147483648 must be between 0 and 2147483647"),
-        ("Deployment", one("/spec/template/spec/serviceAccountName", json!("Web")), POD, "serviceAccountName: \"Web\" is not a DNS-1123 subdomain"),
-        ("Deployment", one("/spec/template/spec/volumes/0/name", json!("tmp.1")), POD, "volumes[0].name: \"tmp.1\" is not a DNS-1123 label"),
-        ("Deployment", one("/spec/strategy/type", json!("BlueGreen")), DEPLOYMENT, "spec.strategy.type: \"BlueGreen\" is not one of RollingUpdate, Recreate"),
+        (
+            "Deployment",
+            one(&c("/resources/requests/cpu"), json!(-0.5)),
+            QUANTITY,
+            "requests.cpu: -0.5 must be greater than or equal to 0",
+        ),
+        (
+            "Deployment",
+            one("/spec/template/spec/securityContext/fsGroup", json!(2147483648u64)),
+            POD,
+            "fsGroup: 2147483648 must be between 0 and 2147483647",
+        ),
+        (
+            "Deployment",
+            one("/spec/template/spec/serviceAccountName", json!("Web")),
+            POD,
+            "serviceAccountName: \"Web\" is not a DNS-1123 subdomain",
+        ),
+        (
+            "Deployment",
+            one("/spec/template/spec/volumes/0/name", json!("tmp.1")),
+            POD,
+            "volumes[0].name: \"tmp.1\" is not a DNS-1123 label",
+        ),
+        (
+            "Deployment",
+            one("/spec/strategy/type", json!("BlueGreen")),
+            DEPLOYMENT,
+            "spec.strategy.type: \"BlueGreen\" is not one of RollingUpdate, Recreate",
+        ),
         (
             "Deployment",
             one("/spec/strategy", json!({"type": "Recreate", "rollingUpdate": {"maxSurge": 1}})),
@@ -1012,59 +1096,156 @@ fn values_kubernetes_refuses_past_its_bounds_are_reported() {
         ),
         (
             "Deployment",
-            vec![("/spec/minReadySeconds".into(), Some(json!(10))), ("/spec/progressDeadlineSeconds".into(), Some(json!(10)))],
+            vec![
+                ("/spec/minReadySeconds".into(), Some(json!(10))),
+                ("/spec/progressDeadlineSeconds".into(), Some(json!(10))),
+            ],
             DEPLOYMENT,
             "spec.progressDeadlineSeconds: 10 must be greater than minReadySeconds (10)",
         ),
-        ("StatefulSet", one("/spec/selector/matchExpressions/0", json!({"key": "tier", "operator": "Exists"})), SELECTOR, "does not match"),
         (
             "StatefulSet",
-            one("/spec/selector/matchExpressions/0", json!({"key": "app.kubernetes.io/name", "operator": "DoesNotExist"})),
+            one("/spec/selector/matchExpressions/0", json!({"key": "tier", "operator": "Exists"})),
+            SELECTOR,
+            "does not match",
+        ),
+        (
+            "StatefulSet",
+            one(
+                "/spec/selector/matchExpressions/0",
+                json!({"key": "app.kubernetes.io/name", "operator": "DoesNotExist"}),
+            ),
             SELECTOR,
             "does not match",
         ),
         ("StatefulSet", one("/spec/selector/matchExpressions/0/operator", json!("Near")), SELECTOR, "does not match"),
-        ("StatefulSet", one("/spec/updateStrategy", json!({"rollingUpdate": {"partition": -1}})), STATEFUL_SET, "spec.updateStrategy.rollingUpdate.partition: -1"),
-        ("StatefulSet", one("/spec/volumeClaimTemplates/0/spec/resources", json!({})), STATEFUL_SET, "a storage request is required"),
+        (
+            "StatefulSet",
+            one("/spec/updateStrategy", json!({"rollingUpdate": {"partition": -1}})),
+            STATEFUL_SET,
+            "spec.updateStrategy.rollingUpdate.partition: -1",
+        ),
+        (
+            "StatefulSet",
+            one("/spec/volumeClaimTemplates/0/spec/resources", json!({})),
+            STATEFUL_SET,
+            "a storage request is required",
+        ),
         (
             "DaemonSet",
             one("/spec/updateStrategy/rollingUpdate", json!({"maxUnavailable": "0%", "maxSurge": 0})),
             DAEMON_SET,
             "maxUnavailable: may not be 0 when `maxSurge` is 0",
         ),
-        ("DaemonSet", one("/spec/updateStrategy/rollingUpdate/maxSurge", json!("110%")), DAEMON_SET, "maxSurge: \"110%\" must be a percentage"),
+        (
+            "DaemonSet",
+            one("/spec/updateStrategy/rollingUpdate/maxSurge", json!("110%")),
+            DAEMON_SET,
+            "maxSurge: \"110%\" must be a percentage",
+        ),
         ("DaemonSet", one("/spec/minReadySeconds", json!(-1)), DAEMON_SET, "spec.minReadySeconds: -1"),
-        ("Job", one("/spec/completionMode", json!("Ordered")), JOB, "spec.completionMode: \"Ordered\" is not one of NonIndexed, Indexed"),
+        (
+            "Job",
+            one("/spec/completionMode", json!("Ordered")),
+            JOB,
+            "spec.completionMode: \"Ordered\" is not one of NonIndexed, Indexed",
+        ),
         ("CronJob", one("/spec/schedule", json!("")), CRON_SCHEDULE, "spec.schedule: is required"),
-        ("CronJob", one("/spec/timeZone", json!("")), CRON_TIME_ZONE, "spec.timeZone: must be unset or a non-empty time zone name"),
-        ("CronJob", one("/spec/jobTemplate/spec/template/spec/restartPolicy", json!("Always")), POD, "spec.jobTemplate.spec.template.spec.restartPolicy"),
-        ("Service", one("/spec/ports", json!([{"port": 80}, {"port": 81, "name": ""}])), SERVICE_PORTS, "spec.ports[0].name: is required"),
-        ("Service", one("/spec/ports/0/protocol", json!("ICMP")), SERVICE_PORTS, "spec.ports[0].protocol: \"ICMP\" is not one of TCP, UDP, SCTP"),
-        ("Service", one("/spec/ports/0/name", json!("HTTP")), SERVICE_PORTS, "spec.ports[0].name: \"HTTP\" is not a DNS-1123 label"),
+        (
+            "CronJob",
+            one("/spec/timeZone", json!("")),
+            CRON_TIME_ZONE,
+            "spec.timeZone: must be unset or a non-empty time zone name",
+        ),
+        (
+            "CronJob",
+            one("/spec/jobTemplate/spec/template/spec/restartPolicy", json!("Always")),
+            POD,
+            "spec.jobTemplate.spec.template.spec.restartPolicy",
+        ),
         (
             "Service",
-            vec![("/spec/type".into(), Some(json!("LoadBalancer"))), ("/spec/ports/0/nodePort".into(), Some(json!(70000)))],
+            one("/spec/ports", json!([{"port": 80}, {"port": 81, "name": ""}])),
+            SERVICE_PORTS,
+            "spec.ports[0].name: is required",
+        ),
+        (
+            "Service",
+            one("/spec/ports/0/protocol", json!("ICMP")),
+            SERVICE_PORTS,
+            "spec.ports[0].protocol: \"ICMP\" is not one of TCP, UDP, SCTP",
+        ),
+        (
+            "Service",
+            one("/spec/ports/0/name", json!("HTTP")),
+            SERVICE_PORTS,
+            "spec.ports[0].name: \"HTTP\" is not a DNS-1123 label",
+        ),
+        (
+            "Service",
+            vec![
+                ("/spec/type".into(), Some(json!("LoadBalancer"))),
+                ("/spec/ports/0/nodePort".into(), Some(json!(70000))),
+            ],
             SERVICE_PORTS,
             "spec.ports[0].nodePort: 70000 is not a port number",
         ),
-        ("Service", one("/spec/selector/app.kubernetes.io~1name", json!("-web")), LABELS, "spec.selector.labels[app.kubernetes.io/name]"),
+        (
+            "Service",
+            one("/spec/selector/app.kubernetes.io~1name", json!("-web")),
+            LABELS,
+            "spec.selector.labels[app.kubernetes.io/name]",
+        ),
         // Four numeric parts are an address to ParseIPSloppy, leading zeros and all.
-        ("Ingress", one("/spec/rules/0/host", json!("010.0.0.1")), INGRESS_HOST, "\"010.0.0.1\" must be a DNS name, not an IP address"),
+        (
+            "Ingress",
+            one("/spec/rules/0/host", json!("010.0.0.1")),
+            INGRESS_HOST,
+            "\"010.0.0.1\" must be a DNS name, not an IP address",
+        ),
         ("Ingress", one("/spec/rules/0/host", json!("::1")), INGRESS_HOST, "must be a DNS name, not an IP address"),
         (
             "Ingress",
-            vec![("/spec/rules/0/http/paths/0/pathType".into(), Some(json!("ImplementationSpecific"))), ("/spec/rules/0/http/paths/0/path".into(), Some(json!("api")))],
+            vec![
+                ("/spec/rules/0/http/paths/0/pathType".into(), Some(json!("ImplementationSpecific"))),
+                ("/spec/rules/0/http/paths/0/path".into(), Some(json!("api"))),
+            ],
             INGRESS_PATH,
             "paths[0].path: \"api\" must be an absolute path (start with '/')",
         ),
-        ("Ingress", one("/spec/rules/0/http/paths/0/pathType", json!("Regex")), INGRESS_PATH, "pathType \"Regex\" is not one of Exact, Prefix, ImplementationSpecific"),
+        (
+            "Ingress",
+            one("/spec/rules/0/http/paths/0/pathType", json!("Regex")),
+            INGRESS_PATH,
+            "pathType \"Regex\" is not one of Exact, Prefix, ImplementationSpecific",
+        ),
         ("Ingress", one("/spec/rules/0/http/paths/1/path", json!("/a%2Fb")), INGRESS_PATH, "must not contain '%2F'"),
         ("Ingress", one("/spec/rules/0/http/paths/1/path", json!("/api/.")), INGRESS_PATH, "cannot end with '/.'"),
-        ("Ingress", one("/spec/ingressClassName", json!("Nginx")), INGRESS_BACKEND, "spec.ingressClassName: \"Nginx\" is not a DNS-1123 subdomain"),
+        (
+            "Ingress",
+            one("/spec/ingressClassName", json!("Nginx")),
+            INGRESS_BACKEND,
+            "spec.ingressClassName: \"Nginx\" is not a DNS-1123 subdomain",
+        ),
         ("Ingress", one("/spec/tls/0/secretName", json!("web_tls")), INGRESS_BACKEND, "spec.tls[0].secretName"),
-        ("Ingress", one("/spec/rules/0/http/paths/0/backend/service/port", json!({})), INGRESS_BACKEND, "service.port: port name or number is required"),
-        ("Ingress", one("/spec/rules/0/http/paths/0/backend/service/port", json!({"name": "HTTP"})), INGRESS_BACKEND, "service.port.name: port name \"HTTP\""),
-        ("Ingress", one("/spec/rules/0/http/paths/1/backend/service/port/number", json!(0)), INGRESS_BACKEND, "service.port.number: 0 is not a port number"),
+        (
+            "Ingress",
+            one("/spec/rules/0/http/paths/0/backend/service/port", json!({})),
+            INGRESS_BACKEND,
+            "service.port: port name or number is required",
+        ),
+        (
+            "Ingress",
+            one("/spec/rules/0/http/paths/0/backend/service/port", json!({"name": "HTTP"})),
+            INGRESS_BACKEND,
+            "service.port.name: port name \"HTTP\"",
+        ),
+        (
+            "Ingress",
+            one("/spec/rules/0/http/paths/1/backend/service/port/number", json!(0)),
+            INGRESS_BACKEND,
+            "service.port.number: 0 is not a port number",
+        ),
         (
             "Ingress",
             one("/spec/defaultBackend", json!({"service": {"name": "1web", "port": {"number": 80}}})),
@@ -1077,35 +1258,135 @@ fn values_kubernetes_refuses_past_its_bounds_are_reported() {
             LABELS,
             "spec.podSelector.matchLabels",
         ),
-        ("NetworkPolicy", one("/spec/policyTypes/1", json!("Both")), NETWORK_POLICY, "spec.policyTypes[1]: \"Both\" is not one of Ingress, Egress"),
-        ("NetworkPolicy", one("/spec/ingress/0/from/0", json!({})), NETWORK_POLICY, "spec.ingress[0].from[0]: must specify a peer"),
-        ("NetworkPolicy", one("/spec/egress/0/ports/0/endPort", json!(70000)), NETWORK_POLICY, "endPort: 70000 is not a port number"),
+        (
+            "NetworkPolicy",
+            one("/spec/policyTypes/1", json!("Both")),
+            NETWORK_POLICY,
+            "spec.policyTypes[1]: \"Both\" is not one of Ingress, Egress",
+        ),
+        (
+            "NetworkPolicy",
+            one("/spec/ingress/0/from/0", json!({})),
+            NETWORK_POLICY,
+            "spec.ingress[0].from[0]: must specify a peer",
+        ),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/ports/0/endPort", json!(70000)),
+            NETWORK_POLICY,
+            "endPort: 70000 is not a port number",
+        ),
         // An exception must lie strictly inside the CIDR, in its family.
-        ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock/except/0", json!("10.0.0.0/8")), NETWORK_POLICY, "\"10.0.0.0/8\" must be a strict subset"),
-        ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock/except/0", json!("a00::/16")), NETWORK_POLICY, "\"a00::/16\" must be a strict subset"),
-        ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock/except/0", json!("10.1.0.0")), NETWORK_POLICY, "must be a strict subset"),
-        ("NetworkPolicy", one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "fd00::/129"})), NETWORK_POLICY, "\"fd00::/129\" is not a valid CIDR"),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/to/0/ipBlock/except/0", json!("10.0.0.0/8")),
+            NETWORK_POLICY,
+            "\"10.0.0.0/8\" must be a strict subset",
+        ),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/to/0/ipBlock/except/0", json!("a00::/16")),
+            NETWORK_POLICY,
+            "\"a00::/16\" must be a strict subset",
+        ),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/to/0/ipBlock/except/0", json!("10.1.0.0")),
+            NETWORK_POLICY,
+            "must be a strict subset",
+        ),
+        (
+            "NetworkPolicy",
+            one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "fd00::/129"})),
+            NETWORK_POLICY,
+            "\"fd00::/129\" is not a valid CIDR",
+        ),
         (
             "NetworkPolicy",
             one("/spec/egress/0/to/0/ipBlock", json!({"cidr": "fd00::/16", "except": ["fe00::/24"]})),
             NETWORK_POLICY,
             "\"fe00::/24\" must be a strict subset of `cidr` fd00::/16",
         ),
-        ("HorizontalPodAutoscaler", one("/spec/maxReplicas", json!(0)), HPA, "spec.maxReplicas: 0 must be greater than or equal to 1"),
-        ("HorizontalPodAutoscaler", one("/spec/minReplicas", json!(-1)), HPA, "spec.minReplicas: -1 must be greater than or equal to 1"),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/maxReplicas", json!(0)),
+            HPA,
+            "spec.maxReplicas: 0 must be greater than or equal to 1",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/minReplicas", json!(-1)),
+            HPA,
+            "spec.minReplicas: -1 must be greater than or equal to 1",
+        ),
         ("HorizontalPodAutoscaler", vec![("/spec/maxReplicas".into(), None)], HPA, "spec.maxReplicas: is required"),
         ("HorizontalPodAutoscaler", one("/spec/metrics/0/type", json!("Custom")), HPA, "metrics[0].type: "),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/0/type", json!("Pods")), HPA, "metrics[0].pods: must be populated for type \"Pods\""),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/0/resource/target/averageUtilization", json!(-5)), HPA, "-5 must be greater than 0"),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/0/resource/target", json!({"type": "Utilization"})), HPA, "averageUtilization: is required for type Utilization"),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/1/resource/target/averageValue", json!("-1")), HPA, "averageValue: -1 must be positive"),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/1/resource/target/averageValue", json!("lots")), HPA, "\"lots\" is not a Kubernetes quantity"),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/1/resource/target", json!({"type": "AverageValue"})), HPA, "averageValue: is required for type AverageValue"),
-        ("HorizontalPodAutoscaler", one("/spec/metrics/1/resource/target/type", json!("Percent")), HPA, "resource.target.type: "),
-        ("HorizontalPodAutoscaler", one("/spec/scaleTargetRef/kind", json!("")), HPA, "spec.scaleTargetRef.kind: is required"),
-        ("PodDisruptionBudget", one("/spec/unhealthyPodEvictionPolicy", json!("Never")), PDB, "\"Never\" is not one of IfHealthyBudget, AlwaysAllow"),
-        ("PodDisruptionBudget", vec![("/spec/maxUnavailable".into(), None), ("/spec/minAvailable".into(), Some(json!("50")))], PDB, "spec.minAvailable"),
-        ("ScaledObject", one("/spec/minReplicaCount", json!(-1)), KEDA_REPLICAS, "spec.minReplicaCount: -1 must be at least 0"),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/0/type", json!("Pods")),
+            HPA,
+            "metrics[0].pods: must be populated for type \"Pods\"",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/0/resource/target/averageUtilization", json!(-5)),
+            HPA,
+            "-5 must be greater than 0",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/0/resource/target", json!({"type": "Utilization"})),
+            HPA,
+            "averageUtilization: is required for type Utilization",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/1/resource/target/averageValue", json!("-1")),
+            HPA,
+            "averageValue: -1 must be positive",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/1/resource/target/averageValue", json!("lots")),
+            HPA,
+            "\"lots\" is not a Kubernetes quantity",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/1/resource/target", json!({"type": "AverageValue"})),
+            HPA,
+            "averageValue: is required for type AverageValue",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/metrics/1/resource/target/type", json!("Percent")),
+            HPA,
+            "resource.target.type: ",
+        ),
+        (
+            "HorizontalPodAutoscaler",
+            one("/spec/scaleTargetRef/kind", json!("")),
+            HPA,
+            "spec.scaleTargetRef.kind: is required",
+        ),
+        (
+            "PodDisruptionBudget",
+            one("/spec/unhealthyPodEvictionPolicy", json!("Never")),
+            PDB,
+            "\"Never\" is not one of IfHealthyBudget, AlwaysAllow",
+        ),
+        (
+            "PodDisruptionBudget",
+            vec![("/spec/maxUnavailable".into(), None), ("/spec/minAvailable".into(), Some(json!("50")))],
+            PDB,
+            "spec.minAvailable",
+        ),
+        (
+            "ScaledObject",
+            one("/spec/minReplicaCount", json!(-1)),
+            KEDA_REPLICAS,
+            "spec.minReplicaCount: -1 must be at least 0",
+        ),
         (
             "ScaledObject",
             vec![("/spec/minReplicaCount".into(), Some(json!(2))), ("/spec/idleReplicaCount".into(), Some(json!(2)))],
@@ -1123,7 +1404,9 @@ fn values_kubernetes_refuses_past_its_bounds_are_reported() {
         let edits: Vec<(&str, Option<Value>)> = edits.iter().map(|(p, v)| (p.as_str(), v.clone())).collect();
         let found = edited(kind, &edits);
         assert!(
-            found.iter().any(|f| f.rule == rule && f.message.contains(text) && f.message.starts_with(&format!("{kind}/"))),
+            found
+                .iter()
+                .any(|f| f.rule == rule && f.message.contains(text) && f.message.starts_with(&format!("{kind}/"))),
             "{kind} {edits:?}: expected {rule}: {text}; found {found:#?}"
         );
     }

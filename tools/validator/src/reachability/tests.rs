@@ -659,7 +659,10 @@ fn a_route_backend_counts_when_it_is_a_core_service_of_the_routes_namespace() {
     for backend in counted {
         let problems = behind_route(route(Some("default"), parent.clone(), backend.clone()));
         assert_eq!(problems.len(), 1, "{backend}: {problems:?}");
-        assert!(problems[0].starts_with("declared path closed: namespace gateway-system -> Deployment/api"), "{backend}");
+        assert!(
+            problems[0].starts_with("declared path closed: namespace gateway-system -> Deployment/api"),
+            "{backend}"
+        );
     }
     let skipped = [
         json!({"name": "api", "port": 80, "namespace": "other"}),
@@ -667,7 +670,11 @@ fn a_route_backend_counts_when_it_is_a_core_service_of_the_routes_namespace() {
         json!({"name": "api", "port": 80, "kind": "Service", "group": "example.com"}),
     ];
     for backend in skipped {
-        assert_eq!(behind_route(route(Some("default"), parent.clone(), backend.clone())), Vec::<String>::new(), "{backend}");
+        assert_eq!(
+            behind_route(route(Some("default"), parent.clone(), backend.clone())),
+            Vec::<String>::new(),
+            "{backend}"
+        );
     }
 }
 
@@ -707,8 +714,10 @@ fn peer_services_of(values: &Value) -> Vec<outside::PeerService> {
     let keys = |pointer: &str| -> BTreeSet<String> {
         values.pointer(pointer).and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k.clone()).collect()
     };
-    let apps: BTreeMap<String, BTreeSet<String>> =
-        keys("/peerCharts").into_iter().map(|chart| (chart.clone(), keys(&format!("/peerCharts/{chart}/apps")))).collect();
+    let apps: BTreeMap<String, BTreeSet<String>> = keys("/peerCharts")
+        .into_iter()
+        .map(|chart| (chart.clone(), keys(&format!("/peerCharts/{chart}/apps"))))
+        .collect();
     outside::peer_services(&apps, &lookup)
 }
 
@@ -753,7 +762,9 @@ fn a_declared_peer_without_namespace_labels_is_of_the_release_namespace() {
 fn a_closed_outside_path_is_counted_in_the_summary() {
     let report = outside_run(composed_app(json!([]), json!([])), billing_callers());
     assert!(
-        report.summary.ends_with("; outside the release: 1 declared path(s), 1 of them closed, 0 open path(s) nobody declared"),
+        report
+            .summary
+            .ends_with("; outside the release: 1 declared path(s), 1 of them closed, 0 open path(s) nobody declared"),
         "{}",
         report.summary
     );
@@ -783,9 +794,7 @@ fn a_stranger_is_probed_on_named_container_ports_and_on_rule_ports() {
 fn a_peer_with_a_namespace_selector_declares_no_path() {
     // worker -> api is open at both ends, but each rule names the pods through a namespace
     // selector too: the chart's rules never do, so nobody declared it.
-    let in_default = |app: &str| {
-        json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}}, "podSelector": {"matchLabels": {"app": app}}})
-    };
+    let in_default = |app: &str| json!({"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "default"}}, "podSelector": {"matchLabels": {"app": app}}});
     let objects = with(
         web_and_api(),
         [
@@ -815,8 +824,14 @@ fn a_policy_restricts_only_the_directions_its_policy_types_name() {
         deployment("api", json!([{"name": "WEB_URL", "value": "http://web.default.svc:80"}])),
         service("api"),
         service("web"),
-        policy("api", json!({"podSelector": {"matchLabels": {"app": "api"}}, "policyTypes": ["Ingress"], "ingress": [from_app("web", json!(8080))]})),
-        policy("web", json!({"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"], "ingress": [from_app("api", json!(8080))]})),
+        policy(
+            "api",
+            json!({"podSelector": {"matchLabels": {"app": "api"}}, "policyTypes": ["Ingress"], "ingress": [from_app("web", json!(8080))]}),
+        ),
+        policy(
+            "web",
+            json!({"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"], "ingress": [from_app("api", json!(8080))]}),
+        ),
     ];
     let report = run(objects);
     assert_eq!(report.problems, Vec::<String>::new());
@@ -836,7 +851,9 @@ fn a_declared_outside_peer_reaches_its_own_apps_pods_only() {
     ));
     let report = outside_run(objects, billing_callers());
     assert!(
-        report.summary.ends_with("; outside the release: 1 declared path(s), 0 of them closed, 0 open path(s) nobody declared"),
+        report
+            .summary
+            .ends_with("; outside the release: 1 declared path(s), 0 of them closed, 0 open path(s) nobody declared"),
         "{}",
         report.summary
     );
