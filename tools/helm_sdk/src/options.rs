@@ -58,7 +58,9 @@ pub struct LintOptions {
     /// `.Release.Namespace` during lint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// Lint the charts under `charts/` too.
+    /// `helm lint --with-subcharts`, passed through to Helm's lint action, which does not read
+    /// it: finding the charts under `charts/` is the CLI's work, so a caller lints each itself
+    /// (chart_validator's helm.rs does).
     #[serde(skip_serializing_if = "is_false")]
     pub with_subcharts: bool,
     /// Report only warnings and errors.

@@ -18,6 +18,15 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// The finding of a subchart linted alone, its path made the umbrella's (`charts/cart/` +
+    /// `templates/a.yaml`); a message without a path names the subchart at its start.
+    fn within(self, subchart: &Path) -> Finding {
+        let path = if self.path.is_empty() { subchart.to_path_buf() } else { subchart.join(&self.path) };
+        Finding { path: path.display().to_string(), ..self }
+    }
+}
+
 pub struct RenderOptions<'a> {
     pub release: &'a str,
     pub namespace: &'a str,
@@ -79,40 +88,20 @@ impl Helm {
     ) -> Result<Vec<Finding>, ValidateError> {
         match self {
             Helm::Sdk(sdk) => {
-                let defaults_only = values.file.is_none() && options.set.is_empty();
-                let lint_options = LintOptions {
-                    strict: true,
-                    namespace: Some(options.namespace.to_string()),
-                    kube_version: Some(format!("v{}", options.kube_version)),
-                    // The subcharts of an umbrella (charts/) are linted as charts of their own
-                    // too, but only with their defaults: Helm would hand them the umbrella's
-                    // values file, whose keys are the umbrella's. Every run still lints and
-                    // renders the whole tree as one release, values reaching each subchart.
-                    with_subcharts: defaults_only,
-                    ..LintOptions::default()
-                };
-                let report = sdk.lint(chart, Some(&values.merged), &lint_options)?;
-                let mut findings: Vec<Finding> = report
-                    .messages
-                    .into_iter()
-                    .filter_map(|m| {
-                        let severity = match m.severity {
-                            Severity::Unknown | Severity::Info => return None,
-                            Severity::Warning => "WARNING",
-                            // A level newer than the binding is at least as bad as an error.
-                            Severity::Error | Severity::Other(_) => "ERROR",
-                        };
-                        Some(Finding { severity, path: m.path, message: m.error })
-                    })
-                    .collect();
-                // `errors` repeats the messages' texts; keep only what they do not already say.
-                let unseen: Vec<String> =
-                    report.errors.into_iter().filter(|e| !findings.iter().any(|f| e.contains(&f.message))).collect();
-                findings.extend(unseen.into_iter().map(|e| Finding {
-                    severity: "ERROR",
-                    path: String::new(),
-                    message: e,
-                }));
+                let mut findings = sdk_lint(sdk, chart, &values.merged, options)?;
+                // The subcharts of an umbrella (charts/) are linted as charts of their own too,
+                // as `helm lint --with-subcharts` does, but only with their defaults: Helm would
+                // hand them the umbrella's values file, whose keys are the umbrella's. Every run
+                // still lints and renders the whole tree as one release, values reaching each
+                // subchart. The SDK's `with_subcharts` option is only passed through (Helm's
+                // CLI, not its lint action, finds the subcharts), so the walk is done here.
+                if values.file.is_none() && options.set.is_empty() {
+                    for subchart in subchart_paths(chart)? {
+                        let within = subchart.strip_prefix(chart).unwrap_or(&subchart).to_path_buf();
+                        let alone = sdk_lint(sdk, &subchart, &json!({}), options)?;
+                        findings.extend(alone.into_iter().map(|f| f.within(&within)));
+                    }
+                }
                 Ok(findings)
             }
             Helm::Binary(helm) => {
@@ -183,6 +172,71 @@ impl Helm {
             }
         }
     }
+}
+
+/// `helm lint --strict` of one chart (a directory or an archive) through the SDK.
+fn sdk_lint(
+    sdk: &HelmSdk,
+    chart: &Path,
+    values: &Value,
+    options: &RenderOptions,
+) -> Result<Vec<Finding>, ValidateError> {
+    let lint_options = LintOptions {
+        strict: true,
+        namespace: Some(options.namespace.to_string()),
+        kube_version: Some(format!("v{}", options.kube_version)),
+        ..LintOptions::default()
+    };
+    let report = sdk.lint(chart, Some(values), &lint_options)?;
+    let mut findings: Vec<Finding> = report
+        .messages
+        .into_iter()
+        .filter_map(|m| {
+            let severity = match m.severity {
+                Severity::Unknown | Severity::Info => return None,
+                Severity::Warning => "WARNING",
+                // A level newer than the binding is at least as bad as an error.
+                Severity::Error | Severity::Other(_) => "ERROR",
+            };
+            Some(Finding { severity, path: m.path, message: m.error })
+        })
+        .collect();
+    // `errors` repeats the messages' texts; keep only what they do not already say.
+    let unseen: Vec<String> =
+        report.errors.into_iter().filter(|e| !findings.iter().any(|f| e.contains(&f.message))).collect();
+    findings.extend(unseen.into_iter().map(|e| Finding { severity: "ERROR", path: String::new(), message: e }));
+    Ok(findings)
+}
+
+/// The charts under `chart`'s charts/ directory, at any depth, as `helm lint --with-subcharts`
+/// finds them: every directory holding a Chart.yaml, and every .tgz or .tar.gz archive, in
+/// name order.
+fn subchart_paths(chart: &Path) -> Result<Vec<PathBuf>, ValidateError> {
+    let mut found = Vec::new();
+    let charts = chart.join("charts");
+    if charts.is_dir() {
+        walk(&charts, &mut found)?;
+    }
+    Ok(found)
+}
+
+fn walk(directory: &Path, found: &mut Vec<PathBuf>) -> Result<(), ValidateError> {
+    let mut entries = fs::read_dir(directory)
+        .and_then(|entries| entries.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>())
+        .map_err(|e| ValidateError::io(directory, e))?;
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if path.is_dir() {
+            if path.join("Chart.yaml").is_file() {
+                found.push(path.clone());
+            }
+            walk(&path, found)?;
+        } else if name.ends_with(".tgz") || name.ends_with(".tar.gz") {
+            found.push(path);
+        }
+    }
+    Ok(())
 }
 
 fn add_value_args(command: &mut Command, values: Option<&Path>, options: &RenderOptions) {
@@ -259,6 +313,33 @@ mod tests {
         );
         assert_eq!(manifests["c/templates/b.yaml"], "\n---\n\n# Source: c/templates/b.yaml\nkind: B");
         assert_eq!(manifests["(unknown)"], "\n---\nkind: Loose");
+    }
+
+    #[test]
+    fn subcharts_are_found_at_any_depth_as_directories_with_a_chart_yaml_or_archives_in_name_order() {
+        let chart = tempfile::tempdir().unwrap();
+        let charts = chart.path().join("charts");
+        for file in ["b/Chart.yaml", "b/charts/c/Chart.yaml", "a/Chart.yaml", "not-a-chart/README.md"] {
+            fs::create_dir_all(charts.join(file).parent().unwrap()).unwrap();
+            fs::write(charts.join(file), "").unwrap();
+        }
+        for file in ["d-1.0.0.tgz", "e-1.0.0.tar.gz", "notes.txt", "b/charts/f-2.0.0.tgz"] {
+            fs::write(charts.join(file), "").unwrap();
+        }
+        let found = subchart_paths(chart.path()).unwrap();
+        let names: Vec<_> = found.iter().map(|p| p.strip_prefix(&charts).unwrap().to_str().unwrap()).collect();
+        assert_eq!(names, ["a", "b", "b/charts/c", "b/charts/f-2.0.0.tgz", "d-1.0.0.tgz", "e-1.0.0.tar.gz"]);
+        let alone = tempfile::tempdir().unwrap();
+        assert!(subchart_paths(alone.path()).unwrap().is_empty(), "a chart without charts/ has none");
+    }
+
+    #[test]
+    fn a_subcharts_finding_is_placed_in_the_umbrella() {
+        let finding = |path: &str| Finding { severity: "WARNING", path: path.into(), message: "m".into() };
+        let within = |f: Finding| f.within(Path::new("charts/cart")).path;
+        assert_eq!(within(finding("templates/a.yaml")), "charts/cart/templates/a.yaml");
+        assert_eq!(within(finding("")), "charts/cart");
+        assert_eq!(within(finding("/abs/cart")), "/abs/cart");
     }
 
     #[test]

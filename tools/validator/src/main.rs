@@ -554,7 +554,7 @@ fn lint(findings: &[Finding], label: &str) -> Vec<Problem> {
 /// render the whole list after a fixed sentence.
 fn is_values_schema(path: &str, message: &str) -> bool {
     message.contains("values don't meet the specifications of the schema")
-        || (path == "values.yaml" && message.trim_start().starts_with("- at '"))
+        || (Path::new(path).file_name() == Some("values.yaml".as_ref()) && message.trim_start().starts_with("- at '"))
 }
 
 /// What one run renders and checks, apart from lint.
@@ -822,6 +822,9 @@ mod tests {
     #[test]
     fn values_schema_messages_are_told_from_other_lint_findings() {
         assert!(is_values_schema("values.yaml", "- at '/apps/web/replicas': got string, want integer"));
+        // A subchart linted alone: its findings' paths are the umbrella's.
+        assert!(is_values_schema("charts/cart/values.yaml", "- at '/replicas': got string, want integer"));
+        assert!(!is_values_schema("charts/cart/values.yaml.bak", "- at '/replicas': got string"));
         assert!(is_values_schema("templates/", "values don't meet the specifications of the schema(s) in ..."));
         assert!(is_values_schema("", "helm: render failed: values don't meet the specifications of the schema(s)"));
         assert!(!is_values_schema("Chart.yaml", "version '1.2' is not a valid SemVerV2"));

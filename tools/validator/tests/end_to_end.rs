@@ -49,11 +49,28 @@ fn validate(extra: &[&str]) -> Output {
 
 /// Runs the validator on the golden sample with the Helm `helm` names and `extra` arguments.
 fn validate_with(helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
+    validate_chart(&dir_of("GOLDEN_CHART", "Chart.yaml"), helm, extra)
+}
+
+/// Runs the validator on the SDK's Helm with `extra` arguments on the chart `files` make up.
+fn validate_files(files: &[(&str, &str)], extra: &[&str]) -> Output {
+    let chart = tempfile::tempdir().expect("chart directory");
+    for (path, text) in files {
+        let path = chart.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a file in the chart")).expect("chart directory");
+        std::fs::write(path, text).expect("chart file");
+    }
+    let library = single("HELM_C_LIBRARY");
+    validate_chart(chart.path(), &["--helm-library".as_ref(), library.as_os_str()], extra)
+}
+
+/// Runs the validator on `chart` with the Helm `helm` names and `extra` arguments.
+fn validate_chart(chart: &Path, helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
     let scratch = tempfile::tempdir().expect("scratch directory");
     let mut command = Command::new(validator());
     command
         .arg("--chart")
-        .arg(dir_of("GOLDEN_CHART", "Chart.yaml"))
+        .arg(chart)
         .arg("--schemas")
         .arg(dir_of("KUBERNETES_SCHEMAS", "_definitions.json"))
         .arg("--node")
@@ -221,4 +238,68 @@ fn helm3_beside_the_sdk_lints_renders_and_compares_every_run() {
     let text = stdout(&output);
     assert!(text.contains("and Helm v3."), "{text}");
     assert!(text.contains(" lint --strict and render (default values): 0 problem(s)"), "{text}");
+}
+
+/// A ConfigMap named after the release when it is rendered in `payments` for Kubernetes
+/// 1.34.0, and with a name Kubernetes refuses (which lint reports) anywhere else. Lint renders
+/// as release `test-release` and not as an install, so only these two reach it; the release's
+/// name and install flag show in what the render gives.
+const RELEASE_PROBE: &str = r#"{{- $at := printf "in_%s_for_%s" .Release.Namespace .Capabilities.KubeVersion.Version }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ eq $at "in_payments_for_v1.34.0" | ternary (printf "%s-probe" .Release.Name) $at }}
+data:
+  install: {{ .Release.IsInstall | quote }}
+"#;
+
+const PROBE_CHART: &str = "apiVersion: v2\nname: probe\nversion: 0.1.0\ndescription: What a release renders as\n";
+
+#[test]
+fn lint_and_render_see_the_release_namespace_and_kubernetes_version_given() {
+    let files = [("Chart.yaml", PROBE_CHART), ("values.yaml", "{}\n"), ("templates/probe.yaml", RELEASE_PROBE)];
+    let expect = ["--expect-value", "ConfigMap/shop-probe:/data/install=\"true\""];
+    let given = validate_files(&files, &[&["--release", "shop", "--namespace", "payments"][..], &expect].concat());
+    assert_exit(&given, 0);
+    assert!(stdout(&given).contains("0 object(s) and 1 value(s) as expected"), "{}", stdout(&given));
+    // Another namespace reaches lint and render alike.
+    let elsewhere = validate_files(&files, &[&["--release", "shop", "--namespace", "shipping"][..], &expect].concat());
+    assert_exit(&elsewhere, 1);
+    let text = stdout(&elsewhere);
+    assert!(text.contains("[PROBLEM] lint: [WARNING] templates/probe.yaml: "), "{text}");
+    assert!(text.contains("in_shipping_for_v1.34.0"), "{text}");
+    assert!(text.contains("[PROBLEM] expectation: ConfigMap/shop-probe /data/install"), "{text}");
+}
+
+/// An umbrella chart whose subchart's own default name is one Kubernetes refuses; the
+/// umbrella's values give it a good one.
+fn umbrella_files() -> [(&'static str, &'static str); 6] {
+    [
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: shop\nversion: 0.1.0\ndescription: An umbrella\ndependencies:\n  - name: cart\n    version: 0.1.0\n",
+        ),
+        ("values.yaml", "cart:\n  name: cart\n"),
+        ("templates/NOTES.txt", "The shop.\n"),
+        ("charts/cart/Chart.yaml", "apiVersion: v2\nname: cart\nversion: 0.1.0\ndescription: A subchart\n"),
+        ("charts/cart/values.yaml", "name: Not_A_Name\n"),
+        (
+            "charts/cart/templates/cart.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\ndata:\n  chart: cart\n",
+        ),
+    ]
+}
+
+#[test]
+fn subcharts_are_linted_alone_with_their_defaults_only_when_the_run_has_no_values_of_its_own() {
+    // The defaults run lints the subchart as a chart of its own too, with its own bad name.
+    let defaults = validate_files(&umbrella_files(), &[]);
+    assert_exit(&defaults, 1);
+    let text = stdout(&defaults);
+    assert!(text.contains("[PROBLEM] lint: [WARNING] charts/cart/templates/cart.yaml: "), "{text}");
+    assert!(text.contains("\"Not_A_Name\""), "{text}");
+    // With --set the umbrella's values are not its subcharts' defaults: only the tree is linted.
+    let set = validate_files(&umbrella_files(), &["--set", "cart.extra=1"]);
+    assert_exit(&set, 0);
+    assert!(stdout(&set).contains("is valid"), "{}", stdout(&set));
 }
