@@ -81,8 +81,11 @@ fn item_ok(item: &str, field: &Field) -> Result<(), String> {
     }
 }
 
+/// A number as robfig/cron reads one (`strconv.Atoi`): decimal digits after an optional `+`.
+/// A `-` never reaches here (it splits a range), so no number is negative.
 fn number(text: &str) -> Option<u32> {
-    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
 }
 
 fn value(text: &str, field: &Field) -> Result<u32, String> {
@@ -137,6 +140,8 @@ mod tests {
             "@midnight",
             "59 23 31 dec sat",
             "0 0 1-31/2 1-12 0-6",
+            // strconv.Atoi takes a leading plus sign, in values, range ends and steps alike.
+            "+5 +0-+23/+2 * +12 +6",
         ] {
             assert_eq!(schedule(good), Ok(()), "{good}");
         }
@@ -170,6 +175,10 @@ mod tests {
             ("@every 90", "is not a duration"),
             ("@every h", "is not a duration"),
             ("@every 1h30", "is not a duration"),
+            ("++5 * * * *", "\"++5\" is not a number"),
+            ("+ * * * *", "\"+\" is not a number"),
+            ("*/+ * * * *", "step \"+\" of \"*/+\" is not a number"),
+            ("* * * * +7", "7 is above the maximum 6"),
         ];
         for (bad, reason) in cases {
             let message = schedule(bad).unwrap_err();
