@@ -427,10 +427,18 @@ mod tests {
             "name": "w", "app_type": "worker", "image": {"repository": "r", "tag": "1"},
             "policy_exceptions": {"probes": "serves nothing"}
         }))];
-        let message = environments(&spec, &workers, &[serde_json::json!({"name": "s", "ingress_class": "x"})])
-            .expect_err("no ingress")
-            .to_string();
-        assert!(message.contains("field `ingress`: ingress_api, gateway, ingress_class and ingress_tls_secret need an app with an Ingress"), "{message}");
+        // Each routing setting alone is refused without an Ingress to route.
+        let settings = [
+            serde_json::json!({"name": "s", "ingress_class": "x"}),
+            serde_json::json!({"name": "s", "ingress_api": "ingress"}),
+            serde_json::json!({"name": "s", "gateway": {"name": "g", "namespace": "n"}}),
+            serde_json::json!({"name": "s", "ingress_tls_secret": "t"}),
+        ];
+        for env in settings {
+            let message = environments(&spec, &workers, &[env.clone()]).expect_err("no ingress").to_string();
+            assert!(message.contains("field `ingress`: ingress_api, gateway, ingress_class and ingress_tls_secret need an app with an Ingress"), "{env}: {message}");
+        }
+        environments(&spec, &workers, &[serde_json::json!({"name": "s"})]).expect("an environment silent on routing");
     }
 
     #[test]

@@ -578,6 +578,16 @@ mod tests {
     /// Composes chart bots (namespace bots-prod, environment prod) of `caller` with the shop
     /// chart (`callee`, release shop, its environments `shop_environments`) as a peer.
     fn compose(caller: Value, callee: Value, shop_environments: &[Value]) -> Result<Chart, crate::error::ComposeError> {
+        compose_with(&[caller], callee, shop_environments, |_| {})
+    }
+
+    /// As `compose`, with several apps in chart bots and `edit` applied to its spec last.
+    fn compose_with(
+        callers: &[Value],
+        callee: Value,
+        shop_environments: &[Value],
+        edit: impl FnOnce(&mut ChartSpec),
+    ) -> Result<Chart, crate::error::ComposeError> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let write = |name: &str, value: &Value| {
             let file = dir.path().join(name);
@@ -598,8 +608,10 @@ mod tests {
             metadata: vec![write("orders-api.json", &callee)],
             environments: shop_envs,
         }];
+        edit(&mut spec);
         let bots_env = write("bots-prod.json", &environment("prod", "bots-prod", "//bots:prod"));
-        let apps = crate::load_apps(&[write("order-bot.json", &caller)])?;
+        let callers: Vec<_> = callers.iter().enumerate().map(|(i, c)| write(&format!("caller-{i}.json"), c)).collect();
+        let apps = crate::load_apps(&callers)?;
         let renderer = Renderer::for_charts(&crate::templates::for_tests())?;
         super::super::compose(&spec, apps, &[bots_env], &[], &renderer)
     }
@@ -748,5 +760,66 @@ mod tests {
         prod["disabled_apps"] = json!(["orders-api"]);
         let message = error(bot, orders_api(bots_admitted()), &[prod]);
         assert!(message.contains("calls app \"orders-api\" of chart \"shop\", which its environment \"prod\" (//shop:prod) switches off (disabled_apps)"), "{message}");
+    }
+
+    #[test]
+    fn peer_charts_are_told_apart_by_their_values_key() {
+        let bot = || order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let twice = compose_with(&[bot()], orders_api(bots_admitted()), &shop_prod(), |spec| {
+            let again = PeerChartSpec { target: "//shop2:chart".into(), ..spec.peer_charts[0].clone() };
+            spec.peer_charts.push(again);
+        });
+        let message = twice.map(|_| ()).expect_err("refused").to_string();
+        assert!(
+            message.contains("peer chart \"shop\" (//shop2:chart): two peer_charts are named \"shop\""),
+            "{message}"
+        );
+        let another = compose_with(&[bot()], orders_api(bots_admitted()), &shop_prod(), |spec| {
+            let billing = PeerChartSpec {
+                target: "//billing:chart".into(),
+                chart: "billing".into(),
+                release: "billing".into(),
+                ..spec.peer_charts[0].clone()
+            };
+            spec.peer_charts.push(billing);
+        });
+        another.expect("a second peer chart of another name composes");
+    }
+
+    #[test]
+    fn a_peer_environments_namespace_is_checked_as_its_own_chart_checks_it() {
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let message = error(bot, orders_api(bots_admitted()), &[environment("prod", "Shop_Prod", "//shop:prod")]);
+        assert!(message.starts_with("//shop:prod ("), "{message}");
+        assert!(
+            message.contains("field `namespace`: must start with a lowercase letter (DNS-1035 label)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn only_the_calling_app_gets_egress_to_a_peer_app_and_once() {
+        let declared_twice = order_bot(json!({
+            "sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}],
+            "network_policy": {"egress_to_peer_apps": [{"chart": "shop", "app": "orders-api"}]}
+        }));
+        let idle = order_bot(json!({"name": "idle-bot", "target": "//bots:idle_bot_metadata"}));
+        let chart =
+            compose_with(&[declared_twice, idle], orders_api(bots_admitted()), &shop_prod(), |_| {}).expect("composes");
+        let values = file(&chart, "values.yaml");
+        assert_eq!(values.matches("{chart: \"shop\", app: \"ordersApi\"}").count(), 1, "{values}");
+    }
+
+    #[test]
+    fn a_grpc_peer_app_is_called_by_host_and_port_or_by_egress_alone() {
+        let mut grpc = orders_api(bots_admitted());
+        grpc["protocol"] = json!("grpc");
+        let by_address = order_bot(
+            json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api", "form": "host-port"}]}),
+        );
+        compose(by_address, grpc.clone(), &shop_prod()).expect("host:port of a gRPC app composes");
+        let by_egress =
+            order_bot(json!({"network_policy": {"egress_to_peer_apps": [{"chart": "shop", "app": "orders-api"}]}}));
+        compose(by_egress, grpc, &shop_prod()).expect("egress alone to a gRPC app composes");
     }
 }
