@@ -133,6 +133,23 @@ fn a_subchart_without_the_helm_library_is_refused() {
 }
 
 #[test]
+fn a_subchart_is_read_through_helm_and_becomes_a_dependency() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let redis = dir.path().join("redis");
+    fs::create_dir_all(redis.join("templates")).expect("subchart directory");
+    fs::write(redis.join("Chart.yaml"), "apiVersion: v2\nname: redis\nversion: 1.2.3\n").expect("Chart.yaml");
+    fs::write(redis.join("values.yaml"), "replicas: 1\n").expect("values.yaml");
+    let spec = serde_json::json!({"target": "//charts:redis", "path": redis, "alias": "", "version": ""});
+    let library = std::env::var("HELM_C_LIBRARY").expect("HELM_C_LIBRARY names libhelm_c.so");
+    let output = generate(dir.path(), &[&format!("--subchart={spec}"), &format!("--helm-library={library}")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let chart = chart_file(dir.path(), "Chart.yaml");
+    assert!(chart.contains("dependencies:"), "{chart}");
+    assert!(chart.contains("name: \"redis\""), "{chart}");
+    assert!(chart.contains("version: \"1.2.3\""), "{chart}");
+}
+
+#[test]
 fn a_composing_error_exits_with_failure() {
     let dir = tempfile::tempdir().expect("tempdir");
     let output = generate(dir.path(), &["--chart-version=one"]);

@@ -54,14 +54,21 @@ fn validate_with(helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
 
 /// Runs the validator on the SDK's Helm with `extra` arguments on the chart `files` make up.
 fn validate_files(files: &[(&str, &str)], extra: &[&str]) -> Output {
+    let library = single("HELM_C_LIBRARY");
+    validate_files_with(files, &["--helm-library", library.to_str().expect("a UTF-8 path")], extra)
+}
+
+/// Runs the validator on the Helm `helm` names with `extra` arguments on the chart `files`
+/// make up.
+fn validate_files_with(files: &[(&str, &str)], helm: &[&str], extra: &[&str]) -> Output {
     let chart = tempfile::tempdir().expect("chart directory");
     for (path, text) in files {
         let path = chart.path().join(path);
         std::fs::create_dir_all(path.parent().expect("a file in the chart")).expect("chart directory");
         std::fs::write(path, text).expect("chart file");
     }
-    let library = single("HELM_C_LIBRARY");
-    validate_chart(chart.path(), &["--helm-library".as_ref(), library.as_os_str()], extra)
+    let helm: Vec<&std::ffi::OsStr> = helm.iter().map(|a| a.as_ref()).collect();
+    validate_chart(chart.path(), &helm, extra)
 }
 
 /// Runs the validator on `chart` with the Helm `helm` names and `extra` arguments.
@@ -145,6 +152,15 @@ fn a_policy_fault_fails() {
     let text = stdout(&output);
     assert!(text.contains("[PROBLEM] policy:privileged:"), "{text}");
     assert!(text.contains("==> policy (default values): 1 finding(s)"), "{text}");
+}
+
+#[test]
+fn reachability_reads_the_namespaces_a_run_sets() {
+    // The NetworkPolicies admit the ingress controller from the namespace --set names; were
+    // reachability to read values.yaml's instead, the controller's declared path would be closed.
+    let output = validate(&["--set", "networkPolicy.ingressControllerNamespace=edge"]);
+    assert_exit(&output, 0);
+    assert!(stdout(&output).contains("==> reachability (default values): "), "{}", stdout(&output));
 }
 
 #[test]
@@ -302,4 +318,11 @@ fn subcharts_are_linted_alone_with_their_defaults_only_when_the_run_has_no_value
     let set = validate_files(&umbrella_files(), &["--set", "cart.extra=1"]);
     assert_exit(&set, 0);
     assert!(stdout(&set).contains("is valid"), "{}", stdout(&set));
+    // A helm binary is asked for the same with --with-subcharts.
+    let helm3 = single("HELM3");
+    let binary = ["--helm-binary", helm3.to_str().expect("a UTF-8 path")];
+    let defaults = validate_files_with(&umbrella_files(), &binary, &[]);
+    assert_exit(&defaults, 1);
+    assert!(stdout(&defaults).contains("\"Not_A_Name\""), "{}", stdout(&defaults));
+    assert_exit(&validate_files_with(&umbrella_files(), &binary, &["--set", "cart.extra=1"]), 0);
 }
