@@ -588,6 +588,18 @@ mod tests {
         shop_environments: &[Value],
         edit: impl FnOnce(&mut ChartSpec),
     ) -> Result<Chart, crate::error::ComposeError> {
+        let bots_prod = environment("prod", "bots-prod", "//bots:prod");
+        compose_in(callers, callee, shop_environments, &[bots_prod], edit)
+    }
+
+    /// As `compose_with`, chart bots having the environments `bots_environments`.
+    fn compose_in(
+        callers: &[Value],
+        callee: Value,
+        shop_environments: &[Value],
+        bots_environments: &[Value],
+        edit: impl FnOnce(&mut ChartSpec),
+    ) -> Result<Chart, crate::error::ComposeError> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let write = |name: &str, value: &Value| {
             let file = dir.path().join(name);
@@ -609,11 +621,12 @@ mod tests {
             environments: shop_envs,
         }];
         edit(&mut spec);
-        let bots_env = write("bots-prod.json", &environment("prod", "bots-prod", "//bots:prod"));
+        let bots_envs: Vec<_> =
+            bots_environments.iter().enumerate().map(|(i, e)| write(&format!("bots-env-{i}.json"), e)).collect();
         let callers: Vec<_> = callers.iter().enumerate().map(|(i, c)| write(&format!("caller-{i}.json"), c)).collect();
         let apps = crate::load_apps(&callers)?;
         let renderer = Renderer::for_charts(&crate::templates::for_tests())?;
-        super::super::compose(&spec, apps, &[bots_env], &[], &renderer)
+        super::super::compose(&spec, apps, &bots_envs, &[], &renderer)
     }
 
     fn file<'a>(chart: &'a Chart, path: &str) -> &'a str {
@@ -821,5 +834,35 @@ mod tests {
         let by_egress =
             order_bot(json!({"network_policy": {"egress_to_peer_apps": [{"chart": "shop", "app": "orders-api"}]}}));
         compose(by_egress, grpc, &shop_prod()).expect("egress alone to a gRPC app composes");
+    }
+
+    #[test]
+    fn each_environment_checks_the_calls_to_its_peer_charts_apps() {
+        // Staging is not the default values' environment: only the per-environment check sees
+        // that the shop's staging switches the called app off.
+        let bot = order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let mut shop_staging = environment("staging", "shop-staging", "//shop:staging");
+        shop_staging["disabled_apps"] = json!(["orders-api"]);
+        let bots =
+            [environment("prod", "bots-prod", "//bots:prod"), environment("staging", "bots-staging", "//bots:staging")];
+        let shop = [environment("prod", "shop-prod", "//shop:prod"), shop_staging];
+        let message = compose_in(&[bot], orders_api(bots_admitted()), &shop, &bots, |_| {})
+            .map(|_| ())
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            message.contains("which its environment \"staging\" (//shop:staging) switches off (disabled_apps)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_selector_without_namespace_labels_admits_callers_of_the_callees_own_namespace() {
+        let bot = || order_bot(json!({"sibling_env": [{"env": "ORDERS", "chart": "shop", "app": "orders-api"}]}));
+        let pods_only = json!([{"pod_labels": {"app.kubernetes.io/name": "order-bot"}, "ports": [8080]}]);
+        let beside = [environment("prod", "bots-prod", "//shop:prod")];
+        compose(bot(), orders_api(pods_only.clone()), &beside).expect("a caller in the callee's namespace");
+        let message = error(bot(), orders_api(pods_only), &shop_prod());
+        assert!(message.contains("that app's NetworkPolicy admits no such caller on port 8080"), "{message}");
     }
 }
