@@ -670,6 +670,27 @@ mod tests {
         assert_eq!(schema["properties"]["peerCharts"]["required"], json!(["shop"]));
         let address = &schema["definitions"]["siblingEnv"]["additionalProperties"];
         assert_eq!(address["required"], json!(["app", "valuesKey", "form", "chart"]), "{address}");
+        // Every app's networkPolicy takes egressToPeerApps, typed by the peer's keys.
+        let policies = network_policy_schemas(&schema);
+        assert!(!policies.is_empty(), "{schema}");
+        for policy in policies {
+            let egress = &policy["properties"]["egressToPeerApps"]["items"]["properties"];
+            assert_eq!(egress["app"]["enum"], json!(["ordersApi"]), "{policy}");
+        }
+    }
+
+    /// The schemas of objects with egressCidrs and egressSelectors: apps' `networkPolicy`.
+    fn network_policy_schemas(schema: &Value) -> Vec<&Value> {
+        let own = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .filter(|p| p.contains_key("egressCidrs") && p.contains_key("egressSelectors"));
+        let nested: Vec<&Value> = match schema {
+            Value::Object(object) => object.values().flat_map(network_policy_schemas).collect(),
+            Value::Array(items) => items.iter().flat_map(network_policy_schemas).collect(),
+            _ => Vec::new(),
+        };
+        own.map(|_| schema).into_iter().chain(nested).collect()
     }
 
     #[test]
