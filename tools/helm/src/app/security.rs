@@ -317,8 +317,17 @@ mod tests {
     #[test]
     fn exceptions_must_match_a_relaxation_and_carry_a_reason() {
         let sec = security_with(None, false, &[]).expect("defaults");
-        let error = check(&sec, &[("probes", "no health endpoint")], true).expect_err("unused");
-        assert!(error.contains("relaxes nothing it excuses"), "{error}");
+        // An unused exception is refused with what it would apply to.
+        let unused = [
+            ("probes", "a long-running app without health checks"),
+            ("run-as-user", "a security.run_as_user of 10000 or below"),
+            ("read-only-root-filesystem", "security.writable_root_filesystem or security.writable_paths"),
+        ];
+        for (name, applies_to) in unused {
+            let error = check(&sec, &[(name, "a reason")], true).expect_err("unused");
+            let remove = format!("relaxes nothing it excuses; remove it (it applies only to {applies_to})");
+            assert!(error.contains(&remove), "{error}");
+        }
         let error = check(&sec, &[("privileged", "because")], true).expect_err("unknown");
         assert!(error.contains("is not a policy exception"), "{error}");
         let low = security_with(Some(999), false, &[]).expect("uid");

@@ -345,6 +345,8 @@ mod tests {
         assert_eq!(values[0]["containers"], json!(["files-api"]), "unset: the app's own container");
         assert_eq!(values[2]["containers"], json!(["files-api", "agent"]));
         assert_eq!((values[2]["readOnly"].clone(), values[3]["readOnly"].clone()), (json!(true), json!(true)));
+        // A claim is mounted read-only only when asked.
+        assert_eq!((values[0]["readOnly"].clone(), values[1]["readOnly"].clone()), (json!(false), json!(true)));
         assert_eq!(values[4]["emptyDir"], json!({"medium": "Memory", "sizeLimit": "256Mi"}));
         assert_eq!(values[5]["serviceAccountToken"], json!({"audience": "vault", "expirationSeconds": 3600}));
     }
