@@ -314,12 +314,13 @@ fn subcharts_are_linted_alone_with_their_defaults_only_when_the_run_has_no_value
     let text = stdout(&defaults);
     assert!(text.contains("[PROBLEM] lint: [WARNING] charts/cart/templates/cart.yaml: "), "{text}");
     assert!(text.contains("\"Not_A_Name\""), "{text}");
-    // With --set the umbrella's values are not its subcharts' defaults: only the tree is linted.
-    let set = validate_files(&umbrella_files(), &["--set", "cart.extra=1"]);
+    // With --set the umbrella's values are not its subcharts' defaults: only the tree is
+    // linted, by Helm 3 beside the SDK too.
+    let helm3 = single("HELM3");
+    let set = validate_files(&umbrella_files(), &["--set", "cart.extra=1", "--helm3", helm3.to_str().expect("UTF-8")]);
     assert_exit(&set, 0);
     assert!(stdout(&set).contains("is valid"), "{}", stdout(&set));
     // A helm binary is asked for the same with --with-subcharts.
-    let helm3 = single("HELM3");
     let binary = ["--helm-binary", helm3.to_str().expect("a UTF-8 path")];
     let defaults = validate_files_with(&umbrella_files(), &binary, &[]);
     assert_exit(&defaults, 1);
