@@ -1088,6 +1088,29 @@ mod tests {
     }
 
     #[test]
+    fn an_umbrella_requires_global_and_each_subcharts_key() {
+        let alone = values_schema(&ChartSpec::for_tests(), &apps(), false, false, &[]);
+        let required = |schema: &Value| schema["required"].as_array().cloned().unwrap_or_default();
+        assert!(!required(&alone).contains(&json!("global")), "{}", alone["required"]);
+        let redis = crate::plan::subcharts::Dependency {
+            name: "redis".into(),
+            version: "1.2.3".into(),
+            alias: Some("cache".into()),
+            key: "cache".into(),
+            condition: "cache.enabled".into(),
+            target: "//charts:redis".into(),
+            description: "A cache".into(),
+            chart_type: "application".into(),
+            apps: Vec::new(),
+            composed: false,
+        };
+        let umbrella = values_schema(&ChartSpec::for_tests(), &apps(), false, false, &[redis]);
+        assert!(required(&umbrella).contains(&json!("global")), "{}", umbrella["required"]);
+        assert!(required(&umbrella).contains(&json!("cache")), "{}", umbrella["required"]);
+        assert!(umbrella["properties"]["cache"].is_object());
+    }
+
+    #[test]
     fn every_app_refers_to_the_one_sibling_env_definition() {
         let schema = values_schema(&ChartSpec::for_tests(), &apps(), false, false, &[]);
         let definition = &schema["definitions"]["siblingEnv"];
