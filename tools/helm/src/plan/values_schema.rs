@@ -1087,6 +1087,32 @@ mod tests {
         assert_eq!(schema["$schema"], DRAFT_07);
     }
 
+    /// The schema of app `key` in values.schema.json of one app made from `metadata`.
+    fn app_schema(metadata: Value, key: &str) -> Value {
+        let meta: crate::model::AppMetadata = serde_json::from_value(metadata).expect("parses");
+        let app = App::from_metadata(&meta, std::path::Path::new("a.json")).expect("valid");
+        let schema = values_schema(&ChartSpec::for_tests(), &[app], false, false, &[]);
+        schema["properties"]["apps"]["properties"][key]["properties"].clone()
+    }
+
+    #[test]
+    fn a_config_takes_a_mount_path_only_when_the_app_mounts_it() {
+        let api = |config: Value| json!({"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80, "config": config});
+        let mounted = app_schema(api(json!({"data": {"A": "1"}, "mount_path": "/etc/status"})), "statusApi");
+        assert_eq!(mounted["config"]["required"], json!(["data", "files", "mountPath"]));
+        let env_only = app_schema(api(json!({"data": {"A": "1"}})), "statusApi");
+        assert_eq!(env_only["config"]["required"], json!(["data", "files"]));
+        assert!(env_only["config"]["properties"].get("mountPath").is_none());
+    }
+
+    #[test]
+    fn network_policy_values_are_typed_only_for_an_app_that_has_some() {
+        let api = |policy: Value| json!({"name": "status-api", "image": {"repository": "r", "tag": "1"}, "port": 80, "network_policy": policy});
+        assert!(app_schema(api(json!({})), "statusApi").get("networkPolicy").is_none());
+        let cidr = app_schema(api(json!({"egress_cidrs": ["10.0.0.0/8:5432"]})), "statusApi");
+        assert_eq!(cidr["networkPolicy"]["required"], json!(["egressCidrs", "egressSelectors", "ingressSelectors"]));
+    }
+
     #[test]
     fn an_umbrella_requires_global_and_each_subcharts_key() {
         let alone = values_schema(&ChartSpec::for_tests(), &apps(), false, false, &[]);
