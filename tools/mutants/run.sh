@@ -90,7 +90,12 @@ timeout=(--timeout "${MUTANTS_TIMEOUT:-300}")
 [[ " ${args[*]} " != *" --timeout"* ]] || timeout=()
 "$mutants" mutants -j 1 "${timeout[@]}" --output "$work" "${args[@]}" || status=$?
 echo "mutants.out: $work/mutants.out" >&2
-if (( ${#bazel_tests[@]} > 0 )); then
-  (cd "$MUTANTS_BAZEL_TREE" && "$repo/tools/bazel" shutdown) || true
+if (( ${#bazel_tests[@]} > 0 )) && [[ -x "$MUTANTS_BAZEL_TREE/tools/bazel" ]]; then
+  # The copy's own launcher: the checkout's picks its workspace from its own path, so it would
+  # stop the checkout's Bazel server and leave the copy's running. Without MUTANTS_KEEP_TARGET
+  # the copy's output base (GBs, outside the copy) goes too.
+  stop=(clean --expunge)
+  [[ -z "${MUTANTS_KEEP_TARGET:-}" ]] || stop=(shutdown)
+  (cd "$MUTANTS_BAZEL_TREE" && tools/bazel "${stop[@]}") || true
 fi
 exit "$status"
