@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use helm_composer::metadata_schema;
-use paths::package_dir;
+use paths::{helm_library, package_dir};
 
 /// The composer binary cargo built for this test (Bazel passes its runfiles path).
 fn composer() -> Command {
@@ -140,8 +140,8 @@ fn a_subchart_is_read_through_helm_and_becomes_a_dependency() {
     fs::write(redis.join("Chart.yaml"), "apiVersion: v2\nname: redis\nversion: 1.2.3\n").expect("Chart.yaml");
     fs::write(redis.join("values.yaml"), "replicas: 1\n").expect("values.yaml");
     let spec = serde_json::json!({"target": "//charts:redis", "path": redis, "alias": "", "version": ""});
-    let library = std::env::var("HELM_C_LIBRARY").expect("HELM_C_LIBRARY names libhelm_c.so");
-    let output = generate(dir.path(), &[&format!("--subchart={spec}"), &format!("--helm-library={library}")]);
+    let library = format!("--helm-library={}", helm_library().display());
+    let output = generate(dir.path(), &[&format!("--subchart={spec}"), &library]);
     assert!(output.status.success(), "{}", stderr(&output));
     let chart = chart_file(dir.path(), "Chart.yaml");
     assert!(chart.contains("dependencies:"), "{chart}");
