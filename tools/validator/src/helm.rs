@@ -89,13 +89,9 @@ impl Helm {
         match self {
             Helm::Sdk(sdk) => {
                 let mut findings = sdk_lint(sdk, chart, &values.merged, options)?;
-                // The subcharts of an umbrella (charts/) are linted as charts of their own too,
-                // as `helm lint --with-subcharts` does, but only with their defaults: Helm would
-                // hand them the umbrella's values file, whose keys are the umbrella's. Every run
-                // still lints and renders the whole tree as one release, values reaching each
-                // subchart. The SDK's `with_subcharts` option is only passed through (Helm's
-                // CLI, not its lint action, finds the subcharts), so the walk is done here.
-                if values.file.is_none() && options.set.is_empty() {
+                // The SDK's `with_subcharts` option is only passed through (Helm's CLI, not its
+                // lint action, finds the subcharts), so the walk is done here.
+                if lints_subcharts_alone(values.file, options) {
                     for subchart in subchart_paths(chart)? {
                         let within = subchart.strip_prefix(chart).unwrap_or(&subchart).to_path_buf();
                         let alone = sdk_lint(sdk, &subchart, &json!({}), options)?;
@@ -114,7 +110,7 @@ impl Helm {
                     "--kube-version",
                     options.kube_version,
                 ]);
-                if values.file.is_none() && options.set.is_empty() {
+                if lints_subcharts_alone(values.file, options) {
                     command.arg("--with-subcharts");
                 }
                 add_value_args(&mut command, values.file, options);
@@ -172,6 +168,15 @@ impl Helm {
             }
         }
     }
+}
+
+/// Whether a run also lints the subcharts of an umbrella (charts/) as charts of their own, as
+/// `helm lint --with-subcharts` does: only with their defaults, on a run without a values file
+/// or `--set`, since Helm would hand them the run's values, whose keys are the umbrella's.
+/// Every run still lints and renders the whole tree as one release, values reaching each
+/// subchart.
+pub fn lints_subcharts_alone(values: Option<&Path>, options: &RenderOptions) -> bool {
+    values.is_none() && options.set.is_empty()
 }
 
 /// `helm lint --strict` of one chart (a directory or an archive) through the SDK.

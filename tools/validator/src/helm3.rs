@@ -35,7 +35,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::helm::RenderOptions;
+use crate::helm::{lints_subcharts_alone, RenderOptions};
 use crate::problem::{Kind, Problem};
 
 /// Why Helm 3 could not be run at all (as opposed to what it found wrong with a chart).
@@ -99,7 +99,7 @@ impl Helm3 {
     pub fn run(&self, chart: &Path, values: Option<&Path>, options: &RenderOptions) -> Result<Helm3Run, Helm3Error> {
         let mut lint = self.command(["lint", "--strict"]);
         // As with the first Helm: subcharts are linted on their own only with their defaults.
-        if values.is_none() && options.set.is_empty() {
+        if lints_subcharts_alone(values, options) {
             lint.arg("--with-subcharts");
         }
         let mut template = self.command(["template", options.release]);
