@@ -55,20 +55,19 @@ fn validate_with(helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
 /// Runs the validator on the SDK's Helm with `extra` arguments on the chart `files` make up.
 fn validate_files(files: &[(&str, &str)], extra: &[&str]) -> Output {
     let library = single("HELM_C_LIBRARY");
-    validate_files_with(files, &["--helm-library", library.to_str().expect("a UTF-8 path")], extra)
+    validate_files_with(files, &["--helm-library".as_ref(), library.as_os_str()], extra)
 }
 
 /// Runs the validator on the Helm `helm` names with `extra` arguments on the chart `files`
 /// make up.
-fn validate_files_with(files: &[(&str, &str)], helm: &[&str], extra: &[&str]) -> Output {
+fn validate_files_with(files: &[(&str, &str)], helm: &[&std::ffi::OsStr], extra: &[&str]) -> Output {
     let chart = tempfile::tempdir().expect("chart directory");
     for (path, text) in files {
         let path = chart.path().join(path);
         std::fs::create_dir_all(path.parent().expect("a file in the chart")).expect("chart directory");
         std::fs::write(path, text).expect("chart file");
     }
-    let helm: Vec<&std::ffi::OsStr> = helm.iter().map(|a| a.as_ref()).collect();
-    validate_chart(chart.path(), &helm, extra)
+    validate_chart(chart.path(), helm, extra)
 }
 
 /// Runs the validator on `chart` with the Helm `helm` names and `extra` arguments.
@@ -317,11 +316,11 @@ fn subcharts_are_linted_alone_with_their_defaults_only_when_the_run_has_no_value
     // With --set the umbrella's values are not its subcharts' defaults: only the tree is
     // linted, by Helm 3 beside the SDK too.
     let helm3 = single("HELM3");
-    let set = validate_files(&umbrella_files(), &["--set", "cart.extra=1", "--helm3", helm3.to_str().expect("UTF-8")]);
+    let set = validate_files(&umbrella_files(), &["--set", "cart.extra=1", "--helm3", &helm3.display().to_string()]);
     assert_exit(&set, 0);
     assert!(stdout(&set).contains("is valid"), "{}", stdout(&set));
     // A helm binary is asked for the same with --with-subcharts.
-    let binary = ["--helm-binary", helm3.to_str().expect("a UTF-8 path")];
+    let binary = ["--helm-binary".as_ref(), helm3.as_os_str()];
     let defaults = validate_files_with(&umbrella_files(), &binary, &[]);
     assert_exit(&defaults, 1);
     assert!(stdout(&defaults).contains("\"Not_A_Name\""), "{}", stdout(&defaults));
