@@ -229,7 +229,13 @@ mod tests {
     }
 
     fn run(options: &CompareOptions) -> Comparison {
-        let (manual, generated, manual_random, generated_random) = manual_and_generated();
+        run_edited(options, |_, _| {})
+    }
+
+    /// As `run`, with `edit` applied to the manual and the generated chart first.
+    fn run_edited(options: &CompareOptions, edit: impl FnOnce(&mut RenderedChart, &mut RenderedChart)) -> Comparison {
+        let (mut manual, mut generated, manual_random, generated_random) = manual_and_generated();
+        edit(&mut manual, &mut generated);
         compare(&manual, &generated, [&manual_random, &generated_random], &Release::default(), options)
             .expect("compares")
     }
@@ -271,30 +277,13 @@ mod tests {
 
     #[test]
     fn an_object_of_one_side_only_is_a_difference() {
-        let (mut manual, generated, manual_random, generated_random) = manual_and_generated();
-        manual.objects.push(object("Secret", "release-name-extra", json!({})));
-        let comparison = compare(
-            &manual,
-            &generated,
-            [&manual_random, &generated_random],
-            &Release::default(),
-            &CompareOptions::default(),
-        )
-        .expect("compares");
+        let extra = || object("Secret", "release-name-extra", json!({}));
+        let comparison = run_edited(&CompareOptions::default(), |manual, _| manual.objects.push(extra()));
         assert!(comparison.groups.is_empty() && comparison.only_generated.is_empty());
         assert_eq!(comparison.only_manual, vec![key("Secret", "extra")]);
         assert!(!comparison.is_equivalent());
 
-        let (manual, mut generated, manual_random, generated_random) = manual_and_generated();
-        generated.objects.push(object("Secret", "release-name-extra", json!({})));
-        let comparison = compare(
-            &manual,
-            &generated,
-            [&manual_random, &generated_random],
-            &Release::default(),
-            &CompareOptions::default(),
-        )
-        .expect("compares");
+        let comparison = run_edited(&CompareOptions::default(), |_, generated| generated.objects.push(extra()));
         assert_eq!(comparison.only_generated, vec![key("Secret", "extra")]);
         assert!(!comparison.is_equivalent());
     }
